@@ -1,0 +1,50 @@
+// The single DynamoDB table definition: key schema, GSIs, TTL attribute, stream view (DESIGN.md §3).
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/** Attribute names of the table's keys and TTL. TTL values are epoch **seconds** (Number). */
+export const ATTR = {
+  pk: 'PK',
+  sk: 'SK',
+  gsi1pk: 'GSI1PK',
+  gsi1sk: 'GSI1SK',
+  gsi2pk: 'GSI2PK',
+  gsi2sk: 'GSI2SK',
+  ttl: 'expiresAt',
+} as const;
+
+/** Index names. Both are sparse with projection ALL. */
+export const GSI1 = 'GSI1';
+export const GSI2 = 'GSI2';
+
+/** Default table name; override with `LAIR_TABLE_NAME`. */
+export const DEFAULT_TABLE_NAME = 'lair-chat';
+
+/**
+ * The table as a CreateTable input: the one source used by the local bootstrap, the tests and
+ * (translated) by the CDK data stack. On-demand billing, streams NEW_AND_OLD_IMAGES.
+ * TTL is enabled separately ({@link ttlSpecification}) because CreateTable cannot set it.
+ */
+export function tableDefinition(tableName: string): CreateTableCommandInput {
+  const s = (AttributeName: string) => ({ AttributeName, AttributeType: 'S' as const });
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [s(ATTR.pk), s(ATTR.sk), s(ATTR.gsi1pk), s(ATTR.gsi1sk), s(ATTR.gsi2pk), s(ATTR.gsi2sk)],
+    KeySchema: [
+      { AttributeName: ATTR.pk, KeyType: 'HASH' },
+      { AttributeName: ATTR.sk, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [GSI1, GSI2].map((IndexName, i) => ({
+      IndexName,
+      KeySchema: [
+        { AttributeName: i === 0 ? ATTR.gsi1pk : ATTR.gsi2pk, KeyType: 'HASH' as const },
+        { AttributeName: i === 0 ? ATTR.gsi1sk : ATTR.gsi2sk, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    })),
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+  };
+}
+
+/** TTL setting for UpdateTimeToLive (AWS docs: "Enabling Time to Live"). */
+export const ttlSpecification = { AttributeName: ATTR.ttl, Enabled: true } as const;
