@@ -23,7 +23,7 @@ const schema = z.object({
   LAIR_TLS_ENABLED: flag,
   LAIR_TLS_CERT_PATH: z.string().optional(),
   LAIR_TLS_KEY_PATH: z.string().optional(),
-  LAIR_DYNAMODB_ENDPOINT: z.string().url().optional(),
+  LAIR_DYNAMODB_ENDPOINT: z.url().optional(),
   LAIR_TABLE_NAME: z.string().min(3).default('lair-chat'),
   LAIR_DATA_DIR: z.string().default('.data'),
   LAIR_DYNAMODB_PORT: lenientInt(8000),
