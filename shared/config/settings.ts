@@ -26,6 +26,7 @@ const schema = z.object({
   LAIR_DYNAMODB_ENDPOINT: z.url().optional(),
   LAIR_TABLE_NAME: z.string().min(3).default('lair-chat'),
   LAIR_DATA_DIR: z.string().default('.data'),
+  LAIR_USE_AWS: flag,
   LAIR_DYNAMODB_PORT: lenientInt(0),
   AWS_REGION: z.string().default('us-east-1'),
   LAIR_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

@@ -1,0 +1,201 @@
+// Server -> client message types (handshake, responses, pong, error, events), builders and serializer.
+import type { ErrorCode } from '../../shared/domain/errors.js';
+import type { EventPayload } from '../../shared/domain/events.js';
+import type {
+  Invitation,
+  Message,
+  Room,
+  RoomListItem,
+  RoomMembership,
+  SessionInfo,
+  User,
+  Uuid,
+} from '../../shared/domain/entities.js';
+
+/** `server_hello`, sent in plaintext right after accept (tcp.md §4.1). */
+export interface ServerHello {
+  type: 'server_hello';
+  version: string;
+  server_name: string;
+  features: string[];
+  encryption_required: boolean;
+}
+
+/** The upstream `server_hello` values (tcp.md §4.1). */
+export const SERVER_HELLO: ServerHello = {
+  type: 'server_hello',
+  version: '1.0',
+  server_name: 'Lair Chat',
+  features: ['encryption'],
+  encryption_required: false,
+};
+
+/** `key_exchange_response`: the server's ephemeral X25519 key, padded base64 (tcp.md §5.1). */
+export interface KeyExchangeResponse {
+  type: 'key_exchange_response';
+  public_key: string;
+}
+
+/** `pong`: `server_time` is UTC RFC 3339 in `+00:00` form (tcp.md §7.18). */
+export interface Pong {
+  type: 'pong';
+  server_time: string;
+}
+
+/** Codes of the top-level `error` message (tcp.md §9.2; `unsupported`/`not_supported`: websocket.md §4). */
+export type TopLevelErrorCode =
+  | 'invalid_message'
+  | 'unauthorized'
+  | 'version_mismatch'
+  | 'invalid_state'
+  | 'not_implemented'
+  | 'timeout'
+  | 'unsupported'
+  | 'not_supported';
+
+/** Top-level `error` (tcp.md §9.1); `request_id`/`details` are never set. */
+export interface ErrorMessage {
+  type: 'error';
+  code: TopLevelErrorCode;
+  message: string;
+}
+
+/** Error code inside a `*_response.error` (tcp.md §9.3): engine codes plus adapter `unauthorized`. */
+export type ResponseErrorCode = ErrorCode | 'unauthorized';
+
+/**
+ * Payload fields per response type, present only on success and only when non-null
+ * (tcp.md §2.2, §6, §7). Fields typed `| null` here may be omitted even on success.
+ */
+export interface ResponsePayloads {
+  authenticate_response: { user: User; session: SessionInfo };
+  login_response: { user: User; session: SessionInfo; token: string };
+  register_response: { user: User; session: SessionInfo; token: string };
+  logout_response: Record<never, never>;
+  send_message_response: { message: Message };
+  edit_message_response: { message: Message };
+  delete_message_response: Record<never, never>;
+  get_messages_response: { messages: Message[] };
+  create_room_response: { room: Room };
+  get_room_response: { room: Room; membership: RoomMembership | null };
+  list_rooms_response: { rooms: RoomListItem[] };
+  join_room_response: { room: Room; membership: RoomMembership };
+  leave_room_response: Record<never, never>;
+  invite_to_room_response: { invitation: Invitation };
+  accept_invitation_response: { membership: RoomMembership };
+  decline_invitation_response: Record<never, never>;
+  list_invitations_response: { invitations: Invitation[] };
+  get_user_response: { user: User };
+  list_users_response: { users: User[]; online_user_ids: Uuid[] };
+  get_current_user_response: { user: User };
+}
+
+/** Response `type` tags (`<command>_response`, tcp.md §7 table). */
+export type ResponseType = keyof ResponsePayloads;
+
+/** Always-present counters, `false`/`0` on failure (tcp.md §2.2). */
+export interface ResponseCounters {
+  get_messages_response: { has_more: boolean };
+  get_room_response: { member_count: number };
+  list_rooms_response: { has_more: boolean; total_count: number };
+  list_users_response: { has_more: boolean; total_count: number };
+}
+
+/** Counters of response type `K` (empty object for types without any). */
+export type CountersOf<K extends ResponseType> = K extends keyof ResponseCounters ? ResponseCounters[K] : Record<never, never>;
+
+/** Failure counter values per type (tcp.md §2.2: "`false`/`0` on failure"). */
+const COUNTER_DEFAULTS: { [K in keyof ResponseCounters]: ResponseCounters[K] } = {
+  get_messages_response: { has_more: false },
+  get_room_response: { member_count: 0 },
+  list_rooms_response: { has_more: false, total_count: 0 },
+  list_users_response: { has_more: false, total_count: 0 },
+};
+
+/** `{code, message}` inside a failed response (tcp.md §2.2). */
+export interface ResponseError {
+  code: string;
+  message: string;
+}
+
+/**
+ * Wire shape of a `<command>_response` (tcp.md §2.2): `request_id` always present (string|null),
+ * `success`, `error` only on failure, payload fields only when non-null, counters always.
+ */
+export type ResponseOf<K extends ResponseType> = {
+  type: K;
+  request_id: string | null;
+  success: boolean;
+  error?: ResponseError;
+} & { [F in keyof ResponsePayloads[K]]?: NonNullable<ResponsePayloads[K][F]> } & CountersOf<K>;
+
+/** Any command/auth response. */
+export type CommandResponse = { [K in ResponseType]: ResponseOf<K> }[ResponseType];
+
+/** Every message the server may send on TCP/WS (tcp.md §4–§9), events included. */
+export type ServerMessage = ServerHello | KeyExchangeResponse | Pong | ErrorMessage | CommandResponse | EventPayload;
+
+/** Server message `type` tags. */
+export type ServerMessageType = ServerMessage['type'];
+
+/**
+ * Builds a top-level `error` (tcp.md §9.1), e.g. `errorFrame('invalid_message', 'Invalid JSON: …')`.
+ */
+export function errorFrame(code: TopLevelErrorCode, message: string): ErrorMessage {
+  return { type: 'error', code, message };
+}
+
+/**
+ * Builds a successful response (tcp.md §2.2). Payload fields that are `null`/`undefined` are
+ * omitted; counters (`has_more`, `total_count`, `member_count`) must be given where listed.
+ * @param requestId the request's `request_id` (we echo it everywhere; `undefined` => `null`).
+ */
+export function okResponse<K extends ResponseType>(
+  type: K,
+  requestId: string | null | undefined,
+  payload: ResponsePayloads[K] & CountersOf<K>,
+): ResponseOf<K> {
+  const out: Record<string, unknown> = { type, request_id: requestId ?? null, success: true };
+  for (const [key, value] of Object.entries(payload)) {
+    if (value !== null && value !== undefined) out[key] = value;
+  }
+  return out as ResponseOf<K>;
+}
+
+/**
+ * Builds a failed response (tcp.md §2.2): `error: {code, message}`, no payload fields, counters
+ * present with `false`/`0` unless overridden.
+ * @param requestId the request's `request_id` (`undefined` => `null`).
+ */
+export function failResponse<K extends ResponseType>(
+  type: K,
+  requestId: string | null | undefined,
+  code: ResponseErrorCode,
+  message: string,
+  counters?: Partial<CountersOf<K>>,
+): ResponseOf<K> {
+  const defaults: object = (COUNTER_DEFAULTS as Partial<Record<ResponseType, object>>)[type] ?? {};
+  return {
+    type,
+    request_id: requestId ?? null,
+    success: false,
+    error: { code, message },
+    ...defaults,
+    ...counters,
+  } as ResponseOf<K>;
+}
+
+/** Response `type` for a command `type` (`join_room` => `join_room_response`). */
+export function responseTypeFor<T extends string>(commandType: T): `${T}_response` {
+  return `${commandType}_response`;
+}
+
+/**
+ * Serializes one server message as compact UTF-8 JSON with `type` as the first key
+ * (tcp.md §1.1). `undefined` fields are dropped; `null` entity fields are kept.
+ * @returns the frame payload (wrap with `encodeFrame`, which rejects > 1 MiB).
+ */
+export function serializeServerMessage(msg: ServerMessage): Buffer {
+  // Assigning onto `{ type }` keeps `type` in first position whatever the input's key order.
+  return Buffer.from(JSON.stringify(Object.assign({ type: msg.type }, msg)), 'utf8');
+}

@@ -1,0 +1,41 @@
+// Argon2id password hashing (PHC strings) via @node-rs/argon2: the PasswordHasher port's implementation.
+import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import type { PasswordHasher } from '../ports/index.js';
+
+/**
+ * `Algorithm.Argon2id` is an ambient const enum, which `isolatedModules` cannot inline; its value
+ * is 2 (see the package's index.d.ts).
+ */
+const ARGON2ID = 2 as Algorithm;
+
+/** Cost parameters; the defaults match upstream's `argon2` crate (m = 19456 KiB, t = 2, p = 1). */
+export interface Argon2Params {
+  /** Memory cost in KiB. */
+  memoryCost: number;
+  /** Passes. */
+  timeCost: number;
+  parallelism: number;
+}
+
+const DEFAULT_PARAMS: Argon2Params = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
+
+/**
+ * Builds the Argon2id hasher (domain.md §4.1: "Argon2id, PHC string").
+ * - `hash(password)` resolves to a `$argon2id$v=19$m=…,t=…,p=…$salt$hash` string.
+ * - `verify(hash, password)` resolves `false` on mismatch **and** on a malformed/unsupported hash;
+ *   it never rejects.
+ * @param params - cost parameters (tests may lower them; production uses the defaults)
+ */
+export function createPasswordHasher(params: Partial<Argon2Params> = {}): PasswordHasher {
+  const options = { ...DEFAULT_PARAMS, ...params, algorithm: ARGON2ID };
+  return {
+    hash: (password) => hash(password, options),
+    async verify(phc, password) {
+      try {
+        return await verify(phc, password);
+      } catch {
+        return false;
+      }
+    },
+  };
+}
