@@ -63,6 +63,10 @@ export interface ErrorMessage {
 /** Error code inside a `*_response.error` (tcp.md §9.3): engine codes plus adapter `unauthorized`. */
 export type ResponseErrorCode = ErrorCode | 'unauthorized';
 
+/** A response without payload fields or counters. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- intentionally no fields
+export interface NoFields {}
+
 /**
  * Payload fields per response type, present only on success and only when non-null
  * (tcp.md §2.2, §6, §7). Fields typed `| null` here may be omitted even on success.
@@ -71,19 +75,19 @@ export interface ResponsePayloads {
   authenticate_response: { user: User; session: SessionInfo };
   login_response: { user: User; session: SessionInfo; token: string };
   register_response: { user: User; session: SessionInfo; token: string };
-  logout_response: Record<never, never>;
+  logout_response: NoFields;
   send_message_response: { message: Message };
   edit_message_response: { message: Message };
-  delete_message_response: Record<never, never>;
+  delete_message_response: NoFields;
   get_messages_response: { messages: Message[] };
   create_room_response: { room: Room };
   get_room_response: { room: Room; membership: RoomMembership | null };
   list_rooms_response: { rooms: RoomListItem[] };
   join_room_response: { room: Room; membership: RoomMembership };
-  leave_room_response: Record<never, never>;
+  leave_room_response: NoFields;
   invite_to_room_response: { invitation: Invitation };
   accept_invitation_response: { membership: RoomMembership };
-  decline_invitation_response: Record<never, never>;
+  decline_invitation_response: NoFields;
   list_invitations_response: { invitations: Invitation[] };
   get_user_response: { user: User };
   list_users_response: { users: User[]; online_user_ids: Uuid[] };
@@ -102,7 +106,7 @@ export interface ResponseCounters {
 }
 
 /** Counters of response type `K` (empty object for types without any). */
-export type CountersOf<K extends ResponseType> = K extends keyof ResponseCounters ? ResponseCounters[K] : Record<never, never>;
+export type CountersOf<K extends ResponseType> = K extends keyof ResponseCounters ? ResponseCounters[K] : NoFields;
 
 /** Failure counter values per type (tcp.md §2.2: "`false`/`0` on failure"). */
 const COUNTER_DEFAULTS: { [K in keyof ResponseCounters]: ResponseCounters[K] } = {

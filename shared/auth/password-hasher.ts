@@ -1,12 +1,6 @@
 // Argon2id password hashing (PHC strings) via @node-rs/argon2: the PasswordHasher port's implementation.
-import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import { hash, verify } from '@node-rs/argon2';
 import type { PasswordHasher } from '../ports/index.js';
-
-/**
- * `Algorithm.Argon2id` is an ambient const enum, which `isolatedModules` cannot inline; its value
- * is 2 (see the package's index.d.ts).
- */
-const ARGON2ID = 2 as Algorithm;
 
 /** Cost parameters; the defaults match upstream's `argon2` crate (m = 19456 KiB, t = 2, p = 1). */
 export interface Argon2Params {
@@ -27,7 +21,9 @@ const DEFAULT_PARAMS: Argon2Params = { memoryCost: 19456, timeCost: 2, paralleli
  * @param params - cost parameters (tests may lower them; production uses the defaults)
  */
 export function createPasswordHasher(params: Partial<Argon2Params> = {}): PasswordHasher {
-  const options = { ...DEFAULT_PARAMS, ...params, algorithm: ARGON2ID };
+  // Argon2id v19 is the package default; `Algorithm` is an ambient const enum that isolatedModules
+  // cannot reference, so it is left implicit (a unit test pins the `$argon2id$v=19$` prefix).
+  const options = { ...DEFAULT_PARAMS, ...params };
   return {
     hash: (password) => hash(password, options),
     async verify(phc, password) {

@@ -1,0 +1,282 @@
+// Transport-independent client session: request/response correlation, event dispatch, keepalive.
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import type { EventPayload, EventType } from '../../shared/domain/events.js';
+import type { MessageTarget } from '../../shared/domain/entities.js';
+import type {
+  ClientMessageInput,
+  ClientMessageType,
+  ErrorMessage,
+  ResponseOf,
+  ResponseType,
+  ServerMessage,
+} from '../../relay/protocol/messages.js';
+
+/** Interval between keepalive `ping`s, ms (upstream TUI: 30 s; server idle limit ≥ 30 s, tcp.md §3). */
+export const KEEPALIVE_MS = 25_000;
+/** Default time to wait for a response, ms. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+
+/** Event types pushed by the server (tcp.md §8). */
+const EVENT_TYPES: ReadonlySet<string> = new Set<EventType>([
+  'message_received', 'message_edited', 'message_deleted', 'user_joined_room', 'user_left_room',
+  'member_role_changed', 'room_deleted', 'user_online', 'user_offline', 'user_typing',
+  'invitation_received', 'room_updated', 'server_notice',
+]);
+
+/** Client message types that get a `<type>_response` (tcp.md §6, §7). */
+export type RequestType = {
+  [K in ClientMessageType]: `${K}_response` extends ResponseType ? K : never;
+}[ClientMessageType];
+
+/** What the caller passes to {@link ChatSession.request}: the message without `request_id`. */
+export type RequestInput<T extends RequestType> = Omit<Extract<ClientMessageInput, { type: T }>, 'request_id'>;
+
+/** The response to request type `T`, e.g. `ResponseFor<'join_room'>` = `join_room_response`. */
+export type ResponseFor<T extends RequestType> = ResponseOf<`${T}_response`>;
+
+/** One listener tuple per pushed event type. */
+type EventListenerArgs = { [K in EventType]: [Extract<EventPayload, { type: K }>] };
+
+/** Listener signatures of {@link ChatSession} (`on('event', …)`, `on('message_received', …)`, …). */
+export interface SessionEventMap extends EventListenerArgs {
+  /** Every pushed event (tcp.md §8). */
+  event: [EventPayload];
+  /** A top-level `error` frame (tcp.md §9.1); `timeout`/`version_mismatch` are followed by close. */
+  server_error: [ErrorMessage];
+  /** Every inbound message, before dispatch (debugging). */
+  message: [ServerMessage];
+  /** A frame the client could not use (bad JSON, unknown response); the connection stays open. */
+  warning: [Error];
+  /** The transport closed; `reason` is set for errors. Pending requests are rejected. */
+  close: [Error | undefined];
+}
+
+/** A `*_response` with `success: false`, thrown by {@link ChatSession.call}. */
+export class LairRequestError extends Error {
+  constructor(
+    readonly responseType: string,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LairRequestError';
+  }
+}
+
+/** No response arrived in time, or the connection closed first. */
+export class LairTimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what}: no reply within ${ms} ms`);
+    this.name = 'LairTimeoutError';
+  }
+}
+
+interface Pending {
+  requestId: string;
+  responseType: string;
+  resolve: (msg: ServerMessage) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+interface Waiter {
+  type: string;
+  resolve: (msg: ServerMessage) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Shared client logic for TCP and WebSocket. Subclasses implement {@link transmit} and
+ * {@link closeTransport}, and feed every inbound JSON message to {@link dispatch} and the end of
+ * the connection to {@link handleClosed}.
+ *
+ * Correlation: each request carries a unique `request_id`. A response is matched by that id; if
+ * the server sends `request_id: null` (upstream does for most responses, tcp.md §2.2) it goes to
+ * the oldest pending request expecting that response type.
+ */
+export abstract class ChatSession extends EventEmitter<SessionEventMap> {
+  /** Response timeout, ms. */
+  requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
+  private readonly idPrefix = randomUUID().slice(0, 8);
+  private nextId = 1;
+  private readonly pending = new Map<string, Pending>();
+  private waiters: Waiter[] = [];
+  private keepalive: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  /** Sends one message object (already complete, `request_id` included). */
+  protected abstract transmit(msg: object): void;
+  /** Closes the underlying connection gracefully. */
+  protected abstract closeTransport(): void;
+
+  /** True once the transport has closed. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Sends a request and resolves with its response, whatever `success` says.
+   * @throws LairTimeoutError after {@link requestTimeoutMs}, or if the connection closes first.
+   */
+  request<T extends RequestType>(msg: RequestInput<T> & { type: T }): Promise<ResponseFor<T>> {
+    if (this.closed) return Promise.reject(new Error('Connection is closed'));
+    const requestId = `${this.idPrefix}-${this.nextId++}`;
+    const responseType = `${msg.type}_response`;
+    return new Promise<ResponseFor<T>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(requestId);
+        reject(new LairTimeoutError(responseType, this.requestTimeoutMs));
+      }, this.requestTimeoutMs);
+      this.pending.set(requestId, {
+        requestId,
+        responseType,
+        resolve: (m) => { resolve(m as ResponseFor<T>); },
+        reject,
+        timer,
+      });
+      this.transmit({ ...msg, request_id: requestId });
+    });
+  }
+
+  /**
+   * {@link request}, then fails unless `success` is true.
+   * @throws LairRequestError with the response's `error.code`/`message`; LairTimeoutError.
+   */
+  async call<T extends RequestType>(msg: RequestInput<T> & { type: T }): Promise<ResponseFor<T>> {
+    const res = await this.request<T>(msg);
+    if (!res.success) {
+      throw new LairRequestError(res.type, res.error?.code ?? 'unknown', res.error?.message ?? 'Request failed');
+    }
+    return res;
+  }
+
+  /** `authenticate` with a JWT from HTTP login/register (tcp.md §6.1); throws LairRequestError on failure. */
+  authenticate(token: string): Promise<ResponseFor<'authenticate'>> {
+    return this.call({ type: 'authenticate', token });
+  }
+
+  /** `logout` (tcp.md §6.4): deletes the session server-side; the server then closes. */
+  async logout(): Promise<ResponseFor<'logout'>> {
+    const res = await this.request({ type: 'logout' });
+    this.close();
+    return res;
+  }
+
+  /** Sends `ping` and resolves with `pong.server_time` (tcp.md §7.18). */
+  async ping(): Promise<string> {
+    const pong = this.waitFor('pong', this.requestTimeoutMs);
+    this.transmit({ type: 'ping' });
+    return (await pong).server_time;
+  }
+
+  /** Sends `typing` for a target; there is never a response (tcp.md §7.17). */
+  typing(target: MessageTarget): void {
+    if (!this.closed) this.transmit({ type: 'typing', target });
+  }
+
+  /** Closes the connection; pending requests are rejected. Idempotent. */
+  close(): void {
+    this.stopKeepalive();
+    if (!this.closed) this.closeTransport();
+  }
+
+  /**
+   * Resolves with the next inbound message of `type` (handshake messages, `pong`).
+   * @throws LairTimeoutError after `timeoutMs`, or Error if the connection closes first.
+   */
+  protected waitFor<K extends ServerMessage['type']>(type: K, timeoutMs: number): Promise<Extract<ServerMessage, { type: K }>> {
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        type,
+        resolve: (m) => { resolve(m as Extract<ServerMessage, { type: K }>); },
+        reject,
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          reject(new LairTimeoutError(type, timeoutMs));
+        }, timeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Starts the unref'd keepalive `ping` timer ({@link KEEPALIVE_MS}). */
+  protected startKeepalive(intervalMs = KEEPALIVE_MS): void {
+    this.stopKeepalive();
+    this.keepalive = setInterval(() => {
+      if (!this.closed) this.transmit({ type: 'ping' });
+    }, intervalMs);
+    this.keepalive.unref();
+  }
+
+  private stopKeepalive(): void {
+    if (this.keepalive !== undefined) clearInterval(this.keepalive);
+    this.keepalive = undefined;
+  }
+
+  /**
+   * Routes one inbound message: handshake waiters, responses to their request, events to
+   * listeners, top-level errors to `server_error`.
+   */
+  protected dispatch(raw: unknown): void {
+    if (typeof raw !== 'object' || raw === null || typeof (raw as { type?: unknown }).type !== 'string') {
+      this.emit('warning', new Error('Server message without a string `type`'));
+      return;
+    }
+    const msg = raw as ServerMessage;
+    this.emit('message', msg);
+    const waiter = this.waiters.find((w) => w.type === msg.type);
+    if (waiter !== undefined) {
+      this.waiters = this.waiters.filter((w) => w !== waiter);
+      clearTimeout(waiter.timer);
+      waiter.resolve(msg);
+      return;
+    }
+    if (msg.type === 'error') {
+      this.emit('server_error', msg);
+    } else if (EVENT_TYPES.has(msg.type)) {
+      const event = msg as EventPayload;
+      this.emit('event', event);
+      (this.emit as (name: string, e: EventPayload) => boolean)(event.type, event);
+    } else if (msg.type.endsWith('_response') && 'success' in msg) {
+      this.settle(msg);
+    } else if (msg.type !== 'pong') {
+      this.emit('warning', new Error(`Unexpected server message type ${msg.type}`));
+    }
+  }
+
+  /** Matches a response to its pending request (by id, else oldest of that type). */
+  private settle(msg: ServerMessage & { request_id: string | null }): void {
+    let entry = msg.request_id !== null ? this.pending.get(msg.request_id) : undefined;
+    if (entry?.responseType !== msg.type) {
+      entry = [...this.pending.values()].find((p) => p.responseType === msg.type);
+    }
+    if (entry === undefined) {
+      this.emit('warning', new Error(`Unmatched ${msg.type} (request_id ${String(msg.request_id)})`));
+      return;
+    }
+    this.pending.delete(entry.requestId);
+    clearTimeout(entry.timer);
+    entry.resolve(msg);
+  }
+
+  /** Called by the transport once the connection is gone: rejects everything pending, emits `close`. */
+  protected handleClosed(reason?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopKeepalive();
+    const err = reason ?? new Error('Connection closed');
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(err);
+    }
+    this.pending.clear();
+    for (const w of this.waiters) {
+      clearTimeout(w.timer);
+      w.reject(err);
+    }
+    this.waiters = [];
+    this.emit('close', reason);
+  }
+}

@@ -1,0 +1,232 @@
+// Slash-command handling for the terminal client: state, name caches and one handler per command.
+import type { ChatSession } from '../sdk/session.js';
+import type { Invitation, Room, User } from '../../shared/domain/entities.js';
+import type { EventPayload } from '../../shared/domain/events.js';
+import { parseUuid } from '../../shared/domain/validation.js';
+import { HELP, formatInvitations, formatMessage, formatRooms, formatWho, shortId, style } from './render.js';
+import type { RenderContext } from './render.js';
+
+/** Result of a command: lines to print, and whether to quit. */
+export interface CommandResult {
+  lines: string[];
+  quit?: boolean;
+}
+
+/** Splits `/name rest of line` into the command name and its argument text. */
+export function parseCommand(line: string): { name: string; rest: string } | null {
+  const m = /^\/(\S+)\s*(.*)$/s.exec(line.trim());
+  return m === null ? null : { name: (m[1] ?? '').toLowerCase(), rest: (m[2] ?? '').trim() };
+}
+
+/**
+ * Client-side state of one terminal session: who we are, the current room, and id <-> name
+ * caches filled from responses and events.
+ */
+export class ChatState implements RenderContext {
+  currentRoomId: string | undefined;
+  private readonly rooms = new Map<string, Room>();
+  private readonly users = new Map<string, User>();
+  private invitations: Invitation[] = [];
+
+  constructor(
+    readonly session: ChatSession,
+    readonly me: User,
+  ) {
+    this.users.set(me.id, me);
+  }
+
+  get myId(): string {
+    return this.me.id;
+  }
+
+  roomName(id: string): string {
+    return this.rooms.get(id)?.name ?? shortId(id);
+  }
+
+  userName(id: string): string {
+    return this.users.get(id)?.username ?? shortId(id);
+  }
+
+  /** Learns names from a pushed event and keeps the current room valid. */
+  observe(event: EventPayload): void {
+    if (event.type === 'user_joined_room') this.users.set(event.user.id, event.user);
+    if (event.type === 'room_updated') this.rooms.set(event.room.id, event.room);
+    if (event.type === 'invitation_received') this.invitations.push(event.invitation);
+    const gone =
+      (event.type === 'room_deleted' && event.room_id === this.currentRoomId) ||
+      (event.type === 'user_left_room' && event.user_id === this.myId && event.room_id === this.currentRoomId);
+    if (gone) this.currentRoomId = undefined;
+  }
+
+  /** Runs one input line: a slash command, or text for the current room. */
+  async run(line: string): Promise<CommandResult> {
+    const cmd = parseCommand(line);
+    if (cmd === null) return this.say(line);
+    const handler = this.handlers[cmd.name];
+    if (handler === undefined) return { lines: [style.red(`Unknown command /${cmd.name} — try /help`)] };
+    return handler(cmd.rest);
+  }
+
+  private readonly handlers: Record<string, ((rest: string) => Promise<CommandResult>) | undefined> = {
+    help: () => Promise.resolve({ lines: [...HELP] }),
+    quit: () => Promise.resolve({ lines: [], quit: true }),
+    exit: () => Promise.resolve({ lines: [], quit: true }),
+    rooms: () => this.listRooms(),
+    join: (rest) => this.join(rest),
+    create: (rest) => this.create(rest),
+    leave: () => this.leave(),
+    msg: (rest) => this.dm(rest),
+    who: () => this.who(),
+    invite: (rest) => this.invite(rest),
+    invites: () => this.listInvites(),
+    accept: (rest) => this.answerInvite(rest, 'accept_invitation'),
+    decline: (rest) => this.answerInvite(rest, 'decline_invitation'),
+    history: (rest) => this.history(rest),
+  };
+
+  private async say(text: string): Promise<CommandResult> {
+    if (text.trim() === '') return { lines: [] };
+    if (this.currentRoomId === undefined) return { lines: [style.yellow('Not in a room: /join <room> or /msg <user> <text>')] };
+    await this.session.call({ type: 'send_message', target: { type: 'room', room_id: this.currentRoomId }, content: text });
+    return { lines: [] }; // our own message comes back as message_received
+  }
+
+  private async listRooms(): Promise<CommandResult> {
+    const [pub, joined] = await Promise.all([
+      this.session.call({ type: 'list_rooms', limit: 100 }),
+      this.session.call({ type: 'list_rooms', filter: { joined_only: true } }),
+    ]);
+    const all = new Map<string, NonNullable<typeof pub.rooms>[number]>();
+    for (const item of [...(pub.rooms ?? []), ...(joined.rooms ?? [])]) {
+      this.rooms.set(item.room.id, item.room);
+      all.set(item.room.id, item);
+    }
+    const sorted = [...all.values()].sort((a, b) => a.room.name.localeCompare(b.room.name));
+    return { lines: ['Rooms:', ...formatRooms(sorted, this.currentRoomId)] };
+  }
+
+  /** Resolves `#name`, a name or a UUID to a room id (searching joined rooms, then public ones). */
+  private async findRoom(nameOrId: string): Promise<{ id: string; joined: boolean } | null> {
+    const name = nameOrId.replace(/^#/, '').toLowerCase();
+    const joined = await this.session.call({ type: 'list_rooms', filter: { joined_only: true } });
+    const pub = await this.session.call({ type: 'list_rooms', limit: 100 });
+    for (const item of [...(joined.rooms ?? []), ...(pub.rooms ?? [])]) {
+      this.rooms.set(item.room.id, item.room);
+      if (item.room.name.toLowerCase() === name || item.room.id === nameOrId) return { id: item.room.id, joined: item.is_member };
+    }
+    const uuid = parseUuid(nameOrId);
+    return uuid === null ? null : { id: uuid, joined: false };
+  }
+
+  private async join(rest: string): Promise<CommandResult> {
+    if (rest === '') return usage('/join <name|id>');
+    const found = await this.findRoom(rest);
+    if (found === null) return { lines: [style.red(`No room named ${rest}`)] };
+    if (!found.joined) {
+      const res = await this.session.call({ type: 'join_room', room_id: found.id });
+      if (res.room !== undefined) this.rooms.set(res.room.id, res.room);
+    }
+    this.currentRoomId = found.id;
+    return { lines: [style.green(`Now in #${this.roomName(found.id)}`)] };
+  }
+
+  private async create(rest: string): Promise<CommandResult> {
+    const isPrivate = /(^|\s)--private(\s|$)/.test(rest);
+    const name = rest.replace(/(^|\s)--private(\s|$)/, ' ').trim();
+    if (name === '') return usage('/create <name> [--private]');
+    const res = await this.session.call({ type: 'create_room', name, settings: { public: !isPrivate } });
+    if (res.room === undefined) return { lines: [] };
+    this.rooms.set(res.room.id, res.room);
+    this.currentRoomId = res.room.id;
+    return { lines: [style.green(`Created ${isPrivate ? 'private ' : ''}room #${res.room.name}; you are in it`)] };
+  }
+
+  private async leave(): Promise<CommandResult> {
+    const roomId = this.currentRoomId;
+    if (roomId === undefined) return { lines: [style.yellow('Not in a room')] };
+    await this.session.call({ type: 'leave_room', room_id: roomId });
+    this.currentRoomId = undefined;
+    return { lines: [style.yellow(`Left #${this.roomName(roomId)}`)] };
+  }
+
+  /** Finds a user by username (case-insensitive), paging through `list_users` if needed. */
+  private async findUser(username: string): Promise<User | null> {
+    const wanted = username.replace(/^@/, '').toLowerCase();
+    const cached = [...this.users.values()].find((u) => u.username.toLowerCase() === wanted);
+    if (cached !== undefined) return cached;
+    for (let offset = 0; ; offset += 100) {
+      const page = await this.session.call({ type: 'list_users', limit: 100, offset });
+      for (const u of page.users ?? []) this.users.set(u.id, u);
+      const hit = (page.users ?? []).find((u) => u.username.toLowerCase() === wanted);
+      if (hit !== undefined) return hit;
+      if (!page.has_more) return null;
+    }
+  }
+
+  private async dm(rest: string): Promise<CommandResult> {
+    const m = /^(\S+)\s+(.+)$/s.exec(rest);
+    if (m === null) return usage('/msg <user> <text>');
+    const user = await this.findUser(m[1] ?? '');
+    if (user === null) return { lines: [style.red(`No user named ${m[1] ?? ''}`)] };
+    await this.session.call({ type: 'send_message', target: { type: 'dm', recipient: user.id }, content: m[2] ?? '' });
+    return { lines: [] };
+  }
+
+  private async who(): Promise<CommandResult> {
+    const res = await this.session.call({ type: 'list_users', limit: 100 });
+    for (const u of res.users ?? []) this.users.set(u.id, u);
+    const online = new Set(res.online_user_ids ?? []);
+    const known = [...this.users.values()].sort((a, b) => a.username.localeCompare(b.username));
+    return { lines: [`Online (${online.size}):`, ...formatWho(known, online, this.myId)] };
+  }
+
+  private async invite(rest: string): Promise<CommandResult> {
+    if (rest === '') return usage('/invite <user>');
+    if (this.currentRoomId === undefined) return { lines: [style.yellow('Join a room first')] };
+    const user = await this.findUser(rest);
+    if (user === null) return { lines: [style.red(`No user named ${rest}`)] };
+    await this.session.call({ type: 'invite_to_room', room_id: this.currentRoomId, user_id: user.id });
+    return { lines: [style.green(`Invited ${user.username} to #${this.roomName(this.currentRoomId)}`)] };
+  }
+
+  private async listInvites(): Promise<CommandResult> {
+    const res = await this.session.call({ type: 'list_invitations' });
+    this.invitations = res.invitations ?? [];
+    return { lines: ['Invitations:', ...formatInvitations(this.invitations)] };
+  }
+
+  private async answerInvite(rest: string, type: 'accept_invitation' | 'decline_invitation'): Promise<CommandResult> {
+    if (rest === '') return usage(`/${type.split('_')[0] ?? ''} <n|id>`);
+    const index = /^\d{1,3}$/.test(rest) ? Number(rest) - 1 : -1;
+    const inv = this.invitations[index] ?? this.invitations.find((i) => i.id.startsWith(rest.toLowerCase()));
+    const id = inv?.id ?? rest;
+    if (type === 'decline_invitation') {
+      await this.session.call({ type, invitation_id: id });
+      this.invitations = this.invitations.filter((i) => i.id !== id);
+      return { lines: [style.yellow('Invitation declined')] };
+    }
+    const res = await this.session.call({ type, invitation_id: id });
+    this.invitations = this.invitations.filter((i) => i.id !== id);
+    if (res.membership !== undefined) this.currentRoomId = res.membership.room_id;
+    if (inv !== undefined) this.rooms.set(inv.room_id, { ...placeholderRoom(inv.room_id), name: inv.room_name });
+    return { lines: [style.green(`Joined #${inv?.room_name ?? this.roomName(this.currentRoomId ?? id)}`)] };
+  }
+
+  private async history(rest: string): Promise<CommandResult> {
+    if (this.currentRoomId === undefined) return { lines: [style.yellow('Not in a room')] };
+    const limit = /^\d+$/.test(rest) ? Math.min(Number(rest), 100) : 20;
+    const res = await this.session.call({ type: 'get_messages', target: { type: 'room', room_id: this.currentRoomId }, limit });
+    const messages = [...(res.messages ?? [])].reverse(); // server sends newest first
+    if (messages.length === 0) return { lines: [style.dim('(no messages yet)')] };
+    return { lines: messages.map((msg) => formatMessage(msg, this.userName(msg.author), this)) };
+  }
+}
+
+function usage(text: string): CommandResult {
+  return { lines: [style.yellow(`Usage: ${text}`)] };
+}
+
+/** A name-only room cache entry for rooms learnt from invitations. */
+function placeholderRoom(id: string): Room {
+  return { id, name: shortId(id), owner: '', settings: { description: null, is_private: true, max_members: null }, created_at: '' };
+}

@@ -1,0 +1,156 @@
+// middy middleware of every HTTP Lambda: edge (CORS, errors, metrics, logging), rate limits, bearer token (http.md §1-3).
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DomainError, isDomainError } from '../../shared/domain/errors.js';
+import { createLogger, type Logger } from '../../shared/platform/logger.js';
+import type { RateLimitDecision, TokenClaims } from '../../shared/ports/index.js';
+import { getDeps } from '../deps.js';
+import { RateLimitedError, toErrorResponse } from './errors.js';
+import { recordRequest } from './metrics.js';
+import { clientKey } from './request.js';
+import { CORS_HEADERS, normaliseResult, preflightResponse, type HttpResult } from './response.js';
+import { findRoute, type RouteDef, type RouteGroup } from './routes.js';
+
+/** Per-request state shared by the middleware and the dispatcher, keyed by the event object. */
+export interface RequestState {
+  /** The matched route (from `event.routeKey`). */
+  route: RouteDef;
+  /** `process.hrtime.bigint()` at the start, ns. */
+  startedNs: bigint;
+  /** Verified claims, set by {@link bearerAuth} on routes with auth != none. */
+  claims?: TokenClaims;
+  /** The general bucket's decision when it allowed the request (drives X-RateLimit-* headers). */
+  general?: RateLimitDecision;
+}
+
+type HttpRequest = Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
+type HttpMiddleware = MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
+
+const states = new WeakMap<APIGatewayProxyEventV2, RequestState>();
+
+/** The state of a request that passed {@link httpEdge}. @throws Error when called outside the chain */
+export function stateOf(event: APIGatewayProxyEventV2): RequestState {
+  const state = states.get(event);
+  if (state === undefined) throw new Error('request state missing: httpEdge middleware not applied');
+  return state;
+}
+
+/** Rate-limit window length, seconds (http.md §3). */
+export const RATE_WINDOW_SECONDS = 60;
+
+let fallbackLogger: Logger | undefined;
+function loggerOf(): Logger {
+  try {
+    return getDeps().logger;
+  } catch {
+    fallbackLogger ??= createLogger('info', 'http');
+    return fallbackLogger;
+  }
+}
+
+/**
+ * Outermost middleware. before: answers `OPTIONS` preflight (204, CORS layer), resolves the route
+ * of `event.routeKey` (404 with an empty body when it is not one of `group`'s routes) and starts
+ * the timer. after/onError: maps errors to the envelope ({@link toErrorResponse}), adds CORS and
+ * the general bucket's `X-RateLimit-*` headers, records `http_requests_total` /
+ * `http_request_duration_seconds` and logs the request at debug.
+ */
+export function httpEdge(group: RouteGroup): HttpMiddleware {
+  const finish = (request: HttpRequest, result: HttpResult): HttpResult => {
+    const state = states.get(request.event);
+    const headers: Record<string, string> = { ...result.headers, ...CORS_HEADERS };
+    if (state?.general?.allowed) {
+      headers['x-ratelimit-limit'] = String(state.general.limit);
+      headers['x-ratelimit-remaining'] = String(state.general.remaining);
+      headers['x-ratelimit-reset'] = String(state.general.resetSeconds);
+    }
+    const method = request.event.requestContext.http.method;
+    const route = state?.route.path ?? 'unknown';
+    const seconds = state === undefined ? 0 : Number(process.hrtime.bigint() - state.startedNs) / 1e9;
+    recordRequest(method, route, result.statusCode, seconds);
+    loggerOf().debug({ method, route, status: result.statusCode, ms: Math.round(seconds * 1000) }, 'http request');
+    return { ...result, headers };
+  };
+  return {
+    name: 'httpEdge',
+    before: (request) => {
+      const { event } = request;
+      if (event.requestContext.http.method === 'OPTIONS') return preflightResponse();
+      const route = findRoute(event.routeKey);
+      if (route?.group !== group) return { statusCode: 404, headers: { ...CORS_HEADERS }, body: '' };
+      states.set(event, { route, startedNs: process.hrtime.bigint() });
+      return undefined;
+    },
+    after: (request) => {
+      request.response = finish(request, normaliseResult(request.response));
+    },
+    onError: (request) => {
+      request.response = finish(request, toErrorResponse(request.error, loggerOf()));
+    },
+  };
+}
+
+/**
+ * Fixed-window rate limits of http.md §3 through the RateLimiter port: one unit from `general`
+ * (limit `LAIR_RATE_LIMIT_GENERAL`), then one from each category bucket of the route (`auth`:
+ * `LAIR_RATE_LIMIT_AUTH`, `messaging`: `LAIR_RATE_LIMIT_MESSAGING`), 60 s windows, keyed by
+ * {@link clientKey}. A limit of 0 disables that bucket. Fails open (logged) when the limiter's
+ * storage is unreachable, so `/health` and `/ready` keep answering.
+ * @throws RateLimitedError (429) naming the refusing bucket's limit and its seconds to reset
+ */
+export function rateLimit(): HttpMiddleware {
+  return {
+    name: 'rateLimit',
+    before: async ({ event }) => {
+      const state = stateOf(event);
+      const { rateLimiter, settings } = getDeps();
+      const key = clientKey(event);
+      const limits = {
+        general: settings.LAIR_RATE_LIMIT_GENERAL,
+        auth: settings.LAIR_RATE_LIMIT_AUTH,
+        messaging: settings.LAIR_RATE_LIMIT_MESSAGING,
+      };
+      for (const bucket of ['general', ...state.route.buckets] as const) {
+        const limit = limits[bucket];
+        if (limit <= 0) continue;
+        let decision: RateLimitDecision;
+        try {
+          decision = await rateLimiter.consume(key, bucket, limit, RATE_WINDOW_SECONDS);
+        } catch (err) {
+          // Fail open: a storage outage must not turn /health or /ready into 500s.
+          loggerOf().warn({ err, bucket }, 'rate limiter unavailable; request allowed');
+          continue;
+        }
+        if (!decision.allowed) throw new RateLimitedError(Math.max(0, decision.resetSeconds), decision.limit);
+        if (bucket === 'general') state.general = decision;
+      }
+    },
+  };
+}
+
+const BEARER = 'Bearer ';
+
+/**
+ * The bearer extractor of http.md §2.1 for routes whose auth is not `none`: `Authorization` must be
+ * literally `Bearer <jwt>`; the token is verified (signature, `exp`, claims) by
+ * `services.auth.verifyToken`. Sessions are loaded later, after path/body parsing (check order).
+ * @throws DomainError `missing_token` | `invalid_format` | `invalid_token` | `token_expired` | `invalid_claims` (401)
+ */
+export function bearerAuth(): HttpMiddleware {
+  return {
+    name: 'bearerAuth',
+    before: async ({ event }) => {
+      const state = stateOf(event);
+      if (state.route.auth === 'none') return;
+      const header = event.headers.authorization;
+      if (header === undefined) throw new DomainError('missing_token');
+      if (!header.startsWith(BEARER)) throw new DomainError('invalid_format');
+      try {
+        state.claims = await getDeps().services.auth.verifyToken(header.slice(BEARER.length));
+      } catch (e) {
+        if (isDomainError(e, 'token_expired')) throw new DomainError('token_expired', 'Token has expired, please login again');
+        throw e;
+      }
+    },
+  };
+}

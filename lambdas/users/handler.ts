@@ -1,0 +1,50 @@
+// Lambda for the user routes (http.md §6): me, update me, list, get.
+import { z } from 'zod';
+import { clampLimit, PAGE } from '../../shared/domain/validation.js';
+import { createGroupHandler, route } from '../http/router.js';
+import type { QueryParams } from '../http/request.js';
+import { jsonResponse } from '../http/response.js';
+
+const patchMeBody = z.object({ email: z.string().nullish() });
+
+/** `limit`/`offset` u32, `search` string and `online_only` bool (the last two accepted, ignored). */
+const listQuery = (q: QueryParams) => {
+  q.string('search');
+  q.bool('online_only');
+  return { limit: q.u32('limit') ?? PAGE.defaultLimit, offset: q.u32('offset') ?? 0 };
+};
+
+/** §6.1 200 `{user}` fresh from storage. */
+const me = route({
+  handle: async ({ deps, claims }) => jsonResponse(200, { user: await deps.services.users.get(claims.sub) }),
+});
+
+/** §6.2 200 `{user}`; `email` omitted/null = unchanged; `email_invalid` 400, `email_taken` 409. */
+const patchMe = route({
+  body: patchMeBody,
+  handle: async ({ deps, claims, body }) =>
+    jsonResponse(200, { user: await deps.services.users.updateMe(claims.sub, { email: body.email ?? null }) }),
+});
+
+/** §6.3 200 `{users: [{user, online}], has_more, total_count}`; has_more = page size == requested limit. */
+const list = route({
+  query: listQuery,
+  handle: async ({ deps, query }) => {
+    const users = await deps.services.users.list(clampLimit(query.limit), query.offset);
+    return jsonResponse(200, { users, has_more: users.length === query.limit, total_count: users.length });
+  },
+});
+
+/** §6.4 200 `{user, online}`; `user_not_found` 404 for unknown or malformed ids. */
+const get = route({
+  path: { user_id: 'user_not_found' },
+  handle: async ({ deps, params }) => jsonResponse(200, await deps.services.users.getWithPresence(params.user_id)),
+});
+
+/** Entry of the `users` group (routes: lambdas/http/routes.ts). */
+export const handler = createGroupHandler('users', {
+  'GET /api/v1/users/me': me,
+  'PATCH /api/v1/users/me': patchMe,
+  'GET /api/v1/users': list,
+  'GET /api/v1/users/{user_id}': get,
+});

@@ -1,0 +1,183 @@
+// Local HTTP API server: each request becomes an API Gateway v2 event for the SAME group handler the Lambda runs (DESIGN.md §1).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handler as adminHandler } from '../lambdas/admin/handler.js';
+import { handler as authHandler } from '../lambdas/auth/handler.js';
+import { errorBody } from '../lambdas/http/errors.js';
+import { recordRequest } from '../lambdas/http/metrics.js';
+import { MAX_BODY_BYTES } from '../lambdas/http/request.js';
+import { CORS_HEADERS, preflightResponse } from '../lambdas/http/response.js';
+import type { GroupHandler } from '../lambdas/http/router.js';
+import type { RouteGroup } from '../lambdas/http/routes.js';
+import { handler as invitationsHandler } from '../lambdas/invitations/handler.js';
+import { handler as messagesHandler } from '../lambdas/messages/handler.js';
+import { handler as roomsHandler } from '../lambdas/rooms/handler.js';
+import { handler as systemHandler } from '../lambdas/system/handler.js';
+import { handler as usersHandler } from '../lambdas/users/handler.js';
+import type { Logger } from '../shared/platform/logger.js';
+import { localContext, matchRoute, splitUrl, toApiGatewayEvent, writeResult } from './api-gateway.js';
+
+/** The Lambda entry of every group (lambdas/<group>/handler.ts). */
+export const GROUP_HANDLERS: Readonly<Record<RouteGroup, GroupHandler>> = {
+  system: systemHandler,
+  auth: authHandler,
+  users: usersHandler,
+  rooms: roomsHandler,
+  messages: messagesHandler,
+  invitations: invitationsHandler,
+  admin: adminHandler,
+};
+
+/** Options of {@link startHttpServer}. */
+export interface HttpServerOptions {
+  /** TCP port; 0 = any free port (tests). */
+  port: number;
+  /** Bind address; default all interfaces (upstream binds 0.0.0.0). */
+  host?: string;
+  /** Group handlers; default {@link GROUP_HANDLERS}. They read their deps via lambdas/deps.ts `getDeps()`. */
+  handlers?: Record<RouteGroup, GroupHandler>;
+  logger: Logger;
+}
+
+/** A listening server. WebSocket support attaches to `server`'s `'upgrade'` event; this module never touches upgrades. */
+export interface RunningHttpServer {
+  server: Server;
+  /** The bound port (resolved when `port` was 0). */
+  port: number;
+  /** Stops accepting, closes idle and active connections, resolves when closed. */
+  close(): Promise<void>;
+}
+
+type BodyResult = { ok: true; body: Buffer } | { ok: false };
+
+/** Reads the body up to {@link MAX_BODY_BYTES}; beyond that it stops buffering and reports `ok: false`. */
+function readBody(req: IncomingMessage): Promise<BodyResult> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > MAX_BODY_BYTES) {
+      resolve({ ok: false });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        done = true;
+        chunks.length = 0;
+        req.off('data', onData);
+        resolve({ ok: false });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => {
+      if (!done) resolve({ ok: true, body: Buffer.concat(chunks) });
+    });
+    req.on('error', (err) => {
+      if (!done) reject(err);
+    });
+  });
+}
+
+function sendEmpty(res: ServerResponse, status: number, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...CORS_HEADERS, ...extra, 'content-length': '0' });
+  res.end();
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...CORS_HEADERS, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...extra });
+  res.end(text);
+}
+
+/**
+ * Starts the local HTTP API (default port 8082). Per request: `OPTIONS` → CORS preflight (204);
+ * a non-upgrade `GET /ws` → 400 plain text; unknown path → 404 empty; known path, wrong method →
+ * 405 empty with `Allow`; body over 2 MiB → 413 envelope (stops reading, closes the connection);
+ * otherwise the API Gateway v2 event goes to the route's group handler and its result is written
+ * back. Each request is logged at debug.
+ * @throws the listen error (e.g. EADDRINUSE)
+ */
+export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
+  const handlers = opts.handlers ?? GROUP_HANDLERS;
+  const log = opts.logger;
+
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = process.hrtime.bigint();
+    const method = req.method ?? 'GET';
+    const { rawPath } = splitUrl(req.url);
+    const done = (status: number, route = 'unknown'): void => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (route === 'unknown') recordRequest(method, route, status, seconds);
+      log.debug({ method, path: rawPath, status, ms: Math.round(seconds * 1000) }, 'http request');
+    };
+    if (method === 'OPTIONS') {
+      writeResult(res, preflightResponse());
+      done(204, 'preflight');
+      return;
+    }
+    if (rawPath === '/ws') {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end("Connection header did not include 'upgrade'");
+      done(400);
+      return;
+    }
+    const match = matchRoute(method, rawPath);
+    if (match.kind === 'not_found') {
+      sendEmpty(res, 404);
+      done(404);
+      return;
+    }
+    if (match.kind === 'method_not_allowed') {
+      sendEmpty(res, 405, { allow: match.allow.join(',') });
+      done(405);
+      return;
+    }
+    const body = await readBody(req);
+    if (!body.ok) {
+      sendJson(res, 413, errorBody('payload_too_large', 'Request body too large (limit 2 MiB)'), { connection: 'close' });
+      res.on('finish', () => {
+        req.socket.destroySoon();
+      });
+      done(413);
+      return;
+    }
+    const event = toApiGatewayEvent(req, body.body, match);
+    const result = await handlers[match.route.group](event, localContext(`lair-chat-${match.route.group}`));
+    writeResult(res, result);
+    done(res.statusCode, match.route.path);
+  };
+
+  const server = createServer((req, res) => {
+    serve(req, res).catch((err: unknown) => {
+      log.error({ err }, 'local http server: request failed');
+      if (!res.headersSent) sendJson(res, 500, errorBody('internal_error', 'Internal error'));
+      else res.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  log.info({ port }, 'HTTP API listening');
+  return {
+    server,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => {
+          if (err) reject(err);
+          else resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}

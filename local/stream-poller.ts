@@ -1,0 +1,194 @@
+// Local stand-in for the Lambda event source mapping: polls DynamoDB Local's stream and feeds the same stream handler.
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+  type ShardIteratorType,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Logger } from '../shared/platform/logger.js';
+
+/** Options of {@link startStreamPoller}. */
+export interface StreamPollerOptions {
+  /** DynamoDB endpoint (DynamoDB Local: `http://127.0.0.1:8000`); omitted => real AWS. */
+  endpoint?: string;
+  region: string;
+  tableName: string;
+  /** The stream Lambda handler (lambdas/streams/handler.ts); awaited per batch. */
+  handler: (event: DynamoDBStreamEvent) => Promise<void>;
+  logger: Logger;
+  /** Pause between polling rounds, ms (default 1000). */
+  intervalMs?: number;
+  /** How often the shard list is re-read to find new shards, ms (default 10 000). */
+  discoverEveryMs?: number;
+}
+
+/** A running poller. */
+export interface StreamPoller {
+  /** Stops polling; resolves after the round in progress (and its handler call) finishes. */
+  stop(): Promise<void>;
+}
+
+interface ShardCursor {
+  iterator: string | undefined;
+  lastSequence: string | undefined;
+}
+
+/**
+ * Polls the table's stream: DescribeTable -> LatestStreamArn; DescribeStream lists shards; shards
+ * open at start are read from `LATEST` (history before start is not replayed), shards found later
+ * from `TRIM_HORIZON`; then GetRecords rounds every `intervalMs`, each non-empty batch handed to
+ * `handler` as a DynamoDBStreamEvent. Errors are logged and retried on the next round.
+ * @throws when the table has no stream enabled
+ */
+export async function startStreamPoller(opts: StreamPollerOptions): Promise<StreamPoller> {
+  const { logger } = opts;
+  const clientConfig = {
+    region: opts.region,
+    ...(opts.endpoint
+      ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
+  };
+  const dynamo = new DynamoDBClient(clientConfig);
+  const streams = new DynamoDBStreamsClient(clientConfig);
+  const table = await dynamo.send(new DescribeTableCommand({ TableName: opts.tableName }));
+  dynamo.destroy();
+  const streamArn = table.Table?.LatestStreamArn;
+  if (streamArn === undefined) {
+    streams.destroy();
+    throw new Error(`table ${opts.tableName} has no stream enabled`);
+  }
+
+  const cursors = new Map<string, ShardCursor>();
+  const finished = new Set<string>();
+  const intervalMs = opts.intervalMs ?? 1000;
+  const discoverEveryMs = opts.discoverEveryMs ?? 10_000;
+  let lastDiscover = 0;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let round: Promise<void> = Promise.resolve();
+
+  const iteratorFor = async (
+    shardId: string,
+    type: ShardIteratorType,
+    sequence?: string,
+  ): Promise<string | undefined> => {
+    const res = await streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: streamArn,
+        ShardId: shardId,
+        ShardIteratorType: type,
+        ...(sequence !== undefined ? { SequenceNumber: sequence } : {}),
+      }),
+    );
+    return res.ShardIterator;
+  };
+
+  const discover = async (initial: boolean): Promise<void> => {
+    let start: string | undefined;
+    do {
+      const res = await streams.send(
+        new DescribeStreamCommand({
+          StreamArn: streamArn,
+          ...(start !== undefined ? { ExclusiveStartShardId: start } : {}),
+        }),
+      );
+      for (const shard of res.StreamDescription?.Shards ?? []) {
+        const id = shard.ShardId;
+        if (id === undefined || cursors.has(id) || finished.has(id)) continue;
+        const open = shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
+        if (initial && !open) {
+          finished.add(id);
+          continue;
+        }
+        cursors.set(id, {
+          iterator: await iteratorFor(id, initial ? 'LATEST' : 'TRIM_HORIZON'),
+          lastSequence: undefined,
+        });
+      }
+      start = res.StreamDescription?.LastEvaluatedShardId;
+    } while (start !== undefined);
+    lastDiscover = Date.now();
+  };
+
+  const readShard = async (shardId: string, cursor: ShardCursor): Promise<void> => {
+    if (cursor.iterator === undefined) {
+      cursor.iterator =
+        cursor.lastSequence === undefined
+          ? await iteratorFor(shardId, 'LATEST')
+          : await iteratorFor(shardId, 'AFTER_SEQUENCE_NUMBER', cursor.lastSequence);
+    }
+    try {
+      const res = await streams.send(new GetRecordsCommand({ ShardIterator: cursor.iterator, Limit: 1000 }));
+      const records = res.Records ?? [];
+      if (records.length > 0) {
+        cursor.lastSequence = records[records.length - 1]?.dynamodb?.SequenceNumber ?? cursor.lastSequence;
+        await opts.handler({ Records: records.map((r) => toLambdaRecord(r, streamArn)) });
+      }
+      if (res.NextShardIterator === undefined) {
+        cursors.delete(shardId);
+        finished.add(shardId);
+      } else {
+        cursor.iterator = res.NextShardIterator;
+      }
+    } catch (err) {
+      cursor.iterator = undefined; // e.g. ExpiredIteratorException: re-acquire after lastSequence
+      throw err;
+    }
+  };
+
+  const poll = async (): Promise<void> => {
+    try {
+      if (Date.now() - lastDiscover >= discoverEveryMs) await discover(false);
+      for (const [shardId, cursor] of [...cursors]) {
+        if (stopped) return;
+        await readShard(shardId, cursor);
+      }
+    } catch (err) {
+      logger.warn({ err }, 'stream poll round failed');
+    }
+  };
+
+  const schedule = (): void => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      round = poll().finally(schedule);
+    }, intervalMs);
+  };
+
+  await discover(true);
+  logger.info({ tableName: opts.tableName, shards: cursors.size }, 'stream poller started');
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await round;
+      streams.destroy();
+    },
+  };
+}
+
+/** SDK stream record -> the aws-lambda event record shape (creation time in epoch seconds). */
+function toLambdaRecord(r: StreamRecord, streamArn: string): DynamoDBRecord {
+  const d = r.dynamodb;
+  const out = {
+    eventID: r.eventID,
+    eventName: r.eventName,
+    eventVersion: r.eventVersion,
+    eventSource: r.eventSource,
+    awsRegion: r.awsRegion,
+    eventSourceARN: streamArn,
+    userIdentity: r.userIdentity,
+    dynamodb: d && {
+      ...d,
+      ApproximateCreationDateTime: d.ApproximateCreationDateTime
+        ? d.ApproximateCreationDateTime.getTime() / 1000
+        : undefined,
+    },
+  };
+  return out as DynamoDBRecord;
+}

@@ -1,0 +1,88 @@
+// Auth messages: authenticate, login, register (AWAIT_AUTH, tcp.md §6.1–6.3) and logout (§6.4).
+import type { AuthResult } from '../../shared/domain/entities.js';
+import {
+  failResponse,
+  okResponse,
+  responseTypeFor,
+  type ClientMessageOf,
+  type CommandResponse,
+} from '../protocol/index.js';
+import type { AuthContext, AuthSnapshot } from './context.js';
+import { toResponseError } from './errors.js';
+
+/** Result of an auth message: the response to send and, on success, the caller snapshot. */
+export interface AuthOutcome {
+  response: CommandResponse;
+  /** Present iff the attempt succeeded; the connection then becomes AUTHENTICATED. */
+  auth?: AuthSnapshot;
+}
+
+/** The three messages accepted in AWAIT_AUTH. */
+export type AuthMessage =
+  ClientMessageOf<'authenticate'> | ClientMessageOf<'login'> | ClientMessageOf<'register'>;
+
+/**
+ * Runs `authenticate` (JWT -> session -> not expired -> user; no new session), `login` or
+ * `register` (deprecated; each creates a 24 h session and returns its `token`) (tcp.md §6).
+ * Never throws: failures become `<type>_response` with `success:false` and the state stays
+ * AWAIT_AUTH (tcp.md §3). `request_id` is echoed (tcp.md §2.2 says this is safe).
+ */
+export async function runAuth(msg: AuthMessage, ctx: AuthContext): Promise<AuthOutcome> {
+  try {
+    switch (msg.type) {
+      case 'authenticate': {
+        const { user, session, claims } = await ctx.services.auth.authenticate(msg.token);
+        return {
+          response: okResponse('authenticate_response', msg.request_id, { user, session }),
+          auth: { user, session, claims },
+        };
+      }
+      case 'login': {
+        const result = await ctx.services.auth.login(
+          { identifier: msg.identifier, password: msg.password },
+          ctx.protocol,
+        );
+        return {
+          response: okResponse('login_response', msg.request_id, result),
+          auth: await snapshot(result, ctx),
+        };
+      }
+      case 'register': {
+        const input = { username: msg.username, email: msg.email, password: msg.password };
+        const result = await ctx.services.auth.register(input, ctx.protocol);
+        return {
+          response: okResponse('register_response', msg.request_id, result),
+          auth: await snapshot(result, ctx),
+        };
+      }
+    }
+  } catch (err) {
+    const e = toResponseError(err, ctx.logger, { command: msg.type });
+    return {
+      response: failResponse(responseTypeFor(msg.type), msg.request_id, e.code, e.message) as CommandResponse,
+    };
+  }
+}
+
+/** Claims of a freshly issued token (login/register), needed to re-validate the session later. */
+async function snapshot(result: AuthResult, ctx: AuthContext): Promise<AuthSnapshot> {
+  const claims = await ctx.services.auth.verifyToken(result.token);
+  return { user: result.user, session: result.session, claims };
+}
+
+/**
+ * `logout`: deletes the session (errors ignored) and answers `logout_response` with
+ * `success: true`; the caller then closes the connection (tcp.md §6.4).
+ */
+export async function runLogout(
+  msg: ClientMessageOf<'logout'>,
+  ctx: AuthContext,
+  auth: AuthSnapshot,
+): Promise<CommandResponse> {
+  try {
+    await ctx.services.auth.logout(auth.user.id, auth.claims.sid);
+  } catch (err) {
+    ctx.logger.debug({ err }, 'logout: session already gone (ignored)');
+  }
+  return okResponse('logout_response', msg.request_id, {});
+}

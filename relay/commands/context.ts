@@ -1,0 +1,76 @@
+// What every command handler receives (caller snapshot, services, logger) and the shared id-parsing helpers.
+import type { SessionInfo, SessionProtocol, User, Uuid } from '../../shared/domain/entities.js';
+import { DomainError, type ErrorCode } from '../../shared/domain/errors.js';
+import { parseUuid } from '../../shared/domain/validation.js';
+import type { Logger } from '../../shared/platform/logger.js';
+import type { TokenClaims } from '../../shared/ports/index.js';
+import type { Services } from '../../shared/services/contracts.js';
+
+/** The caller as captured at authentication (tcp.md §6, §7.16: `get_current_user` returns this snapshot). */
+export interface AuthSnapshot {
+  user: User;
+  session: SessionInfo;
+  /** Verified JWT claims; used to re-validate the session per command (tcp.md §7). */
+  claims: TokenClaims;
+}
+
+/** Context of one command on one AUTHENTICATED connection. */
+export interface CommandContext {
+  services: Services;
+  auth: AuthSnapshot;
+  /** `tcp` or `websocket`: recorded on sessions created by `login`/`register` (websocket.md §4). */
+  protocol: SessionProtocol;
+  logger: Logger;
+  /**
+   * Re-validates the caller's session in storage (tcp.md §7).
+   * @throws DomainError `session_not_found` | `session_expired`
+   */
+  requireSession(): Promise<void>;
+}
+
+/** Context of the auth messages (AWAIT_AUTH, plus `logout`). */
+export interface AuthContext {
+  services: Services;
+  protocol: SessionProtocol;
+  logger: Logger;
+}
+
+/**
+ * Parses a plain-string id field the way the upstream command adapter does (tcp.md §7 "ID handling").
+ * @returns the canonical lowercase hyphenated UUID
+ * @throws DomainError `code` with `text`, e.g. (`invalid_id`, "Invalid message ID") or
+ *   (`validation_failed`, "Invalid room ID") (tcp.md §9.3 adapter-level codes)
+ */
+export function requireId(raw: string, code: ErrorCode, text: string): Uuid {
+  const id = parseUuid(raw);
+  if (id === null) throw new DomainError(code, text);
+  return id;
+}
+
+/** Parses `message_id`. @throws `invalid_id` "Invalid message ID" */
+export const messageId = (raw: string): Uuid => requireId(raw, 'invalid_id', 'Invalid message ID');
+/** Parses `room_id`. @throws `validation_failed` "Invalid room ID" */
+export const roomId = (raw: string): Uuid => requireId(raw, 'validation_failed', 'Invalid room ID');
+/** Parses `user_id`. @throws `validation_failed` "Invalid user ID" */
+export const userId = (raw: string): Uuid => requireId(raw, 'validation_failed', 'Invalid user ID');
+/** Parses `invitation_id`. @throws `validation_failed` "Invalid invitation ID" */
+export const invitationId = (raw: string): Uuid =>
+  requireId(raw, 'validation_failed', 'Invalid invitation ID');
+
+/**
+ * Runs `fn`, turning a DomainError with code `from` into `to`/`text` (e.g. `room_not_found` ->
+ * `not_found` "Room not found" for `get_room`, tcp.md §7.6).
+ */
+export async function renameError<T>(
+  fn: () => Promise<T>,
+  from: ErrorCode,
+  to: ErrorCode,
+  text: string,
+): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof DomainError && err.code === from) throw new DomainError(to, text, { cause: err });
+    throw err;
+  }
+}

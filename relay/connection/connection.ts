@@ -1,0 +1,432 @@
+// Per-connection protocol state machine (tcp.md §3): handshake, key exchange, auth, commands, timers, events.
+import { randomUUID } from 'node:crypto';
+import type { Uuid } from '../../shared/domain/entities.js';
+import { toRfc3339Offset } from '../../shared/domain/time.js';
+import type { Logger } from '../../shared/platform/logger.js';
+import type { Services } from '../../shared/services/contracts.js';
+import {
+  INTERNAL_ERROR_TEXT,
+  isCommandType,
+  runAuth,
+  runCommand,
+  runLogout,
+  typing,
+  type AuthContext,
+  type AuthMessage,
+  type AuthSnapshot,
+  type CommandContext,
+} from '../commands/index.js';
+import type { DeliveryRegistry, DeliveryTarget, RoomLoader } from '../delivery/registry.js';
+import {
+  errorFrame,
+  failResponse,
+  parseClientMessage,
+  responseTypeFor,
+  SERVER_HELLO,
+  serializeServerMessage,
+  type ClientMessage,
+  type ServerMessage,
+  type TopLevelErrorCode,
+} from '../protocol/index.js';
+import type { Transport } from './transport.js';
+
+/** States of tcp.md §3 (`CLOSED` once the connection ends; WebSocket never uses AWAIT_KEY). */
+export type ConnectionState = 'AWAIT_HELLO' | 'AWAIT_KEY' | 'AWAIT_AUTH' | 'AUTHENTICATED' | 'CLOSED';
+
+/** Inactivity limits in **milliseconds**, re-armed by every complete frame (tcp.md §3). */
+export interface ConnectionTimeouts {
+  /** AWAIT_HELLO and AWAIT_KEY (30 000). */
+  handshakeMs: number;
+  /** AWAIT_AUTH (60 000). */
+  authMs: number;
+  /** AUTHENTICATED (90 000). */
+  idleMs: number;
+}
+
+/** Upstream timeouts: 30 s / 60 s / 90 s (tcp.md §3). */
+export const DEFAULT_TIMEOUTS: ConnectionTimeouts = { handshakeMs: 30_000, authMs: 60_000, idleMs: 90_000 };
+
+/** Texts of the per-state `unauthorized` error (tcp.md §3). */
+const UNAUTHORIZED_TEXT = {
+  AWAIT_HELLO: 'Must complete handshake first',
+  AWAIT_KEY: 'Must complete key exchange first',
+  AWAIT_AUTH: 'Must authenticate first',
+} as const;
+
+/** Inbound frames queued behind a running command before reading pauses. */
+const INBOUND_HIGH_WATER = 64;
+
+/** Relay-wide dependencies shared by every connection. */
+export interface ConnectionEnv {
+  services: Services;
+  registry: DeliveryRegistry;
+  /** Room ids of a user, read at its first authentication on this relay. */
+  loadRooms: RoomLoader;
+  relayId: string;
+  logger: Logger;
+  timeouts: ConnectionTimeouts;
+  /** Presence heartbeat item lifetime (seconds) and refresh period (ms). */
+  presence: { ttlSeconds: number; heartbeatMs: number };
+  /** Called once when a connection has fully closed (after presence cleanup). */
+  onClosed?: (conn: Connection) => void;
+}
+
+/**
+ * One client connection over any {@link Transport}. The transport feeds it complete frame payloads
+ * ({@link receive}), activity ({@link touch}) and its close ({@link handleClose}); the connection
+ * answers through `transport.send`. Frames are processed strictly in order, one at a time.
+ */
+export class Connection implements DeliveryTarget {
+  /** Unique across relays (presence items, `Audience.exceptConnectionId`). */
+  readonly id: string = randomUUID();
+  private current: ConnectionState = 'AWAIT_HELLO';
+  private auth: AuthSnapshot | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private inflight = 0;
+  private paused = false;
+  private heldEvents: Buffer[] | undefined;
+  private presenceUp: Promise<boolean> | undefined;
+  private cleanup: Promise<void> | undefined;
+  private readonly log: Logger;
+  private readonly closedSignal: Promise<void>;
+  private signalClosed: () => void = () => undefined;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly env: ConnectionEnv,
+  ) {
+    this.log = env.logger.child({ connectionId: this.id, transport: transport.kind });
+    this.closedSignal = new Promise<void>((resolve) => {
+      this.signalClosed = resolve;
+    });
+  }
+
+  /** Current state (tcp.md §3). */
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** The authenticated user's id ('' before authentication). */
+  get userId(): Uuid {
+    return this.auth?.user.id ?? '';
+  }
+
+  /**
+   * Sends `server_hello` (plaintext, tcp.md §4.1) and arms the 30 s timer. With `preAuthToken`
+   * (WebSocket `?token=`, websocket.md §3) an `authenticate` is run at once: success makes the
+   * connection AUTHENTICATED, failure answers `authenticate_response` and stays in AWAIT_HELLO.
+   */
+  start(preAuthToken?: string): void {
+    this.send(SERVER_HELLO);
+    this.arm();
+    if (preAuthToken !== undefined) {
+      this.enqueue(() => this.authenticate({ type: 'authenticate', request_id: null, token: preAuthToken }));
+    }
+  }
+
+  /** A complete frame arrived: re-arm the inactivity timer and queue it for in-order processing. */
+  receive(payload: Buffer): void {
+    if (this.current === 'CLOSED' || this.transport.closing) return;
+    this.arm();
+    this.enqueue(() => this.process(payload));
+  }
+
+  /** Activity without a message (WebSocket control ping/pong): re-arms the timer (websocket.md §2). */
+  touch(): void {
+    if (this.current !== 'CLOSED') this.arm();
+  }
+
+  /** Queues a top-level error in order with the other replies (e.g. WebSocket binary frame). */
+  rejectFrame(code: TopLevelErrorCode, message: string): void {
+    if (this.current === 'CLOSED' || this.transport.closing) return;
+    this.arm();
+    this.enqueue(() => {
+      this.sendError(code, message);
+      return Promise.resolve();
+    });
+  }
+
+  /**
+   * The socket closed (any reason): stops timers, stops event delivery and, when authenticated,
+   * records the disconnect in presence (`user_offline` if it was the user's last connection,
+   * tcp.md §3). Idempotent; resolves when presence is updated.
+   */
+  handleClose(): Promise<void> {
+    this.cleanup ??= this.doCleanup().finally(() => {
+      this.env.onClosed?.(this);
+      this.signalClosed();
+    });
+    return this.cleanup;
+  }
+
+  /** Resolves once the connection has closed and its cleanup finished (never rejects). */
+  whenClosed(): Promise<void> {
+    return this.closedSignal;
+  }
+
+  /** DeliveryTarget: queue one serialized event (held until the auth response is out). */
+  deliver(json: Buffer): void {
+    if (this.current !== 'AUTHENTICATED') return;
+    if (this.heldEvents !== undefined) this.heldEvents.push(json);
+    else this.transport.send(json);
+  }
+
+  /** Ends the connection from the server side: flush, then close (server shutdown). */
+  end(): void {
+    this.closeAfterFlush();
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.inflight += 1;
+    if (this.inflight > INBOUND_HIGH_WATER && !this.paused) {
+      this.paused = true;
+      this.transport.pauseInput?.();
+    }
+    this.chain = this.chain
+      .then(task)
+      .catch((err: unknown) => {
+        this.log.error({ err }, 'unexpected failure while handling a frame');
+      })
+      .finally(() => {
+        this.inflight -= 1;
+        if (this.paused && this.inflight <= INBOUND_HIGH_WATER / 2) {
+          this.paused = false;
+          this.transport.resumeInput?.();
+        }
+      });
+  }
+
+  private async process(payload: Buffer): Promise<void> {
+    if (this.current === 'CLOSED' || this.transport.closing) return;
+    const plain = this.transport.unwrap(payload);
+    if (plain === null) return;
+    const parsed = parseClientMessage(plain);
+    if (!parsed.ok) {
+      if (parsed.kind === 'not_utf8') this.transport.destroy('payload is not valid UTF-8');
+      else this.sendError('invalid_message', `Invalid JSON: ${parsed.detail}`);
+      return;
+    }
+    await this.dispatch(parsed.message);
+  }
+
+  private async dispatch(msg: ClientMessage): Promise<void> {
+    if (msg.type === 'ping') {
+      this.send({ type: 'pong', server_time: toRfc3339Offset(Date.now()) });
+      return;
+    }
+    switch (this.current) {
+      case 'AWAIT_HELLO':
+        if (msg.type === 'client_hello') this.hello(msg.version, msg.features ?? []);
+        else this.sendError('unauthorized', UNAUTHORIZED_TEXT.AWAIT_HELLO);
+        return;
+      case 'AWAIT_KEY':
+        if (msg.type === 'key_exchange') this.keyExchange(msg.public_key);
+        else this.sendError('unauthorized', UNAUTHORIZED_TEXT.AWAIT_KEY);
+        return;
+      case 'AWAIT_AUTH':
+        if (msg.type === 'authenticate' || msg.type === 'login' || msg.type === 'register')
+          await this.authenticate(msg);
+        else this.sendError('unauthorized', UNAUTHORIZED_TEXT.AWAIT_AUTH);
+        return;
+      case 'AUTHENTICATED':
+        await this.authenticated(msg);
+        return;
+      case 'CLOSED':
+        return;
+    }
+  }
+
+  /** AWAIT_HELLO + client_hello (tcp.md §4.2): `1.*` accepted silently; anything else closes. */
+  private hello(version: string, features: string[]): void {
+    if (!version.startsWith('1.')) {
+      this.sendError('version_mismatch', `Unsupported protocol version: ${version}. Server supports: 1.0`);
+      this.closeAfterFlush();
+      return;
+    }
+    const encrypt = this.transport.startEncryption !== undefined && features.includes('encryption');
+    this.setState(encrypt ? 'AWAIT_KEY' : 'AWAIT_AUTH');
+  }
+
+  /** AWAIT_KEY + key_exchange (tcp.md §5): a bad key gets no reply and the state stays. */
+  private keyExchange(publicKey: string): void {
+    const ok = this.transport.startEncryption?.(publicKey, (serverKey) =>
+      serializeServerMessage({ type: 'key_exchange_response', public_key: serverKey }),
+    );
+    if (ok === true) this.setState('AWAIT_AUTH');
+    else this.log.debug('key_exchange with an invalid public key ignored');
+  }
+
+  /** authenticate/login/register (tcp.md §6); also WebSocket `?token=` pre-authentication. */
+  private async authenticate(msg: AuthMessage): Promise<void> {
+    const outcome = await runAuth(msg, this.authContext());
+    if (!this.isOpen()) return;
+    if (outcome.auth === undefined) {
+      this.send(outcome.response);
+      return;
+    }
+    const previous = this.current;
+    this.auth = outcome.auth;
+    this.heldEvents = [];
+    this.setState('AUTHENTICATED');
+    try {
+      await this.env.registry.attach(this, this.env.loadRooms);
+    } catch (err) {
+      this.log.error({ err }, 'loading room memberships failed; authentication refused');
+      this.env.registry.detach(this);
+      this.auth = undefined;
+      this.heldEvents = undefined;
+      if (!this.isOpen()) return;
+      this.setState(previous);
+      this.send(
+        failResponse(responseTypeFor(msg.type), msg.request_id, 'internal_error', INTERNAL_ERROR_TEXT),
+      );
+      return;
+    }
+    if (this.stateNow() === 'CLOSED') return;
+    this.presenceUp = this.markOnline(outcome.auth);
+    await this.presenceUp;
+    if (!this.isOpen()) return;
+    this.send(outcome.response);
+    const held = this.heldEvents;
+    this.heldEvents = undefined;
+    for (const json of held) this.transport.send(json);
+    this.heartbeat = setInterval(() => {
+      this.beat();
+    }, this.env.presence.heartbeatMs);
+    this.heartbeat.unref();
+    this.log.info({ userId: this.userId }, 'connection authenticated');
+  }
+
+  private async authenticated(msg: ClientMessage): Promise<void> {
+    const auth = this.auth;
+    if (auth === undefined) return;
+    switch (msg.type) {
+      case 'client_hello':
+      case 'authenticate':
+      case 'login':
+      case 'register':
+        this.sendError('invalid_state', 'Already authenticated');
+        return;
+      case 'key_exchange':
+        if (this.transport.kind === 'tcp') this.sendError('not_implemented', 'Operation not yet implemented');
+        else this.sendError('not_supported', 'Key exchange not needed for WebSocket');
+        return;
+      case 'logout': {
+        const response = await runLogout(msg, this.authContext(), auth);
+        this.send(response);
+        this.closeAfterFlush();
+        return;
+      }
+      case 'typing':
+        await typing(msg, this.commandContext(auth));
+        return;
+      default:
+        if (isCommandType(msg.type))
+          this.send(await runCommand(msg as Parameters<typeof runCommand>[0], this.commandContext(auth)));
+    }
+  }
+
+  private authContext(): AuthContext {
+    return { services: this.env.services, protocol: this.transport.kind, logger: this.log };
+  }
+
+  private commandContext(auth: AuthSnapshot): CommandContext {
+    const services = this.env.services;
+    return {
+      services,
+      auth,
+      protocol: this.transport.kind,
+      logger: this.log,
+      requireSession: async () => {
+        await services.auth.requireSession(auth.claims);
+      },
+    };
+  }
+
+  /** presence.connected; @returns whether the presence item was written. */
+  private async markOnline(auth: AuthSnapshot): Promise<boolean> {
+    try {
+      await this.env.services.presence.connected(
+        auth.user,
+        this.env.relayId,
+        this.id,
+        this.env.presence.ttlSeconds,
+      );
+      return true;
+    } catch (err) {
+      this.log.error({ err, userId: auth.user.id }, 'presence update (connected) failed');
+      return false;
+    }
+  }
+
+  private beat(): void {
+    const auth = this.auth;
+    if (auth === undefined || this.current !== 'AUTHENTICATED') return;
+    this.env.services.presence
+      .heartbeat(auth.user.id, this.env.relayId, this.id, this.env.presence.ttlSeconds)
+      .catch((err: unknown) => {
+        this.log.warn({ err }, 'presence heartbeat failed');
+      });
+  }
+
+  private async doCleanup(): Promise<void> {
+    const wasAuth = this.current === 'AUTHENTICATED' ? this.auth : undefined;
+    this.current = 'CLOSED';
+    clearTimeout(this.timer);
+    clearInterval(this.heartbeat);
+    this.env.registry.detach(this);
+    if (wasAuth === undefined) return;
+    const up = await (this.presenceUp ?? Promise.resolve(false));
+    if (!up) return;
+    try {
+      await this.env.services.presence.disconnected(wasAuth.user, this.env.relayId, this.id);
+    } catch (err) {
+      this.log.error({ err, userId: wasAuth.user.id }, 'presence update (disconnected) failed');
+    }
+  }
+
+  /** The current state, read through a call so TypeScript does not narrow it across `await`. */
+  private stateNow(): ConnectionState {
+    return this.current;
+  }
+
+  /** Not closed and not closing (a method, so checks after `await` are not narrowed away). */
+  private isOpen(): boolean {
+    return this.current !== 'CLOSED' && !this.transport.closing;
+  }
+
+  private setState(next: ConnectionState): void {
+    this.current = next;
+    this.arm();
+  }
+
+  /** (Re-)arms the inactivity timer for the current state (tcp.md §3). */
+  private arm(): void {
+    clearTimeout(this.timer);
+    if (this.current === 'CLOSED' || this.transport.closing) return;
+    const t = this.env.timeouts;
+    const ms =
+      this.current === 'AUTHENTICATED' ? t.idleMs : this.current === 'AWAIT_AUTH' ? t.authMs : t.handshakeMs;
+    this.timer = setTimeout(() => {
+      this.log.debug({ state: this.current }, 'inactivity timeout');
+      this.sendError('timeout', 'Connection timed out');
+      this.closeAfterFlush();
+    }, ms);
+    this.timer.unref();
+  }
+
+  private closeAfterFlush(): void {
+    clearTimeout(this.timer);
+    this.transport.end();
+  }
+
+  private sendError(code: TopLevelErrorCode, message: string): void {
+    this.send(errorFrame(code, message));
+  }
+
+  private send(msg: ServerMessage): void {
+    this.transport.send(serializeServerMessage(msg));
+  }
+}

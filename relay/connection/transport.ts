@@ -1,0 +1,59 @@
+// The byte-level seam between the protocol state machine and a socket (TCP framing/crypto or WebSocket frames).
+
+/** Which adapter a connection came through (websocket.md §4 lists the differences). */
+export type TransportKind = 'tcp' | 'websocket';
+
+/**
+ * What the state machine needs from a socket. Implementations: TCP (length-prefixed frames,
+ * optional AES-GCM, tcp.md §1, §5) and WebSocket (one text frame per message, websocket.md §2).
+ * Every method is synchronous and must never block: output is queued, and a connection whose
+ * queue exceeds its limit is destroyed by the transport itself (slow-client rule).
+ */
+export interface Transport {
+  readonly kind: TransportKind;
+  /** True once the transport is closing or closed: nothing more will be sent. */
+  readonly closing: boolean;
+  /**
+   * Queues one serialized server message (compact UTF-8 JSON). Dropped silently when closing.
+   * A message that would make the outgoing queue exceed its bound makes the transport log the
+   * reason and destroy the socket instead.
+   */
+  send(json: Buffer): void;
+  /**
+   * Turns one received frame payload into message bytes (TCP: AES-GCM open once the inbound cipher
+   * is on). @returns null when the transport closed the socket silently (bad tag, < 28 bytes).
+   */
+  unwrap(payload: Buffer): Buffer | null;
+  /**
+   * TCP only (tcp.md §5.3): imports the client's key, switches the inbound cipher on, sends
+   * `response(serverPublicKeyB64)` in plaintext and switches the outbound cipher on in the same
+   * synchronous step, so no plaintext frame can follow. @returns false (and changes nothing) when
+   * the key is not padded base64 of 32 bytes.
+   */
+  startEncryption?(peerPublicKeyB64: string, response: (serverPublicKeyB64: string) => Buffer): boolean;
+  /** Flushes queued output, then closes (TCP FIN / WebSocket Close 1000); forced after a grace period. */
+  end(): void;
+  /** Closes at once without sending anything more. @param reason - logged */
+  destroy(reason: string): void;
+  /** Stops reading input (inbound backpressure); optional. */
+  pauseInput?(): void;
+  /** Resumes reading input; optional. */
+  resumeInput?(): void;
+}
+
+/** Limits applied by transports to their outgoing queue (slow-client rule). */
+export interface OutboundLimits {
+  /** Max messages queued and not yet handed to the kernel (LAIR_RELAY_QUEUE_LIMIT, default 1024). */
+  maxFrames: number;
+  /** Max bytes buffered in user space (`socket.writableLength` / `ws.bufferedAmount`), default 8 MiB. */
+  maxBytes: number;
+  /** After `end()`, how long to wait for the flush and the peer's close before destroying, ms (default 5000). */
+  closeGraceMs: number;
+}
+
+/** Defaults of {@link OutboundLimits}. */
+export const DEFAULT_OUTBOUND_LIMITS: OutboundLimits = {
+  maxFrames: 1024,
+  maxBytes: 8 * 1024 * 1024,
+  closeGraceMs: 5000,
+};

@@ -1,0 +1,226 @@
+// Local delivery registry: this relay's authenticated connections by user and by room, and event fan-out to them.
+import type { Uuid } from '../../shared/domain/entities.js';
+import type { Audience, DomainEvent } from '../../shared/domain/events.js';
+import type { Logger } from '../../shared/platform/logger.js';
+import { serializeServerMessage } from '../protocol/index.js';
+import { SeenIds } from './seen-ids.js';
+
+/** One authenticated connection as the registry sees it. */
+export interface DeliveryTarget {
+  /** Connection id, unique across relays (used by `Audience.exceptConnectionId`). */
+  readonly id: string;
+  /** The authenticated user. */
+  readonly userId: Uuid;
+  /**
+   * Queues one serialized event (compact UTF-8 JSON, tcp.md §8). Must not throw and must not
+   * block: a slow connection drops itself (tcp.md §3 flush rules, backpressure in connection/).
+   */
+  deliver(json: Buffer): void;
+}
+
+/** Loads the ids of every room `userId` is currently a member of (storage read). */
+export type RoomLoader = (userId: Uuid) => Promise<Uuid[]>;
+
+/** Room membership changes seen while a user's rooms were still loading from storage. */
+interface Overlay {
+  joined: Set<Uuid>;
+  left: Set<Uuid>;
+}
+
+interface UserEntry {
+  conns: Set<DeliveryTarget>;
+  rooms: Set<Uuid>;
+  loaded: boolean;
+  loading: Promise<void> | undefined;
+  overlay: Overlay | undefined;
+}
+
+/**
+ * In-memory map socket <-> user <-> rooms for this relay (DESIGN.md §4.1).
+ *
+ * Room membership is tracked per *user* (all of a user's connections share it), loaded from
+ * storage when the user's first connection attaches and then kept current from the events
+ * themselves: `user_joined_room` adds the room before delivery (the joiner receives it),
+ * `user_left_room` is delivered before the room is removed (the leaver receives it) and
+ * `room_deleted` is delivered and then the room is dropped (tcp.md §8). Audiences are resolved at
+ * delivery time against this index; duplicates (same event id) are dropped.
+ */
+export class DeliveryRegistry {
+  private readonly conns = new Map<string, DeliveryTarget>();
+  private readonly users = new Map<Uuid, UserEntry>();
+  private readonly rooms = new Map<Uuid, Set<Uuid>>();
+  private readonly seen: SeenIds;
+
+  /** @param opts.dedupeCapacity - event ids remembered for de-duplication (default 10 000) */
+  constructor(private readonly opts: { logger: Logger; dedupeCapacity?: number }) {
+    this.seen = new SeenIds(opts.dedupeCapacity ?? 10_000);
+  }
+
+  /**
+   * Starts delivering to `target`. The first connection of a user loads the user's rooms with
+   * `loadRooms` (memberships changed by events during the load are merged in); later ones reuse
+   * them. Resolves when the room index of the user is complete.
+   * @throws whatever `loadRooms` throws; the caller should then {@link detach} the target.
+   */
+  async attach(target: DeliveryTarget, loadRooms: RoomLoader): Promise<void> {
+    let entry = this.users.get(target.userId);
+    if (entry === undefined) {
+      entry = { conns: new Set(), rooms: new Set(), loaded: false, loading: undefined, overlay: undefined };
+      this.users.set(target.userId, entry);
+    }
+    entry.conns.add(target);
+    this.conns.set(target.id, target);
+    if (!entry.loaded && entry.loading === undefined)
+      entry.loading = this.load(target.userId, entry, loadRooms);
+    await entry.loading;
+  }
+
+  /** Stops delivering to `target`; forgets the user (and its room index) with its last connection. Idempotent. */
+  detach(target: DeliveryTarget): void {
+    if (this.conns.get(target.id) !== target) return;
+    this.conns.delete(target.id);
+    const entry = this.users.get(target.userId);
+    if (entry === undefined) return;
+    entry.conns.delete(target);
+    if (entry.conns.size > 0) return;
+    for (const roomId of entry.rooms) this.unindex(roomId, target.userId);
+    this.users.delete(target.userId);
+  }
+
+  /**
+   * Delivers events, in order, to the local connections of their audiences (tcp.md §8) and
+   * applies their room-index side effects. Events already seen (by id) are skipped. Never throws.
+   */
+  deliver(events: readonly DomainEvent[]): void {
+    for (const event of events) {
+      if (!this.seen.firstSeen(event.id)) continue;
+      try {
+        this.deliverOne(event);
+      } catch (err) {
+        this.opts.logger.error({ err, eventId: event.id, type: event.payload.type }, 'event delivery failed');
+      }
+    }
+  }
+
+  /** Number of attached connections. */
+  get connectionCount(): number {
+    return this.conns.size;
+  }
+
+  /** The rooms currently indexed for `userId` (empty when the user has no connection here). */
+  roomsOf(userId: Uuid): ReadonlySet<Uuid> {
+    return this.users.get(userId)?.rooms ?? new Set();
+  }
+
+  private async load(userId: Uuid, entry: UserEntry, loadRooms: RoomLoader): Promise<void> {
+    const overlay: Overlay = { joined: new Set(), left: new Set() };
+    entry.overlay = overlay;
+    try {
+      const roomIds = await loadRooms(userId);
+      if (this.users.get(userId) !== entry) return;
+      for (const roomId of roomIds) if (!overlay.left.has(roomId)) this.index(roomId, userId, entry);
+      entry.loaded = true;
+    } finally {
+      entry.overlay = undefined;
+      entry.loading = undefined;
+    }
+  }
+
+  private deliverOne(event: DomainEvent): void {
+    const p = event.payload;
+    switch (p.type) {
+      case 'user_joined_room':
+        this.joinLocal(p.user.id, p.room_id);
+        this.send(event);
+        return;
+      case 'user_left_room':
+        this.send(event);
+        this.leaveLocal(p.user_id, p.room_id);
+        return;
+      case 'room_deleted':
+        this.send(event);
+        this.dropRoom(p.room_id);
+        return;
+      default:
+        this.send(event);
+    }
+  }
+
+  private send(event: DomainEvent): void {
+    const targets = this.resolve(event.audience);
+    if (targets.size === 0) return;
+    const json = serializeServerMessage(event.payload);
+    for (const target of targets) {
+      try {
+        target.deliver(json);
+      } catch (err) {
+        this.opts.logger.error({ err, connectionId: target.id }, 'connection rejected an event');
+      }
+    }
+  }
+
+  /** Local connections in `audience` (tcp.md §8: the acting user is not excluded). */
+  private resolve(audience: Audience): Set<DeliveryTarget> {
+    const out = new Set<DeliveryTarget>();
+    const addUser = (userId: Uuid): void => {
+      const entry = this.users.get(userId);
+      if (entry !== undefined) for (const c of entry.conns) out.add(c);
+    };
+    switch (audience.kind) {
+      case 'room':
+        for (const userId of this.rooms.get(audience.roomId) ?? []) addUser(userId);
+        for (const userId of audience.alsoUserIds ?? []) addUser(userId);
+        break;
+      case 'users':
+        for (const userId of audience.userIds) addUser(userId);
+        break;
+      case 'all':
+        for (const c of this.conns.values()) if (c.id !== audience.exceptConnectionId) out.add(c);
+        break;
+    }
+    return out;
+  }
+
+  private joinLocal(userId: Uuid, roomId: Uuid): void {
+    const entry = this.users.get(userId);
+    if (entry === undefined) return;
+    this.index(roomId, userId, entry);
+    entry.overlay?.left.delete(roomId);
+    entry.overlay?.joined.add(roomId);
+  }
+
+  private leaveLocal(userId: Uuid, roomId: Uuid): void {
+    const entry = this.users.get(userId);
+    if (entry === undefined) return;
+    entry.rooms.delete(roomId);
+    this.unindex(roomId, userId);
+    entry.overlay?.joined.delete(roomId);
+    entry.overlay?.left.add(roomId);
+  }
+
+  private dropRoom(roomId: Uuid): void {
+    for (const entry of this.users.values()) {
+      entry.rooms.delete(roomId);
+      entry.overlay?.joined.delete(roomId);
+      entry.overlay?.left.add(roomId);
+    }
+    this.rooms.delete(roomId);
+  }
+
+  private index(roomId: Uuid, userId: Uuid, entry: UserEntry): void {
+    entry.rooms.add(roomId);
+    let members = this.rooms.get(roomId);
+    if (members === undefined) {
+      members = new Set();
+      this.rooms.set(roomId, members);
+    }
+    members.add(userId);
+  }
+
+  private unindex(roomId: Uuid, userId: Uuid): void {
+    const members = this.rooms.get(roomId);
+    if (members === undefined) return;
+    members.delete(userId);
+    if (members.size === 0) this.rooms.delete(roomId);
+  }
+}

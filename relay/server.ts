@@ -1,0 +1,289 @@
+// Relay composition: TCP listener with connection limit, WebSocket attachment, local registry, internal endpoint, registration.
+import { randomUUID } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { RelayEventPublisher } from '../shared/delivery/relay-publisher.js';
+import type { Uuid } from '../shared/domain/entities.js';
+import type { DomainEvent } from '../shared/domain/events.js';
+import type { Logger } from '../shared/platform/logger.js';
+import type { EventPublisher, MembershipRepository, PresenceRepository } from '../shared/ports/index.js';
+import type { Services } from '../shared/services/contracts.js';
+import {
+  Connection,
+  DEFAULT_TIMEOUTS,
+  type ConnectionEnv,
+  type ConnectionTimeouts,
+} from './connection/connection.js';
+import { TcpTransport } from './connection/tcp-transport.js';
+import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits, type Transport } from './connection/transport.js';
+import { startInternalServer } from './delivery/internal-server.js';
+import { internalBaseUrl, registerRelay } from './delivery/registration.js';
+import { DeliveryRegistry, type RoomLoader } from './delivery/registry.js';
+import { attachWebSocket, type AttachedWebSocket } from './ws/websocket.js';
+
+export { DEFAULT_TIMEOUTS, type ConnectionTimeouts } from './connection/connection.js';
+
+/** Settings of one relay process (env names in relay/main.ts). */
+export interface RelayOptions {
+  /** Shared HMAC secret for internal event posts (LAIR_JWT_SECRET). */
+  secret: string;
+  logger: Logger;
+  /** TCP port (LAIR_TCP_PORT); 0 picks a free one. */
+  port: number;
+  /** TCP bind address (default all interfaces). */
+  host?: string;
+  /** Concurrent TCP sockets (LAIR_TCP_MAX_CONNECTIONS); 0 = unlimited (tcp.md §11). */
+  maxConnections: number;
+  /** Outgoing messages queued per connection before it is dropped (LAIR_RELAY_QUEUE_LIMIT). */
+  queueLimit: number;
+  /** Outgoing bytes buffered per connection before it is dropped (default 8 MiB). */
+  queueByteLimit?: number;
+  /** Flush-then-close grace period, ms (default 5000). */
+  closeGraceMs?: number;
+  /** Relay id (LAIR_RELAY_ID); default `relay-<uuid>`. */
+  relayId?: string;
+  /** Internal event endpoint: bind host/port (LAIR_RELAY_INTERNAL_HOST/PORT) and the URL others use. */
+  internal?: { host?: string; port?: number; advertiseUrl?: string };
+  /** Inactivity timeouts, ms (default 30 s / 60 s / 90 s, tcp.md §3); tests shorten them. */
+  timeouts?: Partial<ConnectionTimeouts>;
+  /** Presence item lifetime, s (default 90) and refresh period, ms (default 30 000). */
+  presenceTtlSeconds?: number;
+  presenceHeartbeatMs?: number;
+  /** Relay registry item lifetime, s (default 30) and refresh period, ms (default 10 000). */
+  relayTtlSeconds?: number;
+  relayHeartbeatMs?: number;
+  /** How long the publisher caches the relay list, ms (default 1000). */
+  relayCacheMs?: number;
+}
+
+/** What {@link Relay.start} needs once the services exist. */
+export interface RelayDeps {
+  /** Services built with `events: relay.publisher`, so their events reach local sockets at once. */
+  services: Services;
+  /** Connection items and relay registry. */
+  presence: PresenceRepository;
+  /** Fast path for a user's room ids; default: `services.rooms.listJoined` paged. */
+  memberships?: Pick<MembershipRepository, 'listByUser'>;
+}
+
+/** A relay that is not listening yet: wire its `publisher` into the services, then `start`. */
+export interface Relay {
+  readonly relayId: string;
+  /** Delivers to this relay's sockets synchronously and POSTs to the other relays (after `start`). */
+  readonly publisher: EventPublisher;
+  start(deps: RelayDeps): Promise<RunningRelay>;
+}
+
+/** A listening relay. */
+export interface RunningRelay {
+  /** Bound TCP port. */
+  readonly port: number;
+  readonly relayId: string;
+  /** Base URL of the internal event endpoint, as registered (e.g. `http://127.0.0.1:41234`). */
+  readonly internalEndpoint: string;
+  readonly publisher: EventPublisher;
+  /** The local delivery registry (diagnostics and tests). */
+  readonly registry: DeliveryRegistry;
+  /** Open TCP sockets counted against `maxConnections`. */
+  tcpConnectionCount(): number;
+  /** Serves `/ws` on `server` (websocket.md); WS connections do not count toward the TCP limit. */
+  attachWebSocket(server: HttpServer): void;
+  /** Deregisters, stops listening, ends every connection (presence cleaned up), closes the internal endpoint. */
+  close(): Promise<void>;
+}
+
+/** Publisher whose target is bound at `start` (services are built before the relay listens). */
+class LateBoundPublisher implements EventPublisher {
+  target: EventPublisher | undefined;
+  constructor(private readonly logger: Logger) {}
+  async publish(...events: DomainEvent[]): Promise<void> {
+    if (this.target === undefined) {
+      this.logger.warn({ count: events.length }, 'events published before the relay started; dropped');
+      return;
+    }
+    await this.target.publish(...events);
+  }
+}
+
+/**
+ * Creates a relay in two steps so services can publish through it:
+ * `const relay = createRelay(opts); const { services, repos } = composeServices({ …, events: relay.publisher });
+ * const running = await relay.start({ services, presence: repos.presence, memberships: repos.memberships });`
+ */
+export function createRelay(opts: RelayOptions): Relay {
+  const relayId = opts.relayId ?? `relay-${randomUUID()}`;
+  const logger = opts.logger.child({ relayId });
+  const registry = new DeliveryRegistry({ logger });
+  const publisher = new LateBoundPublisher(logger);
+  return {
+    relayId,
+    publisher,
+    start: (deps) => start(opts, { relayId, logger, registry, publisher }, deps),
+  };
+}
+
+/**
+ * One-call form of {@link createRelay} + `start`: `services` may be a factory receiving the relay's
+ * publisher (the usual case), or ready-made services (their events then reach this relay's
+ * sockets only through whatever publisher they were built with).
+ */
+export async function startRelay(
+  opts: RelayOptions &
+    Omit<RelayDeps, 'services'> & { services: Services | ((publisher: EventPublisher) => Services) },
+): Promise<RunningRelay> {
+  const relay = createRelay(opts);
+  const services = typeof opts.services === 'function' ? opts.services(relay.publisher) : opts.services;
+  return relay.start({
+    services,
+    presence: opts.presence,
+    ...(opts.memberships ? { memberships: opts.memberships } : {}),
+  });
+}
+
+interface Core {
+  relayId: string;
+  logger: Logger;
+  registry: DeliveryRegistry;
+  publisher: LateBoundPublisher;
+}
+
+async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<RunningRelay> {
+  const { relayId, logger, registry } = core;
+  const limits: OutboundLimits = {
+    maxFrames: opts.queueLimit > 0 ? opts.queueLimit : DEFAULT_OUTBOUND_LIMITS.maxFrames,
+    maxBytes: opts.queueByteLimit ?? DEFAULT_OUTBOUND_LIMITS.maxBytes,
+    closeGraceMs: opts.closeGraceMs ?? DEFAULT_OUTBOUND_LIMITS.closeGraceMs,
+  };
+  const connections = new Set<Connection>();
+  let closing = false;
+  let tcpCount = 0;
+
+  const env: ConnectionEnv = {
+    services: deps.services,
+    registry,
+    loadRooms: roomLoader(deps),
+    relayId,
+    logger,
+    timeouts: { ...DEFAULT_TIMEOUTS, ...opts.timeouts },
+    presence: { ttlSeconds: opts.presenceTtlSeconds ?? 90, heartbeatMs: opts.presenceHeartbeatMs ?? 30_000 },
+    onClosed: (conn) => connections.delete(conn),
+  };
+  const open = (transport: Transport): Connection => {
+    const conn = new Connection(transport, env);
+    connections.add(conn);
+    return conn;
+  };
+
+  const internalHost = opts.internal?.host ?? '127.0.0.1';
+  const internal = await startInternalServer({
+    host: internalHost,
+    port: opts.internal?.port ?? 0,
+    secret: opts.secret,
+    logger,
+    deliver: (events) => {
+      registry.deliver(events);
+    },
+  });
+  const internalEndpoint = internalBaseUrl(internalHost, internal.port, opts.internal?.advertiseUrl);
+  const remote = new RelayEventPublisher({
+    presence: deps.presence,
+    secret: opts.secret,
+    logger,
+    selfRelayId: relayId,
+    localDeliver: (events) => {
+      registry.deliver(events);
+    },
+    ...(opts.relayCacheMs !== undefined ? { relayCacheMs: opts.relayCacheMs } : {}),
+  });
+  core.publisher.target = remote;
+  const registration = await registerRelay({
+    presence: deps.presence,
+    info: { relayId, endpoint: internalEndpoint },
+    ttlSeconds: opts.relayTtlSeconds ?? 30,
+    intervalMs: opts.relayHeartbeatMs ?? 10_000,
+    logger,
+  });
+
+  const tcp: Server = createServer((socket: Socket) => {
+    if (closing || (opts.maxConnections > 0 && tcpCount >= opts.maxConnections)) {
+      refuse(socket, logger, closing ? 'shutting down' : 'connection limit reached');
+      return;
+    }
+    tcpCount += 1;
+    let released = false;
+    socket.once('close', () => {
+      if (!released) {
+        released = true;
+        tcpCount -= 1;
+      }
+    });
+    const transport = new TcpTransport(socket, limits, logger);
+    const conn = open(transport);
+    transport.bind(conn);
+    conn.start();
+  });
+  await new Promise<void>((resolve, reject) => {
+    tcp.once('error', reject);
+    tcp.listen(opts.port, opts.host, () => {
+      tcp.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (tcp.address() as AddressInfo).port;
+  const attached: AttachedWebSocket[] = [];
+  logger.info({ port, internalEndpoint, maxConnections: opts.maxConnections }, 'relay started');
+
+  return {
+    port,
+    relayId,
+    internalEndpoint,
+    publisher: core.publisher,
+    registry,
+    tcpConnectionCount: () => tcpCount,
+    attachWebSocket(server) {
+      attached.push(attachWebSocket(server, { logger, limits, accepting: () => !closing, open }));
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      await registration.stop();
+      remote.invalidate();
+      const stopped = new Promise<void>((resolve) =>
+        tcp.close(() => {
+          resolve();
+        }),
+      );
+      for (const a of attached) a.detach();
+      const all = [...connections];
+      for (const conn of all) conn.end();
+      await Promise.all(all.map((c) => c.whenClosed()));
+      await stopped;
+      await internal.close();
+      logger.info('relay stopped');
+    },
+  };
+}
+
+/** Accepts and immediately closes: no frame at all, the client sees EOF (tcp.md §11). */
+function refuse(socket: Socket, logger: Logger, reason: string): void {
+  logger.warn({ remote: socket.remoteAddress, reason }, 'TCP connection refused');
+  socket.on('error', () => undefined);
+  socket.resume();
+  socket.end();
+  setTimeout(() => socket.destroy(), 1000).unref();
+}
+
+/** Room ids of a user: memberships repository when given, else the joined-rooms list paged by 100. */
+function roomLoader(deps: RelayDeps): RoomLoader {
+  const memberships = deps.memberships;
+  if (memberships !== undefined)
+    return async (userId) => (await memberships.listByUser(userId)).map((m) => m.room_id);
+  return async (userId) => {
+    const ids: Uuid[] = [];
+    for (let offset = 0; ; offset += 100) {
+      const page = await deps.services.rooms.listJoined(userId, 100, offset);
+      ids.push(...page.map((r) => r.room.id));
+      if (page.length < 100) return ids;
+    }
+  };
+}

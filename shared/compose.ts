@@ -1,0 +1,66 @@
+// The one composition function every root (lambdas, relay, local, tests) calls: repositories + auth + services.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createPasswordHasher } from './auth/password-hasher.js';
+import { createTokenService } from './auth/token-service.js';
+import { createIdGenerator, systemClock } from './platform/system.js';
+import type { Clock, EventPublisher, IdGenerator, PasswordHasher } from './ports/index.js';
+import { createServices } from './services/index.js';
+import type { ServiceDeps, Services } from './services/contracts.js';
+import { createRepositories, type Repositories } from './storage/index.js';
+
+/** Every storage port built by `createRepositories` (re-exported for composition roots). */
+export type { Repositories };
+
+/** Inputs of {@link composeServices}. */
+export interface ComposeOptions {
+  /** DynamoDB document client, built once by the caller (STYLE.md §4). */
+  doc: DynamoDBDocumentClient;
+  /** The single table's name (`LAIR_TABLE_NAME`). */
+  tableName: string;
+  /** `LAIR_JWT_SECRET`; its raw UTF-8 bytes are the HS256 key (domain.md §8.1). */
+  jwtSecret: string;
+  /**
+   * The event publisher, or a factory receiving the repositories (for publishers that need them,
+   * e.g. RelayEventPublisher reads `repos.presence.listRelays`).
+   */
+  events: EventPublisher | ((repos: Repositories) => EventPublisher);
+  /** Time source (epoch ms); default the wall clock. */
+  clock?: Clock;
+  /** Id source; default crypto UUID v4 + monotonic ULID. */
+  ids?: IdGenerator;
+  /** Password hasher; default Argon2id with upstream's parameters. */
+  hasher?: PasswordHasher;
+}
+
+/** Result of {@link composeServices}: the services plus what they were built from. */
+export interface Composition {
+  services: Services;
+  repos: Repositories;
+  deps: ServiceDeps;
+}
+
+/**
+ * Builds repositories over `doc`/`tableName`, the Argon2id hasher, the HS256 token service and
+ * every service. One `clock` drives the services, the repositories' expiry filters/TTL values and
+ * the token `exp` check. Pure wiring: no I/O happens here.
+ */
+export function composeServices(opts: ComposeOptions): Composition {
+  const clock = opts.clock ?? systemClock;
+  const repos = createRepositories(opts.doc, opts.tableName, { clock });
+  const events = typeof opts.events === 'function' ? opts.events(repos) : opts.events;
+  const deps: ServiceDeps = {
+    users: repos.users,
+    sessions: repos.sessions,
+    rooms: repos.rooms,
+    memberships: repos.memberships,
+    messages: repos.messages,
+    invitations: repos.invitations,
+    presence: repos.presence,
+    events,
+    clock,
+    ids: opts.ids ?? createIdGenerator(),
+    hasher: opts.hasher ?? createPasswordHasher(),
+    tokens: createTokenService(opts.jwtSecret, clock),
+  };
+  return { services: createServices(deps), repos, deps };
+}

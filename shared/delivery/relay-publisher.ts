@@ -1,0 +1,117 @@
+// EventPublisher that delivers locally and POSTs signed event batches to every other live relay (DESIGN.md §4.3).
+import type { DomainEvent } from '../domain/events.js';
+import type { Logger } from '../platform/logger.js';
+import type { EventPublisher, PresenceRepository, RelayInfo } from '../ports/index.js';
+import { INTERNAL_EVENTS_PATH, SIGNATURE_HEADER, signBody } from './signature.js';
+
+/** Construction options of {@link RelayEventPublisher}. */
+export interface RelayEventPublisherOptions {
+  /** Relay registry (only `listRelays` is used). */
+  presence: Pick<PresenceRepository, 'listRelays'>;
+  /** Shared HMAC secret (LAIR_JWT_SECRET) used to sign every post. */
+  secret: string;
+  logger: Logger;
+  /** This process's relay id; that relay is skipped (it gets the events via `localDeliver`). Lambdas omit it. */
+  selfRelayId?: string;
+  /** Synchronous in-process delivery (the relay's own registry). Called first, before any post. */
+  localDeliver?: (events: DomainEvent[]) => void;
+  /** How long the relay list is reused, ms (default 1000). */
+  relayCacheMs?: number;
+  /** Per-post timeout, ms (default 1500). */
+  timeoutMs?: number;
+  /** After a network-level failure (refused, reset, timeout) the endpoint is skipped for this long, ms (default 2000). */
+  failureBackoffMs?: number;
+}
+
+/**
+ * Publishes domain events to every process holding sockets (DESIGN.md §4):
+ * 1. `localDeliver(events)` synchronously, when given;
+ * 2. one `POST ${endpoint}${INTERNAL_EVENTS_PATH}` with body `{"events":[...]}` and header
+ *    `SIGNATURE_HEADER: signBody(secret, body)` to every other live relay, in parallel.
+ *
+ * `publish` resolves once every post has answered or timed out (a Lambda must not return before
+ * its posts leave). It never rejects: failures are logged (EventPublisher contract). The HTTP
+ * Lambdas use this class without `selfRelayId`/`localDeliver`.
+ */
+export class RelayEventPublisher implements EventPublisher {
+  private cache: { at: number; relays: RelayInfo[] } | undefined;
+  private pending: Promise<RelayInfo[]> | undefined;
+  private readonly failedUntil = new Map<string, number>();
+  private readonly cacheMs: number;
+  private readonly timeoutMs: number;
+  private readonly backoffMs: number;
+
+  constructor(private readonly opts: RelayEventPublisherOptions) {
+    this.cacheMs = opts.relayCacheMs ?? 1000;
+    this.timeoutMs = opts.timeoutMs ?? 1500;
+    this.backoffMs = opts.failureBackoffMs ?? 2000;
+  }
+
+  /** Delivers locally, then posts to the other relays. Never throws. */
+  async publish(...events: DomainEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    if (this.opts.localDeliver !== undefined) {
+      try {
+        this.opts.localDeliver(events);
+      } catch (err) {
+        this.opts.logger.error({ err }, 'local event delivery failed');
+      }
+    }
+    const relays = (await this.relays()).filter((r) => r.relayId !== this.opts.selfRelayId);
+    if (relays.length === 0) return;
+    const body = JSON.stringify({ events });
+    const signature = signBody(this.opts.secret, body);
+    const now = Date.now();
+    await Promise.all(
+      relays
+        .filter((r) => (this.failedUntil.get(r.endpoint) ?? 0) <= now)
+        .map((r) => this.post(r, body, signature)),
+    );
+  }
+
+  /** Forgets the cached relay list (e.g. after this process registered or deregistered a relay). */
+  invalidate(): void {
+    this.cache = undefined;
+  }
+
+  private async relays(): Promise<RelayInfo[]> {
+    const now = Date.now();
+    if (this.cache !== undefined && now - this.cache.at < this.cacheMs) return this.cache.relays;
+    this.pending ??= this.opts.presence
+      .listRelays()
+      .then((relays) => {
+        this.cache = { at: Date.now(), relays };
+        return relays;
+      })
+      .catch((err: unknown) => {
+        this.opts.logger.warn({ err }, 'relay list lookup failed; using the last known list');
+        return this.cache?.relays ?? [];
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
+    return this.pending;
+  }
+
+  private async post(relay: RelayInfo, body: string, signature: string): Promise<void> {
+    const url = `${relay.endpoint}${INTERNAL_EVENTS_PATH}`;
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature },
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      if (!res.ok)
+        this.opts.logger.warn(
+          { relayId: relay.relayId, url, status: res.status },
+          'relay rejected an event post',
+        );
+      this.failedUntil.delete(relay.endpoint);
+    } catch (err) {
+      this.failedUntil.set(relay.endpoint, Date.now() + this.backoffMs);
+      this.opts.logger.warn({ err, relayId: relay.relayId, url }, 'event post to relay failed');
+    }
+  }
+}

@@ -1,0 +1,239 @@
+// Room use cases: create, list, read, update, delete, join, leave, members, role change, kick (http.md §7–8).
+import type { Room, RoomMember, RoomMembership, RoomRecord, Uuid } from '../domain/entities.js';
+import { ConflictError, DomainError, VersionConflictError, isDomainError } from '../domain/errors.js';
+import { toTimestamp } from '../domain/time.js';
+import { validateRoomName } from '../domain/validation.js';
+import type { RoomPatch } from '../ports/index.js';
+import type { RoomService, ServiceDeps, UpdateRoomInput } from './contracts.js';
+import { emit, isExpired, isModeratorOrAbove, parseRoomRole, toRoom, toUser } from './support.js';
+
+/** Optimistic-lock attempts for PATCH (first try + retries after VersionConflictError). */
+const UPDATE_ATTEMPTS = 3;
+
+/**
+ * Builds the RoomService. Every row of the permission matrix (domain.md §7) that concerns rooms
+ * and memberships is enforced here, in the check orders of http.md §7–8:
+ * - update: room_not_found → not_room_member → permission_denied → room_name_invalid → room_name_taken
+ * - delete: room_not_found → permission_denied (owner member, or the user recorded as `room.owner`)
+ * - join: room_not_found → already_member → room_private → room_full
+ * - changeRole: not_room_member (caller; also unknown room) → permission_denied (caller not owner)
+ *   → not_room_member (target) → last_owner
+ * - kick: permission_denied (self) → not_room_member (caller) → permission_denied (caller below
+ *   moderator) → not_room_member (target) → permission_denied (moderator vs non-member role) → last_owner
+ */
+export function createRoomService(deps: ServiceDeps): RoomService {
+  const { rooms, memberships, users, presence, invitations, clock } = deps;
+
+  async function requireRoom(roomId: Uuid): Promise<RoomRecord> {
+    const room = await rooms.get(roomId);
+    if (room === null) throw new DomainError('room_not_found');
+    return room;
+  }
+
+  async function requireMember(roomId: Uuid, userId: Uuid): Promise<RoomMembership> {
+    const membership = await memberships.get(roomId, userId);
+    if (membership === null) throw new DomainError('not_room_member');
+    return membership;
+  }
+
+  async function requireUser(userId: Uuid) {
+    const user = await users.getById(userId);
+    if (user === null) throw new DomainError('user_not_found');
+    return user;
+  }
+
+  /** One enriched member row (domain.md §4.4). */
+  async function memberRow(m: RoomMembership): Promise<RoomMember> {
+    const [user, connections] = await Promise.all([users.getById(m.user_id), presence.countConnections(m.user_id)]);
+    return { user_id: m.user_id, username: user?.username ?? m.user_id, role: m.role, joined_at: m.joined_at, is_online: connections > 0 };
+  }
+
+  /** Builds the PATCH of http.md §7.4 against the current record; `null` name check failures throw. */
+  function buildPatch(room: RoomRecord, input: UpdateRoomInput): RoomPatch {
+    const patch: RoomPatch = {};
+    if (input.name !== undefined && input.name !== null) {
+      const name = validateRoomName(input.name);
+      if (name !== room.name) {
+        // A case variant of its own name collides with its own sentinel (case-insensitive uniqueness).
+        if (name.toLowerCase() === room.name.toLowerCase()) throw new ConflictError('room_name_taken');
+        patch.name = name;
+      }
+    }
+    if (input.description !== undefined && input.description !== null) patch.description = input.description;
+    if (input.settings !== undefined && input.settings !== null) {
+      patch.is_private = !(input.settings.public ?? true);
+      patch.max_members = input.settings.max_members ?? null;
+    }
+    return patch;
+  }
+
+  return {
+    async create(actorId, input) {
+      const name = validateRoomName(input.name);
+      const now = toTimestamp(clock.now());
+      const room: Room = {
+        id: deps.ids.uuid(),
+        name,
+        owner: actorId,
+        settings: {
+          description: input.description ?? null,
+          is_private: !(input.settings?.public ?? true),
+          max_members: input.settings?.max_members ?? null,
+        },
+        created_at: now,
+      };
+      const owner: RoomMembership = { room_id: room.id, user_id: actorId, role: 'owner', joined_at: now };
+      return toRoom(await rooms.create(room, owner));
+    },
+
+    async listPublic(viewerId, limit, offset) {
+      if (limit <= 0) return [];
+      const [page, mine] = await Promise.all([
+        rooms.listPublic(limit, offset),
+        viewerId === null ? Promise.resolve([]) : memberships.listByUser(viewerId),
+      ]);
+      const joined = new Set(mine.map((m) => m.room_id));
+      return page.map((r) => ({ room: toRoom(r), member_count: r.member_count, is_member: joined.has(r.id) }));
+    },
+
+    async listJoined(actorId, limit, offset) {
+      if (limit <= 0) return [];
+      const mine = await memberships.listByUser(actorId);
+      const found = await rooms.getMany(mine.map((m) => m.room_id));
+      const sorted = [...found.values()].sort((a, b) => {
+        const [x, y] = [a.name.toLowerCase(), b.name.toLowerCase()];
+        return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : 1;
+      });
+      return sorted
+        .slice(offset, offset + limit)
+        .map((r) => ({ room: toRoom(r), member_count: r.member_count, is_member: true }));
+    },
+
+    async get(actorId, roomId) {
+      const room = await requireRoom(roomId);
+      const membership = await memberships.get(roomId, actorId);
+      return { room: toRoom(room), membership, member_count: room.member_count };
+    },
+
+    async update(actorId, roomId, input) {
+      for (let attempt = 1; ; attempt++) {
+        const room = await requireRoom(roomId);
+        const membership = await requireMember(roomId, actorId);
+        if (!isModeratorOrAbove(membership.role)) throw new DomainError('permission_denied');
+        const patch = buildPatch(room, input);
+        if (Object.keys(patch).length === 0) return toRoom(room);
+        try {
+          return toRoom(await rooms.update(roomId, patch, room.version));
+        } catch (e) {
+          if (!(e instanceof VersionConflictError) || attempt >= UPDATE_ATTEMPTS) throw e;
+        }
+      }
+    },
+
+    async delete(actorId, roomId) {
+      const room = await requireRoom(roomId);
+      const membership = await memberships.get(roomId, actorId);
+      if (membership?.role !== 'owner' && room.owner !== actorId) throw new DomainError('permission_denied');
+      // Resolve the audience before the memberships disappear (tcp.md §8 notes).
+      const members = await memberships.listByRoom(roomId);
+      await rooms.delete(room);
+      await emit(
+        deps,
+        { kind: 'users', userIds: members.map((m) => m.user_id) },
+        { type: 'room_deleted', room_id: roomId, room_name: room.name, deleted_by: actorId },
+      );
+    },
+
+    async join(actorId, roomId) {
+      const room = await requireRoom(roomId);
+      if ((await memberships.get(roomId, actorId)) !== null) throw new ConflictError('already_member');
+      const now = clock.now();
+      const pending = await invitations.getPending(roomId, actorId);
+      const invitation = pending !== null && pending.status === 'pending' && !isExpired(pending.expires_at, now) ? pending : null;
+      if (room.settings.is_private && invitation === null) throw new ConflictError('room_private');
+      const user = await requireUser(actorId);
+      const membership: RoomMembership = { room_id: roomId, user_id: actorId, role: 'member', joined_at: toTimestamp(now) };
+      try {
+        await memberships.add(
+          membership,
+          invitation === null ? undefined : { acceptInvitation: { invitationId: invitation.id, respondedAt: membership.joined_at } },
+        );
+      } catch (e) {
+        // The invitation was answered concurrently: private rooms now refuse, public ones just join.
+        if (!isDomainError(e, 'invitation_expired')) throw e;
+        if (room.settings.is_private) throw new ConflictError('room_private');
+        await memberships.add(membership);
+      }
+      await emit(
+        deps,
+        { kind: 'room', roomId },
+        { type: 'user_joined_room', room_id: roomId, user: toUser(user), membership },
+      );
+      return { room: toRoom(room), membership };
+    },
+
+    async leave(actorId, roomId) {
+      await requireRoom(roomId);
+      await memberships.remove(roomId, actorId); // not_room_member | last_owner
+      await emit(
+        deps,
+        { kind: 'room', roomId, alsoUserIds: [actorId] },
+        { type: 'user_left_room', room_id: roomId, user_id: actorId, reason: 'left' },
+      );
+    },
+
+    async members(actorId, roomId) {
+      await requireRoom(roomId);
+      await requireMember(roomId, actorId);
+      const list = await memberships.listByRoom(roomId);
+      const [found, online] = await Promise.all([
+        users.getMany(list.map((m) => m.user_id)),
+        presence.listOnlineUserIds(),
+      ]);
+      const onlineIds = new Set(online);
+      return list.map((m) => ({
+        user_id: m.user_id,
+        username: found.get(m.user_id)?.username ?? m.user_id,
+        role: m.role,
+        joined_at: m.joined_at,
+        is_online: onlineIds.has(m.user_id),
+      }));
+    },
+
+    async changeRole(actorId, roomId, userId, role) {
+      const actor = await requireMember(roomId, actorId);
+      if (actor.role !== 'owner') throw new DomainError('permission_denied');
+      await requireMember(roomId, userId);
+      const { before, after } = await memberships.setRole(roomId, userId, parseRoomRole(role)); // last_owner
+      const row = await memberRow(after);
+      await emit(
+        deps,
+        { kind: 'room', roomId },
+        {
+          type: 'member_role_changed',
+          room_id: roomId,
+          user_id: userId,
+          username: row.username,
+          old_role: before.role,
+          new_role: after.role,
+          changed_by: actorId,
+        },
+      );
+      return row;
+    },
+
+    async kick(actorId, roomId, userId) {
+      if (actorId === userId) throw new DomainError('permission_denied');
+      const actor = await requireMember(roomId, actorId);
+      if (!isModeratorOrAbove(actor.role)) throw new DomainError('permission_denied');
+      const target = await requireMember(roomId, userId);
+      if (actor.role !== 'owner' && target.role !== 'member') throw new DomainError('permission_denied');
+      await memberships.remove(roomId, userId); // last_owner
+      await emit(
+        deps,
+        { kind: 'room', roomId, alsoUserIds: [userId] },
+        { type: 'user_left_room', room_id: roomId, user_id: userId, reason: 'kicked' },
+      );
+    },
+  };
+}

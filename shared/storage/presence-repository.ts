@@ -1,0 +1,105 @@
+// PresenceRepository over DynamoDB: TTL'd connection and relay heartbeat items (DESIGN.md §3, §4).
+import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Uuid } from '../domain/entities.js';
+import type { PresenceRepository, RelayInfo } from '../ports/repositories.js';
+import type { Clock } from '../ports/services.js';
+import { ENTITY, liveFilter, ttlEpochSeconds, type Item } from './items.js';
+import { indexKeys, keys, partitions, prefixes } from './keys.js';
+import { countAll, queryAll } from './operations.js';
+import { ATTR, GSI1 } from './table.js';
+
+/** The stored connection item: `USER#<id>` / `CONN#<relay>#<conn>`, GSI1 `ONLINE`, GSI2 `RELAY#<relay>`. */
+export function connectionItem(userId: Uuid, relayId: string, connectionId: string, expiresAtSec: number): Item {
+  return {
+    ...keys.connection(userId, relayId, connectionId),
+    ...indexKeys.connection(userId, relayId, connectionId),
+    entity: ENTITY.connection,
+    user_id: userId,
+    relay_id: relayId,
+    connection_id: connectionId,
+    [ATTR.ttl]: expiresAtSec,
+  };
+}
+
+/** The stored relay item: `RELAYS` / `RELAY#<id>`. */
+export function relayItem(info: RelayInfo, expiresAtSec: number): Item {
+  return { ...keys.relay(info.relayId), entity: ENTITY.relay, relay_id: info.relayId, endpoint: info.endpoint, [ATTR.ttl]: expiresAtSec };
+}
+
+/**
+ * {@link PresenceRepository} over the single table. Every read treats `expiresAt <= now` as absent
+ * (TTL is lazy, DESIGN.md §3); `now` comes from the injected clock.
+ */
+export class DynamoPresenceRepository implements PresenceRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Puts (or refreshes) the item with `expiresAt` = now + `ttlSeconds` (epoch s, rounded up). */
+  async putConnection(userId: Uuid, relayId: string, connectionId: string, ttlSeconds: number): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.tableName, Item: connectionItem(userId, relayId, connectionId, this.expiry(ttlSeconds)) }),
+    );
+  }
+
+  async deleteConnection(userId: Uuid, relayId: string, connectionId: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.connection(userId, relayId, connectionId) }));
+  }
+
+  /** Strongly consistent COUNT of `USER#<id>` / `CONN#…` items that are still live. */
+  async countConnections(userId: Uuid): Promise<number> {
+    const live = liveFilter(this.clock.now());
+    return countAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      FilterExpression: live.expression,
+      ExpressionAttributeNames: live.names,
+      ExpressionAttributeValues: { ':pk': partitions.userIndex(userId), ':prefix': prefixes.connection, ...live.values },
+      ConsistentRead: true,
+    });
+  }
+
+  /** Distinct user ids of live items in GSI1 `ONLINE` (eventually consistent), any order. */
+  async listOnlineUserIds(): Promise<Uuid[]> {
+    const live = liveFilter(this.clock.now());
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: GSI1,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      FilterExpression: live.expression,
+      ProjectionExpression: 'user_id',
+      ExpressionAttributeNames: live.names,
+      ExpressionAttributeValues: { ':pk': partitions.online, ...live.values },
+    });
+    return [...new Set(items.map((item) => item.user_id as string))];
+  }
+
+  /** Puts (or refreshes) the relay item with `expiresAt` = now + `ttlSeconds` (epoch s, rounded up). */
+  async registerRelay(info: RelayInfo, ttlSeconds: number): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: relayItem(info, this.expiry(ttlSeconds)) }));
+  }
+
+  async deregisterRelay(relayId: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.relay(relayId) }));
+  }
+
+  /** Strongly consistent Query of the `RELAYS` partition, live items only. */
+  async listRelays(): Promise<RelayInfo[]> {
+    const live = liveFilter(this.clock.now());
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk',
+      FilterExpression: live.expression,
+      ExpressionAttributeNames: live.names,
+      ExpressionAttributeValues: { ':pk': partitions.relays, ...live.values },
+      ConsistentRead: true,
+    });
+    return items.map((item) => ({ relayId: item.relay_id as string, endpoint: item.endpoint as string }));
+  }
+
+  private expiry(ttlSeconds: number): number {
+    return ttlEpochSeconds(this.clock.now() + ttlSeconds * 1000);
+  }
+}

@@ -1,0 +1,184 @@
+// ApiStack assertions: one Lambda per route group, one HttpApi route per ROUTES entry, nodejs22.x, narrow IAM.
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ROUTES, routeKey, type RouteGroup } from '../../lambdas/http/routes.js';
+import { isReadOnlyGroup, JWT_SECRET_ARN_ENV, RATE_LIMIT_PK_PREFIX } from '../../infra/stacks/api-stack.js';
+import { keys } from '../../shared/storage/keys.js';
+import { synthLairChat } from './synth.js';
+
+/** An IAM policy statement as synthesized (resources may be intrinsic functions). */
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+const groups = [...new Set(ROUTES.map((r) => r.group))];
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+describe('ApiStack', () => {
+  let template: Template;
+  let functions: ReturnType<Template['findResources']>;
+  /** Logical id of the function serving each group. */
+  const fnIdOf = new Map<RouteGroup, string>();
+
+  beforeAll(() => {
+    template = Template.fromStack(synthLairChat().stacks.api);
+    functions = template.findResources('AWS::Lambda::Function');
+    for (const group of groups) {
+      const id = Object.keys(functions).find((logicalId) =>
+        logicalId.startsWith(`${capitalize(group)}Function`),
+      );
+      if (id !== undefined) fnIdOf.set(group, id);
+    }
+  });
+
+  describe('functions', () => {
+    it('has one function per route group plus the streams function', () => {
+      expect(Object.keys(functions)).toHaveLength(groups.length + 1);
+      expect([...fnIdOf.keys()].sort()).toEqual([...groups].sort());
+    });
+
+    it('runs every function on nodejs22.x, x86_64, 512 MB, with the table name and source maps', () => {
+      for (const fn of Object.values(functions)) {
+        expect(fn.Properties).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['x86_64'],
+          MemorySize: 512,
+          Handler: 'index.handler',
+          Environment: {
+            Variables: { NODE_OPTIONS: '--enable-source-maps', [JWT_SECRET_ARN_ENV]: expect.anything() },
+          },
+        });
+        expect(fn.Properties.Environment.Variables.LAIR_TABLE_NAME).toBeDefined();
+        expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
+      }
+      for (const group of groups) expect(functions[fnIdOf.get(group)!]!.Properties.Timeout).toBe(10);
+    });
+
+    it('puts event-publishing (writing) groups and the streams function in the VPC, read-only groups outside', () => {
+      for (const group of groups) {
+        const vpcConfig = functions[fnIdOf.get(group)!]!.Properties.VpcConfig;
+        if (isReadOnlyGroup(group)) expect(vpcConfig).toBeUndefined();
+        else
+          expect(vpcConfig).toMatchObject({
+            SubnetIds: expect.any(Array),
+            SecurityGroupIds: [expect.anything()],
+          });
+      }
+      const streams = Object.entries(functions).find(([id]) => id.startsWith('StreamsFunction'));
+      expect(streams?.[1].Properties.VpcConfig).toBeDefined();
+    });
+  });
+
+  describe('routes', () => {
+    it('creates exactly one route per ROUTES entry, each with its routeKey', () => {
+      const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+      expect(routes).toHaveLength(ROUTES.length);
+      const routeKeys = routes.map((r) => r.Properties.RouteKey as string).sort();
+      expect(routeKeys).toEqual(ROUTES.map(routeKey).sort());
+    });
+
+    it("targets each route at its group's function", () => {
+      const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
+      const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+      for (const def of ROUTES) {
+        const route = routes.find((r) => r.Properties.RouteKey === routeKey(def))!;
+        const integrationId = route.Properties.Target['Fn::Join'][1][1].Ref as string;
+        const integration = integrations[integrationId]!;
+        expect(integration.Properties).toMatchObject({
+          IntegrationType: 'AWS_PROXY',
+          PayloadFormatVersion: '2.0',
+        });
+        expect(integration.Properties.IntegrationUri['Fn::GetAtt'][0]).toBe(fnIdOf.get(def.group));
+      }
+    });
+
+    it('answers CORS preflight for any origin', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        ProtocolType: 'HTTP',
+        CorsConfiguration: Match.objectLike({ AllowOrigins: ['*'], AllowMethods: ['*'] }),
+      });
+    });
+  });
+
+  describe('IAM', () => {
+    const policyOf = (fnLogicalId: string): Statement[] => {
+      const roleId = functions[fnLogicalId]!.Properties.Role['Fn::GetAtt'][0] as string;
+      const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+        (p.Properties.Roles as { Ref?: string }[]).some((r) => r.Ref === roleId),
+      );
+      return policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    };
+    const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
+    const dynamoStatements = (statements: Statement[]) =>
+      statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+
+    it('scopes every DynamoDB statement to the table ARN (and its indexes), never "*"', () => {
+      for (const id of Object.keys(functions)) {
+        const statements = dynamoStatements(policyOf(id));
+        expect(statements.length).toBeGreaterThan(0);
+        for (const s of statements) {
+          for (const resource of [s.Resource].flat()) {
+            expect(resource).not.toBe('*');
+            expect(JSON.stringify(resource)).toMatch(/Fn::ImportValue.*Table/);
+          }
+        }
+      }
+    });
+
+    it('gives read-only groups read access plus UpdateItem on rate-limit items only', () => {
+      expect(RATE_LIMIT_PK_PREFIX).toBe(keys.rateLimit('k', 'b', 0).PK.slice(0, RATE_LIMIT_PK_PREFIX.length));
+      for (const group of groups.filter((g) => isReadOnlyGroup(g))) {
+        const statements = dynamoStatements(policyOf(fnIdOf.get(group)!));
+        const actions = statements.flatMap(actionsOf);
+        expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+        expect(actions).not.toEqual(expect.arrayContaining(['dynamodb:PutItem']));
+        expect(actions).not.toEqual(expect.arrayContaining(['dynamodb:DeleteItem']));
+        expect(actions).not.toEqual(expect.arrayContaining(['dynamodb:BatchWriteItem']));
+        const update = statements.find((s) => actionsOf(s).includes('dynamodb:UpdateItem'));
+        expect(update!.Condition).toEqual({
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${RATE_LIMIT_PK_PREFIX}*`] },
+        });
+      }
+    });
+
+    it('gives writing groups and the streams function read/write access', () => {
+      const writers = [...groups.filter((g) => !isReadOnlyGroup(g)).map((g) => fnIdOf.get(g)!)];
+      writers.push(Object.keys(functions).find((id) => id.startsWith('StreamsFunction'))!);
+      expect(writers.length).toBeGreaterThan(1);
+      for (const id of writers) {
+        const actions = dynamoStatements(policyOf(id)).flatMap(actionsOf);
+        expect(actions).toEqual(
+          expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query']),
+        );
+      }
+    });
+
+    it('lets every function read the JWT secret and nothing else from Secrets Manager', () => {
+      for (const id of Object.keys(functions)) {
+        const secretStatements = policyOf(id).filter((s) =>
+          actionsOf(s).some((a) => a.startsWith('secretsmanager:')),
+        );
+        expect(secretStatements).toHaveLength(1);
+        expect(JSON.stringify(secretStatements[0]!.Resource)).toMatch(/Fn::ImportValue.*JwtSecret/);
+      }
+    });
+  });
+
+  describe('streams', () => {
+    it('consumes the table stream, filtered to TTL deletions', () => {
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      const [mapping] = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+      expect(mapping!.Properties).toMatchObject({
+        StartingPosition: 'LATEST',
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      expect(JSON.stringify(mapping!.Properties.EventSourceArn)).toMatch(/Fn::ImportValue.*StreamArn/);
+      const pattern = JSON.parse(mapping!.Properties.FilterCriteria.Filters[0].Pattern as string);
+      expect(pattern).toEqual({
+        eventName: ['REMOVE'],
+        userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] },
+      });
+    });
+  });
+});

@@ -1,0 +1,80 @@
+// DataStack assertions: the CDK table is tableDefinition() key for key, plus TTL, PITR, stream and RETAIN.
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ATTR, DEFAULT_TABLE_NAME, tableDefinition } from '../../shared/storage/table.js';
+import { translateTableDefinition } from '../../infra/constructs/table-props.js';
+import { synthLairChat, TEST_STAGE } from './synth.js';
+
+describe('DataStack', () => {
+  const tableName = `${DEFAULT_TABLE_NAME}-${TEST_STAGE}`;
+  const def = tableDefinition(tableName);
+  let template: Template;
+
+  beforeAll(() => {
+    template = Template.fromStack(synthLairChat().stacks.data);
+  });
+
+  it('declares exactly one table, retained on delete and replace', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('uses the key schema, attribute types and billing mode of tableDefinition()', () => {
+    const attrs = def.AttributeDefinitions ?? [];
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: tableName,
+      BillingMode: def.BillingMode,
+      KeySchema: def.KeySchema,
+      AttributeDefinitions: Match.arrayWith(attrs.map((a) => Match.objectEquals({ ...a }))),
+    });
+    const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
+    expect(table!.Properties.AttributeDefinitions).toHaveLength(attrs.length);
+  });
+
+  it('has every GSI of tableDefinition() with its keys and projection ALL, and no other', () => {
+    const gsis = def.GlobalSecondaryIndexes ?? [];
+    expect(gsis.length).toBeGreaterThan(0);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: Match.arrayWith(
+        gsis.map((g) =>
+          Match.objectLike({
+            IndexName: g.IndexName,
+            KeySchema: g.KeySchema,
+            Projection: { ProjectionType: 'ALL' },
+          }),
+        ),
+      ),
+    });
+    const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
+    expect(table!.Properties.GlobalSecondaryIndexes).toHaveLength(gsis.length);
+  });
+
+  it('enables TTL on ATTR.ttl, the NEW_AND_OLD_IMAGES stream and point-in-time recovery', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: ATTR.ttl, Enabled: true },
+      StreamSpecification: { StreamViewType: def.StreamSpecification?.StreamViewType },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    expect(def.StreamSpecification?.StreamViewType).toBe('NEW_AND_OLD_IMAGES');
+  });
+
+  it('generates a retained JWT secret', () => {
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ GenerateSecretString: Match.objectLike({ PasswordLength: 64 }) }),
+    });
+  });
+});
+
+describe('translateTableDefinition', () => {
+  it('rejects definitions CDK props here cannot express', () => {
+    const def = tableDefinition('t');
+    expect(() => translateTableDefinition({ ...def, BillingMode: 'PROVISIONED' })).toThrow(/PAY_PER_REQUEST/);
+    expect(() => translateTableDefinition({ ...def, KeySchema: [] })).toThrow(/HASH/);
+    expect(() =>
+      translateTableDefinition({
+        ...def,
+        AttributeDefinitions: [{ AttributeName: ATTR.pk, AttributeType: 'S' }],
+      }),
+    ).toThrow(/attribute type/);
+  });
+});

@@ -1,0 +1,100 @@
+// Integration: DynamoInvitationRepository on DynamoDB Local (pending uniqueness, re-invite, expiry, status moves).
+import { randomUUID } from 'node:crypto';
+import { createRepositories, type Repositories } from '../../../shared/storage/index.js';
+import { createTestTable, deleteTestTable, type TestTable } from '../../support/dynamo.js';
+import { anInvitation, iso, movableClock } from './fixtures.js';
+
+const DAY = 24 * 3600 * 1000;
+
+describe('DynamoInvitationRepository', () => {
+  let table: TestTable;
+  let repos: Repositories;
+  const clock = movableClock();
+
+  beforeAll(async () => {
+    table = await createTestTable();
+    repos = createRepositories(table.doc, table.tableName, { clock });
+  });
+  afterAll(async () => {
+    await deleteTestTable(table);
+  });
+  beforeEach(() => {
+    clock.set(Date.now());
+  });
+
+  it('creates a pending invitation readable by id and by (room, invitee)', async () => {
+    const inv = anInvitation();
+    await repos.invitations.create(inv);
+
+    expect(await repos.invitations.getById(inv.id)).toEqual(inv);
+    expect(await repos.invitations.getPending(inv.room_id, inv.invitee_id)).toEqual(inv);
+    expect(await repos.invitations.getById(randomUUID())).toBeNull();
+    expect(await repos.invitations.getPending(inv.room_id, randomUUID())).toBeNull();
+  });
+
+  it('refuses a second live pending invitation for the same room and invitee', async () => {
+    const inv = anInvitation();
+    await repos.invitations.create(inv);
+
+    await expect(
+      repos.invitations.create(anInvitation({ room_id: inv.room_id, invitee_id: inv.invitee_id })),
+    ).rejects.toMatchObject({ name: 'ConflictError', code: 'already_invited' });
+    expect(await repos.invitations.getById(inv.id)).toEqual(inv);
+  });
+
+  it('allows re-inviting after a decline', async () => {
+    const first = anInvitation();
+    await repos.invitations.create(first);
+    const declined = await repos.invitations.setStatus(first, 'declined', iso(clock.now()));
+    expect(declined).toEqual({ ...first, status: 'declined', responded_at: iso(clock.now()) });
+    expect(await repos.invitations.getPending(first.room_id, first.invitee_id)).toBeNull();
+
+    const again = anInvitation({ room_id: first.room_id, invitee_id: first.invitee_id });
+    await repos.invitations.create(again);
+
+    expect(await repos.invitations.getPending(first.room_id, first.invitee_id)).toEqual(again);
+    expect(await repos.invitations.getById(first.id)).toBeNull(); // replaced: one item per (room, invitee)
+  });
+
+  it('allows re-inviting over an expired pending invitation', async () => {
+    const old = anInvitation({}, clock.now() - 8 * DAY);
+    await repos.invitations.create(old);
+
+    const fresh = anInvitation({ room_id: old.room_id, invitee_id: old.invitee_id });
+    await repos.invitations.create(fresh);
+
+    expect(await repos.invitations.getPending(old.room_id, old.invitee_id)).toEqual(fresh);
+  });
+
+  it('moves status only from pending', async () => {
+    const inv = anInvitation();
+    await repos.invitations.create(inv);
+    await repos.invitations.setStatus(inv, 'accepted', iso(clock.now()));
+
+    await expect(repos.invitations.setStatus(inv, 'declined', iso(clock.now()))).rejects.toMatchObject({
+      code: 'invitation_expired',
+    });
+    expect((await repos.invitations.getById(inv.id))?.status).toBe('accepted');
+  });
+
+  it('lists only pending, unexpired invitations of the invitee, newest first', async () => {
+    const invitee = randomUUID();
+    const now = clock.now();
+    const oldest = anInvitation({ invitee_id: invitee }, now - 3 * DAY);
+    const newest = anInvitation({ invitee_id: invitee }, now - 1 * DAY);
+    const middle = anInvitation({ invitee_id: invitee }, now - 2 * DAY);
+    const expired = anInvitation({ invitee_id: invitee }, now - 7 * DAY - 1000);
+    const declined = anInvitation({ invitee_id: invitee }, now - 1000);
+    for (const inv of [oldest, newest, middle, expired, declined]) await repos.invitations.create(inv);
+    await repos.invitations.setStatus(declined, 'declined', iso(now));
+    await repos.invitations.create(anInvitation()); // someone else's
+
+    const list = await repos.invitations.listPendingForUser(invitee, now);
+
+    expect(list.map((i) => i.id)).toEqual([newest.id, middle.id, oldest.id]);
+    // the expired one is still readable as stored, for `invitation_expired` answers
+    expect(await repos.invitations.getById(expired.id)).toMatchObject({ status: 'pending' });
+    // three days later only `newest` is still live
+    expect((await repos.invitations.listPendingForUser(invitee, now + 5 * DAY)).map((i) => i.id)).toEqual([newest.id]);
+  });
+});

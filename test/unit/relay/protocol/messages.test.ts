@@ -1,0 +1,137 @@
+// Unit tests for client message parsing (tcp.md §2, §4–§7) and server message building (§2.2, §9).
+import { CLIENT_MESSAGE_TYPES, parseClientMessage } from '../../../../relay/protocol/messages.js';
+import type { ClientMessage } from '../../../../relay/protocol/messages.js';
+
+const ROOM = '7d0e5a44-3c1f-4d7a-b2a9-6e8f1c2d3b4a';
+const USER = 'a9b8c7d6-e5f4-4a3b-9c2d-1e0f9a8b7c6d';
+
+/** One example per client message type, copied from tcp.md. */
+const EXAMPLES: Record<string, string> = {
+  client_hello: '{"type":"client_hello","version":"1.0","client_name":"Lair Chat TUI","features":["encryption"]}',
+  key_exchange: '{"type":"key_exchange","public_key":"3p7bfXt9wbTTW2HC7OQ1Nz+DQ8hbeGdNrfx+FG+IK08="}',
+  authenticate: '{"type":"authenticate","request_id":"r1","token":"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOi"}',
+  login: '{"type":"login","identifier":"alice","password":"hunter22!"}',
+  register: '{"type":"register","username":"bob","email":"bob@example.com","password":"correct horse"}',
+  logout: '{"type":"logout","request_id":"r9"}',
+  send_message: `{"type":"send_message","request_id":"m1","target":{"type":"room","room_id":"${ROOM}"},"content":"Hello!"}`,
+  edit_message: '{"type":"edit_message","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","content":"Hello, all!"}',
+  delete_message: '{"type":"delete_message","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d"}',
+  get_messages: `{"type":"get_messages","target":{"type":"dm","recipient":"${USER}"},"limit":50}`,
+  create_room: '{"type":"create_room","name":"general","description":"Talk here","settings":{"public":true}}',
+  get_room: `{"type":"get_room","room_id":"${ROOM}"}`,
+  list_rooms: '{"type":"list_rooms","filter":{"joined_only":false},"limit":20,"offset":0}',
+  join_room: `{"type":"join_room","request_id":"j1","room_id":"${ROOM}"}`,
+  leave_room: `{"type":"leave_room","room_id":"${ROOM}"}`,
+  invite_to_room: `{"type":"invite_to_room","room_id":"${ROOM}","user_id":"${USER}"}`,
+  accept_invitation: '{"type":"accept_invitation","invitation_id":"5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c"}',
+  decline_invitation: '{"type":"decline_invitation","invitation_id":"5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c"}',
+  list_invitations: '{"type":"list_invitations"}',
+  get_user: `{"type":"get_user","user_id":"${USER}"}`,
+  list_users: '{"type":"list_users","limit":50,"offset":0}',
+  get_current_user: '{"type":"get_current_user","request_id":"me"}',
+  typing: `{"type":"typing","target":{"type":"room","room_id":"${ROOM}"}}`,
+  ping: '{"type":"ping"}',
+};
+
+function parse(text: string | Buffer) {
+  return parseClientMessage(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+}
+
+function parsed(text: string): ClientMessage {
+  const result = parse(text);
+  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result)}`);
+  return result.message;
+}
+
+function invalidDetail(text: string | Buffer): string {
+  const result = parse(text);
+  if (result.ok || result.kind !== 'invalid') throw new Error(`expected invalid, got ${JSON.stringify(result)}`);
+  return result.detail;
+}
+
+describe('parseClientMessage: tcp.md examples', () => {
+  it('has an example for every client message type', () => {
+    expect(Object.keys(EXAMPLES).sort()).toEqual([...CLIENT_MESSAGE_TYPES].sort());
+  });
+
+  it.each(Object.entries(EXAMPLES))('parses %s', (type, text) => {
+    expect(parsed(text).type).toBe(type);
+  });
+
+  it('keeps field values', () => {
+    expect(parsed(EXAMPLES.send_message!)).toEqual({
+      type: 'send_message',
+      request_id: 'm1',
+      target: { type: 'room', room_id: ROOM },
+      content: 'Hello!',
+    });
+  });
+});
+
+describe('parseClientMessage: leniency', () => {
+  it('ignores unknown keys, including request_id where it is not declared', () => {
+    expect(parsed('{"type":"ping","request_id":7,"extra":{"a":1}}')).toEqual({ type: 'ping' });
+    expect(parsed('{"type":"logout","foo":"bar"}')).toEqual({ type: 'logout' });
+  });
+
+  it('accepts request_id null and absent', () => {
+    expect(parsed('{"type":"logout","request_id":null}')).toEqual({ type: 'logout', request_id: null });
+    expect(parsed('{"type":"list_invitations"}')).toEqual({ type: 'list_invitations' });
+  });
+
+  it('canonicalises target UUIDs in upstream-accepted forms', () => {
+    const msg = parsed(`{"type":"typing","target":{"type":"dm","recipient":"${USER.toUpperCase().replace(/-/g, '')}"}}`);
+    expect(msg).toEqual({ type: 'typing', target: { type: 'dm', recipient: USER } });
+  });
+
+  it('leaves plain-string ids for the command to validate', () => {
+    expect(parsed('{"type":"join_room","room_id":"not-a-uuid"}')).toMatchObject({ room_id: 'not-a-uuid' });
+  });
+});
+
+describe('parseClientMessage: failures', () => {
+  it('reports invalid UTF-8 as not_utf8', () => {
+    expect(parse(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]))).toEqual({ ok: false, kind: 'not_utf8' });
+  });
+
+  it.each([
+    ['empty payload', ''],
+    ['bad JSON', '{"type":'],
+    ['a JSON array', '[1,2]'],
+    ['a JSON string', '"ping"'],
+    ['missing type', '{"request_id":"x"}'],
+    ['a BOM before the JSON', '\uFEFF{"type":"ping"}'],
+  ])('rejects %s as invalid', (_label, text) => {
+    expect(invalidDetail(text).length).toBeGreaterThan(0);
+  });
+
+  it('rejects an unknown type, naming it', () => {
+    expect(invalidDetail('{"type":"pong"}')).toContain('unknown variant `pong`');
+  });
+
+  it('rejects a bad UUID inside target', () => {
+    expect(invalidDetail('{"type":"send_message","target":{"type":"room","room_id":"nope"},"content":"x"}')).toContain(
+      'target.room_id',
+    );
+  });
+
+  it('rejects the HTTP-only direct_message target tag', () => {
+    invalidDetail(`{"type":"typing","target":{"type":"direct_message","recipient":"${USER}"}}`);
+  });
+
+  it('rejects request_id as a number', () => {
+    expect(invalidDetail('{"type":"join_room","request_id":5,"room_id":"x"}')).toContain('request_id');
+  });
+
+  it('rejects missing and mistyped fields', () => {
+    invalidDetail('{"type":"client_hello"}');
+    invalidDetail('{"type":"login","identifier":"alice"}');
+    invalidDetail('{"type":"send_message","target":{"type":"room","room_id":"' + ROOM + '"},"content":5}');
+  });
+
+  it('rejects negative, fractional or oversized u32 fields', () => {
+    invalidDetail('{"type":"list_users","limit":-1}');
+    invalidDetail('{"type":"list_rooms","offset":1.5}');
+    invalidDetail('{"type":"create_room","name":"x","settings":{"max_members":4294967296}}');
+  });
+});
