@@ -65,8 +65,17 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
 
 class EarlyExitError extends Error {}
 
-async function launch(port: number, dataDir: string | undefined, options: DynamoDbLocalOptions): Promise<DynamoDbLocalHandle> {
-  const child = dynamoDbLocal.spawn({ port, sharedDb: true, stdio: 'pipe', ...(dataDir ? { path: dataDir } : {}) });
+async function launch(
+  port: number,
+  dataDir: string | undefined,
+  options: DynamoDbLocalOptions,
+): Promise<DynamoDbLocalHandle> {
+  const child = dynamoDbLocal.spawn({
+    port,
+    sharedDb: true,
+    stdio: 'pipe',
+    ...(dataDir ? { path: dataDir } : {}),
+  });
   const tail: string[] = [];
   const onOutput = (chunk: Buffer): void => {
     for (const line of chunk.toString('utf8').split(/\r?\n/)) {
@@ -78,8 +87,14 @@ async function launch(port: number, dataDir: string | undefined, options: Dynamo
   };
   child.stdout?.on('data', onOutput);
   child.stderr?.on('data', onOutput);
-  const exited = new Promise<void>((done) => child.once('exit', () => { done(); }));
-  const killOnExit = (): void => { child.kill('SIGKILL'); };
+  const exited = new Promise<void>((done) =>
+    child.once('exit', () => {
+      done();
+    }),
+  );
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
   process.once('exit', killOnExit);
   const stop = async (): Promise<void> => {
     process.removeListener('exit', killOnExit);
@@ -92,7 +107,9 @@ async function launch(port: number, dataDir: string | undefined, options: Dynamo
     await stop();
     throw e;
   }
-  options.log?.info(`DynamoDB Local listening on ${endpoint} (${dataDir ? `data in ${dataDir}` : 'in-memory'})`);
+  options.log?.info(
+    `DynamoDB Local listening on ${endpoint} (${dataDir ? `data in ${dataDir}` : 'in-memory'})`,
+  );
   return { endpoint, port, stop };
 }
 
@@ -110,9 +127,16 @@ async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<vo
 }
 
 /** Polls ListTables every 100 ms until it answers; rejects on early exit or timeout. */
-async function waitReady(endpoint: string, exited: Promise<void>, timeoutMs: number, output: () => string): Promise<void> {
+async function waitReady(
+  endpoint: string,
+  exited: Promise<void>,
+  timeoutMs: number,
+  output: () => string,
+): Promise<void> {
   let gone = false;
-  void exited.then(() => { gone = true; });
+  void exited.then(() => {
+    gone = true;
+  });
   const client = new DynamoDBClient({
     endpoint,
     region: 'local',
@@ -128,7 +152,8 @@ async function waitReady(endpoint: string, exited: Promise<void>, timeoutMs: num
         await client.send(new ListTablesCommand({ Limit: 1 }));
         return;
       } catch {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms: ${output()}`);
+        if (Date.now() > deadline)
+          throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms: ${output()}`);
         await sleep(100);
       }
     }
@@ -146,7 +171,9 @@ async function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => { done(port); });
+      server.close(() => {
+        done(port);
+      });
     });
   });
 }

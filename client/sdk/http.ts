@@ -31,7 +31,8 @@ export interface SuccessBody {
 }
 
 /** HTTP message target: the DM tag is `direct_message` on this route only (http.md §9.1). */
-export type HttpMessageTarget = { type: 'room'; room_id: string } | { type: 'direct_message'; recipient: string };
+export type HttpMessageTarget =
+  { type: 'room'; room_id: string } | { type: 'direct_message'; recipient: string };
 
 /**
  * REST client bound to one base URL (e.g. `http://127.0.0.1:8082`). After {@link register} or
@@ -94,13 +95,19 @@ export class LairHttpClient {
   }
 
   /** `POST /api/v1/rooms` (http.md §7.1); `isPublic` defaults to true. */
-  createRoom(name: string, options: { description?: string; isPublic?: boolean; maxMembers?: number } = {}): Promise<{
+  createRoom(
+    name: string,
+    options: { description?: string; isPublic?: boolean; maxMembers?: number } = {},
+  ): Promise<{
     room: Room;
   }> {
     return this.send('POST', '/api/v1/rooms', {
       name,
       ...(options.description !== undefined ? { description: options.description } : {}),
-      settings: { public: options.isPublic ?? true, ...(options.maxMembers !== undefined ? { max_members: options.maxMembers } : {}) },
+      settings: {
+        public: options.isPublic ?? true,
+        ...(options.maxMembers !== undefined ? { max_members: options.maxMembers } : {}),
+      },
     });
   }
 
@@ -173,7 +180,8 @@ function toError(status: number, text: string): LairHttpError {
   try {
     const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
     const { code, message } = parsed.error ?? {};
-    if (typeof code === 'string') return new LairHttpError(status, code, typeof message === 'string' ? message : code);
+    if (typeof code === 'string')
+      return new LairHttpError(status, code, typeof message === 'string' ? message : code);
   } catch {
     // not an envelope; fall through
   }

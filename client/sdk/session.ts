@@ -19,9 +19,19 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
 /** Event types pushed by the server (tcp.md §8). */
 const EVENT_TYPES: ReadonlySet<string> = new Set<EventType>([
-  'message_received', 'message_edited', 'message_deleted', 'user_joined_room', 'user_left_room',
-  'member_role_changed', 'room_deleted', 'user_online', 'user_offline', 'user_typing',
-  'invitation_received', 'room_updated', 'server_notice',
+  'message_received',
+  'message_edited',
+  'message_deleted',
+  'user_joined_room',
+  'user_left_room',
+  'member_role_changed',
+  'room_deleted',
+  'user_online',
+  'user_offline',
+  'user_typing',
+  'invitation_received',
+  'room_updated',
+  'server_notice',
 ]);
 
 /** Client message types that get a `<type>_response` (tcp.md §6, §7). */
@@ -30,7 +40,10 @@ export type RequestType = {
 }[ClientMessageType];
 
 /** What the caller passes to {@link ChatSession.request}: the message without `request_id`. */
-export type RequestInput<T extends RequestType> = Omit<Extract<ClientMessageInput, { type: T }>, 'request_id'>;
+export type RequestInput<T extends RequestType> = Omit<
+  Extract<ClientMessageInput, { type: T }>,
+  'request_id'
+>;
 
 /** The response to request type `T`, e.g. `ResponseFor<'join_room'>` = `join_room_response`. */
 export type ResponseFor<T extends RequestType> = ResponseOf<`${T}_response`>;
@@ -132,7 +145,9 @@ export abstract class ChatSession extends EventEmitter<SessionEventMap> {
       this.pending.set(requestId, {
         requestId,
         responseType,
-        resolve: (m) => { resolve(m as ResponseFor<T>); },
+        resolve: (m) => {
+          resolve(m as ResponseFor<T>);
+        },
         reject,
         timer,
       });
@@ -147,7 +162,11 @@ export abstract class ChatSession extends EventEmitter<SessionEventMap> {
   async call<T extends RequestType>(msg: RequestInput<T> & { type: T }): Promise<ResponseFor<T>> {
     const res = await this.request<T>(msg);
     if (!res.success) {
-      throw new LairRequestError(res.type, res.error?.code ?? 'unknown', res.error?.message ?? 'Request failed');
+      throw new LairRequestError(
+        res.type,
+        res.error?.code ?? 'unknown',
+        res.error?.message ?? 'Request failed',
+      );
     }
     return res;
   }
@@ -186,11 +205,16 @@ export abstract class ChatSession extends EventEmitter<SessionEventMap> {
    * Resolves with the next inbound message of `type` (handshake messages, `pong`).
    * @throws LairTimeoutError after `timeoutMs`, or Error if the connection closes first.
    */
-  protected waitFor<K extends ServerMessage['type']>(type: K, timeoutMs: number): Promise<Extract<ServerMessage, { type: K }>> {
+  protected waitFor<K extends ServerMessage['type']>(
+    type: K,
+    timeoutMs: number,
+  ): Promise<Extract<ServerMessage, { type: K }>> {
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         type,
-        resolve: (m) => { resolve(m as Extract<ServerMessage, { type: K }>); },
+        resolve: (m) => {
+          resolve(m as Extract<ServerMessage, { type: K }>);
+        },
         reject,
         timer: setTimeout(() => {
           this.waiters = this.waiters.filter((w) => w !== waiter);

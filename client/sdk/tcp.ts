@@ -64,9 +64,15 @@ export class LairTcpClient extends ChatSession {
     const socket = netConnect({ host: options.host, port: options.port });
     this.socket = socket;
     socket.setNoDelay(true);
-    socket.on('data', (chunk) => { this.onData(chunk); });
-    socket.on('error', (err) => { this.handleClosed(err); });
-    socket.on('close', () => { this.handleClosed(); });
+    socket.on('data', (chunk) => {
+      this.onData(chunk);
+    });
+    socket.on('error', (err) => {
+      this.handleClosed(err);
+    });
+    socket.on('close', () => {
+      this.handleClosed();
+    });
     try {
       // Connection errors reject the waiter through handleClosed().
       this.serverHello = await hello;

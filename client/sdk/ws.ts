@@ -57,8 +57,12 @@ export class LairWsClient extends ChatSession {
     socket.on('message', (data, isBinary) => {
       if (!isBinary) this.onText(rawToString(data));
     });
-    socket.on('error', (err) => { this.handleClosed(err); });
-    socket.on('close', () => { this.handleClosed(); });
+    socket.on('error', (err) => {
+      this.handleClosed(err);
+    });
+    socket.on('close', () => {
+      this.handleClosed();
+    });
     let auth: ResponseOf<'authenticate_response'> | undefined;
     let hello: ServerHello;
     try {
@@ -71,7 +75,12 @@ export class LairWsClient extends ChatSession {
       throw err;
     }
     if (auth?.success !== true) {
-      this.transmit({ type: 'client_hello', version: '1.0', client_name: options.clientName ?? 'Lair Chat TS SDK', features: [] });
+      this.transmit({
+        type: 'client_hello',
+        version: '1.0',
+        client_name: options.clientName ?? 'Lair Chat TS SDK',
+        features: [],
+      });
     }
     if (options.keepaliveMs !== 0) this.startKeepalive(options.keepaliveMs);
     return auth !== undefined ? { hello, auth } : { hello };
@@ -85,7 +94,9 @@ export class LairWsClient extends ChatSession {
     const socket = this.socket;
     if (socket === undefined) return;
     socket.close(1000);
-    setTimeout(() => { socket.terminate(); }, 1_000).unref();
+    setTimeout(() => {
+      socket.terminate();
+    }, 1_000).unref();
   }
 
   private onText(text: string): void {

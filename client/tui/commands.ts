@@ -26,6 +26,8 @@ export class ChatState implements RenderContext {
   currentRoomId: string | undefined;
   private readonly rooms = new Map<string, Room>();
   private readonly users = new Map<string, User>();
+  /** Usernames learnt from events that carry no full User (presence, messages, invitations). */
+  private readonly names = new Map<string, string>();
   private invitations: Invitation[] = [];
 
   constructor(
@@ -44,17 +46,48 @@ export class ChatState implements RenderContext {
   }
 
   userName(id: string): string {
-    return this.users.get(id)?.username ?? shortId(id);
+    return this.users.get(id)?.username ?? this.names.get(id) ?? shortId(id);
+  }
+
+  /** Fills the name caches (first 100 users, joined rooms) so events render with names. */
+  async warmUp(): Promise<void> {
+    const [users, joined] = await Promise.all([
+      this.session.call({ type: 'list_users', limit: 100 }),
+      this.session.call({ type: 'list_rooms', filter: { joined_only: true } }),
+    ]);
+    for (const u of users.users ?? []) this.users.set(u.id, u);
+    for (const item of joined.rooms ?? []) this.rooms.set(item.room.id, item.room);
   }
 
   /** Learns names from a pushed event and keeps the current room valid. */
   observe(event: EventPayload): void {
-    if (event.type === 'user_joined_room') this.users.set(event.user.id, event.user);
-    if (event.type === 'room_updated') this.rooms.set(event.room.id, event.room);
-    if (event.type === 'invitation_received') this.invitations.push(event.invitation);
+    switch (event.type) {
+      case 'user_joined_room':
+        this.users.set(event.user.id, event.user);
+        break;
+      case 'message_received':
+        this.names.set(event.message.author, event.author_username);
+        break;
+      case 'user_online':
+      case 'user_offline':
+      case 'member_role_changed':
+        this.names.set(event.user_id, event.username);
+        break;
+      case 'room_updated':
+        this.rooms.set(event.room.id, event.room);
+        break;
+      case 'invitation_received':
+        this.invitations.push(event.invitation);
+        this.names.set(event.invitation.inviter_id, event.invitation.inviter_name);
+        break;
+      default:
+        break;
+    }
     const gone =
       (event.type === 'room_deleted' && event.room_id === this.currentRoomId) ||
-      (event.type === 'user_left_room' && event.user_id === this.myId && event.room_id === this.currentRoomId);
+      (event.type === 'user_left_room' &&
+        event.user_id === this.myId &&
+        event.room_id === this.currentRoomId);
     if (gone) this.currentRoomId = undefined;
   }
 
@@ -86,8 +119,13 @@ export class ChatState implements RenderContext {
 
   private async say(text: string): Promise<CommandResult> {
     if (text.trim() === '') return { lines: [] };
-    if (this.currentRoomId === undefined) return { lines: [style.yellow('Not in a room: /join <room> or /msg <user> <text>')] };
-    await this.session.call({ type: 'send_message', target: { type: 'room', room_id: this.currentRoomId }, content: text });
+    if (this.currentRoomId === undefined)
+      return { lines: [style.yellow('Not in a room: /join <room> or /msg <user> <text>')] };
+    await this.session.call({
+      type: 'send_message',
+      target: { type: 'room', room_id: this.currentRoomId },
+      content: text,
+    });
     return { lines: [] }; // our own message comes back as message_received
   }
 
@@ -112,7 +150,8 @@ export class ChatState implements RenderContext {
     const pub = await this.session.call({ type: 'list_rooms', limit: 100 });
     for (const item of [...(joined.rooms ?? []), ...(pub.rooms ?? [])]) {
       this.rooms.set(item.room.id, item.room);
-      if (item.room.name.toLowerCase() === name || item.room.id === nameOrId) return { id: item.room.id, joined: item.is_member };
+      if (item.room.name.toLowerCase() === name || item.room.id === nameOrId)
+        return { id: item.room.id, joined: item.is_member };
     }
     const uuid = parseUuid(nameOrId);
     return uuid === null ? null : { id: uuid, joined: false };
@@ -138,7 +177,9 @@ export class ChatState implements RenderContext {
     if (res.room === undefined) return { lines: [] };
     this.rooms.set(res.room.id, res.room);
     this.currentRoomId = res.room.id;
-    return { lines: [style.green(`Created ${isPrivate ? 'private ' : ''}room #${res.room.name}; you are in it`)] };
+    return {
+      lines: [style.green(`Created ${isPrivate ? 'private ' : ''}room #${res.room.name}; you are in it`)],
+    };
   }
 
   private async leave(): Promise<CommandResult> {
@@ -168,7 +209,11 @@ export class ChatState implements RenderContext {
     if (m === null) return usage('/msg <user> <text>');
     const user = await this.findUser(m[1] ?? '');
     if (user === null) return { lines: [style.red(`No user named ${m[1] ?? ''}`)] };
-    await this.session.call({ type: 'send_message', target: { type: 'dm', recipient: user.id }, content: m[2] ?? '' });
+    await this.session.call({
+      type: 'send_message',
+      target: { type: 'dm', recipient: user.id },
+      content: m[2] ?? '',
+    });
     return { lines: [] };
   }
 
@@ -195,7 +240,10 @@ export class ChatState implements RenderContext {
     return { lines: ['Invitations:', ...formatInvitations(this.invitations)] };
   }
 
-  private async answerInvite(rest: string, type: 'accept_invitation' | 'decline_invitation'): Promise<CommandResult> {
+  private async answerInvite(
+    rest: string,
+    type: 'accept_invitation' | 'decline_invitation',
+  ): Promise<CommandResult> {
     if (rest === '') return usage(`/${type.split('_')[0] ?? ''} <n|id>`);
     const index = /^\d{1,3}$/.test(rest) ? Number(rest) - 1 : -1;
     const inv = this.invitations[index] ?? this.invitations.find((i) => i.id.startsWith(rest.toLowerCase()));
@@ -208,14 +256,19 @@ export class ChatState implements RenderContext {
     const res = await this.session.call({ type, invitation_id: id });
     this.invitations = this.invitations.filter((i) => i.id !== id);
     if (res.membership !== undefined) this.currentRoomId = res.membership.room_id;
-    if (inv !== undefined) this.rooms.set(inv.room_id, { ...placeholderRoom(inv.room_id), name: inv.room_name });
+    if (inv !== undefined)
+      this.rooms.set(inv.room_id, { ...placeholderRoom(inv.room_id), name: inv.room_name });
     return { lines: [style.green(`Joined #${inv?.room_name ?? this.roomName(this.currentRoomId ?? id)}`)] };
   }
 
   private async history(rest: string): Promise<CommandResult> {
     if (this.currentRoomId === undefined) return { lines: [style.yellow('Not in a room')] };
     const limit = /^\d+$/.test(rest) ? Math.min(Number(rest), 100) : 20;
-    const res = await this.session.call({ type: 'get_messages', target: { type: 'room', room_id: this.currentRoomId }, limit });
+    const res = await this.session.call({
+      type: 'get_messages',
+      target: { type: 'room', room_id: this.currentRoomId },
+      limit,
+    });
     const messages = [...(res.messages ?? [])].reverse(); // server sends newest first
     if (messages.length === 0) return { lines: [style.dim('(no messages yet)')] };
     return { lines: messages.map((msg) => formatMessage(msg, this.userName(msg.author), this)) };
@@ -228,5 +281,11 @@ function usage(text: string): CommandResult {
 
 /** A name-only room cache entry for rooms learnt from invitations. */
 function placeholderRoom(id: string): Room {
-  return { id, name: shortId(id), owner: '', settings: { description: null, is_private: true, max_members: null }, created_at: '' };
+  return {
+    id,
+    name: shortId(id),
+    owner: '',
+    settings: { description: null, is_private: true, max_members: null },
+    created_at: '',
+  };
 }

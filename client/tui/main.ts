@@ -1,69 +1,60 @@
 // Terminal client entry point: server prompt, HTTP login/register, encrypted TCP session, input loop.
-import { createInterface } from 'node:readline/promises';
-import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { clearLine, cursorTo } from 'node:readline';
-import type { Interface } from 'node:readline/promises';
 import { LairHttpClient, LairHttpError } from '../sdk/http.js';
 import { LairRequestError } from '../sdk/session.js';
 import { LairTcpClient } from '../sdk/tcp.js';
 import type { AuthResult } from '../../shared/domain/entities.js';
 import { ChatState } from './commands.js';
-import { HELP, formatEvent, style } from './render.js';
+import { formatEvent, style } from './render.js';
+import { Terminal } from './terminal.js';
 
-/** Minimum gap between two `typing` notifications we send, ms (no server throttle, tcp.md §10). */
+/** Minimum gap between two `typing` notifications we send, ms (the server has no throttle, tcp.md §10). */
 const TYPING_EVERY_MS = 3_000;
 
-const USAGE = `Usage: lair-chat-client [--host H] [--http-port P] [--tcp-port P] [--user NAME] [--register] [--no-encryption] [--yes]
-  Defaults: host 127.0.0.1, HTTP port $LAIR_HTTP_PORT or 8082, TCP port $LAIR_TCP_PORT or 8080.
-  --yes skips the server prompts.`;
-
-/** stdout wrapper that can hide typed characters (password entry). */
-class MutableOutput extends Writable {
-  muted = false;
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
-    if (!this.muted) process.stdout.write(chunk);
-    done();
-  }
-}
-
-async function ask(rl: Interface, question: string, fallback = ''): Promise<string> {
-  const hint = fallback !== '' ? style.dim(` [${fallback}]`) : '';
-  const answer = (await rl.question(`${question}${hint}: `)).trim();
-  return answer === '' ? fallback : answer;
-}
-
-async function askSecret(rl: Interface, out: MutableOutput, question: string): Promise<string> {
-  process.stdout.write(`${question}: `);
-  out.muted = true;
-  try {
-    return await rl.question('');
-  } finally {
-    out.muted = false;
-    process.stdout.write('\n');
-  }
-}
+const USAGE = `Usage: lair-chat-client [options]
+  --host H           server host (default 127.0.0.1)
+  --http-port P      HTTP port (default $LAIR_HTTP_PORT or 8082)
+  --tcp-port P       TCP port (default $LAIR_TCP_PORT or 8080)
+  --user NAME        log in as NAME (asks only for the password)
+  --register         create an account instead of logging in
+  --no-encryption    plaintext TCP (default: X25519 + AES-256-GCM)
+  -y, --yes          accept the default server addresses without asking`;
 
 function describeError(err: unknown): string {
   if (err instanceof LairHttpError || err instanceof LairRequestError) return `${err.code}: ${err.message}`;
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Logs in or registers over HTTP, retrying on errors until it succeeds. */
-async function authenticate(rl: Interface, out: MutableOutput, http: LairHttpClient, user?: string, register?: boolean): Promise<AuthResult> {
+/** Logs in or registers over HTTP (http.md §5), asking again after each failure. */
+async function signIn(
+  term: Terminal,
+  http: LairHttpClient,
+  user?: string,
+  register?: boolean,
+): Promise<AuthResult> {
   for (;;) {
-    const mode = register === true ? 'r' : user !== undefined ? 'l' : (await ask(rl, '(l)ogin or (r)egister', 'l')).toLowerCase();
-    const username = user ?? (await ask(rl, mode.startsWith('r') ? 'Username' : 'Username or email'));
-    const email = mode.startsWith('r') ? await ask(rl, 'Email') : '';
-    const password = await askSecret(rl, out, 'Password');
+    const answer =
+      register === true ? 'r' : user !== undefined ? 'l' : await term.ask('(l)ogin or (r)egister', 'l');
+    const registering = answer.toLowerCase().startsWith('r');
+    const username = user ?? (await term.ask(registering ? 'Username' : 'Username or email'));
+    const email = registering ? await term.ask('Email') : '';
+    const password = await term.askSecret('Password');
     try {
-      return mode.startsWith('r') ? await http.register(username, email, password) : await http.login(username, password);
+      return registering
+        ? await http.register(username, email, password)
+        : await http.login(username, password);
     } catch (err) {
-      console.log(style.red(`✖ ${describeError(err)}`));
+      term.print(style.red(`✖ ${describeError(err)}`));
       user = undefined;
       register = undefined;
     }
   }
+}
+
+function prompt(state: ChatState): string {
+  const where =
+    state.currentRoomId !== undefined ? `#${state.roomName(state.currentRoomId)}` : state.me.username;
+  return `${style.bold(where)}> `;
 }
 
 async function main(): Promise<void> {
@@ -83,18 +74,34 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const out = new MutableOutput();
-  const rl = createInterface({ input: process.stdin, output: out, terminal: process.stdin.isTTY });
+  const term = new Terminal();
+  try {
+    await run(term, values);
+  } finally {
+    term.close();
+  }
+}
+
+async function run(
+  term: Terminal,
+  values: {
+    host?: string;
+    'http-port'?: string;
+    'tcp-port'?: string;
+    user?: string;
+    register?: boolean;
+    'no-encryption'?: boolean;
+    yes?: boolean;
+  },
+): Promise<void> {
   const host = values.host ?? '127.0.0.1';
   const defaultHttp = `http://${host}:${values['http-port'] ?? process.env.LAIR_HTTP_PORT ?? '8082'}`;
   const defaultTcp = `${host}:${values['tcp-port'] ?? process.env.LAIR_TCP_PORT ?? '8080'}`;
-  const skip = values.yes === true;
-  const httpUrl = skip ? defaultHttp : await ask(rl, 'HTTP server', defaultHttp);
-  const tcpAddr = skip ? defaultTcp : await ask(rl, 'TCP server', defaultTcp);
+  const httpUrl = values.yes === true ? defaultHttp : await term.ask('HTTP server', defaultHttp);
+  const tcpAddr = values.yes === true ? defaultTcp : await term.ask('TCP server', defaultTcp);
 
-  const http = new LairHttpClient(httpUrl);
-  const auth = await authenticate(rl, out, http, values.user, values.register);
-  console.log(style.green(`Signed in as ${auth.user.username}`));
+  const auth = await signIn(term, new LairHttpClient(httpUrl), values.user, values.register);
+  term.print(style.green(`Signed in as ${auth.user.username}`));
 
   const client = new LairTcpClient();
   const sep = tcpAddr.lastIndexOf(':');
@@ -105,56 +112,49 @@ async function main(): Promise<void> {
     clientName: 'Lair Chat TS TUI',
   });
   await client.authenticate(auth.token);
-  console.log(style.dim(`Connected to ${tcpAddr}${client.encrypted ? ' (encrypted)' : ''}. Type /help for commands.`));
-
   const state = new ChatState(client, auth.user);
-  const print = (line: string): void => {
-    clearLine(process.stdout, 0);
-    cursorTo(process.stdout, 0);
-    console.log(line);
-    rl.setPrompt(prompt(state));
-    rl.prompt(true);
-  };
+  await state.warmUp();
+  term.print(
+    style.dim(`Connected to ${tcpAddr}${client.encrypted ? ' (encrypted)' : ''}. Type /help for commands.`),
+  );
+
   client.on('event', (event) => {
     state.observe(event);
     const line = formatEvent(event, state);
-    if (line !== null) print(line);
+    if (line !== null) term.print(line);
   });
-  client.on('server_error', (err) => { print(style.red(`server: ${err.code}: ${err.message}`)); });
+  client.on('server_error', (err) => {
+    term.print(style.red(`server: ${err.code}: ${err.message}`));
+  });
   client.on('close', (reason) => {
-    print(style.red(`Disconnected${reason !== undefined ? `: ${reason.message}` : ''}`));
-    rl.close();
+    term.print(style.red(`Disconnected${reason !== undefined ? `: ${reason.message}` : ''}`));
+    term.close();
   });
 
   let lastTyping = 0;
   process.stdin.on('keypress', () => {
     const roomId = state.currentRoomId;
-    if (roomId === undefined || rl.line.startsWith('/') || Date.now() - lastTyping < TYPING_EVERY_MS) return;
+    if (roomId === undefined || term.currentLine.startsWith('/')) return;
+    if (Date.now() - lastTyping < TYPING_EVERY_MS) return;
     lastTyping = Date.now();
     client.typing({ type: 'room', room_id: roomId });
   });
 
-  console.log(HELP.slice(-1)[0] ?? '');
-  rl.setPrompt(prompt(state));
-  rl.prompt();
-  for await (const line of rl) {
+  for (;;) {
+    const line = await term.next(prompt(state));
+    if (line === null) break;
+    term.busy = true;
     try {
       const result = await state.run(line);
-      for (const l of result.lines) console.log(l);
+      term.print(...result.lines);
       if (result.quit === true) break;
     } catch (err) {
-      console.log(style.red(`✖ ${describeError(err)}`));
+      term.print(style.red(`✖ ${describeError(err)}`));
+    } finally {
+      term.busy = false;
     }
-    rl.setPrompt(prompt(state));
-    rl.prompt();
   }
   client.close();
-  rl.close();
-}
-
-function prompt(state: ChatState): string {
-  const where = state.currentRoomId !== undefined ? `#${state.roomName(state.currentRoomId)}` : state.me.username;
-  return `${style.bold(where)}> `;
 }
 
 main().then(

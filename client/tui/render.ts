@@ -16,7 +16,10 @@ export interface RenderContext {
 
 const ESC = '\u001b[';
 const useColor = process.stdout.isTTY && process.env.NO_COLOR === undefined;
-const paint = (code: string) => (text: string): string => (useColor ? `${ESC}${code}m${text}${ESC}0m` : text);
+const paint =
+  (code: string) =>
+  (text: string): string =>
+    useColor ? `${ESC}${code}m${text}${ESC}0m` : text;
 
 /** ANSI helpers (no-ops when stdout is not a TTY or NO_COLOR is set). */
 export const style = {
@@ -74,7 +77,9 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
     case 'user_joined_room':
       return style.green(`→ ${event.user.username} joined ${room(event.room_id)}`);
     case 'user_left_room':
-      return style.yellow(`← ${ctx.userName(event.user_id)} left ${room(event.room_id)}${event.reason === 'left' ? '' : ` (${event.reason})`}`);
+      return style.yellow(
+        `← ${ctx.userName(event.user_id)} left ${room(event.room_id)}${event.reason === 'left' ? '' : ` (${event.reason})`}`,
+      );
     case 'member_role_changed':
       return note(`${event.username} is now ${event.new_role} in ${room(event.room_id)}`);
     case 'room_deleted':
@@ -118,13 +123,16 @@ export function formatRooms(rooms: RoomListItem[], currentRoomId: string | undef
 export function formatInvitations(invitations: Invitation[]): string[] {
   if (invitations.length === 0) return [style.dim('(no pending invitations)')];
   return invitations.map(
-    (inv, i) => `  [${i + 1}] ${shortId(inv.id)}  #${inv.room_name} from ${inv.inviter_name} ${style.dim(`(expires ${inv.expires_at})`)}`,
+    (inv, i) =>
+      `  [${i + 1}] ${shortId(inv.id)}  #${inv.room_name} from ${inv.inviter_name} ${style.dim(`(expires ${inv.expires_at})`)}`,
   );
 }
 
 /** Online user rows, by username. */
 export function formatWho(users: User[], online: ReadonlySet<string>, myId: string): string[] {
-  const rows = users.filter((u) => online.has(u.id)).map((u) => `  ● ${u.username}${u.id === myId ? style.dim(' (you)') : ''}`);
+  const rows = users
+    .filter((u) => online.has(u.id))
+    .map((u) => `  ● ${u.username}${u.id === myId ? style.dim(' (you)') : ''}`);
   return rows.length === 0 ? [style.dim('(nobody online)')] : rows;
 }
 

@@ -158,7 +158,9 @@ export class ApiStack extends Stack {
       timeout: Duration.seconds(30),
       ...inVpc,
     });
-    props.table.grantReadWriteData(this.streamsFunction);
+    // Stream read is granted by DynamoEventSource. Table read only: the handler decodes OldImage and,
+    // to publish expiry notices (DESIGN.md §4.4), needs the relay registry; it writes nothing.
+    props.table.grantReadData(this.streamsFunction);
     props.jwtSecret.grantRead(this.streamsFunction);
     this.streamsFunction.addEventSource(
       new DynamoEventSource(props.table, {

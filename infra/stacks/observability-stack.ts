@@ -81,9 +81,9 @@ export class ObservabilityStack extends Stack {
     };
 
     const fnErrors = [...props.functions].map(([label, fn]) => {
-      const metric = fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum', label });
+      const metric = fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' });
       alarm(`${label}ErrorsAlarm`, metric, 5, `Lambda ${label}: ≥ 5 errors in 5 minutes`);
-      return metric;
+      return metric.with({ label }); // labelled for the dashboard only (a label turns an alarm into a math alarm)
     });
 
     const api5xx = props.httpApi.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' });

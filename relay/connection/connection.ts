@@ -28,23 +28,15 @@ import {
   type ServerMessage,
   type TopLevelErrorCode,
 } from '../protocol/index.js';
+import { InactivityTimer, type ConnectionTimeouts } from './inactivity.js';
+import { PresenceLink, type PresenceTiming } from './presence-link.js';
+import { SerialQueue } from './serial-queue.js';
 import type { Transport } from './transport.js';
+
+export { DEFAULT_TIMEOUTS, type ConnectionTimeouts } from './inactivity.js';
 
 /** States of tcp.md §3 (`CLOSED` once the connection ends; WebSocket never uses AWAIT_KEY). */
 export type ConnectionState = 'AWAIT_HELLO' | 'AWAIT_KEY' | 'AWAIT_AUTH' | 'AUTHENTICATED' | 'CLOSED';
-
-/** Inactivity limits in **milliseconds**, re-armed by every complete frame (tcp.md §3). */
-export interface ConnectionTimeouts {
-  /** AWAIT_HELLO and AWAIT_KEY (30 000). */
-  handshakeMs: number;
-  /** AWAIT_AUTH (60 000). */
-  authMs: number;
-  /** AUTHENTICATED (90 000). */
-  idleMs: number;
-}
-
-/** Upstream timeouts: 30 s / 60 s / 90 s (tcp.md §3). */
-export const DEFAULT_TIMEOUTS: ConnectionTimeouts = { handshakeMs: 30_000, authMs: 60_000, idleMs: 90_000 };
 
 /** Texts of the per-state `unauthorized` error (tcp.md §3). */
 const UNAUTHORIZED_TEXT = {
@@ -52,9 +44,6 @@ const UNAUTHORIZED_TEXT = {
   AWAIT_KEY: 'Must complete key exchange first',
   AWAIT_AUTH: 'Must authenticate first',
 } as const;
-
-/** Inbound frames queued behind a running command before reading pauses. */
-const INBOUND_HIGH_WATER = 64;
 
 /** Relay-wide dependencies shared by every connection. */
 export interface ConnectionEnv {
@@ -65,8 +54,7 @@ export interface ConnectionEnv {
   relayId: string;
   logger: Logger;
   timeouts: ConnectionTimeouts;
-  /** Presence heartbeat item lifetime (seconds) and refresh period (ms). */
-  presence: { ttlSeconds: number; heartbeatMs: number };
+  presence: PresenceTiming;
   /** Called once when a connection has fully closed (after presence cleanup). */
   onClosed?: (conn: Connection) => void;
 }
@@ -81,15 +69,12 @@ export class Connection implements DeliveryTarget {
   readonly id: string = randomUUID();
   private current: ConnectionState = 'AWAIT_HELLO';
   private auth: AuthSnapshot | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private heartbeat: NodeJS.Timeout | undefined;
-  private chain: Promise<void> = Promise.resolve();
-  private inflight = 0;
-  private paused = false;
   private heldEvents: Buffer[] | undefined;
-  private presenceUp: Promise<boolean> | undefined;
   private cleanup: Promise<void> | undefined;
   private readonly log: Logger;
+  private readonly timer: InactivityTimer;
+  private readonly queue: SerialQueue;
+  private readonly presence: PresenceLink;
   private readonly closedSignal: Promise<void>;
   private signalClosed: () => void = () => undefined;
 
@@ -98,6 +83,16 @@ export class Connection implements DeliveryTarget {
     private readonly env: ConnectionEnv,
   ) {
     this.log = env.logger.child({ connectionId: this.id, transport: transport.kind });
+    this.timer = new InactivityTimer(() => {
+      this.log.debug({ state: this.current }, 'inactivity timeout');
+      this.sendError('timeout', 'Connection timed out');
+      this.closeAfterFlush();
+    });
+    this.queue = new SerialQueue(this.log, {
+      pause: () => transport.pauseInput?.(),
+      resume: () => transport.resumeInput?.(),
+    });
+    this.presence = new PresenceLink(env.services.presence, env.relayId, this.id, env.presence, this.log);
     this.closedSignal = new Promise<void>((resolve) => {
       this.signalClosed = resolve;
     });
@@ -122,27 +117,29 @@ export class Connection implements DeliveryTarget {
     this.send(SERVER_HELLO);
     this.arm();
     if (preAuthToken !== undefined) {
-      this.enqueue(() => this.authenticate({ type: 'authenticate', request_id: null, token: preAuthToken }));
+      this.queue.push(() =>
+        this.authenticate({ type: 'authenticate', request_id: null, token: preAuthToken }),
+      );
     }
   }
 
   /** A complete frame arrived: re-arm the inactivity timer and queue it for in-order processing. */
   receive(payload: Buffer): void {
-    if (this.current === 'CLOSED' || this.transport.closing) return;
+    if (!this.isOpen()) return;
     this.arm();
-    this.enqueue(() => this.process(payload));
+    this.queue.push(() => this.process(payload));
   }
 
   /** Activity without a message (WebSocket control ping/pong): re-arms the timer (websocket.md §2). */
   touch(): void {
-    if (this.current !== 'CLOSED') this.arm();
+    this.arm();
   }
 
   /** Queues a top-level error in order with the other replies (e.g. WebSocket binary frame). */
   rejectFrame(code: TopLevelErrorCode, message: string): void {
-    if (this.current === 'CLOSED' || this.transport.closing) return;
+    if (!this.isOpen()) return;
     this.arm();
-    this.enqueue(() => {
+    this.queue.push(() => {
       this.sendError(code, message);
       return Promise.resolve();
     });
@@ -178,28 +175,8 @@ export class Connection implements DeliveryTarget {
     this.closeAfterFlush();
   }
 
-  private enqueue(task: () => Promise<void>): void {
-    this.inflight += 1;
-    if (this.inflight > INBOUND_HIGH_WATER && !this.paused) {
-      this.paused = true;
-      this.transport.pauseInput?.();
-    }
-    this.chain = this.chain
-      .then(task)
-      .catch((err: unknown) => {
-        this.log.error({ err }, 'unexpected failure while handling a frame');
-      })
-      .finally(() => {
-        this.inflight -= 1;
-        if (this.paused && this.inflight <= INBOUND_HIGH_WATER / 2) {
-          this.paused = false;
-          this.transport.resumeInput?.();
-        }
-      });
-  }
-
   private async process(payload: Buffer): Promise<void> {
-    if (this.current === 'CLOSED' || this.transport.closing) return;
+    if (!this.isOpen()) return;
     const plain = this.transport.unwrap(payload);
     if (plain === null) return;
     const parsed = parseClientMessage(plain);
@@ -258,7 +235,10 @@ export class Connection implements DeliveryTarget {
     else this.log.debug('key_exchange with an invalid public key ignored');
   }
 
-  /** authenticate/login/register (tcp.md §6); also WebSocket `?token=` pre-authentication. */
+  /**
+   * authenticate/login/register (tcp.md §6), also WebSocket `?token=`. On success: registry attach
+   * (room index), presence +1, then the response, then any events that arrived meanwhile.
+   */
   private async authenticate(msg: AuthMessage): Promise<void> {
     const outcome = await runAuth(msg, this.authContext());
     if (!this.isOpen()) return;
@@ -285,17 +265,12 @@ export class Connection implements DeliveryTarget {
       return;
     }
     if (this.stateNow() === 'CLOSED') return;
-    this.presenceUp = this.markOnline(outcome.auth);
-    await this.presenceUp;
+    await this.presence.up(outcome.auth.user);
     if (!this.isOpen()) return;
     this.send(outcome.response);
     const held = this.heldEvents;
     this.heldEvents = undefined;
     for (const json of held) this.transport.send(json);
-    this.heartbeat = setInterval(() => {
-      this.beat();
-    }, this.env.presence.heartbeatMs);
-    this.heartbeat.unref();
     this.log.info({ userId: this.userId }, 'connection authenticated');
   }
 
@@ -313,18 +288,17 @@ export class Connection implements DeliveryTarget {
         if (this.transport.kind === 'tcp') this.sendError('not_implemented', 'Operation not yet implemented');
         else this.sendError('not_supported', 'Key exchange not needed for WebSocket');
         return;
-      case 'logout': {
-        const response = await runLogout(msg, this.authContext(), auth);
-        this.send(response);
+      case 'logout':
+        this.send(await runLogout(msg, this.authContext(), auth));
         this.closeAfterFlush();
         return;
-      }
       case 'typing':
         await typing(msg, this.commandContext(auth));
         return;
       default:
-        if (isCommandType(msg.type))
+        if (isCommandType(msg.type)) {
           this.send(await runCommand(msg as Parameters<typeof runCommand>[0], this.commandContext(auth)));
+        }
     }
   }
 
@@ -345,46 +319,11 @@ export class Connection implements DeliveryTarget {
     };
   }
 
-  /** presence.connected; @returns whether the presence item was written. */
-  private async markOnline(auth: AuthSnapshot): Promise<boolean> {
-    try {
-      await this.env.services.presence.connected(
-        auth.user,
-        this.env.relayId,
-        this.id,
-        this.env.presence.ttlSeconds,
-      );
-      return true;
-    } catch (err) {
-      this.log.error({ err, userId: auth.user.id }, 'presence update (connected) failed');
-      return false;
-    }
-  }
-
-  private beat(): void {
-    const auth = this.auth;
-    if (auth === undefined || this.current !== 'AUTHENTICATED') return;
-    this.env.services.presence
-      .heartbeat(auth.user.id, this.env.relayId, this.id, this.env.presence.ttlSeconds)
-      .catch((err: unknown) => {
-        this.log.warn({ err }, 'presence heartbeat failed');
-      });
-  }
-
   private async doCleanup(): Promise<void> {
-    const wasAuth = this.current === 'AUTHENTICATED' ? this.auth : undefined;
     this.current = 'CLOSED';
-    clearTimeout(this.timer);
-    clearInterval(this.heartbeat);
+    this.timer.stop();
     this.env.registry.detach(this);
-    if (wasAuth === undefined) return;
-    const up = await (this.presenceUp ?? Promise.resolve(false));
-    if (!up) return;
-    try {
-      await this.env.services.presence.disconnected(wasAuth.user, this.env.relayId, this.id);
-    } catch (err) {
-      this.log.error({ err, userId: wasAuth.user.id }, 'presence update (disconnected) failed');
-    }
+    await this.presence.down();
   }
 
   /** The current state, read through a call so TypeScript does not narrow it across `await`. */
@@ -404,21 +343,15 @@ export class Connection implements DeliveryTarget {
 
   /** (Re-)arms the inactivity timer for the current state (tcp.md §3). */
   private arm(): void {
-    clearTimeout(this.timer);
-    if (this.current === 'CLOSED' || this.transport.closing) return;
+    if (!this.isOpen()) return;
     const t = this.env.timeouts;
-    const ms =
-      this.current === 'AUTHENTICATED' ? t.idleMs : this.current === 'AWAIT_AUTH' ? t.authMs : t.handshakeMs;
-    this.timer = setTimeout(() => {
-      this.log.debug({ state: this.current }, 'inactivity timeout');
-      this.sendError('timeout', 'Connection timed out');
-      this.closeAfterFlush();
-    }, ms);
-    this.timer.unref();
+    this.timer.arm(
+      this.current === 'AUTHENTICATED' ? t.idleMs : this.current === 'AWAIT_AUTH' ? t.authMs : t.handshakeMs,
+    );
   }
 
   private closeAfterFlush(): void {
-    clearTimeout(this.timer);
+    this.timer.stop();
     this.transport.end();
   }
 

@@ -21,6 +21,9 @@ export interface DeliveryTarget {
 /** Loads the ids of every room `userId` is currently a member of (storage read). */
 export type RoomLoader = (userId: Uuid) => Promise<Uuid[]>;
 
+/** Loads the user ids of every current member of `roomId` (storage read). */
+export type RoomMemberLoader = (roomId: Uuid) => Promise<Uuid[]>;
+
 /** Room membership changes seen while a user's rooms were still loading from storage. */
 interface Overlay {
   joined: Set<Uuid>;
@@ -35,6 +38,21 @@ interface UserEntry {
   overlay: Overlay | undefined;
 }
 
+/** Options of {@link DeliveryRegistry}. */
+export interface RegistryOptions {
+  logger: Logger;
+  /**
+   * Member lookup used the first time a room-audience event for a room is seen, so members whose
+   * membership produced no event (a room's creator: `create_room` emits nothing, tcp.md §7.5) are
+   * indexed too. Without it only auth-time loads and events maintain the index.
+   */
+  loadRoomMembers?: RoomMemberLoader;
+  /** Event ids remembered for de-duplication (default 10 000). */
+  dedupeCapacity?: number;
+  /** Room ids remembered as verified against storage (default 100 000; evicted ones are re-read). */
+  verifiedRoomCapacity?: number;
+}
+
 /**
  * In-memory map socket <-> user <-> rooms for this relay (DESIGN.md §4.1).
  *
@@ -42,18 +60,23 @@ interface UserEntry {
  * storage when the user's first connection attaches and then kept current from the events
  * themselves: `user_joined_room` adds the room before delivery (the joiner receives it),
  * `user_left_room` is delivered before the room is removed (the leaver receives it) and
- * `room_deleted` is delivered and then the room is dropped (tcp.md §8). Audiences are resolved at
- * delivery time against this index; duplicates (same event id) are dropped.
+ * `room_deleted` is delivered and then the room is dropped (tcp.md §8). The first room-audience
+ * event of a room also reads the room's members once (see {@link RegistryOptions.loadRoomMembers}).
+ * Audiences are resolved at delivery time against this index; duplicates (same event id) are
+ * dropped; events are delivered in arrival order.
  */
 export class DeliveryRegistry {
   private readonly conns = new Map<string, DeliveryTarget>();
   private readonly users = new Map<Uuid, UserEntry>();
   private readonly rooms = new Map<Uuid, Set<Uuid>>();
   private readonly seen: SeenIds;
+  private readonly verified: SeenIds;
+  private readonly backlog: DomainEvent[] = [];
+  private draining: Promise<void> | undefined;
 
-  /** @param opts.dedupeCapacity - event ids remembered for de-duplication (default 10 000) */
-  constructor(private readonly opts: { logger: Logger; dedupeCapacity?: number }) {
+  constructor(private readonly opts: RegistryOptions) {
     this.seen = new SeenIds(opts.dedupeCapacity ?? 10_000);
+    this.verified = new SeenIds(opts.verifiedRoomCapacity ?? 100_000);
   }
 
   /**
@@ -89,17 +112,22 @@ export class DeliveryRegistry {
 
   /**
    * Delivers events, in order, to the local connections of their audiences (tcp.md §8) and
-   * applies their room-index side effects. Events already seen (by id) are skipped. Never throws.
+   * applies their room-index side effects. Events already seen (by id) are skipped. Synchronous
+   * unless a room must first be read from storage (later events then wait their turn). Never throws.
    */
   deliver(events: readonly DomainEvent[]): void {
-    for (const event of events) {
-      if (!this.seen.firstSeen(event.id)) continue;
-      try {
-        this.deliverOne(event);
-      } catch (err) {
-        this.opts.logger.error({ err, eventId: event.id, type: event.payload.type }, 'event delivery failed');
-      }
+    for (const event of events) if (this.seen.firstSeen(event.id)) this.backlog.push(event);
+    if (this.draining === undefined && this.backlog.length > 0) {
+      const run = this.drain().finally(() => {
+        if (this.draining === run) this.draining = undefined;
+      });
+      if (this.backlog.length > 0) this.draining = run;
     }
+  }
+
+  /** Resolves once every event handed to {@link deliver} so far has been delivered. */
+  async idle(): Promise<void> {
+    while (this.draining !== undefined) await this.draining;
   }
 
   /** Number of attached connections. */
@@ -123,6 +151,36 @@ export class DeliveryRegistry {
     } finally {
       entry.overlay = undefined;
       entry.loading = undefined;
+    }
+  }
+
+  /** Delivers the backlog in order; synchronous until a room needs a storage read. */
+  private async drain(): Promise<void> {
+    for (let event = this.backlog.shift(); event !== undefined; event = this.backlog.shift()) {
+      const audience = event.audience;
+      if (audience.kind === 'room' && this.opts.loadRoomMembers && this.verified.firstSeen(audience.roomId)) {
+        this.backlog.unshift(event);
+        await this.verifyRoom(audience.roomId, this.opts.loadRoomMembers);
+        this.backlog.shift();
+      }
+      try {
+        this.deliverOne(event);
+      } catch (err) {
+        this.opts.logger.error({ err, eventId: event.id, type: event.payload.type }, 'event delivery failed');
+      }
+    }
+  }
+
+  /** Indexes the local users among the room's stored members. */
+  private async verifyRoom(roomId: Uuid, load: RoomMemberLoader): Promise<void> {
+    try {
+      for (const userId of await load(roomId)) {
+        const entry = this.users.get(userId);
+        if (entry !== undefined) this.joinLocal(userId, roomId);
+      }
+    } catch (err) {
+      this.verified.forget(roomId);
+      this.opts.logger.warn({ err, roomId }, 'reading room members failed; delivering from the local index only');
     }
   }
 

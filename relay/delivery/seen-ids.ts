@@ -24,6 +24,11 @@ export class SeenIds {
     return true;
   }
 
+  /** Forgets `id` (it counts as new again). */
+  forget(id: string): void {
+    this.ids.delete(id);
+  }
+
   /** Number of ids currently remembered. */
   get size(): number {
     return this.ids.size;

@@ -8,7 +8,8 @@ import type { Clock, TokenClaims, TokenService } from '../ports/index.js';
 const ALG = 'HS256';
 const SYSTEM_ROLES: readonly string[] = ['user', 'moderator', 'admin'] satisfies SystemRole[];
 
-const invalidToken = (reason: string): DomainError => new DomainError('invalid_token', `Invalid token: ${reason}`);
+const invalidToken = (reason: string): DomainError =>
+  new DomainError('invalid_token', `Invalid token: ${reason}`);
 const invalidClaims = (): DomainError => new DomainError('invalid_claims');
 
 /** Maps a jose failure to the protocol's codes (http.md §2.1, tcp.md §6.1). */
@@ -66,7 +67,9 @@ export function createTokenService(secret: string, clock: Clock): TokenService {
   return {
     async issue(claims) {
       const { sub, sid, username, role, exp, iat } = claims;
-      return new SignJWT({ sub, sid, username, role, exp, iat }).setProtectedHeader({ alg: ALG, typ: 'JWT' }).sign(key);
+      return new SignJWT({ sub, sid, username, role, exp, iat })
+        .setProtectedHeader({ alg: ALG, typ: 'JWT' })
+        .sign(key);
     },
     async verify(token) {
       let payload: Record<string, unknown>;

@@ -1,7 +1,13 @@
 // Auth use cases: register, login, sessions, token verification, logout, refresh, password change.
 import type { AuthResult, Session, SessionProtocol, UserRecord } from '../domain/entities.js';
 import { DomainError, isDomainError } from '../domain/errors.js';
-import { SESSION_TTL_MS, parseTimestamp, toEpochSeconds, toRfc3339Offset, toTimestamp } from '../domain/time.js';
+import {
+  SESSION_TTL_MS,
+  parseTimestamp,
+  toEpochSeconds,
+  toRfc3339Offset,
+  toTimestamp,
+} from '../domain/time.js';
 import { validateEmail, validatePassword, validateUsername } from '../domain/validation.js';
 import type { TokenClaims } from '../ports/index.js';
 import type { AuthService, ServiceDeps } from './contracts.js';
@@ -79,13 +85,16 @@ export function createAuthService(deps: ServiceDeps): AuthService {
     },
 
     async login(input, protocol) {
-      const user = (await users.getByUsername(input.identifier)) ?? (await users.getByEmail(input.identifier));
+      const user =
+        (await users.getByUsername(input.identifier)) ?? (await users.getByEmail(input.identifier));
       if (user === null) {
         dummyHash ??= hasher.hash(DUMMY_PASSWORD);
         await hasher.verify(await dummyHash, input.password);
         throw new DomainError('invalid_credentials');
       }
-      if (!(await hasher.verify(user.password_hash, input.password))) throw new DomainError('invalid_credentials');
+      if (!(await hasher.verify(user.password_hash, input.password))) {
+        throw new DomainError('invalid_credentials');
+      }
       return openSession(user, protocol);
     },
 
@@ -98,14 +107,20 @@ export function createAuthService(deps: ServiceDeps): AuthService {
       try {
         claims = await tokens.verify(token);
       } catch (e) {
-        if (isDomainError(e, 'invalid_claims')) throw new DomainError('invalid_token', 'Invalid token: invalid claims');
+        if (isDomainError(e, 'invalid_claims')) {
+          throw new DomainError('invalid_token', 'Invalid token: invalid claims');
+        }
         throw e;
       }
       const session = await requireSession(claims);
       const user = await users.getById(claims.sub);
       if (user === null) throw new DomainError('user_not_found');
       const expiresMs = parseTimestamp(session.expires_at);
-      return { user: toUser(user), session: { id: session.id, expires_at: toRfc3339Offset(expiresMs) }, claims };
+      return {
+        user: toUser(user),
+        session: { id: session.id, expires_at: toRfc3339Offset(expiresMs) },
+        claims,
+      };
     },
 
     async logout(userId, sessionId) {
@@ -129,7 +144,9 @@ export function createAuthService(deps: ServiceDeps): AuthService {
     async changePassword(userId, currentPassword, newPassword) {
       const user = await users.getById(userId);
       if (user === null) throw new DomainError('user_not_found');
-      if (!(await hasher.verify(user.password_hash, currentPassword))) throw new DomainError('incorrect_password');
+      if (!(await hasher.verify(user.password_hash, currentPassword))) {
+        throw new DomainError('incorrect_password');
+      }
       validatePassword(newPassword);
       await users.updatePasswordHash(userId, await hasher.hash(newPassword), toTimestamp(clock.now()));
     },

@@ -41,7 +41,9 @@ export function createInvitationService(deps: ServiceDeps): InvitationService {
       if (!opts.requireModerator && room === null) throw new DomainError('room_not_found');
       const membership = await memberships.get(roomId, actorId);
       if (membership === null) throw new DomainError('not_room_member');
-      if (opts.requireModerator && !isModeratorOrAbove(membership.role)) throw new DomainError('permission_denied');
+      if (opts.requireModerator && !isModeratorOrAbove(membership.role)) {
+        throw new DomainError('permission_denied');
+      }
       room ??= await rooms.get(roomId);
       if (room === null) throw new DomainError('room_not_found');
       const [invitee, inviter] = await Promise.all([users.getById(inviteeId), users.getById(actorId)]);
@@ -76,9 +78,16 @@ export function createInvitationService(deps: ServiceDeps): InvitationService {
       const user = await users.getById(actorId);
       if (user === null) throw new DomainError('user_not_found');
       const joinedAt = toTimestamp(clock.now());
-      const membership: RoomMembership = { room_id: room.id, user_id: actorId, role: 'member', joined_at: joinedAt };
+      const membership: RoomMembership = {
+        room_id: room.id,
+        user_id: actorId,
+        role: 'member',
+        joined_at: joinedAt,
+      };
       // already_member | room_full | room_not_found | invitation_expired (answered concurrently)
-      await memberships.add(membership, { acceptInvitation: { invitationId: invitation.id, respondedAt: joinedAt } });
+      await memberships.add(membership, {
+        acceptInvitation: { invitationId: invitation.id, respondedAt: joinedAt },
+      });
       await emit(
         deps,
         { kind: 'room', roomId: room.id },

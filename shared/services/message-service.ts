@@ -100,7 +100,9 @@ export function createMessageService(deps: ServiceDeps): MessageService {
       if (message.author !== actorId) {
         if (message.target.type === 'dm') throw new DomainError('permission_denied');
         const membership = await memberships.get(message.target.room_id, actorId);
-        if (membership === null || !isModeratorOrAbove(membership.role)) throw new DomainError('permission_denied');
+        if (membership === null || !isModeratorOrAbove(membership.role)) {
+          throw new DomainError('permission_denied');
+        }
       }
       await messages.delete(message);
       await emit(deps, targetAudience(message.target, actorId), {

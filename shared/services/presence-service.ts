@@ -32,7 +32,11 @@ export function createPresenceService(deps: ServiceDeps): PresenceService {
     async disconnected(user, relayId, connectionId) {
       await presence.deleteConnection(user.id, relayId, connectionId);
       if ((await presence.countConnections(user.id)) === 0) {
-        await emit(deps, { kind: 'all' }, { type: 'user_offline', user_id: user.id, username: user.username });
+        await emit(
+          deps,
+          { kind: 'all' },
+          { type: 'user_offline', user_id: user.id, username: user.username },
+        );
       }
     },
   };

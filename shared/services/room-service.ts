@@ -44,8 +44,17 @@ export function createRoomService(deps: ServiceDeps): RoomService {
 
   /** One enriched member row (domain.md §4.4). */
   async function memberRow(m: RoomMembership): Promise<RoomMember> {
-    const [user, connections] = await Promise.all([users.getById(m.user_id), presence.countConnections(m.user_id)]);
-    return { user_id: m.user_id, username: user?.username ?? m.user_id, role: m.role, joined_at: m.joined_at, is_online: connections > 0 };
+    const [user, connections] = await Promise.all([
+      users.getById(m.user_id),
+      presence.countConnections(m.user_id),
+    ]);
+    return {
+      user_id: m.user_id,
+      username: user?.username ?? m.user_id,
+      role: m.role,
+      joined_at: m.joined_at,
+      is_online: connections > 0,
+    };
   }
 
   /** Builds the PATCH of http.md §7.4 against the current record; `null` name check failures throw. */
@@ -93,7 +102,11 @@ export function createRoomService(deps: ServiceDeps): RoomService {
         viewerId === null ? Promise.resolve([]) : memberships.listByUser(viewerId),
       ]);
       const joined = new Set(mine.map((m) => m.room_id));
-      return page.map((r) => ({ room: toRoom(r), member_count: r.member_count, is_member: joined.has(r.id) }));
+      return page.map((r) => ({
+        room: toRoom(r),
+        member_count: r.member_count,
+        is_member: joined.has(r.id),
+      }));
     },
 
     async listJoined(actorId, limit, offset) {
@@ -149,14 +162,24 @@ export function createRoomService(deps: ServiceDeps): RoomService {
       if ((await memberships.get(roomId, actorId)) !== null) throw new ConflictError('already_member');
       const now = clock.now();
       const pending = await invitations.getPending(roomId, actorId);
-      const invitation = pending !== null && pending.status === 'pending' && !isExpired(pending.expires_at, now) ? pending : null;
+      const invitation =
+        pending !== null && pending.status === 'pending' && !isExpired(pending.expires_at, now)
+          ? pending
+          : null;
       if (room.settings.is_private && invitation === null) throw new ConflictError('room_private');
       const user = await requireUser(actorId);
-      const membership: RoomMembership = { room_id: roomId, user_id: actorId, role: 'member', joined_at: toTimestamp(now) };
+      const membership: RoomMembership = {
+        room_id: roomId,
+        user_id: actorId,
+        role: 'member',
+        joined_at: toTimestamp(now),
+      };
       try {
         await memberships.add(
           membership,
-          invitation === null ? undefined : { acceptInvitation: { invitationId: invitation.id, respondedAt: membership.joined_at } },
+          invitation === null
+            ? undefined
+            : { acceptInvitation: { invitationId: invitation.id, respondedAt: membership.joined_at } },
         );
       } catch (e) {
         // The invitation was answered concurrently: private rooms now refuse, public ones just join.

@@ -44,7 +44,9 @@ export function toRoom(r: RoomRecord): Room {
 
 /** A copy of a target carrying only its wire fields (domain.md §4.6). */
 export function cleanTarget(target: MessageTarget): MessageTarget {
-  return target.type === 'room' ? { type: 'room', room_id: target.room_id } : { type: 'dm', recipient: target.recipient };
+  return target.type === 'room'
+    ? { type: 'room', room_id: target.room_id }
+    : { type: 'dm', recipient: target.recipient };
 }
 
 /** Strips seq/conversation/version: the wire Message of domain.md §4.6. */

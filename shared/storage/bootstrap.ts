@@ -23,7 +23,11 @@ const errorName = (e: unknown): string | undefined => (e instanceof Error ? e.na
  * @param client - low-level client (CreateTable/UpdateTimeToLive are control-plane calls)
  * @throws the SDK error when the table cannot be created or does not become ACTIVE within 60 s
  */
-export async function ensureTable(client: DynamoDBClient, tableName: string, log?: BootstrapLog): Promise<void> {
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  log?: BootstrapLog,
+): Promise<void> {
   let exists = true;
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));

@@ -5,9 +5,11 @@ import { DomainError } from '../domain/errors.js';
 /** A DynamoDB key as it appears in `LastEvaluatedKey`: attribute name -> string or number. */
 export type CursorKey = Record<string, string | number>;
 
-const invalid = (): DomainError => new DomainError('validation_failed', 'Validation failed: cursor - invalid');
+const invalid = (): DomainError =>
+  new DomainError('validation_failed', 'Validation failed: cursor - invalid');
 
-const sign = (payload: string, secret: string): Buffer => createHmac('sha256', secret).update(payload).digest();
+const sign = (payload: string, secret: string): Buffer =>
+  createHmac('sha256', secret).update(payload).digest();
 
 /**
  * Encodes `lastEvaluatedKey` as `<base64url(JSON)>.<base64url(HMAC-SHA256(secret, payload))>`.
@@ -40,6 +42,7 @@ export function decodeCursor(cursor: string, secret: string): CursorKey {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid();
   const entries = Object.entries(parsed as Record<string, unknown>);
-  if (entries.length === 0 || !entries.every(([, v]) => typeof v === 'string' || typeof v === 'number')) throw invalid();
+  if (entries.length === 0 || !entries.every(([, v]) => typeof v === 'string' || typeof v === 'number'))
+    throw invalid();
   return Object.fromEntries(entries) as CursorKey;
 }

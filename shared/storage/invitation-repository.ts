@@ -1,8 +1,8 @@
 // InvitationRepository over DynamoDB: `ROOM#<id>` / `INVITE#<invitee>` items, GSI1 by invitee, GSI2 by id, TTL.
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulidx';
 import type { Invitation, InvitationStatus, Uuid } from '../domain/entities.js';
-import { ConflictError } from '../domain/errors.js';
+import { ConflictError, DomainError } from '../domain/errors.js';
 import { parseTimestamp } from '../domain/time.js';
 import type { InvitationRepository } from '../ports/repositories.js';
 import type { Clock } from '../ports/services.js';
@@ -10,7 +10,7 @@ import { ENTITY, liveFilter, ttlEpochSeconds, type Item } from './items.js';
 import { indexKeys, keys, partitions, prefixes } from './keys.js';
 import { queryAll } from './operations.js';
 import { ATTR, GSI1, GSI2 } from './table.js';
-import { isConditionalCheckFailed } from './transactions.js';
+import { isConditionalCheckFailed, transactWrite } from './transactions.js';
 
 /**
  * The stored invitation item. `seq` is a ULID whose time part is `created_at` (GSI1 sorts the
@@ -71,27 +71,53 @@ export class DynamoInvitationRepository implements InvitationRepository {
   ) {}
 
   /**
-   * Conditional Put: allowed when no item exists, the existing one is not `pending`, or its
-   * `expiresAt` <= now (epoch s, from the injected clock).
-   * @throws ConflictError `already_invited`
+   * One transaction (DESIGN.md §3 "invite only if not a member and no live pending invite"):
+   * ConditionCheck room META exists, ConditionCheck no membership of the invitee, and a Put allowed
+   * when no invitation item exists, the existing one is not `pending`, or its `expiresAt` <= now
+   * (epoch s, from the injected clock).
+   * @throws DomainError `room_not_found`; ConflictError `already_member` / `already_invited`
+   *   (in that order of precedence)
    */
   async create(invitation: Invitation): Promise<void> {
     const createdMs = parseTimestamp(invitation.created_at);
     const seq = ulid(Number.isFinite(createdMs) ? createdMs : this.clock.now());
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: invitationItem(invitation, seq),
-          ConditionExpression: 'attribute_not_exists(PK) OR #status <> :pending OR #ttl <= :nowSec',
-          ExpressionAttributeNames: { '#status': 'status', '#ttl': ATTR.ttl },
-          ExpressionAttributeValues: { ':pending': 'pending', ':nowSec': Math.floor(this.clock.now() / 1000) },
-        }),
-      );
-    } catch (e) {
-      if (isConditionalCheckFailed(e)) throw new ConflictError('already_invited');
-      throw e;
-    }
+    const TableName = this.tableName;
+    await transactWrite(
+      this.doc,
+      [
+        {
+          ConditionCheck: {
+            TableName,
+            Key: keys.room(invitation.room_id),
+            ConditionExpression: 'attribute_exists(PK)',
+          },
+        },
+        {
+          ConditionCheck: {
+            TableName,
+            Key: keys.membership(invitation.room_id, invitation.invitee_id),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Put: {
+            TableName,
+            Item: invitationItem(invitation, seq),
+            ConditionExpression: 'attribute_not_exists(PK) OR #status <> :pending OR #ttl <= :nowSec',
+            ExpressionAttributeNames: { '#status': 'status', '#ttl': ATTR.ttl },
+            ExpressionAttributeValues: {
+              ':pending': 'pending',
+              ':nowSec': Math.floor(this.clock.now() / 1000),
+            },
+          },
+        },
+      ],
+      (c) => {
+        if (c.failed(0)) return new DomainError('room_not_found');
+        if (c.failed(1)) return new ConflictError('already_member');
+        return new ConflictError('already_invited');
+      },
+    );
   }
 
   /** GSI2 `INVITE#<id>` for the key, then a strongly consistent GetItem (the id must still match). */
@@ -122,7 +148,11 @@ export class DynamoInvitationRepository implements InvitationRepository {
    * Sets `status` and `responded_at`, conditioned on the same invitation id still being `pending`.
    * @throws ConflictError `invitation_expired` when it is no longer pending (or was replaced)
    */
-  async setStatus(invitation: Invitation, status: InvitationStatus, respondedAt: string): Promise<Invitation> {
+  async setStatus(
+    invitation: Invitation,
+    status: InvitationStatus,
+    respondedAt: string,
+  ): Promise<Invitation> {
     try {
       const out = await this.doc.send(
         new UpdateCommand({
@@ -131,7 +161,12 @@ export class DynamoInvitationRepository implements InvitationRepository {
           UpdateExpression: 'SET #status = :status, responded_at = :at',
           ConditionExpression: 'id = :id AND #status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': status, ':at': respondedAt, ':id': invitation.id, ':pending': 'pending' },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':at': respondedAt,
+            ':id': invitation.id,
+            ':pending': 'pending',
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -171,7 +206,11 @@ export class DynamoInvitationRepository implements InvitationRepository {
 
   private async read(roomId: Uuid, inviteeId: Uuid): Promise<Item | undefined> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.invitation(roomId, inviteeId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.invitation(roomId, inviteeId),
+        ConsistentRead: true,
+      }),
     );
     return out.Item;
   }

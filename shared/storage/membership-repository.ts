@@ -44,7 +44,11 @@ export class DynamoMembershipRepository implements MembershipRepository {
 
   async get(roomId: Uuid, userId: Uuid): Promise<RoomMembership | null> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.membership(roomId, userId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.membership(roomId, userId),
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? membershipFromItem(out.Item) : null;
   }
@@ -64,12 +68,15 @@ export class DynamoMembershipRepository implements MembershipRepository {
   ): Promise<void> {
     const TableName = this.tableName;
     const items: TransactItem[] = [
-      { Put: { TableName, Item: membershipItem(membership), ConditionExpression: 'attribute_not_exists(PK)' } },
+      {
+        Put: { TableName, Item: membershipItem(membership), ConditionExpression: 'attribute_not_exists(PK)' },
+      },
       {
         Update: {
           TableName,
           Key: keys.room(membership.room_id),
-          UpdateExpression: membership.role === 'owner' ? 'ADD member_count :one, owner_count :one' : 'ADD member_count :one',
+          UpdateExpression:
+            membership.role === 'owner' ? 'ADD member_count :one, owner_count :one' : 'ADD member_count :one',
           ConditionExpression:
             'attribute_exists(PK) AND (attribute_not_exists(#s.#max) OR attribute_type(#s.#max, :null) OR member_count < #s.#max)',
           ExpressionAttributeNames: { '#s': 'settings', '#max': 'max_members' },
@@ -97,7 +104,8 @@ export class DynamoMembershipRepository implements MembershipRepository {
       });
     }
     await transactWrite(this.doc, items, async (c) => {
-      if (c.failed(1) && !(await this.roomExists(membership.room_id))) return new DomainError('room_not_found');
+      if (c.failed(1) && !(await this.roomExists(membership.room_id)))
+        return new DomainError('room_not_found');
       if (c.failed(0)) return new ConflictError('already_member');
       if (c.failed(1)) return new ConflictError('room_full');
       return new ConflictError('invitation_expired');
@@ -129,7 +137,11 @@ export class DynamoMembershipRepository implements MembershipRepository {
                 ExpressionAttributeValues: { ':role': current.role },
               },
             },
-            this.counterUpdate(roomId, owner ? 'ADD member_count :minus, owner_count :minus' : 'ADD member_count :minus', owner),
+            this.counterUpdate(
+              roomId,
+              owner ? 'ADD member_count :minus, owner_count :minus' : 'ADD member_count :minus',
+              owner,
+            ),
           ],
           (c) => this.mapCounterFailure(c, roomId, owner),
         );
@@ -146,7 +158,11 @@ export class DynamoMembershipRepository implements MembershipRepository {
    * conditioned on `owner_count > 1`. Setting the current role writes nothing.
    * @throws ConflictError `last_owner`; DomainError `not_room_member` / `room_not_found`
    */
-  async setRole(roomId: Uuid, userId: Uuid, role: RoomRole): Promise<{ before: RoomMembership; after: RoomMembership }> {
+  async setRole(
+    roomId: Uuid,
+    userId: Uuid,
+    role: RoomRole,
+  ): Promise<{ before: RoomMembership; after: RoomMembership }> {
     for (let attempt = 1; attempt <= RETRIES; attempt++) {
       const before = await this.get(roomId, userId);
       if (!before) throw new DomainError('not_room_member');
@@ -166,7 +182,14 @@ export class DynamoMembershipRepository implements MembershipRepository {
           },
         },
       ];
-      if (delta !== 0) items.push(this.counterUpdate(roomId, delta < 0 ? 'ADD owner_count :minus' : 'ADD owner_count :one', delta < 0));
+      if (delta !== 0)
+        items.push(
+          this.counterUpdate(
+            roomId,
+            delta < 0 ? 'ADD owner_count :minus' : 'ADD owner_count :one',
+            delta < 0,
+          ),
+        );
       try {
         await transactWrite(this.doc, items, (c) => this.mapCounterFailure(c, roomId, delta < 0));
         return { before, after };
@@ -187,7 +210,10 @@ export class DynamoMembershipRepository implements MembershipRepository {
     });
     return items
       .map(membershipFromItem)
-      .sort((a, b) => parseTimestamp(a.joined_at) - parseTimestamp(b.joined_at) || a.user_id.localeCompare(b.user_id));
+      .sort(
+        (a, b) =>
+          parseTimestamp(a.joined_at) - parseTimestamp(b.joined_at) || a.user_id.localeCompare(b.user_id),
+      );
   }
 
   /** GSI1 `USER#<id>` / `ROOM#…` (eventually consistent), any order. */
@@ -206,7 +232,9 @@ export class DynamoMembershipRepository implements MembershipRepository {
     const condition = guardOwners ? 'attribute_exists(PK) AND owner_count > :one' : 'attribute_exists(PK)';
     const used = `${expression} ${condition}`;
     // DynamoDB rejects unused expression values, so only pass the ones referenced.
-    const values = Object.fromEntries(Object.entries({ ':one': 1, ':minus': -1 }).filter(([k]) => used.includes(k)));
+    const values = Object.fromEntries(
+      Object.entries({ ':one': 1, ':minus': -1 }).filter(([k]) => used.includes(k)),
+    );
     return {
       Update: {
         TableName: this.tableName,
@@ -228,7 +256,12 @@ export class DynamoMembershipRepository implements MembershipRepository {
 
   private async roomExists(roomId: Uuid): Promise<boolean> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.room(roomId), ConsistentRead: true, ProjectionExpression: 'PK' }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.room(roomId),
+        ConsistentRead: true,
+        ProjectionExpression: 'PK',
+      }),
     );
     return out.Item !== undefined;
   }

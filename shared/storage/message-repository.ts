@@ -1,5 +1,11 @@
 // MessageRepository over DynamoDB: `MSGS#<conversation>` / `<ULID>` items, GSI1 lookup by UUID (DESIGN.md §3).
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { MessageRecord, MessageTarget, Uuid } from '../domain/entities.js';
 import { ConflictError } from '../domain/errors.js';
 import type { HistoryQuery, MessageRepository } from '../ports/repositories.js';
@@ -32,7 +38,9 @@ export function messageItem(m: MessageRecord): Item {
 export function messageFromItem(item: Item): MessageRecord {
   const t = item.target as { type: string; room_id?: string; recipient?: string };
   const target: MessageTarget =
-    t.type === 'room' ? { type: 'room', room_id: t.room_id ?? '' } : { type: 'dm', recipient: t.recipient ?? '' };
+    t.type === 'room'
+      ? { type: 'room', room_id: t.room_id ?? '' }
+      : { type: 'dm', recipient: t.recipient ?? '' };
   return {
     id: item.id as string,
     author: item.author as string,
@@ -57,7 +65,11 @@ export class DynamoMessageRepository implements MessageRepository {
   /** Conditional Put (`attribute_not_exists`): a ULID is never reused. */
   async put(message: MessageRecord): Promise<void> {
     await this.doc.send(
-      new PutCommand({ TableName: this.tableName, Item: messageItem(message), ConditionExpression: 'attribute_not_exists(PK)' }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: messageItem(message),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
     );
   }
 
@@ -117,7 +129,9 @@ export class DynamoMessageRepository implements MessageRepository {
   }
 
   async delete(message: MessageRecord): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.message(message.conversation, message.seq) }));
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.tableName, Key: keys.message(message.conversation, message.seq) }),
+    );
   }
 
   /**
@@ -150,7 +164,10 @@ export class DynamoMessageRepository implements MessageRepository {
         ScanIndexForward: false,
         ConsistentRead: true,
       },
-      { max: query.limit, keep: (item) => isLive(item, now) && item.SK !== beforeSeq && item.SK !== afterSeq },
+      {
+        max: query.limit,
+        keep: (item) => isLive(item, now) && item.SK !== beforeSeq && item.SK !== afterSeq,
+      },
     );
     return items.map(messageFromItem);
   }

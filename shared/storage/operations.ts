@@ -123,7 +123,11 @@ export async function batchGet(
  * Deleting an absent key is not an error.
  * @throws DomainError `database_error` when items stay unprocessed after {@link MAX_ATTEMPTS}
  */
-export async function batchDelete(doc: DynamoDBDocumentClient, tableName: string, list: Key[]): Promise<void> {
+export async function batchDelete(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  list: Key[],
+): Promise<void> {
   type Request = { DeleteRequest: { Key: Record<string, unknown> } };
   for (const chunk of chunks(dedupeKeys(list), 25)) {
     let pending: Request[] = chunk.map((k) => ({ DeleteRequest: { Key: { PK: k.PK, SK: k.SK } } }));

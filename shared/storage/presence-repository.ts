@@ -9,7 +9,12 @@ import { countAll, queryAll } from './operations.js';
 import { ATTR, GSI1 } from './table.js';
 
 /** The stored connection item: `USER#<id>` / `CONN#<relay>#<conn>`, GSI1 `ONLINE`, GSI2 `RELAY#<relay>`. */
-export function connectionItem(userId: Uuid, relayId: string, connectionId: string, expiresAtSec: number): Item {
+export function connectionItem(
+  userId: Uuid,
+  relayId: string,
+  connectionId: string,
+  expiresAtSec: number,
+): Item {
   return {
     ...keys.connection(userId, relayId, connectionId),
     ...indexKeys.connection(userId, relayId, connectionId),
@@ -23,7 +28,13 @@ export function connectionItem(userId: Uuid, relayId: string, connectionId: stri
 
 /** The stored relay item: `RELAYS` / `RELAY#<id>`. */
 export function relayItem(info: RelayInfo, expiresAtSec: number): Item {
-  return { ...keys.relay(info.relayId), entity: ENTITY.relay, relay_id: info.relayId, endpoint: info.endpoint, [ATTR.ttl]: expiresAtSec };
+  return {
+    ...keys.relay(info.relayId),
+    entity: ENTITY.relay,
+    relay_id: info.relayId,
+    endpoint: info.endpoint,
+    [ATTR.ttl]: expiresAtSec,
+  };
 }
 
 /**
@@ -38,14 +49,24 @@ export class DynamoPresenceRepository implements PresenceRepository {
   ) {}
 
   /** Puts (or refreshes) the item with `expiresAt` = now + `ttlSeconds` (epoch s, rounded up). */
-  async putConnection(userId: Uuid, relayId: string, connectionId: string, ttlSeconds: number): Promise<void> {
+  async putConnection(
+    userId: Uuid,
+    relayId: string,
+    connectionId: string,
+    ttlSeconds: number,
+  ): Promise<void> {
     await this.doc.send(
-      new PutCommand({ TableName: this.tableName, Item: connectionItem(userId, relayId, connectionId, this.expiry(ttlSeconds)) }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: connectionItem(userId, relayId, connectionId, this.expiry(ttlSeconds)),
+      }),
     );
   }
 
   async deleteConnection(userId: Uuid, relayId: string, connectionId: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.connection(userId, relayId, connectionId) }));
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.tableName, Key: keys.connection(userId, relayId, connectionId) }),
+    );
   }
 
   /** Strongly consistent COUNT of `USER#<id>` / `CONN#…` items that are still live. */
@@ -56,7 +77,11 @@ export class DynamoPresenceRepository implements PresenceRepository {
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
       FilterExpression: live.expression,
       ExpressionAttributeNames: live.names,
-      ExpressionAttributeValues: { ':pk': partitions.userIndex(userId), ':prefix': prefixes.connection, ...live.values },
+      ExpressionAttributeValues: {
+        ':pk': partitions.userIndex(userId),
+        ':prefix': prefixes.connection,
+        ...live.values,
+      },
       ConsistentRead: true,
     });
   }
@@ -78,7 +103,9 @@ export class DynamoPresenceRepository implements PresenceRepository {
 
   /** Puts (or refreshes) the relay item with `expiresAt` = now + `ttlSeconds` (epoch s, rounded up). */
   async registerRelay(info: RelayInfo, ttlSeconds: number): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: relayItem(info, this.expiry(ttlSeconds)) }));
+    await this.doc.send(
+      new PutCommand({ TableName: this.tableName, Item: relayItem(info, this.expiry(ttlSeconds)) }),
+    );
   }
 
   async deregisterRelay(relayId: string): Promise<void> {

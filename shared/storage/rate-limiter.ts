@@ -27,7 +27,12 @@ export class DynamoRateLimiter implements RateLimiter {
    * @param limit - requests per window; @param windowSeconds - window length in seconds (>= 1)
    * @returns `remaining` never below 0; `resetSeconds` = whole seconds (rounded up) to the window end
    */
-  async consume(key: string, bucket: string, limit: number, windowSeconds: number): Promise<RateLimitDecision> {
+  async consume(
+    key: string,
+    bucket: string,
+    limit: number,
+    windowSeconds: number,
+  ): Promise<RateLimitDecision> {
     const nowMs = this.clock.now();
     const window = Math.max(1, Math.floor(windowSeconds));
     const windowStart = Math.floor(nowMs / 1000 / window) * window;

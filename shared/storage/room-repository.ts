@@ -48,7 +48,13 @@ export function roomRecordFromItem(item: Item): RoomRecord {
 
 /** The wire shape of a room record (counters and version stripped). */
 export function toRoom(record: RoomRecord): Room {
-  return { id: record.id, name: record.name, owner: record.owner, settings: { ...record.settings }, created_at: record.created_at };
+  return {
+    id: record.id,
+    name: record.name,
+    owner: record.owner,
+    settings: { ...record.settings },
+    created_at: record.created_at,
+  };
 }
 
 const nameSentinel = (name: string, roomId: Uuid): Item => ({
@@ -94,7 +100,9 @@ export class DynamoRoomRepository implements RoomRepository {
   }
 
   async get(id: Uuid): Promise<RoomRecord | null> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.room(id), ConsistentRead: true }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.room(id), ConsistentRead: true }),
+    );
     return out.Item ? roomRecordFromItem(out.Item) : null;
   }
 
@@ -127,7 +135,8 @@ export class DynamoRoomRepository implements RoomRepository {
         Update: {
           TableName,
           Key: keys.room(id),
-          UpdateExpression: 'SET #name = :name, #settings = :settings, GSI1PK = :g1pk, GSI1SK = :g1sk, #version = :next',
+          UpdateExpression:
+            'SET #name = :name, #settings = :settings, GSI1PK = :g1pk, GSI1SK = :g1sk, #version = :next',
           ConditionExpression: 'attribute_exists(PK) AND #version = :expected',
           ExpressionAttributeNames: { '#name': 'name', '#settings': 'settings', '#version': 'version' },
           ExpressionAttributeValues: {

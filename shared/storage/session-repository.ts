@@ -49,7 +49,11 @@ export class DynamoSessionRepository implements SessionRepository {
   /** Strongly consistent read; expired sessions included, `null` once deleted (or reclaimed by TTL). */
   async get(userId: Uuid, sessionId: Uuid): Promise<Session | null> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.session(userId, sessionId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.session(userId, sessionId),
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? sessionFromItem(out.Item) : null;
   }
@@ -57,7 +61,11 @@ export class DynamoSessionRepository implements SessionRepository {
   /** @returns whether the session existed (ReturnValues ALL_OLD) */
   async delete(userId: Uuid, sessionId: Uuid): Promise<boolean> {
     const out = await this.doc.send(
-      new DeleteCommand({ TableName: this.tableName, Key: keys.session(userId, sessionId), ReturnValues: 'ALL_OLD' }),
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: keys.session(userId, sessionId),
+        ReturnValues: 'ALL_OLD',
+      }),
     );
     return out.Attributes !== undefined;
   }

@@ -1,5 +1,9 @@
 // TransactWriteItems with retry on conflicts/throttling, and CancellationReasons (by index) -> DomainError mapping.
-import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../domain/errors.js';
 import { MAX_ATTEMPTS, backoff } from './operations.js';
 
@@ -14,7 +18,12 @@ export interface CancellationReasonLike {
 }
 
 /** Reason codes that mean "try again", not "refused" (AWS TransactWriteItems docs). */
-const RETRYABLE_CODES = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
+const RETRYABLE_CODES = new Set([
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+]);
 /** Top-level error names worth a retry of the whole transaction. */
 const RETRYABLE_ERRORS = new Set([
   'TransactionConflictException',
@@ -55,7 +64,9 @@ export class Cancellation {
 /** The cancellation carried by a `TransactionCanceledException`, or `null` for any other error. */
 export function cancellationOf(e: unknown): Cancellation | null {
   if (!(e instanceof Error) || e.name !== 'TransactionCanceledException') return null;
-  return new Cancellation((e as { CancellationReasons?: CancellationReasonLike[] }).CancellationReasons ?? []);
+  return new Cancellation(
+    (e as { CancellationReasons?: CancellationReasonLike[] }).CancellationReasons ?? [],
+  );
 }
 
 /** True for a single-item write refused by its ConditionExpression. */

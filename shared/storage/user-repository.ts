@@ -88,7 +88,9 @@ export class DynamoUserRepository implements UserRepository {
   }
 
   async getById(id: Uuid): Promise<UserRecord | null> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.user(id), ConsistentRead: true }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.user(id), ConsistentRead: true }),
+    );
     return out.Item ? userRecordFromItem(out.Item) : null;
   }
 
@@ -116,7 +118,8 @@ export class DynamoUserRepository implements UserRepository {
     for (let attempt = 1; attempt <= 3; attempt++) {
       const current = await this.getById(id);
       if (!current) throw new DomainError('user_not_found');
-      if (current.email.toLowerCase() === email.toLowerCase()) return this.setFields(id, { email, updated_at: updatedAt });
+      if (current.email.toLowerCase() === email.toLowerCase())
+        return this.setFields(id, { email, updated_at: updatedAt });
       const TableName = this.tableName;
       try {
         await transactWrite(
@@ -128,7 +131,11 @@ export class DynamoUserRepository implements UserRepository {
                 Key: keys.user(id),
                 UpdateExpression: 'SET email = :email, updated_at = :updatedAt',
                 ConditionExpression: 'attribute_exists(PK) AND email = :old',
-                ExpressionAttributeValues: { ':email': email, ':updatedAt': updatedAt, ':old': current.email },
+                ExpressionAttributeValues: {
+                  ':email': email,
+                  ':updatedAt': updatedAt,
+                  ':old': current.email,
+                },
               },
             },
             {
@@ -182,7 +189,9 @@ export class DynamoUserRepository implements UserRepository {
   }
 
   private async viaSentinel(key: Key): Promise<UserRecord | null> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
     const owner = out.Item?.user_id as string | undefined;
     return owner === undefined ? null : this.getById(owner);
   }

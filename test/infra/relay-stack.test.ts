@@ -1,19 +1,28 @@
 // RelayStack assertions: Fargate service, NLB TCP 8080 -> container 8080, internal 8081 only from security groups.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RELAY_INTERNAL_PORT, RELAY_TCP_PORT } from '../../infra/stacks/relay-stack.js';
 import { synthLairChat } from './synth.js';
 
+/** A `dockerImages` entry of a stack's asset manifest. */
+interface DockerImageAsset {
+  source: { directory: string; dockerFile: string; platform: string };
+}
+
 describe('RelayStack', () => {
   let template: Template;
-  let dockerFiles: string[];
+  let dockerImages: DockerImageAsset[];
+  let assemblyDir: string;
 
   beforeAll(() => {
     const { app, stacks } = synthLairChat();
     template = Template.fromStack(stacks.relay);
-    const artifact = app.synth().getStackByName(stacks.relay.stackName);
-    dockerFiles = artifact.assets.flatMap((a) =>
-      'file' in a && a.packaging === 'container-image' ? [a.file ?? ''] : [],
-    );
+    assemblyDir = app.synth().directory;
+    const manifest = JSON.parse(
+      readFileSync(join(assemblyDir, `${stacks.relay.stackName}.assets.json`), 'utf8'),
+    ) as { dockerImages?: Record<string, DockerImageAsset> };
+    dockerImages = Object.values(manifest.dockerImages ?? {});
   });
 
   it('runs one Fargate service on x86_64 from the relay/Dockerfile image asset', () => {
@@ -26,7 +35,16 @@ describe('RelayStack', () => {
       RequiresCompatibilities: ['FARGATE'],
       RuntimePlatform: { CpuArchitecture: 'X86_64', OperatingSystemFamily: 'LINUX' },
     });
-    expect(dockerFiles).toEqual(['relay/Dockerfile']);
+    expect(dockerImages.map((i) => i.source)).toEqual([
+      expect.objectContaining({ dockerFile: 'relay/Dockerfile', platform: 'linux/amd64' }),
+    ]);
+  });
+
+  it('stages a Docker context filtered by .dockerignore (no node_modules, no infra)', () => {
+    const context = readdirSync(join(assemblyDir, dockerImages[0]!.source.directory));
+    expect(context).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'relay', 'shared']));
+    for (const excluded of ['node_modules', 'infra', 'test', 'cdk.out', '.git'])
+      expect(context).not.toContain(excluded);
   });
 
   it('configures the container with the LAIR_* environment and the JWT secret from Secrets Manager', () => {

@@ -1,8 +1,6 @@
 // Jest globalSetup: starts one in-memory DynamoDB Local on a free port for the whole run (DESIGN.md §5).
 import { tsImport } from 'tsx/esm/api';
-import type { DynamoDbLocalHandle } from '../../local/dynamodb-local.js';
-
-type Launcher = typeof import('../../local/dynamodb-local.js');
+import type * as Launcher from '../../local/dynamodb-local.js';
 
 /** Where the handle is kept between globalSetup and globalTeardown (same process; see global-teardown.ts). */
 const HANDLE = Symbol.for('lair-chat.test.dynamodb-local');
@@ -16,8 +14,11 @@ const HANDLE = Symbol.for('lair-chat.test.dynamodb-local');
  */
 export default async function globalSetup(): Promise<void> {
   if (process.env.LAIR_DYNAMODB_ENDPOINT) return;
-  const { startDynamoDbLocal } = (await tsImport('../../local/dynamodb-local.ts', import.meta.url)) as Launcher;
-  const handle: DynamoDbLocalHandle = await startDynamoDbLocal({ port: 0 });
+  const { startDynamoDbLocal } = (await tsImport(
+    '../../local/dynamodb-local.ts',
+    import.meta.url,
+  )) as typeof Launcher;
+  const handle: Launcher.DynamoDbLocalHandle = await startDynamoDbLocal({ port: 0 });
   process.env.LAIR_DYNAMODB_ENDPOINT = handle.endpoint;
   (globalThis as Record<symbol, unknown>)[HANDLE] = handle;
 }

@@ -9,7 +9,7 @@ export default async function globalTeardown(): Promise<void> {
   const store = globalThis as Record<symbol, unknown>;
   const handle = store[HANDLE] as DynamoDbLocalHandle | undefined;
   if (!handle) return;
-  delete store[HANDLE];
+  store[HANDLE] = undefined;
   delete process.env.LAIR_DYNAMODB_ENDPOINT;
   await handle.stop();
 }

@@ -19,7 +19,10 @@ export interface TestTable {
  */
 export async function createTestTable(): Promise<TestTable> {
   const endpoint = process.env.LAIR_DYNAMODB_ENDPOINT;
-  if (!endpoint) throw new Error('LAIR_DYNAMODB_ENDPOINT is not set: run tests through jest (globalSetup starts DynamoDB Local)');
+  if (!endpoint)
+    throw new Error(
+      'LAIR_DYNAMODB_ENDPOINT is not set: run tests through jest (globalSetup starts DynamoDB Local)',
+    );
   const { client, doc } = createDynamoClients({ endpoint, region: 'us-east-1' });
   const tableName = `t-${randomUUID()}`;
   await ensureTable(client, tableName);

@@ -14,6 +14,7 @@ export interface TestResponse {
   status: number;
   headers: Headers;
   text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary response shapes
   json: any;
 }
 
@@ -26,8 +27,8 @@ export interface RequestOptions {
   /** Sent as is (no content type unless given in `headers`). */
   rawBody?: string;
   headers?: Record<string, string>;
-  /** X-Forwarded-For; default the API's per-instance address. */
-  ip?: string;
+  /** X-Forwarded-For; default the API's per-instance address; `null` sends none. */
+  ip?: string | null;
 }
 
 /** A running API over its own table. */
@@ -96,7 +97,8 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     events,
     ip,
     async request(method, path, opts = {}) {
-      const headers: Record<string, string> = { 'x-forwarded-for': opts.ip ?? ip, ...opts.headers };
+      const forwarded = opts.ip === undefined ? ip : opts.ip;
+      const headers: Record<string, string> = { ...(forwarded === null ? {} : { 'x-forwarded-for': forwarded }), ...opts.headers };
       if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
       let body: string | undefined = opts.rawBody;
       if (opts.body !== undefined) {
@@ -153,7 +155,7 @@ export async function registerUser(api: TestApi, prefix = 'u'): Promise<TestUser
 export async function createRoom(api: TestApi, owner: TestUser, extra: Record<string, unknown> = {}): Promise<string> {
   const res = await api.request('POST', '/api/v1/rooms', { token: owner.token, body: { name: uniqueName('room'), ...extra } });
   if (res.status !== 201) throw new Error(`create room failed: ${res.status} ${res.text}`);
-  return res.json.room.id;
+  return res.json.room.id as string;
 }
 
 /** Makes a user a system admin out of band, like upstream's database edit (http.md §12). */

@@ -87,7 +87,11 @@ export async function createTestServices(opts: { clock?: Clock } = {}): Promise<
 /** Registration input defaults: a unique `u<hex>` username, `<username>@example.com`, a valid password. */
 export function userInput(overrides: Partial<{ username: string; email: string; password: string }> = {}) {
   const username = overrides.username ?? `u${randomBytes(6).toString('hex')}`;
-  return { username, email: overrides.email ?? `${username}@example.com`, password: overrides.password ?? 'password123' };
+  return {
+    username,
+    email: overrides.email ?? `${username}@example.com`,
+    password: overrides.password ?? 'password123',
+  };
 }
 
 /** Registers a user through AuthService.register (HTTP protocol unless told otherwise). */
@@ -100,7 +104,10 @@ export function registerUser(
 }
 
 /** The payloads of recorded events of one type, narrowed. */
-export function payloadsOf<T extends EventType>(events: DomainEvent[], type: T): Extract<EventPayload, { type: T }>[] {
+export function payloadsOf<T extends EventType>(
+  events: DomainEvent[],
+  type: T,
+): Extract<EventPayload, { type: T }>[] {
   return events.map((e) => e.payload).filter((p): p is Extract<EventPayload, { type: T }> => p.type === type);
 }
 

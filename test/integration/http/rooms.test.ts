@@ -127,7 +127,7 @@ describe('room routes', () => {
       const res = await api.request('DELETE', `/api/v1/rooms/${roomId}`, { token: owner.token });
       expect(res.status).toBe(200);
       expect(res.json).toEqual({ success: true });
-      expect(api.events.some((e) => e.type === 'room_deleted')).toBe(true);
+      expect(api.events.some((e) => e.payload.type === 'room_deleted')).toBe(true);
       expectError(await api.request('DELETE', `/api/v1/rooms/${roomId}`, { token: owner.token }), 404, 'room_not_found');
     });
   });
@@ -185,7 +185,7 @@ describe('room routes', () => {
       const res = await api.request('PUT', `/api/v1/rooms/${roomId}/members/${member.id}/role`, { token: owner.token, body: { role: 'ADMIN' } });
       expect(res.status).toBe(200);
       expect(res.json.member).toMatchObject({ user_id: member.id, role: 'moderator' });
-      expect(api.events.some((e) => e.type === 'member_role_changed')).toBe(true);
+      expect(api.events.some((e) => e.payload.type === 'member_role_changed')).toBe(true);
     });
 
     it('permission_denied / not_room_member 403; last_owner 409; malformed ids 404', async () => {
@@ -215,7 +215,7 @@ describe('room routes', () => {
       const res = await kick(mod, victim);
       expect(res.status).toBe(200);
       expect(res.json).toEqual({ success: true });
-      expect(api.events.some((e) => e.type === 'user_left_room')).toBe(true);
+      expect(api.events.some((e) => e.payload.type === 'user_left_room')).toBe(true);
       expectError(await kick(mod, victim), 403, 'not_room_member');
       expectError(await kick(outsider, plain), 403, 'not_room_member');
       expectError(await api.request('DELETE', `/api/v1/rooms/${roomId}/members/nope`, { token: owner.token }), 404, 'user_not_found');

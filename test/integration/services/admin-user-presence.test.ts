@@ -22,7 +22,10 @@ beforeEach(() => {
 
 describe('admin stats (http.md §12)', () => {
   it('requires the stored system role admin and counts users, rooms and online users', async () => {
-    await expect(t.services.admin.stats(alice.user.id)).rejects.toMatchObject({ code: 'permission_denied', message: 'Permission denied' });
+    await expect(t.services.admin.stats(alice.user.id)).rejects.toMatchObject({
+      code: 'permission_denied',
+      message: 'Permission denied',
+    });
     await t.doc.send(
       new UpdateCommand({
         TableName: t.tableName,
@@ -34,7 +37,11 @@ describe('admin stats (http.md §12)', () => {
     );
     await t.services.rooms.create(bob.user.id, { name: 'stats-room', settings: { public: false } });
     await t.repos.presence.putConnection(bob.user.id, 'relay-a', 'c1', 60);
-    await expect(t.services.admin.stats(alice.user.id)).resolves.toEqual({ total_users: 2, total_rooms: 1, online_users: 1 });
+    await expect(t.services.admin.stats(alice.user.id)).resolves.toEqual({
+      total_users: 2,
+      total_rooms: 1,
+      online_users: 1,
+    });
     await t.repos.presence.deleteConnection(bob.user.id, 'relay-a', 'c1');
     await expect(t.services.admin.stats(UNKNOWN)).rejects.toMatchObject({ code: 'permission_denied' });
   });
@@ -44,7 +51,10 @@ describe('users', () => {
   it('get / getWithPresence / list / onlineUserIds', async () => {
     await expect(t.services.users.get(bob.user.id)).resolves.toEqual(bob.user);
     await expect(t.services.users.get(UNKNOWN)).rejects.toMatchObject({ code: 'user_not_found' });
-    await expect(t.services.users.getWithPresence(bob.user.id)).resolves.toEqual({ user: bob.user, online: false });
+    await expect(t.services.users.getWithPresence(bob.user.id)).resolves.toEqual({
+      user: bob.user,
+      online: false,
+    });
     await t.repos.presence.putConnection(bob.user.id, 'relay-a', 'c2', 60);
     await expect(t.services.users.getWithPresence(bob.user.id)).resolves.toMatchObject({ online: true });
     await expect(t.services.users.onlineUserIds()).resolves.toEqual([bob.user.id]);
@@ -59,12 +69,22 @@ describe('users', () => {
     const u = await registerUser(t.services);
     await expect(t.services.users.updateMe(u.user.id, {})).resolves.toEqual(u.user);
     await expect(t.services.users.updateMe(u.user.id, { email: null })).resolves.toEqual(u.user);
-    await expect(t.services.users.updateMe(u.user.id, { email: u.user.email.toUpperCase() })).resolves.toEqual(u.user);
-    await expect(t.services.users.updateMe(u.user.id, { email: 'nope' })).rejects.toMatchObject({ code: 'email_invalid' });
-    await expect(t.services.users.updateMe(u.user.id, { email: bob.user.email })).rejects.toMatchObject({ code: 'email_taken' });
-    const changed = await t.services.users.updateMe(u.user.id, { email: `New.${u.user.username}@Example.com` });
+    await expect(
+      t.services.users.updateMe(u.user.id, { email: u.user.email.toUpperCase() }),
+    ).resolves.toEqual(u.user);
+    await expect(t.services.users.updateMe(u.user.id, { email: 'nope' })).rejects.toMatchObject({
+      code: 'email_invalid',
+    });
+    await expect(t.services.users.updateMe(u.user.id, { email: bob.user.email })).rejects.toMatchObject({
+      code: 'email_taken',
+    });
+    const changed = await t.services.users.updateMe(u.user.id, {
+      email: `New.${u.user.username}@Example.com`,
+    });
     expect(changed.email).toBe(`new.${u.user.username}@example.com`);
-    await expect(t.services.auth.login({ identifier: changed.email, password: 'password123' }, 'http')).resolves.toBeDefined();
+    await expect(
+      t.services.auth.login({ identifier: changed.email, password: 'password123' }, 'http'),
+    ).resolves.toBeDefined();
   });
 });
 
@@ -74,7 +94,10 @@ describe('presence (domain.md §8.3)', () => {
     await t.services.presence.connected(u.user, 'relay-a', 'conn-1', 60);
     await t.services.presence.connected(u.user, 'relay-b', 'conn-2', 60);
     expect(t.events.map((e) => [e.payload, e.audience])).toEqual([
-      [{ type: 'user_online', user_id: u.user.id, username: u.user.username }, { kind: 'all', exceptConnectionId: 'conn-1' }],
+      [
+        { type: 'user_online', user_id: u.user.id, username: u.user.username },
+        { kind: 'all', exceptConnectionId: 'conn-1' },
+      ],
     ]);
     await t.services.presence.heartbeat(u.user.id, 'relay-a', 'conn-1', 60);
     await t.services.presence.disconnected(u.user, 'relay-a', 'conn-1');

@@ -27,7 +27,12 @@ describe('register', () => {
     const input = userInput({ username: 'AliceReg', email: 'AliceReg@Example.COM' });
     const result = await t.services.auth.register(input, 'http');
 
-    expect(result.user).toMatchObject({ username: 'AliceReg', email: 'alicereg@example.com', role: 'user', last_seen_at: null });
+    expect(result.user).toMatchObject({
+      username: 'AliceReg',
+      email: 'alicereg@example.com',
+      role: 'user',
+      last_seen_at: null,
+    });
     expect(result.user).not.toHaveProperty('password_hash');
     expect(result.session.expires_at).toBe(toRfc3339Offset(clock.now() + SESSION_TTL_MS));
     expect(result.session.expires_at).toMatch(/\+00:00$/);
@@ -60,15 +65,23 @@ describe('register', () => {
     await expect(
       reg({ username: taken.user.username.toUpperCase(), email: taken.user.email }),
     ).rejects.toMatchObject({ code: 'username_taken' });
-    await expect(reg({ email: taken.user.email.toUpperCase() })).rejects.toMatchObject({ code: 'email_taken' });
+    await expect(reg({ email: taken.user.email.toUpperCase() })).rejects.toMatchObject({
+      code: 'email_taken',
+    });
   });
 });
 
 describe('login', () => {
   it('finds the user by username then by email, case-insensitively, with a new session each time', async () => {
     const alice = await registerUser(t.services, { password: 'secret-pass' });
-    const byName = await t.services.auth.login({ identifier: alice.user.username.toUpperCase(), password: 'secret-pass' }, 'http');
-    const byEmail = await t.services.auth.login({ identifier: alice.user.email.toUpperCase(), password: 'secret-pass' }, 'tcp');
+    const byName = await t.services.auth.login(
+      { identifier: alice.user.username.toUpperCase(), password: 'secret-pass' },
+      'http',
+    );
+    const byEmail = await t.services.auth.login(
+      { identifier: alice.user.email.toUpperCase(), password: 'secret-pass' },
+      'tcp',
+    );
 
     expect(byName.user).toEqual(alice.user);
     expect(byEmail.user.id).toBe(alice.user.id);
@@ -77,11 +90,15 @@ describe('login', () => {
 
   it('answers invalid_credentials for a wrong password and for an unknown identifier alike', async () => {
     const alice = await registerUser(t.services);
-    await expect(t.services.auth.login({ identifier: alice.user.username, password: 'wrong-password' }, 'http')).rejects.toMatchObject({
+    await expect(
+      t.services.auth.login({ identifier: alice.user.username, password: 'wrong-password' }, 'http'),
+    ).rejects.toMatchObject({
       code: 'invalid_credentials',
       message: 'Invalid credentials',
     });
-    await expect(t.services.auth.login({ identifier: 'nobody_here', password: 'password123' }, 'http')).rejects.toMatchObject({
+    await expect(
+      t.services.auth.login({ identifier: 'nobody_here', password: 'password123' }, 'http'),
+    ).rejects.toMatchObject({
       code: 'invalid_credentials',
       message: 'Invalid credentials',
     });
@@ -98,7 +115,9 @@ describe('session lifecycle', () => {
 
     await expect(t.services.auth.verifyToken(alice.token)).resolves.toEqual(claims);
     await expect(t.services.auth.requireSession(claims)).rejects.toMatchObject({ code: 'session_not_found' });
-    await expect(t.services.auth.authenticate(alice.token)).rejects.toMatchObject({ code: 'session_not_found' });
+    await expect(t.services.auth.authenticate(alice.token)).rejects.toMatchObject({
+      code: 'session_not_found',
+    });
     await expect(t.services.auth.refresh(claims)).rejects.toMatchObject({ code: 'session_not_found' });
     await expect(t.services.auth.logout(alice.user.id, alice.session.id)).rejects.toMatchObject({
       code: 'session_not_found',
@@ -113,7 +132,9 @@ describe('session lifecycle', () => {
     try {
       await expect(t.services.auth.requireSession(claims)).rejects.toMatchObject({ code: 'session_expired' });
       await expect(t.repos.sessions.get(alice.user.id, alice.session.id)).resolves.toBeNull();
-      await expect(t.services.auth.requireSession(claims)).rejects.toMatchObject({ code: 'session_not_found' });
+      await expect(t.services.auth.requireSession(claims)).rejects.toMatchObject({
+        code: 'session_not_found',
+      });
       await expect(t.services.auth.verifyToken(alice.token)).rejects.toMatchObject({ code: 'token_expired' });
     } finally {
       clock.set(start);
@@ -129,7 +150,12 @@ describe('session lifecycle', () => {
       const refreshed = await t.services.auth.refresh(claims);
       expect(refreshed.expires_at).toBe(alice.session.expires_at);
       const again = await t.services.auth.verifyToken(refreshed.token);
-      expect(again).toMatchObject({ sub: alice.user.id, sid: alice.session.id, exp: claims.exp, iat: claims.iat + 60 });
+      expect(again).toMatchObject({
+        sub: alice.user.id,
+        sid: alice.session.id,
+        exp: claims.exp,
+        iat: claims.iat + 60,
+      });
     } finally {
       clock.set(start);
     }
@@ -154,7 +180,9 @@ describe('authenticate (tcp.md §6.1)', () => {
     const start = clock.now();
     clock.advance(SESSION_TTL_MS);
     try {
-      await expect(t.services.auth.authenticate(alice.token)).rejects.toMatchObject({ code: 'token_expired' });
+      await expect(t.services.auth.authenticate(alice.token)).rejects.toMatchObject({
+        code: 'token_expired',
+      });
     } finally {
       clock.set(start);
     }
@@ -162,7 +190,14 @@ describe('authenticate (tcp.md §6.1)', () => {
 
   it('reports non-UUID sub as invalid_token on TCP but invalid_claims on the HTTP verifyToken', async () => {
     const now = Math.floor(clock.now() / 1000);
-    const forged = await new SignJWT({ sub: 'alice', sid: 'x', username: 'alice', role: 'user', iat: now, exp: now + 60 })
+    const forged = await new SignJWT({
+      sub: 'alice',
+      sid: 'x',
+      username: 'alice',
+      role: 'user',
+      iat: now,
+      exp: now + 60,
+    })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .sign(new TextEncoder().encode(TEST_JWT_SECRET));
     await expect(t.services.auth.authenticate(forged)).rejects.toMatchObject({
@@ -183,17 +218,23 @@ describe('changePassword', () => {
   it('checks the current password first, then the new one; other sessions stay valid', async () => {
     const alice = await registerUser(t.services, { password: 'old-password' });
     const id = alice.user.id;
-    await expect(t.services.auth.changePassword(id, 'not-it', 'x')).rejects.toMatchObject({ code: 'incorrect_password' });
+    await expect(t.services.auth.changePassword(id, 'not-it', 'x')).rejects.toMatchObject({
+      code: 'incorrect_password',
+    });
     await expect(t.services.auth.changePassword(id, 'old-password', 'short')).rejects.toMatchObject({
       code: 'password_too_weak',
     });
 
     await t.services.auth.changePassword(id, 'old-password', 'new-password');
 
-    await expect(t.services.auth.login({ identifier: alice.user.username, password: 'old-password' }, 'http')).rejects.toMatchObject({
+    await expect(
+      t.services.auth.login({ identifier: alice.user.username, password: 'old-password' }, 'http'),
+    ).rejects.toMatchObject({
       code: 'invalid_credentials',
     });
-    await expect(t.services.auth.login({ identifier: alice.user.username, password: 'new-password' }, 'http')).resolves.toBeDefined();
+    await expect(
+      t.services.auth.login({ identifier: alice.user.username, password: 'new-password' }, 'http'),
+    ).resolves.toBeDefined();
     await expect(t.services.auth.authenticate(alice.token)).resolves.toBeDefined();
   });
 });

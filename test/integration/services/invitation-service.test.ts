@@ -14,10 +14,15 @@ const HTTP = { requireModerator: true };
 const TCP = { requireModerator: false };
 
 async function newRoom(settings?: { public?: boolean; max_members?: number }): Promise<Room> {
-  const room = await t.services.rooms.create(alice.user.id, { name: `inv-${randomBytes(4).toString('hex')}`, settings });
+  const room = await t.services.rooms.create(alice.user.id, {
+    name: `inv-${randomBytes(4).toString('hex')}`,
+    settings,
+  });
   await t.services.rooms.join(mo.user.id, room.id).catch(() => undefined);
   await t.services.rooms.join(bob.user.id, room.id).catch(() => undefined);
-  if (settings?.public !== false) await t.services.rooms.changeRole(alice.user.id, room.id, mo.user.id, 'moderator');
+  if (settings?.public !== false) {
+    await t.services.rooms.changeRole(alice.user.id, room.id, mo.user.id, 'moderator');
+  }
   t.events.length = 0;
   return room;
 }
@@ -45,7 +50,12 @@ async function storeInvitation(room: Room, inviteeId: string, createdMs: number)
 
 beforeAll(async () => {
   t = await createTestServices();
-  [alice, mo, bob, eve] = await Promise.all([1, 2, 3, 4].map(() => registerUser(t.services)));
+  [alice, mo, bob, eve] = await Promise.all([
+    registerUser(t.services),
+    registerUser(t.services),
+    registerUser(t.services),
+    registerUser(t.services),
+  ]);
 });
 afterAll(async () => {
   await t.close();
@@ -57,24 +67,42 @@ beforeEach(() => {
 describe('create', () => {
   it('HTTP: not_room_member (also unknown room) → permission_denied → user_not_found → already_member → already_invited', async () => {
     const room = await newRoom();
-    await expect(t.services.invitations.create(eve.user.id, room.id, UNKNOWN, HTTP)).rejects.toMatchObject({ code: 'not_room_member' });
-    await expect(t.services.invitations.create(alice.user.id, UNKNOWN, eve.user.id, HTTP)).rejects.toMatchObject({
+    await expect(t.services.invitations.create(eve.user.id, room.id, UNKNOWN, HTTP)).rejects.toMatchObject({
       code: 'not_room_member',
     });
-    await expect(t.services.invitations.create(bob.user.id, room.id, UNKNOWN, HTTP)).rejects.toMatchObject({ code: 'permission_denied' });
-    await expect(t.services.invitations.create(mo.user.id, room.id, UNKNOWN, HTTP)).rejects.toMatchObject({ code: 'user_not_found' });
-    await expect(t.services.invitations.create(mo.user.id, room.id, bob.user.id, HTTP)).rejects.toMatchObject({ code: 'already_member' });
+    await expect(
+      t.services.invitations.create(alice.user.id, UNKNOWN, eve.user.id, HTTP),
+    ).rejects.toMatchObject({
+      code: 'not_room_member',
+    });
+    await expect(t.services.invitations.create(bob.user.id, room.id, UNKNOWN, HTTP)).rejects.toMatchObject({
+      code: 'permission_denied',
+    });
+    await expect(t.services.invitations.create(mo.user.id, room.id, UNKNOWN, HTTP)).rejects.toMatchObject({
+      code: 'user_not_found',
+    });
+    await expect(t.services.invitations.create(mo.user.id, room.id, bob.user.id, HTTP)).rejects.toMatchObject(
+      { code: 'already_member' },
+    );
     await t.services.invitations.create(mo.user.id, room.id, eve.user.id, HTTP);
-    await expect(t.services.invitations.create(alice.user.id, room.id, eve.user.id, HTTP)).rejects.toMatchObject({
+    await expect(
+      t.services.invitations.create(alice.user.id, room.id, eve.user.id, HTTP),
+    ).rejects.toMatchObject({
       code: 'already_invited',
     });
   });
 
   it('TCP: room_not_found first, and any member may invite', async () => {
     const room = await newRoom();
-    await expect(t.services.invitations.create(alice.user.id, UNKNOWN, eve.user.id, TCP)).rejects.toMatchObject({ code: 'room_not_found' });
-    await expect(t.services.invitations.create(eve.user.id, room.id, bob.user.id, TCP)).rejects.toMatchObject({ code: 'not_room_member' });
-    await expect(t.services.invitations.create(bob.user.id, room.id, eve.user.id, TCP)).resolves.toMatchObject({ status: 'pending' });
+    await expect(
+      t.services.invitations.create(alice.user.id, UNKNOWN, eve.user.id, TCP),
+    ).rejects.toMatchObject({ code: 'room_not_found' });
+    await expect(t.services.invitations.create(eve.user.id, room.id, bob.user.id, TCP)).rejects.toMatchObject(
+      { code: 'not_room_member' },
+    );
+    await expect(
+      t.services.invitations.create(bob.user.id, room.id, eve.user.id, TCP),
+    ).resolves.toMatchObject({ status: 'pending' });
   });
 
   it('returns the enriched pending invitation (7 days, message null) and notifies only the invitee', async () => {
@@ -94,7 +122,9 @@ describe('create', () => {
       expires_at: expect.any(String),
       responded_at: null,
     });
-    expect(parseTimestamp(invitation.expires_at) - parseTimestamp(invitation.created_at)).toBe(INVITATION_TTL_MS);
+    expect(parseTimestamp(invitation.expires_at) - parseTimestamp(invitation.created_at)).toBe(
+      INVITATION_TTL_MS,
+    );
     expect(t.events).toEqual([
       expect.objectContaining({
         audience: { kind: 'users', userIds: [eve.user.id] },
@@ -124,8 +154,12 @@ describe('accept', () => {
     const room = await newRoom({ public: false });
     const invitation = await t.services.invitations.create(alice.user.id, room.id, eve.user.id, HTTP);
     t.events.length = 0;
-    await expect(t.services.invitations.accept(eve.user.id, UNKNOWN)).rejects.toMatchObject({ code: 'invitation_not_found' });
-    await expect(t.services.invitations.accept(bob.user.id, invitation.id)).rejects.toMatchObject({ code: 'not_invitee' });
+    await expect(t.services.invitations.accept(eve.user.id, UNKNOWN)).rejects.toMatchObject({
+      code: 'invitation_not_found',
+    });
+    await expect(t.services.invitations.accept(bob.user.id, invitation.id)).rejects.toMatchObject({
+      code: 'not_invitee',
+    });
 
     const out = await t.services.invitations.accept(eve.user.id, invitation.id);
     expect(out.room).toEqual(room);
@@ -140,24 +174,44 @@ describe('accept', () => {
       status: 'accepted',
       responded_at: out.membership.joined_at,
     });
-    await expect(t.services.invitations.accept(eve.user.id, invitation.id)).rejects.toMatchObject({ code: 'invitation_expired' });
-    await expect(t.services.invitations.decline(eve.user.id, invitation.id)).rejects.toMatchObject({ code: 'invitation_expired' });
+    await expect(t.services.invitations.accept(eve.user.id, invitation.id)).rejects.toMatchObject({
+      code: 'invitation_expired',
+    });
+    await expect(t.services.invitations.decline(eve.user.id, invitation.id)).rejects.toMatchObject({
+      code: 'invitation_expired',
+    });
   });
 
   it('an expired pending invitation is invitation_expired for accept and decline', async () => {
     const room = await newRoom();
     const stale = await storeInvitation(room, eve.user.id, Date.now() - INVITATION_TTL_MS - 1000);
-    await expect(t.services.invitations.accept(eve.user.id, stale.id)).rejects.toMatchObject({ code: 'invitation_expired' });
-    await expect(t.services.invitations.decline(eve.user.id, stale.id)).rejects.toMatchObject({ code: 'invitation_expired' });
+    await expect(t.services.invitations.accept(eve.user.id, stale.id)).rejects.toMatchObject({
+      code: 'invitation_expired',
+    });
+    await expect(t.services.invitations.decline(eve.user.id, stale.id)).rejects.toMatchObject({
+      code: 'invitation_expired',
+    });
   });
 
-  it('join errors come after the invitation checks: already_member, room_full', async () => {
+  it('join errors come after the invitation checks: room_full, already_member', async () => {
     const room = await newRoom({ max_members: 3 });
-    const forMember = await storeInvitation(room, bob.user.id, Date.now());
-    await expect(t.services.invitations.accept(bob.user.id, forMember.id)).rejects.toMatchObject({ code: 'already_member' });
     const full = await t.services.invitations.create(alice.user.id, room.id, eve.user.id, HTTP);
-    await expect(t.services.invitations.accept(eve.user.id, full.id)).rejects.toMatchObject({ code: 'room_full' });
+    await expect(t.services.invitations.accept(eve.user.id, full.id)).rejects.toMatchObject({
+      code: 'room_full',
+    });
     await expect(t.repos.invitations.getById(full.id)).resolves.toMatchObject({ status: 'pending' });
+
+    // The invitee became a member by another path while the invitation stayed pending (a race).
+    await t.services.rooms.update(alice.user.id, room.id, { settings: { max_members: 10 } });
+    await t.repos.memberships.add({
+      room_id: room.id,
+      user_id: eve.user.id,
+      role: 'member',
+      joined_at: toTimestamp(Date.now()),
+    });
+    await expect(t.services.invitations.accept(eve.user.id, full.id)).rejects.toMatchObject({
+      code: 'already_member',
+    });
   });
 });
 
@@ -166,14 +220,20 @@ describe('decline', () => {
     const room = await newRoom();
     const invitation = await t.services.invitations.create(alice.user.id, room.id, eve.user.id, HTTP);
     t.events.length = 0;
-    await expect(t.services.invitations.decline(bob.user.id, invitation.id)).rejects.toMatchObject({ code: 'not_invitee' });
-    await expect(t.services.invitations.decline(eve.user.id, UNKNOWN)).rejects.toMatchObject({ code: 'invitation_not_found' });
+    await expect(t.services.invitations.decline(bob.user.id, invitation.id)).rejects.toMatchObject({
+      code: 'not_invitee',
+    });
+    await expect(t.services.invitations.decline(eve.user.id, UNKNOWN)).rejects.toMatchObject({
+      code: 'invitation_not_found',
+    });
     await t.services.invitations.decline(eve.user.id, invitation.id);
     expect(t.events).toHaveLength(0);
     await expect(t.repos.invitations.getById(invitation.id)).resolves.toMatchObject({
       status: 'declined',
       responded_at: expect.any(String),
     });
-    await expect(t.services.invitations.create(alice.user.id, room.id, eve.user.id, HTTP)).resolves.toMatchObject({ status: 'pending' });
+    await expect(
+      t.services.invitations.create(alice.user.id, room.id, eve.user.id, HTTP),
+    ).resolves.toMatchObject({ status: 'pending' });
   });
 });

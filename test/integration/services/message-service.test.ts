@@ -14,7 +14,12 @@ const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
 beforeAll(async () => {
   t = await createTestServices();
-  [alice, mo, bob, eve] = await Promise.all([1, 2, 3, 4].map(() => registerUser(t.services)));
+  [alice, mo, bob, eve] = await Promise.all([
+    registerUser(t.services),
+    registerUser(t.services),
+    registerUser(t.services),
+    registerUser(t.services),
+  ]);
   room = await t.services.rooms.create(alice.user.id, { name: `msgs-${randomBytes(4).toString('hex')}` });
   await t.services.rooms.join(mo.user.id, room.id);
   await t.services.rooms.join(bob.user.id, room.id);
@@ -58,8 +63,12 @@ describe('send', () => {
       code: 'content_invalid',
       message: 'Content invalid: value too long: maximum 4096, got 4097',
     });
-    await expect(t.services.messages.send(eve.user.id, inRoom, 'hi')).rejects.toMatchObject({ code: 'not_room_member' });
-    await expect(t.services.messages.send(bob.user.id, { type: 'room', room_id: UNKNOWN }, 'hi')).rejects.toMatchObject({
+    await expect(t.services.messages.send(eve.user.id, inRoom, 'hi')).rejects.toMatchObject({
+      code: 'not_room_member',
+    });
+    await expect(
+      t.services.messages.send(bob.user.id, { type: 'room', room_id: UNKNOWN }, 'hi'),
+    ).rejects.toMatchObject({
       code: 'not_room_member',
     });
     expect(t.events).toHaveLength(0);
@@ -71,22 +80,29 @@ describe('send', () => {
     expect(t.events[0]?.audience).toEqual({ kind: 'users', userIds: [eve.user.id, bob.user.id] });
     await t.services.messages.send(eve.user.id, { type: 'dm', recipient: eve.user.id }, 'note to self');
     expect(t.events[1]?.audience).toEqual({ kind: 'users', userIds: [eve.user.id] });
-    await expect(t.services.messages.send(eve.user.id, { type: 'dm', recipient: UNKNOWN }, 'hi')).rejects.toMatchObject({
+    await expect(
+      t.services.messages.send(eve.user.id, { type: 'dm', recipient: UNKNOWN }, 'hi'),
+    ).rejects.toMatchObject({
       code: 'user_not_found',
     });
   });
 
   it('succeeds even when publishing the event fails', async () => {
     t.publisher.failing = true;
-    await expect(t.services.messages.send(bob.user.id, inRoom, 'still stored')).resolves.toMatchObject({ content: 'still stored' });
+    await expect(t.services.messages.send(bob.user.id, inRoom, 'still stored')).resolves.toMatchObject({
+      content: 'still stored',
+    });
   });
 });
 
 describe('history', () => {
   it('returns newest first with has_more = (returned == limit); members only', async () => {
-    const own = await t.services.rooms.create(alice.user.id, { name: `hist-${randomBytes(4).toString('hex')}` });
+    const own = await t.services.rooms.create(alice.user.id, {
+      name: `hist-${randomBytes(4).toString('hex')}`,
+    });
     const target: MessageTarget = { type: 'room', room_id: own.id };
-    for (const content of ['one', 'two', 'three']) await t.services.messages.send(alice.user.id, target, content);
+    for (const content of ['one', 'two', 'three'])
+      await t.services.messages.send(alice.user.id, target, content);
     const all = await t.services.messages.history(alice.user.id, target, 50);
     expect(all.messages.map((m) => m.content)).toEqual(['three', 'two', 'one']);
     expect(all.has_more).toBe(false);
@@ -95,8 +111,12 @@ describe('history', () => {
     expect(two.has_more).toBe(true);
     const exact = await t.services.messages.history(alice.user.id, target, 3);
     expect(exact.has_more).toBe(true);
-    await expect(t.services.messages.history(bob.user.id, target, 50)).rejects.toMatchObject({ code: 'not_room_member' });
-    await expect(t.services.messages.history(bob.user.id, { type: 'room', room_id: UNKNOWN }, 50)).rejects.toMatchObject({
+    await expect(t.services.messages.history(bob.user.id, target, 50)).rejects.toMatchObject({
+      code: 'not_room_member',
+    });
+    await expect(
+      t.services.messages.history(bob.user.id, { type: 'room', room_id: UNKNOWN }, 50),
+    ).rejects.toMatchObject({
       code: 'not_room_member',
     });
   });
@@ -109,7 +129,9 @@ describe('history', () => {
     const fromQ = await t.services.messages.history(q.user.id, { type: 'dm', recipient: p.user.id }, 50);
     expect(fromP.messages.map((m) => m.content)).toEqual(['pong', 'ping']);
     expect(fromQ.messages).toEqual(fromP.messages);
-    await expect(t.services.messages.history(p.user.id, { type: 'dm', recipient: UNKNOWN }, 50)).rejects.toMatchObject({
+    await expect(
+      t.services.messages.history(p.user.id, { type: 'dm', recipient: UNKNOWN }, 50),
+    ).rejects.toMatchObject({
       code: 'user_not_found',
     });
   });
@@ -119,9 +141,15 @@ describe('edit', () => {
   it('lets only the author edit, then validates content; emits message_edited with previous_content', async () => {
     const message = await t.services.messages.send(bob.user.id, inRoom, 'before');
     t.events.length = 0;
-    await expect(t.services.messages.edit(alice.user.id, message.id, ' ')).rejects.toMatchObject({ code: 'not_message_author' });
-    await expect(t.services.messages.edit(bob.user.id, message.id, ' ')).rejects.toMatchObject({ code: 'content_invalid' });
-    await expect(t.services.messages.edit(bob.user.id, UNKNOWN, 'x')).rejects.toMatchObject({ code: 'message_not_found' });
+    await expect(t.services.messages.edit(alice.user.id, message.id, ' ')).rejects.toMatchObject({
+      code: 'not_message_author',
+    });
+    await expect(t.services.messages.edit(bob.user.id, message.id, ' ')).rejects.toMatchObject({
+      code: 'content_invalid',
+    });
+    await expect(t.services.messages.edit(bob.user.id, UNKNOWN, 'x')).rejects.toMatchObject({
+      code: 'message_not_found',
+    });
 
     const edited = await t.services.messages.edit(bob.user.id, message.id, 'after');
     expect(edited).toEqual({ ...message, content: 'after', edited: true });
@@ -131,13 +159,17 @@ describe('edit', () => {
         payload: { type: 'message_edited', message: edited, previous_content: 'before' },
       }),
     ]);
-    await expect(t.services.messages.edit(bob.user.id, message.id, 'again')).resolves.toMatchObject({ content: 'again' });
+    await expect(t.services.messages.edit(bob.user.id, message.id, 'again')).resolves.toMatchObject({
+      content: 'again',
+    });
   });
 
   it('edits DMs with the pair as audience', async () => {
     const dm = await t.services.messages.send(eve.user.id, { type: 'dm', recipient: bob.user.id }, 'tpyo');
     t.events.length = 0;
-    await expect(t.services.messages.edit(bob.user.id, dm.id, 'typo')).rejects.toMatchObject({ code: 'not_message_author' });
+    await expect(t.services.messages.edit(bob.user.id, dm.id, 'typo')).rejects.toMatchObject({
+      code: 'not_message_author',
+    });
     await t.services.messages.edit(eve.user.id, dm.id, 'typo');
     expect(t.events[0]?.audience).toEqual({ kind: 'users', userIds: [eve.user.id, bob.user.id] });
   });
@@ -149,17 +181,32 @@ describe('delete', () => {
     const m2 = await t.services.messages.send(alice.user.id, inRoom, 'alice 1');
     const m3 = await t.services.messages.send(mo.user.id, inRoom, 'mo 1');
     t.events.length = 0;
-    await expect(t.services.messages.delete(bob.user.id, m2.id)).rejects.toMatchObject({ code: 'permission_denied' });
-    await expect(t.services.messages.delete(eve.user.id, m1.id)).rejects.toMatchObject({ code: 'permission_denied' });
-    await expect(t.services.messages.delete(eve.user.id, UNKNOWN)).rejects.toMatchObject({ code: 'message_not_found' });
+    await expect(t.services.messages.delete(bob.user.id, m2.id)).rejects.toMatchObject({
+      code: 'permission_denied',
+    });
+    await expect(t.services.messages.delete(eve.user.id, m1.id)).rejects.toMatchObject({
+      code: 'permission_denied',
+    });
+    await expect(t.services.messages.delete(eve.user.id, UNKNOWN)).rejects.toMatchObject({
+      code: 'message_not_found',
+    });
 
     await t.services.messages.delete(mo.user.id, m1.id); // moderator, someone else's
     await t.services.messages.delete(mo.user.id, m2.id); // moderator deleting the owner's message
     await t.services.messages.delete(alice.user.id, m3.id); // owner
     expect(eventsOf(t.events, 'message_deleted').map((e) => [e.payload, e.audience])).toEqual([
-      [{ type: 'message_deleted', message_id: m1.id, target: inRoom, deleted_by: mo.user.id }, { kind: 'room', roomId: room.id }],
-      [{ type: 'message_deleted', message_id: m2.id, target: inRoom, deleted_by: mo.user.id }, { kind: 'room', roomId: room.id }],
-      [{ type: 'message_deleted', message_id: m3.id, target: inRoom, deleted_by: alice.user.id }, { kind: 'room', roomId: room.id }],
+      [
+        { type: 'message_deleted', message_id: m1.id, target: inRoom, deleted_by: mo.user.id },
+        { kind: 'room', roomId: room.id },
+      ],
+      [
+        { type: 'message_deleted', message_id: m2.id, target: inRoom, deleted_by: mo.user.id },
+        { kind: 'room', roomId: room.id },
+      ],
+      [
+        { type: 'message_deleted', message_id: m3.id, target: inRoom, deleted_by: alice.user.id },
+        { kind: 'room', roomId: room.id },
+      ],
     ]);
     await expect(t.repos.messages.getById(m1.id)).resolves.toBeNull();
   });
@@ -175,12 +222,19 @@ describe('delete', () => {
   it("someone else's DM never; the author's DM with deleter + recipient as audience", async () => {
     const dm = await t.services.messages.send(eve.user.id, { type: 'dm', recipient: bob.user.id }, 'secret');
     t.events.length = 0;
-    await expect(t.services.messages.delete(bob.user.id, dm.id)).rejects.toMatchObject({ code: 'permission_denied' });
+    await expect(t.services.messages.delete(bob.user.id, dm.id)).rejects.toMatchObject({
+      code: 'permission_denied',
+    });
     await t.services.messages.delete(eve.user.id, dm.id);
     expect(t.events).toEqual([
       expect.objectContaining({
         audience: { kind: 'users', userIds: [eve.user.id, bob.user.id] },
-        payload: { type: 'message_deleted', message_id: dm.id, target: { type: 'dm', recipient: bob.user.id }, deleted_by: eve.user.id },
+        payload: {
+          type: 'message_deleted',
+          message_id: dm.id,
+          target: { type: 'dm', recipient: bob.user.id },
+          deleted_by: eve.user.id,
+        },
       }),
     ]);
   });
@@ -191,7 +245,10 @@ describe('typing', () => {
     await t.services.messages.typing(eve.user.id, inRoom);
     await t.services.messages.typing(eve.user.id, { type: 'dm', recipient: bob.user.id });
     expect(t.events.map((e) => [e.payload, e.audience])).toEqual([
-      [{ type: 'user_typing', user_id: eve.user.id, target: inRoom }, { kind: 'room', roomId: room.id }],
+      [
+        { type: 'user_typing', user_id: eve.user.id, target: inRoom },
+        { kind: 'room', roomId: room.id },
+      ],
       [
         { type: 'user_typing', user_id: eve.user.id, target: { type: 'dm', recipient: bob.user.id } },
         { kind: 'users', userIds: [eve.user.id, bob.user.id] },

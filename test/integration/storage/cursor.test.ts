@@ -12,7 +12,11 @@ describe('cursor', () => {
   });
 
   it.each([
-    ['a tampered payload', (c: string) => `${Buffer.from('{"PK":"ROOM#9","SK":"META"}').toString('base64url')}.${c.split('.')[1]!}`],
+    [
+      'a tampered payload',
+      (c: string) =>
+        `${Buffer.from('{"PK":"ROOM#9","SK":"META"}').toString('base64url')}.${c.split('.')[1]!}`,
+    ],
     ['a tampered signature', (c: string) => `${c.slice(0, -2)}${c.endsWith('AA') ? 'BB' : 'AA'}`],
     ['a missing signature', (c: string) => c.split('.')[0]!],
     ['garbage', () => 'not a cursor'],
@@ -26,7 +30,9 @@ describe('cursor', () => {
   });
 
   it('rejects a cursor signed with another secret', () => {
-    expect(() => decodeCursor(encodeCursor(key, 'other'), 'secret')).toThrow('Validation failed: cursor - invalid');
+    expect(() => decodeCursor(encodeCursor(key, 'other'), 'secret')).toThrow(
+      'Validation failed: cursor - invalid',
+    );
   });
 
   it('rejects a correctly signed payload that is not a key object', () => {

@@ -1,11 +1,19 @@
 // Factory fixtures for storage integration tests: entities with defaults and overrides, a movable clock.
 import { randomUUID } from 'node:crypto';
 import { monotonicFactory } from 'ulidx';
-import type { Invitation, MessageRecord, Room, RoomMembership, UserRecord } from '../../../shared/domain/entities.js';
+import type {
+  Invitation,
+  MessageRecord,
+  Room,
+  RoomMembership,
+  UserRecord,
+} from '../../../shared/domain/entities.js';
 import type { Clock } from '../../../shared/ports/services.js';
 
 /** A clock tests can move; starts at the wall clock. */
-export function movableClock(start = Date.now()): Clock & { set(ms: number): void; advance(ms: number): void } {
+export function movableClock(
+  start = Date.now(),
+): Clock & { set(ms: number): void; advance(ms: number): void } {
   let now = start;
   return {
     now: () => now,
@@ -48,7 +56,13 @@ export function aRoom(overrides: Partial<Room> = {}, settings: Partial<Room['set
 }
 
 export function aMembership(room: Pick<Room, 'id'>, overrides: Partial<RoomMembership> = {}): RoomMembership {
-  return { room_id: room.id, user_id: randomUUID(), role: 'member', joined_at: '2025-01-21T12:00:00.000Z', ...overrides };
+  return {
+    room_id: room.id,
+    user_id: randomUUID(),
+    role: 'member',
+    joined_at: '2025-01-21T12:00:00.000Z',
+    ...overrides,
+  };
 }
 
 /** The owner membership matching `room.owner`. */

@@ -1,8 +1,9 @@
 // Integration: DynamoInvitationRepository on DynamoDB Local (pending uniqueness, re-invite, expiry, status moves).
 import { randomUUID } from 'node:crypto';
+import type { Invitation } from '../../../shared/domain/entities.js';
 import { createRepositories, type Repositories } from '../../../shared/storage/index.js';
 import { createTestTable, deleteTestTable, type TestTable } from '../../support/dynamo.js';
-import { anInvitation, iso, movableClock } from './fixtures.js';
+import { aMembership, aRoom, anInvitation, iso, movableClock, ownerOf } from './fixtures.js';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -22,9 +23,18 @@ describe('DynamoInvitationRepository', () => {
     clock.set(Date.now());
   });
 
+  /** Creates the invitation, creating its room first when it does not exist yet. */
+  const create = async (inv: Invitation): Promise<void> => {
+    if (!(await repos.rooms.get(inv.room_id))) {
+      const room = aRoom({ id: inv.room_id });
+      await repos.rooms.create(room, ownerOf(room));
+    }
+    await repos.invitations.create(inv);
+  };
+
   it('creates a pending invitation readable by id and by (room, invitee)', async () => {
     const inv = anInvitation();
-    await repos.invitations.create(inv);
+    await create(inv);
 
     expect(await repos.invitations.getById(inv.id)).toEqual(inv);
     expect(await repos.invitations.getPending(inv.room_id, inv.invitee_id)).toEqual(inv);
@@ -34,7 +44,7 @@ describe('DynamoInvitationRepository', () => {
 
   it('refuses a second live pending invitation for the same room and invitee', async () => {
     const inv = anInvitation();
-    await repos.invitations.create(inv);
+    await create(inv);
 
     await expect(
       repos.invitations.create(anInvitation({ room_id: inv.room_id, invitee_id: inv.invitee_id })),
@@ -42,15 +52,27 @@ describe('DynamoInvitationRepository', () => {
     expect(await repos.invitations.getById(inv.id)).toEqual(inv);
   });
 
+  it('refuses inviting a member or into an unknown room', async () => {
+    const inv = anInvitation();
+    await create(inv);
+    const member = aMembership({ id: inv.room_id });
+    await repos.memberships.add(member);
+
+    await expect(
+      repos.invitations.create(anInvitation({ room_id: inv.room_id, invitee_id: member.user_id })),
+    ).rejects.toMatchObject({ name: 'ConflictError', code: 'already_member' });
+    await expect(repos.invitations.create(anInvitation())).rejects.toMatchObject({ code: 'room_not_found' });
+  });
+
   it('allows re-inviting after a decline', async () => {
     const first = anInvitation();
-    await repos.invitations.create(first);
+    await create(first);
     const declined = await repos.invitations.setStatus(first, 'declined', iso(clock.now()));
     expect(declined).toEqual({ ...first, status: 'declined', responded_at: iso(clock.now()) });
     expect(await repos.invitations.getPending(first.room_id, first.invitee_id)).toBeNull();
 
     const again = anInvitation({ room_id: first.room_id, invitee_id: first.invitee_id });
-    await repos.invitations.create(again);
+    await create(again);
 
     expect(await repos.invitations.getPending(first.room_id, first.invitee_id)).toEqual(again);
     expect(await repos.invitations.getById(first.id)).toBeNull(); // replaced: one item per (room, invitee)
@@ -58,17 +80,17 @@ describe('DynamoInvitationRepository', () => {
 
   it('allows re-inviting over an expired pending invitation', async () => {
     const old = anInvitation({}, clock.now() - 8 * DAY);
-    await repos.invitations.create(old);
+    await create(old);
 
     const fresh = anInvitation({ room_id: old.room_id, invitee_id: old.invitee_id });
-    await repos.invitations.create(fresh);
+    await create(fresh);
 
     expect(await repos.invitations.getPending(old.room_id, old.invitee_id)).toEqual(fresh);
   });
 
   it('moves status only from pending', async () => {
     const inv = anInvitation();
-    await repos.invitations.create(inv);
+    await create(inv);
     await repos.invitations.setStatus(inv, 'accepted', iso(clock.now()));
 
     await expect(repos.invitations.setStatus(inv, 'declined', iso(clock.now()))).rejects.toMatchObject({
@@ -85,9 +107,9 @@ describe('DynamoInvitationRepository', () => {
     const middle = anInvitation({ invitee_id: invitee }, now - 2 * DAY);
     const expired = anInvitation({ invitee_id: invitee }, now - 7 * DAY - 1000);
     const declined = anInvitation({ invitee_id: invitee }, now - 1000);
-    for (const inv of [oldest, newest, middle, expired, declined]) await repos.invitations.create(inv);
+    for (const inv of [oldest, newest, middle, expired, declined]) await create(inv);
     await repos.invitations.setStatus(declined, 'declined', iso(now));
-    await repos.invitations.create(anInvitation()); // someone else's
+    await create(anInvitation()); // someone else's
 
     const list = await repos.invitations.listPendingForUser(invitee, now);
 
@@ -95,6 +117,8 @@ describe('DynamoInvitationRepository', () => {
     // the expired one is still readable as stored, for `invitation_expired` answers
     expect(await repos.invitations.getById(expired.id)).toMatchObject({ status: 'pending' });
     // three days later only `newest` is still live
-    expect((await repos.invitations.listPendingForUser(invitee, now + 5 * DAY)).map((i) => i.id)).toEqual([newest.id]);
+    expect((await repos.invitations.listPendingForUser(invitee, now + 5 * DAY)).map((i) => i.id)).toEqual([
+      newest.id,
+    ]);
   });
 });

@@ -39,7 +39,10 @@ describe('DynamoMembershipRepository', () => {
       const m = aMembership(room);
       await repos.memberships.add(m);
 
-      await expect(repos.memberships.add(m)).rejects.toMatchObject({ name: 'ConflictError', code: 'already_member' });
+      await expect(repos.memberships.add(m)).rejects.toMatchObject({
+        name: 'ConflictError',
+        code: 'already_member',
+      });
       expect((await repos.rooms.get(room.id))?.member_count).toBe(2);
     });
 
@@ -57,10 +60,14 @@ describe('DynamoMembershipRepository', () => {
     it('never overfills a room under concurrent joins', async () => {
       const room = await newRoom({ max_members: 5 });
 
-      const results = await Promise.allSettled(Array.from({ length: 10 }, () => repos.memberships.add(aMembership(room))));
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, () => repos.memberships.add(aMembership(room))),
+      );
 
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(4);
-      expect(results.filter((r) => r.status === 'rejected' && isDomainError(r.reason, 'room_full'))).toHaveLength(6);
+      expect(
+        results.filter((r) => r.status === 'rejected' && isDomainError(r.reason, 'room_full')),
+      ).toHaveLength(6);
       expect((await repos.rooms.get(room.id))?.member_count).toBe(5);
       expect(await repos.memberships.listByRoom(room.id)).toHaveLength(5);
     });
@@ -109,7 +116,9 @@ describe('DynamoMembershipRepository', () => {
 
       expect(await repos.memberships.get(room.id, m.user_id)).toBeNull();
       expect((await repos.rooms.get(room.id))?.member_count).toBe(1);
-      await expect(repos.memberships.remove(room.id, m.user_id)).rejects.toMatchObject({ code: 'not_room_member' });
+      await expect(repos.memberships.remove(room.id, m.user_id)).rejects.toMatchObject({
+        code: 'not_room_member',
+      });
     });
 
     it('refuses removing the last owner but allows it when another owner exists', async () => {
@@ -138,7 +147,9 @@ describe('DynamoMembershipRepository', () => {
       ]);
 
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-      expect(results.filter((r) => r.status === 'rejected' && isDomainError(r.reason, 'last_owner'))).toHaveLength(1);
+      expect(
+        results.filter((r) => r.status === 'rejected' && isDomainError(r.reason, 'last_owner')),
+      ).toHaveLength(1);
       expect((await repos.rooms.get(room.id))?.owner_count).toBe(1);
     });
   });
@@ -161,7 +172,9 @@ describe('DynamoMembershipRepository', () => {
     it('refuses demoting the last owner and unknown members', async () => {
       const room = await newRoom();
 
-      await expect(repos.memberships.setRole(room.id, room.owner, 'member')).rejects.toMatchObject({ code: 'last_owner' });
+      await expect(repos.memberships.setRole(room.id, room.owner, 'member')).rejects.toMatchObject({
+        code: 'last_owner',
+      });
       await expect(repos.memberships.setRole(room.id, randomUUID(), 'member')).rejects.toMatchObject({
         code: 'not_room_member',
       });
@@ -186,8 +199,14 @@ describe('DynamoMembershipRepository', () => {
       await repos.memberships.add(early);
       await repos.memberships.add(aMembership(b, { user_id: user }));
 
-      expect((await repos.memberships.listByRoom(a.id)).map((m) => m.user_id)).toEqual([a.owner, early.user_id, user]);
-      expect((await repos.memberships.listByUser(user)).map((m) => m.room_id).sort()).toEqual([a.id, b.id].sort());
+      expect((await repos.memberships.listByRoom(a.id)).map((m) => m.user_id)).toEqual([
+        a.owner,
+        early.user_id,
+        user,
+      ]);
+      expect((await repos.memberships.listByUser(user)).map((m) => m.room_id).sort()).toEqual(
+        [a.id, b.id].sort(),
+      );
     });
   });
 });

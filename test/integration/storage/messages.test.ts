@@ -40,7 +40,10 @@ describe('DynamoMessageRepository', () => {
     const [a, b] = [randomUUID(), randomUUID()];
     const conversation = conversationKey({ type: 'dm', author: a, recipient: b });
     const m1 = aMessage(conversation, { author: a, target: { type: 'dm', recipient: b } });
-    const m2 = aMessage(conversationKey({ type: 'dm', author: b, recipient: a }), { author: b, target: { type: 'dm', recipient: a } });
+    const m2 = aMessage(conversationKey({ type: 'dm', author: b, recipient: a }), {
+      author: b,
+      target: { type: 'dm', recipient: a },
+    });
     await repos.messages.put(m1);
     await repos.messages.put(m2);
 
@@ -65,12 +68,19 @@ describe('DynamoMessageRepository', () => {
 
     const before = await repos.messages.history({ conversation, limit: 3, beforeSeq: seq(5) });
     const after = await repos.messages.history({ conversation, limit: 50, afterSeq: seq(7) });
-    const between = await repos.messages.history({ conversation, limit: 50, afterSeq: seq(2), beforeSeq: seq(6) });
+    const between = await repos.messages.history({
+      conversation,
+      limit: 50,
+      afterSeq: seq(2),
+      beforeSeq: seq(6),
+    });
 
     expect(before.map((m) => m.content)).toEqual(['m4', 'm3', 'm2']);
     expect(after.map((m) => m.content)).toEqual(['m9', 'm8']);
     expect(between.map((m) => m.content)).toEqual(['m5', 'm4', 'm3']);
-    expect(await repos.messages.history({ conversation, limit: 5, afterSeq: seq(6), beforeSeq: seq(2) })).toEqual([]);
+    expect(
+      await repos.messages.history({ conversation, limit: 5, afterSeq: seq(6), beforeSeq: seq(2) }),
+    ).toEqual([]);
   });
 
   it('edits content conditioned on author and version', async () => {
@@ -85,7 +95,9 @@ describe('DynamoMessageRepository', () => {
       name: 'ConflictError',
       code: 'message_not_found',
     });
-    await expect(repos.messages.updateContent({ ...edited, author: randomUUID() }, 'x')).rejects.toMatchObject({
+    await expect(
+      repos.messages.updateContent({ ...edited, author: randomUUID() }, 'x'),
+    ).rejects.toMatchObject({
       code: 'message_not_found',
     });
   });

@@ -54,7 +54,9 @@ describe('DynamoPresenceRepository', () => {
 
     expect((await repos.presence.listRelays()).map((r) => r.relayId).sort()).toEqual(['r1', 'r2']);
     clock.advance(60_000);
-    expect(await repos.presence.listRelays()).toEqual([{ relayId: 'r2', endpoint: 'http://127.0.0.1:40002' }]);
+    expect(await repos.presence.listRelays()).toEqual([
+      { relayId: 'r2', endpoint: 'http://127.0.0.1:40002' },
+    ]);
     await repos.presence.deregisterRelay('r2');
     expect(await repos.presence.listRelays()).toEqual([]);
   });
@@ -93,7 +95,9 @@ describe('DynamoRateLimiter', () => {
 
   it('keeps keys and buckets apart and counts concurrent requests exactly', async () => {
     clock.set(Date.UTC(2025, 0, 21, 13, 0, 0));
-    await Promise.all(Array.from({ length: 10 }, () => repos.rateLimiter.consume('10.0.0.2', 'general', 100, 60)));
+    await Promise.all(
+      Array.from({ length: 10 }, () => repos.rateLimiter.consume('10.0.0.2', 'general', 100, 60)),
+    );
 
     expect((await repos.rateLimiter.consume('10.0.0.2', 'general', 100, 60)).remaining).toBe(89);
     expect((await repos.rateLimiter.consume('10.0.0.2', 'messaging', 30, 60)).remaining).toBe(29);

@@ -11,7 +11,8 @@ describe('DynamoRoomRepository', () => {
   let repos: Repositories;
 
   const rawGet = async (key: { PK: string; SK: string }) =>
-    (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }))).Item;
+    (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true })))
+      .Item;
 
   beforeAll(async () => {
     table = await createTestTable();
@@ -49,13 +50,20 @@ describe('DynamoRoomRepository', () => {
     const room = aRoom({ name: 'old-name' });
     await repos.rooms.create(room, ownerOf(room));
 
-    const updated = await repos.rooms.update(room.id, { name: 'New-Name', is_private: true, max_members: 5 }, 1);
+    const updated = await repos.rooms.update(
+      room.id,
+      { name: 'New-Name', is_private: true, max_members: 5 },
+      1,
+    );
 
     expect(updated).toMatchObject({ name: 'New-Name', version: 2, member_count: 1 });
     expect(updated.settings).toEqual({ description: null, is_private: true, max_members: 5 });
     expect(await rawGet(keys.roomNameSentinel('old-name'))).toBeUndefined();
     expect(await rawGet(keys.roomNameSentinel('new-name'))).toMatchObject({ room_id: room.id });
-    expect(await rawGet(keys.room(room.id))).toMatchObject({ GSI1PK: partitions.privateRooms, GSI1SK: 'new-name' });
+    expect(await rawGet(keys.room(room.id))).toMatchObject({
+      GSI1PK: partitions.privateRooms,
+      GSI1SK: 'new-name',
+    });
     // the old name is free again
     const reuse = aRoom({ name: 'Old-Name' });
     await expect(repos.rooms.create(reuse, ownerOf(reuse))).resolves.toMatchObject({ name: 'Old-Name' });
@@ -67,9 +75,14 @@ describe('DynamoRoomRepository', () => {
     await repos.rooms.create(a, ownerOf(a));
     await repos.rooms.create(b, ownerOf(b));
 
-    await expect(repos.rooms.update(a.id, { name: 'ALPHA-room' }, 1)).resolves.toMatchObject({ name: 'ALPHA-room', version: 2 });
+    await expect(repos.rooms.update(a.id, { name: 'ALPHA-room' }, 1)).resolves.toMatchObject({
+      name: 'ALPHA-room',
+      version: 2,
+    });
     expect(await rawGet(keys.roomNameSentinel('alpha-room'))).toMatchObject({ room_id: a.id });
-    await expect(repos.rooms.update(a.id, { name: 'Beta-Room' }, 2)).rejects.toMatchObject({ code: 'room_name_taken' });
+    await expect(repos.rooms.update(a.id, { name: 'Beta-Room' }, 2)).rejects.toMatchObject({
+      code: 'room_name_taken',
+    });
     expect((await repos.rooms.get(a.id))?.version).toBe(2);
   });
 
@@ -78,8 +91,12 @@ describe('DynamoRoomRepository', () => {
     await repos.rooms.create(room, ownerOf(room));
     await repos.rooms.update(room.id, { description: 'v2' }, 1);
 
-    await expect(repos.rooms.update(room.id, { description: 'stale' }, 1)).rejects.toBeInstanceOf(VersionConflictError);
-    await expect(repos.rooms.update(randomUUID(), { description: 'x' }, 1)).rejects.toMatchObject({ code: 'room_not_found' });
+    await expect(repos.rooms.update(room.id, { description: 'stale' }, 1)).rejects.toBeInstanceOf(
+      VersionConflictError,
+    );
+    await expect(repos.rooms.update(randomUUID(), { description: 'x' }, 1)).rejects.toMatchObject({
+      code: 'room_not_found',
+    });
     expect((await repos.rooms.get(room.id))?.settings.description).toBe('v2');
   });
 
@@ -93,7 +110,9 @@ describe('DynamoRoomRepository', () => {
     ]);
 
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof VersionConflictError)).toHaveLength(1);
+    expect(
+      results.filter((r) => r.status === 'rejected' && r.reason instanceof VersionConflictError),
+    ).toHaveLength(1);
   });
 
   it('reads several rooms with getMany', async () => {
@@ -156,7 +175,12 @@ describe('DynamoRoomRepository lists', () => {
   });
 
   it('lists public rooms by lowercased name with offset and limit', async () => {
-    expect((await repos.rooms.listPublic(50, 0)).map((r) => r.name)).toEqual(['Alpha', 'Bravo', 'charlie', 'delta']);
+    expect((await repos.rooms.listPublic(50, 0)).map((r) => r.name)).toEqual([
+      'Alpha',
+      'Bravo',
+      'charlie',
+      'delta',
+    ]);
     expect((await repos.rooms.listPublic(2, 1)).map((r) => r.name)).toEqual(['Bravo', 'charlie']);
     expect(await repos.rooms.listPublic(5, 4)).toEqual([]);
   });

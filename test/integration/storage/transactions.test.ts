@@ -23,7 +23,10 @@ describe('transactWrite failure paths', () => {
   });
 
   it('retries a TransactionConflict and succeeds', async () => {
-    mock.on(TransactWriteCommand).rejectsOnce(canceled('None', 'TransactionConflict', 'None')).resolves({});
+    mock
+      .on(TransactWriteCommand)
+      .rejectsOnce(canceled('None', 'TransactionConflict', 'None'))
+      .resolves({});
 
     await users.create(aUser());
 
@@ -48,6 +51,9 @@ describe('transactWrite failure paths', () => {
       .rejectsOnce(throttled)
       .rejects(canceled('None', 'ConditionalCheckFailed', 'ConditionalCheckFailed'));
 
-    await expect(users.create(aUser())).rejects.toMatchObject({ name: 'ConflictError', code: 'username_taken' });
+    await expect(users.create(aUser())).rejects.toMatchObject({
+      name: 'ConflictError',
+      code: 'username_taken',
+    });
   });
 });

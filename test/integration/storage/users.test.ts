@@ -83,10 +83,14 @@ describe('DynamoUserRepository', () => {
     expect(updated).toMatchObject({ email: 'dave2@example.com', updated_at: '2025-02-01T00:00:00.000Z' });
     expect((await repos.users.getByEmail('dave2@example.com'))?.id).toBe(a.id);
     expect(await repos.users.getByEmail('dave@example.com')).toBeNull();
-    await expect(repos.users.updateEmail(a.id, 'erin@example.com', '2025-02-02T00:00:00.000Z')).rejects.toMatchObject({
+    await expect(
+      repos.users.updateEmail(a.id, 'erin@example.com', '2025-02-02T00:00:00.000Z'),
+    ).rejects.toMatchObject({
       code: 'email_taken',
     });
-    await expect(repos.users.updateEmail(randomUUID(), 'x@example.com', '2025-02-02T00:00:00.000Z')).rejects.toMatchObject({
+    await expect(
+      repos.users.updateEmail(randomUUID(), 'x@example.com', '2025-02-02T00:00:00.000Z'),
+    ).rejects.toMatchObject({
       code: 'user_not_found',
     });
   });
@@ -97,8 +101,13 @@ describe('DynamoUserRepository', () => {
 
     await repos.users.updatePasswordHash(a.id, 'new-hash', '2025-03-01T00:00:00.000Z');
 
-    expect(await repos.users.getById(a.id)).toMatchObject({ password_hash: 'new-hash', updated_at: '2025-03-01T00:00:00.000Z' });
-    await expect(repos.users.updatePasswordHash(randomUUID(), 'h', '2025-03-01T00:00:00.000Z')).rejects.toMatchObject({
+    expect(await repos.users.getById(a.id)).toMatchObject({
+      password_hash: 'new-hash',
+      updated_at: '2025-03-01T00:00:00.000Z',
+    });
+    await expect(
+      repos.users.updatePasswordHash(randomUUID(), 'h', '2025-03-01T00:00:00.000Z'),
+    ).rejects.toMatchObject({
       code: 'user_not_found',
     });
   });
@@ -111,7 +120,8 @@ describe('DynamoUserRepository list and count', () => {
   beforeAll(async () => {
     table = await createTestTable();
     repos = createRepositories(table.doc, table.tableName);
-    for (const name of ['delta', 'Alpha', 'charlie', 'Bravo', 'echo']) await repos.users.create(user({ username: name }));
+    for (const name of ['delta', 'Alpha', 'charlie', 'Bravo', 'echo'])
+      await repos.users.create(user({ username: name }));
   });
   afterAll(async () => {
     await deleteTestTable(table);

@@ -22,7 +22,9 @@ function claims(overrides: Partial<TokenClaims> = {}): TokenClaims {
 
 /** Signs an arbitrary payload with `secret` (to forge shapes the service itself never issues). */
 async function forge(payload: Record<string, unknown>, secret = SECRET): Promise<string> {
-  return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(secret));
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .sign(new TextEncoder().encode(secret));
 }
 
 async function rejection(p: Promise<unknown>): Promise<{ code: string; message: string }> {

@@ -52,7 +52,9 @@ describe('validateUsername', () => {
       code: 'username_invalid',
       message: 'Username invalid: value too short: minimum 3, got 2',
     });
-    expect(failure(() => validateUsername('é')).message).toBe('Username invalid: value too short: minimum 3, got 2');
+    expect(failure(() => validateUsername('é')).message).toBe(
+      'Username invalid: value too short: minimum 3, got 2',
+    );
     expect(failure(() => validateUsername('a'.repeat(33))).message).toBe(
       'Username invalid: value too long: maximum 32, got 33',
     );
@@ -62,7 +64,9 @@ describe('validateUsername', () => {
   });
 
   it('checks length before the leading underscore, and that before the charset', () => {
-    expect(failure(() => validateUsername('_a')).message).toBe('Username invalid: value too short: minimum 3, got 2');
+    expect(failure(() => validateUsername('_a')).message).toBe(
+      'Username invalid: value too short: minimum 3, got 2',
+    );
     expect(failure(() => validateUsername('_ab-')).message).toBe(
       'Username invalid: invalid format: cannot start with underscore',
     );
@@ -85,14 +89,19 @@ describe('validateEmail', () => {
     ['alice@', 'invalid format: domain cannot be empty'],
     ['alice@localhost', 'invalid format: domain must contain a dot'],
   ])('%s => %s', (email, reason) => {
-    expect(failure(() => validateEmail(email))).toEqual({ code: 'email_invalid', message: `Email invalid: ${reason}` });
+    expect(failure(() => validateEmail(email))).toEqual({
+      code: 'email_invalid',
+      message: `Email invalid: ${reason}`,
+    });
   });
 
   it('limits the address to 254 bytes, checked first', () => {
     const ok = `${'a'.repeat(64)}@${'b'.repeat(185)}.com`;
     expect(utf8Length(ok)).toBe(254);
     expect(validateEmail(ok)).toBe(ok);
-    expect(failure(() => validateEmail(`${ok}m`)).message).toBe('Email invalid: value too long: maximum 254, got 255');
+    expect(failure(() => validateEmail(`${ok}m`)).message).toBe(
+      'Email invalid: value too long: maximum 254, got 255',
+    );
     expect(failure(() => validateEmail('x'.repeat(255))).message).toBe(
       'Email invalid: value too long: maximum 254, got 255',
     );

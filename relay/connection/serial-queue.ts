@@ -1,0 +1,40 @@
+// Runs a connection's inbound frames strictly one after another, pausing the socket when too many wait.
+import type { Logger } from '../../shared/platform/logger.js';
+
+/**
+ * Serial task queue with inbound backpressure: above `highWater` waiting tasks `pause()` is
+ * called (stop reading the socket), and `resume()` once the backlog is down to half. A task that
+ * throws is logged and does not stop the queue.
+ */
+export class SerialQueue {
+  private chain: Promise<void> = Promise.resolve();
+  private waiting = 0;
+  private paused = false;
+
+  constructor(
+    private readonly log: Logger,
+    private readonly flow: { pause?: () => void; resume?: () => void },
+    private readonly highWater = 64,
+  ) {}
+
+  /** Appends `task`; it starts after every earlier task settled. */
+  push(task: () => Promise<void>): void {
+    this.waiting += 1;
+    if (this.waiting > this.highWater && !this.paused) {
+      this.paused = true;
+      this.flow.pause?.();
+    }
+    this.chain = this.chain
+      .then(task)
+      .catch((err: unknown) => {
+        this.log.error({ err }, 'unexpected failure while handling a frame');
+      })
+      .finally(() => {
+        this.waiting -= 1;
+        if (this.paused && this.waiting <= this.highWater / 2) {
+          this.paused = false;
+          this.flow.resume?.();
+        }
+      });
+  }
+}

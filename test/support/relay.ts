@@ -1,0 +1,353 @@
+// Test helper: a real relay over a fresh DynamoDB Local table, plus minimal TCP (plain/encrypted) and WebSocket clients.
+import { connect, type Socket } from 'node:net';
+import type { KeyObject } from 'node:crypto';
+import { WebSocket } from 'ws';
+import { composeServices, type Repositories } from '../../shared/compose.js';
+import type { AuthResult } from '../../shared/domain/entities.js';
+import { createLogger, type Logger } from '../../shared/platform/logger.js';
+import type { Services } from '../../shared/services/contracts.js';
+import {
+  decryptPayload,
+  deriveKey,
+  encodeFrame,
+  encryptPayload,
+  FrameDecoder,
+  generateKeyPair,
+  parsePublicKey,
+} from '../../relay/protocol/index.js';
+import { createRelay, type ConnectionTimeouts, type RunningRelay } from '../../relay/server.js';
+import { createTestTable, deleteTestTable, type TestTable } from './dynamo.js';
+import { userInput } from './services.js';
+
+/** JWT / HMAC secret of test relays. */
+export const RELAY_TEST_SECRET = 'relay-test-secret';
+
+/** A parsed server message (tests read fields freely). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test assertions read arbitrary wire fields
+export type Msg = Record<string, any>;
+
+/** Options of {@link startTestRelay}. */
+export interface TestRelayOptions {
+  /** Reuse a table (several relays over one table); default a fresh one, deleted on close. */
+  table?: TestTable;
+  maxConnections?: number;
+  queueLimit?: number;
+  queueByteLimit?: number;
+  timeouts?: Partial<ConnectionTimeouts>;
+  closeGraceMs?: number;
+}
+
+/** A running relay with its services. */
+export interface TestRelay {
+  relay: RunningRelay;
+  services: Services;
+  repos: Repositories;
+  table: TestTable;
+  logger: Logger;
+  /** Registers a fresh user over the services (HTTP-style session) and returns its token. */
+  register(): Promise<AuthResult>;
+  close(): Promise<void>;
+}
+
+/** Log level of test relays: `LAIR_TEST_LOG_LEVEL` (default silent). */
+export function testLogger(name = 'relay-test'): Logger {
+  return createLogger(process.env.LAIR_TEST_LOG_LEVEL ?? 'silent', name);
+}
+
+/** Starts a relay on free ports (TCP + internal) whose services publish through it. */
+export async function startTestRelay(opts: TestRelayOptions = {}): Promise<TestRelay> {
+  const ownTable = opts.table === undefined;
+  const table = opts.table ?? (await createTestTable());
+  const logger = testLogger();
+  const r = createRelay({
+    secret: RELAY_TEST_SECRET,
+    logger,
+    port: 0,
+    host: '127.0.0.1',
+    maxConnections: opts.maxConnections ?? 0,
+    queueLimit: opts.queueLimit ?? 1024,
+    ...(opts.queueByteLimit !== undefined ? { queueByteLimit: opts.queueByteLimit } : {}),
+    closeGraceMs: opts.closeGraceMs ?? 1000,
+    ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
+    relayCacheMs: 0,
+  });
+  const { services, repos } = composeServices({
+    doc: table.doc,
+    tableName: table.tableName,
+    jwtSecret: RELAY_TEST_SECRET,
+    events: r.publisher,
+  });
+  const relay = await r.start({ services, presence: repos.presence, memberships: repos.memberships });
+  return {
+    relay,
+    services,
+    repos,
+    table,
+    logger,
+    register: () => services.auth.register(userInput(), 'http'),
+    async close() {
+      await relay.close();
+      if (ownTable) await deleteTestTable(table);
+    },
+  };
+}
+
+/** Received messages with order-independent waiting. */
+class Inbox {
+  readonly all: Msg[] = [];
+  private readonly queue: Msg[] = [];
+  private waiters: { pred: (m: Msg) => boolean; resolve: (m: Msg) => void }[] = [];
+
+  push(m: Msg): void {
+    this.all.push(m);
+    const i = this.waiters.findIndex((w) => w.pred(m));
+    if (i >= 0) {
+      const [w] = this.waiters.splice(i, 1);
+      w!.resolve(m);
+    } else {
+      this.queue.push(m);
+    }
+  }
+
+  /** The first unread message matching `pred` (default any), removed from the queue. */
+  next(pred: (m: Msg) => boolean = () => true, timeoutMs = 5000, what = 'message'): Promise<Msg> {
+    const i = this.queue.findIndex(pred);
+    if (i >= 0) return Promise.resolve(this.queue.splice(i, 1)[0]!);
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        pred,
+        resolve: (m: Msg) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${what}; unread: ${JSON.stringify(this.queue)}`,
+          ),
+        );
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Unread messages matching `pred`, without consuming them. */
+  peek(pred: (m: Msg) => boolean): Msg[] {
+    return this.queue.filter(pred);
+  }
+}
+
+/** Base of the two test clients. */
+abstract class TestClient {
+  readonly inbox = new Inbox();
+  /** Resolves when the server closed the connection (TCP: EOF/close; WS: close event). */
+  readonly closed: Promise<void>;
+  isClosed = false;
+  protected markClosed: () => void = () => undefined;
+
+  constructor() {
+    this.closed = new Promise((resolve) => {
+      this.markClosed = () => {
+        this.isClosed = true;
+        resolve();
+      };
+    });
+  }
+
+  abstract send(msg: unknown): void;
+
+  next(pred: (m: Msg) => boolean = () => true, timeoutMs = 5000): Promise<Msg> {
+    return this.inbox.next(pred, timeoutMs);
+  }
+
+  /** The next message of `type`. */
+  nextOf(type: string, timeoutMs = 5000, extra: (m: Msg) => boolean = () => true): Promise<Msg> {
+    return this.inbox.next((m) => m.type === type && extra(m), timeoutMs, `"${type}"`);
+  }
+
+  /** Sends `msg` and waits for its `<type>_response`. */
+  async request(msg: { type: string } & Record<string, unknown>, timeoutMs = 5000): Promise<Msg> {
+    this.send(msg);
+    return this.nextOf(`${msg.type}_response`, timeoutMs);
+  }
+
+  /** Resolves true when no message matching `pred` arrives within `ms`. */
+  async expectNone(pred: (m: Msg) => boolean, ms = 300): Promise<boolean> {
+    await new Promise((r) => setTimeout(r, ms));
+    return this.inbox.peek(pred).length === 0;
+  }
+
+  /** Waits for the close, failing after `timeoutMs`. */
+  async waitClosed(timeoutMs = 5000): Promise<void> {
+    await Promise.race([
+      this.closed,
+      new Promise((_, reject) => {
+        setTimeout(() => {
+          reject(new Error('connection did not close'));
+        }, timeoutMs);
+      }),
+    ]);
+  }
+}
+
+/** Minimal TCP client: framing, optional X25519/AES-GCM (tcp.md §1, §5), inbox of parsed messages. */
+export class TestTcpClient extends TestClient {
+  private readonly decoder = new FrameDecoder();
+  private key: Buffer | undefined;
+  private pendingPrivate: KeyObject | undefined;
+  /** Frames that could not be decrypted/parsed (must stay empty). */
+  readonly garbage: Buffer[] = [];
+
+  private constructor(readonly socket: Socket) {
+    super();
+    socket.on('data', (chunk: Buffer) => {
+      for (const frame of this.decoder.push(chunk)) this.onFrame(frame);
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      this.markClosed();
+    });
+    socket.on('end', () => {
+      this.markClosed();
+    });
+  }
+
+  /** Connects; resolves once the TCP connection is established. */
+  static connect(port: number, host = '127.0.0.1'): Promise<TestTcpClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, host);
+      socket.once('connect', () => {
+        resolve(new TestTcpClient(socket));
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  /** True once key exchange completed. */
+  get encrypted(): boolean {
+    return this.key !== undefined;
+  }
+
+  private onFrame(frame: Buffer): void {
+    let plain = frame;
+    if (this.key !== undefined) {
+      try {
+        plain = decryptPayload(this.key, frame);
+      } catch {
+        this.garbage.push(frame);
+        return;
+      }
+    }
+    let msg: Msg;
+    try {
+      msg = JSON.parse(plain.toString('utf8')) as Msg;
+    } catch {
+      this.garbage.push(frame);
+      return;
+    }
+    if (msg.type === 'key_exchange_response' && this.pendingPrivate !== undefined) {
+      const peer = parsePublicKey(String(msg.public_key));
+      if (peer !== null) this.key = deriveKey(this.pendingPrivate, peer);
+      this.pendingPrivate = undefined;
+    }
+    this.inbox.push(msg);
+  }
+
+  /** Sends one JSON message (encrypted after key exchange). */
+  send(msg: unknown): void {
+    this.sendPayload(Buffer.from(JSON.stringify(msg), 'utf8'));
+  }
+
+  /** Frames (and encrypts, when on) arbitrary payload bytes. */
+  sendPayload(payload: Buffer): void {
+    this.socket.write(encodeFrame(this.key === undefined ? payload : encryptPayload(this.key, payload)));
+  }
+
+  /** Writes raw bytes (no framing). */
+  sendRaw(bytes: Buffer): void {
+    this.socket.write(bytes);
+  }
+
+  /** server_hello -> client_hello (-> key_exchange -> key_exchange_response when `encrypt`). */
+  async handshake(encrypt = false): Promise<void> {
+    await this.nextOf('server_hello');
+    this.send({
+      type: 'client_hello',
+      version: '1.0',
+      client_name: 'test',
+      features: encrypt ? ['encryption'] : [],
+    });
+    if (!encrypt) return;
+    const { privateKey, publicKeyB64 } = generateKeyPair();
+    this.pendingPrivate = privateKey;
+    this.send({ type: 'key_exchange', public_key: publicKeyB64 });
+    await this.nextOf('key_exchange_response');
+  }
+
+  /** Handshake then `authenticate`; throws unless it succeeds. */
+  async login(token: string, encrypt = false): Promise<Msg> {
+    await this.handshake(encrypt);
+    const res = await this.request({ type: 'authenticate', request_id: 'auth', token });
+    if (res.success !== true) throw new Error(`authenticate failed: ${JSON.stringify(res)}`);
+    return res;
+  }
+
+  close(): void {
+    this.socket.end();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+/** Minimal WebSocket client for `/ws` (websocket.md). */
+export class TestWsClient extends TestClient {
+  closeCode: number | undefined;
+
+  private constructor(readonly ws: WebSocket) {
+    super();
+    ws.on('message', (data, isBinary) => {
+      if (!isBinary) this.inbox.push(JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : '{}') as Msg);
+    });
+    ws.on('close', (code) => {
+      this.closeCode = code;
+      this.markClosed();
+    });
+    ws.on('error', () => undefined);
+  }
+
+  /** Opens `ws://127.0.0.1:<port>/ws` (with `?token=` when given). */
+  static connect(port: number, token?: string): Promise<TestWsClient> {
+    const url = `ws://127.0.0.1:${port}/ws${token !== undefined ? `?token=${encodeURIComponent(token)}` : ''}`;
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url);
+      const client = new TestWsClient(ws);
+      ws.once('open', () => {
+        resolve(client);
+      });
+      ws.once('error', reject);
+    });
+  }
+
+  send(msg: unknown): void {
+    this.ws.send(JSON.stringify(msg));
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+/** A user registered over the services and connected (plain or encrypted) and authenticated over TCP. */
+export async function connectUser(
+  relay: TestRelay,
+  opts: { encrypt?: boolean; auth?: AuthResult } = {},
+): Promise<{ client: TestTcpClient; auth: AuthResult }> {
+  const auth = opts.auth ?? (await relay.register());
+  const client = await TestTcpClient.connect(relay.relay.port);
+  await client.login(auth.token, opts.encrypt ?? false);
+  return { client, auth };
+}
