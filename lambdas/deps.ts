@@ -10,6 +10,7 @@ import type { EventPublisher, RateLimiter } from '../shared/ports/index.js';
 import type { Services } from '../shared/services/contracts.js';
 import { createDynamoClients } from '../shared/storage/index.js';
 import type { MetricsSource } from './http/metrics.js';
+import { fetchSecretString } from './secret.js';
 
 /** What the HTTP middleware and handlers use. Build with {@link createHttpDeps}. */
 export interface HttpDeps {
@@ -78,33 +79,48 @@ export function createHttpDeps(opts: HttpDepsOptions): HttpDeps {
 }
 
 /**
- * Reads settings from `env` (a random JWT secret with a loud warning when `LAIR_JWT_SECRET` is
- * unset), builds the pino logger (name `http`) and the DynamoDB clients
- * (`LAIR_DYNAMODB_ENDPOINT`, `AWS_REGION`), then {@link createHttpDeps}.
- * @throws z.ZodError on invalid settings
+ * Reads settings from `env` and builds the deps: DynamoDB clients (`LAIR_DYNAMODB_ENDPOINT`,
+ * `AWS_REGION`), the JWT secret — `LAIR_JWT_SECRET`, else the Secrets Manager secret named by
+ * `LAIR_JWT_SECRET_ARN` (what infra/stacks/api-stack.ts sets), else a random one with a loud
+ * warning —, the pino logger (name `http`), then {@link createHttpDeps}.
+ * @throws z.ZodError on invalid settings; Error when the secret cannot be fetched
  */
-export function createHttpDepsFromEnv(env: Record<string, string | undefined>): HttpDeps {
-  const settings = loadSettings(env, () => randomBytes(32).toString('base64'));
+export async function createHttpDepsFromEnv(env: Record<string, string | undefined>): Promise<HttpDeps> {
+  const preliminary = loadSettings(env, () => '');
+  const { client, doc } = createDynamoClients({ endpoint: preliminary.LAIR_DYNAMODB_ENDPOINT, region: preliminary.AWS_REGION });
+  const arn = env[JWT_SECRET_ARN_ENV];
+  const fetched = env.LAIR_JWT_SECRET === undefined && arn ? await fetchSecretString(client, arn) : undefined;
+  const settings = loadSettings(fetched === undefined ? env : { ...env, LAIR_JWT_SECRET: fetched }, () =>
+    randomBytes(32).toString('base64'),
+  );
   const logger = createLogger(settings.LAIR_LOG_LEVEL, 'http');
   if (settings.jwtSecretGenerated) {
     logger.warn(
       'LAIR_JWT_SECRET is not set: using a random secret for this process only. Tokens will not verify on other ' +
-        'instances or after a restart. Set LAIR_JWT_SECRET.',
+        'instances or after a restart. Set LAIR_JWT_SECRET (or LAIR_JWT_SECRET_ARN).',
     );
   }
-  const { client, doc } = createDynamoClients({ endpoint: settings.LAIR_DYNAMODB_ENDPOINT, region: settings.AWS_REGION });
   return createHttpDeps({ settings, logger, client, doc });
 }
 
-let current: HttpDeps | undefined;
+/** Environment variable naming the Secrets Manager secret that holds `LAIR_JWT_SECRET` (Lambda deployments). */
+export const JWT_SECRET_ARN_ENV = 'LAIR_JWT_SECRET_ARN';
 
-/** The deps of this process: injected ones if set, else built from `process.env` once (cold start). */
-export function getDeps(): HttpDeps {
-  current ??= createHttpDepsFromEnv(process.env);
+let current: Promise<HttpDeps> | undefined;
+
+/**
+ * The deps of this process: injected ones if set, else built from `process.env` once per cold
+ * start (a failed build is retried on the next call).
+ */
+export function getDeps(): Promise<HttpDeps> {
+  current ??= createHttpDepsFromEnv(process.env).catch((err: unknown) => {
+    current = undefined;
+    throw err;
+  });
   return current;
 }
 
 /** Injects deps (tests, the local server); `undefined` resets so the next {@link getDeps} rebuilds from env. */
 export function setDepsForTesting(deps: HttpDeps | undefined): void {
-  current = deps;
+  current = deps === undefined ? undefined : Promise.resolve(deps);
 }

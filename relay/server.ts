@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { RelayEventPublisher } from '../shared/delivery/relay-publisher.js';
-import type { Uuid } from '../shared/domain/entities.js';
 import type { DomainEvent } from '../shared/domain/events.js';
 import type { Logger } from '../shared/platform/logger.js';
 import type { EventPublisher, MembershipRepository, PresenceRepository } from '../shared/ports/index.js';
@@ -18,7 +17,7 @@ import { TcpTransport } from './connection/tcp-transport.js';
 import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits, type Transport } from './connection/transport.js';
 import { startInternalServer } from './delivery/internal-server.js';
 import { internalBaseUrl, registerRelay } from './delivery/registration.js';
-import { DeliveryRegistry, type RoomLoader } from './delivery/registry.js';
+import { DeliveryRegistry } from './delivery/registry.js';
 import { attachWebSocket, type AttachedWebSocket } from './ws/websocket.js';
 
 export { DEFAULT_TIMEOUTS, type ConnectionTimeouts } from './connection/connection.js';
@@ -62,8 +61,8 @@ export interface RelayDeps {
   services: Services;
   /** Connection items and relay registry. */
   presence: PresenceRepository;
-  /** Fast path for a user's room ids; default: `services.rooms.listJoined` paged. */
-  memberships?: Pick<MembershipRepository, 'listByUser'>;
+  /** Membership reads for the local room index (a user's rooms at auth; a room's members on first sight). */
+  memberships: Pick<MembershipRepository, 'listByUser' | 'listByRoom'>;
 }
 
 /** A relay that is not listening yet: wire its `publisher` into the services, then `start`. */
@@ -113,12 +112,11 @@ class LateBoundPublisher implements EventPublisher {
 export function createRelay(opts: RelayOptions): Relay {
   const relayId = opts.relayId ?? `relay-${randomUUID()}`;
   const logger = opts.logger.child({ relayId });
-  const registry = new DeliveryRegistry({ logger });
   const publisher = new LateBoundPublisher(logger);
   return {
     relayId,
     publisher,
-    start: (deps) => start(opts, { relayId, logger, registry, publisher }, deps),
+    start: (deps) => start(opts, { relayId, logger, publisher }, deps),
   };
 }
 
@@ -133,22 +131,22 @@ export async function startRelay(
 ): Promise<RunningRelay> {
   const relay = createRelay(opts);
   const services = typeof opts.services === 'function' ? opts.services(relay.publisher) : opts.services;
-  return relay.start({
-    services,
-    presence: opts.presence,
-    ...(opts.memberships ? { memberships: opts.memberships } : {}),
-  });
+  return relay.start({ services, presence: opts.presence, memberships: opts.memberships });
 }
 
 interface Core {
   relayId: string;
   logger: Logger;
-  registry: DeliveryRegistry;
   publisher: LateBoundPublisher;
 }
 
 async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<RunningRelay> {
-  const { relayId, logger, registry } = core;
+  const { relayId, logger } = core;
+  const { memberships } = deps;
+  const registry = new DeliveryRegistry({
+    logger,
+    loadRoomMembers: async (roomId) => (await memberships.listByRoom(roomId)).map((m) => m.user_id),
+  });
   const limits: OutboundLimits = {
     maxFrames: opts.queueLimit > 0 ? opts.queueLimit : DEFAULT_OUTBOUND_LIMITS.maxFrames,
     maxBytes: opts.queueByteLimit ?? DEFAULT_OUTBOUND_LIMITS.maxBytes,
@@ -161,7 +159,7 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
   const env: ConnectionEnv = {
     services: deps.services,
     registry,
-    loadRooms: roomLoader(deps),
+    loadRooms: async (userId) => (await memberships.listByUser(userId)).map((m) => m.room_id),
     relayId,
     logger,
     timeouts: { ...DEFAULT_TIMEOUTS, ...opts.timeouts },
@@ -271,19 +269,4 @@ function refuse(socket: Socket, logger: Logger, reason: string): void {
   socket.resume();
   socket.end();
   setTimeout(() => socket.destroy(), 1000).unref();
-}
-
-/** Room ids of a user: memberships repository when given, else the joined-rooms list paged by 100. */
-function roomLoader(deps: RelayDeps): RoomLoader {
-  const memberships = deps.memberships;
-  if (memberships !== undefined)
-    return async (userId) => (await memberships.listByUser(userId)).map((m) => m.room_id);
-  return async (userId) => {
-    const ids: Uuid[] = [];
-    for (let offset = 0; ; offset += 100) {
-      const page = await deps.services.rooms.listJoined(userId, 100, offset);
-      ids.push(...page.map((r) => r.room.id));
-      if (page.length < 100) return ids;
-    }
-  };
 }

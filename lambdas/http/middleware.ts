@@ -39,9 +39,9 @@ export function stateOf(event: APIGatewayProxyEventV2): RequestState {
 export const RATE_WINDOW_SECONDS = 60;
 
 let fallbackLogger: Logger | undefined;
-function loggerOf(): Logger {
+async function loggerOf(): Promise<Logger> {
   try {
-    return getDeps().logger;
+    return (await getDeps()).logger;
   } catch {
     fallbackLogger ??= createLogger('info', 'http');
     return fallbackLogger;
@@ -56,7 +56,7 @@ function loggerOf(): Logger {
  * `http_request_duration_seconds` and logs the request at debug.
  */
 export function httpEdge(group: RouteGroup): HttpMiddleware {
-  const finish = (request: HttpRequest, result: HttpResult): HttpResult => {
+  const finish = async (request: HttpRequest, result: HttpResult): Promise<HttpResult> => {
     const state = states.get(request.event);
     const headers: Record<string, string> = { ...result.headers, ...CORS_HEADERS };
     if (state?.general?.allowed) {
@@ -68,7 +68,7 @@ export function httpEdge(group: RouteGroup): HttpMiddleware {
     const route = state?.route.path ?? 'unknown';
     const seconds = state === undefined ? 0 : Number(process.hrtime.bigint() - state.startedNs) / 1e9;
     recordRequest(method, route, result.statusCode, seconds);
-    loggerOf().debug({ method, route, status: result.statusCode, ms: Math.round(seconds * 1000) }, 'http request');
+    (await loggerOf()).debug({ method, route, status: result.statusCode, ms: Math.round(seconds * 1000) }, 'http request');
     return { ...result, headers };
   };
   return {
@@ -81,11 +81,11 @@ export function httpEdge(group: RouteGroup): HttpMiddleware {
       states.set(event, { route, startedNs: process.hrtime.bigint() });
       return undefined;
     },
-    after: (request) => {
-      request.response = finish(request, normaliseResult(request.response));
+    after: async (request) => {
+      request.response = await finish(request, normaliseResult(request.response));
     },
-    onError: (request) => {
-      request.response = finish(request, toErrorResponse(request.error, loggerOf()));
+    onError: async (request) => {
+      request.response = await finish(request, toErrorResponse(request.error, await loggerOf()));
     },
   };
 }
@@ -103,7 +103,7 @@ export function rateLimit(): HttpMiddleware {
     name: 'rateLimit',
     before: async ({ event }) => {
       const state = stateOf(event);
-      const { rateLimiter, settings } = getDeps();
+      const { rateLimiter, settings, logger } = await getDeps();
       const key = clientKey(event);
       const limits = {
         general: settings.LAIR_RATE_LIMIT_GENERAL,
@@ -118,7 +118,7 @@ export function rateLimit(): HttpMiddleware {
           decision = await rateLimiter.consume(key, bucket, limit, RATE_WINDOW_SECONDS);
         } catch (err) {
           // Fail open: a storage outage must not turn /health or /ready into 500s.
-          loggerOf().warn({ err, bucket }, 'rate limiter unavailable; request allowed');
+          logger.warn({ err, bucket }, 'rate limiter unavailable; request allowed');
           continue;
         }
         if (!decision.allowed) throw new RateLimitedError(Math.max(0, decision.resetSeconds), decision.limit);
@@ -146,7 +146,7 @@ export function bearerAuth(): HttpMiddleware {
       if (header === undefined) throw new DomainError('missing_token');
       if (!header.startsWith(BEARER)) throw new DomainError('invalid_format');
       try {
-        state.claims = await getDeps().services.auth.verifyToken(header.slice(BEARER.length));
+        state.claims = await (await getDeps()).services.auth.verifyToken(header.slice(BEARER.length));
       } catch (e) {
         if (isDomainError(e, 'token_expired')) throw new DomainError('token_expired', 'Token has expired, please login again');
         throw e;

@@ -48,7 +48,7 @@ export function route<P extends string = never, B = undefined, Q = undefined>(sp
   return {
     async run(event) {
       const state = stateOf(event);
-      const deps = getDeps();
+      const deps = await getDeps();
       // Check order (http.md §1): rate limits and bearer already ran; now path -> body/query -> session.
       const params = spec.path === undefined ? ({} as Record<P, string>) : parsePathIds(event, spec.path);
       const body = (spec.body === undefined ? undefined : parseJsonBody(event, spec.body)) as B;

@@ -72,7 +72,8 @@ export class DeliveryRegistry {
   private readonly seen: SeenIds;
   private readonly verified: SeenIds;
   private readonly backlog: DomainEvent[] = [];
-  private draining: Promise<void> | undefined;
+  private running = false;
+  private draining: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: RegistryOptions) {
     this.seen = new SeenIds(opts.dedupeCapacity ?? 10_000);
@@ -117,17 +118,14 @@ export class DeliveryRegistry {
    */
   deliver(events: readonly DomainEvent[]): void {
     for (const event of events) if (this.seen.firstSeen(event.id)) this.backlog.push(event);
-    if (this.draining === undefined && this.backlog.length > 0) {
-      const run = this.drain().finally(() => {
-        if (this.draining === run) this.draining = undefined;
-      });
-      if (this.backlog.length > 0) this.draining = run;
-    }
+    if (this.running || this.backlog.length === 0) return;
+    this.running = true;
+    this.draining = this.drain();
   }
 
   /** Resolves once every event handed to {@link deliver} so far has been delivered. */
   async idle(): Promise<void> {
-    while (this.draining !== undefined) await this.draining;
+    while (this.running) await this.draining;
   }
 
   /** Number of attached connections. */
@@ -156,18 +154,27 @@ export class DeliveryRegistry {
 
   /** Delivers the backlog in order; synchronous until a room needs a storage read. */
   private async drain(): Promise<void> {
-    for (let event = this.backlog.shift(); event !== undefined; event = this.backlog.shift()) {
-      const audience = event.audience;
-      if (audience.kind === 'room' && this.opts.loadRoomMembers && this.verified.firstSeen(audience.roomId)) {
-        this.backlog.unshift(event);
-        await this.verifyRoom(audience.roomId, this.opts.loadRoomMembers);
-        this.backlog.shift();
+    try {
+      for (let event = this.backlog.shift(); event !== undefined; event = this.backlog.shift()) {
+        const audience = event.audience;
+        if (
+          audience.kind === 'room' &&
+          this.opts.loadRoomMembers &&
+          this.verified.firstSeen(audience.roomId)
+        ) {
+          await this.verifyRoom(audience.roomId, this.opts.loadRoomMembers);
+        }
+        try {
+          this.deliverOne(event);
+        } catch (err) {
+          this.opts.logger.error(
+            { err, eventId: event.id, type: event.payload.type },
+            'event delivery failed',
+          );
+        }
       }
-      try {
-        this.deliverOne(event);
-      } catch (err) {
-        this.opts.logger.error({ err, eventId: event.id, type: event.payload.type }, 'event delivery failed');
-      }
+    } finally {
+      this.running = false; // same synchronous step as the empty-backlog check: no event can be stranded
     }
   }
 
@@ -180,7 +187,10 @@ export class DeliveryRegistry {
       }
     } catch (err) {
       this.verified.forget(roomId);
-      this.opts.logger.warn({ err, roomId }, 'reading room members failed; delivering from the local index only');
+      this.opts.logger.warn(
+        { err, roomId },
+        'reading room members failed; delivering from the local index only',
+      );
     }
   }
 

@@ -57,7 +57,10 @@ export function createRoomService(deps: ServiceDeps): RoomService {
     };
   }
 
-  /** Builds the PATCH of http.md §7.4 against the current record; `null` name check failures throw. */
+  /**
+   * Builds the PATCH of http.md §7.4 against the current record (null/absent fields unchanged).
+   * @throws `room_name_invalid`; `room_name_taken` for a case variant of its own name
+   */
   function buildPatch(room: RoomRecord, input: UpdateRoomInput): RoomPatch {
     const patch: RoomPatch = {};
     if (input.name !== undefined && input.name !== null) {

@@ -1,0 +1,133 @@
+// The embedded stack (`npm start`): DynamoDB Local + table + HTTP API + TCP relay + /ws + stream poller, stopped cleanly on Ctrl-C.
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { createStreamHandler } from '../lambdas/streams/handler.js';
+import { createHttpDeps, setDepsForTesting } from '../lambdas/deps.js';
+import { createRelay } from '../relay/server.js';
+import { composeServices } from '../shared/compose.js';
+import { loadSettings, type Settings } from '../shared/config/settings.js';
+import { createLogger, type Logger } from '../shared/platform/logger.js';
+import { createDynamoClients, ensureTable } from '../shared/storage/index.js';
+import { startDynamoDbLocal } from './dynamodb-local.js';
+import { startHttpServer } from './http-server.js';
+import { startStreamPoller } from './stream-poller.js';
+
+/** A step to undo on shutdown, run in reverse start order. */
+type Stopper = { name: string; stop: () => Promise<void> };
+
+/** Where DynamoDB is: an external endpoint, real AWS, or a DynamoDB Local child we started (DESIGN.md §5). */
+async function startStorage(settings: Settings, logger: Logger, stoppers: Stopper[]): Promise<string | undefined> {
+  if (settings.LAIR_DYNAMODB_ENDPOINT !== undefined) return settings.LAIR_DYNAMODB_ENDPOINT;
+  if (settings.LAIR_USE_AWS) return undefined;
+  const dataDir = resolve(settings.LAIR_DATA_DIR);
+  const local = await startDynamoDbLocal({
+    port: settings.LAIR_DYNAMODB_PORT,
+    dataDir,
+    log: { info: (m) => logger.info(m), debug: (m) => logger.debug(m) },
+  });
+  stoppers.push({ name: 'DynamoDB Local', stop: local.stop });
+  logger.info({ endpoint: local.endpoint, dataDir }, 'DynamoDB Local started');
+  return local.endpoint;
+}
+
+/**
+ * Starts everything, prints where each part listens, and returns a shutdown function.
+ * @param env - process environment (LAIR_* settings, README "Configuration")
+ * @throws Error with a one-line message when Java is missing or a port is taken
+ */
+export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<() => Promise<void>> {
+  const settings = loadSettings(env, () => randomBytes(32).toString('base64'));
+  const logger = createLogger(settings.LAIR_LOG_LEVEL, 'local');
+  if (settings.jwtSecretGenerated) {
+    logger.warn(
+      'LAIR_JWT_SECRET is not set: a random secret was generated for this run. Every restart invalidates all tokens; set LAIR_JWT_SECRET to keep them.',
+    );
+  }
+  const stoppers: Stopper[] = [];
+  const shutdown = async (): Promise<void> => {
+    for (const s of stoppers.reverse()) {
+      try {
+        await s.stop();
+      } catch (err) {
+        logger.error({ err }, `stopping ${s.name} failed`);
+      }
+    }
+  };
+  try {
+    const endpoint = await startStorage(settings, logger, stoppers);
+    const region = settings.AWS_REGION;
+    const tableName = settings.LAIR_TABLE_NAME;
+    const { client, doc } = createDynamoClients({ region, ...(endpoint ? { endpoint } : {}) });
+    await ensureTable(client, tableName, { info: (m) => logger.info(m) });
+
+    const relay = createRelay({
+      secret: settings.jwtSecret,
+      logger: logger.child({ component: 'relay' }),
+      port: settings.LAIR_TCP_PORT,
+      maxConnections: settings.LAIR_TCP_MAX_CONNECTIONS,
+      queueLimit: settings.LAIR_RELAY_QUEUE_LIMIT,
+      ...(settings.LAIR_RELAY_ID ? { relayId: settings.LAIR_RELAY_ID } : {}),
+      internal: { host: settings.LAIR_RELAY_INTERNAL_HOST, port: settings.LAIR_RELAY_INTERNAL_PORT },
+    });
+    const { services, repos } = composeServices({ doc, tableName, jwtSecret: settings.jwtSecret, events: relay.publisher });
+    const running = await relay.start({ services, presence: repos.presence, memberships: repos.memberships });
+    stoppers.push({ name: 'relay', stop: () => running.close() });
+
+    // The HTTP side is wired exactly as a Lambda is: its own services, publishing to relays over the internal endpoint.
+    const httpLogger = logger.child({ component: 'http' });
+    setDepsForTesting(createHttpDeps({ settings, logger: httpLogger, client, doc, tableName }));
+    const http = await startHttpServer({ port: settings.LAIR_HTTP_PORT, logger: httpLogger });
+    running.attachWebSocket(http.server);
+    stoppers.push({ name: 'HTTP server', stop: () => http.close() });
+
+    if (endpoint !== undefined) {
+      const poller = await startStreamPoller({
+        endpoint,
+        region,
+        tableName,
+        handler: createStreamHandler({ logger: logger.child({ component: 'streams' }) }),
+        logger: logger.child({ component: 'stream-poller' }),
+      });
+      stoppers.push({ name: 'stream poller', stop: () => poller.stop() });
+    }
+
+    const lines = [
+      `Lair Chat is up (table "${tableName}" on ${endpoint ?? 'AWS DynamoDB'})`,
+      `  HTTP API   http://127.0.0.1:${http.port}/api/v1   (health: /health, ready: /ready, metrics: /metrics)`,
+      `  WebSocket  ws://127.0.0.1:${http.port}/ws`,
+      `  TCP relay  127.0.0.1:${running.port}`,
+      `  Press Ctrl-C to stop.`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return shutdown;
+  } catch (err) {
+    await shutdown();
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  let shutdown: () => Promise<void>;
+  try {
+    shutdown = await startLocalStack(process.env);
+  } catch (err) {
+    process.stderr.write(`lair-chat: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+  let stopping = false;
+  const onSignal = (signal: string): void => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping…\n`);
+    void shutdown().then(() => {
+      process.stdout.write('stopped.\n');
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
+  void main();
+}
