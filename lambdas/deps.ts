@@ -52,7 +52,12 @@ export function createHttpDeps(opts: HttpDepsOptions): HttpDeps {
     jwtSecret: opts.settings.jwtSecret,
     events:
       opts.events ??
-      ((r: Repositories) => new RelayEventPublisher({ presence: r.presence, secret: opts.settings.jwtSecret, logger: opts.logger })),
+      ((r: Repositories) =>
+        new RelayEventPublisher({
+          presence: r.presence,
+          secret: opts.settings.jwtSecret,
+          logger: opts.logger,
+        })),
   });
   return {
     settings: opts.settings,
@@ -87,7 +92,10 @@ export function createHttpDeps(opts: HttpDepsOptions): HttpDeps {
  */
 export async function createHttpDepsFromEnv(env: Record<string, string | undefined>): Promise<HttpDeps> {
   const preliminary = loadSettings(env, () => '');
-  const { client, doc } = createDynamoClients({ endpoint: preliminary.LAIR_DYNAMODB_ENDPOINT, region: preliminary.AWS_REGION });
+  const { client, doc } = createDynamoClients({
+    endpoint: preliminary.LAIR_DYNAMODB_ENDPOINT,
+    region: preliminary.AWS_REGION,
+  });
   const arn = env[JWT_SECRET_ARN_ENV];
   const fetched = env.LAIR_JWT_SECRET === undefined && arn ? await fetchSecretString(client, arn) : undefined;
   const settings = loadSettings(fetched === undefined ? env : { ...env, LAIR_JWT_SECRET: fetched }, () =>

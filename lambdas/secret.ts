@@ -42,7 +42,12 @@ export async function fetchSecretString(client: DynamoDBClient, arn: string): Pr
   const region = await client.config.region();
   const hostname = `secretsmanager.${region}.amazonaws.com`;
   const body = JSON.stringify({ SecretId: arn });
-  const signer = new SignatureV4({ service: 'secretsmanager', region, credentials: client.config.credentials, sha256: NodeSha256 });
+  const signer = new SignatureV4({
+    service: 'secretsmanager',
+    region,
+    credentials: client.config.credentials,
+    sha256: NodeSha256,
+  });
   const signed = await signer.sign({
     method: 'POST',
     protocol: 'https:',

@@ -77,12 +77,17 @@ export function matchRoute(method: string, rawPath: string): RouteMatch {
 export function splitUrl(url: string | undefined): { rawPath: string; rawQueryString: string } {
   const u = url ?? '/';
   const q = u.indexOf('?');
-  return q < 0 ? { rawPath: u, rawQueryString: '' } : { rawPath: u.slice(0, q), rawQueryString: u.slice(q + 1) };
+  return q < 0
+    ? { rawPath: u, rawQueryString: '' }
+    : { rawPath: u.slice(0, q), rawQueryString: u.slice(q + 1) };
 }
 
 /** API Gateway's `requestContext.time` format, e.g. `21/Nov/2025:09:00:00 +0000`. */
 function clf(date: Date): string {
-  const m = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][date.getUTCMonth()] ?? 'Jan';
+  const m =
+    ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][
+      date.getUTCMonth()
+    ] ?? 'Jan';
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${p(date.getUTCDate())}/${m}/${date.getUTCFullYear()}:${p(date.getUTCHours())}:${p(date.getUTCMinutes())}:${p(date.getUTCSeconds())} +0000`;
 }
@@ -106,7 +111,8 @@ export function toApiGatewayEvent(
   const cookieHeader = headers.cookie;
   delete headers.cookie;
   const query: Record<string, string> = {};
-  for (const [k, v] of new URLSearchParams(rawQueryString)) query[k] = k in query ? `${query[k] ?? ''},${v}` : v;
+  for (const [k, v] of new URLSearchParams(rawQueryString))
+    query[k] = k in query ? `${query[k] ?? ''},${v}` : v;
   const now = new Date();
   const key = routeKey(match.route);
   return {
@@ -172,7 +178,9 @@ export function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2
     return;
   }
   const body =
-    result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded === true ? 'base64' : 'utf8');
+    result.body === undefined
+      ? Buffer.alloc(0)
+      : Buffer.from(result.body, result.isBase64Encoded === true ? 'base64' : 'utf8');
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
   if (result.cookies !== undefined && result.cookies.length > 0) headers['set-cookie'] = result.cookies;

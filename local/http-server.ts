@@ -87,9 +87,19 @@ function sendEmpty(res: ServerResponse, status: number, extra: Record<string, st
   res.end();
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  extra: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...CORS_HEADERS, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...extra });
+  res.writeHead(status, {
+    ...CORS_HEADERS,
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+    ...extra,
+  });
   res.end(text);
 }
 
@@ -138,7 +148,9 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     }
     const body = await readBody(req);
     if (!body.ok) {
-      sendJson(res, 413, errorBody('payload_too_large', 'Request body too large (limit 2 MiB)'), { connection: 'close' });
+      sendJson(res, 413, errorBody('payload_too_large', 'Request body too large (limit 2 MiB)'), {
+        connection: 'close',
+      });
       res.on('finish', () => {
         req.socket.destroySoon();
       });

@@ -16,26 +16,46 @@ import { startStreamPoller } from './stream-poller.js';
 type Stopper = { name: string; stop: () => Promise<void> };
 
 /** Where DynamoDB is: an external endpoint, real AWS, or a DynamoDB Local child we started (DESIGN.md §5). */
-async function startStorage(settings: Settings, logger: Logger, stoppers: Stopper[]): Promise<string | undefined> {
+async function startStorage(
+  settings: Settings,
+  logger: Logger,
+  stoppers: Stopper[],
+): Promise<string | undefined> {
   if (settings.LAIR_DYNAMODB_ENDPOINT !== undefined) return settings.LAIR_DYNAMODB_ENDPOINT;
   if (settings.LAIR_USE_AWS) return undefined;
   const dataDir = resolve(settings.LAIR_DATA_DIR);
   const local = await startDynamoDbLocal({
     port: settings.LAIR_DYNAMODB_PORT,
     dataDir,
-    log: { info: (m) => logger.info(m), debug: (m) => logger.debug(m) },
+    log: {
+      info: (m) => {
+        logger.info(m);
+      },
+      debug: (m) => {
+        logger.debug(m);
+      },
+    },
   });
-  stoppers.push({ name: 'DynamoDB Local', stop: local.stop });
+  stoppers.push({ name: 'DynamoDB Local', stop: () => local.stop() });
   logger.info({ endpoint: local.endpoint, dataDir }, 'DynamoDB Local started');
   return local.endpoint;
 }
 
+/** A started stack: the bound ports and the function that stops everything in reverse order. */
+export interface LocalStack {
+  httpPort: number;
+  tcpPort: number;
+  /** DynamoDB endpoint in use (`undefined` = real AWS). */
+  endpoint: string | undefined;
+  shutdown: () => Promise<void>;
+}
+
 /**
- * Starts everything, prints where each part listens, and returns a shutdown function.
+ * Starts everything, prints where each part listens, and returns the ports and a shutdown function.
  * @param env - process environment (LAIR_* settings, README "Configuration")
  * @throws Error with a one-line message when Java is missing or a port is taken
  */
-export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<() => Promise<void>> {
+export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<LocalStack> {
   const settings = loadSettings(env, () => randomBytes(32).toString('base64'));
   const logger = createLogger(settings.LAIR_LOG_LEVEL, 'local');
   if (settings.jwtSecretGenerated) {
@@ -58,7 +78,11 @@ export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<() => Pro
     const region = settings.AWS_REGION;
     const tableName = settings.LAIR_TABLE_NAME;
     const { client, doc } = createDynamoClients({ region, ...(endpoint ? { endpoint } : {}) });
-    await ensureTable(client, tableName, { info: (m) => logger.info(m) });
+    await ensureTable(client, tableName, {
+      info: (m) => {
+        logger.info(m);
+      },
+    });
 
     const relay = createRelay({
       secret: settings.jwtSecret,
@@ -69,7 +93,12 @@ export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<() => Pro
       ...(settings.LAIR_RELAY_ID ? { relayId: settings.LAIR_RELAY_ID } : {}),
       internal: { host: settings.LAIR_RELAY_INTERNAL_HOST, port: settings.LAIR_RELAY_INTERNAL_PORT },
     });
-    const { services, repos } = composeServices({ doc, tableName, jwtSecret: settings.jwtSecret, events: relay.publisher });
+    const { services, repos } = composeServices({
+      doc,
+      tableName,
+      jwtSecret: settings.jwtSecret,
+      events: relay.publisher,
+    });
     const running = await relay.start({ services, presence: repos.presence, memberships: repos.memberships });
     stoppers.push({ name: 'relay', stop: () => running.close() });
 
@@ -99,7 +128,7 @@ export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<() => Pro
       `  Press Ctrl-C to stop.`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-    return shutdown;
+    return { httpPort: http.port, tcpPort: running.port, endpoint, shutdown };
   } catch (err) {
     await shutdown();
     throw err;
@@ -109,7 +138,7 @@ export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<() => Pro
 async function main(): Promise<void> {
   let shutdown: () => Promise<void>;
   try {
-    shutdown = await startLocalStack(process.env);
+    ({ shutdown } = await startLocalStack(process.env));
   } catch (err) {
     process.stderr.write(`lair-chat: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
@@ -124,10 +153,17 @@ async function main(): Promise<void> {
       process.exit(0);
     });
   };
-  process.on('SIGINT', () => onSignal('SIGINT'));
-  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => {
+    onSignal('SIGINT');
+  });
+  process.on('SIGTERM', () => {
+    onSignal('SIGTERM');
+  });
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
+if (
+  process.argv[1] !== undefined &&
+  resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)
+) {
   void main();
 }

@@ -80,7 +80,11 @@ export class RateLimitedError extends DomainError {
 }
 
 /** Envelope of http.md §2.1: `{"error":{"code","message"}}` (`details` only on 429). */
-export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>): Record<string, unknown> {
+export function errorBody(
+  code: ErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+): Record<string, unknown> {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
@@ -91,16 +95,23 @@ export function errorBody(code: ErrorCode, message: string, details?: Record<str
  */
 export function toErrorResponse(err: unknown, logger: Logger): HttpResult {
   if (err instanceof RateLimitedError) {
-    return jsonResponse(429, errorBody('rate_limited', err.message, { retry_after: err.retryAfter, limit: err.limit }), {
-      'retry-after': String(err.retryAfter),
-    });
+    return jsonResponse(
+      429,
+      errorBody('rate_limited', err.message, { retry_after: err.retryAfter, limit: err.limit }),
+      {
+        'retry-after': String(err.retryAfter),
+      },
+    );
   }
   if (err instanceof DomainError) {
     const status = err instanceof RequestError ? err.status : HTTP_STATUS[err.code];
     if (status < 500) return jsonResponse(status, errorBody(err.code, err.message));
     logger.error({ err }, `request failed with ${err.code}`);
     const code = err.code === 'database_error' ? 'database_error' : 'internal_error';
-    return jsonResponse(status, errorBody(code, code === 'database_error' ? 'Database error' : 'Internal error'));
+    return jsonResponse(
+      status,
+      errorBody(code, code === 'database_error' ? 'Database error' : 'Internal error'),
+    );
   }
   logger.error({ err }, 'unhandled error');
   return jsonResponse(500, errorBody('internal_error', 'Internal error'));

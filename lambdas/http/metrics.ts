@@ -32,9 +32,21 @@ const duration = new Histogram({
   registers: [registry],
 });
 
-const onlineUsers = new Gauge({ name: 'lair_chat_online_users', help: 'Users with a live connection', registers: [registry] });
-const totalUsers = new Gauge({ name: 'lair_chat_total_users', help: 'Registered users', registers: [registry] });
-const totalRooms = new Gauge({ name: 'lair_chat_total_rooms', help: 'Rooms (public and private)', registers: [registry] });
+const onlineUsers = new Gauge({
+  name: 'lair_chat_online_users',
+  help: 'Users with a live connection',
+  registers: [registry],
+});
+const totalUsers = new Gauge({
+  name: 'lair_chat_total_users',
+  help: 'Registered users',
+  registers: [registry],
+});
+const totalRooms = new Gauge({
+  name: 'lair_chat_total_rooms',
+  help: 'Rooms (public and private)',
+  registers: [registry],
+});
 
 /**
  * Records one handled request.
@@ -53,7 +65,11 @@ export function recordRequest(method: string, route: string, status: number, sec
  * @throws whatever `source` throws (the caller maps it to 500)
  */
 export async function scrape(source: MetricsSource): Promise<{ contentType: string; body: string }> {
-  const [online, users, rooms] = await Promise.all([source.onlineUsers(), source.totalUsers(), source.totalRooms()]);
+  const [online, users, rooms] = await Promise.all([
+    source.onlineUsers(),
+    source.totalUsers(),
+    source.totalRooms(),
+  ]);
   onlineUsers.set(online);
   totalUsers.set(users);
   totalRooms.set(rooms);

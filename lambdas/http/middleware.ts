@@ -68,7 +68,10 @@ export function httpEdge(group: RouteGroup): HttpMiddleware {
     const route = state?.route.path ?? 'unknown';
     const seconds = state === undefined ? 0 : Number(process.hrtime.bigint() - state.startedNs) / 1e9;
     recordRequest(method, route, result.statusCode, seconds);
-    (await loggerOf()).debug({ method, route, status: result.statusCode, ms: Math.round(seconds * 1000) }, 'http request');
+    (await loggerOf()).debug(
+      { method, route, status: result.statusCode, ms: Math.round(seconds * 1000) },
+      'http request',
+    );
     return { ...result, headers };
   };
   return {
@@ -148,7 +151,8 @@ export function bearerAuth(): HttpMiddleware {
       try {
         state.claims = await (await getDeps()).services.auth.verifyToken(header.slice(BEARER.length));
       } catch (e) {
-        if (isDomainError(e, 'token_expired')) throw new DomainError('token_expired', 'Token has expired, please login again');
+        if (isDomainError(e, 'token_expired'))
+          throw new DomainError('token_expired', 'Token has expired, please login again');
         throw e;
       }
     },

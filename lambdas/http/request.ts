@@ -58,12 +58,21 @@ const JSON_TYPE = /^application\/(?:json|[^;\s/]+\+json)\s*(?:;|$)/i;
  * `invalid_request`), schema (422 `invalid_request`, message naming the field).
  */
 export function parseJsonBody<T>(event: APIGatewayProxyEventV2, schema: z.ZodType<T>): T {
-  const raw = event.body === undefined ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const raw =
+    event.body === undefined
+      ? ''
+      : event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body;
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
     throw new RequestError(413, 'payload_too_large', 'Request body too large (limit 2 MiB)');
   }
   if (!JSON_TYPE.test(event.headers['content-type'] ?? '')) {
-    throw new RequestError(415, 'unsupported_media_type', "Expected request with 'Content-Type: application/json'");
+    throw new RequestError(
+      415,
+      'unsupported_media_type',
+      "Expected request with 'Content-Type: application/json'",
+    );
   }
   let value: unknown;
   try {
@@ -76,7 +85,11 @@ export function parseJsonBody<T>(event: APIGatewayProxyEventV2, schema: z.ZodTyp
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = issue === undefined || issue.path.length === 0 ? 'body' : issue.path.map(String).join('.');
-    throw new RequestError(422, 'invalid_request', `Invalid request body: ${field} - ${issue?.message ?? 'invalid'}`);
+    throw new RequestError(
+      422,
+      'invalid_request',
+      `Invalid request body: ${field} - ${issue?.message ?? 'invalid'}`,
+    );
   }
   return result.data;
 }

@@ -2,7 +2,10 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 /** A structured result whose headers are always present (lowercase names). */
-export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };
+export type HttpResult = APIGatewayProxyStructuredResultV2 & {
+  statusCode: number;
+  headers: Record<string, string>;
+};
 
 /** Headers added to every response: any origin; rate-limit headers readable by browsers. */
 export const CORS_HEADERS: Readonly<Record<string, string>> = {
@@ -25,7 +28,11 @@ export function preflightResponse(): HttpResult {
 }
 
 /** A JSON response (`application/json`). @param status - HTTP status; @param body - serialised with JSON.stringify */
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResult {
   return {
     statusCode: status,
     headers: { 'content-type': 'application/json', ...headers },
@@ -34,7 +41,11 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 }
 
 /** A plain-text response. @param contentType - defaults to `text/plain; charset=utf-8` */
-export function textResponse(status: number, body: string, contentType = 'text/plain; charset=utf-8'): HttpResult {
+export function textResponse(
+  status: number,
+  body: string,
+  contentType = 'text/plain; charset=utf-8',
+): HttpResult {
   return { statusCode: status, headers: { 'content-type': contentType }, body };
 }
 

@@ -44,7 +44,9 @@ export interface Route {
 }
 
 /** Declares a route; infers parameter names, body and query types from the spec. */
-export function route<P extends string = never, B = undefined, Q = undefined>(spec: RouteSpec<P, B, Q>): Route {
+export function route<P extends string = never, B = undefined, Q = undefined>(
+  spec: RouteSpec<P, B, Q>,
+): Route {
   return {
     async run(event) {
       const state = stateOf(event);
@@ -52,7 +54,9 @@ export function route<P extends string = never, B = undefined, Q = undefined>(sp
       // Check order (http.md §1): rate limits and bearer already ran; now path -> body/query -> session.
       const params = spec.path === undefined ? ({} as Record<P, string>) : parsePathIds(event, spec.path);
       const body = (spec.body === undefined ? undefined : parseJsonBody(event, spec.body)) as B;
-      const query = (spec.query === undefined ? undefined : spec.query(new QueryParams(event.rawQueryString))) as Q;
+      const query = (
+        spec.query === undefined ? undefined : spec.query(new QueryParams(event.rawQueryString))
+      ) as Q;
       const claims = (): TokenClaims => {
         if (state.claims === undefined) throw new Error(`route ${state.route.path} has no bearer claims`);
         return state.claims;
@@ -86,7 +90,10 @@ export function route<P extends string = never, B = undefined, Q = undefined>(sp
 }
 
 /** The Lambda handler signature of every group (also called directly by the local server). */
-export type GroupHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export type GroupHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
  * Builds a group's Lambda handler: middy with {@link httpEdge} -> {@link rateLimit} ->
@@ -98,7 +105,9 @@ export function createGroupHandler(group: RouteGroup, routes: Readonly<Record<st
   const expected = routesOf(group).map(routeKey).sort();
   const actual = Object.keys(routes).sort();
   if (expected.join('\n') !== actual.join('\n')) {
-    throw new Error(`group ${group}: routes ${actual.join(', ')} do not match the table's ${expected.join(', ')}`);
+    throw new Error(
+      `group ${group}: routes ${actual.join(', ')} do not match the table's ${expected.join(', ')}`,
+    );
   }
   const dispatch = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const target = routes[event.routeKey];

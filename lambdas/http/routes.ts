@@ -29,7 +29,13 @@ export interface RouteDef {
   buckets: readonly RateBucket[];
 }
 
-const r = (method: HttpMethod, path: string, group: RouteGroup, auth: AuthLevel, buckets: RateBucket[] = []): RouteDef => ({
+const r = (
+  method: HttpMethod,
+  path: string,
+  group: RouteGroup,
+  auth: AuthLevel,
+  buckets: RateBucket[] = [],
+): RouteDef => ({
   method,
   path,
   group,
@@ -77,7 +83,15 @@ export const ROUTES: readonly RouteDef[] = [
 ];
 
 /** Every group, in a stable order (one Lambda function each). */
-export const ROUTE_GROUPS: readonly RouteGroup[] = ['system', 'auth', 'users', 'rooms', 'messages', 'invitations', 'admin'];
+export const ROUTE_GROUPS: readonly RouteGroup[] = [
+  'system',
+  'auth',
+  'users',
+  'rooms',
+  'messages',
+  'invitations',
+  'admin',
+];
 
 /** The API Gateway route key of a route: `'<METHOD> <path template>'`, e.g. `'GET /api/v1/rooms/{room_id}'`. */
 export function routeKey(route: Pick<RouteDef, 'method' | 'path'>): string {

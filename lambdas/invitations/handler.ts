@@ -15,7 +15,9 @@ const create = route({
   handle: async ({ deps, claims, body }) => {
     const roomId = requireUuid(body.room_id, 'room_not_found');
     const inviteeId = requireUuid(body.user_id, 'user_not_found');
-    const invitation = await deps.services.invitations.create(claims.sub, roomId, inviteeId, { requireModerator: true });
+    const invitation = await deps.services.invitations.create(claims.sub, roomId, inviteeId, {
+      requireModerator: true,
+    });
     return jsonResponse(201, { invitation });
   },
 });
@@ -23,7 +25,10 @@ const create = route({
 /** §10.2 200 `{invitations, has_more: false}`: pending, unexpired, newest first; query ignored. */
 const list = route({
   handle: async ({ deps, claims }) =>
-    jsonResponse(200, { invitations: await deps.services.invitations.listPending(claims.sub), has_more: false }),
+    jsonResponse(200, {
+      invitations: await deps.services.invitations.listPending(claims.sub),
+      has_more: false,
+    }),
 });
 
 /** §10.3 200 `{membership, room}`. */

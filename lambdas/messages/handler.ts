@@ -30,7 +30,10 @@ const historyQuery = (q: QueryParams) => {
   q.string('before');
   q.string('after');
   if (targetType !== 'room' && targetType !== 'direct_message') {
-    throw new ValidationError('validation_failed', "Validation failed: target_type - must be 'room' or 'direct_message'");
+    throw new ValidationError(
+      'validation_failed',
+      "Validation failed: target_type - must be 'room' or 'direct_message'",
+    );
   }
   return { target: toTarget(targetType, targetId), limit };
 };
@@ -39,7 +42,10 @@ const historyQuery = (q: QueryParams) => {
 const send = route({
   body: sendBody,
   handle: async ({ deps, claims, body }) => {
-    const t = body.target.type === 'room' ? toTarget('room', body.target.room_id) : toTarget('direct_message', body.target.recipient);
+    const t =
+      body.target.type === 'room'
+        ? toTarget('room', body.target.room_id)
+        : toTarget('direct_message', body.target.recipient);
     return jsonResponse(201, { message: await deps.services.messages.send(claims.sub, t, body.content) });
   },
 });
@@ -48,7 +54,10 @@ const send = route({
 const history = route({
   query: historyQuery,
   handle: async ({ deps, claims, query }) =>
-    jsonResponse(200, await deps.services.messages.history(claims.sub, query.target, clampLimit(query.limit))),
+    jsonResponse(
+      200,
+      await deps.services.messages.history(claims.sub, query.target, clampLimit(query.limit)),
+    ),
 });
 
 /** §9.3 200 `{message}` with `edited: true`; author only. */
@@ -56,7 +65,9 @@ const edit = route({
   path: { message_id: 'message_not_found' },
   body: editBody,
   handle: async ({ deps, claims, params, body }) =>
-    jsonResponse(200, { message: await deps.services.messages.edit(claims.sub, params.message_id, body.content) }),
+    jsonResponse(200, {
+      message: await deps.services.messages.edit(claims.sub, params.message_id, body.content),
+    }),
 });
 
 /** §9.4 200 `{"success":true}`; hard delete per domain.md §7. */

@@ -19,13 +19,18 @@ const MEMBER = { room_id: 'room_not_found', user_id: 'user_not_found' } as const
 const listQuery = (q: QueryParams) => {
   q.string('search');
   q.bool('public_only');
-  return { joinedOnly: q.bool('joined_only') ?? false, limit: q.u32('limit') ?? PAGE.defaultLimit, offset: q.u32('offset') ?? 0 };
+  return {
+    joinedOnly: q.bool('joined_only') ?? false,
+    limit: q.u32('limit') ?? PAGE.defaultLimit,
+    offset: q.u32('offset') ?? 0,
+  };
 };
 
 /** §7.1 201 `{room}`; caller becomes owner. `room_name_invalid` 400, `room_name_taken` 409. */
 const create = route({
   body: createBody,
-  handle: async ({ deps, claims, body }) => jsonResponse(201, { room: await deps.services.rooms.create(claims.sub, body) }),
+  handle: async ({ deps, claims, body }) =>
+    jsonResponse(201, { room: await deps.services.rooms.create(claims.sub, body) }),
 });
 
 /** §7.2 200 `{rooms, has_more, total_count}`; B, but B+S with `joined_only=true`; public list: is_member false without a session. */
@@ -48,7 +53,8 @@ const list = route({
 /** §7.3 200 `{room, membership | null, member_count}`; any user may read any room. */
 const get = route({
   path: ROOM,
-  handle: async ({ deps, claims, params }) => jsonResponse(200, await deps.services.rooms.get(claims.sub, params.room_id)),
+  handle: async ({ deps, claims, params }) =>
+    jsonResponse(200, await deps.services.rooms.get(claims.sub, params.room_id)),
 });
 
 /** §7.4 200 `{room}`; moderator or owner; `settings` replaces privacy and capacity. */
@@ -71,7 +77,8 @@ const remove = route({
 /** §7.6 200 `{room, membership}`; private rooms need a pending invitation. */
 const join = route({
   path: ROOM,
-  handle: async ({ deps, claims, params }) => jsonResponse(200, await deps.services.rooms.join(claims.sub, params.room_id)),
+  handle: async ({ deps, claims, params }) =>
+    jsonResponse(200, await deps.services.rooms.join(claims.sub, params.room_id)),
 });
 
 /** §7.7 200 `{"success":true}`; `last_owner` 409 for the only owner. */

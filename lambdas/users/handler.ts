@@ -23,7 +23,9 @@ const me = route({
 const patchMe = route({
   body: patchMeBody,
   handle: async ({ deps, claims, body }) =>
-    jsonResponse(200, { user: await deps.services.users.updateMe(claims.sub, { email: body.email ?? null }) }),
+    jsonResponse(200, {
+      user: await deps.services.users.updateMe(claims.sub, { email: body.email ?? null }),
+    }),
 });
 
 /** §6.3 200 `{users: [{user, online}], has_more, total_count}`; has_more = page size == requested limit. */
@@ -38,7 +40,8 @@ const list = route({
 /** §6.4 200 `{user, online}`; `user_not_found` 404 for unknown or malformed ids. */
 const get = route({
   path: { user_id: 'user_not_found' },
-  handle: async ({ deps, params }) => jsonResponse(200, await deps.services.users.getWithPresence(params.user_id)),
+  handle: async ({ deps, params }) =>
+    jsonResponse(200, await deps.services.users.getWithPresence(params.user_id)),
 });
 
 /** Entry of the `users` group (routes: lambdas/http/routes.ts). */

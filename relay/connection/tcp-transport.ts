@@ -11,7 +11,7 @@ import {
   generateKeyPair,
   parsePublicKey,
 } from '../protocol/index.js';
-import type { OutboundLimits, Transport } from './transport.js';
+import { OutboundGauge, type OutboundLimits, type Transport } from './transport.js';
 
 /** Receives what the socket produces (implemented by Connection). */
 export interface FrameSink {
@@ -31,7 +31,7 @@ export class TcpTransport implements Transport {
   private readonly decoder = new FrameDecoder();
   private inKey: Buffer | undefined;
   private outKey: Buffer | undefined;
-  private queuedFrames = 0;
+  private readonly gauge: OutboundGauge;
   private ending = false;
   private destroyed = false;
   private grace: NodeJS.Timeout | undefined;
@@ -42,6 +42,7 @@ export class TcpTransport implements Transport {
     private readonly log: Logger,
   ) {
     socket.setNoDelay(true);
+    this.gauge = new OutboundGauge(limits);
   }
 
   /** Wires socket events to `sink`; call once, right after construction. */
@@ -82,10 +83,10 @@ export class TcpTransport implements Transport {
       return;
     }
     const queuedBytes = this.socket.writableLength;
-    if (this.queuedFrames + 1 > this.limits.maxFrames || queuedBytes + frame.length > this.limits.maxBytes) {
+    if (this.gauge.wouldOverflow(queuedBytes, frame.length)) {
       this.log.warn(
         {
-          queuedFrames: this.queuedFrames,
+          queuedFrames: this.gauge.queuedFrames,
           queuedBytes,
           maxFrames: this.limits.maxFrames,
           maxBytes: this.limits.maxBytes,
@@ -95,10 +96,10 @@ export class TcpTransport implements Transport {
       this.destroy('outgoing queue limit exceeded');
       return;
     }
-    this.queuedFrames += 1;
-    this.socket.write(frame, () => {
-      this.queuedFrames -= 1;
-    });
+    this.gauge.write(
+      (onWritten) => this.socket.write(frame, onWritten),
+      () => this.socket.writableLength,
+    );
   }
 
   unwrap(payload: Buffer): Buffer | null {

@@ -57,3 +57,43 @@ export const DEFAULT_OUTBOUND_LIMITS: OutboundLimits = {
   maxBytes: 8 * 1024 * 1024,
   closeGraceMs: 5000,
 };
+
+/**
+ * Counts a connection's outgoing messages still held in user space. A write the kernel took in
+ * full at once (buffered bytes 0 right after it) is not counted, so a burst to a fast reader never
+ * trips the frame bound; a counted message stops counting when its write callback fires.
+ */
+export class OutboundGauge {
+  private frames = 0;
+
+  constructor(private readonly limits: OutboundLimits) {}
+
+  /** Messages currently counted. */
+  get queuedFrames(): number {
+    return this.frames;
+  }
+
+  /**
+   * True when queueing one more message of `frameBytes` would pass a bound.
+   * @param bufferedBytes - bytes already buffered in user space (`writableLength` / `bufferedAmount`)
+   */
+  wouldOverflow(bufferedBytes: number, frameBytes: number): boolean {
+    return this.frames + 1 > this.limits.maxFrames || bufferedBytes + frameBytes > this.limits.maxBytes;
+  }
+
+  /**
+   * Writes through `write(onWritten)` and counts the message while it stays buffered.
+   * @param bufferedAfter - reads the buffered byte count right after the write
+   */
+  write(write: (onWritten: () => void) => void, bufferedAfter: () => number): void {
+    const rec = { counted: false, written: false };
+    write(() => {
+      rec.written = true;
+      if (rec.counted) this.frames -= 1;
+    });
+    if (!rec.written && bufferedAfter() > 0) {
+      rec.counted = true;
+      this.frames += 1;
+    }
+  }
+}

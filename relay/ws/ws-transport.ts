@@ -1,7 +1,7 @@
 // WebSocket transport: one text frame per JSON message, bounded outgoing queue, Close 1000 after the last message.
 import type { WebSocket } from 'ws';
 import type { Logger } from '../../shared/platform/logger.js';
-import type { OutboundLimits, Transport } from '../connection/transport.js';
+import { OutboundGauge, type OutboundLimits, type Transport } from '../connection/transport.js';
 
 /** Normal closure status code (RFC 6455 §7.4.1), sent when the server ends a connection (websocket.md §4). */
 export const WS_NORMAL_CLOSURE = 1000;
@@ -13,7 +13,7 @@ export const WS_NORMAL_CLOSURE = 1000;
  */
 export class WsTransport implements Transport {
   readonly kind = 'websocket' as const;
-  private queuedFrames = 0;
+  private readonly gauge: OutboundGauge;
   private ending = false;
   private destroyed = false;
   private grace: NodeJS.Timeout | undefined;
@@ -22,7 +22,9 @@ export class WsTransport implements Transport {
     private readonly ws: WebSocket,
     private readonly limits: OutboundLimits,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.gauge = new OutboundGauge(limits);
+  }
 
   get closing(): boolean {
     return this.ending || this.destroyed;
@@ -37,10 +39,10 @@ export class WsTransport implements Transport {
   send(json: Buffer): void {
     if (this.closing) return;
     const queuedBytes = this.ws.bufferedAmount;
-    if (this.queuedFrames + 1 > this.limits.maxFrames || queuedBytes + json.length > this.limits.maxBytes) {
+    if (this.gauge.wouldOverflow(queuedBytes, json.length)) {
       this.log.warn(
         {
-          queuedFrames: this.queuedFrames,
+          queuedFrames: this.gauge.queuedFrames,
           queuedBytes,
           maxFrames: this.limits.maxFrames,
           maxBytes: this.limits.maxBytes,
@@ -50,10 +52,12 @@ export class WsTransport implements Transport {
       this.destroy('outgoing queue limit exceeded');
       return;
     }
-    this.queuedFrames += 1;
-    this.ws.send(json, { binary: false }, () => {
-      this.queuedFrames -= 1;
-    });
+    this.gauge.write(
+      (onWritten) => {
+        this.ws.send(json, { binary: false }, onWritten);
+      },
+      () => this.ws.bufferedAmount,
+    );
   }
 
   unwrap(payload: Buffer): Buffer {

@@ -55,6 +55,11 @@ describe('ApiStack', () => {
       for (const group of groups) expect(functions[fnIdOf.get(group)!]!.Properties.Timeout).toBe(10);
     });
 
+    it('gives every function its own log group with one month retention', () => {
+      template.resourceCountIs('AWS::Logs::LogGroup', groups.length + 1);
+      template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    });
+
     it('puts event-publishing (writing) groups and the streams function in the VPC, read-only groups outside', () => {
       for (const group of groups) {
         const vpcConfig = functions[fnIdOf.get(group)!]!.Properties.VpcConfig;

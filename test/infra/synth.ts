@@ -13,6 +13,3 @@ export function synthLairChat(): { app: App; stacks: LairChatStacks } {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   return { app, stacks: createLairChatStacks(app, { stage: TEST_STAGE }) };
 }
-
-/** `{ logicalId: resource }` of one CloudFormation type. */
-export type Resources = Record<string, { Properties?: Record<string, unknown>; [k: string]: unknown }>;

@@ -98,7 +98,10 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     ip,
     async request(method, path, opts = {}) {
       const forwarded = opts.ip === undefined ? ip : opts.ip;
-      const headers: Record<string, string> = { ...(forwarded === null ? {} : { 'x-forwarded-for': forwarded }), ...opts.headers };
+      const headers: Record<string, string> = {
+        ...(forwarded === null ? {} : { 'x-forwarded-for': forwarded }),
+        ...opts.headers,
+      };
       if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
       let body: string | undefined = opts.rawBody;
       if (opts.body !== undefined) {
@@ -148,18 +151,36 @@ export async function registerUser(api: TestApi, prefix = 'u'): Promise<TestUser
   const email = `${username}@example.com`;
   const res = await api.request('POST', '/api/v1/auth/register', { body: { username, email, password } });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${res.text}`);
-  return { id: res.json.user.id, username, email, password, token: res.json.token, sessionId: res.json.session.id };
+  return {
+    id: res.json.user.id,
+    username,
+    email,
+    password,
+    token: res.json.token,
+    sessionId: res.json.session.id,
+  };
 }
 
 /** Creates a room owned by `owner`; returns its id. @throws Error when not 201 */
-export async function createRoom(api: TestApi, owner: TestUser, extra: Record<string, unknown> = {}): Promise<string> {
-  const res = await api.request('POST', '/api/v1/rooms', { token: owner.token, body: { name: uniqueName('room'), ...extra } });
+export async function createRoom(
+  api: TestApi,
+  owner: TestUser,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const res = await api.request('POST', '/api/v1/rooms', {
+    token: owner.token,
+    body: { name: uniqueName('room'), ...extra },
+  });
   if (res.status !== 201) throw new Error(`create room failed: ${res.status} ${res.text}`);
   return res.json.room.id as string;
 }
 
 /** Makes a user a system admin out of band, like upstream's database edit (http.md §12). */
-export async function makeAdmin(doc: DynamoDBDocumentClient, tableName: string, userId: string): Promise<void> {
+export async function makeAdmin(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  userId: string,
+): Promise<void> {
   await doc.send(
     new UpdateCommand({
       TableName: tableName,

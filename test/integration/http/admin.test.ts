@@ -1,5 +1,13 @@
 // Integration: GET /api/v1/admin/stats for stored-role admins only (http.md §12).
-import { createRoom, expectError, expectNoServerErrors, makeAdmin, registerUser, startTestApi, type TestApi } from '../../support/http.js';
+import {
+  createRoom,
+  expectError,
+  expectNoServerErrors,
+  makeAdmin,
+  registerUser,
+  startTestApi,
+  type TestApi,
+} from '../../support/http.js';
 
 describe('admin routes', () => {
   let api: TestApi;
@@ -33,6 +41,10 @@ describe('admin routes', () => {
     const admin = await registerUser(api, 'admin');
     await makeAdmin(api.table.doc, api.table.tableName, admin.id);
     await api.request('POST', '/api/v1/auth/logout', { token: admin.token });
-    expectError(await api.request('GET', '/api/v1/admin/stats', { token: admin.token }), 401, 'session_not_found');
+    expectError(
+      await api.request('GET', '/api/v1/admin/stats', { token: admin.token }),
+      401,
+      'session_not_found',
+    );
   });
 });

@@ -1,6 +1,13 @@
 // Integration: /api/v1/auth/* and the bearer extractor over the local server and DynamoDB Local (http.md §1.1, §2.1, §5).
 import { SignJWT } from 'jose';
-import { expectError, expectNoServerErrors, registerUser, startTestApi, uniqueName, type TestApi } from '../../support/http.js';
+import {
+  expectError,
+  expectNoServerErrors,
+  registerUser,
+  startTestApi,
+  uniqueName,
+  type TestApi,
+} from '../../support/http.js';
 
 const SECRET = new TextEncoder().encode('test-secret-http');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -31,14 +38,21 @@ describe('auth routes', () => {
         updated_at: expect.any(String),
         last_seen_at: null,
       });
-      expect(res.json.session).toEqual({ id: expect.stringMatching(UUID), expires_at: expect.stringMatching(/\+00:00$/) });
+      expect(res.json.session).toEqual({
+        id: expect.stringMatching(UUID),
+        expires_at: expect.stringMatching(/\+00:00$/),
+      });
       expect(res.json.token.split('.')).toHaveLength(3);
     });
 
     it('refuses a taken username (case-insensitive) and a taken email with 409', async () => {
       const u = await registerUser(api);
       const byName = await api.request('POST', '/api/v1/auth/register', {
-        body: { username: u.username.toUpperCase(), email: `${uniqueName()}@example.com`, password: 'password123' },
+        body: {
+          username: u.username.toUpperCase(),
+          email: `${uniqueName()}@example.com`,
+          password: 'password123',
+        },
       });
       expectError(byName, 409, 'username_taken');
       const byEmail = await api.request('POST', '/api/v1/auth/register', {
@@ -58,7 +72,8 @@ describe('auth routes', () => {
       );
       const statuses = results.map((r) => r.status).sort();
       expect(statuses).toEqual([201, ...Array<number>(19).fill(409)]);
-      for (const r of results.filter((x) => x.status === 409)) expect(r.json.error.code).toBe('username_taken');
+      for (const r of results.filter((x) => x.status === 409))
+        expect(r.json.error.code).toBe('username_taken');
     });
 
     it.each([
@@ -71,7 +86,9 @@ describe('auth routes', () => {
     });
 
     it('is 422 invalid_request naming a missing field', async () => {
-      const res = await api.request('POST', '/api/v1/auth/register', { body: { username: uniqueName(), password: 'password123' } });
+      const res = await api.request('POST', '/api/v1/auth/register', {
+        body: { username: uniqueName(), password: 'password123' },
+      });
       expectError(res, 422, 'invalid_request');
       expect(res.json.error.message).toContain('email');
     });
@@ -80,18 +97,34 @@ describe('auth routes', () => {
   describe('POST /api/v1/auth/login', () => {
     it('logs in by username or email (case-insensitive) with a new session', async () => {
       const u = await registerUser(api);
-      const byName = await api.request('POST', '/api/v1/auth/login', { body: { identifier: u.username.toUpperCase(), password: u.password } });
+      const byName = await api.request('POST', '/api/v1/auth/login', {
+        body: { identifier: u.username.toUpperCase(), password: u.password },
+      });
       expect(byName.status).toBe(200);
       expect(byName.json.user.id).toBe(u.id);
       expect(byName.json.session.id).not.toBe(u.sessionId);
-      const byEmail = await api.request('POST', '/api/v1/auth/login', { body: { identifier: u.email.toUpperCase(), password: u.password } });
+      const byEmail = await api.request('POST', '/api/v1/auth/login', {
+        body: { identifier: u.email.toUpperCase(), password: u.password },
+      });
       expect(byEmail.status).toBe(200);
     });
 
     it('is 401 invalid_credentials for a wrong password and an unknown user alike', async () => {
       const u = await registerUser(api);
-      expectError(await api.request('POST', '/api/v1/auth/login', { body: { identifier: u.username, password: 'wrong-password' } }), 401, 'invalid_credentials');
-      expectError(await api.request('POST', '/api/v1/auth/login', { body: { identifier: uniqueName(), password: 'whatever1' } }), 401, 'invalid_credentials');
+      expectError(
+        await api.request('POST', '/api/v1/auth/login', {
+          body: { identifier: u.username, password: 'wrong-password' },
+        }),
+        401,
+        'invalid_credentials',
+      );
+      expectError(
+        await api.request('POST', '/api/v1/auth/login', {
+          body: { identifier: uniqueName(), password: 'whatever1' },
+        }),
+        401,
+        'invalid_credentials',
+      );
     });
   });
 
@@ -99,7 +132,12 @@ describe('auth routes', () => {
     it('missing header => missing_token; wrong scheme => invalid_format', async () => {
       expectError(await api.request('GET', '/api/v1/users'), 401, 'missing_token');
       const u = await registerUser(api);
-      for (const value of [`bearer ${u.token}`, `Bearer  ${u.token}`.replace('Bearer  ', 'Bearer'), `Basic abc`, u.token]) {
+      for (const value of [
+        `bearer ${u.token}`,
+        `Bearer  ${u.token}`.replace('Bearer  ', 'Bearer'),
+        `Basic abc`,
+        u.token,
+      ]) {
         const res = await api.request('GET', '/api/v1/users', { headers: { authorization: value } });
         expectError(res, 401, 'invalid_format');
         expect(res.json.error.message).toBe("Authorization header must be 'Bearer <token>'");
@@ -120,7 +158,14 @@ describe('auth routes', () => {
     it('expired token => token_expired with the HTTP text', async () => {
       const u = await registerUser(api);
       const now = Math.floor(Date.now() / 1000);
-      const token = await new SignJWT({ sub: u.id, sid: u.sessionId, username: u.username, role: 'user', iat: now - 100, exp: now - 10 })
+      const token = await new SignJWT({
+        sub: u.id,
+        sid: u.sessionId,
+        username: u.username,
+        role: 'user',
+        iat: now - 100,
+        exp: now - 10,
+      })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .sign(SECRET);
       const res = await api.request('GET', '/api/v1/users/me', { token });
@@ -130,7 +175,14 @@ describe('auth routes', () => {
 
     it('non-UUID sub => invalid_claims', async () => {
       const now = Math.floor(Date.now() / 1000);
-      const token = await new SignJWT({ sub: 'alice', sid: 'x', username: 'alice', role: 'user', iat: now, exp: now + 60 })
+      const token = await new SignJWT({
+        sub: 'alice',
+        sid: 'x',
+        username: 'alice',
+        role: 'user',
+        iat: now,
+        exp: now + 60,
+      })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .sign(SECRET);
       expectError(await api.request('GET', '/api/v1/users', { token }), 401, 'invalid_claims');
@@ -143,7 +195,11 @@ describe('auth routes', () => {
       const res = await api.request('POST', '/api/v1/auth/logout', { token: u.token });
       expect(res.status).toBe(200);
       expect(res.json).toEqual({ success: true });
-      expectError(await api.request('POST', '/api/v1/auth/logout', { token: u.token }), 401, 'session_not_found');
+      expectError(
+        await api.request('POST', '/api/v1/auth/logout', { token: u.token }),
+        401,
+        'session_not_found',
+      );
       expectError(await api.request('GET', '/api/v1/users/me', { token: u.token }), 401, 'session_not_found');
       expect((await api.request('GET', `/api/v1/users/${u.id}`, { token: u.token })).status).toBe(200);
     });
@@ -152,7 +208,9 @@ describe('auth routes', () => {
   describe('POST /api/v1/auth/refresh', () => {
     it('issues a new token for the same session and expiry', async () => {
       const u = await registerUser(api);
-      const login = await api.request('POST', '/api/v1/auth/login', { body: { identifier: u.username, password: u.password } });
+      const login = await api.request('POST', '/api/v1/auth/login', {
+        body: { identifier: u.username, password: u.password },
+      });
       const res = await api.request('POST', '/api/v1/auth/refresh', { token: login.json.token });
       expect(res.status).toBe(200);
       expect(res.json).toEqual({ token: expect.any(String), expires_at: login.json.session.expires_at });
@@ -164,7 +222,11 @@ describe('auth routes', () => {
     it('is 401 session_not_found after logout', async () => {
       const u = await registerUser(api);
       await api.request('POST', '/api/v1/auth/logout', { token: u.token });
-      expectError(await api.request('POST', '/api/v1/auth/refresh', { token: u.token }), 401, 'session_not_found');
+      expectError(
+        await api.request('POST', '/api/v1/auth/refresh', { token: u.token }),
+        401,
+        'session_not_found',
+      );
     });
   });
 
@@ -178,26 +240,48 @@ describe('auth routes', () => {
       expect(res.status).toBe(200);
       expect(res.json).toEqual({ success: true });
       expect((await api.request('GET', '/api/v1/users/me', { token: u.token })).status).toBe(200);
-      expect((await api.request('POST', '/api/v1/auth/login', { body: { identifier: u.username, password: 'a-new-password' } })).status).toBe(200);
-      expectError(await api.request('POST', '/api/v1/auth/login', { body: { identifier: u.username, password: u.password } }), 401, 'invalid_credentials');
+      expect(
+        (
+          await api.request('POST', '/api/v1/auth/login', {
+            body: { identifier: u.username, password: 'a-new-password' },
+          })
+        ).status,
+      ).toBe(200);
+      expectError(
+        await api.request('POST', '/api/v1/auth/login', {
+          body: { identifier: u.username, password: u.password },
+        }),
+        401,
+        'invalid_credentials',
+      );
     });
 
     it('checks the current password first, then the new one', async () => {
       const u = await registerUser(api);
       expectError(
-        await api.request('POST', '/api/v1/auth/change-password', { token: u.token, body: { current_password: 'wrong-one', new_password: 'x' } }),
+        await api.request('POST', '/api/v1/auth/change-password', {
+          token: u.token,
+          body: { current_password: 'wrong-one', new_password: 'x' },
+        }),
         400,
         'incorrect_password',
       );
       expectError(
-        await api.request('POST', '/api/v1/auth/change-password', { token: u.token, body: { current_password: u.password, new_password: 'short' } }),
+        await api.request('POST', '/api/v1/auth/change-password', {
+          token: u.token,
+          body: { current_password: u.password, new_password: 'short' },
+        }),
         400,
         'password_too_weak',
       );
     });
 
     it('needs a token (401 before body checks)', async () => {
-      expectError(await api.request('POST', '/api/v1/auth/change-password', { rawBody: '{oops' }), 401, 'missing_token');
+      expectError(
+        await api.request('POST', '/api/v1/auth/change-password', { rawBody: '{oops' }),
+        401,
+        'missing_token',
+      );
     });
   });
 });

@@ -1,6 +1,14 @@
 // Integration: /api/v1/invitations routes — create, list, accept, decline (http.md §10, lifecycle domain.md §8.2).
 import { randomUUID } from 'node:crypto';
-import { createRoom, expectError, expectNoServerErrors, registerUser, startTestApi, type TestApi, type TestUser } from '../../support/http.js';
+import {
+  createRoom,
+  expectError,
+  expectNoServerErrors,
+  registerUser,
+  startTestApi,
+  type TestApi,
+  type TestUser,
+} from '../../support/http.js';
 
 describe('invitation routes', () => {
   let api: TestApi;
@@ -10,10 +18,19 @@ describe('invitation routes', () => {
   let roomId: string;
   beforeAll(async () => {
     api = await startTestApi();
-    [owner, member, outsider] = await Promise.all([registerUser(api, 'own'), registerUser(api, 'mem'), registerUser(api, 'out')]);
+    [owner, member, outsider] = await Promise.all([
+      registerUser(api, 'own'),
+      registerUser(api, 'mem'),
+      registerUser(api, 'out'),
+    ]);
     roomId = await createRoom(api, owner, { settings: { public: false } });
-    const inv = await api.request('POST', '/api/v1/invitations', { token: owner.token, body: { room_id: roomId, user_id: member.id } });
-    await api.request('POST', `/api/v1/invitations/${inv.json.invitation.id}/accept`, { token: member.token });
+    const inv = await api.request('POST', '/api/v1/invitations', {
+      token: owner.token,
+      body: { room_id: roomId, user_id: member.id },
+    });
+    await api.request('POST', `/api/v1/invitations/${inv.json.invitation.id}/accept`, {
+      token: member.token,
+    });
   });
   afterAll(async () => {
     await expectNoServerErrors(api);
@@ -21,7 +38,10 @@ describe('invitation routes', () => {
   });
 
   const invite = (actor: TestUser, room: string, user: string, extra: Record<string, unknown> = {}) =>
-    api.request('POST', '/api/v1/invitations', { token: actor.token, body: { room_id: room, user_id: user, ...extra } });
+    api.request('POST', '/api/v1/invitations', {
+      token: actor.token,
+      body: { room_id: room, user_id: user, ...extra },
+    });
 
   describe('POST /api/v1/invitations', () => {
     it('201 {invitation} (pending, message discarded); emits invitation_received', async () => {
@@ -76,15 +96,27 @@ describe('invitation routes', () => {
     it('200 {membership, room}; a second accept is invitation_expired 409', async () => {
       const invitee = await registerUser(api);
       const id = (await invite(owner, roomId, invitee.id)).json.invitation.id;
-      expectError(await api.request('POST', `/api/v1/invitations/${id}/accept`, { token: outsider.token }), 409, 'not_invitee');
+      expectError(
+        await api.request('POST', `/api/v1/invitations/${id}/accept`, { token: outsider.token }),
+        409,
+        'not_invitee',
+      );
       const res = await api.request('POST', `/api/v1/invitations/${id}/accept`, { token: invitee.token });
       expect(res.status).toBe(200);
       expect(res.json).toEqual({
         membership: { room_id: roomId, user_id: invitee.id, role: 'member', joined_at: expect.any(String) },
         room: expect.objectContaining({ id: roomId }),
       });
-      expectError(await api.request('POST', `/api/v1/invitations/${id}/accept`, { token: invitee.token }), 409, 'invitation_expired');
-      expectError(await api.request('POST', `/api/v1/invitations/${randomUUID()}/accept`, { token: invitee.token }), 404, 'invitation_not_found');
+      expectError(
+        await api.request('POST', `/api/v1/invitations/${id}/accept`, { token: invitee.token }),
+        409,
+        'invitation_expired',
+      );
+      expectError(
+        await api.request('POST', `/api/v1/invitations/${randomUUID()}/accept`, { token: invitee.token }),
+        404,
+        'invitation_not_found',
+      );
     });
   });
 
@@ -92,13 +124,29 @@ describe('invitation routes', () => {
     it('200 {"success":true}; not_invitee and invitation_expired 409; 404', async () => {
       const invitee = await registerUser(api);
       const id = (await invite(owner, roomId, invitee.id)).json.invitation.id;
-      expectError(await api.request('POST', `/api/v1/invitations/${id}/decline`, { token: owner.token }), 409, 'not_invitee');
+      expectError(
+        await api.request('POST', `/api/v1/invitations/${id}/decline`, { token: owner.token }),
+        409,
+        'not_invitee',
+      );
       const res = await api.request('POST', `/api/v1/invitations/${id}/decline`, { token: invitee.token });
       expect(res.status).toBe(200);
       expect(res.json).toEqual({ success: true });
-      expectError(await api.request('POST', `/api/v1/invitations/${id}/decline`, { token: invitee.token }), 409, 'invitation_expired');
-      expectError(await api.request('POST', '/api/v1/invitations/nope/decline', { token: invitee.token }), 404, 'invitation_not_found');
-      expectError(await api.request('POST', `/api/v1/rooms/${roomId}/join`, { token: invitee.token }), 409, 'room_private');
+      expectError(
+        await api.request('POST', `/api/v1/invitations/${id}/decline`, { token: invitee.token }),
+        409,
+        'invitation_expired',
+      );
+      expectError(
+        await api.request('POST', '/api/v1/invitations/nope/decline', { token: invitee.token }),
+        404,
+        'invitation_not_found',
+      );
+      expectError(
+        await api.request('POST', `/api/v1/rooms/${roomId}/join`, { token: invitee.token }),
+        409,
+        'room_private',
+      );
     });
   });
 });

@@ -1,15 +1,28 @@
 // Integration: fixed-window rate limits, headers and 429 envelope (http.md §3), with low limits for this file only.
 import { setDepsForTesting } from '../../../lambdas/deps.js';
 import { DynamoRateLimiter } from '../../../shared/storage/index.js';
-import { expectError, expectNoServerErrors, randomIp, startTestApi, type TestApi } from '../../support/http.js';
+import {
+  expectError,
+  expectNoServerErrors,
+  randomIp,
+  startTestApi,
+  type TestApi,
+} from '../../support/http.js';
 
 describe('rate limiting', () => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await startTestApi({ LAIR_RATE_LIMIT_GENERAL: '6', LAIR_RATE_LIMIT_AUTH: '3', LAIR_RATE_LIMIT_MESSAGING: '4' });
+    api = await startTestApi({
+      LAIR_RATE_LIMIT_GENERAL: '6',
+      LAIR_RATE_LIMIT_AUTH: '3',
+      LAIR_RATE_LIMIT_MESSAGING: '4',
+    });
     // Freeze the limiter's clock 30 s into a window so counts and Retry-After are deterministic.
     const now = Math.floor(Date.now() / 60_000) * 60_000 + 30_000;
-    setDepsForTesting({ ...api.deps, rateLimiter: new DynamoRateLimiter(api.table.doc, api.table.tableName, { now: () => now }) });
+    setDepsForTesting({
+      ...api.deps,
+      rateLimiter: new DynamoRateLimiter(api.table.doc, api.table.tableName, { now: () => now }),
+    });
   });
   afterAll(async () => {
     setDepsForTesting(api.deps);
@@ -22,15 +35,17 @@ describe('rate limiting', () => {
     for (let i = 1; i <= 6; i++) {
       const res = await api.request('GET', '/health', { ip });
       expect(res.status).toBe(200);
-      expect([res.headers.get('x-ratelimit-limit'), res.headers.get('x-ratelimit-remaining'), res.headers.get('x-ratelimit-reset')]).toEqual([
-        '6',
-        String(6 - i),
-        '30',
-      ]);
+      expect([
+        res.headers.get('x-ratelimit-limit'),
+        res.headers.get('x-ratelimit-remaining'),
+        res.headers.get('x-ratelimit-reset'),
+      ]).toEqual(['6', String(6 - i), '30']);
     }
     const res = await api.request('GET', '/health', { ip });
     expectError(res, 429, 'rate_limited');
-    expect(res.json).toEqual({ error: { code: 'rate_limited', message: 'Too many requests', details: { retry_after: 30, limit: 6 } } });
+    expect(res.json).toEqual({
+      error: { code: 'rate_limited', message: 'Too many requests', details: { retry_after: 30, limit: 6 } },
+    });
     expect(res.headers.get('retry-after')).toBe('30');
     expect(res.headers.get('x-ratelimit-limit')).toBeNull();
     // Other clients are unaffected; preflight is never limited.
@@ -47,9 +62,19 @@ describe('rate limiting', () => {
   it('auth bucket: 429 with limit 3 and the general bucket headers; general was consumed too', async () => {
     const ip = randomIp();
     for (let i = 0; i < 3; i++) {
-      expectError(await api.request('POST', '/api/v1/auth/login', { ip, body: { identifier: 'nobody', password: 'whatever1' } }), 401, 'invalid_credentials');
+      expectError(
+        await api.request('POST', '/api/v1/auth/login', {
+          ip,
+          body: { identifier: 'nobody', password: 'whatever1' },
+        }),
+        401,
+        'invalid_credentials',
+      );
     }
-    const res = await api.request('POST', '/api/v1/auth/login', { ip, body: { identifier: 'nobody', password: 'whatever1' } });
+    const res = await api.request('POST', '/api/v1/auth/login', {
+      ip,
+      body: { identifier: 'nobody', password: 'whatever1' },
+    });
     expectError(res, 429, 'rate_limited');
     expect(res.json.error.details).toEqual({ retry_after: 30, limit: 3 });
     expect(res.headers.get('retry-after')).toBe('30');
@@ -61,7 +86,8 @@ describe('rate limiting', () => {
 
   it('messaging bucket covers GET /messages too (limit 4)', async () => {
     const ip = randomIp();
-    for (let i = 0; i < 4; i++) expectError(await api.request('GET', '/api/v1/messages', { ip }), 401, 'missing_token');
+    for (let i = 0; i < 4; i++)
+      expectError(await api.request('GET', '/api/v1/messages', { ip }), 401, 'missing_token');
     const res = await api.request('GET', '/api/v1/messages', { ip });
     expectError(res, 429, 'rate_limited');
     expect(res.json.error.details.limit).toBe(4);
@@ -74,7 +100,8 @@ describe('rate limiting', () => {
     expect((await api.request('GET', '/health', { ip: '192.0.2.1' })).status).toBe(200);
 
     const real = randomIp();
-    for (let i = 0; i < 6; i++) await api.request('GET', '/health', { ip: null, headers: { 'x-real-ip': real } });
+    for (let i = 0; i < 6; i++)
+      await api.request('GET', '/health', { ip: null, headers: { 'x-real-ip': real } });
     expect((await api.request('GET', '/health', { ip: real })).status).toBe(429);
 
     for (let i = 0; i < 6; i++) await api.request('GET', '/health', { ip: '127.0.0.1' });

@@ -30,7 +30,12 @@ describe('root endpoints', () => {
 
   it('GET /ready is 503 when the table is gone', async () => {
     const other = await createTestTable();
-    const deps = createHttpDeps({ ...api.deps, client: other.client, doc: other.doc, tableName: other.tableName });
+    const deps = createHttpDeps({
+      ...api.deps,
+      client: other.client,
+      doc: other.doc,
+      tableName: other.tableName,
+    });
     await other.client.send(new DeleteTableCommand({ TableName: other.tableName }));
     setDepsForTesting(deps);
     try {
@@ -53,11 +58,20 @@ describe('root endpoints', () => {
     expect(res.text).toMatch(/^lair_chat_total_rooms 0$/m);
     expect(res.text).toMatch(/^lair_chat_online_users 0$/m);
     expect(res.text).toMatch(/^http_requests_total\{method="GET",route="\/health",status="200"\} \d+$/m);
-    expect(res.text).toMatch(/^http_request_duration_seconds_bucket\{le="[^"]+",method="POST",route="\/api\/v1\/auth\/register",status="201"\} 1$/m);
+    expect(res.text).toMatch(
+      /^http_request_duration_seconds_bucket\{le="[^"]+",method="POST",route="\/api\/v1\/auth\/register",status="201"\} 1$/m,
+    );
   });
 
   it('unknown paths are 404 with an empty body, counted as route "unknown"', async () => {
-    for (const path of ['/nope', '/api/v1/rooms/', '/api/v1', '/docs', '/openapi.json', '/api/v1/messages/read/x']) {
+    for (const path of [
+      '/nope',
+      '/api/v1/rooms/',
+      '/api/v1',
+      '/docs',
+      '/openapi.json',
+      '/api/v1/messages/read/x',
+    ]) {
       const res = await api.request('GET', path);
       expect({ path, status: res.status, text: res.text }).toEqual({ path, status: 404, text: '' });
     }

@@ -1,6 +1,14 @@
 // Integration: /api/v1/users routes — me, update me, list, get (http.md §6).
 import { randomUUID } from 'node:crypto';
-import { expectError, expectNoServerErrors, registerUser, startTestApi, uniqueName, type TestApi, type TestUser } from '../../support/http.js';
+import {
+  expectError,
+  expectNoServerErrors,
+  registerUser,
+  startTestApi,
+  uniqueName,
+  type TestApi,
+  type TestUser,
+} from '../../support/http.js';
 
 describe('user routes', () => {
   let api: TestApi;
@@ -20,8 +28,24 @@ describe('user routes', () => {
     it('returns the caller fresh from storage', async () => {
       const res = await api.request('GET', '/api/v1/users/me', { token: alice.token });
       expect(res.status).toBe(200);
-      expect(res.json).toEqual({ user: expect.objectContaining({ id: alice.id, username: alice.username, email: alice.email, role: 'user', last_seen_at: null }) });
-      expect(Object.keys(res.json.user).sort()).toEqual(['created_at', 'email', 'id', 'last_seen_at', 'role', 'updated_at', 'username']);
+      expect(res.json).toEqual({
+        user: expect.objectContaining({
+          id: alice.id,
+          username: alice.username,
+          email: alice.email,
+          role: 'user',
+          last_seen_at: null,
+        }),
+      });
+      expect(Object.keys(res.json.user).sort()).toEqual([
+        'created_at',
+        'email',
+        'id',
+        'last_seen_at',
+        'role',
+        'updated_at',
+        'username',
+      ]);
     });
   });
 
@@ -40,8 +64,19 @@ describe('user routes', () => {
     });
 
     it('400 email_invalid, 409 email_taken', async () => {
-      expectError(await api.request('PATCH', '/api/v1/users/me', { token: alice.token, body: { email: 'nope' } }), 400, 'email_invalid');
-      expectError(await api.request('PATCH', '/api/v1/users/me', { token: alice.token, body: { email: bob.email.toUpperCase() } }), 409, 'email_taken');
+      expectError(
+        await api.request('PATCH', '/api/v1/users/me', { token: alice.token, body: { email: 'nope' } }),
+        400,
+        'email_invalid',
+      );
+      expectError(
+        await api.request('PATCH', '/api/v1/users/me', {
+          token: alice.token,
+          body: { email: bob.email.toUpperCase() },
+        }),
+        409,
+        'email_taken',
+      );
     });
   });
 
@@ -50,8 +85,13 @@ describe('user routes', () => {
       const all = await api.request('GET', '/api/v1/users', { token: alice.token });
       expect(all.status).toBe(200);
       const names = all.json.users.map((e: { user: { username: string } }) => e.user.username);
-      expect(names).toEqual([...names].sort((x: string, y: string) => x.toLowerCase().localeCompare(y.toLowerCase())));
-      expect(all.json.users[0]).toEqual({ user: expect.objectContaining({ id: expect.any(String) }), online: false });
+      expect(names).toEqual(
+        [...names].sort((x: string, y: string) => x.toLowerCase().localeCompare(y.toLowerCase())),
+      );
+      expect(all.json.users[0]).toEqual({
+        user: expect.objectContaining({ id: expect.any(String) }),
+        online: false,
+      });
       expect(all.json.total_count).toBe(all.json.users.length);
       expect(all.json.has_more).toBe(false);
 
@@ -72,12 +112,23 @@ describe('user routes', () => {
     it('returns {user, online} including the email', async () => {
       const res = await api.request('GET', `/api/v1/users/${bob.id}`, { token: alice.token });
       expect(res.status).toBe(200);
-      expect(res.json).toEqual({ user: expect.objectContaining({ id: bob.id, email: bob.email }), online: false });
+      expect(res.json).toEqual({
+        user: expect.objectContaining({ id: bob.id, email: bob.email }),
+        online: false,
+      });
     });
 
     it('404 user_not_found for unknown and malformed ids', async () => {
-      expectError(await api.request('GET', `/api/v1/users/${randomUUID()}`, { token: alice.token }), 404, 'user_not_found');
-      expectError(await api.request('GET', '/api/v1/users/12345', { token: alice.token }), 404, 'user_not_found');
+      expectError(
+        await api.request('GET', `/api/v1/users/${randomUUID()}`, { token: alice.token }),
+        404,
+        'user_not_found',
+      );
+      expectError(
+        await api.request('GET', '/api/v1/users/12345', { token: alice.token }),
+        404,
+        'user_not_found',
+      );
     });
   });
 });

@@ -17,7 +17,11 @@ describe('ROUTES', () => {
 
   it('puts /auth/* in the auth bucket and /messages* in the messaging bucket', () => {
     for (const r of ROUTES) {
-      const expected = r.path.startsWith('/api/v1/auth/') ? ['auth'] : r.path.startsWith('/api/v1/messages') ? ['messaging'] : [];
+      const expected = r.path.startsWith('/api/v1/auth/')
+        ? ['auth']
+        : r.path.startsWith('/api/v1/messages')
+          ? ['messaging']
+          : [];
       expect({ key: routeKey(r), buckets: r.buckets }).toEqual({ key: routeKey(r), buckets: expected });
     }
   });
@@ -43,16 +47,26 @@ describe('matchRoute', () => {
   });
 
   it('404 for unknown paths, trailing slashes and empty segments; 405 with the allowed methods', () => {
-    for (const path of ['/api/v1/rooms/', '/API/v1/rooms', '/api/v1/rooms//join', '/']) expect(matchRoute('GET', path)).toEqual({ kind: 'not_found' });
-    expect(matchRoute('PUT', '/api/v1/rooms')).toEqual({ kind: 'method_not_allowed', allow: ['POST', 'GET'] });
+    for (const path of ['/api/v1/rooms/', '/API/v1/rooms', '/api/v1/rooms//join', '/'])
+      expect(matchRoute('GET', path)).toEqual({ kind: 'not_found' });
+    expect(matchRoute('PUT', '/api/v1/rooms')).toEqual({
+      kind: 'method_not_allowed',
+      allow: ['POST', 'GET'],
+    });
   });
 });
 
 describe('QueryParams', () => {
   it('parses u32 and bool strictly', () => {
     const q = new QueryParams('limit=10&offset=4294967295&flag=false');
-    expect([q.u32('limit'), q.u32('offset'), q.bool('flag'), q.u32('missing')]).toEqual([10, 4294967295, false, undefined]);
-    for (const raw of ['limit=1.5', 'limit=', 'limit=0x10', 'limit=99999999999']) expect(() => new QueryParams(raw).u32('limit')).toThrow(DomainError);
+    expect([q.u32('limit'), q.u32('offset'), q.bool('flag'), q.u32('missing')]).toEqual([
+      10,
+      4294967295,
+      false,
+      undefined,
+    ]);
+    for (const raw of ['limit=1.5', 'limit=', 'limit=0x10', 'limit=99999999999'])
+      expect(() => new QueryParams(raw).u32('limit')).toThrow(DomainError);
     expect(() => new QueryParams('b=TRUE').bool('b')).toThrow(DomainError);
   });
 });
@@ -66,10 +80,20 @@ describe('error table', () => {
     const logger = pino({ level: 'silent' });
     const unknown = toErrorResponse(new Error('secret stack detail'), logger);
     expect(unknown.statusCode).toBe(500);
-    expect(JSON.parse(unknown.body as string)).toEqual({ error: { code: 'internal_error', message: 'Internal error' } });
-    const db = toErrorResponse(new DomainError('database_error', 'Database error: table t-123 missing'), logger);
-    expect(JSON.parse(db.body as string)).toEqual({ error: { code: 'database_error', message: 'Database error' } });
+    expect(JSON.parse(unknown.body as string)).toEqual({
+      error: { code: 'internal_error', message: 'Internal error' },
+    });
+    const db = toErrorResponse(
+      new DomainError('database_error', 'Database error: table t-123 missing'),
+      logger,
+    );
+    expect(JSON.parse(db.body as string)).toEqual({
+      error: { code: 'database_error', message: 'Database error' },
+    });
     const known = toErrorResponse(new DomainError('room_not_found'), logger);
-    expect([known.statusCode, JSON.parse(known.body as string)]).toEqual([404, { error: { code: 'room_not_found', message: 'Room not found' } }]);
+    expect([known.statusCode, JSON.parse(known.body as string)]).toEqual([
+      404,
+      { error: { code: 'room_not_found', message: 'Room not found' } },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-// Unit tests for client message parsing (tcp.md §2, §4–§7) and server message building (§2.2, §9).
+// Unit tests for client message parsing: tcp.md examples, leniency and invalid_message cases (§2, §4–§7, §9.2).
 import { CLIENT_MESSAGE_TYPES, parseClientMessage } from '../../../../relay/protocol/messages.js';
 import type { ClientMessage } from '../../../../relay/protocol/messages.js';
 
