@@ -48,14 +48,15 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-type BodyResult = { ok: true; body: Buffer } | { ok: false };
+/** `too_large`: over the cap (413); `aborted`: the client went away before the body ended. */
+type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too_large' | 'aborted' };
 
 /** Reads the body up to {@link MAX_BODY_BYTES}; beyond that it stops buffering and reports `ok: false`. */
 function readBody(req: IncomingMessage): Promise<BodyResult> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > MAX_BODY_BYTES) {
-      resolve({ ok: false });
+      resolve({ ok: false, reason: 'too_large' });
       return;
     }
     const chunks: Buffer[] = [];
@@ -67,14 +68,21 @@ function readBody(req: IncomingMessage): Promise<BodyResult> {
         done = true;
         chunks.length = 0;
         req.off('data', onData);
-        resolve({ ok: false });
+        resolve({ ok: false, reason: 'too_large' });
         return;
       }
       chunks.push(chunk);
     };
     req.on('data', onData);
     req.on('end', () => {
-      if (!done) resolve({ ok: true, body: Buffer.concat(chunks) });
+      if (done) return;
+      done = true;
+      resolve({ ok: true, body: Buffer.concat(chunks) });
+    });
+    req.on('close', () => {
+      if (done) return;
+      done = true;
+      resolve({ ok: false, reason: 'aborted' });
     });
     req.on('error', (err) => {
       if (!done) reject(err);
@@ -147,6 +155,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       return;
     }
     const body = await readBody(req);
+    if (!body.ok && body.reason === 'aborted') {
+      log.debug({ method, path: rawPath }, 'client aborted before the body ended');
+      return;
+    }
     if (!body.ok) {
       sendJson(res, 413, errorBody('payload_too_large', 'Request body too large (limit 2 MiB)'), {
         connection: 'close',

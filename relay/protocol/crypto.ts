@@ -1,5 +1,13 @@
 // Optional TCP encryption: X25519 key agreement and AES-256-GCM frame sealing (protocol tcp.md §5).
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  randomBytes,
+} from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 
 /** X25519 key size, bytes (tcp.md §5.1). */
@@ -61,7 +69,8 @@ export function parsePublicKey(b64: string): KeyObject | null {
  * @throws Error if `raw32` is not 32 bytes.
  */
 export function privateKeyFromRaw(raw32: Buffer): KeyObject {
-  if (raw32.length !== X25519_KEY_BYTES) throw new Error(`X25519 private key must be 32 bytes, got ${raw32.length}`);
+  if (raw32.length !== X25519_KEY_BYTES)
+    throw new Error(`X25519 private key must be 32 bytes, got ${raw32.length}`);
   return createPrivateKey({ key: Buffer.concat([PKCS8_X25519_PREFIX, raw32]), format: 'der', type: 'pkcs8' });
 }
 
@@ -95,7 +104,8 @@ export function encryptPayload(key: Buffer, plaintext: Buffer): Buffer {
  * @throws Error if `nonce` is not 12 bytes.
  */
 export function encryptWithNonce(key: Buffer, nonce: Buffer, plaintext: Buffer): Buffer {
-  if (nonce.length !== NONCE_BYTES) throw new Error(`Nonce must be ${NONCE_BYTES} bytes, got ${nonce.length}`);
+  if (nonce.length !== NONCE_BYTES)
+    throw new Error(`Nonce must be ${NONCE_BYTES} bytes, got ${nonce.length}`);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return Buffer.concat([nonce, body, cipher.getAuthTag()]);
@@ -110,7 +120,9 @@ export function encryptWithNonce(key: Buffer, nonce: Buffer, plaintext: Buffer):
  */
 export function decryptPayload(key: Buffer, data: Buffer): Buffer {
   if (data.length < MIN_ENCRYPTED_BYTES) {
-    throw new DecryptError(`Encrypted payload of ${data.length} bytes is shorter than ${MIN_ENCRYPTED_BYTES}`);
+    throw new DecryptError(
+      `Encrypted payload of ${data.length} bytes is shorter than ${MIN_ENCRYPTED_BYTES}`,
+    );
   }
   const nonce = data.subarray(0, NONCE_BYTES);
   const tag = data.subarray(data.length - TAG_BYTES);

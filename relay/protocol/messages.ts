@@ -63,7 +63,11 @@ export const clientMessageSchemas = {
   get_room: command('get_room', { room_id: z.string() }),
   list_rooms: command('list_rooms', {
     filter: z
-      .object({ search: z.string().nullish(), joined_only: z.boolean().nullish(), public_only: z.boolean().nullish() })
+      .object({
+        search: z.string().nullish(),
+        joined_only: z.boolean().nullish(),
+        public_only: z.boolean().nullish(),
+      })
       .nullish(),
     limit: u32,
     offset: u32,
@@ -167,7 +171,11 @@ export function parseClientMessage(payload: Buffer): ParseResult {
     return { ok: false, kind: 'invalid', detail: err instanceof Error ? err.message : 'malformed JSON' };
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return { ok: false, kind: 'invalid', detail: `invalid type: expected a JSON object, got ${describe(json)}` };
+    return {
+      ok: false,
+      kind: 'invalid',
+      detail: `invalid type: expected a JSON object, got ${describe(json)}`,
+    };
   }
   const type = (json as { type?: unknown }).type;
   if (typeof type !== 'string') {

@@ -106,7 +106,9 @@ export interface ResponseCounters {
 }
 
 /** Counters of response type `K` (empty object for types without any). */
-export type CountersOf<K extends ResponseType> = K extends keyof ResponseCounters ? ResponseCounters[K] : NoFields;
+export type CountersOf<K extends ResponseType> = K extends keyof ResponseCounters
+  ? ResponseCounters[K]
+  : NoFields;
 
 /** Failure counter values per type (tcp.md §2.2: "`false`/`0` on failure"). */
 const COUNTER_DEFAULTS: { [K in keyof ResponseCounters]: ResponseCounters[K] } = {
@@ -137,7 +139,8 @@ export type ResponseOf<K extends ResponseType> = {
 export type CommandResponse = { [K in ResponseType]: ResponseOf<K> }[ResponseType];
 
 /** Every message the server may send on TCP/WS (tcp.md §4–§9), events included. */
-export type ServerMessage = ServerHello | KeyExchangeResponse | Pong | ErrorMessage | CommandResponse | EventPayload;
+export type ServerMessage =
+  ServerHello | KeyExchangeResponse | Pong | ErrorMessage | CommandResponse | EventPayload;
 
 /** Server message `type` tags. */
 export type ServerMessageType = ServerMessage['type'];

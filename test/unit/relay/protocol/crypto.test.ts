@@ -18,7 +18,8 @@ const BOB_PUBLIC_B64 = '3p7bfXt9wbTTW2HC7OQ1Nz+DQ8hbeGdNrfx+FG+IK08=';
 const SHARED_HEX = '4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742';
 
 // {"type":"ping"} sealed with SHARED_HEX and nonce 00..0b (cross-checked with Python `cryptography`).
-const PING_VECTOR_HEX = '000102030405060708090a0b45fcc0199546a270543f0667e809f951ca9d306e6bc8390af0733d4831fed8';
+const PING_VECTOR_HEX =
+  '000102030405060708090a0b45fcc0199546a270543f0667e809f951ca9d306e6bc8390af0733d4831fed8';
 
 describe('deriveKey', () => {
   it('yields the RFC 7748 §6.1 shared secret from both sides', () => {
@@ -61,7 +62,9 @@ describe('encryptPayload / decryptPayload', () => {
 
   it('encryptWithNonce reproduces the fixed vector', () => {
     const nonce = Buffer.from('000102030405060708090a0b', 'hex');
-    expect(encryptWithNonce(key, nonce, Buffer.from('{"type":"ping"}')).toString('hex')).toBe(PING_VECTOR_HEX);
+    expect(encryptWithNonce(key, nonce, Buffer.from('{"type":"ping"}')).toString('hex')).toBe(
+      PING_VECTOR_HEX,
+    );
   });
 
   it('round-trips with a random nonce; output is nonce + ciphertext + 16-byte tag', () => {
@@ -85,7 +88,9 @@ describe('encryptPayload / decryptPayload', () => {
   });
 
   it('throws DecryptError with the wrong key', () => {
-    expect(() => decryptPayload(Buffer.alloc(32, 7), Buffer.from(PING_VECTOR_HEX, 'hex'))).toThrow(DecryptError);
+    expect(() => decryptPayload(Buffer.alloc(32, 7), Buffer.from(PING_VECTOR_HEX, 'hex'))).toThrow(
+      DecryptError,
+    );
   });
 
   it('throws DecryptError below 28 bytes', () => {

@@ -1,5 +1,10 @@
 // Unit tests for the length-prefixed framing codec (protocol tcp.md §1).
-import { FrameDecoder, FrameTooLargeError, MAX_FRAME_BYTES, encodeFrame } from '../../../../relay/protocol/frame.js';
+import {
+  FrameDecoder,
+  FrameTooLargeError,
+  MAX_FRAME_BYTES,
+  encodeFrame,
+} from '../../../../relay/protocol/frame.js';
 
 const ping = Buffer.from('{"type":"ping"}', 'utf8');
 

@@ -7,14 +7,17 @@ const USER = 'a9b8c7d6-e5f4-4a3b-9c2d-1e0f9a8b7c6d';
 
 /** One example per client message type, copied from tcp.md. */
 const EXAMPLES: Record<string, string> = {
-  client_hello: '{"type":"client_hello","version":"1.0","client_name":"Lair Chat TUI","features":["encryption"]}',
+  client_hello:
+    '{"type":"client_hello","version":"1.0","client_name":"Lair Chat TUI","features":["encryption"]}',
   key_exchange: '{"type":"key_exchange","public_key":"3p7bfXt9wbTTW2HC7OQ1Nz+DQ8hbeGdNrfx+FG+IK08="}',
-  authenticate: '{"type":"authenticate","request_id":"r1","token":"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOi"}',
+  authenticate:
+    '{"type":"authenticate","request_id":"r1","token":"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOi"}',
   login: '{"type":"login","identifier":"alice","password":"hunter22!"}',
   register: '{"type":"register","username":"bob","email":"bob@example.com","password":"correct horse"}',
   logout: '{"type":"logout","request_id":"r9"}',
   send_message: `{"type":"send_message","request_id":"m1","target":{"type":"room","room_id":"${ROOM}"},"content":"Hello!"}`,
-  edit_message: '{"type":"edit_message","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","content":"Hello, all!"}',
+  edit_message:
+    '{"type":"edit_message","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","content":"Hello, all!"}',
   delete_message: '{"type":"delete_message","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d"}',
   get_messages: `{"type":"get_messages","target":{"type":"dm","recipient":"${USER}"},"limit":50}`,
   create_room: '{"type":"create_room","name":"general","description":"Talk here","settings":{"public":true}}',
@@ -45,7 +48,8 @@ function parsed(text: string): ClientMessage {
 
 function invalidDetail(text: string | Buffer): string {
   const result = parse(text);
-  if (result.ok || result.kind !== 'invalid') throw new Error(`expected invalid, got ${JSON.stringify(result)}`);
+  if (result.ok || result.kind !== 'invalid')
+    throw new Error(`expected invalid, got ${JSON.stringify(result)}`);
   return result.detail;
 }
 
@@ -80,7 +84,9 @@ describe('parseClientMessage: leniency', () => {
   });
 
   it('canonicalises target UUIDs in upstream-accepted forms', () => {
-    const msg = parsed(`{"type":"typing","target":{"type":"dm","recipient":"${USER.toUpperCase().replace(/-/g, '')}"}}`);
+    const msg = parsed(
+      `{"type":"typing","target":{"type":"dm","recipient":"${USER.toUpperCase().replace(/-/g, '')}"}}`,
+    );
     expect(msg).toEqual({ type: 'typing', target: { type: 'dm', recipient: USER } });
   });
 
@@ -110,9 +116,9 @@ describe('parseClientMessage: failures', () => {
   });
 
   it('rejects a bad UUID inside target', () => {
-    expect(invalidDetail('{"type":"send_message","target":{"type":"room","room_id":"nope"},"content":"x"}')).toContain(
-      'target.room_id',
-    );
+    expect(
+      invalidDetail('{"type":"send_message","target":{"type":"room","room_id":"nope"},"content":"x"}'),
+    ).toContain('target.room_id');
   });
 
   it('rejects the HTTP-only direct_message target tag', () => {

@@ -16,7 +16,8 @@ const room: Room = {
   created_at: '2025-01-21T12:00:00Z',
 };
 
-const text = (msg: Parameters<typeof serializeServerMessage>[0]): string => serializeServerMessage(msg).toString('utf8');
+const text = (msg: Parameters<typeof serializeServerMessage>[0]): string =>
+  serializeServerMessage(msg).toString('utf8');
 
 describe('serializeServerMessage', () => {
   it('writes compact JSON with type first (tcp.md §4.1 example)', () => {
@@ -37,7 +38,13 @@ describe('serializeServerMessage', () => {
 describe('response builders', () => {
   it('okResponse echoes request_id and omits null payload fields', () => {
     const msg = okResponse('get_room_response', 'g1', { room, membership: null, member_count: 3 });
-    expect(msg).toEqual({ type: 'get_room_response', request_id: 'g1', success: true, room, member_count: 3 });
+    expect(msg).toEqual({
+      type: 'get_room_response',
+      request_id: 'g1',
+      success: true,
+      room,
+      member_count: 3,
+    });
   });
 
   it('okResponse maps an absent request_id to null', () => {
@@ -50,7 +57,9 @@ describe('response builders', () => {
     expect(text(failResponse('list_rooms_response', null, 'session_expired', 'Session expired'))).toBe(
       '{"type":"list_rooms_response","request_id":null,"success":false,"error":{"code":"session_expired","message":"Session expired"},"has_more":false,"total_count":0}',
     );
-    expect(failResponse('get_room_response', 'x', 'not_found', 'Room not found')).toMatchObject({ member_count: 0 });
+    expect(failResponse('get_room_response', 'x', 'not_found', 'Room not found')).toMatchObject({
+      member_count: 0,
+    });
   });
 
   it('failResponse adds no counters where none are listed', () => {

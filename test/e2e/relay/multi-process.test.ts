@@ -1,0 +1,193 @@
+// Two relay PROCESSES (relay/main.ts) over one DynamoDB Local table deliver to each other's clients; a Lambda-style publisher reaches both.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { composeServices } from '../../../shared/compose.js';
+import { RelayEventPublisher } from '../../../shared/delivery/relay-publisher.js';
+import type { Services } from '../../../shared/services/contracts.js';
+import { createTestTable, deleteTestTable, type TestTable } from '../../support/dynamo.js';
+import { RELAY_TEST_SECRET, testLogger, TestTcpClient, TestWsClient, type Msg } from '../../support/relay.js';
+import { userInput } from '../../support/services.js';
+import type { PresenceRepository } from '../../../shared/ports/index.js';
+
+interface RelayProcess {
+  child: ChildProcess;
+  port: number;
+  wsPort: number;
+  relayId: string;
+  exited: Promise<number | null>;
+}
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
+
+/** Spawns `tsx relay/main.ts` and waits for its `relay listening` stdout line. */
+function spawnRelay(table: TestTable, name: string): Promise<RelayProcess> {
+  const child = spawn(TSX, ['relay/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      LAIR_DYNAMODB_ENDPOINT: table.endpoint,
+      LAIR_TABLE_NAME: table.tableName,
+      LAIR_JWT_SECRET: RELAY_TEST_SECRET,
+      LAIR_TCP_PORT: '0',
+      LAIR_RELAY_INTERNAL_PORT: '0',
+      LAIR_RELAY_WS_PORT: '0',
+      LAIR_RELAY_ID: name,
+      LAIR_LOG_LEVEL: process.env.LAIR_TEST_LOG_LEVEL ?? 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((res) => child.once('exit', res));
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((res, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`relay ${name} did not start: ${stderr}`));
+    }, 30_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      let msg: Msg;
+      try {
+        msg = JSON.parse(line) as Msg;
+      } catch {
+        return;
+      }
+      if (msg.msg === 'relay listening') {
+        clearTimeout(timer);
+        res({ child, port: msg.port, wsPort: msg.wsPort, relayId: msg.relayId, exited });
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`relay ${name} exited with ${code}: ${stderr}`));
+    });
+  });
+}
+
+describe('two relay processes', () => {
+  let table: TestTable;
+  let services: Services;
+  let presence: PresenceRepository;
+  let a: RelayProcess;
+  let b: RelayProcess;
+  const clients: { destroy?: () => void; close: () => void }[] = [];
+
+  beforeAll(async () => {
+    table = await createTestTable();
+    // The "Lambda" side: services whose publisher has no selfRelayId and no local delivery.
+    const composed = composeServices({
+      doc: table.doc,
+      tableName: table.tableName,
+      jwtSecret: RELAY_TEST_SECRET,
+      events: (repos) =>
+        new RelayEventPublisher({
+          presence: repos.presence,
+          secret: RELAY_TEST_SECRET,
+          logger: testLogger(),
+          relayCacheMs: 0,
+        }),
+    });
+    services = composed.services;
+    presence = composed.repos.presence;
+    [a, b] = await Promise.all([spawnRelay(table, 'relay-a'), spawnRelay(table, 'relay-b')]);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const c of clients) (c.destroy ?? c.close)();
+    for (const p of [a, b]) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    await deleteTestTable(table);
+  });
+
+  async function tcpUser(port: number, encrypt = false) {
+    const auth = await services.auth.register(userInput(), 'http');
+    const client = await TestTcpClient.connect(port);
+    await client.login(auth.token, encrypt);
+    clients.push(client);
+    return { client, auth };
+  }
+
+  it('both relays registered themselves', async () => {
+    const ids = (await presence.listRelays()).map((r) => r.relayId).sort();
+    expect(ids).toEqual(['relay-a', 'relay-b']);
+  });
+
+  it('events cross processes: joins, messages, presence, WebSocket', async () => {
+    const alice = await tcpUser(a.port, true);
+    const bob = await tcpUser(b.port);
+    expect(
+      await alice.client.nextOf('user_online', 5000, (m) => m.user_id === bob.auth.user.id),
+    ).toBeTruthy();
+
+    const room = (await alice.client.request({ type: 'create_room', name: `mp-${randomUUID().slice(0, 8)}` }))
+      .room;
+    await bob.client.request({ type: 'join_room', room_id: room.id });
+    await alice.client.nextOf('user_joined_room', 5000, (m) => m.user.id === bob.auth.user.id);
+
+    const sent = await bob.client.request({
+      type: 'send_message',
+      target: { type: 'room', room_id: room.id },
+      content: 'across',
+    });
+    for (const c of [alice.client, bob.client]) {
+      await c.nextOf('message_received', 5000, (m) => m.message.id === sent.message.id);
+    }
+
+    const wsAuth = await services.auth.register(userInput(), 'http');
+    const ws = await TestWsClient.connect(b.wsPort, wsAuth.token);
+    clients.push(ws);
+    await ws.nextOf('authenticate_response');
+    await ws.request({ type: 'join_room', room_id: room.id });
+    const fromA = await alice.client.request({
+      type: 'send_message',
+      target: { type: 'room', room_id: room.id },
+      content: 'to ws on b',
+    });
+    await ws.nextOf('message_received', 5000, (m) => m.message.id === fromA.message.id);
+    expect(alice.client.garbage).toHaveLength(0);
+  });
+
+  it('a publisher without selfRelayId (as a Lambda) reaches TCP clients on every relay', async () => {
+    const alice = await tcpUser(a.port);
+    const bob = await tcpUser(b.port, true);
+    const room = await services.rooms.create(alice.auth.user.id, {
+      name: `lambda-${randomUUID().slice(0, 8)}`,
+    });
+    await services.rooms.join(bob.auth.user.id, room.id);
+    const msg = await services.messages.send(
+      alice.auth.user.id,
+      { type: 'room', room_id: room.id },
+      'from lambda',
+    );
+    for (const c of [alice.client, bob.client]) {
+      expect(await c.nextOf('message_received', 5000, (m) => m.message.id === msg.id)).toMatchObject({
+        author_username: alice.auth.user.username,
+      });
+    }
+    const dm = await services.messages.send(
+      alice.auth.user.id,
+      { type: 'dm', recipient: bob.auth.user.id },
+      'dm',
+    );
+    await bob.client.nextOf('message_received', 5000, (m) => m.message.id === dm.id);
+  });
+
+  it('SIGTERM stops a relay gracefully: its clients see EOF, others get user_offline, it deregisters', async () => {
+    const leaving = await tcpUser(a.port);
+    const staying = await tcpUser(b.port);
+    a.child.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+    await leaving.client.waitClosed();
+    await staying.client.nextOf('user_offline', 5000, (m) => m.user_id === leaving.auth.user.id);
+    expect((await presence.listRelays()).map((r) => r.relayId)).toEqual(['relay-b']);
+    // The remaining relay still works, and publishing to the dead one's address does not block it.
+    const sent = await staying.client.request({
+      type: 'send_message',
+      target: { type: 'dm', recipient: staying.auth.user.id },
+      content: 'alone',
+    });
+    await staying.client.nextOf('message_received', 5000, (m) => m.message.id === sent.message.id);
+  });
+});
