@@ -1,6 +1,9 @@
 // Integration: root endpoints /health, /ready, /metrics, routing 404/405, CORS preflight (http.md §1, §2.2, §11).
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createHttpDeps, setDepsForTesting } from '../../../lambdas/deps.js';
+import { handler as systemHandler } from '../../../lambdas/system/handler.js';
+import { localContext } from '../../../local/api-gateway.js';
 import { createTestTable } from '../../support/dynamo.js';
 import { registerUser, startTestApi, type TestApi } from '../../support/http.js';
 
@@ -45,6 +48,34 @@ describe('root endpoints', () => {
     } finally {
       setDepsForTesting(api.deps);
       other.client.destroy();
+    }
+  });
+
+  it('as a Lambda (no local server) builds its deps from the environment on first use', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      LAIR_TABLE_NAME: api.table.tableName,
+      LAIR_JWT_SECRET: 'env-secret',
+      LAIR_LOG_LEVEL: 'silent',
+    });
+    setDepsForTesting(undefined);
+    try {
+      const event = {
+        version: '2.0',
+        routeKey: 'GET /ready',
+        rawPath: '/ready',
+        rawQueryString: '',
+        headers: { 'x-forwarded-for': '198.51.100.7' },
+        requestContext: { http: { method: 'GET', path: '/ready', sourceIp: '198.51.100.7' } },
+        isBase64Encoded: false,
+      } as unknown as APIGatewayProxyEventV2;
+      const res = await systemHandler(event, localContext('system'));
+      expect(res.statusCode).toBe(200);
+      expect(JSON.parse(res.body ?? '')).toEqual({ ready: true, database: 'connected' });
+      expect(res.headers?.['x-ratelimit-limit']).toBe('100');
+    } finally {
+      process.env = saved;
+      setDepsForTesting(api.deps);
     }
   });
 
