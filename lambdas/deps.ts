@@ -83,6 +83,9 @@ export function createHttpDeps(opts: HttpDepsOptions): HttpDeps {
   };
 }
 
+/** Environment variable naming the Secrets Manager secret that holds `LAIR_JWT_SECRET` (Lambda deployments). */
+export const JWT_SECRET_ARN_ENV = 'LAIR_JWT_SECRET_ARN';
+
 /**
  * Reads settings from `env` and builds the deps: DynamoDB clients (`LAIR_DYNAMODB_ENDPOINT`,
  * `AWS_REGION`), the JWT secret — `LAIR_JWT_SECRET`, else the Secrets Manager secret named by
@@ -97,7 +100,10 @@ export async function createHttpDepsFromEnv(env: Record<string, string | undefin
     region: preliminary.AWS_REGION,
   });
   const arn = env[JWT_SECRET_ARN_ENV];
-  const fetched = env.LAIR_JWT_SECRET === undefined && arn ? await fetchSecretString(client, arn) : undefined;
+  const fetched =
+    env.LAIR_JWT_SECRET === undefined && arn
+      ? await fetchSecretString(arn, preliminary.AWS_REGION)
+      : undefined;
   const settings = loadSettings(fetched === undefined ? env : { ...env, LAIR_JWT_SECRET: fetched }, () =>
     randomBytes(32).toString('base64'),
   );
@@ -110,9 +116,6 @@ export async function createHttpDepsFromEnv(env: Record<string, string | undefin
   }
   return createHttpDeps({ settings, logger, client, doc });
 }
-
-/** Environment variable naming the Secrets Manager secret that holds `LAIR_JWT_SECRET` (Lambda deployments). */
-export const JWT_SECRET_ARN_ENV = 'LAIR_JWT_SECRET_ARN';
 
 let current: Promise<HttpDeps> | undefined;
 

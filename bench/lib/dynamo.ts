@@ -1,0 +1,147 @@
+// DynamoDB side of the bench: DynamoDB Local (or an endpoint), a fresh table, the raw PutItem baseline, message counts.
+import { randomUUID } from 'node:crypto';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startDynamoDbLocal } from '../../local/dynamodb-local.js';
+import { toTimestamp } from '../../shared/domain/time.js';
+import type { IdGenerator } from '../../shared/ports/index.js';
+import { createIdGenerator } from '../../shared/platform/system.js';
+import { messageItem } from '../../shared/storage/message-repository.js';
+import { createDynamoClients, ensureTable, partitions, type DynamoClients } from '../../shared/storage/index.js';
+import { childPids } from './proc.js';
+import { createHistogram, nowMicros, recordMicros, summarize, type LatencySummary } from './stats.js';
+
+/** Where the bench's DynamoDB runs and how to stop it. */
+export interface BenchStorage {
+  endpoint: string;
+  /** Pid of the DynamoDB Local JVM we started (undefined for an external endpoint). */
+  javaPid: number | undefined;
+  clients: DynamoClients;
+  /** Fresh table created for this run. */
+  tableName: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts DynamoDB Local in memory (or uses `endpoint`), then creates a fresh table
+ * `lair-bench-<time>` with the production definition (keys, GSIs, TTL) via `ensureTable`.
+ */
+export async function startStorage(endpoint: string | undefined): Promise<BenchStorage> {
+  const local = endpoint === undefined ? await startDynamoDbLocal({}) : undefined;
+  const url = endpoint ?? local?.endpoint ?? '';
+  const clients = createDynamoClients({ region: 'us-east-1', endpoint: url });
+  const tableName = `lair-bench-${Date.now()}`;
+  await ensureTable(clients.client, tableName);
+  const javaPid = local === undefined ? undefined : childPids(process.pid, 'java')[0];
+  return {
+    endpoint: url,
+    javaPid,
+    clients,
+    tableName,
+    async stop() {
+      clients.client.destroy();
+      await local?.stop();
+    },
+  };
+}
+
+/** A message item exactly as `DynamoMessageRepository.put` writes it, with `contentBytes` of content. */
+function baselineItem(contentBytes: number, ids: IdGenerator): Record<string, unknown> {
+  const now = Date.now();
+  const room = 'bench-baseline';
+  return messageItem({
+    id: ids.uuid(),
+    author: randomUUID(),
+    target: { type: 'room', room_id: room },
+    content: 'x'.repeat(contentBytes),
+    edited: false,
+    created_at: toTimestamp(now),
+    seq: ids.ulid(now),
+    conversation: room,
+    version: 1,
+  });
+}
+
+/** Raw PutItem baseline: sequential latency and closed-loop throughput at a given concurrency. */
+export interface PutItemBaseline {
+  /** Sequential (one at a time) PutItem latency, ms. */
+  sequential: LatencySummary;
+  /** Concurrent closed-loop workers used for `opsPerSecond`. */
+  concurrency: number;
+  /** Successful PutItem calls per second with `concurrency` workers. */
+  opsPerSecond: number;
+  /** Latency while running `concurrency` workers, ms. */
+  concurrent: LatencySummary;
+}
+
+/**
+ * Measures raw `PutCommand` (conditional `attribute_not_exists(PK)`, the message repository's call)
+ * of a message-sized item against the same table: 100 warm-up calls, `ops` sequential calls for
+ * the latency, then `concurrency` closed-loop workers for `seconds` for the throughput.
+ */
+export async function putItemBaseline(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  opts: { contentBytes: number; ops: number; concurrency: number; seconds: number },
+): Promise<PutItemBaseline> {
+  const ids = createIdGenerator();
+  const put = (): Promise<unknown> =>
+    doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: baselineItem(opts.contentBytes, ids),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  for (let i = 0; i < 100; i++) await put();
+  const seq = createHistogram();
+  for (let i = 0; i < opts.ops; i++) {
+    const t0 = nowMicros();
+    await put();
+    recordMicros(seq, nowMicros() - t0);
+  }
+  const conc = createHistogram();
+  const start = nowMicros();
+  const end = start + opts.seconds * 1e6;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (nowMicros() < end) {
+      const t0 = nowMicros();
+      await put();
+      recordMicros(conc, nowMicros() - t0);
+      done += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: opts.concurrency }, worker));
+  const elapsed = (nowMicros() - start) / 1e6;
+  return {
+    sequential: summarize(seq),
+    concurrency: opts.concurrency,
+    opsPerSecond: Math.round((done / elapsed) * 10) / 10,
+    concurrent: summarize(conc),
+  };
+}
+
+/** Counts the stored messages of room `roomId` (strongly consistent COUNT query over `MSGS#<room>`). */
+export async function countRoomMessages(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  roomId: string,
+): Promise<number> {
+  let total = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': partitions.messages(roomId) },
+        Select: 'COUNT',
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    total += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return total;
+}

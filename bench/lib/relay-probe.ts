@@ -1,0 +1,134 @@
+// Preloaded into the relay child (node --import): counts/times DynamoDB calls, event-loop delay, GC + memory and CPU profiles over IPC.
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** Requests the bench sends over the IPC channel; each gets one reply `{ id, ...result }`. */
+export type ProbeRequest =
+  | { id: number; op: 'mem' }
+  | { id: number; op: 'calls'; reset: boolean }
+  | { id: number; op: 'loop'; reset: boolean }
+  | { id: number; op: 'cpu' }
+  | { id: number; op: 'profile-start' }
+  | { id: number; op: 'profile-stop'; path: string };
+
+/** Per-label DynamoDB call statistics (label = operation + entity, e.g. `Get:session`). */
+export type CallStats = Record<string, { count: number; totalMs: number; errors: number }>;
+
+const calls: CallStats = {};
+
+/** Entity name of a primary key, from the key formats of shared/storage/keys.ts. */
+function entityOf(pk: unknown, sk: unknown): string {
+  const p = typeof pk === 'string' ? pk : '';
+  const s = typeof sk === 'string' ? sk : '';
+  if (p.startsWith('MSGS#')) return 'message';
+  if (s === 'PROFILE') return 'user';
+  if (s === 'META') return 'room';
+  for (const [prefix, name] of [
+    ['SESSION#', 'session'],
+    ['MEMBER#', 'membership'],
+    ['CONN#', 'connection'],
+    ['RELAY#', 'relay'],
+    ['INVITE#', 'invitation'],
+  ] as const) {
+    if (s.startsWith(prefix)) return name;
+  }
+  return p.split('#')[0] ?? 'unknown';
+}
+
+/** `Get:session`, `Put:message`, `Query:USER/CONN#`, `Query:USER@GSI1`, `TransactWrite:3` … */
+function labelOf(command: { constructor: { name: string }; input?: Record<string, unknown> }): string {
+  const op = command.constructor.name.replace(/Command$/, '');
+  const input = command.input ?? {};
+  const key = (input.Key ?? input.Item) as Record<string, unknown> | undefined;
+  if (key !== undefined) return `${op}:${entityOf(key.PK, key.SK)}`;
+  if (op === 'Query') {
+    const values = (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
+    const pk = typeof values[':pk'] === 'string' ? values[':pk'].split('#')[0] : '?';
+    const prefix = typeof values[':prefix'] === 'string' ? `/${values[':prefix']}` : '';
+    const index = typeof input.IndexName === 'string' ? `@${input.IndexName}` : '';
+    return `Query:${pk ?? '?'}${prefix}${index}`;
+  }
+  if (op === 'TransactWrite') return `TransactWrite:${(input.TransactItems as unknown[] | undefined)?.length ?? 0}`;
+  return op;
+}
+
+function record(label: string, t0: number, failed: boolean): void {
+  const s = (calls[label] ??= { count: 0, totalMs: 0, errors: 0 });
+  s.count += 1;
+  s.totalMs += performance.now() - t0;
+  if (failed) s.errors += 1;
+}
+
+type Send = (this: unknown, command: never, ...rest: unknown[]) => unknown;
+const proto = DynamoDBDocumentClient.prototype as unknown as { send: Send };
+const original = proto.send;
+proto.send = function (this: unknown, command: never, ...rest: unknown[]): unknown {
+  const label = labelOf(command);
+  const t0 = performance.now();
+  const result = original.call(this, command, ...rest);
+  if (result instanceof Promise) {
+    result.then(
+      () => {
+        record(label, t0, false);
+      },
+      () => {
+        record(label, t0, true);
+      },
+    );
+  }
+  return result;
+};
+
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+let inspector: Session | undefined;
+
+async function handle(req: ProbeRequest): Promise<object> {
+  switch (req.op) {
+    case 'mem': {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      gc?.();
+      return { gc: gc !== undefined, ...process.memoryUsage() };
+    }
+    case 'calls': {
+      const snapshot = structuredClone(calls);
+      if (req.reset) for (const k of Object.keys(calls)) Reflect.deleteProperty(calls, k);
+      return { calls: snapshot };
+    }
+    case 'loop': {
+      const ms = (ns: number): number => Math.round(ns / 1e3) / 1e3;
+      const out = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max), mean: ms(loop.mean) };
+      if (req.reset) loop.reset();
+      return { loop: out };
+    }
+    case 'cpu':
+      return { cpu: process.cpuUsage() };
+    case 'profile-start':
+      inspector = new Session();
+      inspector.connect();
+      await inspector.post('Profiler.enable');
+      await inspector.post('Profiler.start');
+      return {};
+    case 'profile-stop': {
+      if (inspector === undefined) return { error: 'profiler not started' };
+      const { profile } = await inspector.post('Profiler.stop');
+      await writeFile(req.path, JSON.stringify(profile));
+      inspector.disconnect();
+      inspector = undefined;
+      return { path: req.path };
+    }
+  }
+}
+
+if (process.send !== undefined) {
+  process.on('message', (req: ProbeRequest) => {
+    void handle(req).then(
+      (result) => process.send?.({ id: req.id, ...result }),
+      (err: unknown) => process.send?.({ id: req.id, error: String(err) }),
+    );
+  });
+  process.channel?.unref();
+}
