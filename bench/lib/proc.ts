@@ -98,3 +98,25 @@ export function machineInfo(): MachineInfo {
     loadavg: loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }
+
+/** Whole-machine CPU tick counters (/proc/stat `cpu` line, all cores summed, 100 ticks/s). */
+export interface MachineTicks {
+  busy: number;
+  total: number;
+  steal: number;
+}
+
+/** Reads the machine's CPU counters; diff two readings with {@link machineCoresBusy}. */
+export function machineTicks(): MachineTicks {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+  const idle = (v[3] ?? 0) + (v[4] ?? 0);
+  return { busy: total - idle, total, steal: v[7] ?? 0 };
+}
+
+/** Cores kept busy between two readings (by every process on the machine) and cores stolen by the hypervisor. */
+export function machineCoresBusy(a: MachineTicks, b: MachineTicks, seconds: number): { busy: number; steal: number } {
+  const r = (ticks: number): number => Math.round((ticks / 100 / seconds) * 100) / 100;
+  return { busy: r(b.busy - a.busy), steal: r(b.steal - a.steal) };
+}

@@ -4,14 +4,17 @@ import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-/** Requests the bench sends over the IPC channel; each gets one reply `{ id, ...result }`. */
-export type ProbeRequest =
-  | { id: number; op: 'mem' }
-  | { id: number; op: 'calls'; reset: boolean }
-  | { id: number; op: 'loop'; reset: boolean }
-  | { id: number; op: 'cpu' }
-  | { id: number; op: 'profile-start' }
-  | { id: number; op: 'profile-stop'; path: string };
+/** Commands the bench sends over the IPC channel. */
+export type ProbeCommand =
+  | { op: 'mem' }
+  | { op: 'calls'; reset: boolean }
+  | { op: 'loop'; reset: boolean }
+  | { op: 'cpu' }
+  | { op: 'profile-start' }
+  | { op: 'profile-stop'; path: string };
+
+/** A command with its correlation id; each gets one reply `{ id, ...result }`. */
+export type ProbeRequest = ProbeCommand & { id: number };
 
 /** Per-label DynamoDB call statistics (label = operation + entity, e.g. `Get:session`). */
 export type CallStats = Record<string, { count: number; totalMs: number; errors: number }>;

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { CallStats, ProbeRequest } from './relay-probe.js';
+import type { CallStats, ProbeCommand } from './relay-probe.js';
 import { cpuSeconds, rssKb } from './proc.js';
 
 /** Memory of the relay as read by the bench: /proc VmRSS and, after a forced GC, V8's view. */
@@ -107,7 +107,7 @@ export async function spawnRelay(opts: { endpoint: string; tableName: string; jw
     waiting.get(id)?.(reply);
     waiting.delete(id);
   });
-  const ask = (req: Omit<ProbeRequest, 'id'>): Promise<Record<string, unknown>> =>
+  const ask = (req: ProbeCommand): Promise<Record<string, unknown>> =>
     new Promise((resolve) => {
       const id = nextId++;
       waiting.set(id, resolve);
