@@ -35,73 +35,83 @@ export class DeliveryRecorder {
   }
 }
 
-/** Result of {@link connectAll}. */
-export interface ConnectedClients {
-  clients: LairTcpClient[];
-  /** Wall time from the first connect to the last `authenticate_response`, ms. */
-  elapsedMs: number;
-  /** connect + hello (+ key exchange) + authenticate, per client, ms. */
-  handshake: LatencySummary;
-  /** Pushed events received by all clients, by type (e.g. the `user_online` broadcast). */
-  eventsByType: Map<string, number>;
-  /** Connections closed by the server or the network after they authenticated. */
-  unexpectedCloses: () => number;
-  /** Closes every client without counting the closes as unexpected. */
-  close: () => void;
-}
-
 /**
- * Connects and authenticates one client per user, `concurrency` at a time, against the relay on
- * 127.0.0.1:`port`, and subscribes every client's `message_received` to `recorder`. Request
- * timeouts are raised to 120 s (a saturated relay answers late rather than never).
- * @throws the first connect/authenticate failure
+ * The bench's authenticated clients (index = user index). {@link connect} may be called several
+ * times (a small first batch warms the relay up before the RSS baseline is read).
  */
-export async function connectAll(
-  users: readonly BenchUser[],
-  port: number,
-  recorder: DeliveryRecorder,
-  opts: { encryption: boolean; concurrency: number },
-): Promise<ConnectedClients> {
-  const eventsByType = new Map<string, number>();
-  const handshake = createHistogram();
-  let closes = 0;
-  let shuttingDown = false;
-  const t0 = Date.now();
-  const clients = await mapPool(users, opts.concurrency, async (user) => {
+export class ClientPool {
+  /** Clients by user index (sparse until every batch connected). */
+  readonly clients: LairTcpClient[] = [];
+  /** Pushed events received by all clients, by type (e.g. the `user_online` broadcast). */
+  readonly eventsByType = new Map<string, number>();
+  /** connect + hello (+ key exchange) + authenticate, per client, µs. */
+  readonly handshake = createHistogram();
+  /** Connections closed by the server or the network after they authenticated. */
+  unexpectedCloses = 0;
+  private shuttingDown = false;
+
+  constructor(
+    private readonly port: number,
+    private readonly recorder: DeliveryRecorder,
+    private readonly opts: { encryption: boolean; concurrency: number },
+  ) {}
+
+  /**
+   * Connects and authenticates one client per user, `concurrency` at a time, to 127.0.0.1:`port`,
+   * and subscribes each client's `message_received` to the recorder. Request timeouts are raised
+   * to 120 s (a saturated relay answers late rather than never).
+   * @returns wall time of the batch, ms
+   * @throws the first connect/authenticate failure
+   */
+  async connect(users: readonly BenchUser[]): Promise<number> {
+    const t0 = Date.now();
+    await mapPool(users, this.opts.concurrency, async (user) => {
+      this.clients[user.index] = await this.open(user);
+    });
+    return Date.now() - t0;
+  }
+
+  /** Total pushed events of all types received so far. */
+  totalEvents(): number {
+    let n = 0;
+    for (const v of this.eventsByType.values()) n += v;
+    return n;
+  }
+
+  /** Handshake latency summary, ms. */
+  handshakeSummary(): LatencySummary {
+    return summarize(this.handshake);
+  }
+
+  /** Closes every client without counting the closes as unexpected. */
+  close(): void {
+    this.shuttingDown = true;
+    for (const c of this.clients) c.close();
+  }
+
+  private async open(user: BenchUser): Promise<LairTcpClient> {
     const c = new LairTcpClient();
     c.requestTimeoutMs = 120_000;
     const h0 = nowMicros();
-    await c.connect({ host: '127.0.0.1', port, encryption: opts.encryption, timeoutMs: 120_000, clientName: `bench-${user.index}` });
+    await c.connect({
+      host: '127.0.0.1',
+      port: this.port,
+      encryption: this.opts.encryption,
+      timeoutMs: 120_000,
+      clientName: `bench-${user.index}`,
+    });
     await c.authenticate(user.token);
-    recordMicros(handshake, nowMicros() - h0);
+    recordMicros(this.handshake, nowMicros() - h0);
     c.on('message_received', (e) => {
-      recorder.onMessage(e.message.content, nowMicros());
+      this.recorder.onMessage(e.message.content, nowMicros());
     });
     c.on('event', (e) => {
-      eventsByType.set(e.type, (eventsByType.get(e.type) ?? 0) + 1);
+      this.eventsByType.set(e.type, (this.eventsByType.get(e.type) ?? 0) + 1);
     });
     c.on('close', () => {
-      if (!shuttingDown) closes += 1;
+      if (!this.shuttingDown) this.unexpectedCloses += 1;
     });
     c.on('warning', () => undefined);
     return c;
-  });
-  return {
-    clients,
-    elapsedMs: Date.now() - t0,
-    handshake: summarize(handshake),
-    eventsByType,
-    unexpectedCloses: () => closes,
-    close: () => {
-      shuttingDown = true;
-      for (const c of clients) c.close();
-    },
-  };
-}
-
-/** Total events of all types received so far. */
-export function totalEvents(connected: ConnectedClients): number {
-  let n = 0;
-  for (const v of connected.eventsByType.values()) n += v;
-  return n;
+  }
 }

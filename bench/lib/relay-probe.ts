@@ -84,7 +84,9 @@ proto.send = function (this: unknown, command: never, ...rest: unknown[]): unkno
   return result;
 };
 
-const loop = monitorEventLoopDelay({ resolution: 10 });
+/** Sampling period of the event-loop monitor, ms; each sample includes it, so it is subtracted. */
+const LOOP_RESOLUTION_MS = 5;
+const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
 loop.enable();
 let inspector: Session | undefined;
 
@@ -102,7 +104,7 @@ async function handle(req: ProbeRequest): Promise<object> {
       return { calls: snapshot };
     }
     case 'loop': {
-      const ms = (ns: number): number => Math.round(ns / 1e3) / 1e3;
+      const ms = (ns: number): number => Math.max(0, Math.round(ns / 1e3 - LOOP_RESOLUTION_MS * 1e3) / 1e3);
       const out = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max), mean: ms(loop.mean) };
       if (req.reset) loop.reset();
       return { loop: out };

@@ -12,6 +12,8 @@ export interface RelayMemory {
   /** VmRSS after a forced full GC (twice), KiB. */
   rssKb: number;
   heapUsedKb: number;
+  /** V8 heap committed (used + free pages kept), KiB. */
+  heapTotalKb: number;
   externalKb: number;
   arrayBuffersKb: number;
 }
@@ -108,9 +110,12 @@ export async function spawnRelay(opts: { endpoint: string; tableName: string; jw
     waiting.delete(id);
   });
   const ask = (req: ProbeCommand): Promise<Record<string, unknown>> =>
-    new Promise((resolve) => {
+    new Promise((resolve, reject) => {
       const id = nextId++;
-      waiting.set(id, resolve);
+      waiting.set(id, (reply) => {
+        if (typeof reply.error === 'string') reject(new Error(`relay probe ${req.op}: ${reply.error}`));
+        else resolve(reply);
+      });
       child.send({ ...req, id });
     });
 
@@ -128,6 +133,7 @@ export async function spawnRelay(opts: { endpoint: string; tableName: string; jw
         rssKbRaw,
         rssKb: rssKb(pid),
         heapUsedKb: kb(m.heapUsed),
+        heapTotalKb: kb(m.heapTotal),
         externalKb: kb(m.external),
         arrayBuffersKb: kb(m.arrayBuffers),
       };

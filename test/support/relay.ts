@@ -181,14 +181,19 @@ abstract class TestClient {
 
   /** Waits for the close, failing after `timeoutMs`. */
   async waitClosed(timeoutMs = 5000): Promise<void> {
-    await Promise.race([
-      this.closed,
-      new Promise((_, reject) => {
-        setTimeout(() => {
-          reject(new Error('connection did not close'));
-        }, timeoutMs);
-      }),
-    ]);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.closed,
+        new Promise((_, reject) => {
+          timer = setTimeout(() => {
+            reject(new Error('connection did not close'));
+          }, timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 

@@ -73,7 +73,7 @@ describe('two relay processes', () => {
   let presence: PresenceRepository;
   let a: RelayProcess;
   let b: RelayProcess;
-  const clients: { destroy?: () => void; close: () => void }[] = [];
+  const clients: (TestTcpClient | TestWsClient)[] = [];
 
   beforeAll(async () => {
     table = await createTestTable();
@@ -96,7 +96,10 @@ describe('two relay processes', () => {
   }, 60_000);
 
   afterAll(async () => {
-    for (const c of clients) (c.destroy ?? c.close)();
+    for (const c of clients) {
+      if (c instanceof TestTcpClient) c.destroy();
+      else c.close();
+    }
     for (const p of [a, b]) if (p.child.exitCode === null) p.child.kill('SIGKILL');
     await deleteTestTable(table);
   });

@@ -172,6 +172,6 @@ describe('WebSocket endpoint', () => {
         resolve(undefined);
       });
     });
-    expect(status ?? 404).toBe(404);
+    expect(status).toBe(404);
   });
 });

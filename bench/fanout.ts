@@ -1,0 +1,229 @@
+// Fan-out benchmark driver (`npm run bench -- --clients 100 --room-size 10 …`): relay child + N TCP clients + PutItem baseline, one run.
+import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseBenchArgs, type BenchArgs } from './lib/args.js';
+import { ClientPool, DeliveryRecorder, type Phase } from './lib/clients.js';
+import { countRoomMessages, putItemBaseline, startStorage, type BenchStorage } from './lib/dynamo.js';
+import { fixedRate, saturate, warmUp, type PhaseResult, type Sender } from './lib/load.js';
+import { populate, type Population } from './lib/population.js';
+import { cpuSeconds, machineCoresBusy, machineInfo, machineTicks } from './lib/proc.js';
+import { summarizeProfile } from './lib/profile-summary.js';
+import { spawnRelay, type RelayProcess } from './lib/relay-process.js';
+import { formatReport, judge, writeResult, type BenchResult, type PhaseReport } from './lib/report.js';
+
+const log = (msg: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+};
+
+/** Runs one load phase and collects CPU use, relay event-loop delay and relay DynamoDB calls around it. */
+async function measured(
+  phase: Phase,
+  run: () => Promise<PhaseResult>,
+  ctx: { relay: RelayProcess; storage: BenchStorage; recorder: DeliveryRecorder },
+): Promise<PhaseReport> {
+  const { relay, storage, recorder } = ctx;
+  await relay.calls(true);
+  await relay.loopDelay(true);
+  const t0 = performance.now();
+  const cpu0 = { relay: relay.cpuSeconds(), bench: process.cpuUsage(), java: cpuSeconds(storage.javaPid ?? -1), machine: machineTicks() };
+  const result = await run();
+  const wall = (performance.now() - t0) / 1000;
+  const bench = process.cpuUsage(cpu0.bench);
+  const java = cpuSeconds(storage.javaPid ?? -1) - cpu0.java;
+  const machine = machineCoresBusy(cpu0.machine, machineTicks(), wall);
+  const calls = await relay.calls(true);
+  const perMessage: PhaseReport['relayCallsPerMessage'] = {};
+  for (const [label, s] of Object.entries(calls)) {
+    const n = Math.max(1, result.acked);
+    perMessage[label] = { calls: Math.round((s.count / n) * 100) / 100, ms: Math.round((s.totalMs / n) * 100) / 100 };
+  }
+  const cores = (s: number): number => Math.round((s / wall) * 100) / 100;
+  return {
+    ...result,
+    fanout: recorder.summary(phase),
+    cpu: {
+      relay: cores(relay.cpuSeconds() - cpu0.relay),
+      bench: cores((bench.user + bench.system) / 1e6),
+      dynamodbLocal: Number.isNaN(java) ? null : cores(java),
+      machine: machine.busy,
+      steal: machine.steal,
+    },
+    relayLoopDelay: await relay.loopDelay(true),
+    relayCallsPerMessage: perMessage,
+  };
+}
+
+/** Waits until no pushed event arrived for 2 s (the `user_online` broadcast of the connect phase has drained). */
+async function quiet(pool: ClientPool): Promise<void> {
+  let last = -1;
+  while (pool.totalEvents() !== last) {
+    last = pool.totalEvents();
+    await sleep(2000);
+  }
+}
+
+async function run(args: BenchArgs, cleanup: (() => Promise<void>)[]): Promise<BenchResult> {
+  const startedAt = new Date().toISOString();
+  const machine = machineInfo();
+  if (!(machine.fdSoftLimit >= args.clients + 256)) {
+    throw new Error(`ulimit -n is ${machine.fdSoftLimit}: ${args.clients} clients need at least ${args.clients + 256} descriptors in the bench and in the relay (raise it with \`ulimit -n\`)`);
+  }
+  log(`machine: ${machine.nproc} cores, load ${machine.loadavg.join(' ')}, ulimit -n ${machine.fdSoftLimit}/${machine.fdHardLimit}`);
+  const runId = Date.now().toString(36);
+  const jwtSecret = randomBytes(32).toString('base64');
+
+  log(args.endpoint ? `using DynamoDB at ${args.endpoint}` : 'starting DynamoDB Local (in memory)');
+  const storage = await startStorage(args.endpoint);
+  cleanup.push(() => storage.stop());
+  const { doc } = storage.clients;
+
+  log(`creating ${args.clients} users and rooms of ${args.roomSize} in ${storage.tableName}`);
+  const pop: Population = await populate(doc, storage.tableName, jwtSecret, { clients: args.clients, roomSize: args.roomSize, runId });
+  log(`users ${pop.usersMs} ms, rooms ${pop.roomsMs} ms`);
+
+  const relay = await spawnRelay({ endpoint: storage.endpoint, tableName: storage.tableName, jwtSecret });
+  cleanup.push(() => relay.stop());
+  log(`relay pid ${relay.pid} listening on ${relay.port}`);
+  await sleep(args.settle * 1000);
+  const before = await relay.memory();
+
+  const recorder = new DeliveryRecorder();
+  const pool = new ClientPool(relay.port, recorder, { encryption: args.encryption, concurrency: args.connectConcurrency });
+  cleanup.push(async () => {
+    // Stop the relay before the clients go, or it spends its exit on a user_offline storm.
+    await relay.stop(3000);
+    pool.close();
+  });
+  // A first small batch pays the relay's one-time costs (JIT, SDK sockets), so the marginal
+  // per-connection RSS can be read beside the from-zero figure the issue asks for.
+  const warmCount = Math.min(50, Math.max(10, Math.round(args.clients / 50)), args.clients - 1);
+  await pool.connect(pop.users.slice(0, warmCount));
+  await quiet(pool);
+  await sleep(args.settle * 1000);
+  const warm = await relay.memory();
+  log(`connecting ${args.clients - warmCount} more clients (${args.connectConcurrency} at a time${args.encryption ? ', encrypted' : ''})`);
+  const connectMs = await pool.connect(pop.users.slice(warmCount));
+  log(`connected in ${connectMs} ms; waiting for pushed events to drain`);
+  await quiet(pool);
+  const eventsDuringConnect = Object.fromEntries(pool.eventsByType);
+  await sleep(args.settle * 1000);
+  const idle = await relay.memory();
+  const perConn = (a: number, b: number, n = args.clients): number => Math.round(((b - a) / n) * 100) / 100;
+  log(`relay RSS ${before.rssKb} -> ${warm.rssKb} (${warmCount} conns) -> ${idle.rssKb} KiB`);
+
+  log(`PutItem baseline: ${args.baselineOps} sequential, then ${pop.rooms.length} concurrent for ${args.baselineSeconds} s`);
+  const baseline = await putItemBaseline(doc, storage.tableName, {
+    contentBytes: args.contentBytes,
+    ops: args.baselineOps,
+    concurrency: pop.rooms.length,
+    seconds: args.baselineSeconds,
+  });
+
+  const senders: Sender[] = pop.rooms.map((r) => ({
+    client: pool.clients[r.members[0] ?? 0]!,
+    roomId: r.id,
+    members: r.members.length,
+  }));
+  const ctx = { relay, storage, recorder };
+  log('warm-up: 3 messages per room');
+  const warmup = await warmUp(senders, 3, args.contentBytes, recorder);
+
+  log(`fixed rate: ${args.rate} msg/s in each of ${senders.length} rooms for ${args.duration} s`);
+  const profilePath = (phase: string): string =>
+    resolve(join(args.outDir, `${startedAt.replace(/[:.]/g, '-')}-relay-${phase}.cpuprofile`));
+  const profiles: NonNullable<BenchResult['profiles']> = [];
+  /** Runs `fn` under the relay's CPU profiler when --profile is on. */
+  const profiled = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
+    if (!args.profile) return fn();
+    await mkdir(args.outDir, { recursive: true });
+    await relay.profileStart();
+    const out = await fn();
+    await relay.profileStop(profilePath(phase));
+    profiles.push({ phase, path: profilePath(phase), summary: await summarizeProfile(profilePath(phase)) });
+    return out;
+  };
+  const fixed = await profiled('fixed', () =>
+    measured('f', () => fixedRate(senders, { rate: args.rate, durationS: args.duration, contentBytes: args.contentBytes }, recorder), ctx),
+  );
+
+  let saturation: PhaseReport | null = null;
+  if (args.saturate > 0) {
+    log(`saturation: ${senders.length} closed-loop senders for ${args.saturate} s`);
+    saturation = await profiled('saturation', () =>
+      measured('s', () => saturate(senders, { durationS: args.saturate, contentBytes: args.contentBytes }, recorder), ctx),
+    );
+  }
+
+  log('verifying stored message counts');
+  let stored = 0;
+  for (const r of pop.rooms) stored += await countRoomMessages(doc, storage.tableName, r.id);
+  const acked = warmup.acked + fixed.acked + (saturation?.acked ?? 0);
+
+  const partial = {
+    startedAt,
+    label: args.label,
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    args,
+    machine,
+    loadavgEnd: loadavg().map((l) => Math.round(l * 100) / 100),
+    setup: {
+      rooms: pop.rooms.length,
+      usersMs: pop.usersMs,
+      roomsMs: pop.roomsMs,
+      connectMs,
+      connectPerSecond: Math.round(((args.clients - warmCount) / connectMs) * 1000 * 10) / 10,
+      handshake: pool.handshakeSummary(),
+      eventsDuringConnect,
+    },
+    relay: {
+      pid: relay.pid,
+      before,
+      warm: { connections: warmCount, ...warm },
+      idle,
+      perConnectionKb: {
+        rss: perConn(before.rssKb, idle.rssKb),
+        rssRaw: perConn(before.rssKbRaw, idle.rssKbRaw),
+        heapUsed: perConn(before.heapUsedKb, idle.heapUsedKb),
+        external: perConn(before.externalKb, idle.externalKb),
+        rssMarginal: perConn(warm.rssKb, idle.rssKb, args.clients - warmCount),
+      },
+      warnings: Object.fromEntries(relay.warnings),
+      unexpectedCloses: pool.unexpectedCloses,
+    },
+    baseline,
+    warmup,
+    fixed,
+    saturation,
+    verify: { acked, stored, match: acked === stored },
+    profiles: args.profile ? profiles : null,
+  };
+  return { ...partial, ...judge(partial) };
+}
+
+async function main(): Promise<void> {
+  let args: BenchArgs;
+  try {
+    args = parseBenchArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
+  const cleanup: (() => Promise<void>)[] = [];
+  let code = 0;
+  try {
+    const result = await run(args, cleanup);
+    process.stdout.write(formatReport(result));
+    log(`result written to ${await writeResult(result, args.outDir)}`);
+  } catch (err) {
+    log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    code = 1;
+  } finally {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  }
+  process.exit(code);
+}
+
+void main();

@@ -1,0 +1,124 @@
+// RelayEventPublisher -> signed HTTP post -> internal event endpoint, over real HTTP and a real relay registry table.
+import { randomUUID } from 'node:crypto';
+import { startInternalServer, type InternalServer } from '../../../relay/delivery/internal-server.js';
+import { RelayEventPublisher } from '../../../shared/delivery/relay-publisher.js';
+import { INTERNAL_EVENTS_PATH, SIGNATURE_HEADER, signBody } from '../../../shared/delivery/signature.js';
+import type { DomainEvent } from '../../../shared/domain/events.js';
+import { testLogger } from '../../support/relay.js';
+import { createTestServices, type TestServices } from '../../support/services.js';
+
+const SECRET = 'internal-secret';
+const event = (): DomainEvent => ({
+  id: randomUUID(),
+  at: Date.now(),
+  audience: { kind: 'all' },
+  payload: { type: 'server_notice', message: 'hi', severity: 'info' },
+});
+
+describe('internal event delivery', () => {
+  let ts: TestServices;
+  let server: InternalServer;
+  let endpoint: string;
+  const received: DomainEvent[] = [];
+
+  beforeAll(async () => {
+    ts = await createTestServices();
+    server = await startInternalServer({
+      host: '127.0.0.1',
+      port: 0,
+      secret: SECRET,
+      logger: testLogger(),
+      deliver: (events) => received.push(...events),
+    });
+    endpoint = `http://127.0.0.1:${server.port}`;
+    await ts.repos.presence.registerRelay({ relayId: 'other', endpoint }, 60);
+  });
+  afterAll(async () => {
+    await server.close();
+    await ts.close();
+  });
+  beforeEach(() => {
+    received.length = 0;
+  });
+
+  async function post(
+    body: string,
+    signature?: string,
+    method = 'POST',
+    path = INTERNAL_EVENTS_PATH,
+  ): Promise<number> {
+    const res = await fetch(`${endpoint}${path}`, {
+      method,
+      headers: signature === undefined ? {} : { [SIGNATURE_HEADER]: signature },
+      ...(method === 'POST' ? { body } : {}),
+    });
+    return res.status;
+  }
+
+  it('delivers locally first and posts to every other live relay, never to itself', async () => {
+    await ts.repos.presence.registerRelay({ relayId: 'self', endpoint: 'http://127.0.0.1:9' }, 60);
+    const local: DomainEvent[][] = [];
+    const publisher = new RelayEventPublisher({
+      presence: ts.repos.presence,
+      secret: SECRET,
+      logger: testLogger(),
+      selfRelayId: 'self',
+      localDeliver: (events) => local.push(events),
+    });
+    const [e1, e2] = [event(), event()];
+    await publisher.publish(e1, e2);
+    expect(local).toEqual([[e1, e2]]);
+    expect(received).toEqual([e1, e2]);
+    await ts.repos.presence.deregisterRelay('self');
+  });
+
+  it('a Lambda-style publisher (no selfRelayId) posts to all relays; dead ones are logged, not thrown', async () => {
+    await ts.repos.presence.registerRelay({ relayId: 'dead', endpoint: 'http://127.0.0.1:9' }, 60);
+    const publisher = new RelayEventPublisher({
+      presence: ts.repos.presence,
+      secret: SECRET,
+      logger: testLogger(),
+      timeoutMs: 500,
+    });
+    const e = event();
+    await expect(publisher.publish(e)).resolves.toBeUndefined();
+    expect(received).toEqual([e]);
+    await ts.repos.presence.deregisterRelay('dead');
+  });
+
+  it('caches the relay list for relayCacheMs', async () => {
+    const publisher = new RelayEventPublisher({
+      presence: ts.repos.presence,
+      secret: SECRET,
+      logger: testLogger(),
+      relayCacheMs: 60_000,
+    });
+    await ts.repos.presence.deregisterRelay('other');
+    try {
+      await publisher.publish(event()); // first lookup: 'other' gone, nothing posted
+      await ts.repos.presence.registerRelay({ relayId: 'other', endpoint }, 60);
+      await publisher.publish(event()); // cached empty list
+      expect(received).toHaveLength(0);
+      publisher.invalidate();
+      await publisher.publish(event());
+      expect(received).toHaveLength(1);
+    } finally {
+      await ts.repos.presence.registerRelay({ relayId: 'other', endpoint }, 60);
+    }
+  });
+
+  it('rejects bad signatures (403), malformed bodies (400), other methods (405) and paths (404)', async () => {
+    const body = JSON.stringify({ events: [event()] });
+    expect(await post(body)).toBe(403);
+    expect(await post(body, 'f'.repeat(64))).toBe(403);
+    expect(await post(body, signBody('wrong', body))).toBe(403);
+    expect(await post('{', signBody(SECRET, '{'))).toBe(400);
+    const wrong = JSON.stringify({ events: [{ id: 'x' }] });
+    expect(await post(wrong, signBody(SECRET, wrong))).toBe(400);
+    expect(await post('', undefined, 'GET')).toBe(405);
+    expect(await post(body, signBody(SECRET, body), 'POST', '/elsewhere')).toBe(404);
+    expect(received).toHaveLength(0);
+    expect(await post(body, signBody(SECRET, body))).toBe(204);
+    expect(received).toHaveLength(1);
+  });
+});

@@ -1,0 +1,181 @@
+// DeliveryRegistry: audience resolution (tcp.md §8), room-index upkeep from events, de-duplication, first-sight room reads.
+import { randomUUID } from 'node:crypto';
+import { DeliveryRegistry, type DeliveryTarget } from '../../../relay/delivery/registry.js';
+import type { Audience, DomainEvent, EventPayload } from '../../../shared/domain/events.js';
+import { testLogger, type Msg } from '../../support/relay.js';
+
+class Target implements DeliveryTarget {
+  readonly id = randomUUID();
+  readonly got: Msg[] = [];
+  constructor(readonly userId: string) {}
+  deliver(json: Buffer): void {
+    this.got.push(JSON.parse(json.toString('utf8')) as Msg);
+  }
+  types(): string[] {
+    return this.got.map((m) => String(m.type));
+  }
+}
+
+const ev = (audience: Audience, payload: EventPayload, id: string = randomUUID()): DomainEvent => ({
+  id,
+  at: Date.now(),
+  audience,
+  payload,
+});
+const user = (id: string) => ({
+  id,
+  username: `n${id.slice(0, 4)}`,
+  email: 'x@example.com',
+  role: 'user' as const,
+  created_at: '2025-01-01T00:00:00.000Z',
+  updated_at: '2025-01-01T00:00:00.000Z',
+  last_seen_at: null,
+});
+const notice = (message: string): EventPayload => ({ type: 'server_notice', message, severity: 'info' });
+
+describe('DeliveryRegistry', () => {
+  const R = randomUUID();
+  const [A, B, C] = [randomUUID(), randomUUID(), randomUUID()];
+  let reg: DeliveryRegistry;
+  let a: Target;
+  let a2: Target;
+  let b: Target;
+  let c: Target;
+  const memberships = new Map<string, string[]>();
+
+  beforeEach(async () => {
+    memberships.clear();
+    memberships.set(A, [R]);
+    memberships.set(B, [R]);
+    memberships.set(C, []);
+    reg = new DeliveryRegistry({ logger: testLogger() });
+    [a, a2, b, c] = [new Target(A), new Target(A), new Target(B), new Target(C)];
+    const load = (userId: string) => Promise.resolve(memberships.get(userId) ?? []);
+    await Promise.all([reg.attach(a, load), reg.attach(a2, load), reg.attach(b, load), reg.attach(c, load)]);
+  });
+
+  it('room audience: members on every connection (actor included), plus alsoUserIds; not others', () => {
+    reg.deliver([ev({ kind: 'room', roomId: R }, notice('room'))]);
+    expect([a.types(), a2.types(), b.types(), c.types()]).toEqual([
+      ['server_notice'],
+      ['server_notice'],
+      ['server_notice'],
+      [],
+    ]);
+    reg.deliver([ev({ kind: 'room', roomId: R, alsoUserIds: [C] }, notice('also'))]);
+    expect(c.types()).toEqual(['server_notice']);
+  });
+
+  it('users and all audiences; all honours exceptConnectionId', () => {
+    reg.deliver([ev({ kind: 'users', userIds: [C, randomUUID()] }, notice('u'))]);
+    expect([a.got.length, b.got.length, c.got.length]).toEqual([0, 0, 1]);
+    reg.deliver([ev({ kind: 'all', exceptConnectionId: a2.id }, notice('all'))]);
+    expect([a.got.length, a2.got.length, b.got.length, c.got.length]).toEqual([1, 0, 1, 2]);
+  });
+
+  it('drops duplicate event ids', () => {
+    const e = ev({ kind: 'users', userIds: [A] }, notice('once'));
+    reg.deliver([e, e]);
+    reg.deliver([e]);
+    expect(a.got).toHaveLength(1);
+  });
+
+  it('user_joined_room indexes the room before delivery; user_left_room delivers before removing', () => {
+    const R2 = randomUUID();
+    reg.deliver([
+      ev(
+        { kind: 'room', roomId: R2 },
+        {
+          type: 'user_joined_room',
+          room_id: R2,
+          user: user(C),
+          membership: { room_id: R2, user_id: C, role: 'member', joined_at: 'x' },
+        },
+      ),
+    ]);
+    expect(c.types()).toEqual(['user_joined_room']);
+    expect(reg.roomsOf(C).has(R2)).toBe(true);
+    reg.deliver([
+      ev(
+        { kind: 'room', roomId: R2, alsoUserIds: [C] },
+        { type: 'user_left_room', room_id: R2, user_id: C, reason: 'left' },
+      ),
+    ]);
+    expect(c.types()).toEqual(['user_joined_room', 'user_left_room']);
+    reg.deliver([ev({ kind: 'room', roomId: R2 }, notice('after'))]);
+    expect(c.got).toHaveLength(2);
+  });
+
+  it('room_deleted is delivered, then the room is dropped from the index', () => {
+    reg.deliver([
+      ev(
+        { kind: 'users', userIds: [A, B] },
+        { type: 'room_deleted', room_id: R, room_name: 'r', deleted_by: A },
+      ),
+    ]);
+    expect(b.types()).toEqual(['room_deleted']);
+    expect(reg.roomsOf(A).has(R)).toBe(false);
+    reg.deliver([ev({ kind: 'room', roomId: R }, notice('gone'))]);
+    expect(b.got).toHaveLength(1);
+  });
+
+  it('detach stops delivery; the user is forgotten with its last connection', () => {
+    reg.detach(a);
+    reg.deliver([ev({ kind: 'room', roomId: R }, notice('x'))]);
+    expect([a.got.length, a2.got.length]).toEqual([0, 1]);
+    reg.detach(a2);
+    expect(reg.roomsOf(A).size).toBe(0);
+    expect(reg.connectionCount).toBe(2);
+  });
+
+  it('membership changes during the auth-time load are merged into the loaded rooms', async () => {
+    const D = randomUUID();
+    const [R3, R4] = [randomUUID(), randomUUID()];
+    let release: (rooms: string[]) => void = () => undefined;
+    const slow = new Promise<string[]>((resolve) => {
+      release = resolve;
+    });
+    const d = new Target(D);
+    const attached = reg.attach(d, () => slow);
+    reg.deliver([
+      ev(
+        { kind: 'room', roomId: R3 },
+        {
+          type: 'user_joined_room',
+          room_id: R3,
+          user: user(D),
+          membership: { room_id: R3, user_id: D, role: 'member', joined_at: 'x' },
+        },
+      ),
+      ev(
+        { kind: 'room', roomId: R4, alsoUserIds: [D] },
+        { type: 'user_left_room', room_id: R4, user_id: D, reason: 'kicked' },
+      ),
+    ]);
+    release([R, R4]); // stale read: still lists R4
+    await attached;
+    expect([...reg.roomsOf(D)].sort()).toEqual([R, R3].sort());
+  });
+
+  it('the first room-audience event of an unknown room reads its members once (creator without an event)', async () => {
+    const reads: string[] = [];
+    const R5 = randomUUID();
+    const r2 = new DeliveryRegistry({
+      logger: testLogger(),
+      loadRoomMembers: (roomId) => {
+        reads.push(roomId);
+        return Promise.resolve(roomId === R5 ? [C] : []);
+      },
+    });
+    const t = new Target(C);
+    await r2.attach(t, () => Promise.resolve([]));
+    r2.deliver([
+      ev({ kind: 'room', roomId: R5 }, notice('first')),
+      ev({ kind: 'users', userIds: [C] }, notice('second')),
+    ]);
+    r2.deliver([ev({ kind: 'room', roomId: R5 }, notice('third'))]);
+    await r2.idle();
+    expect(t.got.map((m) => m.message)).toEqual(['first', 'second', 'third']);
+    expect(reads).toEqual([R5]);
+  });
+});
