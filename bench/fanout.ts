@@ -1,13 +1,14 @@
 // Fan-out benchmark driver (`npm run bench -- --clients 100 --room-size 10 …`): relay child + N TCP clients + PutItem baseline, one run.
 import { randomBytes } from 'node:crypto';
-import { loadavg } from 'node:os';
-import { mkdir } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseBenchArgs, type BenchArgs } from './lib/args.js';
 import { ClientPool, DeliveryRecorder, type Phase } from './lib/clients.js';
 import { countRoomMessages, putItemBaseline, startStorage, type BenchStorage } from './lib/dynamo.js';
 import { fixedRate, saturate, warmUp, type PhaseResult, type Sender } from './lib/load.js';
+import { heapCensus, heapDiff, type PerConnectionHeap } from './lib/heap-summary.js';
 import { populate, type Population } from './lib/population.js';
 import { cpuSeconds, machineCoresBusy, machineInfo, machineTicks } from './lib/proc.js';
 import { summarizeProfile } from './lib/profile-summary.js';
@@ -104,6 +105,8 @@ async function run(args: BenchArgs, cleanup: (() => Promise<void>)[]): Promise<B
   await quiet(pool);
   await sleep(args.settle * 1000);
   const warm = await relay.memory();
+  const snapshotPath = (when: string): string => join(tmpdir(), `lair-bench-${runId}-${when}.heapsnapshot`);
+  if (args.heapSnapshot) await relay.heapSnapshot(snapshotPath('warm'));
   log(`connecting ${args.clients - warmCount} more clients (${args.connectConcurrency} at a time${args.encryption ? ', encrypted' : ''})`);
   const connectMs = await pool.connect(pop.users.slice(warmCount));
   log(`connected in ${connectMs} ms; waiting for pushed events to drain`);
@@ -111,6 +114,12 @@ async function run(args: BenchArgs, cleanup: (() => Promise<void>)[]): Promise<B
   const eventsDuringConnect = Object.fromEntries(pool.eventsByType);
   await sleep(args.settle * 1000);
   const idle = await relay.memory();
+  let heapPerConnection: PerConnectionHeap[] | null = null;
+  if (args.heapSnapshot) {
+    await relay.heapSnapshot(snapshotPath('idle'));
+    heapPerConnection = heapDiff(await heapCensus(snapshotPath('warm')), await heapCensus(snapshotPath('idle')), args.clients - warmCount);
+    await Promise.all(['warm', 'idle'].map((w) => rm(snapshotPath(w), { force: true })));
+  }
   const perConn = (a: number, b: number, n = args.clients): number => Math.round(((b - a) / n) * 100) / 100;
   log(`relay RSS ${before.rssKb} -> ${warm.rssKb} (${warmCount} conns) -> ${idle.rssKb} KiB`);
 
@@ -128,6 +137,7 @@ async function run(args: BenchArgs, cleanup: (() => Promise<void>)[]): Promise<B
     members: r.members.length,
   }));
   const ctx = { relay, storage, recorder };
+  if (args.whatIfCache) await relay.enableWhatIfCache();
   log('warm-up: 3 messages per room');
   const warmup = await warmUp(senders, 3, args.contentBytes, recorder);
 
@@ -187,9 +197,11 @@ async function run(args: BenchArgs, cleanup: (() => Promise<void>)[]): Promise<B
         rss: perConn(before.rssKb, idle.rssKb),
         rssRaw: perConn(before.rssKbRaw, idle.rssKbRaw),
         heapUsed: perConn(before.heapUsedKb, idle.heapUsedKb),
+        heapTotal: perConn(before.heapTotalKb, idle.heapTotalKb),
         external: perConn(before.externalKb, idle.externalKb),
         rssMarginal: perConn(warm.rssKb, idle.rssKb, args.clients - warmCount),
       },
+      heapPerConnection,
       warnings: Object.fromEntries(relay.warnings),
       unexpectedCloses: pool.unexpectedCloses,
     },

@@ -22,7 +22,7 @@ export interface StreamPollerOptions {
   logger: Logger;
   /** Pause between polling rounds, ms (default 1000). */
   intervalMs?: number;
-  /** How often the shard list is re-read to find new shards, ms (default 10 000). */
+  /** How often the shard list is re-read to find new shards, ms (default 10 000; every round while no shard is open). */
   discoverEveryMs?: number;
 }
 
@@ -142,7 +142,7 @@ export async function startStreamPoller(opts: StreamPollerOptions): Promise<Stre
 
   const poll = async (): Promise<void> => {
     try {
-      if (Date.now() - lastDiscover >= discoverEveryMs) await discover(false);
+      if (cursors.size === 0 || Date.now() - lastDiscover >= discoverEveryMs) await discover(false);
       for (const [shardId, cursor] of [...cursors]) {
         if (stopped) return;
         await readShard(shardId, cursor);

@@ -29,6 +29,13 @@ export interface BenchArgs {
   endpoint: string | undefined;
   /** Capture a CPU profile of the relay child during the fixed-rate phase (inspector, via the probe). */
   profile: boolean;
+  /**
+   * Simulate the proposed fix in the relay child: reuse session/user/membership reads so a send
+   * costs one DynamoDB call (bench/lib/relay-probe.ts). Results are labelled as a simulation.
+   */
+  whatIfCache: boolean;
+  /** Heap snapshots of the relay at warm and idle, diffed per connection (snapshots go to the OS temp dir). */
+  heapSnapshot: boolean;
   /** Directory for the JSON result (and profile). */
   outDir: string;
   /** Free-form label stored in the result. */
@@ -38,7 +45,7 @@ export interface BenchArgs {
 const USAGE = `usage: npm run bench -- [--clients 100] [--room-size 10] [--rate 5] [--duration 20]
   [--saturate 10] [--encryption] [--content-bytes 128] [--connect-concurrency 50]
   [--baseline-ops 1000] [--baseline-seconds 10] [--settle 3] [--endpoint http://127.0.0.1:8000]
-  [--profile] [--out bench/results] [--label text]`;
+  [--profile] [--heap-snapshot] [--what-if-cache] [--out bench/results] [--label text]`;
 
 function positive(name: string, raw: string, allowZero = false): number {
   const n = Number(raw);
@@ -71,6 +78,8 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       settle: { type: 'string', default: '3' },
       endpoint: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      'what-if-cache': { type: 'boolean', default: false },
+      'heap-snapshot': { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench/results' },
       label: { type: 'string', default: '' },
       help: { type: 'boolean', default: false },
@@ -91,6 +100,8 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     settle: positive('settle', values.settle, true),
     endpoint: values.endpoint ?? (env.LAIR_DYNAMODB_ENDPOINT || undefined),
     profile: values.profile,
+    whatIfCache: values['what-if-cache'],
+    heapSnapshot: values['heap-snapshot'],
     outDir: values.out,
     label: values.label,
   };

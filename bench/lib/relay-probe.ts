@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** Commands the bench sends over the IPC channel. */
@@ -11,7 +12,9 @@ export type ProbeCommand =
   | { op: 'loop'; reset: boolean }
   | { op: 'cpu' }
   | { op: 'profile-start' }
-  | { op: 'profile-stop'; path: string };
+  | { op: 'profile-stop'; path: string }
+  | { op: 'heap-snapshot'; path: string }
+  | { op: 'what-if-cache' };
 
 /** A command with its correlation id; each gets one reply `{ id, ...result }`. */
 export type ProbeRequest = ProbeCommand & { id: number };
@@ -64,13 +67,35 @@ function record(label: string, t0: number, failed: boolean): void {
   if (failed) s.errors += 1;
 }
 
+/**
+ * What-if mode (op `what-if-cache`, bench flag `--what-if-cache`, switched on after the RSS
+ * readings so the cache does not count as connection memory): the first answer of
+ * every `Get:session`, `Get:user` and `Get:membership` is reused, so `send_message` costs one
+ * DynamoDB round trip (the message Put). It simulates the proposed relay-side fix (session
+ * validity, membership and author name known to the connection) to measure what it would buy.
+ * Never use it for anything but this measurement: it ignores logouts, leaves and renames.
+ */
+const CACHED_READS = new Set(['Get:session', 'Get:user', 'Get:membership']);
+let whatIfCache = false;
+const readCache = new Map<string, Promise<unknown>>();
+
 type Send = (this: unknown, command: never, ...rest: unknown[]) => unknown;
 const proto = DynamoDBDocumentClient.prototype as unknown as { send: Send };
 const original = proto.send;
 proto.send = function (this: unknown, command: never, ...rest: unknown[]): unknown {
   const label = labelOf(command);
+  let cacheKey: string | undefined;
+  if (whatIfCache && CACHED_READS.has(label)) {
+    cacheKey = JSON.stringify((command as { input: { Key?: unknown } }).input.Key);
+    const hit = readCache.get(cacheKey);
+    if (hit !== undefined) {
+      record(`${label} (cached)`, performance.now(), false);
+      return hit;
+    }
+  }
   const t0 = performance.now();
   const result = original.call(this, command, ...rest);
+  if (cacheKey !== undefined && result instanceof Promise) readCache.set(cacheKey, result);
   if (result instanceof Promise) {
     result.then(
       () => {
@@ -111,6 +136,12 @@ async function handle(req: ProbeRequest): Promise<object> {
     }
     case 'cpu':
       return { cpu: process.cpuUsage() };
+    case 'what-if-cache':
+      whatIfCache = true;
+      return {};
+    case 'heap-snapshot':
+      (globalThis as { gc?: () => void }).gc?.();
+      return { path: writeHeapSnapshot(req.path) };
     case 'profile-start':
       inspector = new Session();
       inspector.connect();

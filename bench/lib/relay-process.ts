@@ -32,6 +32,10 @@ export interface RelayProcess {
   loopDelay(reset: boolean): Promise<{ p50: number; p99: number; max: number; mean: number }>;
   /** CPU time (user+system) of the relay process, s. */
   cpuSeconds(): number;
+  /** From now on, reuse session/user/membership reads (simulated fix, see relay-probe.ts). */
+  enableWhatIfCache(): Promise<void>;
+  /** Full GC, then a V8 heap snapshot written to `path` (blocks the relay for seconds). */
+  heapSnapshot(path: string): Promise<void>;
   profileStart(): Promise<void>;
   profileStop(path: string): Promise<void>;
   /** SIGTERM, then SIGKILL after `graceMs`. */
@@ -145,6 +149,12 @@ export async function spawnRelay(opts: { endpoint: string; tableName: string; jw
       return (await ask({ op: 'loop', reset })).loop as { p50: number; p99: number; max: number; mean: number };
     },
     cpuSeconds: () => cpuSeconds(pid),
+    async enableWhatIfCache() {
+      await ask({ op: 'what-if-cache' });
+    },
+    async heapSnapshot(path) {
+      await ask({ op: 'heap-snapshot', path });
+    },
     async profileStart() {
       await ask({ op: 'profile-start' });
     },

@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchArgs } from './args.js';
 import type { PutItemBaseline } from './dynamo.js';
+import type { PerConnectionHeap } from './heap-summary.js';
 import type { PhaseResult } from './load.js';
 import type { ProfileSummary } from './profile-summary.js';
 import type { MachineInfo } from './proc.js';
@@ -66,9 +67,11 @@ export interface BenchResult {
     /**
      * KiB per connection: (idle - before) / clients for VmRSS after GC (`rss`, the target's
      * measure), VmRSS without GC, V8 heap used and external memory; `rssMarginal` =
-     * (idle - warm) / (clients - warm connections).
+     * (idle - warm) / (clients - warm connections); `heapTotal` = V8 heap committed.
      */
-    perConnectionKb: { rss: number; rssRaw: number; heapUsed: number; external: number; rssMarginal: number };
+    perConnectionKb: { rss: number; rssRaw: number; heapUsed: number; heapTotal: number; external: number; rssMarginal: number };
+    /** Heap snapshot diff warm -> idle per connection, largest classes first (--heap-snapshot). */
+    heapPerConnection: PerConnectionHeap[] | null;
     warnings: Record<string, number>;
     unexpectedCloses: number;
   };
@@ -126,11 +129,22 @@ export function formatReport(r: BenchResult): string {
     `command   ${r.command}`,
     `machine   ${m.nproc} cores ${m.cpuModel}, ${m.totalMemoryMiB} MiB, node ${m.node}, ${m.java}, ulimit -n ${m.fdSoftLimit}`,
     `load      start ${m.loadavg.join(' ')}  end ${r.loadavgEnd.join(' ')}`,
+    ...(r.args.whatIfCache
+      ? ['WHAT-IF   relay reads of session/user/membership cached by the bench probe (simulated fix, not the shipped relay)']
+      : []),
     `scenario  ${r.args.clients} clients, ${r.setup.rooms} rooms of ${r.args.roomSize}, ${r.args.rate} msg/s per room for ${r.args.duration} s, encryption ${r.args.encryption ? 'on' : 'off'}, content ${r.args.contentBytes} B`,
     `setup     users ${r.setup.usersMs} ms, rooms ${r.setup.roomsMs} ms, connect+auth ${r.setup.connectMs} ms (${r.setup.connectPerSecond}/s; handshake ${lat(r.setup.handshake)})`,
     `          events pushed during connect: ${JSON.stringify(r.setup.eventsDuringConnect)}`,
     `relay RSS before ${r.relay.before.rssKb} KiB, idle with ${r.args.clients} conns ${r.relay.idle.rssKb} KiB => ${r.relay.perConnectionKb.rss} KiB/conn`,
-    `          (marginal after ${r.relay.warm.connections} warm conns ${r.relay.perConnectionKb.rssMarginal}, no-GC ${r.relay.perConnectionKb.rssRaw}, V8 heap ${r.relay.perConnectionKb.heapUsed}, external ${r.relay.perConnectionKb.external} KiB/conn)`,
+    `          (marginal after ${r.relay.warm.connections} warm conns ${r.relay.perConnectionKb.rssMarginal}, no-GC ${r.relay.perConnectionKb.rssRaw}, V8 heap used ${r.relay.perConnectionKb.heapUsed} / committed ${r.relay.perConnectionKb.heapTotal}, external ${r.relay.perConnectionKb.external} KiB/conn)`,
+    ...(r.relay.heapPerConnection
+      ? [
+          `          heap per connection by class: ${r.relay.heapPerConnection
+            .slice(0, 12)
+            .map((h) => `${h.name} ${h.bytesPerConnection} B x${h.objectsPerConnection}`)
+            .join(', ')}`,
+        ]
+      : []),
     `PutItem   sequential ${lat(r.baseline.sequential)}`,
     `          ${r.baseline.concurrency} concurrent: ${r.baseline.opsPerSecond} ops/s, ${lat(r.baseline.concurrent)}`,
     ...phaseLines('fixed rate', r.fixed),

@@ -107,7 +107,7 @@ export function rateLimit(): HttpMiddleware {
     before: async ({ event }) => {
       const state = stateOf(event);
       const { rateLimiter, settings, logger } = await getDeps();
-      const key = clientKey(event);
+      const key = clientKey(event, settings.LAIR_TRUST_PROXY);
       const limits = {
         general: settings.LAIR_RATE_LIMIT_GENERAL,
         auth: settings.LAIR_RATE_LIMIT_AUTH,

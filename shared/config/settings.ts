@@ -30,6 +30,7 @@ const schema = z.object({
   LAIR_DYNAMODB_PORT: lenientInt(0),
   AWS_REGION: z.string().default('us-east-1'),
   LAIR_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  LAIR_TRUST_PROXY: flag,
   LAIR_RATE_LIMIT_GENERAL: lenientInt(100),
   LAIR_RATE_LIMIT_AUTH: lenientInt(10),
   LAIR_RATE_LIMIT_MESSAGING: lenientInt(30),

@@ -116,8 +116,12 @@ export function parseUuid(s: string): string | null {
   return `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}`.toLowerCase();
 }
 
-/** Pagination defaults and cap (domain.md §5, §9). */
-export const PAGE = { defaultLimit: 50, maxLimit: 100 } as const;
+/**
+ * Pagination defaults and cap (domain.md §5, §9). `maxOffset` is ours: offsets are served by
+ * skipping index items (DESIGN.md §3), so a page beyond 10,000 items is answered empty instead of
+ * reading a whole partition per request (upstream accepts any u32).
+ */
+export const PAGE = { defaultLimit: 50, maxLimit: 100, maxOffset: 10_000 } as const;
 
 /** Applies the default (50) and silent cap (100) to a requested `limit`. */
 export function clampLimit(limit: number | null | undefined): number {

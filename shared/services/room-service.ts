@@ -2,7 +2,7 @@
 import type { Room, RoomMember, RoomMembership, RoomRecord, Uuid } from '../domain/entities.js';
 import { ConflictError, DomainError, VersionConflictError, isDomainError } from '../domain/errors.js';
 import { toTimestamp } from '../domain/time.js';
-import { validateRoomName } from '../domain/validation.js';
+import { PAGE, validateRoomName } from '../domain/validation.js';
 import type { RoomPatch } from '../ports/index.js';
 import type { RoomService, ServiceDeps, UpdateRoomInput } from './contracts.js';
 import { emit, isExpired, isModeratorOrAbove, parseRoomRole, toRoom, toUser } from './support.js';
@@ -99,7 +99,7 @@ export function createRoomService(deps: ServiceDeps): RoomService {
     },
 
     async listPublic(viewerId, limit, offset) {
-      if (limit <= 0) return [];
+      if (limit <= 0 || offset > PAGE.maxOffset) return [];
       const [page, mine] = await Promise.all([
         rooms.listPublic(limit, offset),
         viewerId === null ? Promise.resolve([]) : memberships.listByUser(viewerId),

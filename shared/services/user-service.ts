@@ -1,7 +1,7 @@
 // User use cases: profile reads, email change, user lists with presence (http.md §6, tcp.md §7.14–7.16).
 import { DomainError } from '../domain/errors.js';
 import { toTimestamp } from '../domain/time.js';
-import { validateEmail } from '../domain/validation.js';
+import { PAGE, validateEmail } from '../domain/validation.js';
 import type { ServiceDeps, UserService } from './contracts.js';
 import { toUser } from './support.js';
 
@@ -38,7 +38,7 @@ export function createUserService(deps: ServiceDeps): UserService {
     },
 
     async list(limit, offset) {
-      if (limit <= 0) return [];
+      if (limit <= 0 || offset > PAGE.maxOffset) return [];
       const [page, online] = await Promise.all([users.list(limit, offset), presence.listOnlineUserIds()]);
       const onlineIds = new Set(online);
       return page.map((user) => ({ user: toUser(user), online: onlineIds.has(user.id) }));

@@ -1,5 +1,5 @@
 // RoomRepository over DynamoDB: META items with counters/version, name sentinels, cascade delete (DESIGN.md §3).
-import { DeleteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Room, RoomMembership, RoomRecord, Uuid } from '../domain/entities.js';
 import { ConflictError, DomainError, VersionConflictError } from '../domain/errors.js';
 import type { RoomPatch, RoomRepository } from '../ports/repositories.js';
@@ -8,7 +8,7 @@ import { indexKeys, keys, partitions, type Key } from './keys.js';
 import { membershipItem } from './membership-repository.js';
 import { batchDelete, batchGet, countAll, queryAll } from './operations.js';
 import { GSI1 } from './table.js';
-import { isConditionalCheckFailed, transactWrite, type TransactItem } from './transactions.js';
+import { transactWrite, type TransactItem } from './transactions.js';
 
 /** The stored META item: GSI1 `ROOMS#public|private` / `<lower name>`, settings nested as on the wire. */
 export function roomItem(room: RoomRecord): Item {
@@ -165,27 +165,30 @@ export class DynamoRoomRepository implements RoomRepository {
   }
 
   /**
-   * Deletes META first (so concurrent joins fail their "room exists" condition), then the name
-   * sentinel (only if it still points at this room), then every item of the `ROOM#<id>` partition
+   * Deletes META and the name sentinel (only if it still points at this room) in one transaction
+   * (so concurrent joins fail their "room exists" condition), then every item of the `ROOM#<id>` partition
    * (memberships, invitations) with BatchWriteItem in chunks of 25.
    */
   async delete(room: RoomRecord): Promise<void> {
     const current = await this.get(room.id);
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.room(room.id) }));
-    for (const name of new Set([current?.name ?? room.name, room.name])) {
-      try {
-        await this.doc.send(
-          new DeleteCommand({
+    const name = current?.name ?? room.name;
+    // META and its name sentinel go together, so a crash can never leave a name taken by no room.
+    await transactWrite(
+      this.doc,
+      [
+        { Delete: { TableName: this.tableName, Key: keys.room(room.id) } },
+        {
+          Delete: {
             TableName: this.tableName,
             Key: keys.roomNameSentinel(name),
-            ConditionExpression: 'room_id = :id',
+            ConditionExpression: 'attribute_not_exists(PK) OR room_id = :id',
             ExpressionAttributeValues: { ':id': room.id },
-          }),
-        );
-      } catch (e) {
-        if (!isConditionalCheckFailed(e)) throw e;
-      }
-    }
+          },
+        },
+      ],
+      // Only a racing rename can fail the sentinel condition: the caller retries after re-reading.
+      () => new VersionConflictError(),
+    );
     // A second pass catches anything written while the first one ran (e.g. an invitation).
     for (let pass = 0; pass < 3; pass++) {
       const rest = await queryAll(this.doc, {

@@ -63,6 +63,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
       LAIR_TABLE_NAME: table.tableName,
       LAIR_DYNAMODB_ENDPOINT: table.endpoint,
       LAIR_LOG_LEVEL: 'silent',
+      LAIR_TRUST_PROXY: 'true',
       LAIR_RATE_LIMIT_GENERAL: '100000',
       LAIR_RATE_LIMIT_AUTH: '100000',
       LAIR_RATE_LIMIT_MESSAGING: '100000',

@@ -23,7 +23,6 @@ import { userInput } from './services.js';
 export const RELAY_TEST_SECRET = 'relay-test-secret';
 
 /** A parsed server message (tests read fields freely). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test assertions read arbitrary wire fields
 export type Msg = Record<string, any>;
 
 /** Options of {@link startTestRelay}. */

@@ -48,7 +48,7 @@ function spawnRelay(table: TestTable, name: string): Promise<RelayProcess> {
     const timer = setTimeout(() => {
       reject(new Error(`relay ${name} did not start: ${stderr}`));
     }, 30_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       let msg: Msg;
       try {
         msg = JSON.parse(line) as Msg;
@@ -100,7 +100,12 @@ describe('two relay processes', () => {
       if (c instanceof TestTcpClient) c.destroy();
       else c.close();
     }
-    for (const p of [a, b]) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    for (const p of [a, b]) {
+      if (p.child.exitCode === null) {
+        p.child.kill('SIGTERM');
+        await p.exited;
+      }
+    }
     await deleteTestTable(table);
   });
 

@@ -48,10 +48,10 @@ describe('stream poller (DynamoDB Local)', () => {
 
   it('feeds writes made after start to the handler, which ignores them', async () => {
     await registerUser(ts.services);
-    await eventually(() => batches.some((b) => b.Records.some((r) => r.eventName === 'INSERT')), 10_000);
+    await eventually(() => batches.some((b) => b.Records.some((r) => r.eventName === 'INSERT')), 20_000);
     expect(handler.stats.recordsIgnored).toBeGreaterThan(0);
     expect(handler.stats.invitationsExpired).toBe(0);
-  });
+  }, 30_000);
 
   it('reports a pending invitation removed by TTL', async () => {
     const inviter = await registerUser(ts.services);

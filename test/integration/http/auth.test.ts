@@ -125,6 +125,12 @@ describe('auth routes', () => {
         401,
         'invalid_credentials',
       );
+      // An identifier longer than any username/email (here 5 KB) is refused the same way, never a 500.
+      expectError(
+        await api.request('POST', '/api/v1/auth/login', { body: { identifier: 'x'.repeat(5000), password: 'whatever1' } }),
+        401,
+        'invalid_credentials',
+      );
     });
   });
 

@@ -107,4 +107,22 @@ describe('rate limiting', () => {
     for (let i = 0; i < 6; i++) await api.request('GET', '/health', { ip: '127.0.0.1' });
     expect((await api.request('GET', '/health', { ip: null })).status).toBe(429);
   });
+
+  it('without LAIR_TRUST_PROXY, rotating X-Forwarded-For cannot escape the limit (key = source address)', async () => {
+    setDepsForTesting({
+      ...api.deps,
+      settings: { ...api.deps.settings, LAIR_TRUST_PROXY: false, LAIR_RATE_LIMIT_GENERAL: 3 },
+      rateLimiter: new DynamoRateLimiter(api.table.doc, api.table.tableName, { now: () => Date.now() + 3_600_000 }),
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await api.request('GET', '/health', { ip: randomIp() })).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      // An oversized header is hashed into a bounded key: still limited, never a 500.
+      const long = await api.request('GET', '/health', { ip: '9'.repeat(5000) });
+      expectError(long, 429, 'rate_limited');
+    } finally {
+      setDepsForTesting(api.deps);
+    }
+  });
 });

@@ -34,7 +34,7 @@ function record(
     dynamodb: oldImage
       ? { OldImage: marshall(oldImage) as NonNullable<DynamoDBRecord['dynamodb']>['OldImage'] }
       : {},
-  } as DynamoDBRecord;
+  };
 }
 
 describe('streams handler', () => {
