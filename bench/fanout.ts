@@ -6,12 +6,13 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseBenchArgs, type BenchArgs } from './lib/args.js';
 import { ClientPool, DeliveryRecorder, type Phase } from './lib/clients.js';
-import { countRoomMessages, putItemBaseline, startStorage, type BenchStorage } from './lib/dynamo.js';
+import { countRoomMessages, putItemBaseline, startStorage, transactSendCandidate, type BenchStorage } from './lib/dynamo.js';
 import { fixedRate, saturate, warmUp, type PhaseResult, type Sender } from './lib/load.js';
 import { heapCensus, heapDiff, type PerConnectionHeap } from './lib/heap-summary.js';
 import { populate, type Population } from './lib/population.js';
 import { cpuSeconds, machineCoresBusy, machineInfo, machineTicks } from './lib/proc.js';
 import { summarizeProfile } from './lib/profile-summary.js';
+import { keys } from '../shared/storage/index.js';
 import { spawnRelay, type RelayProcess } from './lib/relay-process.js';
 import { formatReport, judge, writeResult, type BenchResult, type PhaseReport } from './lib/report.js';
 
@@ -131,6 +132,18 @@ async function run(args: BenchArgs, cleanup: (() => Promise<void>)[]): Promise<B
     seconds: args.baselineSeconds,
   });
 
+  log(`candidate one-round-trip send (TransactWriteItems: 2 ConditionChecks + Put), same shape`);
+  const senderKeys = pop.rooms.map((r) => {
+    const owner = pop.users[r.members[0] ?? 0]!;
+    return { session: keys.session(owner.id, owner.sessionId), membership: keys.membership(r.id, owner.id) };
+  });
+  const candidate = await transactSendCandidate(doc, storage.tableName, senderKeys, {
+    contentBytes: args.contentBytes,
+    ops: args.baselineOps,
+    concurrency: pop.rooms.length,
+    seconds: args.baselineSeconds,
+  });
+
   const senders: Sender[] = pop.rooms.map((r) => ({
     client: pool.clients[r.members[0] ?? 0]!,
     roomId: r.id,
@@ -206,6 +219,7 @@ async function run(args: BenchArgs, cleanup: (() => Promise<void>)[]): Promise<B
       unexpectedCloses: pool.unexpectedCloses,
     },
     baseline,
+    candidate,
     warmup,
     fixed,
     saturation,

@@ -132,6 +132,6 @@ export function getDeps(): Promise<HttpDeps> {
 }
 
 /** Injects deps (tests, the local server); `undefined` resets so the next {@link getDeps} rebuilds from env. */
-export function setDepsForTesting(deps: HttpDeps | undefined): void {
+export function setDeps(deps: HttpDeps | undefined): void {
   current = deps === undefined ? undefined : Promise.resolve(deps);
 }

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { createStreamHandler } from '../lambdas/streams/handler.js';
-import { createHttpDeps, setDepsForTesting } from '../lambdas/deps.js';
+import { createHttpDeps, setDeps } from '../lambdas/deps.js';
 import { createRelay } from '../relay/server.js';
 import { composeServices } from '../shared/compose.js';
 import { loadSettings, type Settings } from '../shared/config/settings.js';
@@ -104,7 +104,7 @@ export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<LocalStac
 
     // The HTTP side is wired exactly as a Lambda is: its own services, publishing to relays over the internal endpoint.
     const httpLogger = logger.child({ component: 'http' });
-    setDepsForTesting(createHttpDeps({ settings, logger: httpLogger, client, doc, tableName }));
+    setDeps(createHttpDeps({ settings, logger: httpLogger, client, doc, tableName }));
     const http = await startHttpServer({ port: settings.LAIR_HTTP_PORT, logger: httpLogger });
     running.attachWebSocket(http.server);
     stoppers.push({ name: 'HTTP server', stop: () => http.close() });

@@ -160,6 +160,9 @@ export async function startStreamPoller(opts: StreamPollerOptions): Promise<Stre
   };
 
   await discover(true);
+  // One read right away pins each LATEST iterator to "now" (DynamoDB Local resolves LATEST lazily),
+  // so every write made after this function resolves reaches the handler.
+  await poll();
   logger.info({ tableName: opts.tableName, shards: cursors.size }, 'stream poller started');
   schedule();
   return {

@@ -16,7 +16,7 @@ import {
 import { TcpTransport } from './connection/tcp-transport.js';
 import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits, type Transport } from './connection/transport.js';
 import { startInternalServer } from './delivery/internal-server.js';
-import { internalBaseUrl, registerRelay } from './delivery/registration.js';
+import { internalBaseUrl, registerRelay, type RelayRegistration } from './delivery/registration.js';
 import { DeliveryRegistry } from './delivery/registry.js';
 import { attachWebSocket, type AttachedWebSocket } from './ws/websocket.js';
 
@@ -194,14 +194,6 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
     ...(opts.relayCacheMs !== undefined ? { relayCacheMs: opts.relayCacheMs } : {}),
   });
   core.publisher.target = remote;
-  const registration = await registerRelay({
-    presence: deps.presence,
-    info: { relayId, endpoint: internalEndpoint },
-    ttlSeconds: opts.relayTtlSeconds ?? 30,
-    intervalMs: opts.relayHeartbeatMs ?? 10_000,
-    logger,
-  });
-
   const tcp: Server = createServer((socket: Socket) => {
     if (closing || (opts.maxConnections > 0 && tcpCount >= opts.maxConnections)) {
       refuse(socket, logger, closing ? 'shutting down' : 'connection limit reached');
@@ -220,13 +212,28 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
     transport.bind(conn);
     conn.start();
   });
-  await new Promise<void>((resolve, reject) => {
-    tcp.once('error', reject);
-    tcp.listen(opts.port, opts.host, () => {
-      tcp.off('error', reject);
-      resolve();
+  let registration: RelayRegistration;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      tcp.once('error', reject);
+      tcp.listen(opts.port, opts.host, () => {
+        tcp.off('error', reject);
+        resolve();
+      });
     });
-  });
+    registration = await registerRelay({
+      presence: deps.presence,
+      info: { relayId, endpoint: internalEndpoint },
+      ttlSeconds: opts.relayTtlSeconds ?? 30,
+      intervalMs: opts.relayHeartbeatMs ?? 10_000,
+      logger,
+    });
+  } catch (err) {
+    closing = true;
+    if (tcp.listening) tcp.close();
+    await internal.close();
+    throw err;
+  }
   const port = (tcp.address() as AddressInfo).port;
   const attached: AttachedWebSocket[] = [];
   logger.info({ port, internalEndpoint, maxConnections: opts.maxConnections }, 'relay started');

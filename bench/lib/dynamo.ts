@@ -1,12 +1,12 @@
 // DynamoDB side of the bench: DynamoDB Local (or an endpoint), a fresh table, the raw PutItem baseline, message counts.
 import { randomUUID } from 'node:crypto';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.js';
 import { toTimestamp } from '../../shared/domain/time.js';
 import type { IdGenerator } from '../../shared/ports/index.js';
 import { createIdGenerator } from '../../shared/platform/system.js';
 import { messageItem } from '../../shared/storage/message-repository.js';
-import { createDynamoClients, ensureTable, partitions, type DynamoClients } from '../../shared/storage/index.js';
+import { ATTR, createDynamoClients, ensureTable, partitions, type DynamoClients, type Key } from '../../shared/storage/index.js';
 import { childPids } from './proc.js';
 import { createHistogram, nowMicros, recordMicros, summarize, type LatencySummary } from './stats.js';
 
@@ -61,57 +61,50 @@ function baselineItem(contentBytes: number, ids: IdGenerator): Record<string, un
   });
 }
 
-/** Raw PutItem baseline: sequential latency and closed-loop throughput at a given concurrency. */
-export interface PutItemBaseline {
-  /** Sequential (one at a time) PutItem latency, ms. */
+/** Latency and throughput of one DynamoDB operation, measured like the raw PutItem baseline. */
+export interface OpBaseline {
+  /** Sequential (one at a time) latency, ms. */
   sequential: LatencySummary;
   /** Concurrent closed-loop workers used for `opsPerSecond`. */
   concurrency: number;
-  /** Successful PutItem calls per second with `concurrency` workers. */
+  /** Successful calls per second with `concurrency` workers. */
   opsPerSecond: number;
   /** Latency while running `concurrency` workers, ms. */
   concurrent: LatencySummary;
 }
 
+/** Raw PutItem baseline of the issue (same shape as every {@link OpBaseline}). */
+export type PutItemBaseline = OpBaseline;
+
 /**
- * Measures raw `PutCommand` (conditional `attribute_not_exists(PK)`, the message repository's call)
- * of a message-sized item against the same table: 100 warm-up calls, `ops` sequential calls for
- * the latency, then `concurrency` closed-loop workers for `seconds` for the throughput.
+ * Times `op`: 100 warm-up calls, `ops` sequential calls for the latency, then `concurrency`
+ * closed-loop workers for `seconds` for the throughput. `op(worker)` gets the worker index
+ * (0 for the sequential part) so workers can use disjoint items.
  */
-export async function putItemBaseline(
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-  opts: { contentBytes: number; ops: number; concurrency: number; seconds: number },
-): Promise<PutItemBaseline> {
-  const ids = createIdGenerator();
-  const put = (): Promise<unknown> =>
-    doc.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: baselineItem(opts.contentBytes, ids),
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
-  for (let i = 0; i < 100; i++) await put();
+async function measureOp(
+  op: (worker: number) => Promise<unknown>,
+  opts: { ops: number; concurrency: number; seconds: number },
+): Promise<OpBaseline> {
+  for (let i = 0; i < 100; i++) await op(0);
   const seq = createHistogram();
   for (let i = 0; i < opts.ops; i++) {
     const t0 = nowMicros();
-    await put();
+    await op(0);
     recordMicros(seq, nowMicros() - t0);
   }
   const conc = createHistogram();
   const start = nowMicros();
   const end = start + opts.seconds * 1e6;
   let done = 0;
-  const worker = async (): Promise<void> => {
+  const worker = async (k: number): Promise<void> => {
     while (nowMicros() < end) {
       const t0 = nowMicros();
-      await put();
+      await op(k);
       recordMicros(conc, nowMicros() - t0);
       done += 1;
     }
   };
-  await Promise.all(Array.from({ length: opts.concurrency }, worker));
+  await Promise.all(Array.from({ length: opts.concurrency }, (_, k) => worker(k)));
   const elapsed = (nowMicros() - start) / 1e6;
   return {
     sequential: summarize(seq),
@@ -119,6 +112,76 @@ export async function putItemBaseline(
     opsPerSecond: Math.round((done / elapsed) * 10) / 10,
     concurrent: summarize(conc),
   };
+}
+
+/**
+ * Raw PutItem baseline: `PutCommand` (conditional `attribute_not_exists(PK)`, the message
+ * repository's call) of a message-sized item against the same table, timed by {@link measureOp}.
+ */
+export function putItemBaseline(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  opts: { contentBytes: number; ops: number; concurrency: number; seconds: number },
+): Promise<PutItemBaseline> {
+  const ids = createIdGenerator();
+  return measureOp(
+    () =>
+      doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: baselineItem(opts.contentBytes, ids),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    opts,
+  );
+}
+
+/** The caller of one candidate send: its session and membership items (one per concurrent worker). */
+export interface SenderKeys {
+  session: Key;
+  membership: Key;
+}
+
+/**
+ * Candidate one-round-trip `send_message` (proposed fix, bench/README.md): one TransactWriteItems
+ * = ConditionCheck session (`attribute_exists(PK) AND expiresAt > now`) + ConditionCheck
+ * membership (`attribute_exists(PK)`) + the message Put, timed by {@link measureOp}. Worker k
+ * uses `senders[k]` (like one sender per room), so workers never touch the same items.
+ */
+export function transactSendCandidate(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  senders: readonly SenderKeys[],
+  opts: { contentBytes: number; ops: number; concurrency: number; seconds: number },
+): Promise<OpBaseline> {
+  const ids = createIdGenerator();
+  return measureOp((k) => {
+    const s = senders[k % senders.length] as SenderKeys;
+    return doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: tableName,
+              Key: s.session,
+              ConditionExpression: 'attribute_exists(PK) AND #ttl > :now',
+              ExpressionAttributeNames: { '#ttl': ATTR.ttl },
+              ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
+            },
+          },
+          { ConditionCheck: { TableName: tableName, Key: s.membership, ConditionExpression: 'attribute_exists(PK)' } },
+          {
+            Put: {
+              TableName: tableName,
+              Item: baselineItem(opts.contentBytes, ids),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+        ],
+      }),
+    );
+  }, opts);
 }
 
 /** Counts the stored messages of room `roomId` (strongly consistent COUNT query over `MSGS#<room>`). */

@@ -8,6 +8,8 @@ export interface BenchUser {
   index: number;
   id: string;
   username: string;
+  /** Session id of the JWT. */
+  sessionId: string;
   token: string;
   /** Index into {@link Population.rooms}. */
   room: number;
@@ -77,7 +79,7 @@ export async function populate(
       { username, email: `${username}@bench.invalid`, password: 'bench-password-1' },
       'tcp',
     );
-    return { index: i, id: res.user.id, username, token: res.token, room: Math.floor(i / opts.roomSize) };
+    return { index: i, id: res.user.id, username, sessionId: res.session.id, token: res.token, room: Math.floor(i / opts.roomSize) };
   });
   const usersMs = Date.now() - t0;
 

@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchArgs } from './args.js';
-import type { PutItemBaseline } from './dynamo.js';
+import type { OpBaseline, PutItemBaseline } from './dynamo.js';
 import type { PerConnectionHeap } from './heap-summary.js';
 import type { PhaseResult } from './load.js';
 import type { ProfileSummary } from './profile-summary.js';
@@ -76,6 +76,8 @@ export interface BenchResult {
     unexpectedCloses: number;
   };
   baseline: PutItemBaseline;
+  /** Candidate one-round-trip send: TransactWriteItems(ConditionCheck session, ConditionCheck membership, Put message). */
+  candidate: OpBaseline;
   warmup: PhaseResult;
   fixed: PhaseReport;
   saturation: PhaseReport | null;
@@ -147,6 +149,8 @@ export function formatReport(r: BenchResult): string {
       : []),
     `PutItem   sequential ${lat(r.baseline.sequential)}`,
     `          ${r.baseline.concurrency} concurrent: ${r.baseline.opsPerSecond} ops/s, ${lat(r.baseline.concurrent)}`,
+    `candidate TransactWrite(2 checks + Put) sequential ${lat(r.candidate.sequential)}`,
+    `          ${r.candidate.concurrency} concurrent: ${r.candidate.opsPerSecond} ops/s, ${lat(r.candidate.concurrent)}`,
     ...phaseLines('fixed rate', r.fixed),
     ...(r.saturation ? phaseLines('saturation', r.saturation) : []),
     `verify    acked ${r.verify.acked}, stored in table ${r.verify.stored} => ${r.verify.match ? 'OK' : 'MISMATCH'}`,

@@ -36,6 +36,27 @@ export interface AuthContext {
 }
 
 /**
+ * Builds the context of commands on one AUTHENTICATED connection; `requireSession` re-reads the
+ * session of `auth.claims` in storage (tcp.md §7).
+ */
+export function commandContext(
+  services: Services,
+  auth: AuthSnapshot,
+  protocol: SessionProtocol,
+  logger: Logger,
+): CommandContext {
+  return {
+    services,
+    auth,
+    protocol,
+    logger,
+    requireSession: async () => {
+      await services.auth.requireSession(auth.claims);
+    },
+  };
+}
+
+/**
  * Parses a plain-string id field the way the upstream command adapter does (tcp.md §7 "ID handling").
  * @returns the canonical lowercase hyphenated UUID
  * @throws DomainError `code` with `text`, e.g. (`invalid_id`, "Invalid message ID") or

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Uuid } from '../../shared/domain/entities.js';
 import { toRfc3339Offset } from '../../shared/domain/time.js';
 import type { Logger } from '../../shared/platform/logger.js';
-import type { Services } from '../../shared/services/contracts.js';
 import {
+  commandContext,
   INTERNAL_ERROR_TEXT,
   isCommandType,
   runAuth,
@@ -16,7 +16,7 @@ import {
   type AuthSnapshot,
   type CommandContext,
 } from '../commands/index.js';
-import type { DeliveryRegistry, DeliveryTarget, RoomLoader } from '../delivery/registry.js';
+import type { DeliveryTarget } from '../delivery/registry.js';
 import {
   errorFrame,
   failResponse,
@@ -28,36 +28,17 @@ import {
   type ServerMessage,
   type TopLevelErrorCode,
 } from '../protocol/index.js';
-import { InactivityTimer, type ConnectionTimeouts } from './inactivity.js';
-import { PresenceLink, type PresenceTiming } from './presence-link.js';
+import { InactivityTimer } from './inactivity.js';
+import { PresenceLink } from './presence-link.js';
 import { SerialQueue } from './serial-queue.js';
+import { timeoutFor, UNAUTHORIZED_TEXT, type ConnectionEnv as Env, type ConnectionState } from './state.js';
 import type { Transport } from './transport.js';
 
 export { DEFAULT_TIMEOUTS, type ConnectionTimeouts } from './inactivity.js';
+export type { ConnectionState } from './state.js';
 
-/** States of tcp.md §3 (`CLOSED` once the connection ends; WebSocket never uses AWAIT_KEY). */
-export type ConnectionState = 'AWAIT_HELLO' | 'AWAIT_KEY' | 'AWAIT_AUTH' | 'AUTHENTICATED' | 'CLOSED';
-
-/** Texts of the per-state `unauthorized` error (tcp.md §3). */
-const UNAUTHORIZED_TEXT = {
-  AWAIT_HELLO: 'Must complete handshake first',
-  AWAIT_KEY: 'Must complete key exchange first',
-  AWAIT_AUTH: 'Must authenticate first',
-} as const;
-
-/** Relay-wide dependencies shared by every connection. */
-export interface ConnectionEnv {
-  services: Services;
-  registry: DeliveryRegistry;
-  /** Room ids of a user, read at its first authentication on this relay. */
-  loadRooms: RoomLoader;
-  relayId: string;
-  logger: Logger;
-  timeouts: ConnectionTimeouts;
-  presence: PresenceTiming;
-  /** Called once when a connection has fully closed (after presence cleanup). */
-  onClosed?: (conn: Connection) => void;
-}
+/** Relay-wide dependencies shared by every connection (see state.ts). */
+export type ConnectionEnv = Env<Connection>;
 
 /**
  * One client connection over any {@link Transport}. The transport feeds it complete frame payloads
@@ -307,16 +288,7 @@ export class Connection implements DeliveryTarget {
   }
 
   private commandContext(auth: AuthSnapshot): CommandContext {
-    const services = this.env.services;
-    return {
-      services,
-      auth,
-      protocol: this.transport.kind,
-      logger: this.log,
-      requireSession: async () => {
-        await services.auth.requireSession(auth.claims);
-      },
-    };
+    return commandContext(this.env.services, auth, this.transport.kind, this.log);
   }
 
   private async doCleanup(): Promise<void> {
@@ -344,10 +316,7 @@ export class Connection implements DeliveryTarget {
   /** (Re-)arms the inactivity timer for the current state (tcp.md §3). */
   private arm(): void {
     if (!this.isOpen()) return;
-    const t = this.env.timeouts;
-    this.timer.arm(
-      this.current === 'AUTHENTICATED' ? t.idleMs : this.current === 'AWAIT_AUTH' ? t.authMs : t.handshakeMs,
-    );
+    this.timer.arm(timeoutFor(this.current, this.env.timeouts));
   }
 
   private closeAfterFlush(): void {

@@ -1,7 +1,7 @@
 // Test helper: the local HTTP API on port 0 over a fresh DynamoDB Local table, plus small fetch helpers.
 import { randomInt, randomUUID } from 'node:crypto';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createHttpDeps, setDepsForTesting, type HttpDeps } from '../../lambdas/deps.js';
+import { createHttpDeps, setDeps, type HttpDeps } from '../../lambdas/deps.js';
 import { startHttpServer, type RunningHttpServer } from '../../local/http-server.js';
 import { loadSettings } from '../../shared/config/settings.js';
 import type { DomainEvent } from '../../shared/domain/events.js';
@@ -53,7 +53,7 @@ export function randomIp(): string {
 /**
  * Starts the API: fresh table, settings from `env` (defaults: fixed JWT secret, silent logs,
  * rate limits 100000 so only the rate-limit tests trip them), a recording event publisher,
- * deps injected through `setDepsForTesting`, server on 127.0.0.1:0.
+ * deps injected through `setDeps`, server on 127.0.0.1:0.
  */
 export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
   const table = await createTestTable();
@@ -86,7 +86,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
       },
     },
   });
-  setDepsForTesting(deps);
+  setDeps(deps);
   const server = await startHttpServer({ port: 0, host: '127.0.0.1', logger });
   const baseUrl = `http://127.0.0.1:${server.port}`;
   const ip = randomIp();
@@ -121,7 +121,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     },
     async close() {
       await server.close();
-      setDepsForTesting(undefined);
+      setDeps(undefined);
       await deleteTestTable(table);
     },
   };

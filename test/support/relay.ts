@@ -355,3 +355,29 @@ export async function connectUser(
   await client.login(auth.token, opts.encrypt ?? false);
   return { client, auth };
 }
+
+/** Success shape of tcp.md §2.2: request_id echoed, success true, no error key. */
+export function expectOk(res: Msg, type: string, requestId: string | null): void {
+  expect(res).toMatchObject({ type, request_id: requestId, success: true });
+  expect(res).not.toHaveProperty('error');
+}
+
+/** Failure shape: error {code, message}, no payload fields. */
+export function expectFail(res: Msg, type: string, code: string, message?: string): void {
+  expect(res).toMatchObject({ type, success: false, error: { code } });
+  if (message !== undefined) expect(res.error.message).toBe(message);
+  for (const field of [
+    'message',
+    'room',
+    'user',
+    'membership',
+    'invitation',
+    'messages',
+    'rooms',
+    'users',
+    'session',
+    'token',
+  ]) {
+    expect(res).not.toHaveProperty(field);
+  }
+}

@@ -20,11 +20,13 @@ interface RelayProcess {
 }
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
 
-/** Spawns `tsx relay/main.ts` and waits for its `relay listening` stdout line. */
+/**
+ * Spawns `node --import tsx relay/main.ts` (one process, so a kill cannot orphan a grandchild the
+ * way the `tsx` CLI wrapper can) and waits for its `relay listening` stdout line.
+ */
 function spawnRelay(table: TestTable, name: string): Promise<RelayProcess> {
-  const child = spawn(TSX, ['relay/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'relay/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -46,6 +48,7 @@ function spawnRelay(table: TestTable, name: string): Promise<RelayProcess> {
   });
   return new Promise((res, reject) => {
     const timer = setTimeout(() => {
+      child.kill('SIGKILL');
       reject(new Error(`relay ${name} did not start: ${stderr}`));
     }, 30_000);
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -100,10 +103,12 @@ describe('two relay processes', () => {
       if (c instanceof TestTcpClient) c.destroy();
       else c.close();
     }
-    for (const p of [a, b]) {
-      if (p.child.exitCode === null) {
+    for (const p of [a, b] as (RelayProcess | undefined)[]) {
+      if (p !== undefined && p.child.exitCode === null) {
         p.child.kill('SIGTERM');
+        const force = setTimeout(() => p.child.kill('SIGKILL'), 5000);
         await p.exited;
+        clearTimeout(force);
       }
     }
     await deleteTestTable(table);

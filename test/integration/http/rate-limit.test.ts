@@ -1,5 +1,5 @@
 // Integration: fixed-window rate limits, headers and 429 envelope (http.md §3), with low limits for this file only.
-import { setDepsForTesting } from '../../../lambdas/deps.js';
+import { setDeps } from '../../../lambdas/deps.js';
 import { DynamoRateLimiter } from '../../../shared/storage/index.js';
 import {
   expectError,
@@ -19,13 +19,13 @@ describe('rate limiting', () => {
     });
     // Freeze the limiter's clock 30 s into a window so counts and Retry-After are deterministic.
     const now = Math.floor(Date.now() / 60_000) * 60_000 + 30_000;
-    setDepsForTesting({
+    setDeps({
       ...api.deps,
       rateLimiter: new DynamoRateLimiter(api.table.doc, api.table.tableName, { now: () => now }),
     });
   });
   afterAll(async () => {
-    setDepsForTesting(api.deps);
+    setDeps(api.deps);
     await expectNoServerErrors(api);
     await api.close();
   });
@@ -109,7 +109,7 @@ describe('rate limiting', () => {
   });
 
   it('without LAIR_TRUST_PROXY, rotating X-Forwarded-For cannot escape the limit (key = source address)', async () => {
-    setDepsForTesting({
+    setDeps({
       ...api.deps,
       settings: { ...api.deps.settings, LAIR_TRUST_PROXY: false, LAIR_RATE_LIMIT_GENERAL: 3 },
       rateLimiter: new DynamoRateLimiter(api.table.doc, api.table.tableName, { now: () => Date.now() + 3_600_000 }),
@@ -122,7 +122,7 @@ describe('rate limiting', () => {
       const long = await api.request('GET', '/health', { ip: '9'.repeat(5000) });
       expectError(long, 429, 'rate_limited');
     } finally {
-      setDepsForTesting(api.deps);
+      setDeps(api.deps);
     }
   });
 });

@@ -1,7 +1,7 @@
 // Integration: root endpoints /health, /ready, /metrics, routing 404/405, CORS preflight (http.md §1, §2.2, §11).
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createHttpDeps, setDepsForTesting } from '../../../lambdas/deps.js';
+import { createHttpDeps, setDeps } from '../../../lambdas/deps.js';
 import { handler as systemHandler } from '../../../lambdas/system/handler.js';
 import { localContext } from '../../../local/api-gateway.js';
 import { createTestTable } from '../../support/dynamo.js';
@@ -40,13 +40,13 @@ describe('root endpoints', () => {
       tableName: other.tableName,
     });
     await other.client.send(new DeleteTableCommand({ TableName: other.tableName }));
-    setDepsForTesting(deps);
+    setDeps(deps);
     try {
       const res = await api.request('GET', '/ready');
       expect(res.status).toBe(503);
       expect(res.json).toEqual({ ready: false, database: 'unavailable' });
     } finally {
-      setDepsForTesting(api.deps);
+      setDeps(api.deps);
       other.client.destroy();
     }
   });
@@ -58,7 +58,7 @@ describe('root endpoints', () => {
       LAIR_JWT_SECRET: 'env-secret',
       LAIR_LOG_LEVEL: 'silent',
     });
-    setDepsForTesting(undefined);
+    setDeps(undefined);
     try {
       const event = {
         version: '2.0',
@@ -75,7 +75,7 @@ describe('root endpoints', () => {
       expect(res.headers?.['x-ratelimit-limit']).toBe('100');
     } finally {
       process.env = saved;
-      setDepsForTesting(api.deps);
+      setDeps(api.deps);
     }
   });
 

@@ -1,6 +1,7 @@
 // RelayEventPublisher -> signed HTTP post -> internal event endpoint, over real HTTP and a real relay registry table.
 import { randomUUID } from 'node:crypto';
 import { startInternalServer, type InternalServer } from '../../../relay/delivery/internal-server.js';
+import { internalBaseUrl } from '../../../relay/delivery/registration.js';
 import { RelayEventPublisher } from '../../../shared/delivery/relay-publisher.js';
 import { INTERNAL_EVENTS_PATH, SIGNATURE_HEADER, signBody } from '../../../shared/delivery/signature.js';
 import type { DomainEvent } from '../../../shared/domain/events.js';
@@ -120,5 +121,12 @@ describe('internal event delivery', () => {
     expect(received).toHaveLength(0);
     expect(await post(body, signBody(SECRET, body))).toBe(204);
     expect(received).toHaveLength(1);
+  });
+
+  it('advertises the bind address, a routable address for wildcard binds, or the configured URL', () => {
+    expect(internalBaseUrl('127.0.0.1', 4000)).toBe('http://127.0.0.1:4000');
+    expect(internalBaseUrl('0.0.0.0', 4000)).toMatch(/^http:\/\/\d+\.\d+\.\d+\.\d+:4000$/);
+    expect(internalBaseUrl('0.0.0.0', 4000, 'http://10.1.2.3:9000/')).toBe('http://10.1.2.3:9000');
+    expect(internalBaseUrl('::1', 4000)).toBe('http://[::1]:4000');
   });
 });

@@ -1,0 +1,37 @@
+// Connection states (tcp.md §3), their unauthorized texts and timeouts, and the relay-wide connection environment.
+import type { Logger } from '../../shared/platform/logger.js';
+import type { Services } from '../../shared/services/contracts.js';
+import type { DeliveryRegistry, RoomLoader } from '../delivery/registry.js';
+import type { ConnectionTimeouts } from './inactivity.js';
+import type { PresenceTiming } from './presence-link.js';
+
+/** States of tcp.md §3 (`CLOSED` once the connection ends; WebSocket never uses AWAIT_KEY). */
+export type ConnectionState = 'AWAIT_HELLO' | 'AWAIT_KEY' | 'AWAIT_AUTH' | 'AUTHENTICATED' | 'CLOSED';
+
+/** Texts of the per-state `unauthorized` error (tcp.md §3). */
+export const UNAUTHORIZED_TEXT = {
+  AWAIT_HELLO: 'Must complete handshake first',
+  AWAIT_KEY: 'Must complete key exchange first',
+  AWAIT_AUTH: 'Must authenticate first',
+} as const;
+
+/** Inactivity limit of a state, ms (tcp.md §3: 30 s pre-auth handshake, 60 s AWAIT_AUTH, 90 s AUTHENTICATED). */
+export function timeoutFor(state: ConnectionState, t: ConnectionTimeouts): number {
+  if (state === 'AUTHENTICATED') return t.idleMs;
+  if (state === 'AWAIT_AUTH') return t.authMs;
+  return t.handshakeMs;
+}
+
+/** Relay-wide dependencies shared by every connection. */
+export interface ConnectionEnv<C = unknown> {
+  services: Services;
+  registry: DeliveryRegistry;
+  /** Room ids of a user, read at its first authentication on this relay. */
+  loadRooms: RoomLoader;
+  relayId: string;
+  logger: Logger;
+  timeouts: ConnectionTimeouts;
+  presence: PresenceTiming;
+  /** Called once when a connection has fully closed (after presence cleanup). */
+  onClosed?: (conn: C) => void;
+}
