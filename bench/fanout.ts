@@ -122,6 +122,8 @@ async function run(args: BenchArgs, cleanup: (() => Promise<void>)[]): Promise<B
     await Promise.all(['warm', 'idle'].map((w) => rm(snapshotPath(w), { force: true })));
   }
   const perConn = (a: number, b: number, n = args.clients): number => Math.round(((b - a) / n) * 100) / 100;
+  /** VmRSS with V8's free committed heap taken out (heap sizing after GC varies by ±20 MB run to run). */
+  const live = (m: typeof idle): number => m.rssKb - m.heapTotalKb + m.heapUsedKb;
   log(`relay RSS ${before.rssKb} -> ${warm.rssKb} (${warmCount} conns) -> ${idle.rssKb} KiB`);
 
   log(`PutItem baseline: ${args.baselineOps} sequential, then ${pop.rooms.length} concurrent for ${args.baselineSeconds} s`);
@@ -151,6 +153,7 @@ async function run(args: BenchArgs, cleanup: (() => Promise<void>)[]): Promise<B
   }));
   const ctx = { relay, storage, recorder };
   if (args.whatIfCache) await relay.enableWhatIfCache();
+  if (args.whatIfNoHeartbeat) await relay.enableWhatIfNoHeartbeat();
   log('warm-up: 3 messages per room');
   const warmup = await warmUp(senders, 3, args.contentBytes, recorder);
 
@@ -208,6 +211,7 @@ async function run(args: BenchArgs, cleanup: (() => Promise<void>)[]): Promise<B
       idle,
       perConnectionKb: {
         rss: perConn(before.rssKb, idle.rssKb),
+        rssLive: perConn(live(before), live(idle)),
         rssRaw: perConn(before.rssKbRaw, idle.rssKbRaw),
         heapUsed: perConn(before.heapUsedKb, idle.heapUsedKb),
         heapTotal: perConn(before.heapTotalKb, idle.heapTotalKb),

@@ -35,6 +35,8 @@ export interface StreamPoller {
 interface ShardCursor {
   iterator: string | undefined;
   lastSequence: string | undefined;
+  /** Skip records created before this (epoch ms): set when falling back to TRIM_HORIZON on a shard read from LATEST. */
+  notBeforeMs?: number;
 }
 
 /**
@@ -62,6 +64,7 @@ export async function startStreamPoller(opts: StreamPollerOptions): Promise<Stre
     throw new Error(`table ${opts.tableName} has no stream enabled`);
   }
 
+  const startedAt = Date.now();
   const cursors = new Map<string, ShardCursor>();
   const finished = new Set<string>();
   const intervalMs = opts.intervalMs ?? 1000;
@@ -108,6 +111,7 @@ export async function startStreamPoller(opts: StreamPollerOptions): Promise<Stre
           iterator: await iteratorFor(id, initial ? 'LATEST' : 'TRIM_HORIZON'),
           lastSequence: undefined,
         });
+        logger.debug({ shardId: id, parent: shard.ParentShardId, open, initial }, 'stream shard found');
       }
       start = res.StreamDescription?.LastEvaluatedShardId;
     } while (start !== undefined);
@@ -116,17 +120,33 @@ export async function startStreamPoller(opts: StreamPollerOptions): Promise<Stre
 
   const readShard = async (shardId: string, cursor: ShardCursor): Promise<void> => {
     if (cursor.iterator === undefined) {
-      cursor.iterator =
-        cursor.lastSequence === undefined
-          ? await iteratorFor(shardId, 'LATEST')
-          : await iteratorFor(shardId, 'AFTER_SEQUENCE_NUMBER', cursor.lastSequence);
+      if (cursor.lastSequence !== undefined) {
+        cursor.iterator = await iteratorFor(shardId, 'AFTER_SEQUENCE_NUMBER', cursor.lastSequence);
+      } else {
+        // DynamoDB Local sometimes answers a LATEST iterator with TrimmedDataAccessException:
+        // restart from the shard's start, skipping what predates the poller (no loss, no replay).
+        cursor.iterator = await iteratorFor(shardId, 'TRIM_HORIZON');
+        logger.debug({ shardId }, 'stream shard restarted from TRIM_HORIZON');
+        cursor.notBeforeMs = startedAt - 5000;
+      }
     }
     try {
       const res = await streams.send(new GetRecordsCommand({ ShardIterator: cursor.iterator, Limit: 1000 }));
       const records = res.Records ?? [];
+      logger.trace(
+        { shardId, records: records.length, next: res.NextShardIterator !== undefined },
+        'stream read',
+      );
       if (records.length > 0) {
         cursor.lastSequence = records[records.length - 1]?.dynamodb?.SequenceNumber ?? cursor.lastSequence;
-        await opts.handler({ Records: records.map((r) => toLambdaRecord(r, streamArn)) });
+        const notBefore = cursor.notBeforeMs;
+        const fresh =
+          notBefore === undefined
+            ? records
+            : records.filter(
+                (r) => (r.dynamodb?.ApproximateCreationDateTime?.getTime() ?? notBefore) >= notBefore,
+              );
+        if (fresh.length > 0) await opts.handler({ Records: fresh.map((r) => toLambdaRecord(r, streamArn)) });
       }
       if (res.NextShardIterator === undefined) {
         cursors.delete(shardId);
@@ -135,7 +155,11 @@ export async function startStreamPoller(opts: StreamPollerOptions): Promise<Stre
         cursor.iterator = res.NextShardIterator;
       }
     } catch (err) {
-      cursor.iterator = undefined; // e.g. ExpiredIteratorException: re-acquire after lastSequence
+      // Expired or trimmed iterators are re-acquired (after the last record seen, else as above);
+      // any other failure retries the same iterator next round, so nothing is skipped.
+      const name = err instanceof Error ? err.name : '';
+      if (name === 'ExpiredIteratorException' || name === 'TrimmedDataAccessException')
+        cursor.iterator = undefined;
       throw err;
     }
   };
@@ -145,7 +169,11 @@ export async function startStreamPoller(opts: StreamPollerOptions): Promise<Stre
       if (cursors.size === 0 || Date.now() - lastDiscover >= discoverEveryMs) await discover(false);
       for (const [shardId, cursor] of [...cursors]) {
         if (stopped) return;
-        await readShard(shardId, cursor);
+        try {
+          await readShard(shardId, cursor);
+        } catch (err) {
+          logger.warn({ err, shardId, lastSequence: cursor.lastSequence }, 'stream shard read failed');
+        }
       }
     } catch (err) {
       logger.warn({ err }, 'stream poll round failed');

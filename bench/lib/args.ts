@@ -34,6 +34,8 @@ export interface BenchArgs {
    * costs one DynamoDB call (bench/lib/relay-probe.ts). Results are labelled as a simulation.
    */
   whatIfCache: boolean;
+  /** Simulate a relay-level heartbeat: per-connection presence refresh Puts skipped (relay-probe.ts). */
+  whatIfNoHeartbeat: boolean;
   /** Heap snapshots of the relay at warm and idle, diffed per connection (snapshots go to the OS temp dir). */
   heapSnapshot: boolean;
   /** Directory for the JSON result (and profile). */
@@ -45,7 +47,8 @@ export interface BenchArgs {
 const USAGE = `usage: npm run bench -- [--clients 100] [--room-size 10] [--rate 5] [--duration 20]
   [--saturate 10] [--encryption] [--content-bytes 128] [--connect-concurrency 50]
   [--baseline-ops 1000] [--baseline-seconds 10] [--settle 3] [--endpoint http://127.0.0.1:8000]
-  [--profile] [--heap-snapshot] [--what-if-cache] [--out bench/results] [--label text]`;
+  [--profile] [--heap-snapshot] [--what-if-cache]
+  [--what-if-no-heartbeat] [--out bench/results] [--label text]`;
 
 function positive(name: string, raw: string, allowZero = false): number {
   const n = Number(raw);
@@ -79,6 +82,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       endpoint: { type: 'string' },
       profile: { type: 'boolean', default: false },
       'what-if-cache': { type: 'boolean', default: false },
+      'what-if-no-heartbeat': { type: 'boolean', default: false },
       'heap-snapshot': { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench/results' },
       label: { type: 'string', default: '' },
@@ -101,6 +105,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     endpoint: values.endpoint ?? (env.LAIR_DYNAMODB_ENDPOINT || undefined),
     profile: values.profile,
     whatIfCache: values['what-if-cache'],
+    whatIfNoHeartbeat: values['what-if-no-heartbeat'],
     heapSnapshot: values['heap-snapshot'],
     outDir: values.out,
     label: values.label,

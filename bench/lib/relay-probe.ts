@@ -14,7 +14,8 @@ export type ProbeCommand =
   | { op: 'profile-start' }
   | { op: 'profile-stop'; path: string }
   | { op: 'heap-snapshot'; path: string }
-  | { op: 'what-if-cache' };
+  | { op: 'what-if-cache' }
+  | { op: 'what-if-no-heartbeat' };
 
 /** A command with its correlation id; each gets one reply `{ id, ...result }`. */
 export type ProbeRequest = ProbeCommand & { id: number };
@@ -78,12 +79,22 @@ function record(label: string, t0: number, failed: boolean): void {
 const CACHED_READS = new Set(['Get:session', 'Get:user', 'Get:membership']);
 let whatIfCache = false;
 const readCache = new Map<string, Promise<unknown>>();
+/**
+ * What-if mode (op `what-if-no-heartbeat`, bench flag `--what-if-no-heartbeat`): presence
+ * heartbeat refreshes (`Put:connection`) are answered without a DynamoDB call, simulating a
+ * relay-level (batched) heartbeat instead of one PutItem per connection every 30 s.
+ */
+let whatIfNoHeartbeat = false;
 
 type Send = (this: unknown, command: never, ...rest: unknown[]) => unknown;
 const proto = DynamoDBDocumentClient.prototype as unknown as { send: Send };
 const original = proto.send;
 proto.send = function (this: unknown, command: never, ...rest: unknown[]): unknown {
   const label = labelOf(command);
+  if (whatIfNoHeartbeat && label === 'Put:connection') {
+    record(`${label} (skipped)`, performance.now(), false);
+    return Promise.resolve({ $metadata: {} });
+  }
   let cacheKey: string | undefined;
   if (whatIfCache && CACHED_READS.has(label)) {
     cacheKey = JSON.stringify((command as { input: { Key?: unknown } }).input.Key);
@@ -138,6 +149,9 @@ async function handle(req: ProbeRequest): Promise<object> {
       return { cpu: process.cpuUsage() };
     case 'what-if-cache':
       whatIfCache = true;
+      return {};
+    case 'what-if-no-heartbeat':
+      whatIfNoHeartbeat = true;
       return {};
     case 'heap-snapshot':
       (globalThis as { gc?: () => void }).gc?.();

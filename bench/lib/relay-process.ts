@@ -34,6 +34,8 @@ export interface RelayProcess {
   cpuSeconds(): number;
   /** From now on, reuse session/user/membership reads (simulated fix, see relay-probe.ts). */
   enableWhatIfCache(): Promise<void>;
+  /** From now on, answer presence heartbeat Puts without DynamoDB (simulated fix, see relay-probe.ts). */
+  enableWhatIfNoHeartbeat(): Promise<void>;
   /** Full GC, then a V8 heap snapshot written to `path` (blocks the relay for seconds). */
   heapSnapshot(path: string): Promise<void>;
   profileStart(): Promise<void>;
@@ -151,6 +153,9 @@ export async function spawnRelay(opts: { endpoint: string; tableName: string; jw
     cpuSeconds: () => cpuSeconds(pid),
     async enableWhatIfCache() {
       await ask({ op: 'what-if-cache' });
+    },
+    async enableWhatIfNoHeartbeat() {
+      await ask({ op: 'what-if-no-heartbeat' });
     },
     async heapSnapshot(path) {
       await ask({ op: 'heap-snapshot', path });
