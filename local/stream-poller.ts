@@ -32,6 +32,12 @@ export interface StreamPoller {
   stop(): Promise<void>;
 }
 
+/**
+ * DynamoDB Local rounds `ApproximateCreationDateTime` down to the minute (AWS: to the second), so
+ * "created before the poller started" is decided with this much slack, ms.
+ */
+const CREATION_TIME_SLACK_MS = 65_000;
+
 interface ShardCursor {
   iterator: string | undefined;
   lastSequence: string | undefined;
@@ -124,10 +130,11 @@ export async function startStreamPoller(opts: StreamPollerOptions): Promise<Stre
         cursor.iterator = await iteratorFor(shardId, 'AFTER_SEQUENCE_NUMBER', cursor.lastSequence);
       } else {
         // DynamoDB Local sometimes answers a LATEST iterator with TrimmedDataAccessException:
-        // restart from the shard's start, skipping what predates the poller (no loss, no replay).
+        // restart from the shard's start, skipping what clearly predates the poller (no loss; at
+        // most about a minute of history replayed, which the handler tolerates).
         cursor.iterator = await iteratorFor(shardId, 'TRIM_HORIZON');
         logger.debug({ shardId }, 'stream shard restarted from TRIM_HORIZON');
-        cursor.notBeforeMs = startedAt - 5000;
+        cursor.notBeforeMs = startedAt - CREATION_TIME_SLACK_MS;
       }
     }
     try {
