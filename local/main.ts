@@ -7,6 +7,7 @@ import { createRelay } from '../relay/server.js';
 import { composeServices } from '../shared/compose.js';
 import { loadSettings, type Settings } from '../shared/config/settings.js';
 import { createLogger, type Logger } from '../shared/platform/logger.js';
+import { installProcessGuards } from '../shared/platform/process-guards.js';
 import { createDynamoClients, ensureTable } from '../shared/storage/index.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startHttpServer } from './http-server.js';
@@ -143,6 +144,7 @@ async function main(): Promise<void> {
     process.stderr.write(`lair-chat: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   }
+  installProcessGuards(createLogger(process.env.LAIR_LOG_LEVEL ?? 'info', 'local'), shutdown);
   let stopping = false;
   const onSignal = (signal: string): void => {
     if (stopping) process.exit(1);

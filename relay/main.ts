@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { composeServices } from '../shared/compose.js';
 import { loadSettings } from '../shared/config/settings.js';
 import { createLogger } from '../shared/platform/logger.js';
+import { installProcessGuards } from '../shared/platform/process-guards.js';
 import { createDynamoClients, ensureTable } from '../shared/storage/index.js';
 import { createRelay, type RunningRelay } from './server.js';
 
@@ -24,6 +25,7 @@ import { createRelay, type RunningRelay } from './server.js';
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const settings = loadSettings(env, () => randomBytes(32).toString('base64'));
   const logger = createLogger(settings.LAIR_LOG_LEVEL, 'relay');
+  installProcessGuards(logger);
   if (settings.jwtSecretGenerated) {
     logger.warn(
       'LAIR_JWT_SECRET is unset: a random secret was generated; tokens and internal event posts will not work across processes',

@@ -218,6 +218,10 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
       tcp.once('error', reject);
       tcp.listen(opts.port, opts.host, () => {
         tcp.off('error', reject);
+        // After listen, accept errors (e.g. EMFILE) are logged; an unhandled 'error' would kill the process.
+        tcp.on('error', (err) => {
+          logger.error({ err }, 'TCP listener error');
+        });
         resolve();
       });
     });

@@ -67,8 +67,8 @@ export function toResponseError(
 ): { code: ResponseErrorCode; message: string } {
   if (err instanceof DomainError) {
     const entry = TCP_ERROR_TABLE[err.code];
-    if (err.code === 'internal_error')
-      logger.error({ err, ...context }, 'command failed with an internal error');
+    if (err.code === 'internal_error' || err.code === 'database_error')
+      logger.error({ err, ...context }, `command failed with ${err.code}`);
     return { code: entry.code, message: entry.text ?? err.message };
   }
   logger.error({ err, ...context }, 'command failed with an unexpected error');

@@ -10,8 +10,12 @@ import { WsTransport } from './ws-transport.js';
 /** Path of the WebSocket endpoint on the HTTP port (websocket.md §1). */
 export const WS_PATH = '/ws';
 
-/** Largest accepted message, bytes: upstream's library default (websocket.md §2, 64 MiB). */
-export const WS_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+/**
+ * Largest accepted message, bytes: 1 MiB, the TCP frame cap (tcp.md §1.1). Upstream keeps its
+ * library default (64 MiB, websocket.md §2), which lets one unauthenticated socket pin hundreds of
+ * MB; no upstream client sends a message anywhere near 1 MiB. Larger => Close 1009.
+ */
+export const WS_MAX_PAYLOAD_BYTES = 1024 * 1024;
 
 /** What the WebSocket adapter needs from the relay. */
 export interface WebSocketHost {
@@ -40,7 +44,17 @@ export function attachWebSocket(server: Server, host: WebSocketHost): AttachedWe
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // Node drops its own error listener on upgrade: without ours, a peer reset would be uncaught.
+    socket.on('error', (err) => {
+      host.logger.debug({ err }, 'upgrade socket error');
+    });
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     if (url.pathname !== WS_PATH) {
       if (server.listenerCount('upgrade') === 1)
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');

@@ -174,4 +174,27 @@ describe('WebSocket endpoint', () => {
     });
     expect(status).toBe(404);
   });
+
+  it('a malformed upgrade URL or a reset upgrade socket never crashes the process; next upgrade still works', async () => {
+    const { connect } = await import('node:net');
+    const raw = (request: string, reset: boolean) =>
+      new Promise<string>((resolve) => {
+        const sock = connect(port, '127.0.0.1', () => {
+          sock.write(request);
+          if (reset) sock.resetAndDestroy();
+        });
+        let got = '';
+        sock.on('data', (d: Buffer) => (got += d.toString('latin1')));
+        sock.on('error', () => resolve(got));
+        sock.on('close', () => resolve(got));
+      });
+    const upgrade = (path: string) =>
+      `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    expect(await raw(upgrade('//['), false)).toMatch(/^HTTP\/1\.1 400/);
+    await raw(upgrade('/nope'), true);
+    // Still serving: a normal client connects and gets its hello.
+    const ws = await TestWsClient.connect(port);
+    expect(await ws.nextOf('server_hello')).toMatchObject({ type: 'server_hello' });
+    ws.ws.close();
+  });
 });
