@@ -46,6 +46,7 @@ async function measured(
   return {
     ...result,
     fanout: recorder.summary(phase),
+    fanoutFirst: recorder.firstSummary(phase),
     cpu: {
       relay: cores(relay.cpuSeconds() - cpu0.relay),
       bench: cores((bench.user + bench.system) / 1e6),

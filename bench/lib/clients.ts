@@ -15,23 +15,42 @@ export function benchContent(phase: Phase, sentMicros: number, bytes: number): s
   return head.padEnd(bytes, '.');
 }
 
-/** Delivery latencies (send -> `message_received` at each member, the sender included) per phase. */
+/**
+ * Delivery latencies per phase: send -> `message_received` at each member (the sender included),
+ * and per message at its first member only (the relay's pipeline without the spread of writing
+ * to, and this one process reading from, every member socket in turn).
+ */
 export class DeliveryRecorder {
   readonly histograms: Record<Phase, Histogram> = { w: createHistogram(), f: createHistogram(), s: createHistogram() };
+  readonly first: Record<Phase, Histogram> = { w: createHistogram(), f: createHistogram(), s: createHistogram() };
   readonly received: Record<Phase, number> = { w: 0, f: 0, s: 0 };
+  /** Send stamps of messages already seen by one member (a stamp identifies a message). */
+  private readonly seen = new Set<string>();
 
   /** Records one `message_received` whose content was made by {@link benchContent}. */
   onMessage(content: string, atMicros: number): void {
     if (!content.startsWith('B|')) return;
     const phase = content[2] as Phase;
-    const sent = Number(content.slice(4, content.indexOf('|', 4)));
+    const end = content.indexOf('|', 4);
+    const sent = Number(content.slice(4, end));
     if (!(phase in this.received) || !Number.isFinite(sent)) return;
     this.received[phase] += 1;
     recordMicros(this.histograms[phase], atMicros - sent);
+    const stamp = content.slice(2, end);
+    if (!this.seen.has(stamp)) {
+      this.seen.add(stamp);
+      recordMicros(this.first[phase], atMicros - sent);
+    }
   }
 
+  /** Every delivery of `phase`, ms. */
   summary(phase: Phase): LatencySummary {
     return summarize(this.histograms[phase]);
+  }
+
+  /** First delivery of each message of `phase`, ms. */
+  firstSummary(phase: Phase): LatencySummary {
+    return summarize(this.first[phase]);
   }
 }
 

@@ -24,6 +24,8 @@ export interface PhaseCpu {
 export interface PhaseReport extends PhaseResult {
   /** send -> `message_received` at each member (sender included), ms. */
   fanout: LatencySummary;
+  /** send -> `message_received` at the first member of each message, ms. */
+  fanoutFirst: LatencySummary;
   cpu: PhaseCpu;
   /** Relay event-loop delay during the phase, ms. */
   relayLoopDelay: { p50: number; p99: number; max: number; mean: number };
@@ -116,6 +118,7 @@ function phaseLines(name: string, p: PhaseReport): string[] {
   return [
     `${name}: ${p.acked}/${p.sent} acked in ${p.elapsedSeconds} s = ${p.persistedPerSecond} msgs/s persisted; errors ${JSON.stringify(p.errors)}`,
     `  fan-out    ${lat(p.fanout)}; deliveries ${p.receivedDeliveries}/${p.expectedDeliveries}`,
+    `  1st member ${lat(p.fanoutFirst)}`,
     `  send->ack  ${lat(p.ack)}; bench schedule lag p99 ${p.scheduleLagMs.p99} ms`,
     `  CPU cores  relay ${p.cpu.relay}, bench ${p.cpu.bench}, DynamoDB Local ${p.cpu.dynamodbLocal ?? 'n/a'}, whole machine ${p.cpu.machine} (steal ${p.cpu.steal})`,
     `  relay event-loop delay p50 ${p.relayLoopDelay.p50} / p99 ${p.relayLoopDelay.p99} / max ${p.relayLoopDelay.max} ms`,

@@ -14,7 +14,7 @@ export interface TestResponse {
   status: number;
   headers: Headers;
   text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary response shapes
+   
   json: any;
 }
 
