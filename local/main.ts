@@ -100,7 +100,12 @@ export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<LocalStac
       jwtSecret: settings.jwtSecret,
       events: relay.publisher,
     });
-    const running = await relay.start({ services, presence: repos.presence, memberships: repos.memberships });
+    const running = await relay.start({
+      services,
+      presence: repos.presence,
+      memberships: repos.memberships,
+      authRateLimit: { limiter: repos.rateLimiter, perMinute: settings.LAIR_RATE_LIMIT_AUTH },
+    });
     stoppers.push({ name: 'relay', stop: () => running.close() });
 
     // The HTTP side is wired exactly as a Lambda is: its own services, publishing to relays over the internal endpoint.

@@ -62,7 +62,12 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     jwtSecret: settings.jwtSecret,
     events: relay.publisher,
   });
-  const running = await relay.start({ services, presence: repos.presence, memberships: repos.memberships });
+  const running = await relay.start({
+    services,
+    presence: repos.presence,
+    memberships: repos.memberships,
+    authRateLimit: { limiter: repos.rateLimiter, perMinute: settings.LAIR_RATE_LIMIT_AUTH },
+  });
 
   let http: HttpServer | undefined;
   let wsPort: number | null = null;

@@ -1,11 +1,16 @@
 // Relay composition: TCP listener with connection limit, WebSocket attachment, local registry, internal endpoint, registration.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { RelayEventPublisher } from '../shared/delivery/relay-publisher.js';
 import type { DomainEvent } from '../shared/domain/events.js';
 import type { Logger } from '../shared/platform/logger.js';
-import type { EventPublisher, MembershipRepository, PresenceRepository } from '../shared/ports/index.js';
+import type {
+  EventPublisher,
+  MembershipRepository,
+  PresenceRepository,
+  RateLimiter,
+} from '../shared/ports/index.js';
 import type { Services } from '../shared/services/contracts.js';
 import {
   Connection,
@@ -63,6 +68,11 @@ export interface RelayDeps {
   presence: PresenceRepository;
   /** Membership reads for the local room index (a user's rooms at auth; a room's members on first sight). */
   memberships: Pick<MembershipRepository, 'listByUser' | 'listByRoom'>;
+  /**
+   * Budget of TCP/WS `login`/`register` attempts per peer address and 60 s window (the HTTP auth
+   * bucket's limit, LAIR_RATE_LIMIT_AUTH); absent or 0 = unlimited, as upstream.
+   */
+  authRateLimit?: { limiter: RateLimiter; perMinute: number };
 }
 
 /** A relay that is not listening yet: wire its `publisher` into the services, then `start`. */
@@ -89,6 +99,25 @@ export interface RunningRelay {
   attachWebSocket(server: HttpServer): void;
   /** Deregisters, stops listening, ends every connection (presence cleaned up), closes the internal endpoint. */
   close(): Promise<void>;
+}
+
+/**
+ * Per-address password-attempt throttle over the shared RateLimiter (bucket `tcp-auth`, 60 s
+ * fixed window; the key is a SHA-256 of the address). Fails open (logged) if storage is down.
+ */
+function authThrottle(
+  cfg: { limiter: RateLimiter; perMinute: number },
+  logger: Logger,
+): (remoteAddress: string) => Promise<boolean> {
+  return async (remoteAddress) => {
+    const key = createHash('sha256').update(remoteAddress).digest('base64url');
+    try {
+      return (await cfg.limiter.consume(key, 'tcp-auth', cfg.perMinute, 60)).allowed;
+    } catch (err) {
+      logger.warn({ err }, 'auth throttle unavailable; attempt allowed');
+      return true;
+    }
+  };
 }
 
 /** Publisher whose target is bound at `start` (services are built before the relay listens). */
@@ -165,6 +194,9 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
     timeouts: { ...DEFAULT_TIMEOUTS, ...opts.timeouts },
     presence: { ttlSeconds: opts.presenceTtlSeconds ?? 90, heartbeatMs: opts.presenceHeartbeatMs ?? 30_000 },
     onClosed: (conn) => connections.delete(conn),
+    ...(deps.authRateLimit && deps.authRateLimit.perMinute > 0
+      ? { allowAuthAttempt: authThrottle(deps.authRateLimit, logger) }
+      : {}),
   };
   const open = (transport: Transport): Connection => {
     const conn = new Connection(transport, env);

@@ -21,13 +21,24 @@ export interface AuthOutcome {
 export type AuthMessage =
   ClientMessageOf<'authenticate'> | ClientMessageOf<'login'> | ClientMessageOf<'register'>;
 
+/** Text of a throttled `login`/`register` (tcp.md §9.3 `rate_limited`; the window is 60 s). */
+export const AUTH_THROTTLED_TEXT = 'Rate limited, retry after 60 seconds';
+
 /**
  * Runs `authenticate` (JWT -> session -> not expired -> user; no new session), `login` or
  * `register` (deprecated; each creates a 24 h session and returns its `token`) (tcp.md §6).
  * Never throws: failures become `<type>_response` with `success:false` and the state stays
- * AWAIT_AUTH (tcp.md §3). `request_id` is echoed (tcp.md §2.2 says this is safe).
+ * AWAIT_AUTH (tcp.md §3). `request_id` is echoed (tcp.md §2.2 says this is safe). `login` and
+ * `register` first spend one attempt of `ctx.allowAttempt` (per peer address) and answer
+ * `rate_limited` when it is refused.
  */
 export async function runAuth(msg: AuthMessage, ctx: AuthContext): Promise<AuthOutcome> {
+  if (msg.type !== 'authenticate' && ctx.allowAttempt !== undefined && !(await ctx.allowAttempt())) {
+    const type = responseTypeFor(msg.type);
+    return {
+      response: failResponse(type, msg.request_id, 'rate_limited', AUTH_THROTTLED_TEXT) as CommandResponse,
+    };
+  }
   try {
     switch (msg.type) {
       case 'authenticate': {

@@ -33,6 +33,8 @@ export interface AuthContext {
   services: Services;
   protocol: SessionProtocol;
   logger: Logger;
+  /** Consumes one password attempt for this peer; false => answer `rate_limited` (tcp.md §10). */
+  allowAttempt?: () => Promise<boolean>;
 }
 
 /**

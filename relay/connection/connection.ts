@@ -284,7 +284,14 @@ export class Connection implements DeliveryTarget {
   }
 
   private authContext(): AuthContext {
-    return { services: this.env.services, protocol: this.transport.kind, logger: this.log };
+    const { allowAuthAttempt } = this.env;
+    const remote = this.transport.remoteAddress;
+    return {
+      services: this.env.services,
+      protocol: this.transport.kind,
+      logger: this.log,
+      ...(allowAuthAttempt ? { allowAttempt: () => allowAuthAttempt(remote) } : {}),
+    };
   }
 
   private commandContext(auth: AuthSnapshot): CommandContext {

@@ -32,6 +32,12 @@ export interface ConnectionEnv<C = unknown> {
   logger: Logger;
   timeouts: ConnectionTimeouts;
   presence: PresenceTiming;
+  /**
+   * Per-client throttle of password attempts (`login`/`register`): resolves false when the peer
+   * address is over its budget (tcp.md §10 allows `rate_limited` in the command's own response).
+   * Absent = unlimited (upstream behaviour).
+   */
+  allowAuthAttempt?: (remoteAddress: string) => Promise<boolean>;
   /** Called once when a connection has fully closed (after presence cleanup). */
   onClosed?: (conn: C) => void;
 }

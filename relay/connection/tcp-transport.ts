@@ -36,11 +36,14 @@ export class TcpTransport implements Transport {
   private destroyed = false;
   private grace: NodeJS.Timeout | undefined;
 
+  readonly remoteAddress: string;
+
   constructor(
     private readonly socket: Socket,
     private readonly limits: OutboundLimits,
     private readonly log: Logger,
   ) {
+    this.remoteAddress = socket.remoteAddress ?? 'unknown';
     socket.setNoDelay(true);
     this.gauge = new OutboundGauge(limits);
   }

@@ -11,6 +11,8 @@ export type TransportKind = 'tcp' | 'websocket';
  */
 export interface Transport {
   readonly kind: TransportKind;
+  /** Peer IP address (for per-client auth throttling); `unknown` when the socket has none. */
+  readonly remoteAddress: string;
   /** True once the transport is closing or closed: nothing more will be sent. */
   readonly closing: boolean;
   /**

@@ -66,12 +66,12 @@ export function attachWebSocket(server: Server, host: WebSocketHost): AttachedWe
     }
     const token = url.searchParams.get('token');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      accept(ws, token ?? undefined);
+      accept(ws, token ?? undefined, req.socket.remoteAddress ?? 'unknown');
     });
   };
 
-  const accept = (ws: WebSocket, token: string | undefined): void => {
-    const transport = new WsTransport(ws, host.limits, host.logger);
+  const accept = (ws: WebSocket, token: string | undefined, remoteAddress: string): void => {
+    const transport = new WsTransport(ws, host.limits, host.logger, remoteAddress);
     const conn = host.open(transport);
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) conn.rejectFrame('unsupported', 'Binary messages not supported');

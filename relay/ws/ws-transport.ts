@@ -22,6 +22,8 @@ export class WsTransport implements Transport {
     private readonly ws: WebSocket,
     private readonly limits: OutboundLimits,
     private readonly log: Logger,
+    /** Peer IP address of the upgrade request. */
+    readonly remoteAddress = 'unknown',
   ) {
     this.gauge = new OutboundGauge(limits);
   }

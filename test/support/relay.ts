@@ -34,6 +34,8 @@ export interface TestRelayOptions {
   queueByteLimit?: number;
   timeouts?: Partial<ConnectionTimeouts>;
   closeGraceMs?: number;
+  /** login/register attempts per peer address per 60 s (relay `authRateLimit`); default unlimited. */
+  authAttemptsPerMinute?: number;
 }
 
 /** A running relay with its services. */
@@ -76,7 +78,14 @@ export async function startTestRelay(opts: TestRelayOptions = {}): Promise<TestR
     jwtSecret: RELAY_TEST_SECRET,
     events: r.publisher,
   });
-  const relay = await r.start({ services, presence: repos.presence, memberships: repos.memberships });
+  const relay = await r.start({
+    services,
+    presence: repos.presence,
+    memberships: repos.memberships,
+    ...(opts.authAttemptsPerMinute !== undefined
+      ? { authRateLimit: { limiter: repos.rateLimiter, perMinute: opts.authAttemptsPerMinute } }
+      : {}),
+  });
   return {
     relay,
     services,

@@ -114,3 +114,26 @@ describe.each([
     healthy.client.destroy();
   });
 });
+
+describe('password attempts over TCP (tcp.md §10: rate_limited in the command response)', () => {
+  it('refuses login/register beyond the per-address budget, keeps the socket open, leaves authenticate alone', async () => {
+    const relay = await startTestRelay({ authAttemptsPerMinute: 3 });
+    try {
+      const auth = await relay.register();
+      const c = await TestTcpClient.connect(relay.relay.port);
+      await c.handshake(false);
+      const codes: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await c.request({ type: 'login', request_id: `l${i}`, identifier: 'nobody', password: 'wrong-pass' });
+        codes.push(res.error.code);
+      }
+      expect(codes).toEqual(['invalid_credentials', 'invalid_credentials', 'invalid_credentials', 'rate_limited']);
+      // Token authentication does not spend password attempts.
+      const ok = await c.request({ type: 'authenticate', request_id: 'a1', token: auth.token });
+      expect(ok).toMatchObject({ type: 'authenticate_response', success: true });
+      c.destroy();
+    } finally {
+      await relay.close();
+    }
+  });
+});

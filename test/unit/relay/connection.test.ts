@@ -8,6 +8,7 @@ import { testLogger, type Msg } from '../../support/relay.js';
 
 /** Records what the connection sends; `startEncryption` only for the TCP flavour (no real crypto here). */
 class MemoryTransport implements Transport {
+  readonly remoteAddress = '203.0.113.7';
   readonly sent: Msg[] = [];
   ended = false;
   destroyedReason: string | undefined;
