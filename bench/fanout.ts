@@ -1,14 +1,19 @@
 // Fan-out benchmark driver (`npm run bench -- --clients 100 --room-size 10 …`): relay child + N TCP clients + PutItem baseline, one run.
 import { randomBytes } from 'node:crypto';
-import { loadavg, tmpdir } from 'node:os';
-import { mkdir, rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseBenchArgs, type BenchArgs } from './lib/args.js';
 import { ClientPool, DeliveryRecorder, type Phase } from './lib/clients.js';
-import { countRoomMessages, putItemBaseline, startStorage, transactSendCandidate, type BenchStorage } from './lib/dynamo.js';
+import { connectPhase } from './lib/connect-phase.js';
+import {
+  countRoomMessages,
+  putItemBaseline,
+  startStorage,
+  transactSendCandidate,
+  type BenchStorage,
+} from './lib/dynamo.js';
 import { fixedRate, saturate, warmUp, type PhaseResult, type Sender } from './lib/load.js';
-import { heapCensus, heapDiff, type PerConnectionHeap } from './lib/heap-summary.js';
 import { populate, type Population } from './lib/population.js';
 import { cpuSeconds, machineCoresBusy, machineInfo, machineTicks } from './lib/proc.js';
 import { summarizeProfile } from './lib/profile-summary.js';
@@ -30,7 +35,12 @@ async function measured(
   await relay.calls(true);
   await relay.loopDelay(true);
   const t0 = performance.now();
-  const cpu0 = { relay: relay.cpuSeconds(), bench: process.cpuUsage(), java: cpuSeconds(storage.javaPid ?? -1), machine: machineTicks() };
+  const cpu0 = {
+    relay: relay.cpuSeconds(),
+    bench: process.cpuUsage(),
+    java: cpuSeconds(storage.javaPid ?? -1),
+    machine: machineTicks(),
+  };
   const result = await run();
   const wall = (performance.now() - t0) / 1000;
   const bench = process.cpuUsage(cpu0.bench);
@@ -40,7 +50,10 @@ async function measured(
   const perMessage: PhaseReport['relayCallsPerMessage'] = {};
   for (const [label, s] of Object.entries(calls)) {
     const n = Math.max(1, result.acked);
-    perMessage[label] = { calls: Math.round((s.count / n) * 100) / 100, ms: Math.round((s.totalMs / n) * 100) / 100 };
+    perMessage[label] = {
+      calls: Math.round((s.count / n) * 100) / 100,
+      ms: Math.round((s.totalMs / n) * 100) / 100,
+    };
   }
   const cores = (s: number): number => Math.round((s / wall) * 100) / 100;
   return {
@@ -59,22 +72,17 @@ async function measured(
   };
 }
 
-/** Waits until no pushed event arrived for 2 s (the `user_online` broadcast of the connect phase has drained). */
-async function quiet(pool: ClientPool): Promise<void> {
-  let last = -1;
-  while (pool.totalEvents() !== last) {
-    last = pool.totalEvents();
-    await sleep(2000);
-  }
-}
-
 async function run(args: BenchArgs, cleanup: (() => Promise<void>)[]): Promise<BenchResult> {
   const startedAt = new Date().toISOString();
   const machine = machineInfo();
   if (!(machine.fdSoftLimit >= args.clients + 256)) {
-    throw new Error(`ulimit -n is ${machine.fdSoftLimit}: ${args.clients} clients need at least ${args.clients + 256} descriptors in the bench and in the relay (raise it with \`ulimit -n\`)`);
+    throw new Error(
+      `ulimit -n is ${machine.fdSoftLimit}: ${args.clients} clients need at least ${args.clients + 256} descriptors in the bench and in the relay (raise it with \`ulimit -n\`)`,
+    );
   }
-  log(`machine: ${machine.nproc} cores, load ${machine.loadavg.join(' ')}, ulimit -n ${machine.fdSoftLimit}/${machine.fdHardLimit}`);
+  log(
+    `machine: ${machine.nproc} cores, load ${machine.loadavg.join(' ')}, ulimit -n ${machine.fdSoftLimit}/${machine.fdHardLimit}`,
+  );
   const runId = Date.now().toString(36);
   const jwtSecret = randomBytes(32).toString('base64');
 
@@ -84,50 +92,42 @@ async function run(args: BenchArgs, cleanup: (() => Promise<void>)[]): Promise<B
   const { doc } = storage.clients;
 
   log(`creating ${args.clients} users and rooms of ${args.roomSize} in ${storage.tableName}`);
-  const pop: Population = await populate(doc, storage.tableName, jwtSecret, { clients: args.clients, roomSize: args.roomSize, runId });
+  const pop: Population = await populate(doc, storage.tableName, jwtSecret, {
+    clients: args.clients,
+    roomSize: args.roomSize,
+    runId,
+  });
   log(`users ${pop.usersMs} ms, rooms ${pop.roomsMs} ms`);
 
   const relay = await spawnRelay({ endpoint: storage.endpoint, tableName: storage.tableName, jwtSecret });
   cleanup.push(() => relay.stop());
   log(`relay pid ${relay.pid} listening on ${relay.port}`);
-  await sleep(args.settle * 1000);
-  const before = await relay.memory();
-
   const recorder = new DeliveryRecorder();
-  const pool = new ClientPool(relay.port, recorder, { encryption: args.encryption, concurrency: args.connectConcurrency });
+  const pool = new ClientPool(relay.port, recorder, {
+    encryption: args.encryption,
+    concurrency: args.connectConcurrency,
+  });
   cleanup.push(async () => {
     // Stop the relay before the clients go, or it spends its exit on a user_offline storm.
     await relay.stop(3000);
     pool.close();
   });
-  // A first small batch pays the relay's one-time costs (JIT, SDK sockets), so the marginal
-  // per-connection RSS can be read beside the from-zero figure the issue asks for.
-  const warmCount = Math.min(50, Math.max(10, Math.round(args.clients / 50)), args.clients - 1);
-  await pool.connect(pop.users.slice(0, warmCount));
-  await quiet(pool);
-  await sleep(args.settle * 1000);
-  const warm = await relay.memory();
-  const snapshotPath = (when: string): string => join(tmpdir(), `lair-bench-${runId}-${when}.heapsnapshot`);
-  if (args.heapSnapshot) await relay.heapSnapshot(snapshotPath('warm'));
-  log(`connecting ${args.clients - warmCount} more clients (${args.connectConcurrency} at a time${args.encryption ? ', encrypted' : ''})`);
-  const connectMs = await pool.connect(pop.users.slice(warmCount));
-  log(`connected in ${connectMs} ms; waiting for pushed events to drain`);
-  await quiet(pool);
-  const eventsDuringConnect = Object.fromEntries(pool.eventsByType);
-  await sleep(args.settle * 1000);
-  const idle = await relay.memory();
-  let heapPerConnection: PerConnectionHeap[] | null = null;
-  if (args.heapSnapshot) {
-    await relay.heapSnapshot(snapshotPath('idle'));
-    heapPerConnection = heapDiff(await heapCensus(snapshotPath('warm')), await heapCensus(snapshotPath('idle')), args.clients - warmCount);
-    await Promise.all(['warm', 'idle'].map((w) => rm(snapshotPath(w), { force: true })));
-  }
+  const { memory, warmCount, connectMs, eventsDuringConnect, heapPerConnection } = await connectPhase(
+    args,
+    relay,
+    pool,
+    pop.users,
+    runId,
+    log,
+  );
+  const { before, warm, idle } = memory;
   const perConn = (a: number, b: number, n = args.clients): number => Math.round(((b - a) / n) * 100) / 100;
   /** VmRSS with V8's free committed heap taken out (heap sizing after GC varies by ±20 MB run to run). */
   const live = (m: typeof idle): number => m.rssKb - m.heapTotalKb + m.heapUsedKb;
-  log(`relay RSS ${before.rssKb} -> ${warm.rssKb} (${warmCount} conns) -> ${idle.rssKb} KiB`);
 
-  log(`PutItem baseline: ${args.baselineOps} sequential, then ${pop.rooms.length} concurrent for ${args.baselineSeconds} s`);
+  log(
+    `PutItem baseline: ${args.baselineOps} sequential, then ${pop.rooms.length} concurrent for ${args.baselineSeconds} s`,
+  );
   const baseline = await putItemBaseline(doc, storage.tableName, {
     contentBytes: args.contentBytes,
     ops: args.baselineOps,
@@ -173,14 +173,27 @@ async function run(args: BenchArgs, cleanup: (() => Promise<void>)[]): Promise<B
     return out;
   };
   const fixed = await profiled('fixed', () =>
-    measured('f', () => fixedRate(senders, { rate: args.rate, durationS: args.duration, contentBytes: args.contentBytes }, recorder), ctx),
+    measured(
+      'f',
+      () =>
+        fixedRate(
+          senders,
+          { rate: args.rate, durationS: args.duration, contentBytes: args.contentBytes },
+          recorder,
+        ),
+      ctx,
+    ),
   );
 
   let saturation: PhaseReport | null = null;
   if (args.saturate > 0) {
     log(`saturation: ${senders.length} closed-loop senders for ${args.saturate} s`);
     saturation = await profiled('saturation', () =>
-      measured('s', () => saturate(senders, { durationS: args.saturate, contentBytes: args.contentBytes }, recorder), ctx),
+      measured(
+        's',
+        () => saturate(senders, { durationS: args.saturate, contentBytes: args.contentBytes }, recorder),
+        ctx,
+      ),
     );
   }
 

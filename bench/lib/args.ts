@@ -53,7 +53,9 @@ const USAGE = `usage: npm run bench -- [--clients 100] [--room-size 10] [--rate 
 function positive(name: string, raw: string, allowZero = false): number {
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) {
-    throw new Error(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got "${raw}"\n${USAGE}`);
+    throw new Error(
+      `--${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got "${raw}"\n${USAGE}`,
+    );
   }
   return n;
 }
@@ -110,7 +112,9 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     outDir: values.out,
     label: values.label,
   };
-  if (args.roomSize > args.clients) throw new Error(`--room-size (${args.roomSize}) exceeds --clients (${args.clients})`);
-  if (args.contentBytes < 48 || args.contentBytes > 4096) throw new Error('--content-bytes must be within 48..4096');
+  if (args.roomSize > args.clients)
+    throw new Error(`--room-size (${args.roomSize}) exceeds --clients (${args.clients})`);
+  if (args.contentBytes < 48 || args.contentBytes > 4096)
+    throw new Error('--content-bytes must be within 48..4096');
   return args;
 }

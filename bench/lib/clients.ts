@@ -1,7 +1,14 @@
 // The bench's TCP clients: connect + authenticate N LairTcpClients, and record send->receive latency of every delivery.
 import { LairTcpClient } from '../../client/sdk/index.js';
 import { mapPool, type BenchUser } from './population.js';
-import { createHistogram, nowMicros, recordMicros, summarize, type Histogram, type LatencySummary } from './stats.js';
+import {
+  createHistogram,
+  nowMicros,
+  recordMicros,
+  summarize,
+  type Histogram,
+  type LatencySummary,
+} from './stats.js';
 
 /** Phases tagged in message content: warm-up, fixed rate, saturation. */
 export type Phase = 'w' | 'f' | 's';
@@ -21,8 +28,16 @@ export function benchContent(phase: Phase, sentMicros: number, bytes: number): s
  * to, and this one process reading from, every member socket in turn).
  */
 export class DeliveryRecorder {
-  readonly histograms: Record<Phase, Histogram> = { w: createHistogram(), f: createHistogram(), s: createHistogram() };
-  readonly first: Record<Phase, Histogram> = { w: createHistogram(), f: createHistogram(), s: createHistogram() };
+  readonly histograms: Record<Phase, Histogram> = {
+    w: createHistogram(),
+    f: createHistogram(),
+    s: createHistogram(),
+  };
+  readonly first: Record<Phase, Histogram> = {
+    w: createHistogram(),
+    f: createHistogram(),
+    s: createHistogram(),
+  };
   readonly received: Record<Phase, number> = { w: 0, f: 0, s: 0 };
   /** Send stamps of messages already seen by one member (a stamp identifies a message). */
   private readonly seen = new Set<string>();

@@ -1,12 +1,24 @@
 // DynamoDB side of the bench: DynamoDB Local (or an endpoint), a fresh table, the raw PutItem baseline, message counts.
 import { randomUUID } from 'node:crypto';
-import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.js';
 import { toTimestamp } from '../../shared/domain/time.js';
 import type { IdGenerator } from '../../shared/ports/index.js';
 import { createIdGenerator } from '../../shared/platform/system.js';
 import { messageItem } from '../../shared/storage/message-repository.js';
-import { ATTR, createDynamoClients, ensureTable, partitions, type DynamoClients, type Key } from '../../shared/storage/index.js';
+import {
+  ATTR,
+  createDynamoClients,
+  ensureTable,
+  partitions,
+  type DynamoClients,
+  type Key,
+} from '../../shared/storage/index.js';
 import { childPids } from './proc.js';
 import { createHistogram, nowMicros, recordMicros, summarize, type LatencySummary } from './stats.js';
 
@@ -170,7 +182,13 @@ export function transactSendCandidate(
               ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
             },
           },
-          { ConditionCheck: { TableName: tableName, Key: s.membership, ConditionExpression: 'attribute_exists(PK)' } },
+          {
+            ConditionCheck: {
+              TableName: tableName,
+              Key: s.membership,
+              ConditionExpression: 'attribute_exists(PK)',
+            },
+          },
           {
             Put: {
               TableName: tableName,

@@ -15,7 +15,11 @@ export async function heapCensus(path: string): Promise<HeapCensus> {
   const snap = JSON.parse(await readFile(path, 'utf8')) as Snapshot;
   const fields = snap.snapshot.meta.node_fields;
   const types = snap.snapshot.meta.node_types[0];
-  const [iType, iName, iSize] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f)) as [number, number, number];
+  const [iType, iName, iSize] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f)) as [
+    number,
+    number,
+    number,
+  ];
   const census: HeapCensus = new Map();
   for (let i = 0; i < snap.nodes.length; i += fields.length) {
     const type = types[snap.nodes[i + iType] ?? 0] ?? '?';
@@ -45,7 +49,12 @@ export interface PerConnectionHeap {
  * (after - before) / `connections` per class, largest first.
  * @param connections - connections opened between the two snapshots
  */
-export function heapDiff(before: HeapCensus, after: HeapCensus, connections: number, top = 25): PerConnectionHeap[] {
+export function heapDiff(
+  before: HeapCensus,
+  after: HeapCensus,
+  connections: number,
+  top = 25,
+): PerConnectionHeap[] {
   const out: PerConnectionHeap[] = [];
   for (const [name, a] of after) {
     const b = before.get(name) ?? { bytes: 0, count: 0 };

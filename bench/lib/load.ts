@@ -98,7 +98,12 @@ async function waitForDeliveries(recorder: DeliveryRecorder, phase: Phase, expec
 }
 
 /** Each sender sends `perSender` messages one after another (JIT, room member lists, connections warm up). */
-export async function warmUp(senders: readonly Sender[], perSender: number, contentBytes: number, recorder: DeliveryRecorder): Promise<PhaseResult> {
+export async function warmUp(
+  senders: readonly Sender[],
+  perSender: number,
+  contentBytes: number,
+  recorder: DeliveryRecorder,
+): Promise<PhaseResult> {
   const c = new PhaseCounter();
   await Promise.all(
     senders.map(async (s) => {

@@ -41,7 +41,11 @@ const FAST_HASHER: PasswordHasher = {
 };
 
 /** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
-export async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+export async function mapPool<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -79,7 +83,14 @@ export async function populate(
       { username, email: `${username}@bench.invalid`, password: 'bench-password-1' },
       'tcp',
     );
-    return { index: i, id: res.user.id, username, sessionId: res.session.id, token: res.token, room: Math.floor(i / opts.roomSize) };
+    return {
+      index: i,
+      id: res.user.id,
+      username,
+      sessionId: res.session.id,
+      token: res.token,
+      room: Math.floor(i / opts.roomSize),
+    };
   });
   const usersMs = Date.now() - t0;
 

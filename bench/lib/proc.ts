@@ -45,7 +45,8 @@ export function childPids(ppid: number, comm: string): number[] {
 /** Open-file limits of this process (`Max open files` of /proc/self/limits); NaN = unlimited/unknown. */
 export function fdLimits(): { soft: number; hard: number } {
   const m = /^Max open files\s+(\S+)\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
-  const num = (s: string | undefined): number => (s === undefined || s === 'unlimited' ? Number.NaN : Number(s));
+  const num = (s: string | undefined): number =>
+    s === undefined || s === 'unlimited' ? Number.NaN : Number(s);
   return { soft: num(m?.[1]), hard: num(m?.[2]) };
 }
 
@@ -116,7 +117,11 @@ export function machineTicks(): MachineTicks {
 }
 
 /** Cores kept busy between two readings (by every process on the machine) and cores stolen by the hypervisor. */
-export function machineCoresBusy(a: MachineTicks, b: MachineTicks, seconds: number): { busy: number; steal: number } {
+export function machineCoresBusy(
+  a: MachineTicks,
+  b: MachineTicks,
+  seconds: number,
+): { busy: number; steal: number } {
   const r = (ticks: number): number => Math.round((ticks / 100 / seconds) * 100) / 100;
   return { busy: r(b.busy - a.busy), steal: r(b.steal - a.steal) };
 }

@@ -34,7 +34,8 @@ function areaOf(url: string, fn: string): string {
   if (url.includes('node_modules/pino')) return 'pino';
   if (url.includes('node_modules/zod')) return 'zod';
   if (url.includes('node_modules/jose')) return 'jose';
-  if (url.includes('node_modules/')) return `npm:${/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? '?'}`;
+  if (url.includes('node_modules/'))
+    return `npm:${/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? '?'}`;
   if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0] ?? ''}`;
   const m = /\/(relay|shared|client|bench)\/([^/]+)/.exec(url);
   if (m) return `${m[1]}/${m[2]}`;

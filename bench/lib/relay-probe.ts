@@ -57,7 +57,8 @@ function labelOf(command: { constructor: { name: string }; input?: Record<string
     const index = typeof input.IndexName === 'string' ? `@${input.IndexName}` : '';
     return `Query:${pk ?? '?'}${prefix}${index}`;
   }
-  if (op === 'TransactWrite') return `TransactWrite:${(input.TransactItems as unknown[] | undefined)?.length ?? 0}`;
+  if (op === 'TransactWrite')
+    return `TransactWrite:${(input.TransactItems as unknown[] | undefined)?.length ?? 0}`;
   return op;
 }
 
@@ -141,7 +142,12 @@ async function handle(req: ProbeRequest): Promise<object> {
     }
     case 'loop': {
       const ms = (ns: number): number => Math.max(0, Math.round(ns / 1e3 - LOOP_RESOLUTION_MS * 1e3) / 1e3);
-      const out = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max), mean: ms(loop.mean) };
+      const out = {
+        p50: ms(loop.percentile(50)),
+        p99: ms(loop.percentile(99)),
+        max: ms(loop.max),
+        mean: ms(loop.mean),
+      };
       if (req.reset) loop.reset();
       return { loop: out };
     }

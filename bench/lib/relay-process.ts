@@ -54,7 +54,11 @@ const PROBE = pathToFileURL(fileURLToPath(new URL('./relay-probe.ts', import.met
  * it printed `{"msg":"relay listening",…,"port":N}`.
  * @throws Error when the child exits or stays silent for 60 s
  */
-export async function spawnRelay(opts: { endpoint: string; tableName: string; jwtSecret: string }): Promise<RelayProcess> {
+export async function spawnRelay(opts: {
+  endpoint: string;
+  tableName: string;
+  jwtSecret: string;
+}): Promise<RelayProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['--expose-gc', '--import', 'tsx', '--import', PROBE, 'relay/main.ts'],
@@ -79,9 +83,11 @@ export async function spawnRelay(opts: { endpoint: string; tableName: string; jw
     stderrTail.push(b.toString('utf8'));
     if (stderrTail.length > 20) stderrTail.shift();
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => {
-    resolve();
-  }));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
 
   const listening = new Promise<{ port: number; relayId: string }>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -148,7 +154,12 @@ export async function spawnRelay(opts: { endpoint: string; tableName: string; jw
       return (await ask({ op: 'calls', reset })).calls as CallStats;
     },
     async loopDelay(reset) {
-      return (await ask({ op: 'loop', reset })).loop as { p50: number; p99: number; max: number; mean: number };
+      return (await ask({ op: 'loop', reset })).loop as {
+        p50: number;
+        p99: number;
+        max: number;
+        mean: number;
+      };
     },
     cpuSeconds: () => cpuSeconds(pid),
     async enableWhatIfCache() {

@@ -1,6 +1,7 @@
 // Bench result: its JSON shape, the three target checks of the issue, the stdout table and the JSON file.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import type { BenchArgs } from './args.js';
 import type { OpBaseline, PutItemBaseline } from './dynamo.js';
 import type { PerConnectionHeap } from './heap-summary.js';
@@ -72,7 +73,15 @@ export interface BenchResult {
      * V8 keeps or releases tens of MiB of empty heap after GC at will), VmRSS without GC, V8 heap used and external memory; `rssMarginal` =
      * (idle - warm) / (clients - warm connections); `heapTotal` = V8 heap committed.
      */
-    perConnectionKb: { rss: number; rssLive: number; rssRaw: number; heapUsed: number; heapTotal: number; external: number; rssMarginal: number };
+    perConnectionKb: {
+      rss: number;
+      rssLive: number;
+      rssRaw: number;
+      heapUsed: number;
+      heapTotal: number;
+      external: number;
+      rssMarginal: number;
+    };
     /** Heap snapshot diff warm -> idle per connection, largest classes first (--heap-snapshot). */
     heapPerConnection: PerConnectionHeap[] | null;
     warnings: Record<string, number>;
@@ -96,16 +105,30 @@ const round = (n: number, d = 2): number => Math.round(n * 10 ** d) / 10 ** d;
 /** Computes the issue's ratios and PASS/FAIL checks from a result (fills `ratios` and `targets`). */
 export function judge(r: Omit<BenchResult, 'ratios' | 'targets'>): Pick<BenchResult, 'ratios' | 'targets'> {
   const fanoutRatio = round(r.fixed.fanout.p50 / r.baseline.sequential.p50);
-  const tput = r.saturation === null ? null : round(r.saturation.persistedPerSecond / r.baseline.opsPerSecond);
+  const tput =
+    r.saturation === null ? null : round(r.saturation.persistedPerSecond / r.baseline.opsPerSecond);
   const rss = r.relay.perConnectionKb.rssLive;
   const targets: TargetCheck[] = [
     { name: 'fan-out p50 / PutItem p50', value: fanoutRatio, limit: '<= 2', pass: fanoutRatio <= 2 },
-    { name: 'relay RSS/idle conn, KiB (free heap excl.)', value: rss, limit: '<= 16', pass: rss > 0 && rss <= 16 },
+    {
+      name: 'relay RSS/idle conn, KiB (free heap excl.)',
+      value: rss,
+      limit: '<= 16',
+      pass: rss > 0 && rss <= 16,
+    },
   ];
   if (tput !== null) {
-    targets.push({ name: 'msgs/s / PutItem ops/s (same concurrency)', value: tput, limit: '>= 0.70', pass: tput >= 0.7 });
+    targets.push({
+      name: 'msgs/s / PutItem ops/s (same concurrency)',
+      value: tput,
+      limit: '>= 0.70',
+      pass: tput >= 0.7,
+    });
   }
-  return { ratios: { fanoutP50OverPutP50: fanoutRatio, throughputOverPut: tput, rssKbPerConnection: rss }, targets };
+  return {
+    ratios: { fanoutP50OverPutP50: fanoutRatio, throughputOverPut: tput, rssKbPerConnection: rss },
+    targets,
+  };
 }
 
 const lat = (l: LatencySummary): string => `p50 ${l.p50} / p99 ${l.p99} / max ${l.max} ms (n=${l.count})`;
@@ -136,10 +159,14 @@ export function formatReport(r: BenchResult): string {
     `machine   ${m.nproc} cores ${m.cpuModel}, ${m.totalMemoryMiB} MiB, node ${m.node}, ${m.java}, ulimit -n ${m.fdSoftLimit}`,
     `load      start ${m.loadavg.join(' ')}  end ${r.loadavgEnd.join(' ')}`,
     ...(r.args.whatIfCache
-      ? ['WHAT-IF   relay reads of session/user/membership cached by the bench probe (simulated fix, not the shipped relay)']
+      ? [
+          'WHAT-IF   relay reads of session/user/membership cached by the bench probe (simulated fix, not the shipped relay)',
+        ]
       : []),
     ...(r.args.whatIfNoHeartbeat
-      ? ['WHAT-IF   per-connection presence heartbeat Puts skipped by the bench probe (simulated fix, not the shipped relay)']
+      ? [
+          'WHAT-IF   per-connection presence heartbeat Puts skipped by the bench probe (simulated fix, not the shipped relay)',
+        ]
       : []),
     `scenario  ${r.args.clients} clients, ${r.setup.rooms} rooms of ${r.args.roomSize}, ${r.args.rate} msg/s per room for ${r.args.duration} s, encryption ${r.args.encryption ? 'on' : 'off'}, content ${r.args.contentBytes} B`,
     `setup     users ${r.setup.usersMs} ms, rooms ${r.setup.roomsMs} ms, connect+auth ${r.setup.connectMs} ms (${r.setup.connectPerSecond}/s; handshake ${lat(r.setup.handshake)})`,
@@ -164,21 +191,26 @@ export function formatReport(r: BenchResult): string {
     `relay warnings ${JSON.stringify(r.relay.warnings)}, unexpected client closes ${r.relay.unexpectedCloses}`,
     '',
     'target                                         value    limit    result',
-    ...r.targets.map((t) => `${t.name.padEnd(46)} ${String(t.value).padEnd(8)} ${t.limit.padEnd(8)} ${t.pass ? 'PASS' : 'FAIL'}`),
+    ...r.targets.map(
+      (t) =>
+        `${t.name.padEnd(46)} ${String(t.value).padEnd(8)} ${t.limit.padEnd(8)} ${t.pass ? 'PASS' : 'FAIL'}`,
+    ),
   ];
   for (const p of r.profiles ?? []) {
     lines.push('', `relay CPU profile, ${p.phase} phase (self time by area, idle included): ${p.path}`);
     for (const a of p.summary.byArea.slice(0, 10)) lines.push(`  ${String(a.pct).padStart(5)}%  ${a.name}`);
     lines.push('  top functions:');
-    for (const f of p.summary.topFunctions.slice(0, 8)) lines.push(`  ${String(f.pct).padStart(5)}%  ${f.name}`);
+    for (const f of p.summary.topFunctions.slice(0, 8))
+      lines.push(`  ${String(f.pct).padStart(5)}%  ${f.name}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes `<outDir>/<startedAt>.json` and returns its path. */
+/** Writes `<outDir>/<startedAt>.json` (formatted by the repository's Prettier config) and returns its path. */
 export async function writeResult(r: BenchResult, outDir: string): Promise<string> {
   await mkdir(outDir, { recursive: true });
   const path = join(outDir, `${r.startedAt.replace(/[:.]/g, '-')}.json`);
-  await writeFile(path, `${JSON.stringify(r, null, 2)}\n`);
+  const options = (await resolveConfig(path)) ?? {};
+  await writeFile(path, await format(JSON.stringify(r), { ...options, parser: 'json' }));
   return path;
 }

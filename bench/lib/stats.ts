@@ -2,6 +2,7 @@
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
 
+/** The hdr-histogram-js histogram type, re-exported for the bench modules. */
 export type { Histogram };
 
 /** Percentiles of one histogram, in **milliseconds** (count is a plain number of samples). */
