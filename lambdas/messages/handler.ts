@@ -46,7 +46,11 @@ const send = route({
       body.target.type === 'room'
         ? toTarget('room', body.target.room_id)
         : toTarget('direct_message', body.target.recipient);
-    return jsonResponse(201, { message: await deps.services.messages.send(claims.sub, t, body.content) });
+    return jsonResponse(201, {
+      message: await deps.services.messages.send(claims.sub, t, body.content, {
+        authorUsername: claims.username,
+      }),
+    });
   },
 });
 

@@ -53,7 +53,10 @@ export interface AuthService {
    * password, username taken, email taken (domain.md §5).
    * @throws `username_invalid` | `email_invalid` | `password_too_weak` | `username_taken` | `email_taken`
    */
-  register(input: { username: string; email: string; password: string }, protocol: SessionProtocol): Promise<AuthResult>;
+  register(
+    input: { username: string; email: string; password: string },
+    protocol: SessionProtocol,
+  ): Promise<AuthResult>;
   /**
    * Logs in by username, then email (case-insensitive); new 24 h session per login.
    * @throws `invalid_credentials` (unknown identifier and wrong password alike)
@@ -116,7 +119,10 @@ export interface RoomService {
   /** The caller's rooms (public and private) by name, `is_member: true`. */
   listJoined(actorId: Uuid, limit: number, offset: number): Promise<RoomListItem[]>;
   /** Any authenticated user may read any room. @throws `room_not_found` */
-  get(actorId: Uuid, roomId: Uuid): Promise<{ room: Room; membership: RoomMembership | null; member_count: number }>;
+  get(
+    actorId: Uuid,
+    roomId: Uuid,
+  ): Promise<{ room: Room; membership: RoomMembership | null; member_count: number }>;
   /** @throws `room_not_found` | `not_room_member` | `permission_denied` | `room_name_invalid` | `room_name_taken` */
   update(actorId: Uuid, roomId: Uuid, input: UpdateRoomInput): Promise<Room>;
   /** Emits `room_deleted` to the members captured before deletion. @throws `room_not_found` | `permission_denied` */
@@ -143,19 +149,34 @@ export interface RoomService {
   kick(actorId: Uuid, roomId: Uuid, userId: Uuid): Promise<void>;
 }
 
+/** Options of {@link MessageService.send} that let an adapter save round trips on the hot path. */
+export interface SendOptions {
+  /** The author's username when the caller already holds it (usernames never change): no user read. */
+  authorUsername?: string;
+  /**
+   * A check that must pass before the write, run concurrently with the target check (e.g. the
+   * relay's per-command session re-validation, tcp.md §7). If it fails, its error wins.
+   */
+  precondition?: () => Promise<void>;
+}
+
 /** Messages (http.md §9, tcp.md §7.1–7.4, 7.17). */
 export interface MessageService {
   /**
    * Sends to a room (caller must be a member) or a DM (recipient must exist). Emits `message_received`.
    * @throws `content_invalid` | `not_room_member` | `user_not_found`
    */
-  send(actorId: Uuid, target: MessageTarget, content: string): Promise<Message>;
+  send(actorId: Uuid, target: MessageTarget, content: string, opts?: SendOptions): Promise<Message>;
   /**
    * Newest first; `has_more` = (returned == limit). DM history covers both directions.
    * @param limit - already clamped (clampLimit)
    * @throws `not_room_member` | `user_not_found`
    */
-  history(actorId: Uuid, target: MessageTarget, limit: number): Promise<{ messages: Message[]; has_more: boolean }>;
+  history(
+    actorId: Uuid,
+    target: MessageTarget,
+    limit: number,
+  ): Promise<{ messages: Message[]; has_more: boolean }>;
   /** Author only. Emits `message_edited`. @throws `message_not_found` | `not_message_author` | `content_invalid` */
   edit(actorId: Uuid, messageId: Uuid, content: string): Promise<Message>;
   /** Hard delete per domain.md §7. Emits `message_deleted`. @throws `message_not_found` | `permission_denied` */
@@ -171,7 +192,12 @@ export interface InvitationService {
    * member. Emits `invitation_received` to the invitee.
    * @throws `not_room_member` | `permission_denied` | `user_not_found` | `already_member` | `already_invited` | `room_not_found`
    */
-  create(actorId: Uuid, roomId: Uuid, inviteeId: Uuid, opts: { requireModerator: boolean }): Promise<Invitation>;
+  create(
+    actorId: Uuid,
+    roomId: Uuid,
+    inviteeId: Uuid,
+    opts: { requireModerator: boolean },
+  ): Promise<Invitation>;
   /** Caller's pending unexpired invitations, newest first. */
   listPending(actorId: Uuid): Promise<Invitation[]>;
   /**

@@ -40,9 +40,13 @@ export function createMessageService(deps: ServiceDeps): MessageService {
   }
 
   return {
-    async send(actorId, target, content) {
+    async send(actorId, target, content, opts = {}) {
+      // Order: precondition (session) -> content -> target; the two reads run concurrently.
+      const [pre, access] = await Promise.allSettled([opts.precondition?.(), requireAccess(actorId, target)]);
+      if (pre.status === 'rejected') throw pre.reason;
       validateContent(content);
-      const conversation = await requireAccess(actorId, target);
+      if (access.status === 'rejected') throw access.reason;
+      const conversation = access.value;
       const now = clock.now();
       const record: MessageRecord = {
         id: ids.uuid(),
@@ -56,12 +60,12 @@ export function createMessageService(deps: ServiceDeps): MessageService {
         version: 1,
       };
       await messages.put(record);
-      const author = await users.getById(actorId);
+      const authorUsername = opts.authorUsername ?? (await users.getById(actorId))?.username ?? actorId;
       const message = toMessage(record);
       await emit(deps, targetAudience(target, actorId), {
         type: 'message_received',
         message,
-        author_username: author?.username ?? actorId,
+        author_username: authorUsername,
       });
       return message;
     },

@@ -35,6 +35,27 @@ beforeEach(() => {
 });
 
 describe('send', () => {
+  it('a failing precondition (e.g. the session re-check) wins over every other error and writes nothing', async () => {
+    const before = (await t.services.messages.history(bob.user.id, inRoom, 100)).messages.length;
+    const sessionGone = () => Promise.reject(new Error('session_not_found stand-in'));
+    // Outsider + blank content + failing precondition: the precondition's error is the one thrown.
+    await expect(t.services.messages.send(eve.user.id, inRoom, ' ', { precondition: sessionGone })).rejects.toThrow(
+      'session_not_found stand-in',
+    );
+    await expect(t.services.messages.send(bob.user.id, inRoom, 'x', { precondition: sessionGone })).rejects.toThrow(
+      'session_not_found stand-in',
+    );
+    expect((await t.services.messages.history(bob.user.id, inRoom, 100)).messages).toHaveLength(before);
+    expect(t.events).toEqual([]);
+  });
+
+  it('uses a caller-supplied author name for message_received (no user read needed)', async () => {
+    await t.services.messages.send(bob.user.id, inRoom, 'named', { authorUsername: 'bob-from-token' });
+    expect(t.events.map((e) => e.payload)).toEqual([
+      expect.objectContaining({ type: 'message_received', author_username: 'bob-from-token' }),
+    ]);
+  });
+
   it('stores room messages untrimmed and emits message_received with author_username to the room', async () => {
     const message = await t.services.messages.send(bob.user.id, inRoom, '  hello  ');
     expect(message).toEqual({
