@@ -1,5 +1,6 @@
 // Local HTTP API server: each request becomes an API Gateway v2 event for the SAME group handler the Lambda runs (DESIGN.md §1).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { handler as adminHandler } from '../lambdas/admin/handler.js';
 import { handler as authHandler } from '../lambdas/auth/handler.js';
@@ -37,6 +38,11 @@ export interface HttpServerOptions {
   /** Group handlers; default {@link GROUP_HANDLERS}. They read their deps via lambdas/deps.ts `getDeps()`. */
   handlers?: Record<RouteGroup, GroupHandler>;
   logger: Logger;
+  /**
+   * PEM certificate chain and private key: serve HTTPS (and WSS on `/ws`) instead of HTTP
+   * (LAIR_TLS_ENABLED + LAIR_TLS_CERT_PATH/LAIR_TLS_KEY_PATH, protocol README).
+   */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 /** A listening server. WebSocket support attaches to `server`'s `'upgrade'` event; this module never touches upgrades. */
@@ -175,13 +181,15 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     done(res.statusCode, match.route.path);
   };
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     serve(req, res).catch((err: unknown) => {
       log.error({ err }, 'local http server: request failed');
       if (!res.headersSent) sendJson(res, 500, errorBody('internal_error', 'Internal error'));
       else res.destroy();
     });
-  });
+  };
+  // https.Server extends tls.Server, not http.Server, but serves the same request/upgrade events.
+  const server: Server = opts.tls ? createTlsServer(opts.tls, onRequest) : createServer(onRequest);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

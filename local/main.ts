@@ -1,5 +1,6 @@
 // The embedded stack (`npm start`): DynamoDB Local + table + HTTP API + TCP relay + /ws + stream poller, stopped cleanly on Ctrl-C.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createStreamHandler } from '../lambdas/streams/handler.js';
 import { createHttpDeps, setDeps } from '../lambdas/deps.js';
@@ -12,6 +13,19 @@ import { createDynamoClients, ensureTable } from '../shared/storage/index.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startHttpServer } from './http-server.js';
 import { startStreamPoller } from './stream-poller.js';
+
+/**
+ * Reads the TLS pair when `LAIR_TLS_ENABLED` is on (protocol README: both paths are then required).
+ * @throws Error naming the missing setting or the unreadable file
+ */
+function loadTls(settings: Settings): { cert: Buffer; key: Buffer } | undefined {
+  if (!settings.LAIR_TLS_ENABLED) return undefined;
+  const { LAIR_TLS_CERT_PATH: certPath, LAIR_TLS_KEY_PATH: keyPath } = settings;
+  if (certPath === undefined || keyPath === undefined) {
+    throw new Error('LAIR_TLS_ENABLED is set but LAIR_TLS_CERT_PATH and LAIR_TLS_KEY_PATH are both required');
+  }
+  return { cert: readFileSync(certPath), key: readFileSync(keyPath) };
+}
 
 /** A step to undo on shutdown, run in reverse start order. */
 type Stopper = { name: string; stop: () => Promise<void> };
@@ -111,7 +125,12 @@ export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<LocalStac
     // The HTTP side is wired exactly as a Lambda is: its own services, publishing to relays over the internal endpoint.
     const httpLogger = logger.child({ component: 'http' });
     setDeps(createHttpDeps({ settings, logger: httpLogger, client, doc, tableName }));
-    const http = await startHttpServer({ port: settings.LAIR_HTTP_PORT, logger: httpLogger });
+    const tls = loadTls(settings);
+    const http = await startHttpServer({
+      port: settings.LAIR_HTTP_PORT,
+      logger: httpLogger,
+      ...(tls ? { tls } : {}),
+    });
     running.attachWebSocket(http.server);
     stoppers.push({ name: 'HTTP server', stop: () => http.close() });
 
@@ -126,10 +145,11 @@ export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<LocalStac
       stoppers.push({ name: 'stream poller', stop: () => poller.stop() });
     }
 
+    const scheme = tls ? 'https' : 'http';
     const lines = [
       `Lair Chat is up (table "${tableName}" on ${endpoint ?? 'AWS DynamoDB'})`,
-      `  HTTP API   http://127.0.0.1:${http.port}/api/v1   (health: /health, ready: /ready, metrics: /metrics)`,
-      `  WebSocket  ws://127.0.0.1:${http.port}/ws`,
+      `  HTTP API   ${scheme}://127.0.0.1:${http.port}/api/v1   (health: /health, ready: /ready, metrics: /metrics)`,
+      `  WebSocket  ${scheme === 'https' ? 'wss' : 'ws'}://127.0.0.1:${http.port}/ws`,
       `  TCP relay  127.0.0.1:${running.port}`,
       `  Press Ctrl-C to stop.`,
     ];
