@@ -18,6 +18,7 @@ import {
   type ConnectionEnv,
   type ConnectionTimeouts,
 } from './connection/connection.js';
+import { PresenceHeartbeat } from './connection/presence-link.js';
 import { TcpTransport } from './connection/tcp-transport.js';
 import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits, type Transport } from './connection/transport.js';
 import { startInternalServer } from './delivery/internal-server.js';
@@ -185,6 +186,11 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
   let closing = false;
   let tcpCount = 0;
 
+  const heartbeat = new PresenceHeartbeat(
+    deps.services.presence,
+    { ttlSeconds: opts.presenceTtlSeconds ?? 90, heartbeatMs: opts.presenceHeartbeatMs ?? 30_000 },
+    logger,
+  );
   const env: ConnectionEnv = {
     services: deps.services,
     registry,
@@ -192,7 +198,7 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
     relayId,
     logger,
     timeouts: { ...DEFAULT_TIMEOUTS, ...opts.timeouts },
-    presence: { ttlSeconds: opts.presenceTtlSeconds ?? 90, heartbeatMs: opts.presenceHeartbeatMs ?? 30_000 },
+    presence: heartbeat,
     onClosed: (conn) => connections.delete(conn),
     ...(deps.authRateLimit && deps.authRateLimit.perMinute > 0
       ? { allowAuthAttempt: authThrottle(deps.authRateLimit, logger) }
@@ -298,6 +304,7 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
       const all = [...connections];
       for (const conn of all) conn.end();
       await Promise.all(all.map((c) => c.whenClosed()));
+      heartbeat.stop();
       await stopped;
       await internal.close();
       logger.info('relay stopped');

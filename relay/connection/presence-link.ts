@@ -1,6 +1,7 @@
-// Presence bookkeeping of one authenticated connection: connected, periodic heartbeat, disconnected (domain.md §8.3).
+// Presence bookkeeping of authenticated connections: connected/disconnected per connection, one batched heartbeat per relay (domain.md §8.3).
 import type { User } from '../../shared/domain/entities.js';
 import type { Logger } from '../../shared/platform/logger.js';
+import type { ConnectionRef } from '../../shared/ports/index.js';
 import type { PresenceService } from '../../shared/services/contracts.js';
 
 /** Presence heartbeat item lifetime (**seconds**) and refresh period (**milliseconds**). */
@@ -10,31 +11,79 @@ export interface PresenceTiming {
 }
 
 /**
+ * One timer per relay that refreshes every live connection's presence item with batched writes
+ * (25 items per BatchWriteItem). Replaces a timer and a PutItem per connection per period, which
+ * at 5,000 connections was ~167 writes/s competing with message writes (bench/README.md finding 2).
+ */
+export class PresenceHeartbeat {
+  private readonly live = new Map<string, ConnectionRef>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly presence: PresenceService,
+    readonly timing: PresenceTiming,
+    private readonly log: Logger,
+  ) {}
+
+  /** Starts refreshing this connection's item (the timer starts with the first connection). */
+  add(ref: ConnectionRef): void {
+    this.live.set(ref.connectionId, ref);
+    if (this.timer === undefined) {
+      this.timer = setInterval(() => {
+        void this.beat();
+      }, this.timing.heartbeatMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Stops refreshing a connection's item. */
+  remove(connectionId: string): void {
+    this.live.delete(connectionId);
+  }
+
+  /** Stops the timer (relay shutdown). */
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Number of connections being refreshed (diagnostics, tests). */
+  get size(): number {
+    return this.live.size;
+  }
+
+  /** Refreshes every live item now; failures are logged (items live on until their TTL). */
+  beat(): Promise<void> {
+    if (this.live.size === 0) return Promise.resolve();
+    return this.presence.heartbeat([...this.live.values()], this.timing.ttlSeconds).catch((err: unknown) => {
+      this.log.warn({ err, connections: this.live.size }, 'presence heartbeat failed');
+    });
+  }
+}
+
+/**
  * Ties one connection to its presence item. `down()` waits for a pending `up()` so a connection
  * closing during authentication never leaves a ghost item behind; failures are logged, never thrown.
  */
 export class PresenceLink {
   private upDone: Promise<boolean> | undefined;
-  private timer: NodeJS.Timeout | undefined;
   private user: User | undefined;
 
   constructor(
     private readonly presence: PresenceService,
     private readonly relayId: string,
     private readonly connectionId: string,
-    private readonly timing: PresenceTiming,
+    private readonly heartbeat: PresenceHeartbeat,
     private readonly log: Logger,
   ) {}
 
-  /** Records the connection (`user_online` when first) and starts the heartbeat. */
+  /** Records the connection (`user_online` when first) and joins the relay's heartbeat. */
   up(user: User): Promise<boolean> {
     this.user = user;
-    this.upDone = this.presence.connected(user, this.relayId, this.connectionId, this.timing.ttlSeconds).then(
+    const ttl = this.heartbeat.timing.ttlSeconds;
+    this.upDone = this.presence.connected(user, this.relayId, this.connectionId, ttl).then(
       () => {
-        this.timer = setInterval(() => {
-          this.beat(user);
-        }, this.timing.heartbeatMs);
-        this.timer.unref();
+        this.heartbeat.add({ userId: user.id, relayId: this.relayId, connectionId: this.connectionId });
         return true;
       },
       (err: unknown) => {
@@ -45,12 +94,12 @@ export class PresenceLink {
     return this.upDone;
   }
 
-  /** Stops the heartbeat and removes the item (`user_offline` when last). No-op if never up. */
+  /** Leaves the heartbeat and removes the item (`user_offline` when last). No-op if never up. */
   async down(): Promise<void> {
     const user = this.user;
     if (user === undefined || this.upDone === undefined) return;
     const wasUp = await this.upDone;
-    clearInterval(this.timer);
+    this.heartbeat.remove(this.connectionId);
     this.user = undefined;
     if (!wasUp) return;
     try {
@@ -58,13 +107,5 @@ export class PresenceLink {
     } catch (err) {
       this.log.error({ err, userId: user.id }, 'presence update (disconnected) failed');
     }
-  }
-
-  private beat(user: User): void {
-    this.presence
-      .heartbeat(user.id, this.relayId, this.connectionId, this.timing.ttlSeconds)
-      .catch((err: unknown) => {
-        this.log.warn({ err }, 'presence heartbeat failed');
-      });
   }
 }

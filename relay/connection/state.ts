@@ -3,7 +3,7 @@ import type { Logger } from '../../shared/platform/logger.js';
 import type { Services } from '../../shared/services/contracts.js';
 import type { DeliveryRegistry, RoomLoader } from '../delivery/registry.js';
 import type { ConnectionTimeouts } from './inactivity.js';
-import type { PresenceTiming } from './presence-link.js';
+import type { PresenceHeartbeat } from './presence-link.js';
 
 /** States of tcp.md §3 (`CLOSED` once the connection ends; WebSocket never uses AWAIT_KEY). */
 export type ConnectionState = 'AWAIT_HELLO' | 'AWAIT_KEY' | 'AWAIT_AUTH' | 'AUTHENTICATED' | 'CLOSED';
@@ -31,7 +31,8 @@ export interface ConnectionEnv<C = unknown> {
   relayId: string;
   logger: Logger;
   timeouts: ConnectionTimeouts;
-  presence: PresenceTiming;
+  /** The relay-wide presence heartbeat (carries the item lifetime and refresh period). */
+  presence: PresenceHeartbeat;
   /**
    * Per-client throttle of password attempts (`login`/`register`): resolves false when the peer
    * address is over its budget (tcp.md §10 allows `rate_limited` in the command's own response).

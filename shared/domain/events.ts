@@ -1,5 +1,14 @@
 // Domain events: the wire payloads of tcp.md §8 plus an id and the audience that receives them.
-import type { Invitation, Message, MessageTarget, Room, RoomMembership, RoomRole, User, Uuid } from './entities.js';
+import type {
+  Invitation,
+  Message,
+  MessageTarget,
+  Room,
+  RoomMembership,
+  RoomRole,
+  User,
+  Uuid,
+} from './entities.js';
 
 /**
  * Event payloads exactly as pushed to TCP/WS clients (tcp.md §8). Only these `type`s ever reach

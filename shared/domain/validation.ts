@@ -30,7 +30,8 @@ export function validateUsername(username: string): string {
   if (len < 3) fail(tooShort(3, len));
   if (len > 32) fail(tooLong(32, len));
   if (username.startsWith('_')) fail('invalid format: cannot start with underscore');
-  if (!USERNAME_CHARS.test(username)) fail('invalid format: must contain only alphanumeric characters or underscore');
+  if (!USERNAME_CHARS.test(username))
+    fail('invalid format: must contain only alphanumeric characters or underscore');
   return username;
 }
 
@@ -61,7 +62,10 @@ export function validateEmail(email: string): string {
  */
 export function validatePassword(password: string): string {
   if (utf8Length(password) < 8) {
-    throw new ValidationError('password_too_weak', 'Password too weak: password must be at least 8 characters');
+    throw new ValidationError(
+      'password_too_weak',
+      'Password too weak: password must be at least 8 characters',
+    );
   }
   return password;
 }

@@ -103,7 +103,10 @@ export interface MembershipRepository {
    * @throws ConflictError `already_member` / `room_full` / `invitation_expired`;
    *   DomainError `room_not_found`
    */
-  add(membership: RoomMembership, opts?: { acceptInvitation?: { invitationId: Uuid; respondedAt: string } }): Promise<void>;
+  add(
+    membership: RoomMembership,
+    opts?: { acceptInvitation?: { invitationId: Uuid; respondedAt: string } },
+  ): Promise<void>;
   /**
    * Removes a member and decrements member_count (and owner_count for owners) in one transaction;
    * removing an owner is conditioned on owner_count > 1.
@@ -115,7 +118,11 @@ export interface MembershipRepository {
    * owner_count > 1. @returns the membership after the change
    * @throws ConflictError `last_owner`; DomainError `not_room_member`
    */
-  setRole(roomId: Uuid, userId: Uuid, role: RoomRole): Promise<{ before: RoomMembership; after: RoomMembership }>;
+  setRole(
+    roomId: Uuid,
+    userId: Uuid,
+    role: RoomRole,
+  ): Promise<{ before: RoomMembership; after: RoomMembership }>;
   /** All members of a room ordered by `joined_at` ascending (domain.md §9). */
   listByRoom(roomId: Uuid): Promise<RoomMembership[]>;
   /** All memberships of a user (GSI1), any order. */
@@ -170,6 +177,13 @@ export interface InvitationRepository {
   listPendingForUser(inviteeId: Uuid, nowMs: number): Promise<Invitation[]>;
 }
 
+/** One TCP/WS connection's presence item key parts. */
+export interface ConnectionRef {
+  userId: Uuid;
+  relayId: string;
+  connectionId: string;
+}
+
 /** A live relay process registered in the table (DESIGN.md §4.2). */
 export interface RelayInfo {
   relayId: string;
@@ -181,6 +195,13 @@ export interface RelayInfo {
 export interface PresenceRepository {
   /** Records an authenticated connection; refreshed by heartbeats. @param ttlSeconds - lifetime */
   putConnection(userId: Uuid, relayId: string, connectionId: string, ttlSeconds: number): Promise<void>;
+  /**
+   * Refreshes many connection items at once (BatchWriteItem, 25 per call): one relay-wide
+   * heartbeat instead of one write per connection per period (bench/README.md finding 2).
+   * @param ttlSeconds - new lifetime of every item
+   * @throws DomainError `database_error` when items stay unprocessed after retries
+   */
+  refreshConnections(connections: readonly ConnectionRef[], ttlSeconds: number): Promise<void>;
   /** Removes a connection record. */
   deleteConnection(userId: Uuid, relayId: string, connectionId: string): Promise<void>;
   /** Live (unexpired) connections of a user across all relays. */

@@ -16,6 +16,7 @@ import type {
 } from '../domain/entities.js';
 import type {
   Clock,
+  ConnectionRef,
   EventPublisher,
   IdGenerator,
   InvitationRepository,
@@ -223,8 +224,11 @@ export interface PresenceService {
    * @param ttlSeconds - heartbeat item lifetime
    */
   connected(user: User, relayId: string, connectionId: string, ttlSeconds: number): Promise<void>;
-  /** Refreshes the heartbeat item of a live connection. */
-  heartbeat(userId: Uuid, relayId: string, connectionId: string, ttlSeconds: number): Promise<void>;
+  /**
+   * Refreshes the heartbeat items of live connections in one batched write (a relay calls it once
+   * per period for all its connections). @param ttlSeconds - new item lifetime
+   */
+  heartbeat(connections: readonly ConnectionRef[], ttlSeconds: number): Promise<void>;
   /** Removes the connection; emits `user_offline` when it was the user's last. */
   disconnected(user: User, relayId: string, connectionId: string): Promise<void>;
 }

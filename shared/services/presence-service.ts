@@ -26,8 +26,8 @@ export function createPresenceService(deps: ServiceDeps): PresenceService {
       }
     },
 
-    heartbeat: (userId, relayId, connectionId, ttlSeconds) =>
-      presence.putConnection(userId, relayId, connectionId, ttlSeconds),
+    heartbeat: (connections, ttlSeconds) =>
+      connections.length === 0 ? Promise.resolve() : presence.refreshConnections(connections, ttlSeconds),
 
     async disconnected(user, relayId, connectionId) {
       await presence.deleteConnection(user.id, relayId, connectionId);

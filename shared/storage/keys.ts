@@ -12,7 +12,10 @@ const lower = (s: string): string => s.toLowerCase();
 /** Pure key builders, one per entity (DESIGN.md §3 table). */
 export const keys = {
   user: (id: Uuid): Key => ({ PK: `USER#${id}`, SK: 'PROFILE' }),
-  usernameSentinel: (username: string): Key => ({ PK: `UNAME#${lower(username)}`, SK: `UNAME#${lower(username)}` }),
+  usernameSentinel: (username: string): Key => ({
+    PK: `UNAME#${lower(username)}`,
+    SK: `UNAME#${lower(username)}`,
+  }),
   emailSentinel: (email: string): Key => ({ PK: `EMAIL#${lower(email)}`, SK: `EMAIL#${lower(email)}` }),
   session: (userId: Uuid, sessionId: Uuid): Key => ({ PK: `USER#${userId}`, SK: `SESSION#${sessionId}` }),
   room: (id: Uuid): Key => ({ PK: `ROOM#${id}`, SK: 'META' }),
@@ -45,7 +48,10 @@ export const indexKeys = {
   /** GSI1: a message by its UUID. GSI2: thread replies (reserved, DESIGN.md §3). */
   messageById: (id: Uuid) => ({ GSI1PK: `MSG#${id}`, GSI1SK: 'MSG' }),
   /** GSI1: an invitee's invitations, newest first by ULID. */
-  invitationByInvitee: (inviteeId: Uuid, seq: string) => ({ GSI1PK: `USER#${inviteeId}`, GSI1SK: `INVITE#${seq}` }),
+  invitationByInvitee: (inviteeId: Uuid, seq: string) => ({
+    GSI1PK: `USER#${inviteeId}`,
+    GSI1SK: `INVITE#${seq}`,
+  }),
   /** GSI2: an invitation by id. */
   invitationById: (id: Uuid) => ({ GSI2PK: `INVITE#${id}`, GSI2SK: 'INVITE' }),
   /** GSI1: every live connection (online users). GSI2: connections held by one relay. */
@@ -84,7 +90,9 @@ export const prefixes = {
  * Conversation key of a message target: the room id, or `DM#<a>#<b>` with the two user ids
  * sorted so both directions share one partition (http.md §9.2: DM history has both directions).
  */
-export function conversationKey(target: { type: 'room'; room_id: Uuid } | { type: 'dm'; author: Uuid; recipient: Uuid }): string {
+export function conversationKey(
+  target: { type: 'room'; room_id: Uuid } | { type: 'dm'; author: Uuid; recipient: Uuid },
+): string {
   if (target.type === 'room') return target.room_id;
   const [a, b] = [target.author, target.recipient].sort();
   return `DM#${a}#${b}`;

@@ -118,24 +118,54 @@ export async function batchGet(
   return found;
 }
 
+type WriteRequest =
+  { DeleteRequest: { Key: Record<string, unknown> } } | { PutRequest: { Item: Record<string, unknown> } };
+
 /**
- * Deletes keys with BatchWriteItem in chunks of 25, retrying UnprocessedItems with backoff.
- * Deleting an absent key is not an error.
+ * Sends write requests with BatchWriteItem in chunks of 25, retrying UnprocessedItems with backoff.
  * @throws DomainError `database_error` when items stay unprocessed after {@link MAX_ATTEMPTS}
+ */
+async function batchWrite(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  requests: WriteRequest[],
+): Promise<void> {
+  for (const chunk of chunks(requests, 25)) {
+    let pending: WriteRequest[] = chunk;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > MAX_ATTEMPTS) throw new DomainError('database_error');
+      if (attempt > 1) await backoff(attempt);
+      const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (out.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
+    }
+  }
+}
+
+/**
+ * Deletes keys with BatchWriteItem in chunks of 25 (see {@link batchWrite}).
+ * Deleting an absent key is not an error.
+ * @throws DomainError `database_error` when items stay unprocessed
  */
 export async function batchDelete(
   doc: DynamoDBDocumentClient,
   tableName: string,
   list: Key[],
 ): Promise<void> {
-  type Request = { DeleteRequest: { Key: Record<string, unknown> } };
-  for (const chunk of chunks(dedupeKeys(list), 25)) {
-    let pending: Request[] = chunk.map((k) => ({ DeleteRequest: { Key: { PK: k.PK, SK: k.SK } } }));
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      if (attempt > MAX_ATTEMPTS) throw new DomainError('database_error');
-      if (attempt > 1) await backoff(attempt);
-      const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-      pending = (out.UnprocessedItems?.[tableName] ?? []) as Request[];
-    }
-  }
+  await batchWrite(
+    doc,
+    tableName,
+    dedupeKeys(list).map((k) => ({ DeleteRequest: { Key: { PK: k.PK, SK: k.SK } } })),
+  );
+}
+
+/**
+ * Puts whole items with BatchWriteItem in chunks of 25 (see {@link batchWrite}); items must have
+ * distinct keys. @throws DomainError `database_error` when items stay unprocessed
+ */
+export async function batchPut(doc: DynamoDBDocumentClient, tableName: string, items: Item[]): Promise<void> {
+  await batchWrite(
+    doc,
+    tableName,
+    items.map((Item) => ({ PutRequest: { Item } })),
+  );
 }

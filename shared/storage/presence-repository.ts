@@ -1,11 +1,11 @@
 // PresenceRepository over DynamoDB: TTL'd connection and relay heartbeat items (DESIGN.md §3, §4).
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Uuid } from '../domain/entities.js';
-import type { PresenceRepository, RelayInfo } from '../ports/repositories.js';
+import type { ConnectionRef, PresenceRepository, RelayInfo } from '../ports/repositories.js';
 import type { Clock } from '../ports/services.js';
 import { ENTITY, liveFilter, ttlEpochSeconds, type Item } from './items.js';
 import { indexKeys, keys, partitions, prefixes } from './keys.js';
-import { countAll, queryAll } from './operations.js';
+import { batchPut, countAll, queryAll } from './operations.js';
 import { ATTR, GSI1 } from './table.js';
 
 /** The stored connection item: `USER#<id>` / `CONN#<relay>#<conn>`, GSI1 `ONLINE`, GSI2 `RELAY#<relay>`. */
@@ -60,6 +60,16 @@ export class DynamoPresenceRepository implements PresenceRepository {
         TableName: this.tableName,
         Item: connectionItem(userId, relayId, connectionId, this.expiry(ttlSeconds)),
       }),
+    );
+  }
+
+  /** Batch-refreshes connection items with `expiresAt` = now + `ttlSeconds` (epoch s). */
+  async refreshConnections(connections: readonly ConnectionRef[], ttlSeconds: number): Promise<void> {
+    const expiresAt = this.expiry(ttlSeconds);
+    await batchPut(
+      this.doc,
+      this.tableName,
+      connections.map((c) => connectionItem(c.userId, c.relayId, c.connectionId, expiresAt)),
     );
   }
 

@@ -29,7 +29,14 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [s(ATTR.pk), s(ATTR.sk), s(ATTR.gsi1pk), s(ATTR.gsi1sk), s(ATTR.gsi2pk), s(ATTR.gsi2sk)],
+    AttributeDefinitions: [
+      s(ATTR.pk),
+      s(ATTR.sk),
+      s(ATTR.gsi1pk),
+      s(ATTR.gsi1sk),
+      s(ATTR.gsi2pk),
+      s(ATTR.gsi2sk),
+    ],
     KeySchema: [
       { AttributeName: ATTR.pk, KeyType: 'HASH' },
       { AttributeName: ATTR.sk, KeyType: 'RANGE' },

@@ -99,7 +99,10 @@ describe('presence (domain.md §8.3)', () => {
         { kind: 'all', exceptConnectionId: 'conn-1' },
       ],
     ]);
-    await t.services.presence.heartbeat(u.user.id, 'relay-a', 'conn-1', 60);
+    await t.services.presence.heartbeat(
+      [{ userId: u.user.id, relayId: 'relay-a', connectionId: 'conn-1' }],
+      60,
+    );
     await t.services.presence.disconnected(u.user, 'relay-a', 'conn-1');
     expect(t.events).toHaveLength(1);
     await t.services.presence.disconnected(u.user, 'relay-b', 'conn-2');

@@ -39,12 +39,12 @@ describe('send', () => {
     const before = (await t.services.messages.history(bob.user.id, inRoom, 100)).messages.length;
     const sessionGone = () => Promise.reject(new Error('session_not_found stand-in'));
     // Outsider + blank content + failing precondition: the precondition's error is the one thrown.
-    await expect(t.services.messages.send(eve.user.id, inRoom, ' ', { precondition: sessionGone })).rejects.toThrow(
-      'session_not_found stand-in',
-    );
-    await expect(t.services.messages.send(bob.user.id, inRoom, 'x', { precondition: sessionGone })).rejects.toThrow(
-      'session_not_found stand-in',
-    );
+    await expect(
+      t.services.messages.send(eve.user.id, inRoom, ' ', { precondition: sessionGone }),
+    ).rejects.toThrow('session_not_found stand-in');
+    await expect(
+      t.services.messages.send(bob.user.id, inRoom, 'x', { precondition: sessionGone }),
+    ).rejects.toThrow('session_not_found stand-in');
     expect((await t.services.messages.history(bob.user.id, inRoom, 100)).messages).toHaveLength(before);
     expect(t.events).toEqual([]);
   });

@@ -33,6 +33,21 @@ describe('DynamoPresenceRepository', () => {
     expect(await repos.presence.countConnections(user)).toBe(0);
   });
 
+  it('refreshConnections extends every item in one batched call, across the 25-item chunk limit', async () => {
+    const users = Array.from({ length: 30 }, () => randomUUID());
+    for (const u of users) await repos.presence.putConnection(u, 'relay-h', `c-${u}`, 30);
+    clock.advance(20_000);
+    await repos.presence.refreshConnections(
+      users.map((u) => ({ userId: u, relayId: 'relay-h', connectionId: `c-${u}` })),
+      60,
+    );
+    clock.advance(30_000); // 50 s after the first put: only refreshed items are still live
+    const counts = await Promise.all(users.map((u) => repos.presence.countConnections(u)));
+    expect(counts).toEqual(users.map(() => 1));
+    clock.advance(31_000); // past the refreshed lifetime
+    expect(await repos.presence.countConnections(users[0]!)).toBe(0);
+  });
+
   it('lists distinct online users with at least one live connection', async () => {
     const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
     await repos.presence.putConnection(a, 'relay-a', 'a1', 60);

@@ -1,4 +1,5 @@
 // Connection state machine (tcp.md §3–§6) driven through an in-memory transport over the real services.
+import { PresenceHeartbeat } from '../../../relay/connection/presence-link.js';
 import { Connection, type ConnectionTimeouts } from '../../../relay/connection/connection.js';
 import type { Transport, TransportKind } from '../../../relay/connection/transport.js';
 import { DeliveryRegistry } from '../../../relay/delivery/registry.js';
@@ -71,7 +72,11 @@ describe('Connection state machine', () => {
       relayId: 'unit-relay',
       logger: testLogger(),
       timeouts,
-      presence: { ttlSeconds: 60, heartbeatMs: 60_000 },
+      presence: new PresenceHeartbeat(
+        ts.services.presence,
+        { ttlSeconds: 60, heartbeatMs: 60_000 },
+        testLogger(),
+      ),
     });
     conn.start();
     /** Feeds a frame and waits until the connection processed everything queued. */
