@@ -68,7 +68,7 @@ export interface RelayDeps {
   /** Connection items and relay registry. */
   presence: PresenceRepository;
   /** Membership reads for the local room index (a user's rooms at auth; a room's members on first sight). */
-  memberships: Pick<MembershipRepository, 'listByUser' | 'listByRoom'>;
+  memberships: Pick<MembershipRepository, 'get' | 'listByUser' | 'listByRoom'>;
   /**
    * Budget of TCP/WS `login`/`register` attempts per peer address and 60 s window (the HTTP auth
    * bucket's limit, LAIR_RATE_LIMIT_AUTH); absent or 0 = unlimited, as upstream.
@@ -194,7 +194,13 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
   const env: ConnectionEnv = {
     services: deps.services,
     registry,
-    loadRooms: async (userId) => (await memberships.listByUser(userId)).map((m) => m.room_id),
+    // GSI1 is eventually consistent: confirm each listed room with a consistent read of the
+    // membership item, so a user kicked a moment ago never gets that room's events.
+    loadRooms: async (userId) => {
+      const listed = await memberships.listByUser(userId);
+      const confirmed = await Promise.all(listed.map((m) => memberships.get(m.room_id, userId)));
+      return confirmed.flatMap((m) => (m === null ? [] : [m.room_id]));
+    },
     relayId,
     logger,
     timeouts: { ...DEFAULT_TIMEOUTS, ...opts.timeouts },
