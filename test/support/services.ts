@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { composeServices, type Repositories } from '../../shared/compose.js';
-import type { AuthResult, SessionProtocol } from '../../shared/domain/entities.js';
+import type { AuthResult, Room, SessionProtocol } from '../../shared/domain/entities.js';
 import type { DomainEvent, EventPayload, EventType } from '../../shared/domain/events.js';
 import type { Clock, EventPublisher } from '../../shared/ports/index.js';
 import type { ServiceDeps, Services } from '../../shared/services/contracts.js';
@@ -114,4 +114,36 @@ export function payloadsOf<T extends EventType>(
 /** The recorded events of one type (with audience, id, at). */
 export function eventsOf(events: DomainEvent[], type: EventType): DomainEvent[] {
   return events.filter((e) => e.payload.type === type);
+}
+
+/** A well-formed UUID that names nothing (for *_not_found paths). */
+export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+
+/** The four rows of the permission matrix (domain.md §7). */
+export interface Cast {
+  /** room owner */ alice: AuthResult;
+  /** room moderator */ mo: AuthResult;
+  /** plain member */ bob: AuthResult;
+  /** outsider */ eve: AuthResult;
+}
+
+/** Registers the four users of {@link Cast} concurrently. */
+export async function registerCast(services: Services): Promise<Cast> {
+  const [alice, mo, bob, eve] = await Promise.all([
+    registerUser(services),
+    registerUser(services),
+    registerUser(services),
+    registerUser(services),
+  ]);
+  return { alice: alice, mo: mo, bob: bob, eve: eve };
+}
+
+/** A public room owned by alice with mo as moderator and bob as member; recorded events cleared. */
+export async function populatedRoom(t: TestServices, cast: Cast, name: string): Promise<Room> {
+  const room = await t.services.rooms.create(cast.alice.user.id, { name });
+  await t.services.rooms.join(cast.mo.user.id, room.id);
+  await t.services.rooms.join(cast.bob.user.id, room.id);
+  await t.services.rooms.changeRole(cast.alice.user.id, room.id, cast.mo.user.id, 'moderator');
+  t.events.length = 0;
+  return room;
 }

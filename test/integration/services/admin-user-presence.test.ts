@@ -2,12 +2,12 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuthResult } from '../../../shared/domain/entities.js';
 import { keys } from '../../../shared/storage/keys.js';
-import { createTestServices, registerUser, type TestServices } from '../../support/services.js';
+import { createTestServices, registerUser, type TestServices, UNKNOWN_ID } from '../../support/services.js';
 
 let t: TestServices;
 let alice: AuthResult;
 let bob: AuthResult;
-const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+const UNKNOWN = UNKNOWN_ID;
 
 beforeAll(async () => {
   t = await createTestServices();

@@ -2,14 +2,20 @@
 import { randomBytes } from 'node:crypto';
 import type { AuthResult, Invitation, Room } from '../../../shared/domain/entities.js';
 import { INVITATION_TTL_MS, parseTimestamp, toTimestamp } from '../../../shared/domain/time.js';
-import { createTestServices, registerUser, type TestServices } from '../../support/services.js';
+import {
+  createTestServices,
+  registerUser,
+  type TestServices,
+  UNKNOWN_ID,
+  registerCast,
+} from '../../support/services.js';
 
 let t: TestServices;
 let alice: AuthResult; // owner
 let mo: AuthResult; // moderator
 let bob: AuthResult; // member
 let eve: AuthResult; // outsider / invitee
-const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+const UNKNOWN = UNKNOWN_ID;
 const HTTP = { requireModerator: true };
 const TCP = { requireModerator: false };
 
@@ -50,12 +56,7 @@ async function storeInvitation(room: Room, inviteeId: string, createdMs: number)
 
 beforeAll(async () => {
   t = await createTestServices();
-  [alice, mo, bob, eve] = await Promise.all([
-    registerUser(t.services),
-    registerUser(t.services),
-    registerUser(t.services),
-    registerUser(t.services),
-  ]);
+  ({ alice, mo, bob, eve } = await registerCast(t.services));
 });
 afterAll(async () => {
   await t.close();

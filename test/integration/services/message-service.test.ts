@@ -1,7 +1,14 @@
 // Integration tests of MessageService on DynamoDB Local: send/history/edit/delete/typing rules and event audiences.
 import { randomBytes } from 'node:crypto';
 import type { AuthResult, MessageTarget, Room } from '../../../shared/domain/entities.js';
-import { createTestServices, eventsOf, registerUser, type TestServices } from '../../support/services.js';
+import {
+  createTestServices,
+  eventsOf,
+  registerUser,
+  type TestServices,
+  UNKNOWN_ID,
+  registerCast,
+} from '../../support/services.js';
 
 let t: TestServices;
 let alice: AuthResult; // room owner
@@ -10,16 +17,11 @@ let bob: AuthResult; // room member
 let eve: AuthResult; // outsider
 let room: Room;
 let inRoom: MessageTarget;
-const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+const UNKNOWN = UNKNOWN_ID;
 
 beforeAll(async () => {
   t = await createTestServices();
-  [alice, mo, bob, eve] = await Promise.all([
-    registerUser(t.services),
-    registerUser(t.services),
-    registerUser(t.services),
-    registerUser(t.services),
-  ]);
+  ({ alice, mo, bob, eve } = await registerCast(t.services));
   room = await t.services.rooms.create(alice.user.id, { name: `msgs-${randomBytes(4).toString('hex')}` });
   await t.services.rooms.join(mo.user.id, room.id);
   await t.services.rooms.join(bob.user.id, room.id);

@@ -1,33 +1,29 @@
 // Integration tests of RoomService on DynamoDB Local: create, read, lists, PATCH and delete rules (domain.md §7, http.md §7).
 import { randomBytes } from 'node:crypto';
 import type { AuthResult, Room } from '../../../shared/domain/entities.js';
-import { createTestServices, eventsOf, registerUser, type TestServices } from '../../support/services.js';
+import {
+  createTestServices,
+  eventsOf,
+  registerUser,
+  type TestServices,
+  UNKNOWN_ID,
+  registerCast,
+  populatedRoom as sharedPopulatedRoom,
+} from '../../support/services.js';
 
 let t: TestServices;
 let alice: AuthResult; // owner
 let mo: AuthResult; // moderator
 let bob: AuthResult; // member
 let eve: AuthResult; // outsider
-const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+const UNKNOWN = UNKNOWN_ID;
 const name = (prefix = 'room'): string => `${prefix}-${randomBytes(4).toString('hex')}`;
 
 /** A public room owned by alice with mo as moderator and bob as member; events cleared. */
-async function populatedRoom(): Promise<Room> {
-  const room = await t.services.rooms.create(alice.user.id, { name: name() });
-  await t.services.rooms.join(mo.user.id, room.id);
-  await t.services.rooms.join(bob.user.id, room.id);
-  await t.services.rooms.changeRole(alice.user.id, room.id, mo.user.id, 'moderator');
-  t.events.length = 0;
-  return room;
-}
+const populatedRoom = (): Promise<Room> => sharedPopulatedRoom(t, { alice, mo, bob, eve }, name());
 beforeAll(async () => {
   t = await createTestServices();
-  [alice, mo, bob, eve] = await Promise.all([
-    registerUser(t.services),
-    registerUser(t.services),
-    registerUser(t.services),
-    registerUser(t.services),
-  ]);
+  ({ alice, mo, bob, eve } = await registerCast(t.services));
 });
 afterAll(async () => {
   await t.close();
