@@ -78,9 +78,11 @@ export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<LocalStac
       'LAIR_JWT_SECRET is not set: a random secret was generated for this run. Every restart invalidates all tokens; set LAIR_JWT_SECRET to keep them.',
     );
   }
+  const tls = loadTls(settings); // fail fast, before anything is started
   const stoppers: Stopper[] = [];
   const shutdown = async (): Promise<void> => {
-    for (const s of stoppers.reverse()) {
+    // Reverse start order; each step runs once even if shutdown is called twice (signal + fatal error).
+    for (const s of stoppers.splice(0).reverse()) {
       try {
         await s.stop();
       } catch (err) {
@@ -125,7 +127,6 @@ export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<LocalStac
     // The HTTP side is wired exactly as a Lambda is: its own services, publishing to relays over the internal endpoint.
     const httpLogger = logger.child({ component: 'http' });
     setDeps(createHttpDeps({ settings, logger: httpLogger, client, doc, tableName }));
-    const tls = loadTls(settings);
     const http = await startHttpServer({
       port: settings.LAIR_HTTP_PORT,
       logger: httpLogger,
