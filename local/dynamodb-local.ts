@@ -74,6 +74,9 @@ async function launch(
     port,
     sharedDb: true,
     stdio: 'pipe',
+    // Own process group: a terminal Ctrl-C reaches only us, so the relay can deregister and the
+    // table is still there while everything else stops; `stop()` then ends DynamoDB Local last.
+    detached: true,
     ...(dataDir ? { path: dataDir } : {}),
   });
   const tail: string[] = [];

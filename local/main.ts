@@ -171,11 +171,16 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   installProcessGuards(createLogger(process.env.LAIR_LOG_LEVEL ?? 'info', 'local'), shutdown);
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const onSignal = (signal: string): void => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    process.stdout.write(`\n${signal}: stopping…\n`);
+    // Under `npm start` a Ctrl-C arrives twice (from the terminal and relayed by tsx): duplicates
+    // within 1 s are the same press; a later press forces the exit.
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince > 1000) process.exit(1);
+      return;
+    }
+    stoppingSince = Date.now();
+    process.stdout.write(`\n${signal}: stopping… (press Ctrl-C again to force)\n`);
     void shutdown().then(() => {
       process.stdout.write('stopped.\n');
       process.exit(0);
