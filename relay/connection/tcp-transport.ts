@@ -11,7 +11,8 @@ import {
   generateKeyPair,
   parsePublicKey,
 } from '../protocol/index.js';
-import { OutboundGauge, type OutboundLimits, type Transport } from './transport.js';
+import { BaseTransport } from './base-transport.js';
+import type { OutboundLimits, Transport } from './transport.js';
 
 /** Receives what the socket produces (implemented by Connection). */
 export interface FrameSink {
@@ -26,26 +27,22 @@ export interface FrameSink {
  * length > 1 MiB, GCM failure, encrypted payload < 28 bytes (tcp.md §9.2). A socket whose
  * outgoing queue passes `limits` is destroyed with a logged reason and never delays anyone else.
  */
-export class TcpTransport implements Transport {
+export class TcpTransport extends BaseTransport implements Transport {
   readonly kind = 'tcp' as const;
   private readonly decoder = new FrameDecoder();
   private inKey: Buffer | undefined;
   private outKey: Buffer | undefined;
-  private readonly gauge: OutboundGauge;
-  private ending = false;
-  private destroyed = false;
-  private grace: NodeJS.Timeout | undefined;
 
   readonly remoteAddress: string;
 
   constructor(
     private readonly socket: Socket,
-    private readonly limits: OutboundLimits,
-    private readonly log: Logger,
+    limits: OutboundLimits,
+    log: Logger,
   ) {
+    super(limits, log);
     this.remoteAddress = socket.remoteAddress ?? 'unknown';
     socket.setNoDelay(true);
-    this.gauge = new OutboundGauge(limits);
   }
 
   /** Wires socket events to `sink`; call once, right after construction. */
@@ -66,14 +63,9 @@ export class TcpTransport implements Transport {
       this.log.debug({ err }, 'socket error');
     });
     this.socket.on('close', () => {
-      this.destroyed = true;
-      clearTimeout(this.grace);
+      this.markClosed();
       void sink.handleClose();
     });
-  }
-
-  get closing(): boolean {
-    return this.ending || this.destroyed;
   }
 
   send(json: Buffer): void {
@@ -85,24 +77,7 @@ export class TcpTransport implements Transport {
       this.log.error({ err, bytes: json.length }, 'refusing to send a frame larger than 1 MiB');
       return;
     }
-    const queuedBytes = this.socket.writableLength;
-    if (this.gauge.wouldOverflow(queuedBytes, frame.length)) {
-      this.log.warn(
-        {
-          queuedFrames: this.gauge.queuedFrames,
-          queuedBytes,
-          maxFrames: this.limits.maxFrames,
-          maxBytes: this.limits.maxBytes,
-        },
-        'slow client: outgoing queue limit exceeded, disconnecting',
-      );
-      this.destroy('outgoing queue limit exceeded');
-      return;
-    }
-    this.gauge.write(
-      (onWritten) => this.socket.write(frame, onWritten),
-      () => this.socket.writableLength,
-    );
+    this.enqueue(frame);
   }
 
   unwrap(payload: Buffer): Buffer | null {
@@ -127,29 +102,27 @@ export class TcpTransport implements Transport {
     return true;
   }
 
-  end(): void {
-    if (this.closing) return;
-    this.ending = true;
-    this.socket.end();
-    this.grace = setTimeout(() => {
-      this.log.debug('close grace period over; destroying socket');
-      this.socket.destroy();
-    }, this.limits.closeGraceMs);
-    this.grace.unref();
-  }
-
-  destroy(reason: string): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    this.log.debug({ reason }, 'closing socket');
-    this.socket.destroy();
-  }
-
   pauseInput(): void {
     this.socket.pause();
   }
 
   resumeInput(): void {
     if (!this.destroyed) this.socket.resume();
+  }
+
+  protected bufferedBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  protected write(data: Buffer, onWritten: () => void): void {
+    this.socket.write(data, onWritten);
+  }
+
+  protected closeGracefully(): void {
+    this.socket.end();
+  }
+
+  protected kill(): void {
+    this.socket.destroy();
   }
 }
