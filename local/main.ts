@@ -4,8 +4,6 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createStreamHandler } from '../lambdas/streams/handler.js';
 import { createHttpDeps, setDeps } from '../lambdas/deps.js';
-import { createRelay } from '../relay/server.js';
-import { composeServices } from '../shared/compose.js';
 import { loadSettings, type Settings } from '../shared/config/settings.js';
 import { createLogger, type Logger } from '../shared/platform/logger.js';
 import { installProcessGuards } from '../shared/platform/process-guards.js';
@@ -13,6 +11,7 @@ import { createDynamoClients, ensureTable } from '../shared/storage/index.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startHttpServer } from './http-server.js';
 import { startStreamPoller } from './stream-poller.js';
+import { startRelayFromSettings } from '../relay/from-settings.js';
 
 /**
  * Reads the TLS pair when `LAIR_TLS_ENABLED` is on (protocol README: both paths are then required).
@@ -101,26 +100,10 @@ export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<LocalStac
       },
     });
 
-    const relay = createRelay({
-      secret: settings.jwtSecret,
-      logger: logger.child({ component: 'relay' }),
-      port: settings.LAIR_TCP_PORT,
-      maxConnections: settings.LAIR_TCP_MAX_CONNECTIONS,
-      queueLimit: settings.LAIR_RELAY_QUEUE_LIMIT,
-      ...(settings.LAIR_RELAY_ID ? { relayId: settings.LAIR_RELAY_ID } : {}),
-      internal: { host: settings.LAIR_RELAY_INTERNAL_HOST, port: settings.LAIR_RELAY_INTERNAL_PORT },
-    });
-    const { services, repos } = composeServices({
+    const running = await startRelayFromSettings({
+      settings,
       doc,
-      tableName,
-      jwtSecret: settings.jwtSecret,
-      events: relay.publisher,
-    });
-    const running = await relay.start({
-      services,
-      presence: repos.presence,
-      memberships: repos.memberships,
-      authRateLimit: { limiter: repos.rateLimiter, perMinute: settings.LAIR_RATE_LIMIT_AUTH },
+      logger: logger.child({ component: 'relay' }),
     });
     stoppers.push({ name: 'relay', stop: () => running.close() });
 

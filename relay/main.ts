@@ -2,12 +2,12 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { composeServices } from '../shared/compose.js';
 import { loadSettings } from '../shared/config/settings.js';
 import { createLogger } from '../shared/platform/logger.js';
 import { installProcessGuards } from '../shared/platform/process-guards.js';
 import { createDynamoClients, ensureTable } from '../shared/storage/index.js';
-import { createRelay, type RunningRelay } from './server.js';
+import type { RunningRelay } from './server.js';
+import { startRelayFromSettings } from './from-settings.js';
 
 /**
  * Environment contract (besides the LAIR_* settings of shared/config/settings.ts: LAIR_TCP_PORT,
@@ -43,30 +43,11 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       },
     });
 
-  const relay = createRelay({
-    secret: settings.jwtSecret,
-    logger,
-    port: settings.LAIR_TCP_PORT,
-    maxConnections: settings.LAIR_TCP_MAX_CONNECTIONS,
-    queueLimit: settings.LAIR_RELAY_QUEUE_LIMIT,
-    ...(settings.LAIR_RELAY_ID ? { relayId: settings.LAIR_RELAY_ID } : {}),
-    internal: {
-      host: settings.LAIR_RELAY_INTERNAL_HOST,
-      port: settings.LAIR_RELAY_INTERNAL_PORT,
-      ...(env.LAIR_RELAY_ADVERTISE_URL ? { advertiseUrl: env.LAIR_RELAY_ADVERTISE_URL } : {}),
-    },
-  });
-  const { services, repos } = composeServices({
+  const running = await startRelayFromSettings({
+    settings,
     doc,
-    tableName: settings.LAIR_TABLE_NAME,
-    jwtSecret: settings.jwtSecret,
-    events: relay.publisher,
-  });
-  const running = await relay.start({
-    services,
-    presence: repos.presence,
-    memberships: repos.memberships,
-    authRateLimit: { limiter: repos.rateLimiter, perMinute: settings.LAIR_RATE_LIMIT_AUTH },
+    logger,
+    ...(env.LAIR_RELAY_ADVERTISE_URL ? { advertiseUrl: env.LAIR_RELAY_ADVERTISE_URL } : {}),
   });
 
   let http: HttpServer | undefined;

@@ -150,20 +150,6 @@ export function createRelay(opts: RelayOptions): Relay {
   };
 }
 
-/**
- * One-call form of {@link createRelay} + `start`: `services` may be a factory receiving the relay's
- * publisher (the usual case), or ready-made services (their events then reach this relay's
- * sockets only through whatever publisher they were built with).
- */
-export async function startRelay(
-  opts: RelayOptions &
-    Omit<RelayDeps, 'services'> & { services: Services | ((publisher: EventPublisher) => Services) },
-): Promise<RunningRelay> {
-  const relay = createRelay(opts);
-  const services = typeof opts.services === 'function' ? opts.services(relay.publisher) : opts.services;
-  return relay.start({ services, presence: opts.presence, memberships: opts.memberships });
-}
-
 interface Core {
   relayId: string;
   logger: Logger;

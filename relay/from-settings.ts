@@ -1,0 +1,47 @@
+// Builds and starts a relay from LAIR_* settings: the one wiring shared by relay/main.ts (ECS) and local/main.ts (npm start).
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { composeServices } from '../shared/compose.js';
+import type { Settings } from '../shared/config/settings.js';
+import type { Logger } from '../shared/platform/logger.js';
+import { createRelay, type RunningRelay } from './server.js';
+
+/**
+ * Creates the relay, composes the services so they publish through it (local sockets first,
+ * then the other relays), and starts it with presence, room-index reads and the per-address
+ * password-attempt budget (`LAIR_RATE_LIMIT_AUTH` per 60 s).
+ * @param advertiseUrl - URL other processes use for the internal endpoint (LAIR_RELAY_ADVERTISE_URL)
+ * @throws when a port cannot be bound or the relay cannot register itself in the table
+ */
+export async function startRelayFromSettings(opts: {
+  settings: Settings;
+  doc: DynamoDBDocumentClient;
+  logger: Logger;
+  advertiseUrl?: string;
+}): Promise<RunningRelay> {
+  const { settings, doc, logger, advertiseUrl } = opts;
+  const relay = createRelay({
+    secret: settings.jwtSecret,
+    logger,
+    port: settings.LAIR_TCP_PORT,
+    maxConnections: settings.LAIR_TCP_MAX_CONNECTIONS,
+    queueLimit: settings.LAIR_RELAY_QUEUE_LIMIT,
+    ...(settings.LAIR_RELAY_ID ? { relayId: settings.LAIR_RELAY_ID } : {}),
+    internal: {
+      host: settings.LAIR_RELAY_INTERNAL_HOST,
+      port: settings.LAIR_RELAY_INTERNAL_PORT,
+      ...(advertiseUrl ? { advertiseUrl } : {}),
+    },
+  });
+  const { services, repos } = composeServices({
+    doc,
+    tableName: settings.LAIR_TABLE_NAME,
+    jwtSecret: settings.jwtSecret,
+    events: relay.publisher,
+  });
+  return relay.start({
+    services,
+    presence: repos.presence,
+    memberships: repos.memberships,
+    authRateLimit: { limiter: repos.rateLimiter, perMinute: settings.LAIR_RATE_LIMIT_AUTH },
+  });
+}
