@@ -390,3 +390,39 @@ export function expectFail(res: Msg, type: string, code: string, message?: strin
     expect(res).not.toHaveProperty(field);
   }
 }
+
+/** A relay with two authenticated TCP users, as the command suites use it. */
+export interface RelayPair {
+  relay: TestRelay;
+  alice: TestTcpClient;
+  bob: TestTcpClient;
+  aliceId: string;
+  bobId: string;
+  /** Asserts neither client received an unparseable frame and the cipher state is as asked. */
+  expectClean(): void;
+  close(): Promise<void>;
+}
+
+/** Starts a relay and connects two fresh users over plain or encrypted TCP. */
+export async function startRelayPair(encrypt: boolean): Promise<RelayPair> {
+  const relay = await startTestRelay();
+  const a = await connectUser(relay, { encrypt });
+  const b = await connectUser(relay, { encrypt });
+  return {
+    relay,
+    alice: a.client,
+    bob: b.client,
+    aliceId: a.auth.user.id,
+    bobId: b.auth.user.id,
+    expectClean() {
+      expect(a.client.garbage).toHaveLength(0);
+      expect(b.client.garbage).toHaveLength(0);
+      expect(a.client.encrypted).toBe(encrypt);
+    },
+    async close() {
+      a.client.destroy();
+      b.client.destroy();
+      await relay.close();
+    },
+  };
+}

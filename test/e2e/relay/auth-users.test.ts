@@ -4,10 +4,11 @@ import {
   connectUser,
   expectFail,
   expectOk,
-  startTestRelay,
   TestTcpClient,
   type Msg,
   type TestRelay,
+  startRelayPair,
+  type RelayPair,
 } from '../../support/relay.js';
 import { userInput } from '../../support/services.js';
 
@@ -21,24 +22,15 @@ describe.each([
   let aliceId: string;
   let bobId: string;
 
+  let pair: RelayPair;
+
   beforeAll(async () => {
-    relay = await startTestRelay();
-    const a = await connectUser(relay, { encrypt });
-    const b = await connectUser(relay, { encrypt });
-    alice = a.client;
-    bob = b.client;
-    aliceId = a.auth.user.id;
-    bobId = b.auth.user.id;
+    pair = await startRelayPair(encrypt);
+    ({ relay, alice, bob, aliceId, bobId } = pair);
   });
-  afterAll(async () => {
-    alice.destroy();
-    bob.destroy();
-    await relay.close();
-  });
+  afterAll(() => pair.close());
   afterEach(() => {
-    expect(alice.garbage).toHaveLength(0);
-    expect(bob.garbage).toHaveLength(0);
-    expect(alice.encrypted).toBe(encrypt);
+    pair.expectClean();
   });
 
   it('ping -> pong with +00:00 server_time', async () => {

@@ -1,43 +1,26 @@
 // Room, message and invitation commands of tcp.md §7.1–7.13 over real TCP sockets, plaintext and encrypted.
 import { randomUUID } from 'node:crypto';
 import type { TestTcpClient } from '../../support/relay.js';
-import {
-  connectUser,
-  expectFail,
-  expectOk,
-  startTestRelay,
-  type Msg,
-  type TestRelay,
-} from '../../support/relay.js';
+import { expectFail, expectOk, type Msg, startRelayPair, type RelayPair } from '../../support/relay.js';
 
 describe.each([
   ['plaintext', false],
   ['encrypted', true],
 ])('TCP room/message/invitation commands (%s)', (_label, encrypt) => {
-  let relay: TestRelay;
   let alice: TestTcpClient;
   let bob: TestTcpClient;
   let aliceId: string;
   let bobId: string;
 
+  let pair: RelayPair;
+
   beforeAll(async () => {
-    relay = await startTestRelay();
-    const a = await connectUser(relay, { encrypt });
-    const b = await connectUser(relay, { encrypt });
-    alice = a.client;
-    bob = b.client;
-    aliceId = a.auth.user.id;
-    bobId = b.auth.user.id;
+    pair = await startRelayPair(encrypt);
+    ({ alice, bob, aliceId, bobId } = pair);
   });
-  afterAll(async () => {
-    alice.destroy();
-    bob.destroy();
-    await relay.close();
-  });
+  afterAll(() => pair.close());
   afterEach(() => {
-    expect(alice.garbage).toHaveLength(0);
-    expect(bob.garbage).toHaveLength(0);
-    expect(alice.encrypted).toBe(encrypt);
+    pair.expectClean();
   });
 
   it('room lifecycle: create_room, get_room, list_rooms, join_room, leave_room', async () => {

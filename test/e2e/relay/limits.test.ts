@@ -124,10 +124,20 @@ describe('password attempts over TCP (tcp.md §10: rate_limited in the command r
       await c.handshake(false);
       const codes: string[] = [];
       for (let i = 0; i < 4; i++) {
-        const res = await c.request({ type: 'login', request_id: `l${i}`, identifier: 'nobody', password: 'wrong-pass' });
+        const res = await c.request({
+          type: 'login',
+          request_id: `l${i}`,
+          identifier: 'nobody',
+          password: 'wrong-pass',
+        });
         codes.push(res.error.code);
       }
-      expect(codes).toEqual(['invalid_credentials', 'invalid_credentials', 'invalid_credentials', 'rate_limited']);
+      expect(codes).toEqual([
+        'invalid_credentials',
+        'invalid_credentials',
+        'invalid_credentials',
+        'rate_limited',
+      ]);
       // Token authentication does not spend password attempts.
       const ok = await c.request({ type: 'authenticate', request_id: 'a1', token: auth.token });
       expect(ok).toMatchObject({ type: 'authenticate_response', success: true });

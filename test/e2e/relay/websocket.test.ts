@@ -185,8 +185,12 @@ describe('WebSocket endpoint', () => {
         });
         let got = '';
         sock.on('data', (d: Buffer) => (got += d.toString('latin1')));
-        sock.on('error', () => { resolve(got); });
-        sock.on('close', () => { resolve(got); });
+        sock.on('error', () => {
+          resolve(got);
+        });
+        sock.on('close', () => {
+          resolve(got);
+        });
       });
     const upgrade = (path: string) =>
       `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
