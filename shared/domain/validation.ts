@@ -15,6 +15,11 @@ export function rustTrim(s: string): string {
 
 const tooShort = (min: number, got: number): string => `value too short: minimum ${min}, got ${got}`;
 const tooLong = (max: number, got: number): string => `value too long: maximum ${max}, got ${got}`;
+/** Longest username, UTF-8 bytes (domain.md §5). */
+export const MAX_USERNAME_BYTES = 32;
+/** Longest email, UTF-8 bytes (domain.md §5). */
+export const MAX_EMAIL_BYTES = 254;
+
 const USERNAME_CHARS = /^[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}_]+$/u;
 
 /**
@@ -28,7 +33,7 @@ export function validateUsername(username: string): string {
     throw new ValidationError('username_invalid', `Username invalid: ${reason}`);
   };
   if (len < 3) fail(tooShort(3, len));
-  if (len > 32) fail(tooLong(32, len));
+  if (len > MAX_USERNAME_BYTES) fail(tooLong(MAX_USERNAME_BYTES, len));
   if (username.startsWith('_')) fail('invalid format: cannot start with underscore');
   if (!USERNAME_CHARS.test(username))
     fail('invalid format: must contain only alphanumeric characters or underscore');
@@ -45,7 +50,7 @@ export function validateEmail(email: string): string {
     throw new ValidationError('email_invalid', `Email invalid: ${reason}`);
   };
   const len = utf8Length(email);
-  if (len > 254) fail(tooLong(254, len));
+  if (len > MAX_EMAIL_BYTES) fail(tooLong(MAX_EMAIL_BYTES, len));
   if (!email.includes('@')) fail('invalid format: missing @ symbol');
   const parts = email.split('@');
   if (parts.length !== 2) fail('invalid format: must contain exactly one @ symbol');

@@ -8,15 +8,13 @@ import {
   toRfc3339Offset,
   toTimestamp,
 } from '../domain/time.js';
-import { utf8Length, validateEmail, validatePassword, validateUsername } from '../domain/validation.js';
+import { validateEmail, validatePassword, validateUsername } from '../domain/validation.js';
 import type { TokenClaims } from '../ports/index.js';
 import type { AuthService, ServiceDeps } from './contracts.js';
 import { isExpired, toUser } from './support.js';
 
 /** Password hashed once per service instance to keep "unknown user" logins as slow as real ones. */
 const DUMMY_PASSWORD = 'lair-chat-timing-equaliser';
-/** Longest identifier worth looking up: the email limit, 254 bytes (domain.md §5). */
-const MAX_IDENTIFIER_BYTES = 254;
 
 /**
  * Builds the AuthService (http.md §5, tcp.md §6, domain.md §8.1).
@@ -87,12 +85,8 @@ export function createAuthService(deps: ServiceDeps): AuthService {
     },
 
     async login(input, protocol) {
-      // No username (32 B) or email (254 B) is longer than this; skip the lookup (a key over
-      // DynamoDB's 2048-byte limit would fail as a 500) but still spend the hash time.
-      const plausible = utf8Length(input.identifier) <= MAX_IDENTIFIER_BYTES;
-      const user = plausible
-        ? ((await users.getByUsername(input.identifier)) ?? (await users.getByEmail(input.identifier)))
-        : null;
+      const user =
+        (await users.getByUsername(input.identifier)) ?? (await users.getByEmail(input.identifier));
       if (user === null) {
         dummyHash ??= hasher.hash(DUMMY_PASSWORD);
         await hasher.verify(await dummyHash, input.password);

@@ -8,6 +8,7 @@ import { indexKeys, keys, partitions, type Key } from './keys.js';
 import { batchGet, countAll, queryAll } from './operations.js';
 import { GSI1 } from './table.js';
 import { StaleReadError, isConditionalCheckFailed, transactWrite } from './transactions.js';
+import { MAX_EMAIL_BYTES, MAX_USERNAME_BYTES, utf8Length } from '../domain/validation.js';
 
 /** The stored user item: key attributes, GSI1 `USERS`/`<lower username>`, snake_case fields. */
 export function userItem(user: UserRecord): Item {
@@ -101,11 +102,13 @@ export class DynamoUserRepository implements UserRepository {
 
   /** GetItem on `UNAME#<lower>` then GetItem on the owner, both strongly consistent. */
   async getByUsername(username: string): Promise<UserRecord | null> {
+    if (utf8Length(username) > MAX_USERNAME_BYTES) return null; // cannot exist; keeps keys in DynamoDB's limit
     return this.viaSentinel(keys.usernameSentinel(username));
   }
 
   /** GetItem on `EMAIL#<lower>` then GetItem on the owner, both strongly consistent. */
   async getByEmail(email: string): Promise<UserRecord | null> {
+    if (utf8Length(email) > MAX_EMAIL_BYTES) return null; // cannot exist; keeps keys in DynamoDB's limit
     return this.viaSentinel(keys.emailSentinel(email));
   }
 
