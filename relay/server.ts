@@ -1,5 +1,5 @@
 // Relay composition: TCP listener with connection limit, WebSocket attachment, local registry, internal endpoint, registration.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { RelayEventPublisher } from '../shared/delivery/relay-publisher.js';
@@ -104,16 +104,15 @@ export interface RunningRelay {
 
 /**
  * Per-address password-attempt throttle over the shared RateLimiter (bucket `tcp-auth`, 60 s
- * fixed window; the key is a SHA-256 of the address). Fails open (logged) if storage is down.
+ * fixed window, keyed by the peer address). Fails open (logged) if storage is down.
  */
 function authThrottle(
   cfg: { limiter: RateLimiter; perMinute: number },
   logger: Logger,
 ): (remoteAddress: string) => Promise<boolean> {
   return async (remoteAddress) => {
-    const key = createHash('sha256').update(remoteAddress).digest('base64url');
     try {
-      return (await cfg.limiter.consume(key, 'tcp-auth', cfg.perMinute, 60)).allowed;
+      return (await cfg.limiter.consume(remoteAddress, 'tcp-auth', cfg.perMinute, 60)).allowed;
     } catch (err) {
       logger.warn({ err }, 'auth throttle unavailable; attempt allowed');
       return true;

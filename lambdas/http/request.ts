@@ -1,5 +1,4 @@
 // Request parsing: client key, path ids, JSON bodies (content type, syntax, zod schema) and typed query params (http.md §1-2).
-import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { DomainError, type ErrorCode } from '../../shared/domain/errors.js';
@@ -10,8 +9,7 @@ import { RequestError } from './errors.js';
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 /**
- * Rate-limit key of the caller (http.md §3), as a fixed-length SHA-256 (base64url) so a long
- * header can never break the DynamoDB key (2048-byte partition-key limit).
+ * Rate-limit key of the caller (http.md §3); storage hashes it, so any length is safe.
  * With `trustProxy` (LAIR_TRUST_PROXY, only behind a proxy that sets these headers): first
  * comma-separated `X-Forwarded-For` entry, else `X-Real-IP`, else the source address — upstream's
  * rule. Without it, the source address only (API Gateway's `requestContext.http.sourceIp` is the
@@ -19,13 +17,10 @@ export const MAX_BODY_BYTES = 2 * 1024 * 1024;
  * Never one shared bucket (http.md §3 flags upstream's shared `"unknown"` key as a bug).
  */
 export function clientKey(event: APIGatewayProxyEventV2, trustProxy: boolean): string {
-  let raw = event.requestContext.http.sourceIp;
-  if (trustProxy) {
-    const forwarded = event.headers['x-forwarded-for']?.split(',')[0]?.trim();
-    const real = event.headers['x-real-ip']?.trim();
-    raw = forwarded || real || raw;
-  }
-  return createHash('sha256').update(raw).digest('base64url');
+  const source = event.requestContext.http.sourceIp;
+  if (!trustProxy) return source;
+  const forwarded = event.headers['x-forwarded-for']?.split(',')[0]?.trim();
+  return forwarded || event.headers['x-real-ip']?.trim() || source;
 }
 
 /**

@@ -1,4 +1,5 @@
 // All key formats of the single table (DESIGN.md §3): the only place that spells 'ROOM#' and friends.
+import { createHash } from 'node:crypto';
 import type { Uuid } from '../domain/entities.js';
 
 /** A primary key. */
@@ -28,8 +29,9 @@ export const keys = {
     SK: `CONN#${relayId}#${connectionId}`,
   }),
   relay: (relayId: string): Key => ({ PK: 'RELAYS', SK: `RELAY#${relayId}` }),
+  /** The client key is hashed (SHA-256, base64url): any caller string fits DynamoDB's 2048-byte key limit. */
   rateLimit: (key: string, bucket: string, windowStart: number): Key => ({
-    PK: `RATE#${bucket}#${key}`,
+    PK: `RATE#${bucket}#${createHash('sha256').update(key).digest('base64url')}`,
     SK: `WINDOW#${windowStart}`,
   }),
 } as const;
