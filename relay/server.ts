@@ -23,6 +23,7 @@ import { TcpTransport } from './connection/tcp-transport.js';
 import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits, type Transport } from './connection/transport.js';
 import { startInternalServer } from './delivery/internal-server.js';
 import { internalBaseUrl, registerRelay, type RelayRegistration } from './delivery/registration.js';
+import { DEFAULT_AUTH_LEASE_MS } from './connection/auth-lease.js';
 import { DeliveryRegistry } from './delivery/registry.js';
 import { attachWebSocket, type AttachedWebSocket } from './ws/websocket.js';
 
@@ -59,6 +60,11 @@ export interface RelayOptions {
   relayHeartbeatMs?: number;
   /** How long the publisher caches the relay list, ms (default 1000). */
   relayCacheMs?: number;
+  /**
+   * How long `send_message` trusts a storage-confirmed session/membership, ms
+   * (LAIR_RELAY_AUTH_LEASE_MS, default 30 000; 0 = re-read on every send). docs/adr/005.
+   */
+  authLeaseMs?: number;
 }
 
 /** What {@link Relay.start} needs once the services exist. */
@@ -191,6 +197,7 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
     timeouts: { ...DEFAULT_TIMEOUTS, ...opts.timeouts },
     presence: heartbeat,
     onClosed: (conn) => connections.delete(conn),
+    authLeaseMs: opts.authLeaseMs ?? DEFAULT_AUTH_LEASE_MS,
     ...(deps.authRateLimit && deps.authRateLimit.perMinute > 0
       ? { allowAuthAttempt: authThrottle(deps.authRateLimit, logger) }
       : {}),

@@ -26,6 +26,26 @@ export interface CommandContext {
    * @throws DomainError `session_not_found` | `session_expired`
    */
   requireSession(): Promise<void>;
+  /** Leased checks for `send_message` (docs/adr/005); absent = every send re-reads storage. */
+  sendAccess?: SendAccess;
+}
+
+/**
+ * What the connection may answer from memory on the `send_message` hot path (docs/adr/005).
+ * Room ids are the canonical lowercase UUIDs of the room index.
+ */
+export interface SendAccess {
+  /**
+   * Session re-validation that reads storage only when the lease ran out (tcp.md §7).
+   * @throws DomainError `session_not_found` | `session_expired`
+   */
+  requireSession(): Promise<void>;
+  /** True when membership of `roomId` is leased and the relay's room index still lists it. */
+  isMember(roomId: Uuid): boolean;
+  /** A storage read that started at `readStartedAt` (epoch ms) confirmed membership of `roomId`. */
+  confirmMember(roomId: Uuid, readStartedAt: number): void;
+  /** Storage says the user is not a member of `roomId`: drop it from the lease and the room index. */
+  notMember(roomId: Uuid): void;
 }
 
 /** Context of the auth messages (AWAIT_AUTH, plus `logout`). */
@@ -39,13 +59,14 @@ export interface AuthContext {
 
 /**
  * Builds the context of commands on one AUTHENTICATED connection; `requireSession` re-reads the
- * session of `auth.claims` in storage (tcp.md §7).
+ * session of `auth.claims` in storage (tcp.md §7); `sendAccess` (optional) is the connection's lease.
  */
 export function commandContext(
   services: Services,
   auth: AuthSnapshot,
   protocol: SessionProtocol,
   logger: Logger,
+  sendAccess?: SendAccess,
 ): CommandContext {
   return {
     services,
@@ -55,6 +76,7 @@ export function commandContext(
     requireSession: async () => {
       await services.auth.requireSession(auth.claims);
     },
+    ...(sendAccess ? { sendAccess } : {}),
   };
 }
 

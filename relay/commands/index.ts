@@ -15,7 +15,13 @@ import { getCurrentUser, getUser, listUsers } from './users.js';
 
 export { runAuth, runLogout, type AuthMessage, type AuthOutcome } from './auth.js';
 export { typing } from './messages.js';
-export { commandContext, type AuthContext, type AuthSnapshot, type CommandContext } from './context.js';
+export {
+  commandContext,
+  type AuthContext,
+  type AuthSnapshot,
+  type CommandContext,
+  type SendAccess,
+} from './context.js';
 export { TCP_ERROR_TABLE, toResponseError, INTERNAL_ERROR_TEXT } from './errors.js';
 
 /** Request types answered by a `<type>_response` in AUTHENTICATED (tcp.md §7 table, minus typing/ping). */

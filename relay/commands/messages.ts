@@ -1,4 +1,5 @@
 // Message commands: send_message, edit_message, delete_message, get_messages (tcp.md §7.1–7.4) and typing (§7.17).
+import { isDomainError } from '../../shared/domain/errors.js';
 import { clampLimit, PAGE } from '../../shared/domain/validation.js';
 import { okResponse, type ClientMessageOf, type CommandResponse } from '../protocol/index.js';
 import { messageId, type CommandContext } from './context.js';
@@ -8,13 +9,26 @@ export async function sendMessage(
   msg: ClientMessageOf<'send_message'>,
   ctx: CommandContext,
 ): Promise<CommandResponse> {
-  // Hot path (bench/README.md): the session re-check (tcp.md §7) runs alongside the membership
-  // read, and the author's name comes from the authentication snapshot instead of a user read.
-  const message = await ctx.services.messages.send(ctx.auth.user.id, msg.target, msg.content, {
-    authorUsername: ctx.auth.user.username,
-    precondition: () => ctx.requireSession(),
-  });
-  return okResponse('send_message_response', msg.request_id, { message });
+  // Hot path (bench/README.md, docs/adr/005): within the connection's lease neither the session
+  // nor the room membership is read again, so a send is one PutItem; otherwise the session
+  // re-check (tcp.md §7) runs alongside the membership read. The author's name comes from the
+  // authentication snapshot instead of a user read.
+  const access = ctx.sendAccess;
+  const roomId = msg.target.type === 'room' ? msg.target.room_id : undefined;
+  const leased = roomId !== undefined && access?.isMember(roomId) === true;
+  const startedAt = Date.now();
+  try {
+    const message = await ctx.services.messages.send(ctx.auth.user.id, msg.target, msg.content, {
+      authorUsername: ctx.auth.user.username,
+      precondition: access ? () => access.requireSession() : () => ctx.requireSession(),
+      membershipVerified: leased,
+    });
+    if (roomId !== undefined && !leased) access?.confirmMember(roomId, startedAt);
+    return okResponse('send_message_response', msg.request_id, { message });
+  } catch (err) {
+    if (roomId !== undefined && isDomainError(err, 'not_room_member')) access?.notMember(roomId);
+    throw err;
+  }
 }
 
 /** `edit_message` -> `message` (tcp.md §7.2). @throws `invalid_id` "Invalid message ID" first */

@@ -15,6 +15,7 @@ import {
   type AuthMessage,
   type AuthSnapshot,
   type CommandContext,
+  type SendAccess,
 } from '../commands/index.js';
 import type { DeliveryTarget } from '../delivery/registry.js';
 import {
@@ -28,6 +29,7 @@ import {
   type ServerMessage,
   type TopLevelErrorCode,
 } from '../protocol/index.js';
+import { AuthLease } from './auth-lease.js';
 import { InactivityTimer } from './inactivity.js';
 import { PresenceLink } from './presence-link.js';
 import { SerialQueue } from './serial-queue.js';
@@ -50,6 +52,8 @@ export class Connection implements DeliveryTarget {
   readonly id: string = randomUUID();
   private current: ConnectionState = 'AWAIT_HELLO';
   private auth: AuthSnapshot | undefined;
+  private lease: AuthLease | undefined;
+  private sendAccess: SendAccess | undefined;
   private heldEvents: Buffer[] | undefined;
   private cleanup: Promise<void> | undefined;
   private readonly log: Logger;
@@ -87,6 +91,17 @@ export class Connection implements DeliveryTarget {
   /** The authenticated user's id ('' before authentication). */
   get userId(): Uuid {
     return this.auth?.user.id ?? '';
+  }
+
+  /** The session this connection authenticated with ('' before authentication). */
+  get sessionId(): Uuid {
+    return this.auth?.session.id ?? '';
+  }
+
+  /** DeliveryTarget: the session was deleted elsewhere; commands now fail without a storage read. */
+  sessionRevoked(): void {
+    this.lease?.revoke();
+    this.log.info({ userId: this.userId }, 'session revoked; no more events on this connection');
   }
 
   /**
@@ -229,6 +244,7 @@ export class Connection implements DeliveryTarget {
     }
     const previous = this.current;
     this.auth = outcome.auth;
+    this.startLease(outcome.auth);
     this.heldEvents = [];
     this.setState('AUTHENTICATED');
     try {
@@ -237,6 +253,8 @@ export class Connection implements DeliveryTarget {
       this.log.error({ err }, 'loading room memberships failed; authentication refused');
       this.env.registry.detach(this);
       this.auth = undefined;
+      this.lease = undefined;
+      this.sendAccess = undefined;
       this.heldEvents = undefined;
       if (!this.isOpen()) return;
       this.setState(previous);
@@ -295,7 +313,27 @@ export class Connection implements DeliveryTarget {
   }
 
   private commandContext(auth: AuthSnapshot): CommandContext {
-    return commandContext(this.env.services, auth, this.transport.kind, this.log);
+    return commandContext(this.env.services, auth, this.transport.kind, this.log, this.sendAccess);
+  }
+
+  /** Starts the send_message lease (docs/adr/005) for a freshly authenticated session. */
+  private startLease(auth: AuthSnapshot): void {
+    const { registry, services, authLeaseMs } = this.env;
+    const lease = new AuthLease(authLeaseMs, Date.parse(auth.session.expires_at));
+    const userId = auth.user.id;
+    this.lease = lease;
+    this.sendAccess = {
+      requireSession: () =>
+        lease.requireSession(() => services.auth.requireSession(auth.claims).then(() => undefined)),
+      isMember: (roomId) => lease.isMember(roomId, registry.roomsOf(userId).has(roomId)),
+      confirmMember: (roomId, at) => {
+        lease.confirmMember(roomId, at);
+      },
+      notMember: (roomId) => {
+        lease.forgetRoom(roomId);
+        registry.forgetMembership(userId, roomId);
+      },
+    };
   }
 
   private async doCleanup(): Promise<void> {

@@ -41,4 +41,9 @@ export interface ConnectionEnv<C = unknown> {
   allowAuthAttempt?: (remoteAddress: string) => Promise<boolean>;
   /** Called once when a connection has fully closed (after presence cleanup). */
   onClosed?: (conn: C) => void;
+  /**
+   * How long `send_message` trusts a storage-confirmed session and room membership, ms
+   * (docs/adr/005). 0 = re-read both on every send (upstream behaviour).
+   */
+  authLeaseMs: number;
 }

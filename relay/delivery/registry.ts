@@ -11,11 +11,18 @@ export interface DeliveryTarget {
   readonly id: string;
   /** The authenticated user. */
   readonly userId: Uuid;
+  /** The session the connection authenticated with (matched by `session_revoked`). */
+  readonly sessionId: Uuid;
   /**
    * Queues one serialized event (compact UTF-8 JSON, tcp.md §8). Must not throw and must not
    * block: a slow connection drops itself (tcp.md §3 flush rules, backpressure in connection/).
    */
   deliver(json: Buffer): void;
+  /**
+   * The connection's session was deleted (`session_revoked`, docs/adr/005): its commands must fail
+   * with `session_not_found` from now on (tcp.md §7). Called right before the registry detaches it.
+   */
+  sessionRevoked(): void;
 }
 
 /** Loads the ids of every room `userId` is currently a member of (storage read). */
@@ -133,6 +140,19 @@ export class DeliveryRegistry {
     return this.conns.size;
   }
 
+  /**
+   * Storage says `userId` is not a member of `roomId` (e.g. a `user_left_room` that never
+   * arrived): stop delivering the room's events to the user's connections here.
+   */
+  forgetMembership(userId: Uuid, roomId: Uuid): void {
+    if (!this.users.get(userId)?.rooms.has(roomId)) return;
+    this.opts.logger.warn(
+      { userId, roomId },
+      'room index listed a room the user is not a member of; dropped',
+    );
+    this.leaveLocal(userId, roomId);
+  }
+
   /** The rooms currently indexed for `userId` (empty when the user has no connection here). */
   roomsOf(userId: Uuid): ReadonlySet<Uuid> {
     return this.users.get(userId)?.rooms ?? new Set();
@@ -209,15 +229,34 @@ export class DeliveryRegistry {
         this.send(event);
         this.dropRoom(p.room_id);
         return;
+      case 'session_revoked':
+        this.revokeSession(p.user_id, p.session_id);
+        return;
       default:
         this.send(event);
     }
   }
 
+  /** Relay notice, never sent to a client: tells the session's connections and stops delivering to them. */
+  private revokeSession(userId: Uuid, sessionId: Uuid): void {
+    const entry = this.users.get(userId);
+    if (entry === undefined) return;
+    for (const target of [...entry.conns]) {
+      if (target.sessionId !== sessionId) continue;
+      try {
+        target.sessionRevoked();
+      } finally {
+        this.detach(target);
+      }
+    }
+  }
+
   private send(event: DomainEvent): void {
+    const payload = event.payload;
+    if (payload.type === 'session_revoked') return; // relay notices never reach a client
     const targets = this.resolve(event.audience);
     if (targets.size === 0) return;
-    const json = serializeServerMessage(event.payload);
+    const json = serializeServerMessage(payload);
     for (const target of targets) {
       try {
         target.deliver(json);

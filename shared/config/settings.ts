@@ -38,6 +38,8 @@ const schema = z.object({
   LAIR_RELAY_INTERNAL_HOST: z.string().default('127.0.0.1'),
   LAIR_RELAY_INTERNAL_PORT: lenientInt(0),
   LAIR_RELAY_QUEUE_LIMIT: lenientInt(1024),
+  /** send_message lease on session/membership checks, ms; 0 = re-read on every send (docs/adr/005). */
+  LAIR_RELAY_AUTH_LEASE_MS: lenientInt(30_000),
 });
 
 /** Parsed settings. Ports are TCP port numbers; rate limits are requests per 60 s window (http.md §3). */

@@ -41,6 +41,14 @@ export type EventPayload =
 export type EventType = EventPayload['type'];
 
 /**
+ * Relay-internal notices: travel the event path like {@link EventPayload}s but are consumed by the
+ * relays and **never serialized to a client** (they are not in tcp.md §8; docs/adr/005).
+ * - `session_revoked`: the session was deleted (logout over HTTP, TCP or WS); relays stop
+ *   delivering to its sockets and fail its commands without waiting for a lease to run out.
+ */
+export type RelayNotice = { type: 'session_revoked'; user_id: Uuid; session_id: Uuid };
+
+/**
  * Who receives an event (tcp.md §8 "Audience"), resolved by each relay against its own sockets
  * *when the event is delivered* (room membership is read from the relay's local room index).
  * - `room`: current members of `roomId`, plus `alsoUserIds` (e.g. the user who just left).
@@ -60,5 +68,5 @@ export interface DomainEvent {
   id: string;
   at: number;
   audience: Audience;
-  payload: EventPayload;
+  payload: EventPayload | RelayNotice;
 }

@@ -11,7 +11,7 @@ import {
 import { validateEmail, validatePassword, validateUsername } from '../domain/validation.js';
 import type { TokenClaims } from '../ports/index.js';
 import type { AuthService, ServiceDeps } from './contracts.js';
-import { isExpired, toUser } from './support.js';
+import { emit, isExpired, toUser } from './support.js';
 
 /** Password hashed once per service instance to keep "unknown user" logins as slow as real ones. */
 const DUMMY_PASSWORD = 'lair-chat-timing-equaliser';
@@ -125,6 +125,16 @@ export function createAuthService(deps: ServiceDeps): AuthService {
 
     async logout(userId, sessionId) {
       if (!(await sessions.delete(userId, sessionId))) throw new DomainError('session_not_found');
+      // Relays end their lease on this session and stop its event delivery (docs/adr/005).
+      await emit(
+        deps,
+        { kind: 'users', userIds: [userId] },
+        {
+          type: 'session_revoked',
+          user_id: userId,
+          session_id: sessionId,
+        },
+      );
     },
 
     async refresh(claims) {

@@ -75,7 +75,10 @@ export interface AuthService {
    * (tcp.md §6.1). @throws `invalid_token` | `token_expired` | `session_not_found` | `session_expired` | `user_not_found`
    */
   authenticate(token: string): Promise<{ user: User; session: SessionInfo; claims: TokenClaims }>;
-  /** Deletes the session. @throws `session_not_found` when it is already gone */
+  /**
+   * Deletes the session and publishes the relay notice `session_revoked` (docs/adr/005), so relays
+   * stop trusting it at once. @throws `session_not_found` when it is already gone
+   */
   logout(userId: Uuid, sessionId: Uuid): Promise<void>;
   /** New JWT for the same session and the same expiry (http.md §5.4). @returns `expires_at` in +00:00 form */
   refresh(claims: TokenClaims): Promise<{ token: string; expires_at: string }>;
@@ -159,6 +162,11 @@ export interface SendOptions {
    * relay's per-command session re-validation, tcp.md §7). If it fails, its error wins.
    */
   precondition?: () => Promise<void>;
+  /**
+   * Room targets only: the caller has confirmed the actor's membership recently and trusts it
+   * (the relay's lease, docs/adr/005), so the membership read is skipped. Ignored for DMs.
+   */
+  membershipVerified?: boolean;
 }
 
 /** Messages (http.md §9, tcp.md §7.1–7.4, 7.17). */

@@ -42,7 +42,11 @@ export function createMessageService(deps: ServiceDeps): MessageService {
   return {
     async send(actorId, target, content, opts = {}) {
       // Order: precondition (session) -> content -> target; the two reads run concurrently.
-      const [pre, access] = await Promise.allSettled([opts.precondition?.(), requireAccess(actorId, target)]);
+      const checkTarget =
+        opts.membershipVerified === true && target.type === 'room'
+          ? Promise.resolve(conversationKey(target))
+          : requireAccess(actorId, target);
+      const [pre, access] = await Promise.allSettled([opts.precondition?.(), checkTarget]);
       if (pre.status === 'rejected') throw pre.reason;
       validateContent(content);
       if (access.status === 'rejected') throw access.reason;

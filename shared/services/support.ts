@@ -10,7 +10,7 @@ import type {
   UserRecord,
   Uuid,
 } from '../domain/entities.js';
-import type { Audience, DomainEvent, EventPayload } from '../domain/events.js';
+import type { Audience, DomainEvent, EventPayload, RelayNotice } from '../domain/events.js';
 import { parseTimestamp } from '../domain/time.js';
 import type { ServiceDeps } from './contracts.js';
 
@@ -97,7 +97,11 @@ export function targetAudience(target: MessageTarget, actorId: Uuid): Audience {
  * only after the write succeeded. A publish failure is swallowed: the state change already
  * happened and the publisher logs its own failures (EventPublisher port contract).
  */
-export async function emit(deps: ServiceDeps, audience: Audience, payload: EventPayload): Promise<void> {
+export async function emit(
+  deps: ServiceDeps,
+  audience: Audience,
+  payload: EventPayload | RelayNotice,
+): Promise<void> {
   const event: DomainEvent = { id: deps.ids.uuid(), at: deps.clock.now(), audience, payload };
   try {
     await deps.events.publish(event);

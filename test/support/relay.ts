@@ -36,6 +36,8 @@ export interface TestRelayOptions {
   closeGraceMs?: number;
   /** login/register attempts per peer address per 60 s (relay `authRateLimit`); default unlimited. */
   authAttemptsPerMinute?: number;
+  /** send_message lease, ms (relay `authLeaseMs`); default the relay's default. */
+  authLeaseMs?: number;
 }
 
 /** A running relay with its services. */
@@ -71,6 +73,7 @@ export async function startTestRelay(opts: TestRelayOptions = {}): Promise<TestR
     closeGraceMs: opts.closeGraceMs ?? 1000,
     ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
     relayCacheMs: 0,
+    ...(opts.authLeaseMs !== undefined ? { authLeaseMs: opts.authLeaseMs } : {}),
   });
   const { services, repos } = composeServices({
     doc: table.doc,

@@ -72,6 +72,7 @@ describe('Connection state machine', () => {
       relayId: 'unit-relay',
       logger: testLogger(),
       timeouts,
+      authLeaseMs: 30_000,
       presence: new PresenceHeartbeat(
         ts.services.presence,
         { ttlSeconds: 60, heartbeatMs: 60_000 },

@@ -1,13 +1,18 @@
 // DeliveryRegistry: audience resolution (tcp.md §8), room-index upkeep from events, de-duplication, first-sight room reads.
 import { randomUUID } from 'node:crypto';
 import { DeliveryRegistry, type DeliveryTarget } from '../../../relay/delivery/registry.js';
-import type { Audience, DomainEvent, EventPayload } from '../../../shared/domain/events.js';
+import type { Audience, DomainEvent, EventPayload, RelayNotice } from '../../../shared/domain/events.js';
 import { testLogger, type Msg } from '../../support/relay.js';
 
 class Target implements DeliveryTarget {
   readonly id = randomUUID();
+  readonly sessionId = randomUUID();
   readonly got: Msg[] = [];
+  revoked = false;
   constructor(readonly userId: string) {}
+  sessionRevoked(): void {
+    this.revoked = true;
+  }
   deliver(json: Buffer): void {
     this.got.push(JSON.parse(json.toString('utf8')) as Msg);
   }
@@ -16,7 +21,7 @@ class Target implements DeliveryTarget {
   }
 }
 
-const ev = (audience: Audience, payload: EventPayload, id: string = randomUUID()): DomainEvent => ({
+const ev = (audience: Audience, payload: EventPayload | RelayNotice, id: string = randomUUID()): DomainEvent => ({
   id,
   at: Date.now(),
   audience,
@@ -177,5 +182,21 @@ describe('DeliveryRegistry', () => {
     await r2.idle();
     expect(t.got.map((m) => m.message)).toEqual(['first', 'second', 'third']);
     expect(reads).toEqual([R5]);
+  });
+
+  it('session_revoked (relay notice) detaches exactly that session\'s connections and reaches no client', () => {
+    reg.deliver([
+      ev({ kind: 'users', userIds: [A] }, { type: 'session_revoked', user_id: A, session_id: a.sessionId }),
+      ev({ kind: 'room', roomId: R }, notice('after')),
+    ]);
+    expect([a.revoked, a2.revoked, b.revoked]).toEqual([true, false, false]);
+    expect([a.types(), a2.types(), b.types()]).toEqual([[], ['server_notice'], ['server_notice']]);
+  });
+
+  it('forgetMembership stops the room\'s events for that user only', () => {
+    reg.forgetMembership(A, R);
+    reg.deliver([ev({ kind: 'room', roomId: R }, notice('room'))]);
+    expect([a.types(), a2.types(), b.types()]).toEqual([[], [], ['server_notice']]);
+    expect(reg.roomsOf(A).has(R)).toBe(false);
   });
 });
