@@ -8,6 +8,7 @@ import { ClientPool, DeliveryRecorder, type Phase } from './lib/clients.js';
 import { connectPhase } from './lib/connect-phase.js';
 import {
   countRoomMessages,
+  pacedPutItem,
   putItemBaseline,
   startStorage,
   transactSendCandidate,
@@ -135,6 +136,14 @@ async function run(args: BenchArgs, cleanup: (() => Promise<void>)[]): Promise<B
     seconds: args.baselineSeconds,
   });
 
+  const pacedRate = pop.rooms.length * args.rate;
+  log(`PutItem at the fixed phase's arrival rate: ${pacedRate}/s open loop for ${args.baselineSeconds} s`);
+  const pacedPut = await pacedPutItem(doc, storage.tableName, {
+    contentBytes: args.contentBytes,
+    ratePerSecond: pacedRate,
+    seconds: args.baselineSeconds,
+  });
+
   log(`candidate one-round-trip send (TransactWriteItems: 2 ConditionChecks + Put), same shape`);
   const senderKeys = pop.rooms.map((r) => {
     const owner = pop.users[r.members[0] ?? 0]!;
@@ -237,6 +246,7 @@ async function run(args: BenchArgs, cleanup: (() => Promise<void>)[]): Promise<B
       unexpectedCloses: pool.unexpectedCloses,
     },
     baseline,
+    pacedPut: { ratePerSecond: pacedRate, latency: pacedPut },
     candidate,
     warmup,
     fixed,

@@ -149,6 +149,47 @@ export function putItemBaseline(
   );
 }
 
+/**
+ * PutItem latency at a fixed arrival rate (open loop, like the fixed-rate phase's senders): one
+ * call every `1000 / ratePerSecond` ms for `seconds`, not waiting for earlier calls. Sporadic
+ * calls meet a less warm DynamoDB Local than back-to-back ones, so this p50 is the like-for-like
+ * reference for the relay's own Put in the fixed-rate phase (informational; the target uses the
+ * sequential p50).
+ */
+export async function pacedPutItem(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  opts: { contentBytes: number; ratePerSecond: number; seconds: number },
+): Promise<LatencySummary> {
+  const ids = createIdGenerator();
+  const hist = createHistogram();
+  const intervalUs = 1e6 / opts.ratePerSecond;
+  const total = Math.max(1, Math.round(opts.ratePerSecond * opts.seconds));
+  const start = nowMicros();
+  const calls: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + i * intervalUs;
+    const wait = (due - nowMicros()) / 1000;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const t0 = nowMicros();
+    calls.push(
+      doc
+        .send(
+          new PutCommand({
+            TableName: tableName,
+            Item: baselineItem(opts.contentBytes, ids),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        )
+        .then(() => {
+          recordMicros(hist, nowMicros() - t0);
+        }),
+    );
+  }
+  await Promise.all(calls);
+  return summarize(hist);
+}
+
 /** The caller of one candidate send: its session and membership items (one per concurrent worker). */
 export interface SenderKeys {
   session: Key;

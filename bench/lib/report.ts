@@ -88,13 +88,21 @@ export interface BenchResult {
     unexpectedCloses: number;
   };
   baseline: PutItemBaseline;
+  /** PutItem at the fixed phase's total arrival rate, open loop (informational, see pacedPutItem). */
+  pacedPut?: { ratePerSecond: number; latency: LatencySummary };
   /** Candidate one-round-trip send: TransactWriteItems(ConditionCheck session, ConditionCheck membership, Put message). */
   candidate: OpBaseline;
   warmup: PhaseResult;
   fixed: PhaseReport;
   saturation: PhaseReport | null;
   verify: { acked: number; stored: number; match: boolean };
-  ratios: { fanoutP50OverPutP50: number; throughputOverPut: number | null; rssKbPerConnection: number };
+  ratios: {
+    fanoutP50OverPutP50: number;
+    throughputOverPut: number | null;
+    rssKbPerConnection: number;
+    /** Informational: fan-out p50 / paced PutItem p50 (not a target). */
+    fanoutP50OverPacedPutP50?: number;
+  };
   targets: TargetCheck[];
   /** Relay CPU profiles (--profile), one per load phase. */
   profiles: { phase: string; path: string; summary: ProfileSummary }[] | null;
@@ -125,8 +133,12 @@ export function judge(r: Omit<BenchResult, 'ratios' | 'targets'>): Pick<BenchRes
       pass: tput >= 0.7,
     });
   }
+  const paced =
+    r.pacedPut === undefined
+      ? {}
+      : { fanoutP50OverPacedPutP50: round(r.fixed.fanout.p50 / r.pacedPut.latency.p50) };
   return {
-    ratios: { fanoutP50OverPutP50: fanoutRatio, throughputOverPut: tput, rssKbPerConnection: rss },
+    ratios: { fanoutP50OverPutP50: fanoutRatio, throughputOverPut: tput, rssKbPerConnection: rss, ...paced },
     targets,
   };
 }
@@ -183,6 +195,11 @@ export function formatReport(r: BenchResult): string {
       : []),
     `PutItem   sequential ${lat(r.baseline.sequential)}`,
     `          ${r.baseline.concurrency} concurrent: ${r.baseline.opsPerSecond} ops/s, ${lat(r.baseline.concurrent)}`,
+    ...(r.pacedPut
+      ? [
+          `          paced ${r.pacedPut.ratePerSecond}/s open loop (fixed phase's arrival rate): ${lat(r.pacedPut.latency)}`,
+        ]
+      : []),
     `candidate TransactWrite(2 checks + Put) sequential ${lat(r.candidate.sequential)}`,
     `          ${r.candidate.concurrency} concurrent: ${r.candidate.opsPerSecond} ops/s, ${lat(r.candidate.concurrent)}`,
     ...phaseLines('fixed rate', r.fixed),
@@ -195,6 +212,9 @@ export function formatReport(r: BenchResult): string {
       (t) =>
         `${t.name.padEnd(46)} ${String(t.value).padEnd(8)} ${t.limit.padEnd(8)} ${t.pass ? 'PASS' : 'FAIL'}`,
     ),
+    ...(r.ratios.fanoutP50OverPacedPutP50 !== undefined
+      ? [`(info) fan-out p50 / paced PutItem p50          ${r.ratios.fanoutP50OverPacedPutP50}`]
+      : []),
   ];
   for (const p of r.profiles ?? []) {
     lines.push('', `relay CPU profile, ${p.phase} phase (self time by area, idle included): ${p.path}`);
