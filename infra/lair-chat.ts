@@ -1,24 +1,19 @@
-// Wires the four Lair Chat stacks (data -> relay -> api -> observability) into a CDK scope; used by app.ts and tests.
+// Wires the four Lair Chat stacks (data -> relay -> api -> observability) of one stage into a CDK scope; used by app.ts and tests.
 import { Tags, type Environment } from 'aws-cdk-lib';
-import type { Construct } from 'constructs';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
+import type { StageConfig } from './config.js';
 import { ApiStack } from './stacks/api-stack.js';
 import { DataStack } from './stacks/data-stack.js';
 import { ObservabilityStack } from './stacks/observability-stack.js';
 import { RelayStack } from './stacks/relay-stack.js';
 
-/** Deployment settings (app.ts reads them from CDK context and the CDK_DEFAULT_* env vars). */
-export interface LairChatConfig {
-  /** Stage name: stack names `LairChat-<stage>-*`, table `lair-chat-<stage>`. */
-  readonly stage: string;
+/** What one deployment needs: the validated stage settings and where to deploy. */
+export interface LairChatDeployment {
+  /** Settings of the stage (`stageConfig()` from infra/config.ts). */
+  readonly config: StageConfig;
   /** Target account/region; leave fields undefined for environment-agnostic stacks (offline synth). */
   readonly env?: Environment;
-  /** Relay task count. @default 1 */
-  readonly relayDesiredCount?: number;
-  /** Existing JWT secret ARN. @default a generated secret in the data stack */
-  readonly jwtSecretArn?: string;
-  /** Alarm e-mail subscription. @default none */
-  readonly alarmEmail?: string;
 }
 
 /** The stacks of one stage. */
@@ -30,15 +25,19 @@ export interface LairChatStacks {
 }
 
 /**
- * Adds the stacks of one stage to `scope` (an App or Stage). Dependencies flow one way:
- * data (table, secret) -> relay (VPC, publisher security group) -> api -> observability.
+ * Adds the stacks of one stage to `scope` (an App or Stage), named `LairChat-<stage>-<Part>`.
+ * Dependencies flow one way: data (table, secret) -> relay (VPC, publisher security group) ->
+ * api -> observability.
  */
-export function createLairChatStacks(scope: Construct, config: LairChatConfig): LairChatStacks {
-  const { stage, env } = config;
+export function createLairChatStacks(scope: Construct, deployment: LairChatDeployment): LairChatStacks {
+  const { config, env } = deployment;
+  const { stage } = config;
+  const logRetention = config.logRetentionDays;
   const name = (part: string) => `LairChat-${stage}-${part}`;
   const data = new DataStack(scope, name('Data'), {
     env,
     stage,
+    production: config.production,
     jwtSecretArn: config.jwtSecretArn,
     description: 'Lair Chat: DynamoDB table and JWT secret',
   });
@@ -47,8 +46,9 @@ export function createLairChatStacks(scope: Construct, config: LairChatConfig): 
     stage,
     table: data.table,
     jwtSecret: data.jwtSecret,
-    desiredCount: config.relayDesiredCount,
-    description: 'Lair Chat: VPC, ECS Fargate TCP relay, NLB',
+    relay: config.relay,
+    logRetention,
+    description: 'Lair Chat: VPC, ECS Fargate TCP/WebSocket relay, NLB',
   });
   const api = new ApiStack(scope, name('Api'), {
     env,
@@ -57,6 +57,9 @@ export function createLairChatStacks(scope: Construct, config: LairChatConfig): 
     jwtSecret: data.jwtSecret,
     vpc: relay.vpc,
     eventPublisherSecurityGroup: relay.eventPublisherSecurityGroup,
+    api: config.api,
+    lambdaMemoryMiB: config.lambda.memoryMiB,
+    logRetention,
     description: 'Lair Chat: HTTP API, route-group Lambdas, streams Lambda',
   });
   const functions = new Map<string, IFunction>([...api.groupFunctions].map(([group, fn]) => [group, fn]));
@@ -65,10 +68,13 @@ export function createLairChatStacks(scope: Construct, config: LairChatConfig): 
     env,
     stage,
     functions,
+    streamsFunction: api.streamsFunction,
+    streamFailures: api.streamFailures,
     httpApi: api.httpApi,
     table: data.table,
     relayService: relay.service,
     loadBalancer: relay.loadBalancer,
+    relayTargetGroups: [relay.tcpTargetGroup, relay.wsTargetGroup],
     alarmEmail: config.alarmEmail,
     description: 'Lair Chat: dashboard and alarms',
   });

@@ -1,16 +1,28 @@
 // ApiStack: HTTP API with one ChatFunction per route group (from lambdas/http/routes.ts) and the DynamoDB Streams function.
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { SubnetType, type ISecurityGroup, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ROUTE_GROUPS, ROUTES, routeKey, type RouteDef, type RouteGroup } from '../../lambdas/http/routes.js';
 import { keys } from '../../shared/storage/keys.js';
+import type { StageConfig } from '../config.js';
 import { ChatFunction } from '../constructs/chat-function.js';
 
 /** Env var carrying the JWT secret's ARN; the Lambda runtime fetches the value from Secrets Manager at cold start. */
@@ -28,9 +40,36 @@ export interface ApiStackProps extends StackProps {
   readonly vpc: IVpc;
   /** Security group the relays accept internal event posts (port 8081) from; given to publishing functions. */
   readonly eventPublisherSecurityGroup: ISecurityGroup;
+  /** Stage throttling of the API (infra/config.ts). */
+  readonly api: StageConfig['api'];
+  /** Memory of every function, MB. */
+  readonly lambdaMemoryMiB: number;
+  /** Retention of the function and access-log groups. */
+  readonly logRetention: RetentionDays;
   /** Route table to deploy. @default ROUTES from lambdas/http/routes.ts */
   readonly routes?: readonly RouteDef[];
 }
+
+/** Stream batches retried this many times (then bisected, then sent to the failure queue). */
+export const STREAM_RETRY_ATTEMPTS = 3;
+
+/**
+ * One JSON line per request in the API's access log (HTTP API `$context` variables; the REST-only
+ * ones of `AccessLogFormat.jsonWithStandardFields` would fail the deployment).
+ */
+export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatencyMs: '$context.responseLatency',
+  integrationLatencyMs: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  userAgent: '$context.identity.userAgent',
+};
 
 /**
  * True when every route of the group is a GET: such a group gets `grantReadData` (plus
@@ -62,14 +101,21 @@ function routeId(route: RouteDef): string {
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
- * The REST face: an HTTP API (CORS: any origin/method/header, http.md §1), one {@link ChatFunction}
- * per route group whose entry is `lambdas/<group>/handler.ts`, one `HttpRoute` per {@link RouteDef}
- * (route key = `routeKey(r)`) and the `lambdas/streams/handler.ts` function fed by the table stream,
- * filtered to TTL deletions (DESIGN.md §4.4).
+ * The REST face: an HTTP API (CORS: any origin/method/header, http.md §1) whose `$default` stage
+ * is throttled and writes JSON access logs, one {@link ChatFunction} per route group whose entry
+ * is `lambdas/<group>/handler.ts`, one `HttpRoute` per {@link RouteDef} (route key =
+ * `routeKey(r)`) and the `lambdas/streams/handler.ts` function fed by the table stream, filtered
+ * to TTL deletions (DESIGN.md §4.4), with failed records' metadata sent to {@link streamFailures}.
  */
 export class ApiStack extends Stack {
   /** The HTTP API. */
   public readonly httpApi: HttpApi;
+  /** Its `$default` stage (auto-deployed, throttled, access-logged). */
+  public readonly stage: HttpStage;
+  /** On-failure destination of the stream mapping: one message per batch given up on. */
+  public readonly streamFailures: Queue;
+  /** One route per route-table entry, in table order. */
+  public readonly routes: readonly HttpRoute[];
   /** One function per route group that has at least one route. */
   public readonly groupFunctions: ReadonlyMap<RouteGroup, ChatFunction>;
   /** The DynamoDB Streams consumer. */
@@ -101,7 +147,28 @@ export class ApiStack extends Stack {
         ],
         maxAge: Duration.hours(1),
       },
+      createDefaultStage: false,
     });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.api.throttleRatePerSecond, burstLimit: props.api.throttleBurst },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+    const fnDefaults = {
+      table: props.table,
+      environment,
+      memorySize: props.lambdaMemoryMiB,
+      logGroupRetention: props.logRetention,
+    };
 
     const functions = new Map<RouteGroup, ChatFunction>();
     const integrations = new Map<RouteGroup, HttpLambdaIntegration>();
@@ -110,8 +177,7 @@ export class ApiStack extends Stack {
       const fn = new ChatFunction(this, `${capitalize(group)}Function`, {
         entry: `lambdas/${group}/handler.ts`,
         description: `Lair Chat ${props.stage}: ${group} routes`,
-        table: props.table,
-        environment,
+        ...fnDefaults,
         ...(readOnly ? {} : inVpc),
       });
       if (readOnly) {
@@ -138,23 +204,22 @@ export class ApiStack extends Stack {
       );
     }
 
-    for (const route of routes) {
+    this.routes = routes.map((route) => {
       const integration = integrations.get(route.group);
       if (integration === undefined) throw new Error(`no integration for ${routeKey(route)}`);
       // HttpRouteKey.with(path, method).key === routeKey(route): '<METHOD> <path template>'.
-      new HttpRoute(this, routeId(route), {
+      return new HttpRoute(this, routeId(route), {
         httpApi: this.httpApi,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
         integration,
       });
-    }
+    });
     this.groupFunctions = functions;
 
     this.streamsFunction = new ChatFunction(this, 'StreamsFunction', {
       entry: 'lambdas/streams/handler.ts',
       description: `Lair Chat ${props.stage}: DynamoDB Streams (TTL expiry notices)`,
-      table: props.table,
-      environment,
+      ...fnDefaults,
       timeout: Duration.seconds(30),
       ...inVpc,
     });
@@ -162,14 +227,23 @@ export class ApiStack extends Stack {
     // to publish expiry notices (DESIGN.md §4.4), needs the relay registry; it writes nothing.
     props.table.grantReadData(this.streamsFunction);
     props.jwtSecret.grantRead(this.streamsFunction);
+    // Holds stream-record *metadata* (shard, sequence numbers), not item images: 14 days to replay.
+    this.streamFailures = new Queue(this, 'StreamFailures', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
     this.streamsFunction.addEventSource(
       new DynamoEventSource(props.table, {
         startingPosition: StartingPosition.LATEST,
         batchSize: 100,
         maxBatchingWindow: Duration.seconds(1),
-        retryAttempts: 3,
+        retryAttempts: STREAM_RETRY_ATTEMPTS,
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
+        // Expiry notices are worth nothing after a day (the records themselves live 24 h).
+        maxRecordAge: Duration.hours(24),
+        onFailure: new SqsDlq(this.streamFailures),
         // Only TTL deletions: REMOVE records written by the DynamoDB service principal (AWS docs
         // "Working with TTL streams"). Widen this filter when search indexing/retention arrive.
         // (Literal patterns: what FilterRule.isEqual() builds, without its `any` return type.)
@@ -184,7 +258,7 @@ export class ApiStack extends Stack {
 
     new CfnOutput(this, 'HttpApiUrl', {
       value: this.httpApi.apiEndpoint,
-      description: 'Base URL of the REST API',
+      description: 'Base URL of the REST API (terminal client: "HTTP server" prompt)',
     });
   }
 }

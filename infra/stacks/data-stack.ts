@@ -11,8 +11,13 @@ export interface DataStackProps extends StackProps {
   /** Stage name (e.g. `dev`, `prod`); suffixes the physical table name `lair-chat-<stage>`. */
   readonly stage: string;
   /**
+   * Production stage: table deletion protection on and table + generated secret `RETAIN`ed.
+   * Otherwise both are deleted with the stack (a dev stage tears down completely).
+   */
+  readonly production: boolean;
+  /**
    * ARN of an existing Secrets Manager secret holding the JWT/HMAC secret (plain string).
-   * @default a new generated 64-character alphanumeric secret, retained on stack deletion
+   * @default a new generated 64-character alphanumeric secret
    */
   readonly jwtSecretArn?: string;
 }
@@ -20,7 +25,8 @@ export interface DataStackProps extends StackProps {
 /**
  * Stateful resources. The table is `tableDefinition()` translated key for key (PK/SK strings,
  * GSI1/GSI2 with projection ALL, on-demand, stream NEW_AND_OLD_IMAGES) plus what CreateTable
- * cannot say: TTL on `ATTR.ttl` (`expiresAt`, epoch seconds), point-in-time recovery, RETAIN.
+ * cannot say: TTL on `ATTR.ttl` (`expiresAt`, epoch seconds), point-in-time recovery, and in
+ * production stages deletion protection and RETAIN.
  */
 export class DataStack extends Stack {
   /** The single table (stream enabled; `tableStreamArn` is set). */
@@ -33,11 +39,13 @@ export class DataStack extends Stack {
     const { tableProps, globalSecondaryIndexes } = translateTableDefinition(
       tableDefinition(`${DEFAULT_TABLE_NAME}-${props.stage}`),
     );
+    const removalPolicy = props.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     this.table = new Table(this, 'Table', {
       ...tableProps,
       timeToLiveAttribute: ttlSpecification.AttributeName,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: props.production,
+      removalPolicy,
     });
     for (const gsi of globalSecondaryIndexes) this.table.addGlobalSecondaryIndex(gsi);
 
@@ -46,7 +54,7 @@ export class DataStack extends Stack {
         ? new Secret(this, 'JwtSecret', {
             description: `Lair Chat ${props.stage}: LAIR_JWT_SECRET (JWT HS256 key, relay event HMAC key)`,
             generateSecretString: { passwordLength: 64, excludePunctuation: true },
-            removalPolicy: RemovalPolicy.RETAIN,
+            removalPolicy,
           })
         : Secret.fromSecretCompleteArn(this, 'JwtSecret', props.jwtSecretArn);
   }

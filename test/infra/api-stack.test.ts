@@ -1,7 +1,19 @@
-// ApiStack assertions: one Lambda per route group, one HttpApi route per ROUTES entry, nodejs22.x, narrow IAM.
+// ApiStack assertions: one Lambda per route group, one HttpApi route per ROUTES entry, nodejs22.x arm64, narrow IAM, stage, stream.
+import { App } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ROUTES, routeKey, type RouteGroup } from '../../lambdas/http/routes.js';
-import { isReadOnlyGroup, JWT_SECRET_ARN_ENV, RATE_LIMIT_PK_PREFIX } from '../../infra/stacks/api-stack.js';
+import { ROUTES, routeKey, type RouteDef, type RouteGroup } from '../../lambdas/http/routes.js';
+import {
+  ACCESS_LOG_FIELDS,
+  ApiStack,
+  isReadOnlyGroup,
+  JWT_SECRET_ARN_ENV,
+  RATE_LIMIT_PK_PREFIX,
+  STREAM_RETRY_ATTEMPTS,
+} from '../../infra/stacks/api-stack.js';
+import { DataStack } from '../../infra/stacks/data-stack.js';
+import { RelayStack } from '../../infra/stacks/relay-stack.js';
+import { stageConfig } from '../../infra/config.js';
 import { keys } from '../../shared/storage/keys.js';
 import { synthLairChat } from './synth.js';
 
@@ -18,11 +30,16 @@ const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 describe('ApiStack', () => {
   let template: Template;
   let functions: ReturnType<Template['findResources']>;
+  let memoryMiB: number;
+  let throttle: { throttleRatePerSecond: number; throttleBurst: number };
   /** Logical id of the function serving each group. */
   const fnIdOf = new Map<RouteGroup, string>();
 
   beforeAll(() => {
-    template = Template.fromStack(synthLairChat().stacks.api);
+    const { stacks, config } = synthLairChat();
+    template = Template.fromStack(stacks.api);
+    memoryMiB = config.lambda.memoryMiB;
+    throttle = config.api;
     functions = template.findResources('AWS::Lambda::Function');
     for (const group of groups) {
       const id = Object.keys(functions).find((logicalId) =>
@@ -38,12 +55,12 @@ describe('ApiStack', () => {
       expect([...fnIdOf.keys()].sort()).toEqual([...groups].sort());
     });
 
-    it('runs every function on nodejs22.x, x86_64, 512 MB, with the table name and source maps', () => {
+    it('runs every function on nodejs22.x, arm64, with the stage memory, the table name and source maps', () => {
       for (const fn of Object.values(functions)) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs22.x',
-          Architectures: ['x86_64'],
-          MemorySize: 512,
+          Architectures: ['arm64'],
+          MemorySize: memoryMiB,
           Handler: 'index.handler',
           Environment: {
             Variables: { NODE_OPTIONS: '--enable-source-maps', [JWT_SECRET_ARN_ENV]: expect.anything() },
@@ -55,9 +72,16 @@ describe('ApiStack', () => {
       for (const group of groups) expect(functions[fnIdOf.get(group)!]!.Properties.Timeout).toBe(10);
     });
 
-    it('gives every function its own log group with one month retention', () => {
-      template.resourceCountIs('AWS::Logs::LogGroup', groups.length + 1);
-      template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    it('traces every function with X-Ray and logs in JSON to its own log group', () => {
+      const logGroups = template.findResources('AWS::Logs::LogGroup');
+      for (const fn of Object.values(functions)) {
+        expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+        expect(fn.Properties.LoggingConfig.LogFormat).toBe('JSON');
+        expect(Object.keys(logGroups)).toContain(fn.Properties.LoggingConfig.LogGroup.Ref);
+      }
+      // one per function + the API access log, all with the dev stage's retention
+      template.resourceCountIs('AWS::Logs::LogGroup', groups.length + 2);
+      template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
     });
 
     it('puts event-publishing (writing) groups and the streams function in the VPC, read-only groups outside', () => {
@@ -98,10 +122,74 @@ describe('ApiStack', () => {
       }
     });
 
+    it('deploys a route that is added to the route table', () => {
+      const extra: RouteDef = {
+        method: 'GET',
+        path: '/api/v1/extra/{id}',
+        group: 'rooms',
+        auth: 'session',
+        buckets: [],
+      };
+      const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+      const config = stageConfig('dev');
+      const data = new DataStack(app, 'D', { stage: 'dev', production: false });
+      const relay = new RelayStack(app, 'R', {
+        stage: 'dev',
+        table: data.table,
+        jwtSecret: data.jwtSecret,
+        relay: config.relay,
+        logRetention: RetentionDays.ONE_WEEK,
+      });
+      const api = new ApiStack(app, 'A', {
+        stage: 'dev',
+        table: data.table,
+        jwtSecret: data.jwtSecret,
+        vpc: relay.vpc,
+        eventPublisherSecurityGroup: relay.eventPublisherSecurityGroup,
+        api: config.api,
+        lambdaMemoryMiB: 512,
+        logRetention: RetentionDays.ONE_WEEK,
+        routes: [...ROUTES, extra],
+      });
+      const keysDeployed = Object.values(
+        Template.fromStack(api).findResources('AWS::ApiGatewayV2::Route'),
+      ).map((r) => r.Properties.RouteKey as string);
+      expect(keysDeployed).toHaveLength(ROUTES.length + 1);
+      expect(keysDeployed).toContain(routeKey(extra));
+    });
+
     it('answers CORS preflight for any origin', () => {
       template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
         ProtocolType: 'HTTP',
         CorsConfiguration: Match.objectLike({ AllowOrigins: ['*'], AllowMethods: ['*'] }),
+      });
+    });
+  });
+
+  describe('stage', () => {
+    it('has one auto-deployed $default stage, throttled with the stage settings', () => {
+      template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: {
+          ThrottlingRateLimit: throttle.throttleRatePerSecond,
+          ThrottlingBurstLimit: throttle.throttleBurst,
+        },
+      });
+    });
+
+    it('writes one JSON access-log line per request to its own log group', () => {
+      const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+      const settings = stage!.Properties.AccessLogSettings;
+      expect(JSON.parse(settings.Format as string)).toEqual(ACCESS_LOG_FIELDS);
+      expect(ACCESS_LOG_FIELDS.requestId).toBe('$context.requestId');
+      expect(settings.DestinationArn['Fn::GetAtt'][0]).toMatch(/^AccessLogs/);
+    });
+
+    it('outputs the API URL', () => {
+      template.hasOutput('HttpApiUrl', {
+        Value: Match.objectLike({ 'Fn::GetAtt': Match.arrayWith(['ApiEndpoint']) }),
       });
     });
   });
@@ -131,6 +219,11 @@ describe('ApiStack', () => {
           }
         }
       }
+    });
+
+    it('never grants a dynamodb wildcard action', () => {
+      for (const id of Object.keys(functions))
+        for (const action of policyOf(id).flatMap(actionsOf)) expect(action).not.toMatch(/^dynamodb:\*|^\*$/);
     });
 
     it('gives read-only groups read access plus UpdateItem on rate-limit items only', () => {
@@ -188,6 +281,32 @@ describe('ApiStack', () => {
   });
 
   describe('streams', () => {
+    it('bisects failing batches, retries a finite number of times, then sends them to the failure queue', () => {
+      const [mapping] = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+      expect(mapping!.Properties).toMatchObject({
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: STREAM_RETRY_ATTEMPTS,
+        MaximumRecordAgeInSeconds: 24 * 3600,
+      });
+      expect(STREAM_RETRY_ATTEMPTS).toBeGreaterThan(0);
+      const queues = template.findResources('AWS::SQS::Queue');
+      const [queueId] = Object.keys(queues);
+      expect(mapping!.Properties.DestinationConfig.OnFailure.Destination).toEqual({
+        'Fn::GetAtt': [queueId, 'Arn'],
+      });
+      expect(queues[queueId!]!.Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 86400,
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: Match.objectLike({
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        }),
+      });
+    });
+
     it('consumes the table stream, filtered to TTL deletions', () => {
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
       const [mapping] = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));

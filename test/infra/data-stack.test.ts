@@ -1,4 +1,4 @@
-// DataStack assertions: the CDK table is tableDefinition() key for key, plus TTL, PITR, stream and RETAIN.
+// DataStack assertions: the CDK table is tableDefinition() key for key, plus TTL, PITR, stream; RETAIN and deletion protection in prod only.
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ATTR, DEFAULT_TABLE_NAME, tableDefinition } from '../../shared/storage/table.js';
 import { translateTableDefinition } from '../../infra/constructs/table-props.js';
@@ -13,9 +13,14 @@ describe('DataStack', () => {
     template = Template.fromStack(synthLairChat().stacks.data);
   });
 
-  it('declares exactly one table, retained on delete and replace', () => {
+  it('declares exactly one on-demand table, deleted with a dev stage', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
-    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ BillingMode: 'PAY_PER_REQUEST' }),
+    });
+    const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
+    expect(table!.Properties.DeletionProtectionEnabled).toBe(false);
   });
 
   it('uses the key schema, attribute types and billing mode of tableDefinition()', () => {
@@ -57,10 +62,37 @@ describe('DataStack', () => {
     expect(def.StreamSpecification?.StreamViewType).toBe('NEW_AND_OLD_IMAGES');
   });
 
-  it('generates a retained JWT secret', () => {
+  it('generates a 64-character JWT secret, deleted with a dev stage', () => {
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ GenerateSecretString: Match.objectLike({ PasswordLength: 64 }) }),
+    });
+  });
+});
+
+describe('DataStack (prod)', () => {
+  let template: Template;
+
+  beforeAll(() => {
+    template = Template.fromStack(synthLairChat('prod').stacks.data);
+  });
+
+  it('protects the table from deletion and retains it on delete and replace', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        TableName: `${DEFAULT_TABLE_NAME}-prod`,
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      }),
+    });
+  });
+
+  it('retains the generated JWT secret', () => {
     template.hasResource('AWS::SecretsManager::Secret', {
       DeletionPolicy: 'Retain',
-      Properties: Match.objectLike({ GenerateSecretString: Match.objectLike({ PasswordLength: 64 }) }),
+      UpdateReplacePolicy: 'Retain',
     });
   });
 });

@@ -1,48 +1,93 @@
-// ObservabilityStack assertions: dashboard plus alarms on Lambda errors, API 5xx, table throttles and relay CPU.
+// ObservabilityStack assertions: one dashboard and every alarm of issue 4 (Lambda, stream, API, table, relay), each notifying the topic.
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ROUTES } from '../../lambdas/http/routes.js';
+import { ITERATOR_AGE_ALARM_MS, WATCHED_TABLE_OPERATIONS } from '../../infra/stacks/observability-stack.js';
 import { synthLairChat } from './synth.js';
+
+/** An alarm as synthesized: a single metric, or metric math over `Metrics`. */
+interface AlarmProps {
+  Namespace?: string;
+  MetricName?: string;
+  Threshold: number;
+  EvaluationPeriods: number;
+  AlarmActions: unknown[];
+  Metrics?: { MetricStat?: { Metric: { Namespace: string; MetricName: string } }; Expression?: string }[];
+}
 
 describe('ObservabilityStack', () => {
   let template: Template;
+  let alarms: AlarmProps[];
   const functionCount = new Set(ROUTES.map((r) => r.group)).size + 1; // + streams
+  /** Alarms whose (only or math) metrics are all `namespace`/`name`. */
+  const alarmsOn = (namespace: string, name: string) =>
+    alarms.filter((a) => {
+      if (a.MetricName !== undefined) return a.Namespace === namespace && a.MetricName === name;
+      const stats = (a.Metrics ?? []).flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []));
+      return stats.length > 0 && stats.every((m) => m.Namespace === namespace && m.MetricName === name);
+    });
 
   beforeAll(() => {
     template = Template.fromStack(synthLairChat().stacks.observability);
+    alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (a) => a.Properties as AlarmProps,
+    );
   });
 
-  it('has a dashboard and an alarm topic', () => {
+  it('has one dashboard and an alarm topic that accepts only TLS publishers', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      }),
+    });
   });
 
-  it('alarms on errors of every function', () => {
-    const errorAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
-      (a) => a.Properties.Namespace === 'AWS/Lambda' && a.Properties.MetricName === 'Errors',
+  it('alarms on errors of every function and on throttles of all of them', () => {
+    expect(alarmsOn('AWS/Lambda', 'Errors')).toHaveLength(functionCount);
+    const [throttles] = alarmsOn('AWS/Lambda', 'Throttles');
+    expect(throttles!.Metrics!.filter((m) => m.MetricStat)).toHaveLength(functionCount);
+    expect(throttles!.Threshold).toBe(1);
+  });
+
+  it('alarms on stream iterator age and on batches given up on', () => {
+    expect(alarmsOn('AWS/Lambda', 'IteratorAge')).toEqual([
+      expect.objectContaining({ Threshold: ITERATOR_AGE_ALARM_MS }),
+    ]);
+    expect(alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toEqual([
+      expect.objectContaining({ Threshold: 1 }),
+    ]);
+  });
+
+  it('alarms on API 5xx', () => {
+    expect(alarmsOn('AWS/ApiGateway', '5xx')).toHaveLength(1);
+  });
+
+  it('alarms on table throttles (table and GSIs) and on system errors of every operation the code issues', () => {
+    const throttles = alarms.find((a) =>
+      (a.Metrics ?? []).some((m) => m.MetricStat?.Metric.MetricName === 'WriteThrottleEvents'),
     );
-    expect(errorAlarms).toHaveLength(functionCount);
+    expect(throttles!.Metrics!.filter((m) => m.MetricStat)).toHaveLength(6);
+    const [systemErrors] = alarmsOn('AWS/DynamoDB', 'SystemErrors');
+    expect(systemErrors!.Metrics!.filter((m) => m.MetricStat)).toHaveLength(WATCHED_TABLE_OPERATIONS.length);
+    expect(WATCHED_TABLE_OPERATIONS.length).toBeLessThanOrEqual(10); // CloudWatch: ≤ 10 metrics per alarm
   });
 
-  it('alarms on API 5xx, table throttles and relay CPU, each notifying the topic', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/ApiGateway',
-      MetricName: '5xx',
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Metrics: Match.arrayWith([
-        Match.objectLike({
-          MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'WriteThrottleEvents' }) }),
-        }),
-      ]),
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/ECS',
-      MetricName: 'CPUUtilization',
-      Threshold: 80,
-    });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', functionCount + 3);
-    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
-      expect(alarm.Properties.AlarmActions).toHaveLength(1);
-    }
+  it('alarms on relay CPU and memory, and on unhealthy targets of both target groups', () => {
+    expect(alarmsOn('AWS/ECS', 'CPUUtilization')).toEqual([expect.objectContaining({ Threshold: 80 })]);
+    expect(alarmsOn('AWS/ECS', 'MemoryUtilization')).toEqual([expect.objectContaining({ Threshold: 80 })]);
+    expect(alarmsOn('AWS/NetworkELB', 'UnHealthyHostCount')).toHaveLength(2);
+  });
+
+  it('has no other alarm, and every alarm notifies the topic', () => {
+    expect(alarms).toHaveLength(functionCount + 10);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
+  });
+
+  it('keeps every metric-math alarm within the CloudWatch limit of 10 metrics per alarm', () => {
+    for (const alarm of alarms)
+      expect((alarm.Metrics ?? []).filter((m) => m.MetricStat).length).toBeLessThanOrEqual(10);
   });
 });

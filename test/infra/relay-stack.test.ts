@@ -1,8 +1,14 @@
-// RelayStack assertions: Fargate service, NLB TCP 8080 -> container 8080, internal 8081 only from security groups.
+// RelayStack assertions: Fargate service, NLB TCP 8080/WS 8082 -> container, health checks, autoscaling, drain timings, internal 8081 only from security groups.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { RELAY_INTERNAL_PORT, RELAY_TCP_PORT } from '../../infra/stacks/relay-stack.js';
+import type { StageConfig } from '../../infra/config.js';
+import {
+  RELAY_HEALTHCHECK_COMMAND,
+  RELAY_INTERNAL_PORT,
+  RELAY_TCP_PORT,
+  RELAY_WS_PORT,
+} from '../../infra/stacks/relay-stack.js';
 import { synthLairChat } from './synth.js';
 
 /** A `dockerImages` entry of a stack's asset manifest. */
@@ -14,9 +20,11 @@ describe('RelayStack', () => {
   let template: Template;
   let dockerImages: DockerImageAsset[];
   let assemblyDir: string;
+  let relay: StageConfig['relay'];
 
   beforeAll(() => {
-    const { app, stacks } = synthLairChat();
+    const { app, stacks, config } = synthLairChat();
+    relay = config.relay;
     template = Template.fromStack(stacks.relay);
     assemblyDir = app.synth().directory;
     const manifest = JSON.parse(
@@ -60,33 +68,137 @@ describe('RelayStack', () => {
     expect(env.LAIR_TABLE_NAME).toBeDefined();
     expect(env.AWS_REGION).toBeDefined();
     expect(env.LAIR_RELAY_INTERNAL_HOST).toBeUndefined(); // set at run time from task metadata (relay/Dockerfile)
+    expect(env.LAIR_RELAY_WS_PORT).toBe(String(RELAY_WS_PORT));
     expect(container.Secrets).toEqual([{ Name: 'LAIR_JWT_SECRET', ValueFrom: expect.anything() }]);
     expect(container.PortMappings).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ ContainerPort: RELAY_TCP_PORT, Protocol: 'tcp' }),
         expect.objectContaining({ ContainerPort: RELAY_INTERNAL_PORT, Protocol: 'tcp' }),
+        expect.objectContaining({ ContainerPort: RELAY_WS_PORT, Protocol: 'tcp' }),
       ]),
     );
   });
 
-  it('exposes TCP 8080 on an internet-facing NLB, forwarding to container port 8080 (ip targets)', () => {
+  it('sizes the task from the stage config and checks the container with the image health check', () => {
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Cpu: String(relay.cpu),
+      Memory: String(relay.memoryMiB),
+    });
+    const [taskDef] = Object.values(template.findResources('AWS::ECS::TaskDefinition'));
+    const [container] = taskDef!.Properties.ContainerDefinitions;
+    expect(container.HealthCheck).toMatchObject({ Command: [...RELAY_HEALTHCHECK_COMMAND], Retries: 3 });
+    const dockerfile = readFileSync(
+      join(assemblyDir, dockerImages[0]!.source.directory, 'relay', 'Dockerfile'),
+      'utf8',
+    );
+    expect(dockerfile).toContain(`HEALTHCHECK`);
+    expect(dockerfile).toContain(RELAY_HEALTHCHECK_COMMAND.at(-1));
+  });
+
+  it('drains within the deregistration delay and before ECS sends SIGKILL', () => {
+    const [taskDef] = Object.values(template.findResources('AWS::ECS::TaskDefinition'));
+    const [container] = taskDef!.Properties.ContainerDefinitions;
+    const env = Object.fromEntries(
+      (container.Environment as { Name: string; Value: unknown }[]).map((e) => [e.Name, e.Value]),
+    );
+    const drainMs = Number(env.LAIR_RELAY_DRAIN_DEADLINE_MS);
+    expect(drainMs).toBe(relay.drainSeconds * 1000);
+    expect(container.StopTimeout).toBe(relay.stopTimeoutSeconds);
+    expect(drainMs + 5000).toBeLessThanOrEqual(container.StopTimeout * 1000);
+    expect(container.LinuxParameters).toMatchObject({ InitProcessEnabled: true }); // SIGTERM reaches node
+    const groups = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'));
+    expect(groups).toHaveLength(2);
+    for (const tg of groups) {
+      const attrs = Object.fromEntries(
+        (tg.Properties.TargetGroupAttributes as { Key: string; Value: string }[]).map((a) => [
+          a.Key,
+          a.Value,
+        ]),
+      );
+      expect(Number(attrs['deregistration_delay.timeout_seconds'])).toBe(relay.deregistrationDelaySeconds);
+      expect(drainMs).toBeLessThanOrEqual(relay.deregistrationDelaySeconds * 1000);
+      expect(attrs['deregistration_delay.connection_termination.enabled']).not.toBe('true');
+      expect(attrs['preserve_client_ip.enabled']).toBe('true'); // per-address login throttle sees clients
+    }
+  });
+
+  it('exposes TCP 8080 and WebSocket 8082 on an internet-facing NLB, each forwarding to the same container port (ip targets)', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Type: 'network',
       Scheme: 'internet-facing',
     });
-    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Port: RELAY_TCP_PORT,
-      Protocol: 'TCP',
-    });
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
-      Port: RELAY_TCP_PORT,
-      Protocol: 'TCP',
-      TargetType: 'ip',
-    });
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 2);
+    for (const port of [RELAY_TCP_PORT, RELAY_WS_PORT]) {
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+        Port: port,
+        Protocol: 'TCP',
+      });
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+        Port: port,
+        Protocol: 'TCP',
+        TargetType: 'ip',
+      });
+    }
     template.hasResourceProperties('AWS::ECS::Service', {
-      LoadBalancers: [Match.objectLike({ ContainerName: 'relay', ContainerPort: RELAY_TCP_PORT })],
+      LoadBalancers: Match.arrayWith([
+        Match.objectLike({ ContainerName: 'relay', ContainerPort: RELAY_TCP_PORT }),
+        Match.objectLike({ ContainerName: 'relay', ContainerPort: RELAY_WS_PORT }),
+      ]),
     });
+  });
+
+  it('health-checks the targets over TCP every 10 s', () => {
+    for (const tg of Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'))) {
+      expect(tg.Properties).toMatchObject({
+        HealthCheckProtocol: 'TCP',
+        HealthCheckIntervalSeconds: 10,
+        HealthyThresholdCount: 2,
+        UnhealthyThresholdCount: 2,
+      });
+    }
+  });
+
+  it('scales between the stage floor and ceiling on CPU and on connections per healthy task', () => {
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: relay.minTasks,
+      MaxCapacity: relay.maxTasks,
+      ScalableDimension: 'ecs:service:DesiredCount',
+    });
+    template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: relay.minTasks });
+    const policies = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy')).map(
+      (p) => p.Properties.TargetTrackingScalingPolicyConfiguration,
+    );
+    expect(policies).toHaveLength(2);
+    expect(policies).toContainEqual(
+      expect.objectContaining({
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+        TargetValue: relay.targetCpuPercent,
+      }),
+    );
+    const connections = policies.find((p) => p.CustomizedMetricSpecification !== undefined);
+    expect(connections.TargetValue).toBe(relay.targetConnectionsPerTask);
+    const metrics = connections.CustomizedMetricSpecification.Metrics as {
+      Id: string;
+      Expression?: string;
+      ReturnData: boolean;
+      MetricStat?: { Metric: { Namespace: string; MetricName: string } };
+    }[];
+    const names = Object.fromEntries(
+      metrics.filter((m) => m.MetricStat).map((m) => [m.Id, m.MetricStat!.Metric]),
+    );
+    expect(names.flows).toMatchObject({ Namespace: 'AWS/NetworkELB', MetricName: 'ActiveFlowCount' });
+    expect(names.tasks).toMatchObject({ Namespace: 'AWS/NetworkELB', MetricName: 'HealthyHostCount' });
+    expect(metrics.filter((m) => m.ReturnData)).toEqual([
+      expect.objectContaining({ Expression: 'flows / tasks' }),
+    ]);
+  });
+
+  it('outputs the NLB DNS name, the TCP endpoint and the WebSocket URL', () => {
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining(['RelayHost', 'RelayEndpoint', 'WebSocketUrl']),
+    );
+    expect(outputs.RelayHost!.Value).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Nlb/), 'DNSName'] });
   });
 
   it('opens the internal port only to security groups, never to an address range', () => {
@@ -108,7 +220,20 @@ describe('RelayStack', () => {
       expect(rule.SourceSecurityGroupId).toBeDefined();
     }
     const publicRules = ingress.filter((r) => r.CidrIp === '0.0.0.0/0');
-    expect(publicRules.map((r) => r.FromPort)).toEqual([RELAY_TCP_PORT]);
+    expect(publicRules.map((r) => r.FromPort).sort()).toEqual([RELAY_TCP_PORT, RELAY_WS_PORT]);
+  });
+
+  it('logs rejected VPC traffic; Container Insights is off in dev and on in prod', () => {
+    template.hasResourceProperties('AWS::EC2::FlowLog', {
+      TrafficType: 'REJECT',
+      LogDestinationType: 'cloud-watch-logs',
+    });
+    template.hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'disabled' }],
+    });
+    Template.fromStack(synthLairChat('prod').stacks.relay).hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+    });
   });
 
   it('builds a 2-AZ VPC with one NAT gateway and a DynamoDB gateway endpoint', () => {

@@ -1,15 +1,25 @@
-// Test support: builds every Lair Chat stack offline (no Lambda bundling, no Docker, no account).
+// Test support: builds every Lair Chat stack of a stage offline (no Lambda bundling, no Docker, no account), as app.ts does.
 import { App } from 'aws-cdk-lib';
+import { stageConfig, type StageConfig } from '../../infra/config.js';
 import { createLairChatStacks, type LairChatStacks } from '../../infra/lair-chat.js';
+import { acknowledgeNagFindings } from '../../infra/nag.js';
 
-/** Stage used by the infra tests; the table is `lair-chat-test`. */
-export const TEST_STAGE = 'test';
+/** Stage most infra tests use; the table is `lair-chat-dev`. */
+export const TEST_STAGE = 'dev';
 
 /**
  * A fresh App with bundling disabled for all stacks (`aws:cdk:bundling-stacks` = []), so
- * NodejsFunction runs no esbuild/npm and the relay image asset is only fingerprinted.
+ * NodejsFunction runs no esbuild/npm and the relay image asset is only fingerprinted; the stacks
+ * of `stage` (a STAGES key) carry the cdk-nag acknowledgements like app.ts.
  */
-export function synthLairChat(): { app: App; stacks: LairChatStacks } {
+export function synthLairChat(stage: string = TEST_STAGE): {
+  app: App;
+  stacks: LairChatStacks;
+  config: StageConfig;
+} {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  return { app, stacks: createLairChatStacks(app, { stage: TEST_STAGE }) };
+  const config = stageConfig(stage);
+  const stacks = createLairChatStacks(app, { config });
+  acknowledgeNagFindings(stacks, config);
+  return { app, stacks, config };
 }

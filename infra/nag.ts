@@ -1,0 +1,107 @@
+// cdk-nag: every acknowledged AwsSolutions finding of the Lair Chat stacks with its reason, in one place to audit.
+import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { StageConfig } from './config.js';
+import type { LairChatStacks } from './lair-chat.js';
+
+/** One acknowledged finding: the rule (with its finding suffix, cdk-nag v3 ids) and why it stands. */
+export interface NagAcknowledgement {
+  /** e.g. `AwsSolutions-IAM5[Resource::*]`. */
+  readonly id: string;
+  /** Why the finding is accepted; true for this code base, checked by test/infra where testable. */
+  readonly reason: string;
+}
+
+/** Actions that accept only `Resource: *` (IAM Service Authorization Reference: no resource types). */
+export const RESOURCE_STAR_ONLY_ACTIONS: readonly string[] = [
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'dynamodb:ListStreams',
+  'ecr:GetAuthorizationToken',
+];
+
+/** The reasons, keyed by what they cover (exported so tests and docs can list them). */
+export const NAG_REASONS = {
+  jwtSecretRotation:
+    'LAIR_JWT_SECRET is both the HS256 token key and the relay-event HMAC key, with a single value (no key ids, no grace period): ' +
+    'Lambdas read it once per cold start and ECS injects it once per relay task, so a scheduled rotation would log every user out ' +
+    'and split relays and Lambdas between two keys until all restart. It is rotated by hand with a redeploy (docs/deploy.md).',
+  publicNlb:
+    'The NLB is the public entry of the chat protocol: TCP 8080 (tcp.md) and WebSocket 8082 (websocket.md) must accept any IPv4 client. ' +
+    'Only these two ports are open; the relay tasks accept traffic only from this security group.',
+  containerInsightsOff:
+    'Non-production stage: Container Insights is off to avoid its per-metric charges; the service CPU and memory metrics (AWS/ECS, free) ' +
+    'are alarmed and on the dashboard. Production stages enable it (infra/config.ts).',
+  tableIndexes:
+    'Granted by Table.grantReadData/grantReadWriteData: the wildcard covers only the secondary indexes of this one table ' +
+    '(GSI1, GSI2 from shared/storage/table.ts), which the repositories query.',
+  containerEnvironment:
+    'Only non-secret settings are plain environment variables (ports, table name, region, log level, drain deadline); ' +
+    'the one secret, LAIR_JWT_SECRET, is injected from Secrets Manager through the container "secrets".',
+  ecrAuthToken:
+    'ecr:GetAuthorizationToken has no resource-level permissions (it must be "*"); the image pull actions are scoped to the asset repository.',
+  nlbAccessLogs:
+    'NLB access logs record TLS connections only (Elastic Load Balancing docs: logs are created only for TLS listeners); ' +
+    'this NLB has TCP listeners only, so a log bucket would stay empty. Refused traffic is in the VPC flow logs.',
+  lambdaBasicExecution:
+    'AWS managed policy with only the CloudWatch Logs actions (CreateLogGroup, CreateLogStream, PutLogEvents) a function needs to log.',
+  lambdaVpcAccess:
+    'AWS managed policy with the EC2 network-interface actions a function in the VPC needs (they accept no narrower resource) plus logging.',
+  resourceStar: `Only actions without resource-level permissions have Resource "*" (${RESOURCE_STAR_ONLY_ACTIONS.join(', ')}): X-Ray active tracing, and the stream mapping's ListStreams. No data action is unscoped (test/infra/api-stack.test.ts).`,
+  runtime:
+    'nodejs22.x is the runtime this project targets (issue 4 and DESIGN.md §6: code runs on Node 20 locally and nodejs22.x on Lambda); ' +
+    'it is a supported Lambda runtime. Moving to a newer one is a DESIGN.md decision, not an infra default.',
+  routeAuthorization:
+    'Authorization happens in the handlers (http.md §4 "Auth" column, lambdas/http/middleware.ts): HS256 JWTs signed with LAIR_JWT_SECRET plus a ' +
+    'session lookup. The HTTP API JWT authorizer needs an OIDC issuer with JWKS and cannot verify HS256 shared-secret tokens; ' +
+    'health, ready, metrics, register and login are public by protocol.',
+  dlqWithoutDlq:
+    'This queue is itself the on-failure destination of the stream mapping (a dead-letter queue); nothing consumes it automatically, ' +
+    'so a dead-letter queue of its own would never receive a message.',
+} as const;
+
+function acknowledge(scope: IConstruct, id: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id, reason });
+}
+
+/**
+ * Records the acknowledgements on the narrowest constructs they concern (a function, a role, a
+ * security group), never on a whole stack, so a new resource with the same problem still fails.
+ */
+export function acknowledgeNagFindings(stacks: LairChatStacks, config: StageConfig): void {
+  const { data, relay, api } = stacks;
+  const tableLogicalId = Stack.of(data.table).getLogicalId(data.table.node.defaultChild as CfnElement);
+  const indexWildcard = `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`;
+
+  acknowledge(data.jwtSecret, 'AwsSolutions-SMG4', NAG_REASONS.jwtSecretRotation);
+
+  const nlbSg = relay.node.findChild('NlbSg');
+  acknowledge(nlbSg, 'AwsSolutions-EC23', NAG_REASONS.publicNlb);
+  if (!config.relay.containerInsights)
+    acknowledge(relay.service.cluster, 'AwsSolutions-ECS4', NAG_REASONS.containerInsightsOff);
+  const task = relay.service.taskDefinition;
+  acknowledge(task.taskRole, indexWildcard, NAG_REASONS.tableIndexes);
+  acknowledge(task, 'AwsSolutions-ECS2', NAG_REASONS.containerEnvironment);
+  if (task.executionRole !== undefined)
+    acknowledge(task.executionRole, 'AwsSolutions-IAM5[Resource::*]', NAG_REASONS.ecrAuthToken);
+  acknowledge(relay.loadBalancer, 'AwsSolutions-ELB2', NAG_REASONS.nlbAccessLogs);
+
+  for (const fn of [...api.groupFunctions.values(), api.streamsFunction]) {
+    acknowledge(
+      fn,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      NAG_REASONS.lambdaBasicExecution,
+    );
+    if (fn.isBoundToVpc)
+      acknowledge(
+        fn,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        NAG_REASONS.lambdaVpcAccess,
+      );
+    acknowledge(fn, 'AwsSolutions-IAM5[Resource::*]', NAG_REASONS.resourceStar);
+    acknowledge(fn, indexWildcard, NAG_REASONS.tableIndexes);
+    acknowledge(fn, 'AwsSolutions-L1', NAG_REASONS.runtime);
+  }
+  for (const route of api.routes) acknowledge(route, 'AwsSolutions-APIG4', NAG_REASONS.routeAuthorization);
+  acknowledge(api.streamFailures, 'AwsSolutions-SQS3', NAG_REASONS.dlqWithoutDlq);
+}
