@@ -28,6 +28,8 @@ export interface CommandContext {
   requireSession(): Promise<void>;
   /** Leased checks for `send_message` (docs/adr/005); absent = every send re-reads storage. */
   sendAccess?: SendAccess;
+  /** True when the relay's room index lists `roomId` for the caller (no storage read). */
+  inRoomIndex?: (roomId: Uuid) => boolean;
 }
 
 /**
@@ -67,6 +69,7 @@ export function commandContext(
   protocol: SessionProtocol,
   logger: Logger,
   sendAccess?: SendAccess,
+  inRoomIndex?: (roomId: Uuid) => boolean,
 ): CommandContext {
   return {
     services,
@@ -77,6 +80,7 @@ export function commandContext(
       await services.auth.requireSession(auth.claims);
     },
     ...(sendAccess ? { sendAccess } : {}),
+    ...(inRoomIndex ? { inRoomIndex } : {}),
   };
 }
 

@@ -74,10 +74,16 @@ export async function getMessages(
   });
 }
 
-/** `typing`: no response ever; failures are swallowed (tcp.md §7.17). Emits `user_typing` (service). */
+/**
+ * `typing`: no response ever; failures are swallowed (tcp.md §7.17). Emits `user_typing` (service),
+ * only for members when the target is a room.
+ */
 export async function typing(msg: ClientMessageOf<'typing'>, ctx: CommandContext): Promise<void> {
   try {
-    await ctx.services.messages.typing(ctx.auth.user.id, msg.target);
+    const roomId = msg.target.type === 'room' ? msg.target.room_id : undefined;
+    // A room in the relay's index needs no membership read (registry upkeep, tcp.md §8).
+    const indexed = roomId !== undefined && ctx.inRoomIndex?.(roomId) === true;
+    await ctx.services.messages.typing(ctx.auth.user.id, msg.target, { membershipVerified: indexed });
   } catch (err) {
     ctx.logger.debug({ err }, 'typing failed (swallowed)');
   }

@@ -313,7 +313,10 @@ export class Connection implements DeliveryTarget {
   }
 
   private commandContext(auth: AuthSnapshot): CommandContext {
-    return commandContext(this.env.services, auth, this.transport.kind, this.log, this.sendAccess);
+    const { registry } = this.env;
+    return commandContext(this.env.services, auth, this.transport.kind, this.log, this.sendAccess, (roomId) =>
+      registry.roomsOf(auth.user.id).has(roomId),
+    );
   }
 
   /** Starts the send_message lease (docs/adr/005) for a freshly authenticated session. */

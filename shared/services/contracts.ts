@@ -190,8 +190,12 @@ export interface MessageService {
   edit(actorId: Uuid, messageId: Uuid, content: string): Promise<Message>;
   /** Hard delete per domain.md §7. Emits `message_deleted`. @throws `message_not_found` | `permission_denied` */
   delete(actorId: Uuid, messageId: Uuid): Promise<void>;
-  /** Emits `user_typing`; never throws (tcp.md §7.17: failures are swallowed). */
-  typing(actorId: Uuid, target: MessageTarget): Promise<void>;
+  /**
+   * Emits `user_typing`; never throws (tcp.md §7.17: failures are swallowed). Room typing from a
+   * non-member is dropped silently (upstream emits it; docs/upstream-differences.md);
+   * `opts.membershipVerified` skips that read when the caller already knows (relay room index).
+   */
+  typing(actorId: Uuid, target: MessageTarget, opts?: { membershipVerified?: boolean }): Promise<void>;
 }
 
 /** Invitations (http.md §10, tcp.md §7.10–7.13, lifecycle domain.md §8.2). */

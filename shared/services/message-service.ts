@@ -121,8 +121,17 @@ export function createMessageService(deps: ServiceDeps): MessageService {
       });
     },
 
-    async typing(actorId, target) {
+    async typing(actorId, target, opts = {}) {
       try {
+        // Upstream emits to any room id (tcp.md §7.17); we drop a non-member's room typing so no one
+        // can show up as typing in a room they are not in. DMs stay unchecked (as upstream).
+        if (
+          target.type === 'room' &&
+          opts.membershipVerified !== true &&
+          (await memberships.get(target.room_id, actorId)) === null
+        ) {
+          return;
+        }
         await emit(deps, targetAudience(target, actorId), {
           type: 'user_typing',
           user_id: actorId,

@@ -84,6 +84,20 @@ describe('event audiences (tcp.md §8)', () => {
     );
   });
 
+  it("room typing from a non-member reaches no one; a member's reaches the room", async () => {
+    const target = { type: 'room', room_id: roomId };
+    carol.client.send({ type: 'typing', target }); // carol is not a member
+    bob.client.send({ type: 'typing', target });
+    for (const p of [alice, bob]) {
+      expect(await p.client.next(isType('user_typing'))).toEqual({
+        type: 'user_typing',
+        user_id: bob.id,
+        target,
+      });
+    }
+    expect(await alice.client.expectNone(isType('user_typing', (m) => m.user_id === carol.id))).toBe(true);
+  });
+
   it('DM events reach author and recipient only', async () => {
     const target = { type: 'dm', recipient: carol.id };
     const sent = await alice.client.request({ type: 'send_message', target, content: 'secret' });

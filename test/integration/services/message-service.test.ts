@@ -264,12 +264,13 @@ describe('delete', () => {
 });
 
 describe('typing', () => {
-  it('emits user_typing to the room or the DM pair without membership checks, and never throws', async () => {
-    await t.services.messages.typing(eve.user.id, inRoom);
+  it('emits user_typing to the room (members only) or the DM pair (unchecked, as upstream), and never throws', async () => {
+    await t.services.messages.typing(eve.user.id, inRoom); // outsider: dropped
+    await t.services.messages.typing(bob.user.id, inRoom);
     await t.services.messages.typing(eve.user.id, { type: 'dm', recipient: bob.user.id });
     expect(t.events.map((e) => [e.payload, e.audience])).toEqual([
       [
-        { type: 'user_typing', user_id: eve.user.id, target: inRoom },
+        { type: 'user_typing', user_id: bob.user.id, target: inRoom },
         { kind: 'room', roomId: room.id },
       ],
       [
@@ -278,6 +279,13 @@ describe('typing', () => {
       ],
     ]);
     t.publisher.failing = true;
-    await expect(t.services.messages.typing(eve.user.id, inRoom)).resolves.toBeUndefined();
+    await expect(t.services.messages.typing(bob.user.id, inRoom)).resolves.toBeUndefined();
+  });
+
+  it('membershipVerified skips the membership read (the relay passes its room index)', async () => {
+    await t.services.messages.typing(eve.user.id, inRoom, { membershipVerified: true });
+    expect(t.events.map((e) => e.payload)).toEqual([
+      { type: 'user_typing', user_id: eve.user.id, target: inRoom },
+    ]);
   });
 });
