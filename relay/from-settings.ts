@@ -26,6 +26,7 @@ export async function startRelayFromSettings(opts: {
     maxConnections: settings.LAIR_TCP_MAX_CONNECTIONS,
     queueLimit: settings.LAIR_RELAY_QUEUE_LIMIT,
     authLeaseMs: settings.LAIR_RELAY_AUTH_LEASE_MS,
+    reverifyMs: settings.LAIR_RELAY_REVERIFY_MS,
     ...(settings.LAIR_RELAY_ID ? { relayId: settings.LAIR_RELAY_ID } : {}),
     internal: {
       host: settings.LAIR_RELAY_INTERNAL_HOST,

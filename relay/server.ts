@@ -25,6 +25,7 @@ import { startInternalServer } from './delivery/internal-server.js';
 import { internalBaseUrl, registerRelay, type RelayRegistration } from './delivery/registration.js';
 import { DEFAULT_AUTH_LEASE_MS } from './connection/auth-lease.js';
 import { DeliveryRegistry } from './delivery/registry.js';
+import { DEFAULT_REVERIFY_MS, ReverifyLoop } from './delivery/reverify-loop.js';
 import { attachWebSocket, type AttachedWebSocket } from './ws/websocket.js';
 
 export { DEFAULT_TIMEOUTS, type ConnectionTimeouts } from './connection/connection.js';
@@ -65,6 +66,11 @@ export interface RelayOptions {
    * (LAIR_RELAY_AUTH_LEASE_MS, default 30 000; 0 = re-read on every send). docs/adr/005.
    */
   authLeaseMs?: number;
+  /**
+   * Period of the room-index re-verification against storage, ms (LAIR_RELAY_REVERIFY_MS, default
+   * 60 000; 0 = off): bounds how long a lost `user_left_room` keeps a socket in a room.
+   */
+  reverifyMs?: number;
 }
 
 /** What {@link Relay.start} needs once the services exist. */
@@ -276,6 +282,8 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
   }
   const port = (tcp.address() as AddressInfo).port;
   const attached: AttachedWebSocket[] = [];
+  const reverify = new ReverifyLoop(registry, opts.reverifyMs ?? DEFAULT_REVERIFY_MS, logger);
+  reverify.start();
   logger.info({ port, internalEndpoint, maxConnections: opts.maxConnections }, 'relay started');
 
   return {
@@ -291,6 +299,7 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
     async close() {
       if (closing) return;
       closing = true;
+      reverify.stop();
       await registration.stop();
       remote.invalidate();
       const stopped = new Promise<void>((resolve) =>

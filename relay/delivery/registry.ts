@@ -76,6 +76,9 @@ export class DeliveryRegistry {
   private readonly conns = new Map<string, DeliveryTarget>();
   private readonly users = new Map<Uuid, UserEntry>();
   private readonly rooms = new Map<Uuid, Set<Uuid>>();
+  /** Bumped on every local change of a room's member set; reconcile skips rooms that moved mid-read. */
+  private readonly roomEpochs = new Map<Uuid, number>();
+  private changeCounter = 0;
   private readonly seen: SeenIds;
   private readonly verified: SeenIds;
   private readonly backlog: DomainEvent[] = [];
@@ -151,6 +154,48 @@ export class DeliveryRegistry {
       'room index listed a room the user is not a member of; dropped',
     );
     this.leaveLocal(userId, roomId);
+  }
+
+  /**
+   * Re-reads the stored members of every indexed room, one room at a time, and corrects the local
+   * index: local users no longer stored as members stop receiving the room (a `user_left_room` or
+   * kick whose event never arrived), stored members with a connection here that are missing are
+   * added (a lost `user_joined_room`). A room whose local member set changed during its read is
+   * left for the next pass (the event that changed it is newer than the read). Read failures are
+   * logged and skip that room. Never throws.
+   * @returns counts of rooms read and of index entries removed / added
+   */
+  async reconcile(): Promise<{ rooms: number; removed: number; added: number }> {
+    const load = this.opts.loadRoomMembers;
+    const out = { rooms: 0, removed: 0, added: 0 };
+    if (load === undefined) return out;
+    for (const roomId of [...this.rooms.keys()]) {
+      const epoch = this.roomEpochs.get(roomId) ?? 0;
+      let stored: Set<Uuid>;
+      try {
+        stored = new Set(await load(roomId));
+      } catch (err) {
+        this.opts.logger.warn({ err, roomId }, 'room re-verification read failed; will retry next pass');
+        continue;
+      }
+      out.rooms += 1;
+      if ((this.roomEpochs.get(roomId) ?? 0) !== epoch) continue;
+      for (const userId of [...(this.rooms.get(roomId) ?? [])]) {
+        if (stored.has(userId)) continue;
+        this.leaveLocal(userId, roomId);
+        out.removed += 1;
+      }
+      for (const userId of stored) {
+        const entry = this.users.get(userId);
+        if (entry === undefined || !entry.loaded || entry.rooms.has(roomId)) continue;
+        this.joinLocal(userId, roomId);
+        out.added += 1;
+      }
+    }
+    if (out.removed + out.added > 0) {
+      this.opts.logger.warn(out, 'room index re-verification corrected entries (events were lost)');
+    }
+    return out;
   }
 
   /** The rooms currently indexed for `userId` (empty when the user has no connection here). */
@@ -312,9 +357,17 @@ export class DeliveryRegistry {
       entry.overlay?.left.add(roomId);
     }
     this.rooms.delete(roomId);
+    this.roomEpochs.delete(roomId);
+  }
+
+  /** Stamps a local change of `roomId` with a never-repeating value (epochs survive a room emptying). */
+  private bump(roomId: Uuid): void {
+    this.changeCounter += 1;
+    this.roomEpochs.set(roomId, this.changeCounter);
   }
 
   private index(roomId: Uuid, userId: Uuid, entry: UserEntry): void {
+    this.bump(roomId);
     entry.rooms.add(roomId);
     let members = this.rooms.get(roomId);
     if (members === undefined) {
@@ -327,7 +380,11 @@ export class DeliveryRegistry {
   private unindex(roomId: Uuid, userId: Uuid): void {
     const members = this.rooms.get(roomId);
     if (members === undefined) return;
+    this.bump(roomId);
     members.delete(userId);
-    if (members.size === 0) this.rooms.delete(roomId);
+    if (members.size === 0) {
+      this.rooms.delete(roomId);
+      this.roomEpochs.delete(roomId);
+    }
   }
 }

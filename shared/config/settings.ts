@@ -40,6 +40,8 @@ const schema = z.object({
   LAIR_RELAY_QUEUE_LIMIT: lenientInt(1024),
   /** send_message lease on session/membership checks, ms; 0 = re-read on every send (docs/adr/005). */
   LAIR_RELAY_AUTH_LEASE_MS: lenientInt(30_000),
+  /** Room-index re-verification period, ms; 0 = off (relay/delivery/reverify-loop.ts). */
+  LAIR_RELAY_REVERIFY_MS: lenientInt(60_000),
 });
 
 /** Parsed settings. Ports are TCP port numbers; rate limits are requests per 60 s window (http.md §3). */

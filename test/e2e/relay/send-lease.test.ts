@@ -1,4 +1,4 @@
-// send_message's authorization lease (docs/adr/005) over real sockets and DynamoDB Local: what ends it at once, what ends it late.
+// send_message's authorization lease (docs/adr/005) and the room-index re-verification over real sockets and DynamoDB Local: what ends access at once, what ends it late.
 import { randomUUID } from 'node:crypto';
 import { userInput } from '../../support/services.js';
 import { connectUser, expectFail, expectOk, startTestRelay, type TestRelay } from '../../support/relay.js';
@@ -104,6 +104,22 @@ describe('send_message lease', () => {
       'send_message_response',
       'session_not_found',
     );
+    member.client.destroy();
+  });
+
+  it("room-index re-verification stops a removed member's socket from receiving the room (lost event)", async () => {
+    const { owner, member, room, target } = await roomWithLeasedMember();
+    await relay.repos.memberships.remove(room.id, member.auth.user.id); // storage only, no event
+    const pass = await relay.relay.registry.reconcile();
+    expect(pass.removed).toBeGreaterThanOrEqual(1);
+    const sent = await owner.client.request({ type: 'send_message', target, content: 'members only' });
+    await owner.client.nextOf('message_received', 5000, (m) => m.message.id === sent.message.id);
+    expect(
+      await member.client.expectNone(
+        (m) => m.type === 'message_received' && m.message.id === sent.message.id,
+      ),
+    ).toBe(true);
+    owner.client.destroy();
     member.client.destroy();
   });
 });

@@ -21,7 +21,11 @@ class Target implements DeliveryTarget {
   }
 }
 
-const ev = (audience: Audience, payload: EventPayload | RelayNotice, id: string = randomUUID()): DomainEvent => ({
+const ev = (
+  audience: Audience,
+  payload: EventPayload | RelayNotice,
+  id: string = randomUUID(),
+): DomainEvent => ({
   id,
   at: Date.now(),
   audience,
@@ -184,7 +188,7 @@ describe('DeliveryRegistry', () => {
     expect(reads).toEqual([R5]);
   });
 
-  it('session_revoked (relay notice) detaches exactly that session\'s connections and reaches no client', () => {
+  it("session_revoked (relay notice) detaches exactly that session's connections and reaches no client", () => {
     reg.deliver([
       ev({ kind: 'users', userIds: [A] }, { type: 'session_revoked', user_id: A, session_id: a.sessionId }),
       ev({ kind: 'room', roomId: R }, notice('after')),
@@ -193,10 +197,76 @@ describe('DeliveryRegistry', () => {
     expect([a.types(), a2.types(), b.types()]).toEqual([[], ['server_notice'], ['server_notice']]);
   });
 
-  it('forgetMembership stops the room\'s events for that user only', () => {
+  it("forgetMembership stops the room's events for that user only", () => {
     reg.forgetMembership(A, R);
     reg.deliver([ev({ kind: 'room', roomId: R }, notice('room'))]);
     expect([a.types(), a2.types(), b.types()]).toEqual([[], [], ['server_notice']]);
     expect(reg.roomsOf(A).has(R)).toBe(false);
+  });
+
+  describe('reconcile (periodic re-verification against storage)', () => {
+    function withMembers(stored: Map<string, string[]>, onRead?: () => void): DeliveryRegistry {
+      return new DeliveryRegistry({
+        logger: testLogger(),
+        loadRoomMembers: (roomId) => {
+          onRead?.();
+          const members = stored.get(roomId);
+          return members === undefined ? Promise.reject(new Error('read failed')) : Promise.resolve(members);
+        },
+      });
+    }
+
+    it('drops local users storage no longer lists and adds connected members the index missed', async () => {
+      const stored = new Map([[R, [B, C]]]);
+      const r2 = withMembers(stored);
+      const [ta, tb, tc] = [new Target(A), new Target(B), new Target(C)];
+      await r2.attach(ta, () => Promise.resolve([R]));
+      await r2.attach(tb, () => Promise.resolve([R]));
+      await r2.attach(tc, () => Promise.resolve([]));
+      expect(await r2.reconcile()).toEqual({ rooms: 1, removed: 1, added: 1 });
+      r2.deliver([ev({ kind: 'room', roomId: R }, notice('after'))]);
+      await r2.idle();
+      expect([ta.types(), tb.types(), tc.types()]).toEqual([[], ['server_notice'], ['server_notice']]);
+    });
+
+    it('leaves a room alone when an event changed it during the read (the event is newer)', async () => {
+      let answer: ((members: string[]) => void) | undefined;
+      const r2 = new DeliveryRegistry({
+        logger: testLogger(),
+        loadRoomMembers: () =>
+          new Promise<string[]>((resolve) => {
+            answer = resolve;
+          }),
+      });
+      const [ta, tb] = [new Target(A), new Target(B)];
+      await r2.attach(ta, () => Promise.resolve([R]));
+      await r2.attach(tb, () => Promise.resolve([]));
+      r2.deliver([ev({ kind: 'room', roomId: R }, notice('first sight: R is read once'))]);
+      answer?.([A]);
+      await r2.idle();
+
+      const pass = r2.reconcile(); // its read is now pending
+      const membership = {
+        room_id: R,
+        user_id: B,
+        role: 'member' as const,
+        joined_at: '2025-01-01T00:00:00.000Z',
+      };
+      r2.deliver([
+        ev({ kind: 'room', roomId: R }, { type: 'user_joined_room', room_id: R, user: user(B), membership }),
+      ]);
+      await r2.idle();
+      answer?.([A]); // stale: taken before B joined
+      expect(await pass).toEqual({ rooms: 1, removed: 0, added: 0 });
+      expect(r2.roomsOf(B).has(R)).toBe(true);
+    });
+
+    it('a failed read skips that room and never throws', async () => {
+      const r2 = withMembers(new Map());
+      const ta = new Target(A);
+      await r2.attach(ta, () => Promise.resolve([R]));
+      expect(await r2.reconcile()).toEqual({ rooms: 0, removed: 0, added: 0 });
+      expect(r2.roomsOf(A).has(R)).toBe(true);
+    });
   });
 });
