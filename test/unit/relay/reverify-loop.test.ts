@@ -18,7 +18,9 @@ describe('ReverifyLoop', () => {
       reconcile: () =>
         new Promise<{ rooms: number; removed: number; added: number }>((resolve) => {
           passes += 1;
-          finish = () => { resolve({ rooms: 0, removed: 0, added: 0 }); };
+          finish = () => {
+            resolve({ rooms: 0, removed: 0, added: 0 });
+          };
         }),
     };
     const loop = new ReverifyLoop(registry, 1000, testLogger());
