@@ -1,5 +1,5 @@
 // cdk-nag: every acknowledged AwsSolutions finding of the Lair Chat stacks with its reason, in one place to audit.
-import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { StageConfig } from './config.js';
 import type { LairChatStacks } from './lair-chat.js';
@@ -32,9 +32,6 @@ export const NAG_REASONS = {
   containerInsightsOff:
     'Non-production stage: Container Insights is off to avoid its per-metric charges; the service CPU and memory metrics (AWS/ECS, free) ' +
     'are alarmed and on the dashboard. Production stages enable it (infra/config.ts).',
-  tableIndexes:
-    'Granted by Table.grantReadData/grantReadWriteData: the wildcard covers only the secondary indexes of this one table ' +
-    '(GSI1, GSI2 from shared/storage/table.ts), which the repositories query.',
   containerEnvironment:
     'Only non-secret settings are plain environment variables (ports, table name, region, log level, drain deadline); ' +
     'the one secret, LAIR_JWT_SECRET, is injected from Secrets Manager through the container "secrets".',
@@ -70,9 +67,6 @@ function acknowledge(scope: IConstruct, id: string, reason: string): void {
  */
 export function acknowledgeNagFindings(stacks: LairChatStacks, config: StageConfig): void {
   const { data, relay, api } = stacks;
-  const tableLogicalId = Stack.of(data.table).getLogicalId(data.table.node.defaultChild as CfnElement);
-  const indexWildcard = `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`;
-
   acknowledge(data.jwtSecret, 'AwsSolutions-SMG4', NAG_REASONS.jwtSecretRotation);
 
   const nlbSg = relay.node.findChild('NlbSg');
@@ -80,7 +74,6 @@ export function acknowledgeNagFindings(stacks: LairChatStacks, config: StageConf
   if (!config.relay.containerInsights)
     acknowledge(relay.service.cluster, 'AwsSolutions-ECS4', NAG_REASONS.containerInsightsOff);
   const task = relay.service.taskDefinition;
-  acknowledge(task.taskRole, indexWildcard, NAG_REASONS.tableIndexes);
   acknowledge(task, 'AwsSolutions-ECS2', NAG_REASONS.containerEnvironment);
   if (task.executionRole !== undefined)
     acknowledge(task.executionRole, 'AwsSolutions-IAM5[Resource::*]', NAG_REASONS.ecrAuthToken);
@@ -99,7 +92,6 @@ export function acknowledgeNagFindings(stacks: LairChatStacks, config: StageConf
         NAG_REASONS.lambdaVpcAccess,
       );
     acknowledge(fn, 'AwsSolutions-IAM5[Resource::*]', NAG_REASONS.resourceStar);
-    acknowledge(fn, indexWildcard, NAG_REASONS.tableIndexes);
     acknowledge(fn, 'AwsSolutions-L1', NAG_REASONS.runtime);
   }
   for (const route of api.routes) acknowledge(route, 'AwsSolutions-APIG4', NAG_REASONS.routeAuthorization);

@@ -1,11 +1,12 @@
 // Standalone relay process (ECS container, local, e2e): settings from env, DynamoDB, services, relay, graceful shutdown.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadSettings } from '../shared/config/settings.js';
 import { createLogger } from '../shared/platform/logger.js';
 import { installProcessGuards } from '../shared/platform/process-guards.js';
 import { createDynamoClients, ensureTable } from '../shared/storage/index.js';
+import type { DomainEvent } from '../shared/domain/events.js';
 import type { RunningRelay } from './server.js';
 import { startRelayFromSettings } from './from-settings.js';
 
@@ -17,10 +18,15 @@ import { startRelayFromSettings } from './from-settings.js';
  * - `LAIR_RELAY_ADVERTISE_URL`: base URL other processes use for this relay's internal endpoint
  *   (default derived from the bind address; see `internalBaseUrl`).
  * - `LAIR_RELAY_WS_PORT`: when set, also serve `/ws` on an HTTP listener on this port (0 = free port).
+ * - `LAIR_RELAY_DRAIN_DEADLINE_MS`: hard limit of the SIGTERM/SIGINT drain, ms (default
+ *   {@link DEFAULT_DRAIN_DEADLINE_MS}); on ECS it is set below the container stopTimeout (infra/config.ts).
  *
  * Once listening, exactly one line is written to stdout (independently of the log level):
  * `{"msg":"relay listening","relayId":…,"port":<tcp>,"internalEndpoint":…,"wsPort":<n|null>}`.
- * SIGINT/SIGTERM close gracefully (deregister, end connections, update presence) and exit 0.
+ * SIGINT/SIGTERM drain: stop accepting (listeners closed, relay deregistered), tell every
+ * authenticated TCP/WS client with a `server_notice` (tcp.md §8: a listed type, audience
+ * everyone), flush and close every connection (presence updated), exit 0; exit 1 if the drain
+ * outlives the deadline or a second signal arrives.
  */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const settings = loadSettings(env, () => randomBytes(32).toString('base64'));
@@ -61,16 +67,24 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     `${JSON.stringify({ msg: 'relay listening', relayId: running.relayId, port: running.port, internalEndpoint: running.internalEndpoint, wsPort })}\n`,
   );
 
+  const drainDeadlineMs = positiveInt(env.LAIR_RELAY_DRAIN_DEADLINE_MS) ?? DEFAULT_DRAIN_DEADLINE_MS;
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) {
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, drainDeadlineMs }, 'shutting down');
+    setTimeout(() => {
+      logger.error({ drainDeadlineMs }, 'drain deadline exceeded; exiting with connections still open');
+      process.exit(1);
+    }, drainDeadlineMs).unref();
     void (async () => {
       try {
         http?.close();
+        // Queued before close() ends the connections, so it is flushed ahead of the close.
+        running.registry.deliver([shutdownNotice()]);
+        await running.registry.idle();
         await running.close();
         http?.closeAllConnections();
       } catch (err) {
@@ -87,6 +101,28 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   process.on('SIGTERM', () => {
     shutdown('SIGTERM');
   });
+}
+
+/** Default hard limit of the shutdown drain, ms (ECS: `relay.drainSeconds` of infra/config.ts). */
+const DEFAULT_DRAIN_DEADLINE_MS = 20_000;
+
+/** Text of the notice every connected client gets when this relay shuts down. */
+const SHUTDOWN_NOTICE = 'This server is restarting; reconnect in a few seconds.';
+
+/** The shutdown `server_notice` (tcp.md §8), addressed to every authenticated connection here. */
+function shutdownNotice(): DomainEvent {
+  return {
+    id: randomUUID(),
+    at: Date.now(),
+    audience: { kind: 'all' },
+    payload: { type: 'server_notice', message: SHUTDOWN_NOTICE, severity: 'warning' },
+  };
+}
+
+/** A positive integer from an env value, else undefined. */
+function positiveInt(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value !== undefined && value !== '' && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 /** An HTTP server answering 404 to plain requests and serving `/ws` upgrades. */

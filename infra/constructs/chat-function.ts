@@ -58,7 +58,7 @@ export interface ChatFunctionProps extends Omit<NodejsFunctionProps, 'entry'> {
  * the stack, `LAIR_TABLE_NAME` set. AWS SDK v3 comes from the runtime (`@aws-sdk/*` external, CDK
  * default); `@node-rs/argon2` is installed for linux-arm64-gnu, not bundled.
  *
- * Grants are NOT implied: callers choose `grantReadData` / `grantReadWriteData` per route group.
+ * Grants are NOT implied: callers choose read or read/write (`grantTableAccess`) per route group.
  */
 export class ChatFunction extends NodejsFunction {
   public constructor(scope: Construct, id: string, props: ChatFunctionProps) {

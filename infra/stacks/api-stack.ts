@@ -24,6 +24,7 @@ import { ROUTE_GROUPS, ROUTES, routeKey, type RouteDef, type RouteGroup } from '
 import { keys } from '../../shared/storage/keys.js';
 import type { StageConfig } from '../config.js';
 import { ChatFunction } from '../constructs/chat-function.js';
+import { grantTableAccess } from '../constructs/table-access.js';
 
 /** Env var carrying the JWT secret's ARN; the Lambda runtime fetches the value from Secrets Manager at cold start. */
 export const JWT_SECRET_ARN_ENV = 'LAIR_JWT_SECRET_ARN';
@@ -72,11 +73,11 @@ export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
 };
 
 /**
- * True when every route of the group is a GET: such a group gets `grantReadData` (plus
- * `UpdateItem` restricted to rate-limit items, since every route consumes a shared rate-limit
- * counter, http.md §3) and stays out of the VPC (it changes no domain state, so it publishes no
- * events). Every other group gets `grantReadWriteData` and runs in the VPC so it can reach the
- * relays' internal endpoint.
+ * True when every route of the group is a GET: such a group gets table read access
+ * (`grantTableAccess(…, 'read')`, plus `UpdateItem` restricted to rate-limit items, since every
+ * route consumes a shared rate-limit counter, http.md §3) and stays out of the VPC (it changes no
+ * domain state, so it publishes no events). Every other group gets read/write access and runs in
+ * the VPC so it can reach the relays' internal endpoint.
  */
 export function isReadOnlyGroup(group: RouteGroup, routes: readonly RouteDef[] = ROUTES): boolean {
   return routes.filter((r) => r.group === group).every((r) => r.method === 'GET');
@@ -181,7 +182,7 @@ export class ApiStack extends Stack {
         ...(readOnly ? {} : inVpc),
       });
       if (readOnly) {
-        props.table.grantReadData(fn);
+        grantTableAccess(fn, props.table, 'read');
         fn.addToRolePolicy(
           new PolicyStatement({
             sid: 'RateLimitCountersOnly',
@@ -193,7 +194,7 @@ export class ApiStack extends Stack {
           }),
         );
       } else {
-        props.table.grantReadWriteData(fn);
+        grantTableAccess(fn, props.table, 'readWrite');
       }
       props.jwtSecret.grantRead(fn);
       functions.set(group, fn);
@@ -225,7 +226,7 @@ export class ApiStack extends Stack {
     });
     // Stream read is granted by DynamoEventSource. Table read only: the handler decodes OldImage and,
     // to publish expiry notices (DESIGN.md §4.4), needs the relay registry; it writes nothing.
-    props.table.grantReadData(this.streamsFunction);
+    grantTableAccess(this.streamsFunction, props.table, 'read');
     props.jwtSecret.grantRead(this.streamsFunction);
     // Holds stream-record *metadata* (shard, sequence numbers), not item images: 14 days to replay.
     this.streamFailures = new Queue(this, 'StreamFailures', {

@@ -37,6 +37,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config.js';
 import { REPO_ROOT } from '../constructs/chat-function.js';
+import { grantTableAccess } from '../constructs/table-access.js';
 
 /** Public TCP protocol port (protocol README: `LAIR_TCP_PORT`), on the NLB and in the container. */
 export const RELAY_TCP_PORT = 8080;
@@ -203,7 +204,7 @@ export class RelayStack extends Stack {
       // tini as PID 1: forwards SIGTERM to node and reaps children.
       linuxParameters: new LinuxParameters(this, 'RelayLinux', { initProcessEnabled: true }),
     });
-    props.table.grantReadWriteData(taskDefinition.taskRole);
+    grantTableAccess(taskDefinition.taskRole, props.table, 'readWrite');
 
     this.service = new FargateService(this, 'RelayService', {
       cluster,

@@ -12,6 +12,7 @@ import {
   STREAM_RETRY_ATTEMPTS,
 } from '../../infra/stacks/api-stack.js';
 import { DataStack } from '../../infra/stacks/data-stack.js';
+import { TABLE_INDEX_NAMES } from '../../infra/constructs/table-access.js';
 import { RelayStack } from '../../infra/stacks/relay-stack.js';
 import { stageConfig } from '../../infra/config.js';
 import { keys } from '../../shared/storage/keys.js';
@@ -217,6 +218,21 @@ describe('ApiStack', () => {
             expect(resource).not.toBe('*');
             expect(JSON.stringify(resource)).toMatch(/Fn::ImportValue.*Table/);
           }
+        }
+      }
+    });
+
+    it('names the table and each GSI in table statements: no index/* wildcard, no Scan', () => {
+      for (const id of Object.keys(functions)) {
+        const statements = policyOf(id) as (Statement & { Sid?: string })[];
+        const table = statements.filter((s) => s.Sid === 'TableRead' || s.Sid === 'TableReadWrite');
+        expect(table).toHaveLength(1);
+        expect([table[0]!.Resource].flat()).toHaveLength(1 + TABLE_INDEX_NAMES.length);
+        for (const name of TABLE_INDEX_NAMES)
+          expect(JSON.stringify(table[0]!.Resource)).toContain(`/index/${name}`);
+        for (const s of dynamoStatements(statements)) {
+          expect(JSON.stringify(s.Resource)).not.toContain('index/*');
+          expect(actionsOf(s)).not.toContain('dynamodb:Scan');
         }
       }
     });
