@@ -94,6 +94,7 @@ describe('relay SIGTERM drain (ECS stop)', () => {
       });
     }
     await tcp.waitClosed();
+    await ws.waitClosed();
     expect(await relay.exited).toBe(0);
     expect(Date.now() - started).toBeLessThan(drainMs);
     expect(tcp.garbage).toHaveLength(0);
