@@ -28,7 +28,7 @@ export const NAG_REASONS = {
     'and split relays and Lambdas between two keys until all restart. It is rotated by hand with a redeploy (docs/deploy.md).',
   publicNlb:
     'The NLB is the public entry of the chat protocol: TCP 8080 (tcp.md) and WebSocket 8082 (websocket.md) must accept any IPv4 client. ' +
-    'Only these two ports are open; the relay tasks accept traffic only from this security group.',
+    'Only these two ports are open, and the relay tasks accept them only from this security group (never from an address range).',
   containerInsightsOff:
     'Non-production stage: Container Insights is off to avoid its per-metric charges; the service CPU and memory metrics (AWS/ECS, free) ' +
     'are alarmed and on the dashboard. Production stages enable it (infra/config.ts).',
