@@ -25,7 +25,7 @@ export const NAG_REASONS = {
   jwtSecretRotation:
     'LAIR_JWT_SECRET is both the HS256 token key and the relay-event HMAC key, with a single value (no key ids, no grace period): ' +
     'Lambdas read it once per cold start and ECS injects it once per relay task, so a scheduled rotation would log every user out ' +
-    'and split relays and Lambdas between two keys until all restart. It is rotated by hand with a redeploy (docs/deploy.md).',
+    'and split relays and Lambdas between two keys until all restart. It is rotated by hand, restarting relays and Lambdas (docs/deploy.md §7).',
   publicNlb:
     'The NLB is the public entry of the chat protocol: TCP 8080 (tcp.md) and WebSocket 8082 (websocket.md) must accept any IPv4 client. ' +
     'Only these two ports are open, and the relay tasks accept them only from this security group (never from an address range).',
@@ -44,7 +44,7 @@ export const NAG_REASONS = {
     'AWS managed policy with only the CloudWatch Logs actions (CreateLogGroup, CreateLogStream, PutLogEvents) a function needs to log.',
   lambdaVpcAccess:
     'AWS managed policy with the EC2 network-interface actions a function in the VPC needs (they accept no narrower resource) plus logging.',
-  resourceStar: `Only actions without resource-level permissions have Resource "*" (${RESOURCE_STAR_ONLY_ACTIONS.join(', ')}): X-Ray active tracing, and the stream mapping's ListStreams. No data action is unscoped (test/infra/api-stack.test.ts).`,
+  resourceStar: `Only actions without resource-level permissions have Resource "*" (${RESOURCE_STAR_ONLY_ACTIONS.join(', ')}): X-Ray active tracing, and the stream mapping's ListStreams. No data action is unscoped (enforced by test/infra/nag.test.ts).`,
   runtime:
     'nodejs22.x is the runtime this project targets (issue 4 and DESIGN.md §6: code runs on Node 20 locally and nodejs22.x on Lambda); ' +
     'it is a supported Lambda runtime. Moving to a newer one is a DESIGN.md decision, not an infra default.',
