@@ -12,6 +12,7 @@ import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startHttpServer } from './http-server.js';
 import { startStreamPoller } from './stream-poller.js';
 import { startRelayFromSettings } from '../relay/from-settings.js';
+import { SHUTDOWN_NOTICE } from '../relay/server.js';
 
 /**
  * Reads the TLS pair when `LAIR_TLS_ENABLED` is on (protocol README: both paths are then required).
@@ -105,7 +106,7 @@ export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<LocalStac
       doc,
       logger: logger.child({ component: 'relay' }),
     });
-    stoppers.push({ name: 'relay', stop: () => running.close() });
+    stoppers.push({ name: 'relay', stop: () => running.close({ notice: SHUTDOWN_NOTICE }) });
 
     // The HTTP side is wired exactly as a Lambda is: its own services, publishing to relays over the internal endpoint.
     const httpLogger = logger.child({ component: 'http' });

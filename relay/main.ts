@@ -1,13 +1,12 @@
 // Standalone relay process (ECS container, local, e2e): settings from env, DynamoDB, services, relay, graceful shutdown.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadSettings } from '../shared/config/settings.js';
 import { createLogger } from '../shared/platform/logger.js';
 import { installProcessGuards } from '../shared/platform/process-guards.js';
 import { createDynamoClients, ensureTable } from '../shared/storage/index.js';
-import type { DomainEvent } from '../shared/domain/events.js';
-import type { RunningRelay } from './server.js';
+import { SHUTDOWN_NOTICE, type RunningRelay } from './server.js';
 import { startRelayFromSettings } from './from-settings.js';
 
 /**
@@ -82,10 +81,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     void (async () => {
       try {
         http?.close();
-        // Queued before close() ends the connections, so it is flushed ahead of the close.
-        running.registry.deliver([shutdownNotice()]);
-        await running.registry.idle();
-        await running.close();
+        await running.close({ notice: SHUTDOWN_NOTICE });
         http?.closeAllConnections();
       } catch (err) {
         logger.error({ err }, 'error during shutdown');
@@ -105,19 +101,6 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
 
 /** Default hard limit of the shutdown drain, ms (ECS: `relay.drainSeconds` of infra/config.ts). */
 const DEFAULT_DRAIN_DEADLINE_MS = 20_000;
-
-/** Text of the notice every connected client gets when this relay shuts down. */
-const SHUTDOWN_NOTICE = 'This server is restarting; reconnect in a few seconds.';
-
-/** The shutdown `server_notice` (tcp.md §8), addressed to every authenticated connection here. */
-function shutdownNotice(): DomainEvent {
-  return {
-    id: randomUUID(),
-    at: Date.now(),
-    audience: { kind: 'all' },
-    payload: { type: 'server_notice', message: SHUTDOWN_NOTICE, severity: 'warning' },
-  };
-}
 
 /** A positive integer from an env value, else undefined. */
 function positiveInt(value: string | undefined): number | undefined {

@@ -110,8 +110,12 @@ export interface RunningRelay {
   tcpConnectionCount(): number;
   /** Serves `/ws` on `server` (websocket.md); WS connections do not count toward the TCP limit. */
   attachWebSocket(server: HttpServer): void;
-  /** Deregisters, stops listening, ends every connection (presence cleaned up), closes the internal endpoint. */
-  close(): Promise<void>;
+  /**
+   * Graceful stop: stops accepting TCP, deregisters, sends `notice` (when given) as a
+   * `server_notice` (severity `warning`, tcp.md §8) to every authenticated connection, then flushes
+   * and ends every connection (presence cleaned up) and closes the internal endpoint. Idempotent.
+   */
+  close(opts?: { notice?: string }): Promise<void>;
 }
 
 /**
@@ -296,18 +300,23 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
     attachWebSocket(server) {
       attached.push(attachWebSocket(server, { logger, limits, accepting: () => !closing, open }));
     },
-    async close() {
+    async close(closeOpts = {}) {
       if (closing) return;
       closing = true;
       reverify.stop();
-      await registration.stop();
-      remote.invalidate();
       const stopped = new Promise<void>((resolve) =>
         tcp.close(() => {
           resolve();
         }),
       );
       for (const a of attached) a.detach();
+      await registration.stop();
+      remote.invalidate();
+      if (closeOpts.notice !== undefined) {
+        // Queued before the connections end, so each client reads it ahead of the close.
+        registry.deliver([serverNotice(closeOpts.notice)]);
+        await registry.idle();
+      }
       const all = [...connections];
       for (const conn of all) conn.end();
       await Promise.all(all.map((c) => c.whenClosed()));
@@ -316,6 +325,19 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
       await internal.close();
       logger.info('relay stopped');
     },
+  };
+}
+
+/** Text of the `server_notice` clients get when a relay shuts down (pass it to `close`). */
+export const SHUTDOWN_NOTICE = 'This server is restarting; reconnect in a few seconds.';
+
+/** A `server_notice` (tcp.md §8) for every authenticated connection of this relay. */
+function serverNotice(message: string): DomainEvent {
+  return {
+    id: randomUUID(),
+    at: Date.now(),
+    audience: { kind: 'all' },
+    payload: { type: 'server_notice', message, severity: 'warning' },
   };
 }
 

@@ -1,58 +1,11 @@
 // Relay shutdown contract of the ECS service (infra/config.ts drain timings): on SIGTERM the relay process tells clients with server_notice, closes them and exits 0 in time.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { composeServices } from '../../shared/compose.js';
 import type { Services } from '../../shared/services/contracts.js';
-import { REPO_ROOT } from '../../infra/constructs/chat-function.js';
 import { stageConfig } from '../../infra/config.js';
 import { createTestTable, deleteTestTable, type TestTable } from '../support/dynamo.js';
-import { RELAY_TEST_SECRET, TestTcpClient, TestWsClient, type Msg } from '../support/relay.js';
+import { spawnRelayProcess, type RelayProcess } from '../support/relay-process.js';
+import { RELAY_TEST_SECRET, TestTcpClient, TestWsClient } from '../support/relay.js';
 import { RecordingPublisher, userInput } from '../support/services.js';
-
-/** A started `relay/main.ts` process, as the container runs it (ports chosen by the OS). */
-interface RelayProcess {
-  child: ChildProcess;
-  port: number;
-  wsPort: number;
-  exited: Promise<number | null>;
-}
-
-function spawnRelay(table: TestTable, drainDeadlineMs: number): Promise<RelayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'relay/main.ts'], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      LAIR_DYNAMODB_ENDPOINT: table.endpoint,
-      LAIR_TABLE_NAME: table.tableName,
-      LAIR_JWT_SECRET: RELAY_TEST_SECRET,
-      LAIR_TCP_PORT: '0',
-      LAIR_RELAY_INTERNAL_PORT: '0',
-      LAIR_RELAY_WS_PORT: '0',
-      LAIR_RELAY_DRAIN_DEADLINE_MS: String(drainDeadlineMs),
-      LAIR_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`relay did not start: ${stderr}`));
-    }, 30_000);
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const msg = JSON.parse(line) as Msg;
-      if (msg.msg !== 'relay listening') return;
-      clearTimeout(timer);
-      resolve({ child, port: msg.port, wsPort: msg.wsPort, exited });
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`relay exited with ${code}: ${stderr}`));
-    });
-  });
-}
 
 describe('relay SIGTERM drain (ECS stop)', () => {
   const drainMs = stageConfig('prod').relay.drainSeconds * 1000;
@@ -68,7 +21,7 @@ describe('relay SIGTERM drain (ECS stop)', () => {
       jwtSecret: RELAY_TEST_SECRET,
       events: new RecordingPublisher(),
     }).services;
-    relay = await spawnRelay(table, drainMs);
+    relay = await spawnRelayProcess(table, { LAIR_RELAY_DRAIN_DEADLINE_MS: String(drainMs) });
   }, 60_000);
 
   afterAll(async () => {

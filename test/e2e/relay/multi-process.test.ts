@@ -1,74 +1,13 @@
 // Two relay PROCESSES (relay/main.ts) over one DynamoDB Local table deliver to each other's clients; a Lambda-style publisher reaches both.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { composeServices } from '../../../shared/compose.js';
 import { RelayEventPublisher } from '../../../shared/delivery/relay-publisher.js';
 import type { Services } from '../../../shared/services/contracts.js';
 import { createTestTable, deleteTestTable, type TestTable } from '../../support/dynamo.js';
-import { RELAY_TEST_SECRET, testLogger, TestTcpClient, TestWsClient, type Msg } from '../../support/relay.js';
+import { spawnRelayProcess, type RelayProcess } from '../../support/relay-process.js';
+import { RELAY_TEST_SECRET, testLogger, TestTcpClient, TestWsClient } from '../../support/relay.js';
 import { userInput } from '../../support/services.js';
 import type { PresenceRepository } from '../../../shared/ports/index.js';
-
-interface RelayProcess {
-  child: ChildProcess;
-  port: number;
-  wsPort: number;
-  relayId: string;
-  exited: Promise<number | null>;
-}
-
-const ROOT = resolve(import.meta.dirname, '../../..');
-
-/**
- * Spawns `node --import tsx relay/main.ts` (one process, so a kill cannot orphan a grandchild the
- * way the `tsx` CLI wrapper can) and waits for its `relay listening` stdout line.
- */
-function spawnRelay(table: TestTable, name: string): Promise<RelayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'relay/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      LAIR_DYNAMODB_ENDPOINT: table.endpoint,
-      LAIR_TABLE_NAME: table.tableName,
-      LAIR_JWT_SECRET: RELAY_TEST_SECRET,
-      LAIR_TCP_PORT: '0',
-      LAIR_RELAY_INTERNAL_PORT: '0',
-      LAIR_RELAY_WS_PORT: '0',
-      LAIR_RELAY_ID: name,
-      LAIR_LOG_LEVEL: process.env.LAIR_TEST_LOG_LEVEL ?? 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((res) => child.once('exit', res));
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise((res, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`relay ${name} did not start: ${stderr}`));
-    }, 30_000);
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      let msg: Msg;
-      try {
-        msg = JSON.parse(line) as Msg;
-      } catch {
-        return;
-      }
-      if (msg.msg === 'relay listening') {
-        clearTimeout(timer);
-        res({ child, port: msg.port, wsPort: msg.wsPort, relayId: msg.relayId, exited });
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`relay ${name} exited with ${code}: ${stderr}`));
-    });
-  });
-}
 
 describe('two relay processes', () => {
   let table: TestTable;
@@ -95,7 +34,10 @@ describe('two relay processes', () => {
     });
     services = composed.services;
     presence = composed.repos.presence;
-    [a, b] = await Promise.all([spawnRelay(table, 'relay-a'), spawnRelay(table, 'relay-b')]);
+    [a, b] = await Promise.all([
+      spawnRelayProcess(table, { LAIR_RELAY_ID: 'relay-a' }),
+      spawnRelayProcess(table, { LAIR_RELAY_ID: 'relay-b' }),
+    ]);
   }, 60_000);
 
   afterAll(async () => {
