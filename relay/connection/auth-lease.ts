@@ -23,7 +23,8 @@ const MAX_LEASED_ROOMS = 256;
 export class AuthLease {
   private sessionConfirmedAt: number;
   private revoked = false;
-  private readonly rooms = new Map<Uuid, number>();
+  /** Created on the first confirmation (most connections never send: no Map for them). */
+  private rooms: Map<Uuid, number> | undefined;
 
   /**
    * @param leaseMs - lease length, ms (0 = off)
@@ -41,7 +42,7 @@ export class AuthLease {
   /** The session was deleted: every later check fails without a storage read. */
   revoke(): void {
     this.revoked = true;
-    this.rooms.clear();
+    this.rooms = undefined;
   }
 
   /**
@@ -61,27 +62,28 @@ export class AuthLease {
    * room index lists the room for this user right now).
    */
   isMember(roomId: Uuid, stillIndexed: boolean): boolean {
-    const at = this.rooms.get(roomId);
+    const at = this.rooms?.get(roomId);
     if (at === undefined) return false;
     if (stillIndexed && !this.revoked && this.fresh(at, this.now())) return true;
-    this.rooms.delete(roomId);
+    this.rooms?.delete(roomId);
     return false;
   }
 
   /** Records a membership confirmed by a storage read that started at `readStartedAt` (epoch ms). */
   confirmMember(roomId: Uuid, readStartedAt: number): void {
     if (this.leaseMs <= 0 || this.revoked) return;
-    this.rooms.delete(roomId); // re-insert: Map order = confirmation order
-    this.rooms.set(roomId, readStartedAt);
-    if (this.rooms.size > MAX_LEASED_ROOMS) {
-      const oldest = this.rooms.keys().next();
-      if (oldest.done !== true) this.rooms.delete(oldest.value);
+    const rooms = (this.rooms ??= new Map());
+    rooms.delete(roomId); // re-insert: Map order = confirmation order
+    rooms.set(roomId, readStartedAt);
+    if (rooms.size > MAX_LEASED_ROOMS) {
+      const oldest = rooms.keys().next();
+      if (oldest.done !== true) rooms.delete(oldest.value);
     }
   }
 
   /** Forgets a room (a send found the user is not a member after all). */
   forgetRoom(roomId: Uuid): void {
-    this.rooms.delete(roomId);
+    this.rooms?.delete(roomId);
   }
 
   private fresh(confirmedAt: number, now: number): boolean {
