@@ -32,6 +32,16 @@ export interface CommandContext {
   inRoomIndex?: (roomId: Uuid) => boolean;
 }
 
+/** What a connection knew about one room just before a send's storage work (docs/adr/005). */
+export interface SendTicket {
+  /** Membership is leased: the send may skip the membership read. */
+  readonly leased: boolean;
+  /** Lease clock (monotonic ms) before the send's storage reads. */
+  readonly at: number;
+  /** The room index's stamp for (caller, room) at that moment; undefined = not indexed. */
+  readonly stamp: number | undefined;
+}
+
 /**
  * What the connection may answer from memory on the `send_message` hot path (docs/adr/005).
  * Room ids are the canonical lowercase UUIDs of the room index.
@@ -42,12 +52,15 @@ export interface SendAccess {
    * @throws DomainError `session_not_found` | `session_expired`
    */
   requireSession(): Promise<void>;
-  /** True when membership of `roomId` is leased and the relay's room index still lists it. */
-  isMember(roomId: Uuid): boolean;
-  /** A storage read that started at `readStartedAt` (epoch ms) confirmed membership of `roomId`. */
-  confirmMember(roomId: Uuid, readStartedAt: number): void;
-  /** Storage says the user is not a member of `roomId`: drop it from the lease and the room index. */
-  notMember(roomId: Uuid): void;
+  /** Snapshot before sending to `roomId`: is membership leased, lease clock, index stamp. */
+  begin(roomId: Uuid): SendTicket;
+  /** The send's storage read (started at `ticket`) confirmed membership of `roomId`. */
+  confirmMember(roomId: Uuid, ticket: SendTicket): void;
+  /**
+   * Storage says the caller is not a member of `roomId`: drop it from the lease, and from the
+   * room index unless the index entry changed since `ticket` (a newer join).
+   */
+  notMember(roomId: Uuid, ticket: SendTicket): void;
 }
 
 /** Context of the auth messages (AWAIT_AUTH, plus `logout`). */

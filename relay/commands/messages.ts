@@ -15,18 +15,20 @@ export async function sendMessage(
   // authentication snapshot instead of a user read.
   const access = ctx.sendAccess;
   const roomId = msg.target.type === 'room' ? msg.target.room_id : undefined;
-  const leased = roomId !== undefined && access?.isMember(roomId) === true;
-  const startedAt = Date.now();
+  const ticket = roomId !== undefined ? access?.begin(roomId) : undefined;
+  const leased = ticket?.leased === true;
   try {
     const message = await ctx.services.messages.send(ctx.auth.user.id, msg.target, msg.content, {
       authorUsername: ctx.auth.user.username,
       precondition: access ? () => access.requireSession() : () => ctx.requireSession(),
       membershipVerified: leased,
     });
-    if (roomId !== undefined && !leased) access?.confirmMember(roomId, startedAt);
+    if (roomId !== undefined && ticket !== undefined && !leased) access?.confirmMember(roomId, ticket);
     return okResponse('send_message_response', msg.request_id, { message });
   } catch (err) {
-    if (roomId !== undefined && isDomainError(err, 'not_room_member')) access?.notMember(roomId);
+    if (roomId !== undefined && ticket !== undefined && isDomainError(err, 'not_room_member')) {
+      access?.notMember(roomId, ticket);
+    }
     throw err;
   }
 }

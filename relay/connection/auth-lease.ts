@@ -1,4 +1,5 @@
 // Per-connection authorization lease for send_message: how long a storage-confirmed session and room membership are trusted (docs/adr/005).
+import { performance } from 'node:perf_hooks';
 import type { Uuid } from '../../shared/domain/entities.js';
 import { DomainError } from '../../shared/domain/errors.js';
 
@@ -9,34 +10,53 @@ export const DEFAULT_AUTH_LEASE_MS = 30_000;
 const MAX_LEASED_ROOMS = 256;
 
 /**
+ * Clocks of a lease, ms: `monotonic` ages leases (immune to wall-clock steps), `wall` (epoch ms)
+ * is compared with the session's `expires_at`.
+ */
+export interface LeaseClock {
+  monotonic(): number;
+  wall(): number;
+}
+
+const SYSTEM_CLOCK: LeaseClock = { monotonic: () => performance.now(), wall: () => Date.now() };
+
+/**
  * What `send_message` may take from memory instead of storage (docs/adr/005):
- * - the session: confirmed at authentication and by every storage re-check; trusted for `leaseMs`
+ * - the session: confirmed by authentication and by every storage re-check; trusted for `leaseMs`
  *   unless revoked (`session_revoked` notice) or past its `expires_at`, in which case the caller must
  *   re-check storage (which then answers `session_not_found` / `session_expired`, tcp.md §7);
- * - a room membership: confirmed by a storage read (a successful send without the lease) and trusted
- *   for `leaseMs` **only while the relay's room index still lists the room** for the user, so a
- *   delivered `user_left_room` (leave, kick) or `room_deleted` ends it at once.
+ * - a room membership: confirmed by a storage read and bound to the relay room index's **stamp**
+ *   for (user, room) at the time of that read. It is trusted for `leaseMs` only while the index
+ *   still holds the same stamp, so a delivered `user_left_room` (leave, kick), `room_deleted`, or a
+ *   leave-then-re-add ends it at once; a membership read while the room was not indexed is never
+ *   leased.
  *
- * `leaseMs = 0` disables both (every send re-reads storage, upstream behaviour). Times are epoch ms
- * from the injected `now`.
+ * `leaseMs = 0` disables both (every send re-reads storage, upstream behaviour).
  */
 export class AuthLease {
   private sessionConfirmedAt: number;
   private revoked = false;
   /** Created on the first confirmation (most connections never send: no Map for them). */
-  private rooms: Map<Uuid, number> | undefined;
+  private rooms: Map<Uuid, { at: number; stamp: number }> | undefined;
 
   /**
    * @param leaseMs - lease length, ms (0 = off)
    * @param sessionExpiresAtMs - the session's `expires_at`, epoch ms
-   * @param now - clock, epoch ms
+   * @param sessionReadAt - `clock.monotonic()` taken **before** the authentication read the session
+   *   (default now)
    */
   constructor(
     private readonly leaseMs: number,
     private readonly sessionExpiresAtMs: number,
-    private readonly now: () => number = Date.now,
+    sessionReadAt?: number,
+    private readonly clock: LeaseClock = SYSTEM_CLOCK,
   ) {
-    this.sessionConfirmedAt = now(); // authentication has just read the session
+    this.sessionConfirmedAt = sessionReadAt ?? clock.monotonic();
+  }
+
+  /** The lease clock now, ms (monotonic): take it before a storage read, pass it to {@link confirmMember}. */
+  now(): number {
+    return this.clock.monotonic();
   }
 
   /** The session was deleted: every later check fails without a storage read. */
@@ -51,30 +71,33 @@ export class AuthLease {
    */
   async requireSession(recheck: () => Promise<void>): Promise<void> {
     if (this.revoked) throw new DomainError('session_not_found');
-    const started = this.now();
-    if (this.fresh(this.sessionConfirmedAt, started) && started < this.sessionExpiresAtMs) return;
+    const started = this.clock.monotonic();
+    if (this.fresh(this.sessionConfirmedAt, started) && this.clock.wall() < this.sessionExpiresAtMs) return;
     await recheck();
     if (!this.revoked) this.sessionConfirmedAt = started;
   }
 
   /**
-   * True when membership of `roomId` was confirmed within the lease and `stillIndexed` (the relay's
-   * room index lists the room for this user right now).
+   * True when membership of `roomId` was confirmed within the lease under index stamp `stamp`
+   * (the relay index's current stamp for this user and room; undefined = not indexed).
    */
-  isMember(roomId: Uuid, stillIndexed: boolean): boolean {
-    const at = this.rooms?.get(roomId);
-    if (at === undefined) return false;
-    if (stillIndexed && !this.revoked && this.fresh(at, this.now())) return true;
+  isMember(roomId: Uuid, stamp: number | undefined): boolean {
+    const entry = this.rooms?.get(roomId);
+    if (entry === undefined) return false;
+    if (!this.revoked && stamp === entry.stamp && this.fresh(entry.at, this.clock.monotonic())) return true;
     this.rooms?.delete(roomId);
     return false;
   }
 
-  /** Records a membership confirmed by a storage read that started at `readStartedAt` (epoch ms). */
-  confirmMember(roomId: Uuid, readStartedAt: number): void {
-    if (this.leaseMs <= 0 || this.revoked) return;
+  /**
+   * Records a membership confirmed by a storage read that started at `readStartedAt` ({@link now})
+   * while the index held `stamp` for the room; nothing is leased when `stamp` is undefined.
+   */
+  confirmMember(roomId: Uuid, readStartedAt: number, stamp: number | undefined): void {
+    if (this.leaseMs <= 0 || this.revoked || stamp === undefined) return;
     const rooms = (this.rooms ??= new Map());
     rooms.delete(roomId); // re-insert: Map order = confirmation order
-    rooms.set(roomId, readStartedAt);
+    rooms.set(roomId, { at: readStartedAt, stamp });
     if (rooms.size > MAX_LEASED_ROOMS) {
       const oldest = rooms.keys().next();
       if (oldest.done !== true) rooms.delete(oldest.value);

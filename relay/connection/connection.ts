@@ -1,5 +1,6 @@
 // Per-connection protocol state machine (tcp.md §3): handshake, key exchange, auth, commands, timers, events.
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Uuid } from '../../shared/domain/entities.js';
 import { toRfc3339Offset } from '../../shared/domain/time.js';
 import type { Logger } from '../../shared/platform/logger.js';
@@ -236,6 +237,7 @@ export class Connection implements DeliveryTarget {
    * (room index), presence +1, then the response, then any events that arrived meanwhile.
    */
   private async authenticate(msg: AuthMessage): Promise<void> {
+    const readAt = performance.now(); // lease clock: before the session is read
     const outcome = await runAuth(msg, this.authContext());
     if (!this.isOpen()) return;
     if (outcome.auth === undefined) {
@@ -244,7 +246,7 @@ export class Connection implements DeliveryTarget {
     }
     const previous = this.current;
     this.auth = outcome.auth;
-    this.startLease(outcome.auth);
+    this.startLease(outcome.auth, readAt);
     this.heldEvents = [];
     this.setState('AUTHENTICATED');
     try {
@@ -319,22 +321,28 @@ export class Connection implements DeliveryTarget {
     );
   }
 
-  /** Starts the send_message lease (docs/adr/005) for a freshly authenticated session. */
-  private startLease(auth: AuthSnapshot): void {
+  /**
+   * Starts the send_message lease (docs/adr/005) for a freshly authenticated session whose
+   * storage read started at `readAt` (lease clock).
+   */
+  private startLease(auth: AuthSnapshot, readAt: number): void {
     const { registry, services, authLeaseMs } = this.env;
-    const lease = new AuthLease(authLeaseMs, Date.parse(auth.session.expires_at));
+    const lease = new AuthLease(authLeaseMs, Date.parse(auth.session.expires_at), readAt);
     const userId = auth.user.id;
     this.lease = lease;
     this.sendAccess = {
       requireSession: () =>
         lease.requireSession(() => services.auth.requireSession(auth.claims).then(() => undefined)),
-      isMember: (roomId) => lease.isMember(roomId, registry.roomsOf(userId).has(roomId)),
-      confirmMember: (roomId, at) => {
-        lease.confirmMember(roomId, at);
+      begin: (roomId) => {
+        const stamp = registry.indexStamp(userId, roomId);
+        return { leased: lease.isMember(roomId, stamp), at: lease.now(), stamp };
       },
-      notMember: (roomId) => {
+      confirmMember: (roomId, ticket) => {
+        lease.confirmMember(roomId, ticket.at, ticket.stamp);
+      },
+      notMember: (roomId, ticket) => {
         lease.forgetRoom(roomId);
-        registry.forgetMembership(userId, roomId);
+        registry.forgetMembership(userId, roomId, ticket.stamp);
       },
     };
   }

@@ -15,16 +15,20 @@ const audienceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('all'), exceptConnectionId: z.string().optional() }),
 ]);
 
-/** Envelope check only: the payload is trusted (it is signed by a holder of the secret). */
+const eventSchema = z.object({
+  id: z.string().min(1),
+  at: z.number(),
+  audience: audienceSchema,
+  payload: z.looseObject({ type: z.string() }),
+});
+
+/**
+ * Envelope check only: the payload is trusted (it is signed by a holder of the secret). Relay
+ * notices (`session_revoked`, docs/adr/005) come in `notices`, which older relays strip.
+ */
 const bodySchema = z.object({
-  events: z.array(
-    z.object({
-      id: z.string().min(1),
-      at: z.number(),
-      audience: audienceSchema,
-      payload: z.looseObject({ type: z.string() }),
-    }),
-  ),
+  events: z.array(eventSchema),
+  notices: z.array(eventSchema).optional(),
 });
 
 /** A running internal server. */
@@ -36,7 +40,8 @@ export interface InternalServer {
 }
 
 /**
- * Starts the internal event endpoint: `POST INTERNAL_EVENTS_PATH` with body `{"events":[...]}`
+ * Starts the internal event endpoint: `POST INTERNAL_EVENTS_PATH` with body `{"events":[...],
+ * "notices"?:[...]}`
  * and header `SIGNATURE_HEADER` (hex HMAC-SHA256 of the raw body, shared/delivery/signature.ts).
  * Answers 204 after handing the events to `deliver`; 403 bad/missing signature; 400 malformed
  * body; 413 body over {@link MAX_INTERNAL_BODY_BYTES}; 404 other paths; 405 other methods.
@@ -95,7 +100,8 @@ export async function startInternalServer(opts: {
       reply(res, 400);
       return;
     }
-    opts.deliver(parsed.data.events as unknown as DomainEvent[]);
+    const { events, notices = [] } = parsed.data;
+    opts.deliver([...events, ...notices] as unknown as DomainEvent[]);
     reply(res, 204);
   }
 

@@ -1,6 +1,6 @@
 // Local delivery registry: this relay's authenticated connections by user and by room, and event fan-out to them.
 import type { Uuid } from '../../shared/domain/entities.js';
-import type { Audience, DomainEvent } from '../../shared/domain/events.js';
+import { isRelayNotice, type Audience, type DomainEvent } from '../../shared/domain/events.js';
 import type { Logger } from '../../shared/platform/logger.js';
 import { serializeServerMessage } from '../protocol/index.js';
 import { SeenIds } from './seen-ids.js';
@@ -39,8 +39,11 @@ interface Overlay {
 
 interface UserEntry {
   conns: Set<DeliveryTarget>;
-  rooms: Set<Uuid>;
+  /** Indexed rooms -> the change stamp of the moment each was (re-)indexed. */
+  rooms: Map<Uuid, number>;
   loaded: boolean;
+  /** Change stamp of the moment the auth-time load completed (0 while loading). */
+  loadedAt: number;
   loading: Promise<void> | undefined;
   overlay: Overlay | undefined;
 }
@@ -58,6 +61,8 @@ export interface RegistryOptions {
   dedupeCapacity?: number;
   /** Room ids remembered as verified against storage (default 100 000; evicted ones are re-read). */
   verifiedRoomCapacity?: number;
+  /** Revoked session ids remembered for connections still authenticating (default 10 000). */
+  revokedSessionCapacity?: number;
 }
 
 /**
@@ -81,6 +86,7 @@ export class DeliveryRegistry {
   private changeCounter = 0;
   private readonly seen: SeenIds;
   private readonly verified: SeenIds;
+  private readonly revokedSessions: SeenIds;
   private readonly backlog: DomainEvent[] = [];
   private running = false;
   private draining: Promise<void> = Promise.resolve();
@@ -88,18 +94,28 @@ export class DeliveryRegistry {
   constructor(private readonly opts: RegistryOptions) {
     this.seen = new SeenIds(opts.dedupeCapacity ?? 10_000);
     this.verified = new SeenIds(opts.verifiedRoomCapacity ?? 100_000);
+    this.revokedSessions = new SeenIds(opts.revokedSessionCapacity ?? 10_000);
   }
 
   /**
    * Starts delivering to `target`. The first connection of a user loads the user's rooms with
    * `loadRooms` (memberships changed by events during the load are merged in); later ones reuse
-   * them. Resolves when the room index of the user is complete.
+   * them. Resolves when the room index of the user is complete. A target whose session was
+   * revoked while it was authenticating (`session_revoked` seen before this call) is told
+   * (`sessionRevoked`) and detached again.
    * @throws whatever `loadRooms` throws; the caller should then {@link detach} the target.
    */
   async attach(target: DeliveryTarget, loadRooms: RoomLoader): Promise<void> {
     let entry = this.users.get(target.userId);
     if (entry === undefined) {
-      entry = { conns: new Set(), rooms: new Set(), loaded: false, loading: undefined, overlay: undefined };
+      entry = {
+        conns: new Set(),
+        rooms: new Map(),
+        loaded: false,
+        loadedAt: 0,
+        loading: undefined,
+        overlay: undefined,
+      };
       this.users.set(target.userId, entry);
     }
     entry.conns.add(target);
@@ -107,6 +123,7 @@ export class DeliveryRegistry {
     if (!entry.loaded && entry.loading === undefined)
       entry.loading = this.load(target.userId, entry, loadRooms);
     await entry.loading;
+    if (this.revokedSessions.has(target.sessionId)) this.revokeTarget(target);
   }
 
   /** Stops delivering to `target`; forgets the user (and its room index) with its last connection. Idempotent. */
@@ -117,7 +134,7 @@ export class DeliveryRegistry {
     if (entry === undefined) return;
     entry.conns.delete(target);
     if (entry.conns.size > 0) return;
-    for (const roomId of entry.rooms) this.unindex(roomId, target.userId);
+    for (const roomId of entry.rooms.keys()) this.unindex(roomId, target.userId);
     this.users.delete(target.userId);
   }
 
@@ -145,10 +162,13 @@ export class DeliveryRegistry {
 
   /**
    * Storage says `userId` is not a member of `roomId` (e.g. a `user_left_room` that never
-   * arrived): stop delivering the room's events to the user's connections here.
+   * arrived): stop delivering the room's events to the user's connections here — unless the
+   * entry changed since the caller looked (`expectedStamp` from {@link indexStamp} before its
+   * storage read): a join that arrived meanwhile is newer than that read.
    */
-  forgetMembership(userId: Uuid, roomId: Uuid): void {
-    if (!this.users.get(userId)?.rooms.has(roomId)) return;
+  forgetMembership(userId: Uuid, roomId: Uuid, expectedStamp: number | undefined): void {
+    const stamp = this.users.get(userId)?.rooms.get(roomId);
+    if (stamp === undefined || stamp !== expectedStamp) return;
     this.opts.logger.warn(
       { userId, roomId },
       'room index listed a room the user is not a member of; dropped',
@@ -165,12 +185,17 @@ export class DeliveryRegistry {
    * logged and skip that room. Never throws.
    * @returns counts of rooms read and of index entries removed / added
    */
-  async reconcile(): Promise<{ rooms: number; removed: number; added: number }> {
+  async reconcile(
+    keepGoing: () => boolean = () => true,
+  ): Promise<{ rooms: number; removed: number; added: number }> {
     const load = this.opts.loadRoomMembers;
     const out = { rooms: 0, removed: 0, added: 0 };
     if (load === undefined) return out;
     for (const roomId of [...this.rooms.keys()]) {
+      if (!keepGoing()) break;
+      if (!this.rooms.has(roomId)) continue; // emptied since the pass started
       const epoch = this.roomEpochs.get(roomId) ?? 0;
+      const readStartedAt = this.changeCounter;
       let stored: Set<Uuid>;
       try {
         stored = new Set(await load(roomId));
@@ -187,7 +212,9 @@ export class DeliveryRegistry {
       }
       for (const userId of stored) {
         const entry = this.users.get(userId);
-        if (entry === undefined || !entry.loaded || entry.rooms.has(roomId)) continue;
+        // An entry loaded after the read began already reflects storage newer than the read.
+        if (entry === undefined || !entry.loaded || entry.loadedAt > readStartedAt) continue;
+        if (entry.rooms.has(roomId)) continue;
         this.joinLocal(userId, roomId);
         out.added += 1;
       }
@@ -198,9 +225,18 @@ export class DeliveryRegistry {
     return out;
   }
 
-  /** The rooms currently indexed for `userId` (empty when the user has no connection here). */
+  /** The rooms currently indexed for `userId` (a copy; empty when the user has no connection here). */
   roomsOf(userId: Uuid): ReadonlySet<Uuid> {
-    return this.users.get(userId)?.rooms ?? new Set();
+    return new Set(this.users.get(userId)?.rooms.keys());
+  }
+
+  /**
+   * The change stamp of `userId`'s index entry for `roomId`, or undefined when the room is not
+   * indexed for the user. A different stamp later means the entry was removed and re-added (or
+   * re-confirmed) in between (docs/adr/005: a lease is bound to the stamp it was confirmed under).
+   */
+  indexStamp(userId: Uuid, roomId: Uuid): number | undefined {
+    return this.users.get(userId)?.rooms.get(roomId);
   }
 
   private async load(userId: Uuid, entry: UserEntry, loadRooms: RoomLoader): Promise<void> {
@@ -211,6 +247,7 @@ export class DeliveryRegistry {
       if (this.users.get(userId) !== entry) return;
       for (const roomId of roomIds) if (!overlay.left.has(roomId)) this.index(roomId, userId, entry);
       entry.loaded = true;
+      entry.loadedAt = ++this.changeCounter;
     } finally {
       entry.overlay = undefined;
       entry.loading = undefined;
@@ -245,10 +282,12 @@ export class DeliveryRegistry {
 
   /** Indexes the local users among the room's stored members. */
   private async verifyRoom(roomId: Uuid, load: RoomMemberLoader): Promise<void> {
+    const readStartedAt = this.changeCounter;
     try {
       for (const userId of await load(roomId)) {
         const entry = this.users.get(userId);
-        if (entry !== undefined) this.joinLocal(userId, roomId);
+        // An entry loaded after the read began already reflects storage newer than the read.
+        if (entry !== undefined && entry.loadedAt <= readStartedAt) this.joinLocal(userId, roomId);
       }
     } catch (err) {
       this.verified.forget(roomId);
@@ -284,21 +323,25 @@ export class DeliveryRegistry {
 
   /** Relay notice, never sent to a client: tells the session's connections and stops delivering to them. */
   private revokeSession(userId: Uuid, sessionId: Uuid): void {
+    this.revokedSessions.firstSeen(sessionId); // for connections of it still authenticating
     const entry = this.users.get(userId);
     if (entry === undefined) return;
-    for (const target of [...entry.conns]) {
-      if (target.sessionId !== sessionId) continue;
-      try {
-        target.sessionRevoked();
-      } finally {
-        this.detach(target);
-      }
+    for (const target of [...entry.conns]) if (target.sessionId === sessionId) this.revokeTarget(target);
+  }
+
+  /** Tells one connection its session is gone and stops delivering to it (never throws). */
+  private revokeTarget(target: DeliveryTarget): void {
+    try {
+      target.sessionRevoked();
+    } catch (err) {
+      this.opts.logger.error({ err, connectionId: target.id }, 'session revocation failed on a connection');
     }
+    this.detach(target);
   }
 
   private send(event: DomainEvent): void {
     const payload = event.payload;
-    if (payload.type === 'session_revoked') return; // relay notices never reach a client
+    if (isRelayNotice(payload)) return; // relay notices never reach a client
     const targets = this.resolve(event.audience);
     if (targets.size === 0) return;
     const json = serializeServerMessage(payload);
@@ -334,6 +377,8 @@ export class DeliveryRegistry {
   }
 
   private joinLocal(userId: Uuid, roomId: Uuid): void {
+    // Even for a user with no connection here: a re-verification read in flight is now stale.
+    if (this.rooms.has(roomId)) this.bump(roomId);
     const entry = this.users.get(userId);
     if (entry === undefined) return;
     this.index(roomId, userId, entry);
@@ -342,6 +387,7 @@ export class DeliveryRegistry {
   }
 
   private leaveLocal(userId: Uuid, roomId: Uuid): void {
+    if (this.rooms.has(roomId)) this.bump(roomId); // see joinLocal
     const entry = this.users.get(userId);
     if (entry === undefined) return;
     entry.rooms.delete(roomId);
@@ -361,14 +407,14 @@ export class DeliveryRegistry {
   }
 
   /** Stamps a local change of `roomId` with a never-repeating value (epochs survive a room emptying). */
-  private bump(roomId: Uuid): void {
+  private bump(roomId: Uuid): number {
     this.changeCounter += 1;
     this.roomEpochs.set(roomId, this.changeCounter);
+    return this.changeCounter;
   }
 
   private index(roomId: Uuid, userId: Uuid, entry: UserEntry): void {
-    this.bump(roomId);
-    entry.rooms.add(roomId);
+    entry.rooms.set(roomId, this.bump(roomId));
     let members = this.rooms.get(roomId);
     if (members === undefined) {
       members = new Set();

@@ -24,7 +24,7 @@ export class ReverifyLoop {
     if (this.periodMs > 0) this.schedule();
   }
 
-  /** Cancels the next pass (a running one finishes on its own). Idempotent. */
+  /** Cancels the next pass; a running one stops before its next room read. Idempotent. */
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
@@ -40,8 +40,13 @@ export class ReverifyLoop {
 
   private async pass(): Promise<void> {
     const started = Date.now();
-    const result = await this.registry.reconcile();
-    this.logger.debug({ ...result, ms: Date.now() - started }, 'room index re-verified');
-    this.schedule();
+    try {
+      const result = await this.registry.reconcile(() => !this.stopped);
+      this.logger.debug({ ...result, ms: Date.now() - started }, 'room index re-verified');
+    } catch (err) {
+      this.logger.error({ err }, 'room index re-verification failed');
+    } finally {
+      this.schedule();
+    }
   }
 }

@@ -24,6 +24,11 @@ export class SeenIds {
     return true;
   }
 
+  /** True when `id` is remembered (without recording it). */
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
   /** Forgets `id` (it counts as new again). */
   forget(id: string): void {
     this.ids.delete(id);

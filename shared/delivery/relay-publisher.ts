@@ -1,5 +1,5 @@
 // EventPublisher that delivers locally and POSTs signed event batches to every other live relay (DESIGN.md §4.3).
-import type { DomainEvent } from '../domain/events.js';
+import { isRelayNotice, type DomainEvent } from '../domain/events.js';
 import type { Logger } from '../platform/logger.js';
 import type { EventPublisher, PresenceRepository, RelayInfo } from '../ports/index.js';
 import { INTERNAL_EVENTS_PATH, SIGNATURE_HEADER, signBody } from './signature.js';
@@ -26,7 +26,8 @@ export interface RelayEventPublisherOptions {
 /**
  * Publishes domain events to every process holding sockets (DESIGN.md §4):
  * 1. `localDeliver(events)` synchronously, when given;
- * 2. one `POST ${endpoint}${INTERNAL_EVENTS_PATH}` with body `{"events":[...]}` and header
+ * 2. one `POST ${endpoint}${INTERNAL_EVENTS_PATH}` with body `{"events":[...]}` (plus
+ *    `"notices":[...]` for relay notices, docs/adr/005) and header
  *    `SIGNATURE_HEADER: signBody(secret, body)` to every other live relay, in parallel.
  *
  * `publish` resolves once every post has answered or timed out (a Lambda must not return before
@@ -59,7 +60,14 @@ export class RelayEventPublisher implements EventPublisher {
     }
     const relays = (await this.relays()).filter((r) => r.relayId !== this.opts.selfRelayId);
     if (relays.length === 0) return;
-    const body = JSON.stringify({ events });
+    // Relay notices go in their own array: a relay of an older version strips the unknown key
+    // instead of treating an unknown `type` as a client event and writing it to sockets.
+    const notices = events.filter((e) => isRelayNotice(e.payload));
+    const body = JSON.stringify(
+      notices.length === 0
+        ? { events }
+        : { events: events.filter((e) => !isRelayNotice(e.payload)), notices },
+    );
     const signature = signBody(this.opts.secret, body);
     const now = Date.now();
     await Promise.all(

@@ -48,6 +48,14 @@ export type EventType = EventPayload['type'];
  */
 export type RelayNotice = { type: 'session_revoked'; user_id: Uuid; session_id: Uuid };
 
+/** Relay notice types ({@link RelayNotice}); everything else is a client event. */
+const RELAY_NOTICE_TYPES: ReadonlySet<string> = new Set<RelayNotice['type']>(['session_revoked']);
+
+/** True for a relay-internal notice (never to be serialized to a client). */
+export function isRelayNotice(payload: { type: string }): payload is RelayNotice {
+  return RELAY_NOTICE_TYPES.has(payload.type);
+}
+
 /**
  * Who receives an event (tcp.md §8 "Audience"), resolved by each relay against its own sockets
  * *when the event is delivered* (room membership is read from the relay's local room index).

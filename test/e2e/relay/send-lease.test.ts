@@ -3,23 +3,27 @@ import { randomUUID } from 'node:crypto';
 import { userInput } from '../../support/services.js';
 import { connectUser, expectFail, expectOk, startTestRelay, type TestRelay } from '../../support/relay.js';
 
+/** Short lease for the "runs out" cases; the "ends at once" cases use a long one, so only the event can end it. */
 const LEASE_MS = 400;
 
 describe('send_message lease', () => {
   let relay: TestRelay;
+  let longLease: TestRelay;
 
   beforeAll(async () => {
     relay = await startTestRelay({ authLeaseMs: LEASE_MS });
+    longLease = await startTestRelay({ authLeaseMs: 600_000, table: relay.table });
   });
   afterAll(async () => {
+    await longLease.close();
     await relay.close();
   });
 
   /** Owner + member in a fresh room, both connected; the member has sent once (lease confirmed). */
-  async function roomWithLeasedMember() {
-    const owner = await connectUser(relay);
-    const member = await connectUser(relay);
-    const room = await relay.services.rooms.create(owner.auth.user.id, {
+  async function roomWithLeasedMember(on: TestRelay = relay) {
+    const owner = await connectUser(on);
+    const member = await connectUser(on);
+    const room = await on.services.rooms.create(owner.auth.user.id, {
       name: `lease-${randomUUID().slice(0, 8)}`,
     });
     await member.client.request({ type: 'join_room', room_id: room.id });
@@ -33,8 +37,8 @@ describe('send_message lease', () => {
   }
 
   it('a kick ends the lease at once: the next send is not_room_member and the room stops reaching the socket', async () => {
-    const { owner, member, room, target } = await roomWithLeasedMember();
-    await relay.services.rooms.kick(owner.auth.user.id, room.id, member.auth.user.id);
+    const { owner, member, room, target } = await roomWithLeasedMember(longLease);
+    await longLease.services.rooms.kick(owner.auth.user.id, room.id, member.auth.user.id);
     await member.client.nextOf('user_left_room', 5000, (m) => m.reason === 'kicked');
     expectFail(
       await member.client.request({ type: 'send_message', target, content: 'after kick' }),
@@ -52,13 +56,13 @@ describe('send_message lease', () => {
   });
 
   it('a logout elsewhere ends the lease at once and stops events to that session only', async () => {
-    const { owner, member, target } = await roomWithLeasedMember();
-    const secondSession = await relay.services.auth.login(
+    const { owner, member, target } = await roomWithLeasedMember(longLease);
+    const secondSession = await longLease.services.auth.login(
       { identifier: member.auth.user.username, password: userInput().password },
       'http',
     );
-    const second = await connectUser(relay, { auth: secondSession });
-    await relay.services.auth.logout(member.auth.user.id, member.auth.session.id);
+    const second = await connectUser(longLease, { auth: secondSession });
+    await longLease.services.auth.logout(member.auth.user.id, member.auth.session.id);
     expectFail(
       await member.client.request({ type: 'send_message', target, content: 'after logout' }),
       'send_message_response',
@@ -72,7 +76,24 @@ describe('send_message lease', () => {
     expect(
       member.client.inbox.peek((m) => m.type === 'message_received' && m.message.id === sent.message.id),
     ).toEqual([]);
+    // The relay notice itself never reaches any client, and garbage would show here too.
+    for (const c of [owner.client, member.client, second.client]) {
+      expect(c.inbox.peek((m) => m.type === 'session_revoked')).toEqual([]);
+      expect(c.garbage).toHaveLength(0);
+    }
     for (const c of [owner.client, member.client, second.client]) c.destroy();
+  });
+
+  it('a logout handled by another process reaches this relay over the internal POST and ends the lease', async () => {
+    const { member, target } = await roomWithLeasedMember(longLease);
+    await relay.services.auth.logout(member.auth.user.id, member.auth.session.id); // the other relay's services
+    expectFail(
+      await member.client.request({ type: 'send_message', target, content: 'after remote logout' }),
+      'send_message_response',
+      'session_not_found',
+    );
+    expect(member.client.inbox.peek((m) => m.type === 'session_revoked')).toEqual([]);
+    member.client.destroy();
   });
 
   it('a membership removed without an event (lost user_left_room) is caught when the lease runs out', async () => {
@@ -108,9 +129,9 @@ describe('send_message lease', () => {
   });
 
   it("room-index re-verification stops a removed member's socket from receiving the room (lost event)", async () => {
-    const { owner, member, room, target } = await roomWithLeasedMember();
-    await relay.repos.memberships.remove(room.id, member.auth.user.id); // storage only, no event
-    const pass = await relay.relay.registry.reconcile();
+    const { owner, member, room, target } = await roomWithLeasedMember(longLease);
+    await longLease.repos.memberships.remove(room.id, member.auth.user.id); // storage only, no event
+    const pass = await longLease.relay.registry.reconcile();
     expect(pass.removed).toBeGreaterThanOrEqual(1);
     const sent = await owner.client.request({ type: 'send_message', target, content: 'members only' });
     await owner.client.nextOf('message_received', 5000, (m) => m.message.id === sent.message.id);

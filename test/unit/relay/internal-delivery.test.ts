@@ -1,5 +1,7 @@
 // RelayEventPublisher -> signed HTTP post -> internal event endpoint, over real HTTP and a real relay registry table.
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startInternalServer, type InternalServer } from '../../../relay/delivery/internal-server.js';
 import { internalBaseUrl } from '../../../relay/delivery/registration.js';
 import { RelayEventPublisher } from '../../../shared/delivery/relay-publisher.js';
@@ -85,6 +87,42 @@ describe('internal event delivery', () => {
     await expect(publisher.publish(e)).resolves.toBeUndefined();
     expect(received).toEqual([e]);
     await ts.repos.presence.deregisterRelay('dead');
+  });
+
+  it('relay notices travel in "notices", so a relay that only knows "events" never sees them; a current relay delivers both', async () => {
+    const bodies: string[] = [];
+    const old = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        bodies.push(body);
+        res.statusCode = 204;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => old.listen(0, '127.0.0.1', resolve));
+    const oldEndpoint = `http://127.0.0.1:${(old.address() as AddressInfo).port}`;
+    await ts.repos.presence.registerRelay({ relayId: 'old-version', endpoint: oldEndpoint }, 60);
+    const publisher = new RelayEventPublisher({
+      presence: ts.repos.presence,
+      secret: SECRET,
+      logger: testLogger(),
+      relayCacheMs: 0,
+    });
+    const e = event();
+    const notice: DomainEvent = {
+      id: randomUUID(),
+      at: Date.now(),
+      audience: { kind: 'users', userIds: [randomUUID()] },
+      payload: { type: 'session_revoked', user_id: randomUUID(), session_id: randomUUID() },
+    };
+    await publisher.publish(e, notice);
+    await ts.repos.presence.deregisterRelay('old-version');
+    old.close();
+    const posted = JSON.parse(bodies[0] ?? '{}') as { events: DomainEvent[]; notices: DomainEvent[] };
+    expect(posted.events).toEqual([e]);
+    expect(posted.notices).toEqual([notice]);
+    expect(received).toEqual([e, notice]);
   });
 
   it('caches the relay list for relayCacheMs', async () => {

@@ -197,11 +197,46 @@ describe('DeliveryRegistry', () => {
     expect([a.types(), a2.types(), b.types()]).toEqual([[], ['server_notice'], ['server_notice']]);
   });
 
-  it("forgetMembership stops the room's events for that user only", () => {
-    reg.forgetMembership(A, R);
+  it("forgetMembership stops the room's events for that user only, unless the entry changed since the caller looked", () => {
+    const stale = reg.indexStamp(A, R);
+    reg.forgetMembership(B, R, (reg.indexStamp(B, R) ?? 0) + 1); // B re-joined meanwhile: kept
+    reg.forgetMembership(A, R, stale);
     reg.deliver([ev({ kind: 'room', roomId: R }, notice('room'))]);
     expect([a.types(), a2.types(), b.types()]).toEqual([[], [], ['server_notice']]);
     expect(reg.roomsOf(A).has(R)).toBe(false);
+    expect(reg.indexStamp(A, R)).toBeUndefined();
+  });
+
+  it('a session revoked while its connection was still authenticating is detached on attach', async () => {
+    const late = new Target(C);
+    reg.deliver([
+      ev(
+        { kind: 'users', userIds: [C] },
+        { type: 'session_revoked', user_id: C, session_id: late.sessionId },
+      ),
+    ]);
+    await reg.attach(late, () => Promise.resolve([]));
+    reg.deliver([ev({ kind: 'users', userIds: [C] }, notice('to C'))]);
+    expect([late.revoked, late.types(), c.types()]).toEqual([true, [], ['server_notice']]);
+  });
+
+  it('a connection that throws on revocation does not stop the others of that session', () => {
+    const shared = randomUUID();
+    const t1 = Object.assign(new Target(B), { sessionId: shared });
+    const t2 = Object.assign(new Target(B), { sessionId: shared });
+    t1.sessionRevoked = () => {
+      throw new Error('boom');
+    };
+    return Promise.all([
+      reg.attach(t1, () => Promise.resolve([])),
+      reg.attach(t2, () => Promise.resolve([])),
+    ]).then(() => {
+      reg.deliver([
+        ev({ kind: 'users', userIds: [B] }, { type: 'session_revoked', user_id: B, session_id: shared }),
+      ]);
+      reg.deliver([ev({ kind: 'users', userIds: [B] }, notice('after'))]);
+      expect([t1.types(), t2.revoked, t2.types(), b.types()]).toEqual([[], true, [], ['server_notice']]);
+    });
   });
 
   describe('reconcile (periodic re-verification against storage)', () => {
@@ -259,6 +294,45 @@ describe('DeliveryRegistry', () => {
       answer?.([A]); // stale: taken before B joined
       expect(await pass).toEqual({ rooms: 1, removed: 0, added: 0 });
       expect(r2.roomsOf(B).has(R)).toBe(true);
+    });
+
+    it('does not re-add a room for a user removed (without a connection here) while the read was in flight', async () => {
+      let answer: ((members: string[]) => void) | undefined;
+      const r2 = new DeliveryRegistry({
+        logger: testLogger(),
+        loadRoomMembers: () =>
+          new Promise<string[]>((resolve) => {
+            answer = resolve;
+          }),
+      });
+      const ta = new Target(A);
+      await r2.attach(ta, () => Promise.resolve([R]));
+      r2.deliver([ev({ kind: 'room', roomId: R }, notice('first sight: R is read once'))]);
+      answer?.([A]);
+      await r2.idle();
+      const pass = r2.reconcile(); // reads R while B is still a stored member
+      r2.deliver([
+        ev({ kind: 'room', roomId: R }, { type: 'user_left_room', room_id: R, user_id: B, reason: 'kicked' }),
+      ]);
+      await r2.idle();
+      const tb = new Target(B); // B connects; its own load correctly leaves R out
+      await r2.attach(tb, () => Promise.resolve([]));
+      answer?.([A, B]); // the stale answer
+      await pass;
+      expect(r2.roomsOf(B).has(R)).toBe(false);
+    });
+
+    it('stops between rooms when told to', async () => {
+      let reads = 0;
+      const r2 = new DeliveryRegistry({
+        logger: testLogger(),
+        loadRoomMembers: () => {
+          reads += 1;
+          return Promise.resolve([A]);
+        },
+      });
+      await r2.attach(new Target(A), () => Promise.resolve([R, randomUUID(), randomUUID()]));
+      expect(await r2.reconcile(() => reads < 1)).toEqual({ rooms: 1, removed: 0, added: 0 });
     });
 
     it('a failed read skips that room and never throws', async () => {
