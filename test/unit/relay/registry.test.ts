@@ -240,6 +240,19 @@ describe('DeliveryRegistry', () => {
   });
 
   describe('reconcile (periodic re-verification against storage)', () => {
+    /** A registry whose member reads stay pending until `answer(members)` resolves the latest one. */
+    function withPendingReads(): { registry: DeliveryRegistry; answer: (members: string[]) => void } {
+      let resolveLatest: ((members: string[]) => void) | undefined;
+      const registry = new DeliveryRegistry({
+        logger: testLogger(),
+        loadRoomMembers: () =>
+          new Promise<string[]>((resolve) => {
+            resolveLatest = resolve;
+          }),
+      });
+      return { registry, answer: (members) => resolveLatest?.(members) };
+    }
+
     function withMembers(stored: Map<string, string[]>, onRead?: () => void): DeliveryRegistry {
       return new DeliveryRegistry({
         logger: testLogger(),
@@ -265,19 +278,12 @@ describe('DeliveryRegistry', () => {
     });
 
     it('leaves a room alone when an event changed it during the read (the event is newer)', async () => {
-      let answer: ((members: string[]) => void) | undefined;
-      const r2 = new DeliveryRegistry({
-        logger: testLogger(),
-        loadRoomMembers: () =>
-          new Promise<string[]>((resolve) => {
-            answer = resolve;
-          }),
-      });
+      const { registry: r2, answer } = withPendingReads();
       const [ta, tb] = [new Target(A), new Target(B)];
       await r2.attach(ta, () => Promise.resolve([R]));
       await r2.attach(tb, () => Promise.resolve([]));
       r2.deliver([ev({ kind: 'room', roomId: R }, notice('first sight: R is read once'))]);
-      answer?.([A]);
+      answer([A]);
       await r2.idle();
 
       const pass = r2.reconcile(); // its read is now pending
@@ -291,24 +297,17 @@ describe('DeliveryRegistry', () => {
         ev({ kind: 'room', roomId: R }, { type: 'user_joined_room', room_id: R, user: user(B), membership }),
       ]);
       await r2.idle();
-      answer?.([A]); // stale: taken before B joined
+      answer([A]); // stale: taken before B joined
       expect(await pass).toEqual({ rooms: 1, removed: 0, added: 0 });
       expect(r2.roomsOf(B).has(R)).toBe(true);
     });
 
     it('does not re-add a room for a user removed (without a connection here) while the read was in flight', async () => {
-      let answer: ((members: string[]) => void) | undefined;
-      const r2 = new DeliveryRegistry({
-        logger: testLogger(),
-        loadRoomMembers: () =>
-          new Promise<string[]>((resolve) => {
-            answer = resolve;
-          }),
-      });
+      const { registry: r2, answer } = withPendingReads();
       const ta = new Target(A);
       await r2.attach(ta, () => Promise.resolve([R]));
       r2.deliver([ev({ kind: 'room', roomId: R }, notice('first sight: R is read once'))]);
-      answer?.([A]);
+      answer([A]);
       await r2.idle();
       const pass = r2.reconcile(); // reads R while B is still a stored member
       r2.deliver([
@@ -317,7 +316,7 @@ describe('DeliveryRegistry', () => {
       await r2.idle();
       const tb = new Target(B); // B connects; its own load correctly leaves R out
       await r2.attach(tb, () => Promise.resolve([]));
-      answer?.([A, B]); // the stale answer
+      answer([A, B]); // the stale answer
       await pass;
       expect(r2.roomsOf(B).has(R)).toBe(false);
     });
