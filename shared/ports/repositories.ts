@@ -109,19 +109,22 @@ export interface MembershipRepository {
   ): Promise<void>;
   /**
    * Removes a member and decrements member_count (and owner_count for owners) in one transaction;
-   * removing an owner is conditioned on owner_count > 1.
-   * @throws ConflictError `last_owner`; DomainError `not_room_member`
+   * removing an owner is conditioned on owner_count > 1. With `actor` (a kick) the actor's role is
+   * re-checked inside the same transaction.
+   * @throws ConflictError `last_owner`; DomainError `not_room_member` | `permission_denied` (actor)
    */
-  remove(roomId: Uuid, userId: Uuid): Promise<void>;
+  remove(roomId: Uuid, userId: Uuid, actor?: ActorGuard): Promise<void>;
   /**
    * Sets a member's role, adjusting owner_count; demoting an owner is conditioned on
-   * owner_count > 1. @returns the membership after the change
-   * @throws ConflictError `last_owner`; DomainError `not_room_member`
+   * owner_count > 1. With `actor` the actor's role is re-checked inside the same transaction.
+   * @returns the membership after the change
+   * @throws ConflictError `last_owner`; DomainError `not_room_member` | `permission_denied` (actor)
    */
   setRole(
     roomId: Uuid,
     userId: Uuid,
     role: RoomRole,
+    actor?: ActorGuard,
   ): Promise<{ before: RoomMembership; after: RoomMembership }>;
   /** All members of a room ordered by `joined_at` ascending (domain.md §9). */
   listByRoom(roomId: Uuid): Promise<RoomMembership[]>;
@@ -182,6 +185,17 @@ export interface ConnectionRef {
   userId: Uuid;
   relayId: string;
   connectionId: string;
+}
+
+/**
+ * The member performing a kick or role change, re-checked **inside** the write's transaction so a
+ * concurrent demotion or removal of the actor cannot slip between the permission check and the
+ * write (domain.md §7 permission matrix).
+ */
+export interface ActorGuard {
+  userId: Uuid;
+  /** Roles the actor must still hold to act on a member whose current role is `targetRole`; empty = refused. */
+  rolesFor(targetRole: RoomRole): readonly RoomRole[];
 }
 
 /** A live relay process registered in the table (DESIGN.md §4.2). */

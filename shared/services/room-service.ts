@@ -1,5 +1,5 @@
 // Room use cases: create, list, read, update, delete, join, leave, members, role change, kick (http.md §7–8).
-import type { Room, RoomMember, RoomMembership, RoomRecord, Uuid } from '../domain/entities.js';
+import type { Room, RoomMember, RoomMembership, RoomRecord, RoomRole, Uuid } from '../domain/entities.js';
 import { ConflictError, DomainError, VersionConflictError, isDomainError } from '../domain/errors.js';
 import { toTimestamp } from '../domain/time.js';
 import { PAGE, validateRoomName } from '../domain/validation.js';
@@ -230,7 +230,11 @@ export function createRoomService(deps: ServiceDeps): RoomService {
       const actor = await requireMember(roomId, actorId);
       if (actor.role !== 'owner') throw new DomainError('permission_denied');
       await requireMember(roomId, userId);
-      const { before, after } = await memberships.setRole(roomId, userId, parseRoomRole(role)); // last_owner
+      // The actor must still be an owner when the write happens, not only when it was read.
+      const { before, after } = await memberships.setRole(roomId, userId, parseRoomRole(role), {
+        userId: actorId,
+        rolesFor: () => OWNER_ONLY,
+      }); // last_owner | permission_denied
       const row = await memberRow(after);
       await emit(
         deps,
@@ -254,7 +258,8 @@ export function createRoomService(deps: ServiceDeps): RoomService {
       if (!isModeratorOrAbove(actor.role)) throw new DomainError('permission_denied');
       const target = await requireMember(roomId, userId);
       if (actor.role !== 'owner' && target.role !== 'member') throw new DomainError('permission_denied');
-      await memberships.remove(roomId, userId); // last_owner
+      // Same rule re-checked inside the transaction against the roles current at the write.
+      await memberships.remove(roomId, userId, { userId: actorId, rolesFor: kickerRoles }); // last_owner | permission_denied
       await emit(
         deps,
         { kind: 'room', roomId, alsoUserIds: [userId] },
@@ -262,4 +267,12 @@ export function createRoomService(deps: ServiceDeps): RoomService {
       );
     },
   };
+}
+
+const OWNER_ONLY: readonly RoomRole[] = ['owner'];
+const MODERATOR_OR_ABOVE: readonly RoomRole[] = ['owner', 'moderator'];
+
+/** Who may kick a member with `targetRole` (domain.md §7): moderators kick members; owners anyone. */
+function kickerRoles(targetRole: RoomRole): readonly RoomRole[] {
+  return targetRole === 'member' ? MODERATOR_OR_ABOVE : OWNER_ONLY;
 }

@@ -3,7 +3,7 @@ import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RoomMembership, RoomRole, Uuid } from '../domain/entities.js';
 import { ConflictError, DomainError } from '../domain/errors.js';
 import { parseTimestamp } from '../domain/time.js';
-import type { MembershipRepository } from '../ports/repositories.js';
+import type { ActorGuard, MembershipRepository } from '../ports/repositories.js';
 import { ENTITY, type Item } from './items.js';
 import { indexKeys, keys, partitions, prefixes } from './keys.js';
 import { queryAll } from './operations.js';
@@ -118,12 +118,13 @@ export class DynamoMembershipRepository implements MembershipRepository {
    * membership changed concurrently.
    * @throws ConflictError `last_owner`; DomainError `not_room_member` / `room_not_found`
    */
-  async remove(roomId: Uuid, userId: Uuid): Promise<void> {
+  async remove(roomId: Uuid, userId: Uuid, actor?: ActorGuard): Promise<void> {
     for (let attempt = 1; attempt <= RETRIES; attempt++) {
       const current = await this.get(roomId, userId);
       if (!current) throw new DomainError('not_room_member');
       const owner = current.role === 'owner';
       const TableName = this.tableName;
+      const guard = this.actorCheck(roomId, userId, current.role, actor);
       try {
         await transactWrite(
           this.doc,
@@ -142,8 +143,10 @@ export class DynamoMembershipRepository implements MembershipRepository {
               owner ? 'ADD member_count :minus, owner_count :minus' : 'ADD member_count :minus',
               owner,
             ),
+            ...guard,
           ],
-          (c) => this.mapCounterFailure(c, roomId, owner),
+          (c) =>
+            guard.length > 0 && c.failed(2) ? actorRefused() : this.mapCounterFailure(c, roomId, owner),
         );
         return;
       } catch (e) {
@@ -162,11 +165,13 @@ export class DynamoMembershipRepository implements MembershipRepository {
     roomId: Uuid,
     userId: Uuid,
     role: RoomRole,
+    actor?: ActorGuard,
   ): Promise<{ before: RoomMembership; after: RoomMembership }> {
     for (let attempt = 1; attempt <= RETRIES; attempt++) {
       const before = await this.get(roomId, userId);
       if (!before) throw new DomainError('not_room_member');
       const after: RoomMembership = { ...before, role };
+      const guard = this.actorCheck(roomId, userId, before.role, actor);
       if (before.role === role) return { before, after };
       const delta = (role === 'owner' ? 1 : 0) - (before.role === 'owner' ? 1 : 0);
       const TableName = this.tableName;
@@ -190,8 +195,14 @@ export class DynamoMembershipRepository implements MembershipRepository {
             delta < 0,
           ),
         );
+      const guardIndex = items.length;
+      items.push(...guard);
       try {
-        await transactWrite(this.doc, items, (c) => this.mapCounterFailure(c, roomId, delta < 0));
+        await transactWrite(this.doc, items, (c) =>
+          guard.length > 0 && c.failed(guardIndex)
+            ? actorRefused()
+            : this.mapCounterFailure(c, roomId, delta < 0),
+        );
         return { before, after };
       } catch (e) {
         if (!(e instanceof StaleReadError)) throw e;
@@ -228,6 +239,29 @@ export class DynamoMembershipRepository implements MembershipRepository {
   }
 
   /** META counter update; `guardOwners` adds the `owner_count > 1` condition (last-owner rule). */
+  /**
+   * The ConditionCheck re-checking `actor` in the transaction (none without an actor, or when the
+   * actor is the target: the target's own item is already conditioned on the role read).
+   * @throws DomainError `permission_denied` when no actor role may act on `targetRole`
+   */
+  private actorCheck(roomId: Uuid, targetId: Uuid, targetRole: RoomRole, actor?: ActorGuard): TransactItem[] {
+    if (actor === undefined || actor.userId === targetId) return [];
+    const roles = actor.rolesFor(targetRole);
+    if (roles.length === 0) throw new DomainError('permission_denied');
+    const names = roles.map((_, i) => `:r${i}`);
+    return [
+      {
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: keys.membership(roomId, actor.userId),
+          ConditionExpression: `attribute_exists(PK) AND #role IN (${names.join(', ')})`,
+          ExpressionAttributeNames: { '#role': 'role' },
+          ExpressionAttributeValues: Object.fromEntries(roles.map((r, i) => [`:r${i}`, r])),
+        },
+      },
+    ];
+  }
+
   private counterUpdate(roomId: Uuid, expression: string, guardOwners: boolean): TransactItem {
     const condition = guardOwners ? 'attribute_exists(PK) AND owner_count > :one' : 'attribute_exists(PK)';
     const used = `${expression} ${condition}`;
@@ -265,4 +299,9 @@ export class DynamoMembershipRepository implements MembershipRepository {
     );
     return out.Item !== undefined;
   }
+}
+
+/** The actor's role changed (or it left) between the permission check and the write. */
+function actorRefused(): Error {
+  return new DomainError('permission_denied');
 }

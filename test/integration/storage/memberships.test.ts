@@ -188,6 +188,77 @@ describe('DynamoMembershipRepository', () => {
     });
   });
 
+  describe('actor re-checked inside the transaction (kick, role change)', () => {
+    const kicker = {
+      rolesFor: (t: string) => (t === 'member' ? (['owner', 'moderator'] as const) : (['owner'] as const)),
+    };
+
+    it('a kick by an actor who still holds an allowed role goes through', async () => {
+      const room = await newRoom();
+      const mod = aMembership(room, { role: 'moderator' });
+      const target = aMembership(room);
+      await repos.memberships.add(mod);
+      await repos.memberships.add(target);
+      await repos.memberships.remove(room.id, target.user_id, { userId: mod.user_id, ...kicker });
+      expect(await repos.memberships.get(room.id, target.user_id)).toBeNull();
+      expect((await repos.rooms.get(room.id))?.member_count).toBe(2);
+    });
+
+    it('a kick by an actor demoted (or gone) since the permission check is permission_denied and changes nothing', async () => {
+      const room = await newRoom();
+      const demoted = aMembership(room, { role: 'member' }); // was a moderator when the service looked
+      const target = aMembership(room);
+      await repos.memberships.add(demoted);
+      await repos.memberships.add(target);
+      await expect(
+        repos.memberships.remove(room.id, target.user_id, { userId: demoted.user_id, ...kicker }),
+      ).rejects.toMatchObject({ code: 'permission_denied' });
+      await expect(
+        repos.memberships.remove(room.id, target.user_id, { userId: randomUUID(), ...kicker }),
+      ).rejects.toMatchObject({ code: 'permission_denied' });
+      expect(await repos.memberships.get(room.id, target.user_id)).toEqual(target);
+      expect((await repos.rooms.get(room.id))?.member_count).toBe(3);
+    });
+
+    it('a moderator cannot remove a target promoted to moderator meanwhile (the rule follows the role read at the write)', async () => {
+      const room = await newRoom();
+      const mod = aMembership(room, { role: 'moderator' });
+      const target = aMembership(room, { role: 'moderator' });
+      await repos.memberships.add(mod);
+      await repos.memberships.add(target);
+      await expect(
+        repos.memberships.remove(room.id, target.user_id, { userId: mod.user_id, ...kicker }),
+      ).rejects.toMatchObject({ code: 'permission_denied' });
+    });
+
+    it('a role change by an actor who is no longer an owner is permission_denied; an owner changing their own role still works', async () => {
+      const room = await newRoom();
+      const owner = ownerOf(room);
+      const exOwner = aMembership(room, { role: 'moderator' });
+      const target = aMembership(room);
+      await repos.memberships.add(exOwner);
+      await repos.memberships.add(target);
+      const ownersOnly = { rolesFor: () => ['owner'] as const };
+      await expect(
+        repos.memberships.setRole(room.id, target.user_id, 'moderator', {
+          userId: exOwner.user_id,
+          ...ownersOnly,
+        }),
+      ).rejects.toMatchObject({ code: 'permission_denied' });
+      expect((await repos.memberships.get(room.id, target.user_id))?.role).toBe('member');
+      await repos.memberships.setRole(room.id, exOwner.user_id, 'owner', {
+        userId: owner.user_id,
+        ...ownersOnly,
+      });
+      const { after } = await repos.memberships.setRole(room.id, owner.user_id, 'member', {
+        userId: owner.user_id,
+        ...ownersOnly,
+      });
+      expect(after.role).toBe('member');
+      expect(await repos.rooms.get(room.id)).toMatchObject({ owner_count: 1 });
+    });
+  });
+
   describe('lists', () => {
     it('lists a room by joined_at ascending and a user across rooms', async () => {
       const a = await newRoom();
