@@ -316,8 +316,13 @@ export class Connection implements DeliveryTarget {
 
   private commandContext(auth: AuthSnapshot): CommandContext {
     const { registry } = this.env;
-    return commandContext(this.env.services, auth, this.transport.kind, this.log, this.sendAccess, (roomId) =>
-      registry.roomsOf(auth.user.id).has(roomId),
+    return commandContext(
+      this.env.services,
+      auth,
+      this.transport.kind,
+      this.log,
+      this.sendAccess,
+      (roomId) => registry.indexStamp(auth.user.id, roomId) !== undefined,
     );
   }
 
