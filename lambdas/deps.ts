@@ -11,6 +11,7 @@ import type { Services } from '../shared/services/contracts.js';
 import { createDynamoClients } from '../shared/storage/index.js';
 import type { MetricsSource } from './http/metrics.js';
 import { fetchSecretString } from './secret.js';
+import { JWT_SECRET_ARN_ENV } from './secret-env.js';
 
 /** What the HTTP middleware and handlers use. Build with {@link createHttpDeps}. */
 export interface HttpDeps {
@@ -82,9 +83,6 @@ export function createHttpDeps(opts: HttpDepsOptions): HttpDeps {
     },
   };
 }
-
-/** Environment variable naming the Secrets Manager secret that holds `LAIR_JWT_SECRET` (Lambda deployments). */
-export const JWT_SECRET_ARN_ENV = 'LAIR_JWT_SECRET_ARN';
 
 /**
  * Reads settings from `env` and builds the deps: DynamoDB clients (`LAIR_DYNAMODB_ENDPOINT`,

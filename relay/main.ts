@@ -16,7 +16,8 @@ import { startRelayFromSettings } from './from-settings.js';
  * LAIR_RELAY_QUEUE_LIMIT):
  * - `LAIR_RELAY_ADVERTISE_URL`: base URL other processes use for this relay's internal endpoint
  *   (default derived from the bind address; see `internalBaseUrl`).
- * - `LAIR_RELAY_WS_PORT`: when set, also serve `/ws` on an HTTP listener on this port (0 = free port).
+ * - `LAIR_RELAY_WS_PORT`: when set, also serve `/ws` and `GET /health` (the container health check)
+ *   on an HTTP listener on this port (0 = free port).
  * - `LAIR_RELAY_DRAIN_DEADLINE_MS`: hard limit of the SIGTERM/SIGINT drain, ms (default
  *   {@link DEFAULT_DRAIN_DEADLINE_MS}); on ECS it is set below the container stopTimeout (infra/config.ts).
  *
@@ -108,9 +109,16 @@ function positiveInt(value: string | undefined): number | undefined {
   return value !== undefined && value !== '' && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
-/** An HTTP server answering 404 to plain requests and serving `/ws` upgrades. */
+/** An HTTP server serving `/ws` upgrades and `GET /health` (200 `{"status":"ok",…}`); 404 otherwise. */
 async function listenWs(running: RunningRelay, port: number): Promise<HttpServer> {
-  const http = createServer((_req, res) => {
+  const http = createServer((req, res) => {
+    // Container health check (relay/Dockerfile): answered by the event loop, independent of the
+    // TCP connection limit, so a relay that is merely full stays healthy. Closed while draining.
+    if (req.method === 'GET' && req.url === '/health') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ status: 'ok', tcpConnections: running.tcpConnectionCount() }));
+      return;
+    }
     res.statusCode = 404;
     res.end();
   });

@@ -25,9 +25,7 @@ import { keys } from '../../shared/storage/keys.js';
 import type { StageConfig } from '../config.js';
 import { ChatFunction } from '../constructs/chat-function.js';
 import { grantTableAccess } from '../constructs/table-access.js';
-
-/** Env var carrying the JWT secret's ARN; the Lambda runtime fetches the value from Secrets Manager at cold start. */
-export const JWT_SECRET_ARN_ENV = 'LAIR_JWT_SECRET_ARN';
+import { JWT_SECRET_ARN_ENV } from '../../lambdas/secret-env.js';
 
 /** Props of {@link ApiStack}. */
 export interface ApiStackProps extends StackProps {
@@ -217,17 +215,17 @@ export class ApiStack extends Stack {
     });
     this.groupFunctions = functions;
 
+    // Least privilege: the handler only decodes OldImage and logs (it reads no item, no secret and
+    // publishes nothing), so it gets the stream read DynamoEventSource grants and nothing else: no
+    // table access, no JWT secret, and no VPC (it never reaches a relay's internal port).
     this.streamsFunction = new ChatFunction(this, 'StreamsFunction', {
       entry: 'lambdas/streams/handler.ts',
       description: `Lair Chat ${props.stage}: DynamoDB Streams (TTL expiry notices)`,
-      ...fnDefaults,
+      table: props.table,
+      memorySize: props.lambdaMemoryMiB,
+      logGroupRetention: props.logRetention,
       timeout: Duration.seconds(30),
-      ...inVpc,
     });
-    // Stream read is granted by DynamoEventSource. Table read only: the handler decodes OldImage and,
-    // to publish expiry notices (DESIGN.md §4.4), needs the relay registry; it writes nothing.
-    grantTableAccess(this.streamsFunction, props.table, 'read');
-    props.jwtSecret.grantRead(this.streamsFunction);
     // Holds stream-record *metadata* (shard, sequence numbers), not item images: 14 days to replay.
     this.streamFailures = new Queue(this, 'StreamFailures', {
       retentionPeriod: Duration.days(14),

@@ -209,7 +209,6 @@ export class RelayStack extends Stack {
     this.service = new FargateService(this, 'RelayService', {
       cluster,
       taskDefinition,
-      desiredCount: cfg.minTasks,
       assignPublicIp: false,
       vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [relaySg],

@@ -7,7 +7,6 @@ import {
   ACCESS_LOG_FIELDS,
   ApiStack,
   isReadOnlyGroup,
-  JWT_SECRET_ARN_ENV,
   RATE_LIMIT_PK_PREFIX,
   STREAM_RETRY_ATTEMPTS,
 } from '../../infra/stacks/api-stack.js';
@@ -17,6 +16,7 @@ import { RelayStack } from '../../infra/stacks/relay-stack.js';
 import { stageConfig } from '../../infra/config.js';
 import { keys } from '../../shared/storage/keys.js';
 import { synthLairChat } from './synth.js';
+import { JWT_SECRET_ARN_ENV } from '../../lambdas/secret-env.js';
 
 /** An IAM policy statement as synthesized (resources may be intrinsic functions). */
 interface Statement {
@@ -57,16 +57,18 @@ describe('ApiStack', () => {
     });
 
     it('runs every function on nodejs22.x, arm64, with the stage memory, the table name and source maps', () => {
-      for (const fn of Object.values(functions)) {
+      for (const [id, fn] of Object.entries(functions)) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs22.x',
           Architectures: ['arm64'],
           MemorySize: memoryMiB,
           Handler: 'index.handler',
-          Environment: {
-            Variables: { NODE_OPTIONS: '--enable-source-maps', [JWT_SECRET_ARN_ENV]: expect.anything() },
-          },
+          Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
         });
+        // Route functions get the secret's ARN (lambdas/deps.ts reads it); the streams function needs no secret.
+        expect(fn.Properties.Environment.Variables[JWT_SECRET_ARN_ENV] !== undefined).toBe(
+          !id.startsWith('StreamsFunction'),
+        );
         expect(fn.Properties.Environment.Variables.LAIR_TABLE_NAME).toBeDefined();
         expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
       }
@@ -85,7 +87,7 @@ describe('ApiStack', () => {
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
     });
 
-    it('puts event-publishing (writing) groups and the streams function in the VPC, read-only groups outside', () => {
+    it('puts event-publishing (writing) groups in the VPC; read-only groups and the streams function outside', () => {
       for (const group of groups) {
         const vpcConfig = functions[fnIdOf.get(group)!]!.Properties.VpcConfig;
         if (isReadOnlyGroup(group)) expect(vpcConfig).toBeUndefined();
@@ -96,7 +98,8 @@ describe('ApiStack', () => {
           });
       }
       const streams = Object.entries(functions).find(([id]) => id.startsWith('StreamsFunction'));
-      expect(streams?.[1].Properties.VpcConfig).toBeDefined();
+      expect(streams).toBeDefined();
+      expect(streams?.[1].Properties.VpcConfig).toBeUndefined();
     });
   });
 
@@ -225,15 +228,19 @@ describe('ApiStack', () => {
     it('names the table and each GSI in table statements: no index/* wildcard, no Scan', () => {
       for (const id of Object.keys(functions)) {
         const statements = policyOf(id) as (Statement & { Sid?: string })[];
-        const table = statements.filter((s) => s.Sid === 'TableRead' || s.Sid === 'TableReadWrite');
-        expect(table).toHaveLength(1);
-        expect([table[0]!.Resource].flat()).toHaveLength(1 + TABLE_INDEX_NAMES.length);
-        for (const name of TABLE_INDEX_NAMES)
-          expect(JSON.stringify(table[0]!.Resource)).toContain(`/index/${name}`);
         for (const s of dynamoStatements(statements)) {
           expect(JSON.stringify(s.Resource)).not.toContain('index/*');
           expect(actionsOf(s)).not.toContain('dynamodb:Scan');
         }
+        const table = statements.filter((s) => s.Sid === 'TableRead' || s.Sid === 'TableReadWrite');
+        if (id.startsWith('StreamsFunction')) {
+          expect(table).toEqual([]); // stream read only (see below)
+          continue;
+        }
+        expect(table).toHaveLength(1);
+        expect([table[0]!.Resource].flat()).toHaveLength(1 + TABLE_INDEX_NAMES.length);
+        for (const name of TABLE_INDEX_NAMES)
+          expect(JSON.stringify(table[0]!.Resource)).toContain(`/index/${name}`);
       }
     });
 
@@ -269,27 +276,31 @@ describe('ApiStack', () => {
       }
     });
 
-    it('gives the streams function stream and table read access, no writes', () => {
+    it('gives the streams function the stream read only: no table item access at all', () => {
       const id = Object.keys(functions).find((logicalId) => logicalId.startsWith('StreamsFunction'))!;
       const actions = dynamoStatements(policyOf(id)).flatMap(actionsOf);
-      expect(actions).toEqual(
-        expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:Query']),
-      );
-      for (const write of [
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator']));
+      for (const itemAction of [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
         'dynamodb:BatchWriteItem',
       ]) {
-        expect(actions).not.toContain(write);
+        expect(actions).not.toContain(itemAction);
       }
     });
 
-    it('lets every function read the JWT secret and nothing else from Secrets Manager', () => {
+    it('lets every route function read the JWT secret and nothing else from Secrets Manager; the streams function nothing', () => {
       for (const id of Object.keys(functions)) {
         const secretStatements = policyOf(id).filter((s) =>
           actionsOf(s).some((a) => a.startsWith('secretsmanager:')),
         );
+        if (id.startsWith('StreamsFunction')) {
+          expect(secretStatements).toEqual([]);
+          continue;
+        }
         expect(secretStatements).toHaveLength(1);
         expect(JSON.stringify(secretStatements[0]!.Resource)).toMatch(/Fn::ImportValue.*JwtSecret/);
       }

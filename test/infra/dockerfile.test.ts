@@ -1,7 +1,13 @@
 // relay/Dockerfile assertions: multi-stage, production dependencies only, non-root, and a health check that really probes the relay.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../infra/constructs/chat-function.js';
@@ -79,47 +85,61 @@ describe('relay/Dockerfile', () => {
     const script = join(dir, 'healthcheck.mjs');
     writeFileSync(script, heredoc(RELAY_HEALTHCHECK_COMMAND.at(-1)!));
 
-    /** Runs the script against `port`; resolves its exit code. */
+    /** Runs the script against `port` (as LAIR_RELAY_WS_PORT); resolves its exit code. */
     const probe = (port: number): Promise<number> =>
       new Promise((resolve) => {
         execFile(
           process.execPath,
           [script],
-          { env: { LAIR_TCP_PORT: String(port) }, timeout: 10_000 },
+          { env: { LAIR_RELAY_WS_PORT: String(port) }, timeout: 10_000 },
           (err) => {
             resolve(err === null ? 0 : typeof err.code === 'number' ? err.code : -1);
           },
         );
       });
     const listen = async (
-      onConnection: (socket: Socket) => void,
-    ): Promise<{ server: Server; port: number }> => {
-      const server = createServer(onConnection);
+      onRequest: (req: IncomingMessage, res: ServerResponse) => void,
+    ): Promise<{ server: HttpServer; port: number }> => {
+      const server = createHttpServer(onRequest);
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       return { server, port: (server.address() as AddressInfo).port };
     };
+    const close = async (server: HttpServer): Promise<void> => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    };
 
-    it('passes when the port answers with bytes (server_hello)', async () => {
-      const { server, port } = await listen((s) => s.end('{"type":"server_hello"}\n'));
+    it('passes when GET /health answers 200 (the relay is up, even at its TCP connection limit)', async () => {
+      const paths: string[] = [];
+      const { server, port } = await listen((req, res) => {
+        paths.push(`${req.method} ${req.url}`);
+        res.end('{"status":"ok"}');
+      });
       await expect(probe(port)).resolves.toBe(0);
-      server.close();
+      expect(paths).toEqual(['GET /health']);
+      await close(server);
     });
 
-    it('fails when the port accepts but never speaks (stuck event loop), within its 3 s timeout', async () => {
-      const sockets: Socket[] = [];
-      const { server, port } = await listen((s) => sockets.push(s));
+    it('fails on any other status', async () => {
+      const { server, port } = await listen((_req, res) => {
+        res.statusCode = 503;
+        res.end();
+      });
+      await expect(probe(port)).resolves.toBe(1);
+      await close(server);
+    });
+
+    it('fails when the port accepts but never answers (stuck event loop), within its 3 s timeout', async () => {
+      const { server, port } = await listen(() => undefined);
       const started = Date.now();
       await expect(probe(port)).resolves.toBe(1);
       expect(Date.now() - started).toBeLessThan(6000);
-      for (const s of sockets) s.destroy();
-      server.close();
+      await close(server);
     });
 
-    it('fails when the connection is closed without a word (relay draining or at its limit) or refused', async () => {
-      const { server, port } = await listen((s) => s.end());
-      await expect(probe(port)).resolves.toBe(1);
-      server.close();
-      await new Promise((resolve) => server.once('close', resolve));
+    it('fails when nothing listens (the draining relay closed its listener)', async () => {
+      const { server, port } = await listen((_req, res) => res.end());
+      await close(server);
       await expect(probe(port)).resolves.toBe(1);
     });
   });

@@ -29,6 +29,24 @@ describe('relay SIGTERM drain (ECS stop)', () => {
     await deleteTestTable(table);
   });
 
+  it('GET /health on the HTTP port (the container health check) answers 200 while the relay is at its TCP limit', async () => {
+    const full = await spawnRelayProcess(table, { LAIR_TCP_MAX_CONNECTIONS: '1' });
+    try {
+      const auth = await services.auth.register(userInput(), 'http');
+      const only = await TestTcpClient.connect(full.port);
+      await only.login(auth.token);
+      const refused = await TestTcpClient.connect(full.port);
+      await refused.waitClosed(); // the TCP port is full: a TCP probe would fail here
+      const res = await fetch(`http://127.0.0.1:${full.wsPort}/health`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: 'ok', tcpConnections: 1 });
+      only.destroy();
+    } finally {
+      full.child.kill('SIGKILL');
+      await full.exited;
+    }
+  }, 30_000);
+
   it('sends server_notice to TCP and WebSocket clients, closes them and exits 0 within the deadline', async () => {
     const tcpAuth = await services.auth.register(userInput(), 'http');
     const tcp = await TestTcpClient.connect(relay.port);
