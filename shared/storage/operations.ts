@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError } from '../domain/errors.js';
 import type { Item } from './items.js';
 import type { Key } from './keys.js';
+import { GSI1 } from './table.js';
 
 /** Attempts for unprocessed batch items and conflicting transactions before giving up. */
 export const MAX_ATTEMPTS = 8;
@@ -65,6 +66,32 @@ export async function queryAll(
   opts: { max?: number; keep?: (item: Item) => boolean } = {},
 ): Promise<Item[]> {
   return (await queryPages(doc, input, opts)).items;
+}
+
+/** Query input selecting one whole GSI1 partition (`GSI1PK = pk`, e.g. `USERS`, `ROOMS#public`). */
+export function gsi1Partition(tableName: string, pk: string): QueryCommandInput {
+  return {
+    TableName: tableName,
+    IndexName: GSI1,
+    KeyConditionExpression: 'GSI1PK = :pk',
+    ExpressionAttributeValues: { ':pk': pk },
+  };
+}
+
+/**
+ * Offset paging over a Query in index order (http.md list endpoints): reads at most
+ * `offset + limit` items and returns those from `offset` on; `limit <= 0` reads nothing and a
+ * negative `offset` counts as 0.
+ */
+export async function queryOffsetPage(
+  doc: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  limit: number,
+  offset: number,
+): Promise<Item[]> {
+  if (limit <= 0) return [];
+  const skip = Math.max(0, offset);
+  return (await queryAll(doc, input, { max: skip + limit })).slice(skip);
 }
 
 /** Counts the items a Query matches (`Select: COUNT`, filters included), paginating to the end. */

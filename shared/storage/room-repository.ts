@@ -6,8 +6,7 @@ import type { RoomPatch, RoomRepository } from '../ports/repositories.js';
 import { ENTITY, type Item } from './items.js';
 import { indexKeys, keys, partitions, type Key } from './keys.js';
 import { membershipItem } from './membership-repository.js';
-import { batchDelete, batchGet, countAll, queryAll } from './operations.js';
-import { GSI1 } from './table.js';
+import { batchDelete, batchGet, countAll, gsi1Partition, queryAll, queryOffsetPage } from './operations.js';
 import { transactWrite, type TransactItem } from './transactions.js';
 
 /** The stored META item: GSI1 `ROOMS#public|private` / `<lower name>`, settings nested as on the wire. */
@@ -205,30 +204,15 @@ export class DynamoRoomRepository implements RoomRepository {
 
   /** GSI1 `ROOMS#public` ascending by lowercased name; skips `offset`, returns at most `limit`. */
   async listPublic(limit: number, offset: number): Promise<RoomRecord[]> {
-    if (limit <= 0) return [];
-    const items = await queryAll(
-      this.doc,
-      {
-        TableName: this.tableName,
-        IndexName: GSI1,
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': partitions.publicRooms },
-      },
-      { max: Math.max(0, offset) + limit },
-    );
-    return items.slice(Math.max(0, offset)).map(roomRecordFromItem);
+    const page = gsi1Partition(this.tableName, partitions.publicRooms);
+    return (await queryOffsetPage(this.doc, page, limit, offset)).map(roomRecordFromItem);
   }
 
   /** Counts the GSI1 `ROOMS#public` and `ROOMS#private` partitions (eventually consistent). */
   async count(): Promise<number> {
     const counts = await Promise.all(
       [partitions.publicRooms, partitions.privateRooms].map((pk) =>
-        countAll(this.doc, {
-          TableName: this.tableName,
-          IndexName: GSI1,
-          KeyConditionExpression: 'GSI1PK = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-        }),
+        countAll(this.doc, gsi1Partition(this.tableName, pk)),
       ),
     );
     return counts.reduce((a, b) => a + b, 0);

@@ -5,8 +5,7 @@ import { ConflictError, DomainError } from '../domain/errors.js';
 import type { UserRepository } from '../ports/repositories.js';
 import { ENTITY, type Item } from './items.js';
 import { indexKeys, keys, partitions, type Key } from './keys.js';
-import { batchGet, countAll, queryAll } from './operations.js';
-import { GSI1 } from './table.js';
+import { batchGet, countAll, gsi1Partition, queryOffsetPage } from './operations.js';
 import { StaleReadError, isConditionalCheckFailed, transactWrite } from './transactions.js';
 import { MAX_EMAIL_BYTES, MAX_USERNAME_BYTES, utf8Length } from '../domain/validation.js';
 
@@ -167,28 +166,15 @@ export class DynamoUserRepository implements UserRepository {
 
   /** GSI1 `USERS` ascending by lowercased username; skips `offset`, returns at most `limit`. */
   async list(limit: number, offset: number): Promise<User[]> {
-    if (limit <= 0) return [];
-    const items = await queryAll(
-      this.doc,
-      {
-        TableName: this.tableName,
-        IndexName: GSI1,
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': partitions.users },
-      },
-      { max: Math.max(0, offset) + limit },
+    const page = gsi1Partition(this.tableName, partitions.users);
+    return (await queryOffsetPage(this.doc, page, limit, offset)).map((item) =>
+      toUser(userRecordFromItem(item)),
     );
-    return items.slice(Math.max(0, offset)).map((item) => toUser(userRecordFromItem(item)));
   }
 
   /** Counts the GSI1 `USERS` partition (eventually consistent). */
   async count(): Promise<number> {
-    return countAll(this.doc, {
-      TableName: this.tableName,
-      IndexName: GSI1,
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': partitions.users },
-    });
+    return countAll(this.doc, gsi1Partition(this.tableName, partitions.users));
   }
 
   private async viaSentinel(key: Key): Promise<UserRecord | null> {
