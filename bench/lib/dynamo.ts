@@ -73,6 +73,19 @@ function baselineItem(contentBytes: number, ids: IdGenerator): Record<string, un
   });
 }
 
+/** The message repository's Put of a fresh message item: conditional `attribute_not_exists(PK)`. */
+function baselinePut(
+  tableName: string,
+  contentBytes: number,
+  ids: IdGenerator,
+): { TableName: string; Item: Record<string, unknown>; ConditionExpression: string } {
+  return {
+    TableName: tableName,
+    Item: baselineItem(contentBytes, ids),
+    ConditionExpression: 'attribute_not_exists(PK)',
+  };
+}
+
 /** Latency and throughput of one DynamoDB operation, measured like the raw PutItem baseline. */
 export interface OpBaseline {
   /** Sequential (one at a time) latency, ms. */
@@ -136,17 +149,7 @@ export function putItemBaseline(
   opts: { contentBytes: number; ops: number; concurrency: number; seconds: number },
 ): Promise<PutItemBaseline> {
   const ids = createIdGenerator();
-  return measureOp(
-    () =>
-      doc.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: baselineItem(opts.contentBytes, ids),
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      ),
-    opts,
-  );
+  return measureOp(() => doc.send(new PutCommand(baselinePut(tableName, opts.contentBytes, ids))), opts);
 }
 
 /**
@@ -173,17 +176,9 @@ export async function pacedPutItem(
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const t0 = nowMicros();
     calls.push(
-      doc
-        .send(
-          new PutCommand({
-            TableName: tableName,
-            Item: baselineItem(opts.contentBytes, ids),
-            ConditionExpression: 'attribute_not_exists(PK)',
-          }),
-        )
-        .then(() => {
-          recordMicros(hist, nowMicros() - t0);
-        }),
+      doc.send(new PutCommand(baselinePut(tableName, opts.contentBytes, ids))).then(() => {
+        recordMicros(hist, nowMicros() - t0);
+      }),
     );
   }
   await Promise.all(calls);
@@ -231,11 +226,7 @@ export function transactSendCandidate(
             },
           },
           {
-            Put: {
-              TableName: tableName,
-              Item: baselineItem(opts.contentBytes, ids),
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
+            Put: baselinePut(tableName, opts.contentBytes, ids),
           },
         ],
       }),
