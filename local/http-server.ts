@@ -1,7 +1,6 @@
 // Local HTTP API server: each request becomes an API Gateway v2 event for the SAME group handler the Lambda runs (DESIGN.md §1).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { handler as adminHandler } from '../lambdas/admin/handler.js';
 import { handler as authHandler } from '../lambdas/auth/handler.js';
 import { errorBody } from '../lambdas/http/errors.js';
@@ -17,6 +16,7 @@ import { handler as systemHandler } from '../lambdas/system/handler.js';
 import { handler as usersHandler } from '../lambdas/users/handler.js';
 import type { Logger } from '../shared/platform/logger.js';
 import { localContext, matchRoute, splitUrl, toApiGatewayEvent, writeResult } from './api-gateway.js';
+import { listen } from '../shared/platform/listen.js';
 
 /** The Lambda entry of every group (lambdas/<group>/handler.ts). */
 export const GROUP_HANDLERS: Readonly<Record<RouteGroup, GroupHandler>> = {
@@ -191,14 +191,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   // https.Server extends tls.Server, not http.Server, but serves the same request/upgrade events.
   const server: Server = opts.tls ? createTlsServer(opts.tls, onRequest) : createServer(onRequest);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, opts.port, opts.host);
   log.info({ port }, 'HTTP API listening');
   return {
     server,

@@ -8,6 +8,7 @@ import { installProcessGuards } from '../shared/platform/process-guards.js';
 import { createDynamoClients, ensureTable } from '../shared/storage/index.js';
 import { SHUTDOWN_NOTICE, type RunningRelay } from './server.js';
 import { startRelayFromSettings } from './from-settings.js';
+import { listen } from '../shared/platform/listen.js';
 
 /**
  * Environment contract (besides the LAIR_* settings of shared/config/settings.ts: LAIR_TCP_PORT,
@@ -123,13 +124,7 @@ async function listenWs(running: RunningRelay, port: number): Promise<HttpServer
     res.end();
   });
   running.attachWebSocket(http);
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(port, () => {
-      http.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(http, port);
   return http;
 }
 

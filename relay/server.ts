@@ -1,7 +1,7 @@
 // Relay composition: TCP listener with connection limit, WebSocket attachment, local registry, internal endpoint, registration.
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { RelayEventPublisher } from '../shared/delivery/relay-publisher.js';
 import type { DomainEvent } from '../shared/domain/events.js';
 import type { Logger } from '../shared/platform/logger.js';
@@ -27,6 +27,7 @@ import { DEFAULT_AUTH_LEASE_MS } from './connection/auth-lease.js';
 import { DeliveryRegistry } from './delivery/registry.js';
 import { DEFAULT_REVERIFY_MS, ReverifyLoop } from './delivery/reverify-loop.js';
 import { attachWebSocket, type AttachedWebSocket } from './ws/websocket.js';
+import { listen } from '../shared/platform/listen.js';
 
 export { DEFAULT_TIMEOUTS, type ConnectionTimeouts } from './connection/connection.js';
 
@@ -259,17 +260,12 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
     conn.start();
   });
   let registration: RelayRegistration;
+  let port: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      tcp.once('error', reject);
-      tcp.listen(opts.port, opts.host, () => {
-        tcp.off('error', reject);
-        // After listen, accept errors (e.g. EMFILE) are logged; an unhandled 'error' would kill the process.
-        tcp.on('error', (err) => {
-          logger.error({ err }, 'TCP listener error');
-        });
-        resolve();
-      });
+    port = await listen(tcp, opts.port, opts.host);
+    // After listen, accept errors (e.g. EMFILE) are logged; an unhandled 'error' would kill the process.
+    tcp.on('error', (err) => {
+      logger.error({ err }, 'TCP listener error');
     });
     registration = await registerRelay({
       presence: deps.presence,
@@ -284,7 +280,6 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
     await internal.close();
     throw err;
   }
-  const port = (tcp.address() as AddressInfo).port;
   const attached: AttachedWebSocket[] = [];
   const reverify = new ReverifyLoop(registry, opts.reverifyMs ?? DEFAULT_REVERIFY_MS, logger);
   reverify.start();

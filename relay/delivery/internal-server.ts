@@ -1,10 +1,10 @@
 // Internal HTTP endpoint where other processes hand this relay signed event batches (DESIGN.md §4.3).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { INTERNAL_EVENTS_PATH, SIGNATURE_HEADER, verifyBody } from '../../shared/delivery/signature.js';
 import type { DomainEvent } from '../../shared/domain/events.js';
 import type { Logger } from '../../shared/platform/logger.js';
+import { listen } from '../../shared/platform/listen.js';
 
 /** Largest accepted post body, bytes (a batch of events; one event is far below 1 MiB). */
 export const MAX_INTERNAL_BODY_BYTES = 8 * 1024 * 1024;
@@ -105,14 +105,7 @@ export async function startInternalServer(opts: {
     reply(res, 204);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, opts.port, opts.host);
   return {
     port,
     close: () =>
