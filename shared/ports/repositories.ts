@@ -12,6 +12,7 @@ import type {
   UserRecord,
   Uuid,
 } from '../domain/entities.js';
+import type { RateLimiter } from './services.js';
 
 /** One page of an offset-paged list (domain.md §9). */
 export interface Page<T> {
@@ -228,4 +229,16 @@ export interface PresenceRepository {
   deregisterRelay(relayId: string): Promise<void>;
   /** Live relays. */
   listRelays(): Promise<RelayInfo[]>;
+}
+
+/** Every storage port, built over one table by `createRepositories` (DESIGN.md §3). */
+export interface Repositories {
+  users: UserRepository;
+  sessions: SessionRepository;
+  rooms: RoomRepository;
+  memberships: MembershipRepository;
+  messages: MessageRepository;
+  invitations: InvitationRepository;
+  presence: PresenceRepository;
+  rateLimiter: RateLimiter;
 }

@@ -19,27 +19,14 @@ import type {
   ConnectionRef,
   EventPublisher,
   IdGenerator,
-  InvitationRepository,
-  MembershipRepository,
-  MessageRepository,
   PasswordHasher,
-  PresenceRepository,
-  RoomRepository,
-  SessionRepository,
+  Repositories,
   TokenClaims,
   TokenService,
-  UserRepository,
 } from '../ports/index.js';
 
 /** Everything the services need, built once in a composition root and injected (STYLE.md §4). */
-export interface ServiceDeps {
-  users: UserRepository;
-  sessions: SessionRepository;
-  rooms: RoomRepository;
-  memberships: MembershipRepository;
-  messages: MessageRepository;
-  invitations: InvitationRepository;
-  presence: PresenceRepository;
+export interface ServiceDeps extends Omit<Repositories, 'rateLimiter'> {
   events: EventPublisher;
   clock: Clock;
   ids: IdGenerator;

@@ -1,15 +1,7 @@
 // Public surface of the storage layer: createRepositories plus the table, keys, clients and bootstrap.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type {
-  InvitationRepository,
-  MembershipRepository,
-  MessageRepository,
-  PresenceRepository,
-  RoomRepository,
-  SessionRepository,
-  UserRepository,
-} from '../ports/repositories.js';
-import type { Clock, RateLimiter } from '../ports/services.js';
+import type { Repositories } from '../ports/repositories.js';
+import type { Clock } from '../ports/services.js';
 import { DynamoInvitationRepository } from './invitation-repository.js';
 import { DynamoMembershipRepository } from './membership-repository.js';
 import { DynamoMessageRepository } from './message-repository.js';
@@ -33,18 +25,7 @@ export { DynamoMessageRepository, messageFromItem } from './message-repository.j
 export { DynamoInvitationRepository, invitationFromItem } from './invitation-repository.js';
 export { DynamoPresenceRepository } from './presence-repository.js';
 export { DynamoRateLimiter } from './rate-limiter.js';
-
-/** Every storage port, built over one table (DESIGN.md §3). */
-export interface Repositories {
-  users: UserRepository;
-  sessions: SessionRepository;
-  rooms: RoomRepository;
-  memberships: MembershipRepository;
-  messages: MessageRepository;
-  invitations: InvitationRepository;
-  presence: PresenceRepository;
-  rateLimiter: RateLimiter;
-}
+export type { Repositories } from '../ports/repositories.js';
 
 /** Options of {@link createRepositories}. */
 export interface RepositoryOptions {
