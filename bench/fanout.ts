@@ -18,7 +18,7 @@ import { fixedRate, saturate, warmUp, type PhaseResult, type Sender } from './li
 import { populate, type Population } from './lib/population.js';
 import { cpuSeconds, machineCoresBusy, machineInfo, machineTicks } from './lib/proc.js';
 import { summarizeProfile } from './lib/profile-summary.js';
-import { keys } from '../shared/storage/index.js';
+import { keys } from '../shared/features/index.js';
 import { spawnRelay, type RelayProcess } from './lib/relay-process.js';
 import { formatReport, judge, writeResult, type BenchResult, type PhaseReport } from './lib/report.js';
 

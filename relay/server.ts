@@ -3,15 +3,12 @@ import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { RelayEventPublisher } from '../shared/delivery/relay-publisher.js';
-import type { DomainEvent } from '../shared/domain/events.js';
+import type { DomainEvent } from '../shared/kernel/events.js';
 import type { Logger } from '../shared/platform/logger.js';
-import type {
-  EventPublisher,
-  MembershipRepository,
-  PresenceRepository,
-  RateLimiter,
-} from '../shared/ports/index.js';
-import type { Services } from '../shared/services/contracts.js';
+import type { EventPublisher, RateLimiter } from '../shared/kernel/ports.js';
+import type { MembershipRepository } from '../shared/features/rooms/index.js';
+import type { PresenceRepository } from '../shared/features/presence/index.js';
+import type { Services } from '../shared/features/index.js';
 import {
   Connection,
   DEFAULT_TIMEOUTS,

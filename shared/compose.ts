@@ -3,21 +3,26 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createPasswordHasher } from './auth/password-hasher.js';
 import { createTokenService } from './auth/token-service.js';
 import { createIdGenerator, systemClock } from './platform/system.js';
-import type { Clock, EventPublisher, IdGenerator, PasswordHasher } from './ports/index.js';
-import { createServices } from './services/index.js';
-import type { ServiceDeps, Services } from './services/contracts.js';
-import { createRepositories, type Repositories } from './storage/index.js';
+import {
+  createRepositories,
+  createRoomAccess,
+  createServices,
+  type Repositories,
+  type ServiceDeps,
+  type Services,
+} from './features/index.js';
+import type { Clock, EventPublisher, IdGenerator, PasswordHasher } from './kernel/ports.js';
 
 /** Every storage port built by `createRepositories` (re-exported for composition roots). */
 export type { Repositories };
 
 /** Inputs of {@link composeServices}. */
 export interface ComposeOptions {
-  /** DynamoDB document client, built once by the caller (STYLE.md §4). */
+  /** DynamoDB document client, built once by the caller (docs/style.md §4). */
   doc: DynamoDBDocumentClient;
   /** The single table's name (`LAIR_TABLE_NAME`). */
   tableName: string;
-  /** `LAIR_JWT_SECRET`; its raw UTF-8 bytes are the HS256 key (domain.md §8.1). */
+  /** `LAIR_JWT_SECRET`; its raw UTF-8 bytes are the HS256 key (docs/protocol/domain.md §8.1). */
   jwtSecret: string;
   /**
    * The event publisher, or a factory receiving the repositories (for publishers that need them,
@@ -48,14 +53,10 @@ export function composeServices(opts: ComposeOptions): Composition {
   const clock = opts.clock ?? systemClock;
   const repos = createRepositories(opts.doc, opts.tableName, { clock });
   const events = typeof opts.events === 'function' ? opts.events(repos) : opts.events;
+  const { rateLimiter: _rateLimiter, ...stores } = repos;
   const deps: ServiceDeps = {
-    users: repos.users,
-    sessions: repos.sessions,
-    rooms: repos.rooms,
-    memberships: repos.memberships,
-    messages: repos.messages,
-    invitations: repos.invitations,
-    presence: repos.presence,
+    ...stores,
+    access: createRoomAccess(repos.memberships),
     events,
     clock,
     ids: opts.ids ?? createIdGenerator(),

@@ -7,18 +7,12 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.js';
-import { toTimestamp } from '../../shared/domain/time.js';
-import type { IdGenerator } from '../../shared/ports/index.js';
+import { toTimestamp } from '../../shared/kernel/time.js';
+import type { IdGenerator } from '../../shared/kernel/ports.js';
 import { createIdGenerator } from '../../shared/platform/system.js';
-import { messageItem } from '../../shared/storage/message-repository.js';
-import {
-  ATTR,
-  createDynamoClients,
-  ensureTable,
-  partitions,
-  type DynamoClients,
-  type Key,
-} from '../../shared/storage/index.js';
+import { messageItem } from '../../shared/features/messages/index.js';
+import { partitions } from '../../shared/features/index.js';
+import { ATTR, createDynamoClients, ensureTable, type DynamoClients, type Key } from '../../shared/storage/index.js';
 import { childPids } from './proc.js';
 import { createHistogram, nowMicros, recordMicros, summarize, type LatencySummary } from './stats.js';
 

@@ -1,7 +1,7 @@
 // Bench fixture: users with sessions/JWTs and rooms with members, created through the services (no HTTP rate limits).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { composeServices } from '../../shared/compose.js';
-import type { PasswordHasher } from '../../shared/ports/index.js';
+import type { PasswordHasher } from '../../shared/kernel/ports.js';
 
 /** One bench user and the JWT its TCP client authenticates with. */
 export interface BenchUser {

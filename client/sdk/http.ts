@@ -1,14 +1,9 @@
 // Minimal fetch-based client for the Lair Chat REST API (protocol http.md).
-import type {
-  AuthResult,
-  Invitation,
-  Message,
-  MessageTarget,
-  Room,
-  RoomListItem,
-  RoomMembership,
-  User,
-} from '../../shared/domain/entities.js';
+import type { AuthResult } from '../../shared/features/auth/index.js';
+import type { Invitation } from '../../shared/features/invitations/index.js';
+import type { Message, MessageTarget } from '../../shared/features/messages/index.js';
+import type { Room, RoomListItem, RoomMembership } from '../../shared/features/rooms/index.js';
+import type { User } from '../../shared/features/users/index.js';
 
 /**
  * A non-2xx answer. `code`/`message` come from the `{"error":{code,message}}` envelope

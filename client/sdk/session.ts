@@ -1,8 +1,8 @@
 // Transport-independent client session: request/response correlation, event dispatch, keepalive.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type { EventPayload, EventType } from '../../shared/domain/events.js';
-import type { MessageTarget } from '../../shared/domain/entities.js';
+import type { EventPayload, EventType } from '../../shared/kernel/events.js';
+import type { MessageTarget } from '../../shared/features/messages/index.js';
 import type {
   ClientMessageInput,
   ClientMessageType,

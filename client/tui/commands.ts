@@ -1,8 +1,10 @@
 // Slash-command handling for the terminal client: state, name caches and one handler per command.
 import type { ChatSession } from '../sdk/session.js';
-import type { Invitation, Room, User } from '../../shared/domain/entities.js';
-import type { EventPayload } from '../../shared/domain/events.js';
-import { parseUuid } from '../../shared/domain/validation.js';
+import type { Invitation } from '../../shared/features/invitations/index.js';
+import type { Room } from '../../shared/features/rooms/index.js';
+import type { User } from '../../shared/features/users/index.js';
+import type { EventPayload } from '../../shared/kernel/events.js';
+import { parseUuid } from '../../shared/kernel/validation.js';
 import { HELP, formatInvitations, formatMessage, formatRooms, formatWho, shortId, style } from './render.js';
 import type { RenderContext } from './render.js';
 

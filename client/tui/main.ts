@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { LairHttpClient, LairHttpError } from '../sdk/http.js';
 import { LairRequestError } from '../sdk/session.js';
 import { LairTcpClient } from '../sdk/tcp.js';
-import type { AuthResult } from '../../shared/domain/entities.js';
+import type { AuthResult } from '../../shared/features/auth/index.js';
 import { ChatState } from './commands.js';
 import { formatEvent, style } from './render.js';
 import { Terminal } from './terminal.js';

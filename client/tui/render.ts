@@ -1,6 +1,9 @@
 // Pure text rendering for the terminal client: events, messages, room and invitation lists.
-import type { EventPayload } from '../../shared/domain/events.js';
-import type { Invitation, Message, RoomListItem, User } from '../../shared/domain/entities.js';
+import type { EventPayload } from '../../shared/kernel/events.js';
+import type { Invitation } from '../../shared/features/invitations/index.js';
+import type { Message } from '../../shared/features/messages/index.js';
+import type { RoomListItem } from '../../shared/features/rooms/index.js';
+import type { User } from '../../shared/features/users/index.js';
 
 /** Name lookups and viewpoint used when rendering. */
 export interface RenderContext {

@@ -21,7 +21,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ROUTE_GROUPS, ROUTES, routeKey, type RouteDef, type RouteGroup } from '../../lambdas/http/routes.js';
-import { keys } from '../../shared/storage/keys.js';
+import { keys } from '../../shared/features/index.js';
 import type { StageConfig } from '../config.js';
 import { ChatFunction } from '../constructs/chat-function.js';
 import { grantTableAccess } from '../constructs/table-access.js';

@@ -1,55 +1,17 @@
 // The one table mapping error codes to HTTP statuses, plus the error envelope (http.md §2, tcp.md §9.3 HTTP column).
-import { DomainError, type ErrorCode } from '../../shared/domain/errors.js';
+import { ERROR_ROWS } from '../../shared/features/catalog.js';
+import { DomainError, type ErrorCode } from '../../shared/kernel/errors.js';
 import type { Logger } from '../../shared/platform/logger.js';
 import { jsonResponse, type HttpResult } from './response.js';
 
 /**
- * HTTP status per error code: tcp.md §9.3 "HTTP" column, the bearer-extractor codes of http.md
- * §2.1 (401) and the framework codes of http.md §2.2 (`invalid_request` 400 — 422 is raised with
- * {@link RequestError}'s explicit status —, `unsupported_media_type` 415, `payload_too_large` 413).
+ * HTTP status per error code: a view of the error rows each feature declares next to its code
+ * (shared/features/catalog.ts; docs/protocol/tcp.md §9.3 "HTTP" column, http.md §2.1–§2.2).
+ * `invalid_request` is 400 here; 422 is raised with {@link RequestError}'s explicit status.
  */
-export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
-  invalid_credentials: 401,
-  session_not_found: 401,
-  session_expired: 401,
-  invalid_token: 401,
-  token_expired: 401,
-  missing_token: 401,
-  invalid_format: 401,
-  invalid_claims: 401,
-  permission_denied: 403,
-  not_room_member: 403,
-  not_message_author: 403,
-  validation_failed: 400,
-  username_invalid: 400,
-  email_invalid: 400,
-  password_too_weak: 400,
-  incorrect_password: 400,
-  room_name_invalid: 400,
-  content_invalid: 400,
-  username_taken: 409,
-  email_taken: 409,
-  user_not_found: 404,
-  room_not_found: 404,
-  message_not_found: 404,
-  invitation_not_found: 404,
-  already_member: 409,
-  not_invitee: 409,
-  room_name_taken: 409,
-  already_invited: 409,
-  room_full: 409,
-  room_private: 409,
-  last_owner: 409,
-  invitation_expired: 409,
-  rate_limited: 429,
-  invalid_id: 400,
-  not_found: 404,
-  invalid_request: 400,
-  unsupported_media_type: 415,
-  payload_too_large: 413,
-  database_error: 500,
-  internal_error: 500,
-};
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.fromEntries(
+  Object.entries(ERROR_ROWS).map(([code, row]) => [code, row.http]),
+) as Record<ErrorCode, number>;
 
 /**
  * A framework-level rejection (http.md §2.2) whose status is not the code's default, e.g. a body

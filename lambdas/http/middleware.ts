@@ -1,9 +1,9 @@
 // middy middleware of every HTTP Lambda: edge (CORS, errors, metrics, logging), rate limits, bearer token (http.md §1-3).
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DomainError, isDomainError } from '../../shared/domain/errors.js';
+import { DomainError, isDomainError } from '../../shared/kernel/errors.js';
 import { createLogger, type Logger } from '../../shared/platform/logger.js';
-import type { RateLimitDecision, TokenClaims } from '../../shared/ports/index.js';
+import type { RateLimitDecision, TokenClaims } from '../../shared/kernel/ports.js';
 import { getDeps } from '../deps.js';
 import { RateLimitedError, toErrorResponse } from './errors.js';
 import { recordRequest } from './metrics.js';

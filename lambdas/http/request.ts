@@ -1,8 +1,8 @@
 // Request parsing: client key, path ids, JSON bodies (content type, syntax, zod schema) and typed query params (http.md §1-2).
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { DomainError, type ErrorCode } from '../../shared/domain/errors.js';
-import { parseUuid } from '../../shared/domain/validation.js';
+import { DomainError, type ErrorCode } from '../../shared/kernel/errors.js';
+import { parseUuid } from '../../shared/kernel/validation.js';
 import { RequestError } from './errors.js';
 
 /** Largest accepted request body, bytes (2 MiB, http.md §2.2). */

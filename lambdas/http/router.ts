@@ -2,9 +2,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import type { ErrorCode } from '../../shared/domain/errors.js';
-import { isDomainError } from '../../shared/domain/errors.js';
-import type { TokenClaims } from '../../shared/ports/index.js';
+import type { ErrorCode } from '../../shared/kernel/errors.js';
+import { isDomainError } from '../../shared/kernel/errors.js';
+import type { TokenClaims } from '../../shared/kernel/ports.js';
 import { getDeps, type HttpDeps } from '../deps.js';
 import { bearerAuth, httpEdge, rateLimit, stateOf } from './middleware.js';
 import { parseJsonBody, parsePathIds, QueryParams } from './request.js';

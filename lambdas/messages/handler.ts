@@ -1,11 +1,11 @@
 // Lambda for the message routes (http.md §9): send, history, edit, delete.
 import { z } from 'zod';
-import type { MessageTarget } from '../../shared/domain/entities.js';
-import { ValidationError } from '../../shared/domain/errors.js';
+import type { MessageTarget } from '../../shared/features/messages/index.js';
+import { ValidationError } from '../../shared/kernel/errors.js';
 import { createGroupHandler, route, SUCCESS } from '../http/router.js';
 import { requireUuid, type QueryParams } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
-import { clampLimit, PAGE } from '../../shared/domain/validation.js';
+import { clampLimit, PAGE } from '../../shared/kernel/validation.js';
 
 /** HTTP spells the DM tag `direct_message` (domain.md §4.6); other tags are 422. */
 const target = z.discriminatedUnion('type', [

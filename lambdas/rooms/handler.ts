@@ -1,6 +1,6 @@
 // Lambda for the room and member routes (http.md §7-8): create, list, get, update, delete, join, leave, members, role, kick.
 import { z } from 'zod';
-import { clampLimit, PAGE } from '../../shared/domain/validation.js';
+import { clampLimit, PAGE } from '../../shared/kernel/validation.js';
 import { createGroupHandler, route, SUCCESS } from '../http/router.js';
 import type { QueryParams } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';

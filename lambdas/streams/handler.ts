@@ -3,7 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { createLogger, type Logger } from '../../shared/platform/logger.js';
-import { ENTITY } from '../../shared/storage/items.js';
+import { ENTITY } from '../../shared/features/index.js';
 
 /** What is known about an invitation that TTL removed (from the record's OldImage). */
 export interface ExpiredInvitation {

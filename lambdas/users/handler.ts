@@ -1,6 +1,6 @@
 // Lambda for the user routes (http.md §6): me, update me, list, get.
 import { z } from 'zod';
-import { clampLimit, PAGE } from '../../shared/domain/validation.js';
+import { clampLimit, PAGE } from '../../shared/kernel/validation.js';
 import { createGroupHandler, route } from '../http/router.js';
 import type { QueryParams } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';

@@ -1,5 +1,5 @@
 // Auth messages: authenticate, login, register (AWAIT_AUTH, tcp.md §6.1–6.3) and logout (§6.4).
-import type { AuthResult } from '../../shared/domain/entities.js';
+import type { AuthResult } from '../../shared/features/auth/index.js';
 import {
   failResponse,
   okResponse,

@@ -1,10 +1,13 @@
 // What every command handler receives (caller snapshot, services, logger) and the shared id-parsing helpers.
-import type { SessionInfo, SessionProtocol, User, Uuid } from '../../shared/domain/entities.js';
-import { DomainError, type ErrorCode } from '../../shared/domain/errors.js';
-import { parseUuid } from '../../shared/domain/validation.js';
+import type { SessionInfo, SessionProtocol } from '../../shared/features/auth/index.js';
+import type { User } from '../../shared/features/users/index.js';
+import type { Uuid } from '../../shared/kernel/types.js';
+import { DomainError, type ErrorCode } from '../../shared/kernel/errors.js';
+import { parseUuid } from '../../shared/kernel/validation.js';
 import type { Logger } from '../../shared/platform/logger.js';
-import type { TokenClaims } from '../../shared/ports/index.js';
-import type { Services } from '../../shared/services/contracts.js';
+import type { TokenClaims } from '../../shared/kernel/ports.js';
+import type { Services } from '../../shared/features/index.js';
+import type { RoomAccess } from '../../shared/features/rooms/index.js';
 
 /** The caller as captured at authentication (tcp.md §6, §7.16: `get_current_user` returns this snapshot). */
 export interface AuthSnapshot {
@@ -26,10 +29,16 @@ export interface CommandContext {
    * @throws DomainError `session_not_found` | `session_expired`
    */
   requireSession(): Promise<void>;
-  /** Leased checks for `send_message` (docs/adr/005); absent = every send re-reads storage. */
-  sendAccess?: SendAccess;
-  /** True when the relay's room index lists `roomId` for the caller (no storage read). */
-  inRoomIndex?: (roomId: Uuid) => boolean;
+  /**
+   * The relay's room-access policy for `send_message` (docs/adr/005): the session re-check and the
+   * membership answered from the connection's lease when it holds, from storage otherwise; a
+   * failed session check rejects (its error wins over every other check).
+   */
+  sendAccess: RoomAccess;
+  /** Session re-check through the lease when there is one (DM sends), else a storage read. */
+  requireSessionLeased(): Promise<void>;
+  /** The room-access policy for `typing`: the relay's room index first, storage otherwise. */
+  typingAccess: RoomAccess;
 }
 
 /** What a connection knew about one room just before a send's storage work (docs/adr/005). */
@@ -46,7 +55,7 @@ export interface SendTicket {
  * What the connection may answer from memory on the `send_message` hot path (docs/adr/005).
  * Room ids are the canonical lowercase UUIDs of the room index.
  */
-export interface SendAccess {
+export interface SendLease {
   /**
    * Session re-validation that reads storage only when the lease ran out (tcp.md §7).
    * @throws DomainError `session_not_found` | `session_expired`
@@ -74,26 +83,61 @@ export interface AuthContext {
 
 /**
  * Builds the context of commands on one AUTHENTICATED connection; `requireSession` re-reads the
- * session of `auth.claims` in storage (tcp.md §7); `sendAccess` (optional) is the connection's lease.
+ * session of `auth.claims` in storage (tcp.md §7); `lease` (optional) is the connection's
+ * send lease and `inRoomIndex` its room index, from which the leased room-access policies are built.
  */
 export function commandContext(
   services: Services,
   auth: AuthSnapshot,
   protocol: SessionProtocol,
   logger: Logger,
-  sendAccess?: SendAccess,
+  lease?: SendLease,
   inRoomIndex?: (roomId: Uuid) => boolean,
 ): CommandContext {
+  const requireSession = async (): Promise<void> => {
+    await services.auth.requireSession(auth.claims);
+  };
+  const base = services.rooms.access;
+  const requireSessionLeased = lease ? () => lease.requireSession() : requireSession;
   return {
     services,
     auth,
     protocol,
     logger,
-    requireSession: async () => {
-      await services.auth.requireSession(auth.claims);
+    requireSession,
+    requireSessionLeased,
+    sendAccess: leasedAccess(base, lease, requireSessionLeased),
+    typingAccess: {
+      isMember: (roomId, userId) =>
+        inRoomIndex?.(roomId) === true ? Promise.resolve(true) : base.isMember(roomId, userId),
+      membership: (roomId, userId) => base.membership(roomId, userId),
     },
-    ...(sendAccess ? { sendAccess } : {}),
-    ...(inRoomIndex ? { inRoomIndex } : {}),
+  };
+}
+
+/**
+ * The send-path {@link RoomAccess} (docs/adr/005): the session re-check runs alongside the
+ * membership question; a leased membership needs no read; a storage answer updates the lease
+ * (confirmed) or drops the room from lease and index (not a member).
+ */
+function leasedAccess(base: RoomAccess, lease: SendLease | undefined, requireSession: () => Promise<void>): RoomAccess {
+  return {
+    async isMember(roomId, userId) {
+      const ticket = lease?.begin(roomId);
+      const leased = ticket?.leased === true;
+      const [session, member] = await Promise.allSettled([
+        requireSession(),
+        leased ? Promise.resolve(true) : base.isMember(roomId, userId),
+      ]);
+      if (session.status === 'rejected') throw session.reason;
+      if (member.status === 'rejected') throw member.reason;
+      if (lease !== undefined && ticket !== undefined && !leased) {
+        if (member.value) lease.confirmMember(roomId, ticket);
+        else lease.notMember(roomId, ticket);
+      }
+      return member.value;
+    },
+    membership: (roomId, userId) => base.membership(roomId, userId),
   };
 }
 

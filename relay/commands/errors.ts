@@ -1,5 +1,6 @@
 // The one table mapping domain error codes to TCP/WS response error codes, and thrown-value -> wire error conversion.
-import { DomainError, type ErrorCode } from '../../shared/domain/errors.js';
+import { ERROR_ROWS } from '../../shared/features/catalog.js';
+import { DomainError, type ErrorCode } from '../../shared/kernel/errors.js';
 import type { Logger } from '../../shared/platform/logger.js';
 import type { ResponseErrorCode } from '../protocol/index.js';
 
@@ -7,53 +8,21 @@ import type { ResponseErrorCode } from '../protocol/index.js';
 export const INTERNAL_ERROR_TEXT = 'Internal error';
 
 /**
- * Domain code -> code sent inside `<command>_response.error` (tcp.md §9.3). Engine codes pass
- * through unchanged; HTTP-only bearer/body codes (which a TCP flow cannot really produce) collapse
- * to the nearest TCP code, with the replacement text given here. STYLE.md §2: this is the only
- * code -> TCP table.
+ * Domain code -> code sent inside `<command>_response.error` (tcp.md §9.3): a view of the error
+ * rows (shared/features/catalog.ts). Engine codes pass through unchanged; HTTP-only bearer/body
+ * codes (which a TCP flow cannot really produce) collapse to the nearest TCP code, with the
+ * replacement text their row gives.
  */
-export const TCP_ERROR_TABLE: Readonly<Record<ErrorCode, { code: ResponseErrorCode; text?: string }>> = {
-  invalid_credentials: { code: 'invalid_credentials' },
-  session_not_found: { code: 'session_not_found' },
-  session_expired: { code: 'session_expired' },
-  invalid_token: { code: 'invalid_token' },
-  token_expired: { code: 'token_expired' },
-  missing_token: { code: 'invalid_token', text: 'Invalid token: missing token' },
-  invalid_format: { code: 'invalid_token', text: 'Invalid token: malformed token' },
-  invalid_claims: { code: 'invalid_token', text: 'Invalid token: invalid claims' },
-  permission_denied: { code: 'permission_denied' },
-  not_room_member: { code: 'not_room_member' },
-  not_message_author: { code: 'not_message_author' },
-  validation_failed: { code: 'validation_failed' },
-  username_invalid: { code: 'username_invalid' },
-  email_invalid: { code: 'email_invalid' },
-  password_too_weak: { code: 'password_too_weak' },
-  incorrect_password: { code: 'incorrect_password' },
-  room_name_invalid: { code: 'room_name_invalid' },
-  content_invalid: { code: 'content_invalid' },
-  username_taken: { code: 'username_taken' },
-  email_taken: { code: 'email_taken' },
-  user_not_found: { code: 'user_not_found' },
-  room_not_found: { code: 'room_not_found' },
-  message_not_found: { code: 'message_not_found' },
-  invitation_not_found: { code: 'invitation_not_found' },
-  already_member: { code: 'already_member' },
-  not_invitee: { code: 'not_invitee' },
-  room_name_taken: { code: 'room_name_taken' },
-  already_invited: { code: 'already_invited' },
-  room_full: { code: 'room_full' },
-  room_private: { code: 'room_private' },
-  last_owner: { code: 'last_owner' },
-  invitation_expired: { code: 'invitation_expired' },
-  rate_limited: { code: 'rate_limited' },
-  invalid_id: { code: 'invalid_id' },
-  not_found: { code: 'not_found' },
-  invalid_request: { code: 'validation_failed', text: 'Validation failed' },
-  unsupported_media_type: { code: 'validation_failed', text: 'Validation failed' },
-  payload_too_large: { code: 'validation_failed', text: 'Validation failed' },
-  database_error: { code: 'database_error' },
-  internal_error: { code: 'internal_error', text: INTERNAL_ERROR_TEXT },
-};
+export const TCP_ERROR_TABLE: Readonly<Record<ErrorCode, { code: ResponseErrorCode; text?: string }>> =
+  Object.fromEntries(
+    Object.entries(ERROR_ROWS).map(([code, row]) => [
+      code,
+      {
+        code: (row.tcp ?? code) as ResponseErrorCode,
+        ...(row.tcpText === undefined ? {} : { text: row.tcpText }),
+      },
+    ]),
+  ) as Record<ErrorCode, { code: ResponseErrorCode; text?: string }>;
 
 /**
  * Converts anything a command threw into the `{code, message}` of its failed response.

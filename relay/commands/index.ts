@@ -20,7 +20,7 @@ export {
   type AuthContext,
   type AuthSnapshot,
   type CommandContext,
-  type SendAccess,
+  type SendLease,
 } from './context.js';
 export { TCP_ERROR_TABLE, toResponseError, INTERNAL_ERROR_TEXT } from './errors.js';
 

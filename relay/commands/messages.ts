@@ -1,6 +1,5 @@
 // Message commands: send_message, edit_message, delete_message, get_messages (tcp.md §7.1–7.4) and typing (§7.17).
-import { isDomainError } from '../../shared/domain/errors.js';
-import { clampLimit, PAGE } from '../../shared/domain/validation.js';
+import { clampLimit, PAGE } from '../../shared/kernel/validation.js';
 import { okResponse, type ClientMessageOf, type CommandResponse } from '../protocol/index.js';
 import { messageId, type CommandContext } from './context.js';
 
@@ -9,28 +8,15 @@ export async function sendMessage(
   msg: ClientMessageOf<'send_message'>,
   ctx: CommandContext,
 ): Promise<CommandResponse> {
-  // Hot path (bench/README.md, docs/adr/005): within the connection's lease neither the session
-  // nor the room membership is read again, so a send is one PutItem; otherwise the session
-  // re-check (tcp.md §7) runs alongside the membership read. The author's name comes from the
-  // authentication snapshot instead of a user read.
-  const access = ctx.sendAccess;
-  const roomId = msg.target.type === 'room' ? msg.target.room_id : undefined;
-  const ticket = roomId !== undefined ? access?.begin(roomId) : undefined;
-  const leased = ticket?.leased === true;
-  try {
-    const message = await ctx.services.messages.send(ctx.auth.user.id, msg.target, msg.content, {
-      authorUsername: ctx.auth.user.username,
-      precondition: access ? () => access.requireSession() : () => ctx.requireSession(),
-      membershipVerified: leased,
-    });
-    if (roomId !== undefined && ticket !== undefined && !leased) access?.confirmMember(roomId, ticket);
-    return okResponse('send_message_response', msg.request_id, { message });
-  } catch (err) {
-    if (roomId !== undefined && ticket !== undefined && isDomainError(err, 'not_room_member')) {
-      access?.notMember(roomId, ticket);
-    }
-    throw err;
-  }
+  // Hot path (bench/README.md, docs/adr/005): the connection's leased room-access policy answers
+  // the session re-check and the membership from memory while the lease holds, so a room send is
+  // one PutItem; the author's name comes from the authentication snapshot instead of a user read.
+  if (msg.target.type === 'dm') await ctx.requireSessionLeased();
+  const message = await ctx.services.messages.send(ctx.auth.user.id, msg.target, msg.content, {
+    authorUsername: ctx.auth.user.username,
+    access: ctx.sendAccess,
+  });
+  return okResponse('send_message_response', msg.request_id, { message });
 }
 
 /** `edit_message` -> `message` (tcp.md §7.2). @throws `invalid_id` "Invalid message ID" first */
@@ -82,10 +68,8 @@ export async function getMessages(
  */
 export async function typing(msg: ClientMessageOf<'typing'>, ctx: CommandContext): Promise<void> {
   try {
-    const roomId = msg.target.type === 'room' ? msg.target.room_id : undefined;
     // A room in the relay's index needs no membership read (registry upkeep, tcp.md §8).
-    const indexed = roomId !== undefined && ctx.inRoomIndex?.(roomId) === true;
-    await ctx.services.messages.typing(ctx.auth.user.id, msg.target, { membershipVerified: indexed });
+    await ctx.services.messages.typing(ctx.auth.user.id, msg.target, { access: ctx.typingAccess });
   } catch (err) {
     ctx.logger.debug({ err }, 'typing failed (swallowed)');
   }

@@ -1,5 +1,5 @@
 // Room commands: create_room, get_room, list_rooms, join_room, leave_room (tcp.md §7.5–7.9).
-import { clampLimit, PAGE } from '../../shared/domain/validation.js';
+import { clampLimit, PAGE } from '../../shared/kernel/validation.js';
 import { okResponse, type ClientMessageOf, type CommandResponse } from '../protocol/index.js';
 import { renameError, roomId, type CommandContext } from './context.js';
 

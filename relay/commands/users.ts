@@ -1,5 +1,5 @@
 // User commands: get_user, list_users, get_current_user (tcp.md §7.14–7.16); none re-validates the session.
-import { clampLimit, PAGE } from '../../shared/domain/validation.js';
+import { clampLimit, PAGE } from '../../shared/kernel/validation.js';
 import { okResponse, type ClientMessageOf, type CommandResponse } from '../protocol/index.js';
 import { renameError, userId, type CommandContext } from './context.js';
 

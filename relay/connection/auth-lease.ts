@@ -1,7 +1,7 @@
 // Per-connection authorization lease for send_message: how long a storage-confirmed session and room membership are trusted (docs/adr/005).
 import { performance } from 'node:perf_hooks';
-import type { Uuid } from '../../shared/domain/entities.js';
-import { DomainError } from '../../shared/domain/errors.js';
+import type { Uuid } from '../../shared/kernel/types.js';
+import { DomainError } from '../../shared/kernel/errors.js';
 
 /** Default lease, ms: a confirmed session/membership is trusted this long without a storage read. */
 export const DEFAULT_AUTH_LEASE_MS = 30_000;

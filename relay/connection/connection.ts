@@ -1,8 +1,8 @@
 // Per-connection protocol state machine (tcp.md §3): handshake, key exchange, auth, commands, timers, events.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Uuid } from '../../shared/domain/entities.js';
-import { toRfc3339Offset } from '../../shared/domain/time.js';
+import type { Uuid } from '../../shared/kernel/types.js';
+import { toRfc3339Offset } from '../../shared/kernel/time.js';
 import type { Logger } from '../../shared/platform/logger.js';
 import {
   commandContext,
@@ -16,7 +16,7 @@ import {
   type AuthMessage,
   type AuthSnapshot,
   type CommandContext,
-  type SendAccess,
+  type SendLease,
 } from '../commands/index.js';
 import type { DeliveryTarget } from '../delivery/registry.js';
 import {
@@ -54,7 +54,7 @@ export class Connection implements DeliveryTarget {
   private current: ConnectionState = 'AWAIT_HELLO';
   private auth: AuthSnapshot | undefined;
   private lease: AuthLease | undefined;
-  private sendAccess: SendAccess | undefined;
+  private sendAccess: SendLease | undefined;
   private heldEvents: Buffer[] | undefined;
   private cleanup: Promise<void> | undefined;
   private readonly log: Logger;

@@ -1,8 +1,8 @@
 // Presence bookkeeping of authenticated connections: connected/disconnected per connection, one batched heartbeat per relay (domain.md §8.3).
-import type { User } from '../../shared/domain/entities.js';
+import type { User } from '../../shared/features/users/index.js';
 import type { Logger } from '../../shared/platform/logger.js';
-import type { ConnectionRef } from '../../shared/ports/index.js';
-import type { PresenceService } from '../../shared/services/contracts.js';
+import type { ConnectionRef } from '../../shared/features/presence/index.js';
+import type { PresenceService } from '../../shared/features/presence/index.js';
 
 /** Presence heartbeat item lifetime (**seconds**) and refresh period (**milliseconds**). */
 export interface PresenceTiming {

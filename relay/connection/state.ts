@@ -1,6 +1,6 @@
 // Connection states (tcp.md §3), their unauthorized texts and timeouts, and the relay-wide connection environment.
 import type { Logger } from '../../shared/platform/logger.js';
-import type { Services } from '../../shared/services/contracts.js';
+import type { Services } from '../../shared/features/index.js';
 import type { DeliveryRegistry, RoomLoader } from '../delivery/registry.js';
 import type { ConnectionTimeouts } from './inactivity.js';
 import type { PresenceHeartbeat } from './presence-link.js';

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { INTERNAL_EVENTS_PATH, SIGNATURE_HEADER, verifyBody } from '../../shared/delivery/signature.js';
-import type { DomainEvent } from '../../shared/domain/events.js';
+import type { DomainEvent } from '../../shared/kernel/events.js';
 import type { Logger } from '../../shared/platform/logger.js';
 import { listen } from '../../shared/platform/listen.js';
 

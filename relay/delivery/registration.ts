@@ -1,7 +1,7 @@
 // Relay registry heartbeat: registers this relay's internal endpoint in the table and keeps it alive (DESIGN.md §4.2).
 import { networkInterfaces } from 'node:os';
 import type { Logger } from '../../shared/platform/logger.js';
-import type { PresenceRepository, RelayInfo } from '../../shared/ports/index.js';
+import type { PresenceRepository, RelayInfo } from '../../shared/features/presence/index.js';
 
 /** Running registration. */
 export interface RelayRegistration {

@@ -1,6 +1,6 @@
 // Local delivery registry: this relay's authenticated connections by user and by room, and event fan-out to them.
-import type { Uuid } from '../../shared/domain/entities.js';
-import { isRelayNotice, type Audience, type DomainEvent } from '../../shared/domain/events.js';
+import type { Uuid } from '../../shared/kernel/types.js';
+import { isRelayNotice, type Audience, type DomainEvent } from '../../shared/kernel/events.js';
 import type { Logger } from '../../shared/platform/logger.js';
 import { serializeServerMessage } from '../protocol/index.js';
 import { SeenIds } from './seen-ids.js';

@@ -1,6 +1,6 @@
 // Client -> server message schemas (zod discriminated union on `type`) and the payload parser.
 import { z } from 'zod';
-import { parseUuid } from '../../shared/domain/validation.js';
+import { parseUuid } from '../../shared/kernel/validation.js';
 
 export * from './server-messages.js';
 

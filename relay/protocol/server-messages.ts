@@ -1,16 +1,12 @@
 // Server -> client message types (handshake, responses, pong, error, events), builders and serializer.
-import type { ErrorCode } from '../../shared/domain/errors.js';
-import type { EventPayload } from '../../shared/domain/events.js';
-import type {
-  Invitation,
-  Message,
-  Room,
-  RoomListItem,
-  RoomMembership,
-  SessionInfo,
-  User,
-  Uuid,
-} from '../../shared/domain/entities.js';
+import type { ErrorCode } from '../../shared/kernel/errors.js';
+import type { EventPayload } from '../../shared/kernel/events.js';
+import type { Invitation } from '../../shared/features/invitations/index.js';
+import type { Message } from '../../shared/features/messages/index.js';
+import type { Room, RoomListItem, RoomMembership } from '../../shared/features/rooms/index.js';
+import type { SessionInfo } from '../../shared/features/auth/index.js';
+import type { User } from '../../shared/features/users/index.js';
+import type { Uuid } from '../../shared/kernel/types.js';
 
 /** `server_hello`, sent in plaintext right after accept (tcp.md §4.1). */
 export interface ServerHello {

@@ -1,6 +1,6 @@
 // Argon2id password hashing (PHC strings) via @node-rs/argon2: the PasswordHasher port's implementation.
 import { hash, verify } from '@node-rs/argon2';
-import type { PasswordHasher } from '../ports/index.js';
+import type { PasswordHasher } from '../kernel/ports.js';
 
 /** Cost parameters; the defaults match upstream's `argon2` crate (m = 19456 KiB, t = 2, p = 1). */
 export interface Argon2Params {

@@ -1,9 +1,9 @@
 // HS256 JWT issue/verify with jose (zero leeway): the TokenService port's implementation (domain.md §8.1).
 import { errors, jwtVerify, SignJWT } from 'jose';
-import type { SystemRole } from '../domain/entities.js';
-import { DomainError } from '../domain/errors.js';
-import { parseUuid } from '../domain/validation.js';
-import type { Clock, TokenClaims, TokenService } from '../ports/index.js';
+import type { SystemRole } from '../features/users/index.js';
+import { DomainError } from '../kernel/errors.js';
+import { parseUuid } from '../kernel/validation.js';
+import type { Clock, TokenClaims, TokenService } from '../kernel/ports.js';
 
 const ALG = 'HS256';
 const SYSTEM_ROLES: readonly string[] = ['user', 'moderator', 'admin'] satisfies SystemRole[];

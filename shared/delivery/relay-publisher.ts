@@ -1,7 +1,8 @@
 // EventPublisher that delivers locally and POSTs signed event batches to every other live relay (DESIGN.md §4.3).
-import { isRelayNotice, type DomainEvent } from '../domain/events.js';
+import { isRelayNotice, type DomainEvent } from '../kernel/events.js';
 import type { Logger } from '../platform/logger.js';
-import type { EventPublisher, PresenceRepository, RelayInfo } from '../ports/index.js';
+import type { EventPublisher } from '../kernel/ports.js';
+import type { PresenceRepository, RelayInfo } from '../features/presence/index.js';
 import { INTERNAL_EVENTS_PATH, SIGNATURE_HEADER, signBody } from './signature.js';
 
 /** Construction options of {@link RelayEventPublisher}. */

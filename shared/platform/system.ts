@@ -1,7 +1,7 @@
 // Production implementations of the Clock and IdGenerator ports (crypto UUID v4, monotonic ULID).
 import { randomUUID } from 'node:crypto';
 import { monotonicFactory } from 'ulidx';
-import type { Clock, IdGenerator } from '../ports/index.js';
+import type { Clock, IdGenerator } from '../kernel/ports.js';
 
 /** Wall clock in epoch milliseconds. */
 export const systemClock: Clock = { now: () => Date.now() };

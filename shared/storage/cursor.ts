@@ -1,6 +1,6 @@
 // Opaque signed paging cursors: LastEvaluatedKey as base64url JSON + HMAC-SHA256 (DESIGN.md §3 "Pagination").
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../kernel/errors.js';
 
 /** A DynamoDB key as it appears in `LastEvaluatedKey`: attribute name -> string or number. */
 export type CursorKey = Record<string, string | number>;

@@ -6,20 +6,10 @@ export type Item = Record<string, unknown>;
 
 /**
  * Value of the `entity` attribute every item carries, so stream handlers and ad-hoc tools can tell
- * items apart without parsing keys. Stripped when mapping back to entity types.
+ * items apart without parsing keys; stripped when mapping back to entity types. Each feature's
+ * store declares its own tags; this is the storage kernel's (the merged view: features/index.ts).
  */
 export const ENTITY = {
-  user: 'user',
-  usernameSentinel: 'username',
-  emailSentinel: 'email',
-  session: 'session',
-  room: 'room',
-  roomNameSentinel: 'room_name',
-  membership: 'membership',
-  message: 'message',
-  invitation: 'invitation',
-  connection: 'connection',
-  relay: 'relay',
   rateLimit: 'rate_limit',
 } as const;
 

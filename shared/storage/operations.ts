@@ -7,9 +7,9 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DomainError } from '../domain/errors.js';
-import type { Item } from './items.js';
-import type { Key } from './keys.js';
+import { DomainError } from '../kernel/errors.js';
+import type { Item } from './index.js';
+import type { Key } from './index.js';
 import { GSI1 } from './table.js';
 
 /** Attempts for unprocessed batch items and conflicting transactions before giving up. */

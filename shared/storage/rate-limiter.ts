@@ -1,8 +1,8 @@
 // RateLimiter over DynamoDB: fixed-window counters shared by every instance (http.md §3, DESIGN.md §7).
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Clock, RateLimitDecision, RateLimiter } from '../ports/services.js';
-import { ENTITY } from './items.js';
-import { keys } from './keys.js';
+import type { Clock, RateLimitDecision, RateLimiter } from '../kernel/ports.js';
+import { ENTITY } from '../features/index.js';
+import { keys } from '../features/index.js';
 import { ATTR } from './table.js';
 
 /**

@@ -4,7 +4,7 @@ import {
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { DomainError } from '../domain/errors.js';
+import { DomainError } from '../kernel/errors.js';
 import { MAX_ATTEMPTS, backoff } from './operations.js';
 
 /** One element of `TransactItems` (document-client shapes). */

@@ -14,7 +14,7 @@ import { DataStack } from '../../infra/stacks/data-stack.js';
 import { TABLE_INDEX_NAMES } from '../../infra/constructs/table-access.js';
 import { RelayStack } from '../../infra/stacks/relay-stack.js';
 import { stageConfig } from '../../infra/config.js';
-import { keys } from '../../shared/storage/keys.js';
+import { keys } from '../../shared/features/index.js';
 import { synthLairChat } from './synth.js';
 import { JWT_SECRET_ARN_ENV } from '../../lambdas/secret-env.js';
 

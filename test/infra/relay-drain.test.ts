@@ -1,6 +1,6 @@
 // Relay shutdown contract of the ECS service (infra/config.ts drain timings): on SIGTERM the relay process tells clients with server_notice, closes them and exits 0 in time.
 import { composeServices } from '../../shared/compose.js';
-import type { Services } from '../../shared/services/contracts.js';
+import type { Services } from '../../shared/features/index.js';
 import { stageConfig } from '../../infra/config.js';
 import { createTestTable, deleteTestTable, type TestTable } from '../support/dynamo.js';
 import { spawnRelayProcess, type RelayProcess } from '../support/relay-process.js';

@@ -4,9 +4,9 @@ import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 import { createHttpDeps, setDeps, type HttpDeps } from '../../lambdas/deps.js';
 import { startHttpServer, type RunningHttpServer } from '../../local/http-server.js';
 import { loadSettings } from '../../shared/config/settings.js';
-import type { DomainEvent } from '../../shared/domain/events.js';
+import type { DomainEvent } from '../../shared/kernel/events.js';
 import { createLogger } from '../../shared/platform/logger.js';
-import { keys } from '../../shared/storage/keys.js';
+import { keys } from '../../shared/features/index.js';
 import { createTestTable, deleteTestTable, type TestTable } from './dynamo.js';
 
 /** A parsed response. `json` is `undefined` when the body is not JSON. */

@@ -3,9 +3,9 @@ import { connect, type Socket } from 'node:net';
 import type { KeyObject } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { composeServices, type Repositories } from '../../shared/compose.js';
-import type { AuthResult } from '../../shared/domain/entities.js';
+import type { AuthResult } from '../../shared/features/auth/index.js';
 import { createLogger, type Logger } from '../../shared/platform/logger.js';
-import type { Services } from '../../shared/services/contracts.js';
+import type { Services } from '../../shared/features/index.js';
 import {
   decryptPayload,
   deriveKey,

@@ -2,10 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { composeServices, type Repositories } from '../../shared/compose.js';
-import type { AuthResult, Room, SessionProtocol } from '../../shared/domain/entities.js';
-import type { DomainEvent, EventPayload, EventType } from '../../shared/domain/events.js';
-import type { Clock, EventPublisher } from '../../shared/ports/index.js';
-import type { ServiceDeps, Services } from '../../shared/services/contracts.js';
+import type { AuthResult, SessionProtocol } from '../../shared/features/auth/index.js';
+import type { Room } from '../../shared/features/rooms/index.js';
+import type { DomainEvent, EventPayload, EventType } from '../../shared/kernel/events.js';
+import type { Clock, EventPublisher } from '../../shared/kernel/ports.js';
+import type { ServiceDeps, Services } from '../../shared/features/index.js';
 import { createTestTable, deleteTestTable } from './dynamo.js';
 
 /** An EventPublisher that keeps every published event in `events`; `failing = true` makes it reject. */

@@ -1,6 +1,6 @@
 // Connection limit (tcp.md §11) and slow-client backpressure: bounded per-connection queues never stall others.
 import { randomUUID } from 'node:crypto';
-import type { DomainEvent } from '../../../shared/domain/events.js';
+import type { DomainEvent } from '../../../shared/kernel/events.js';
 import { connectUser, startTestRelay, TestTcpClient, type TestRelay } from '../../support/relay.js';
 
 async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {

@@ -2,12 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import { composeServices } from '../../../shared/compose.js';
 import { RelayEventPublisher } from '../../../shared/delivery/relay-publisher.js';
-import type { Services } from '../../../shared/services/contracts.js';
+import type { Services } from '../../../shared/features/index.js';
 import { createTestTable, deleteTestTable, type TestTable } from '../../support/dynamo.js';
 import { spawnRelayProcess, type RelayProcess } from '../../support/relay-process.js';
 import { RELAY_TEST_SECRET, testLogger, TestTcpClient, TestWsClient } from '../../support/relay.js';
 import { userInput } from '../../support/services.js';
-import type { PresenceRepository } from '../../../shared/ports/index.js';
+import type { PresenceRepository } from '../../../shared/features/presence/index.js';
 
 describe('two relay processes', () => {
   let table: TestTable;

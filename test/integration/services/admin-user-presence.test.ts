@@ -1,7 +1,7 @@
 // Integration tests of AdminService, UserService and PresenceService on DynamoDB Local (http.md §6, §12; domain.md §8.3).
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AuthResult } from '../../../shared/domain/entities.js';
-import { keys } from '../../../shared/storage/keys.js';
+import type { AuthResult } from '../../../shared/features/auth/index.js';
+import { keys } from '../../../shared/features/index.js';
 import { createTestServices, registerUser, type TestServices, UNKNOWN_ID } from '../../support/services.js';
 
 let t: TestServices;

@@ -1,8 +1,9 @@
 // Integration tests of AuthService on DynamoDB Local: register/login rules, session lifecycle, tokens (domain.md §5, §8.1).
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { SignJWT } from 'jose';
-import { SESSION_TTL_MS, toRfc3339Offset } from '../../../shared/domain/time.js';
-import { keys } from '../../../shared/storage/keys.js';
+import { SESSION_TTL_MS } from '../../../shared/features/auth/index.js';
+import { toRfc3339Offset } from '../../../shared/kernel/time.js';
+import { keys } from '../../../shared/features/index.js';
 import {
   TEST_JWT_SECRET,
   createTestClock,

@@ -1,7 +1,10 @@
 // Integration tests of InvitationService on DynamoDB Local: check orders (http.md §10, tcp.md §7.10–7.13) and lifecycle (domain.md §8.2).
 import { randomBytes } from 'node:crypto';
-import type { AuthResult, Invitation, Room } from '../../../shared/domain/entities.js';
-import { INVITATION_TTL_MS, parseTimestamp, toTimestamp } from '../../../shared/domain/time.js';
+import type { AuthResult } from '../../../shared/features/auth/index.js';
+import type { Invitation } from '../../../shared/features/invitations/index.js';
+import type { Room } from '../../../shared/features/rooms/index.js';
+import { INVITATION_TTL_MS } from '../../../shared/features/invitations/index.js';
+import { parseTimestamp, toTimestamp } from '../../../shared/kernel/time.js';
 import {
   createTestServices,
   registerUser,

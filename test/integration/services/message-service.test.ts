@@ -1,6 +1,8 @@
 // Integration tests of MessageService on DynamoDB Local: send/history/edit/delete/typing rules and event audiences.
 import { randomBytes } from 'node:crypto';
-import type { AuthResult, MessageTarget, Room } from '../../../shared/domain/entities.js';
+import type { AuthResult } from '../../../shared/features/auth/index.js';
+import type { MessageTarget } from '../../../shared/features/messages/index.js';
+import type { Room } from '../../../shared/features/rooms/index.js';
 import {
   createTestServices,
   eventsOf,
@@ -37,15 +39,16 @@ beforeEach(() => {
 });
 
 describe('send', () => {
-  it('a failing precondition (e.g. the session re-check) wins over every other error and writes nothing', async () => {
+  it('a failing access policy (e.g. the relay session re-check) wins over every other error and writes nothing', async () => {
     const before = (await t.services.messages.history(bob.user.id, inRoom, 100)).messages.length;
     const sessionGone = () => Promise.reject(new Error('session_not_found stand-in'));
-    // Outsider + blank content + failing precondition: the precondition's error is the one thrown.
+    const access = { isMember: sessionGone, membership: sessionGone };
+    // Outsider + blank content + failing access policy: the policy's own error is the one thrown.
     await expect(
-      t.services.messages.send(eve.user.id, inRoom, ' ', { precondition: sessionGone }),
+      t.services.messages.send(eve.user.id, inRoom, ' ', { access }),
     ).rejects.toThrow('session_not_found stand-in');
     await expect(
-      t.services.messages.send(bob.user.id, inRoom, 'x', { precondition: sessionGone }),
+      t.services.messages.send(bob.user.id, inRoom, 'x', { access }),
     ).rejects.toThrow('session_not_found stand-in');
     expect((await t.services.messages.history(bob.user.id, inRoom, 100)).messages).toHaveLength(before);
     expect(t.events).toEqual([]);
@@ -282,8 +285,9 @@ describe('typing', () => {
     await expect(t.services.messages.typing(bob.user.id, inRoom)).resolves.toBeUndefined();
   });
 
-  it('membershipVerified skips the membership read (the relay passes its room index)', async () => {
-    await t.services.messages.typing(eve.user.id, inRoom, { membershipVerified: true });
+  it('a per-call access policy answers membership without a read (the relay passes its room index)', async () => {
+    const indexed = { isMember: () => Promise.resolve(true), membership: () => Promise.resolve(null) };
+    await t.services.messages.typing(eve.user.id, inRoom, { access: indexed });
     expect(t.events.map((e) => e.payload)).toEqual([
       { type: 'user_typing', user_id: eve.user.id, target: inRoom },
     ]);

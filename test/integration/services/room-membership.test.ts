@@ -1,7 +1,9 @@
 // Integration tests of RoomService membership rules on DynamoDB Local: join, leave, members, roles, kick (domain.md §7, http.md §7.6–8.3).
 import { randomBytes } from 'node:crypto';
-import type { AuthResult, Room } from '../../../shared/domain/entities.js';
-import { INVITATION_TTL_MS, toTimestamp } from '../../../shared/domain/time.js';
+import type { AuthResult } from '../../../shared/features/auth/index.js';
+import type { Room } from '../../../shared/features/rooms/index.js';
+import { INVITATION_TTL_MS } from '../../../shared/features/invitations/index.js';
+import { toTimestamp } from '../../../shared/kernel/time.js';
 import {
   createTestServices,
   eventsOf,

@@ -1,6 +1,7 @@
 // Integration tests of RoomService on DynamoDB Local: create, read, lists, PATCH and delete rules (domain.md §7, http.md §7).
 import { randomBytes } from 'node:crypto';
-import type { AuthResult, Room } from '../../../shared/domain/entities.js';
+import type { AuthResult } from '../../../shared/features/auth/index.js';
+import type { Room } from '../../../shared/features/rooms/index.js';
 import {
   createTestServices,
   eventsOf,

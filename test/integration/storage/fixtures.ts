@@ -1,14 +1,11 @@
 // Factory fixtures for storage integration tests: entities with defaults and overrides, a movable clock.
 import { randomUUID } from 'node:crypto';
 import { monotonicFactory } from 'ulidx';
-import type {
-  Invitation,
-  MessageRecord,
-  Room,
-  RoomMembership,
-  UserRecord,
-} from '../../../shared/domain/entities.js';
-import type { Clock } from '../../../shared/ports/services.js';
+import type { Invitation } from '../../../shared/features/invitations/index.js';
+import type { MessageRecord } from '../../../shared/features/messages/index.js';
+import type { Room, RoomMembership } from '../../../shared/features/rooms/index.js';
+import type { UserRecord } from '../../../shared/features/users/index.js';
+import type { Clock } from '../../../shared/kernel/ports.js';
 
 /** A clock tests can move; starts at the wall clock. */
 export function movableClock(

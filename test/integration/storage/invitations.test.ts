@@ -1,7 +1,7 @@
 // Integration: DynamoInvitationRepository on DynamoDB Local (pending uniqueness, re-invite, expiry, status moves).
 import { randomUUID } from 'node:crypto';
-import type { Invitation } from '../../../shared/domain/entities.js';
-import { createRepositories, type Repositories } from '../../../shared/storage/index.js';
+import type { Invitation } from '../../../shared/features/invitations/index.js';
+import { createRepositories, type Repositories } from '../../../shared/features/index.js';
 import { createTestTable, deleteTestTable, type TestTable } from '../../support/dynamo.js';
 import { aMembership, aRoom, anInvitation, iso, movableClock, ownerOf } from './fixtures.js';
 

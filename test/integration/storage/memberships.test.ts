@@ -1,7 +1,7 @@
 // Integration: DynamoMembershipRepository on DynamoDB Local (counters, full rooms, last owner, invitations).
 import { randomUUID } from 'node:crypto';
-import { isDomainError } from '../../../shared/domain/errors.js';
-import { createRepositories, type Repositories } from '../../../shared/storage/index.js';
+import { isDomainError } from '../../../shared/kernel/errors.js';
+import { createRepositories, type Repositories } from '../../../shared/features/index.js';
 import { createTestTable, deleteTestTable, type TestTable } from '../../support/dynamo.js';
 import { aMembership, aRoom, anInvitation, iso, ownerOf } from './fixtures.js';
 

@@ -1,7 +1,8 @@
 // Integration: DynamoMessageRepository on DynamoDB Local (history order and bounds, versioned edits, delete).
 import { randomUUID } from 'node:crypto';
-import type { MessageRecord } from '../../../shared/domain/entities.js';
-import { conversationKey, createRepositories, type Repositories } from '../../../shared/storage/index.js';
+import type { MessageRecord } from '../../../shared/features/messages/index.js';
+import { conversationKey } from '../../../shared/features/messages/index.js';
+import { createRepositories, type Repositories } from '../../../shared/features/index.js';
 import { createTestTable, deleteTestTable, type TestTable } from '../../support/dynamo.js';
 import { aMessage } from './fixtures.js';
 

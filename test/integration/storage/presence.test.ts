@@ -1,6 +1,6 @@
 // Integration: DynamoPresenceRepository and DynamoRateLimiter on DynamoDB Local (TTL'd items read as absent once expired).
 import { randomUUID } from 'node:crypto';
-import { createRepositories, type Repositories } from '../../../shared/storage/index.js';
+import { createRepositories, type Repositories } from '../../../shared/features/index.js';
 import { createTestTable, deleteTestTable, type TestTable } from '../../support/dynamo.js';
 import { movableClock } from './fixtures.js';
 

@@ -1,8 +1,9 @@
 // Integration: DynamoRoomRepository on DynamoDB Local (name sentinels, versioned updates, lists, cascade delete).
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { VersionConflictError } from '../../../shared/domain/errors.js';
-import { createRepositories, keys, partitions, type Repositories } from '../../../shared/storage/index.js';
+import { VersionConflictError } from '../../../shared/kernel/errors.js';
+import { createRepositories, keys, type Repositories } from '../../../shared/features/index.js';
+import { partitions } from '../../../shared/features/index.js';
 import { createTestTable, deleteTestTable, type TestTable } from '../../support/dynamo.js';
 import { aMembership, aRoom, anInvitation, ownerOf } from './fixtures.js';
 

@@ -2,8 +2,8 @@
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DomainError } from '../../../shared/domain/errors.js';
-import { DynamoUserRepository } from '../../../shared/storage/user-repository.js';
+import { DomainError } from '../../../shared/kernel/errors.js';
+import { DynamoUserRepository } from '../../../shared/features/users/index.js';
 import { aUser } from './fixtures.js';
 
 const canceled = (...codes: string[]) =>

@@ -1,7 +1,7 @@
 // Integration: DynamoUserRepository on DynamoDB Local (uniqueness sentinels, lookups, lists).
 import { randomUUID } from 'node:crypto';
-import { isDomainError } from '../../../shared/domain/errors.js';
-import { createRepositories, type Repositories } from '../../../shared/storage/index.js';
+import { isDomainError } from '../../../shared/kernel/errors.js';
+import { createRepositories, type Repositories } from '../../../shared/features/index.js';
 import { createTestTable, deleteTestTable, type TestTable } from '../../support/dynamo.js';
 import { aUser as user } from './fixtures.js';
 

@@ -1,8 +1,8 @@
 // Unit tests for the HS256 token service: claims round trip, expiry with a fixed clock, tampering, claim shapes.
 import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import { createTokenService } from '../../../shared/auth/token-service.js';
-import { DomainError } from '../../../shared/domain/errors.js';
-import type { Clock, TokenClaims } from '../../../shared/ports/index.js';
+import { DomainError } from '../../../shared/kernel/errors.js';
+import type { Clock, TokenClaims } from '../../../shared/kernel/ports.js';
 
 const SECRET = 'unit-test-secret';
 const NOW_S = 1_737_460_800; // 2025-01-21T12:00:00Z

@@ -1,5 +1,6 @@
 // Test fixtures for client SDK tests: wire entities with overridable fields (domain.md §4).
-import type { Message, User } from '../../../shared/domain/entities.js';
+import type { Message } from '../../../shared/features/messages/index.js';
+import type { User } from '../../../shared/features/users/index.js';
 
 export const ALICE_ID = '1c6c7e2a-8f3b-4b8e-9a51-2f0d6b3c9e11';
 export const BOB_ID = 'a9b8c7d6-e5f4-4a3b-9c2d-1e0f9a8b7c6d';

@@ -1,7 +1,7 @@
 // LairTcpClient against a scripted in-process TCP server: handshake, encryption, correlation, events.
 import { LairTcpClient } from '../../../client/sdk/tcp.js';
 import { LairRequestError, LairTimeoutError } from '../../../client/sdk/session.js';
-import type { EventPayload } from '../../../shared/domain/events.js';
+import type { EventPayload } from '../../../shared/kernel/events.js';
 import { startScriptedServer } from './scripted-tcp-server.js';
 import type { Received, Script, ScriptedServer } from './scripted-tcp-server.js';
 import { ROOM_ID, aMessage, aUser } from './fixtures.js';

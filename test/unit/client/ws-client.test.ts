@@ -4,7 +4,7 @@ import type { WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { LairWsClient } from '../../../client/sdk/ws.js';
 import { SERVER_HELLO } from '../../../relay/protocol/index.js';
-import type { EventPayload } from '../../../shared/domain/events.js';
+import type { EventPayload } from '../../../shared/kernel/events.js';
 import { ROOM_ID, aUser } from './fixtures.js';
 
 const session = { id: 'c0ffee00-1234-4abc-8def-0123456789ab', expires_at: '2025-01-22T12:00:00+00:00' };

@@ -1,6 +1,6 @@
 // AuthLease: when send_message may skip the session and membership reads (docs/adr/005), on fake clocks.
 import { AuthLease, type LeaseClock } from '../../../relay/connection/auth-lease.js';
-import { DomainError } from '../../../shared/domain/errors.js';
+import { DomainError } from '../../../shared/kernel/errors.js';
 
 describe('AuthLease', () => {
   let mono: number;

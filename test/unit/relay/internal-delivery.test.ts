@@ -6,7 +6,7 @@ import { startInternalServer, type InternalServer } from '../../../relay/deliver
 import { internalBaseUrl } from '../../../relay/delivery/registration.js';
 import { RelayEventPublisher } from '../../../shared/delivery/relay-publisher.js';
 import { INTERNAL_EVENTS_PATH, SIGNATURE_HEADER, signBody } from '../../../shared/delivery/signature.js';
-import type { DomainEvent } from '../../../shared/domain/events.js';
+import type { DomainEvent } from '../../../shared/kernel/events.js';
 import { testLogger } from '../../support/relay.js';
 import { createTestServices, type TestServices } from '../../support/services.js';
 

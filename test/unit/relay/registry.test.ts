@@ -1,7 +1,7 @@
 // DeliveryRegistry: audience resolution (tcp.md §8), room-index upkeep from events, de-duplication, first-sight room reads.
 import { randomUUID } from 'node:crypto';
 import { DeliveryRegistry, type DeliveryTarget } from '../../../relay/delivery/registry.js';
-import type { Audience, DomainEvent, EventPayload, RelayNotice } from '../../../shared/domain/events.js';
+import type { Audience, DomainEvent, EventPayload, RelayNotice } from '../../../shared/kernel/events.js';
 import { testLogger, type Msg } from '../../support/relay.js';
 
 class Target implements DeliveryTarget {

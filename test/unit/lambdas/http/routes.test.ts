@@ -5,7 +5,7 @@ import { HTTP_STATUS, toErrorResponse } from '../../../../lambdas/http/errors.js
 import { QueryParams } from '../../../../lambdas/http/request.js';
 import { ROUTE_GROUPS, ROUTES, routeKey } from '../../../../lambdas/http/routes.js';
 import { GROUP_HANDLERS } from '../../../../local/http-server.js';
-import { DomainError } from '../../../../shared/domain/errors.js';
+import { DomainError } from '../../../../shared/kernel/errors.js';
 
 describe('ROUTES', () => {
   it('has the 31 routes of http.md §4 (all but GET /ws), unique keys, every group used', () => {

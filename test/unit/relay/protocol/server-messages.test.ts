@@ -6,7 +6,7 @@ import {
   okResponse,
   serializeServerMessage,
 } from '../../../../relay/protocol/server-messages.js';
-import type { Room } from '../../../../shared/domain/entities.js';
+import type { Room } from '../../../../shared/features/rooms/index.js';
 
 const room: Room = {
   id: '7d0e5a44-3c1f-4d7a-b2a9-6e8f1c2d3b4a',

@@ -1,0 +1,10 @@
+// Route table of the `messages` Lambda group: send, history, edit, delete (http.md §9); its handler (./handler.ts) serves exactly these.
+import { defineRoutes } from '../http/route-def.js';
+
+/** The `messages` group's routes, in docs/protocol/http.md §4 order. */
+export const routes = defineRoutes([
+  ['POST', '/api/v1/messages', 'session', ['messaging']],
+  ['GET', '/api/v1/messages', 'session', ['messaging']],
+  ['PATCH', '/api/v1/messages/{message_id}', 'session', ['messaging']],
+  ['DELETE', '/api/v1/messages/{message_id}', 'session', ['messaging']],
+]);

@@ -1,0 +1,41 @@
+// Admin use cases: server statistics for system admins (http.md §12).
+import { DomainError } from '../../kernel/errors.js';
+import type { Uuid } from '../../kernel/types.js';
+import type { PresenceRepository } from '../presence/index.js';
+import type { RoomRepository } from '../rooms/index.js';
+import type { UserRepository } from '../users/index.js';
+import type { AdminStats } from './model.js';
+
+/** What the AdminService needs. */
+export interface AdminServiceDeps {
+  users: Pick<UserRepository, 'getById' | 'count'>;
+  rooms: Pick<RoomRepository, 'count'>;
+  presence: Pick<PresenceRepository, 'listOnlineUserIds'>;
+}
+
+/** Admin (http.md §12). */
+export interface AdminService {
+  /** Stored role must be `admin`. @throws `permission_denied` */
+  stats(actorId: Uuid): Promise<AdminStats>;
+}
+
+/**
+ * Builds the AdminService. The caller's **stored** system role must be `admin` (the JWT `role`
+ * claim is ignored, domain.md §6.1), else `permission_denied`. `online_users` counts users with at
+ * least one live TCP/WS connection.
+ */
+export function createAdminService(deps: AdminServiceDeps): AdminService {
+  const { users, rooms, presence } = deps;
+  return {
+    async stats(actorId) {
+      const actor = await users.getById(actorId);
+      if (actor?.role !== 'admin') throw new DomainError('permission_denied');
+      const [total_users, total_rooms, online] = await Promise.all([
+        users.count(),
+        rooms.count(),
+        presence.listOnlineUserIds(),
+      ]);
+      return { total_users, total_rooms, online_users: online.length };
+    },
+  };
+}

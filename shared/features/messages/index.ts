@@ -1,0 +1,19 @@
+// Public surface of the messages feature (model, service, store) and its descriptor for the composition root.
+import type { StoreContext } from '../../storage/context.js';
+import { createMessageService, type MessageServiceDeps } from './service.js';
+import * as store from './store.js';
+
+export * from './model.js';
+export * from './service.js';
+export { DynamoMessageRepository, conversationKey, messageFromItem, messageItem } from './store.js';
+
+/** The messages feature: its keys, entity tags, repositories and services. */
+export const messagesFeature = {
+  keys: store.keys,
+  partitions: store.partitions,
+  entities: store.ENTITY,
+  repositories: (ctx: StoreContext) => ({
+    messages: new store.DynamoMessageRepository(ctx.doc, ctx.tableName, ctx.clock),
+  }),
+  services: (deps: MessageServiceDeps) => ({ messages: createMessageService(deps) }),
+};

@@ -1,0 +1,66 @@
+// Presence bookkeeping for authenticated TCP/WS connections and the online/offline events (domain.md §8.3).
+import { emit, type EmitDeps } from '../../kernel/events.js';
+import type { User } from '../users/index.js';
+import type { ConnectionRef, PresenceRepository } from './model.js';
+
+/** What the PresenceService needs. */
+export interface PresenceServiceDeps extends EmitDeps {
+  presence: PresenceRepository;
+}
+
+/** Presence bookkeeping for TCP/WS connections (domain.md §8.3). */
+export interface PresenceService {
+  /**
+   * Records an authenticated connection; emits `user_online` (audience all except this
+   * connection) when it is the user's first live connection.
+   * @param ttlSeconds - heartbeat item lifetime
+   */
+  connected(user: User, relayId: string, connectionId: string, ttlSeconds: number): Promise<void>;
+  /**
+   * Refreshes the heartbeat items of live connections in one batched write (a relay calls it once
+   * per period for all its connections). @param ttlSeconds - new item lifetime
+   */
+  heartbeat(connections: readonly ConnectionRef[], ttlSeconds: number): Promise<void>;
+  /** Removes the connection; emits `user_offline` when it was the user's last. */
+  disconnected(user: User, relayId: string, connectionId: string): Promise<void>;
+}
+
+/**
+ * Builds the PresenceService. A user is online while ≥ 1 live connection item exists.
+ * - `connected`: counts the user's connections **before** recording this one; when there were
+ *   none, emits `user_online` to everyone except this connection (audience `all` with
+ *   `exceptConnectionId`). Racing first connections may both announce (duplicates are harmless;
+ *   a missed announcement is not).
+ * - `disconnected`: removes the item; when none remain, emits `user_offline` to everyone.
+ * `ttlSeconds` is the lifetime of the heartbeat item in seconds.
+ */
+export function createPresenceService(deps: PresenceServiceDeps): PresenceService {
+  const { presence } = deps;
+  return {
+    async connected(user, relayId, connectionId, ttlSeconds) {
+      const before = await presence.countConnections(user.id);
+      await presence.putConnection(user.id, relayId, connectionId, ttlSeconds);
+      if (before === 0) {
+        await emit(
+          deps,
+          { kind: 'all', exceptConnectionId: connectionId },
+          { type: 'user_online', user_id: user.id, username: user.username },
+        );
+      }
+    },
+
+    heartbeat: (connections, ttlSeconds) =>
+      connections.length === 0 ? Promise.resolve() : presence.refreshConnections(connections, ttlSeconds),
+
+    async disconnected(user, relayId, connectionId) {
+      await presence.deleteConnection(user.id, relayId, connectionId);
+      if ((await presence.countConnections(user.id)) === 0) {
+        await emit(
+          deps,
+          { kind: 'all' },
+          { type: 'user_offline', user_id: user.id, username: user.username },
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// Public surface of the rooms feature (model, room access, service, stores, keys) and its descriptor for the composition root.
+import type { StoreContext } from '../../storage/context.js';
+import * as roomKeys from './keys.js';
+import { DynamoMembershipRepository } from './membership-store.js';
+import { DynamoRoomRepository } from './room-store.js';
+import { createRoomService, type RoomServiceDeps } from './service.js';
+
+export * from './model.js';
+export * from './access.js';
+export * from './service.js';
+export { DynamoMembershipRepository, membershipFromItem, membershipItem } from './membership-store.js';
+export { DynamoRoomRepository, roomItem, roomRecordFromItem } from './room-store.js';
+export { roomKeys };
+
+/** The rooms feature: its keys, entity tags, repositories and services. */
+export const roomsFeature = {
+  keys: roomKeys.keys,
+  partitions: roomKeys.partitions,
+  entities: roomKeys.ENTITY,
+  repositories: (ctx: StoreContext) => ({
+    rooms: new DynamoRoomRepository(ctx.doc, ctx.tableName),
+    memberships: new DynamoMembershipRepository(ctx.doc, ctx.tableName),
+  }),
+  services: (deps: RoomServiceDeps) => ({ rooms: createRoomService(deps) }),
+};

@@ -1,0 +1,77 @@
+// Users feature model: the wire User, its stored record, the repository port and the error rows (docs/protocol/domain.md §4.1).
+import type { ErrorRows } from '../../kernel/error-rows.js';
+import type { Timestamp, Uuid } from '../../kernel/types.js';
+
+/** System role (domain.md §6.1). */
+export type SystemRole = 'user' | 'moderator' | 'admin';
+
+/** User as sent on the wire (domain.md §4.1). `email` is always included. */
+export interface User {
+  id: Uuid;
+  username: string;
+  email: string;
+  role: SystemRole;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_seen_at: Timestamp | null;
+}
+
+/** Stored user: the wire shape plus the Argon2id PHC hash, which never leaves the server. */
+export interface UserRecord extends User {
+  password_hash: string;
+}
+
+/** Picks the wire fields of domain.md §4.1 (drops `password_hash` and anything else stored). */
+export function toUser(r: User | UserRecord): User {
+  return {
+    id: r.id,
+    username: r.username,
+    email: r.email,
+    role: r.role,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+    last_seen_at: r.last_seen_at,
+  };
+}
+
+/** Error rows of the users feature (tcp.md §9.3). */
+export const errors = {
+  username_invalid: { message: 'Username invalid', http: 400 },
+  email_invalid: { message: 'Email invalid', http: 400 },
+  password_too_weak: { message: 'Password too weak', http: 400 },
+  username_taken: { message: 'Username already taken', http: 409 },
+  email_taken: { message: 'Email already registered', http: 409 },
+  user_not_found: { message: 'User not found', http: 404 },
+} as const satisfies ErrorRows;
+
+/** The users feature raises no client events. */
+export type Events = never;
+
+/** Users, with username/email uniqueness enforced by sentinel items (docs/design.md §3). */
+export interface UserRepository {
+  /**
+   * Creates the user and its username/email sentinels in one TransactWriteItems.
+   * @throws ConflictError `username_taken` / `email_taken` (checked in that order)
+   */
+  create(user: UserRecord): Promise<void>;
+  /** Strongly consistent read by id; `null` when absent. */
+  getById(id: Uuid): Promise<UserRecord | null>;
+  /** Batch read by ids (missing ids are simply absent from the result map). */
+  getMany(ids: Uuid[]): Promise<Map<Uuid, UserRecord>>;
+  /** Looks up by username, case-insensitively (via the `UNAME#<lower>` sentinel). */
+  getByUsername(username: string): Promise<UserRecord | null>;
+  /** Looks up by email, case-insensitively (via the `EMAIL#<lower>` sentinel). */
+  getByEmail(email: string): Promise<UserRecord | null>;
+  /**
+   * Changes the email: swaps the sentinel and updates the profile atomically.
+   * @param email - already validated and lowercased
+   * @throws ConflictError `email_taken`; DomainError `user_not_found`
+   */
+  updateEmail(id: Uuid, email: string, updatedAt: string): Promise<UserRecord>;
+  /** Replaces the password hash and bumps `updated_at`. @throws `user_not_found` */
+  updatePasswordHash(id: Uuid, passwordHash: string, updatedAt: string): Promise<void>;
+  /** Users ordered by lowercased username ascending, `offset` then `limit` (domain.md §9). */
+  list(limit: number, offset: number): Promise<User[]>;
+  /** Number of users (admin stats). */
+  count(): Promise<number>;
+}

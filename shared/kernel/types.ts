@@ -1,0 +1,6 @@
+// Identifier and timestamp vocabulary shared by every feature (protocol domain.md §2–§3).
+
+/** UUID v4 string, lowercase hyphenated (domain.md §3). */
+export type Uuid = string;
+/** RFC 3339 UTC timestamp string (domain.md §2). */
+export type Timestamp = string;
