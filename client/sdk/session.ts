@@ -3,9 +3,8 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { EventPayload, EventType } from '../../shared/kernel/events.js';
 import type { MessageTarget } from '../../shared/features/messages/index.js';
+import type { ClientMessageInput, ClientMessageType } from '../../relay/commands/index.js';
 import type {
-  ClientMessageInput,
-  ClientMessageType,
   ErrorMessage,
   ResponseOf,
   ResponseType,

@@ -4,7 +4,7 @@ import {
   failResponse,
   okResponse,
   responseTypeFor,
-  type ClientMessageOf,
+  type CoreMessageOf,
   type CommandResponse,
 } from '../protocol/index.js';
 import type { AuthContext, AuthSnapshot } from './context.js';
@@ -19,7 +19,7 @@ export interface AuthOutcome {
 
 /** The three messages accepted in AWAIT_AUTH. */
 export type AuthMessage =
-  ClientMessageOf<'authenticate'> | ClientMessageOf<'login'> | ClientMessageOf<'register'>;
+  CoreMessageOf<'authenticate'> | CoreMessageOf<'login'> | CoreMessageOf<'register'>;
 
 /** Text of a throttled `login`/`register` (tcp.md §9.3 `rate_limited`; the window is 60 s). */
 export const AUTH_THROTTLED_TEXT = 'Rate limited, retry after 60 seconds';
@@ -86,7 +86,7 @@ async function snapshot(result: AuthResult, ctx: AuthContext): Promise<AuthSnaps
  * `success: true`; the caller then closes the connection (tcp.md §6.4).
  */
 export async function runLogout(
-  msg: ClientMessageOf<'logout'>,
+  msg: CoreMessageOf<'logout'>,
   ctx: AuthContext,
   auth: AuthSnapshot,
 ): Promise<CommandResponse> {

@@ -1,17 +1,23 @@
-// Command dispatch for AUTHENTICATED connections: one handler per tcp.md §7 message type, errors mapped once.
+// THE TCP/WS command registry: one list of feature command groups, from which the client message parser, the dispatch table and the failure counters are derived.
+import type { z } from 'zod';
 import {
-  failResponse,
+  coreMessageSchemas,
+  createClientMessageParser,
+  failResponse as buildFailResponse,
   responseTypeFor,
-  type ClientMessageOf,
-  type ClientMessageType,
   type CommandResponse,
+  type CountersOf,
+  type ResponseErrorCode,
+  type ResponseOf,
+  type ResponseType,
 } from '../protocol/index.js';
 import type { CommandContext } from './context.js';
+import type { Handler } from './define.js';
 import { toResponseError } from './errors.js';
-import { acceptInvitation, declineInvitation, inviteToRoom, listInvitations } from './invitations.js';
-import { deleteMessage, editMessage, getMessages, sendMessage } from './messages.js';
-import { createRoom, getRoom, joinRoom, leaveRoom, listRooms } from './rooms.js';
-import { getCurrentUser, getUser, listUsers } from './users.js';
+import { invitationCommands } from './invitations.js';
+import { messageCommands } from './messages.js';
+import { roomCommands } from './rooms.js';
+import { userCommands } from './users.js';
 
 export { runAuth, runLogout, type AuthMessage, type AuthOutcome } from './auth.js';
 export { typing } from './messages.js';
@@ -24,54 +30,80 @@ export {
 } from './context.js';
 export { TCP_ERROR_TABLE, toResponseError, INTERNAL_ERROR_TEXT } from './errors.js';
 
-/** Request types answered by a `<type>_response` in AUTHENTICATED (tcp.md §7 table, minus typing/ping). */
-export type CommandType = Exclude<
-  ClientMessageType,
-  'client_hello' | 'key_exchange' | 'authenticate' | 'login' | 'register' | 'logout' | 'typing' | 'ping'
->;
+/** Every feature's command group, in docs/protocol/tcp.md §7 order. Adding a feature = one line here. */
+const GROUPS = [messageCommands, roomCommands, invitationCommands, userCommands] as const;
 
-/** One handler: parse ids -> (re-validate session) -> one service call -> response. */
-export type CommandHandler<K extends CommandType> = (
-  msg: ClientMessageOf<K>,
-  ctx: CommandContext,
-) => Promise<CommandResponse>;
+type Group = (typeof GROUPS)[number];
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type CommandSchemas = UnionToIntersection<Group['schemas']>;
 
-/** Handler per command type; deprecated ones (tcp.md §7 "Dep.") are served too. */
-export const COMMANDS: { readonly [K in CommandType]: CommandHandler<K> } = {
-  send_message: sendMessage,
-  edit_message: editMessage,
-  delete_message: deleteMessage,
-  get_messages: getMessages,
-  create_room: createRoom,
-  get_room: getRoom,
-  list_rooms: listRooms,
-  join_room: joinRoom,
-  leave_room: leaveRoom,
-  invite_to_room: inviteToRoom,
-  accept_invitation: acceptInvitation,
-  decline_invitation: declineInvitation,
-  list_invitations: listInvitations,
-  get_user: getUser,
-  list_users: listUsers,
-  get_current_user: getCurrentUser,
+/** Every client -> server message schema, keyed by `type` (tcp.md §4.2, §5.1, §6, §7). */
+export const clientMessageSchemas = Object.assign(
+  {},
+  coreMessageSchemas,
+  ...GROUPS.map((g) => g.schemas),
+) as typeof coreMessageSchemas & CommandSchemas;
+
+type AllSchemas = typeof clientMessageSchemas;
+
+/** Client message `type` tags. */
+export type ClientMessageType = keyof AllSchemas;
+
+/** The set of known client message types. */
+export const CLIENT_MESSAGE_TYPES = Object.keys(clientMessageSchemas) as ClientMessageType[];
+
+/** A parsed client message (output type: target UUIDs canonicalised, unknown keys dropped). */
+export type ClientMessage = { [K in ClientMessageType]: z.output<AllSchemas[K]> }[ClientMessageType];
+
+/** The parsed message of one `type`, e.g. `ClientMessageOf<'send_message'>`. */
+export type ClientMessageOf<T extends ClientMessageType> = Extract<ClientMessage, { type: T }>;
+
+/** What a client may send (input type: null/undefined optionals, any UUID form). */
+export type ClientMessageInput = { [K in ClientMessageType]: z.input<AllSchemas[K]> }[ClientMessageType];
+
+/**
+ * Decodes one frame payload (plaintext, or already decrypted) into a client message; never throws
+ * (tcp.md §1.1, §9.2; see `createClientMessageParser`).
+ */
+export const parseClientMessage = createClientMessageParser(clientMessageSchemas);
+
+/** Request types answered by a `<type>_response` through a feature's handler. */
+export type CommandType = keyof CommandSchemas;
+
+/** Handler per command type (deprecated ones, tcp.md §7 "Dep.", are served too). */
+export const COMMANDS = Object.assign({}, ...GROUPS.map((g) => g.handlers)) as {
+  readonly [K in CommandType]: Handler<ClientMessageOf<K>>;
 };
 
 /** Commands upstream marks deprecated (logged at debug level when used). */
-const DEPRECATED: ReadonlySet<CommandType> = new Set<CommandType>([
-  'get_messages',
-  'create_room',
-  'get_room',
-  'list_rooms',
-  'invite_to_room',
-  'list_invitations',
-  'get_user',
-  'list_users',
-  'get_current_user',
-]);
+const DEPRECATED: ReadonlySet<string> = new Set(GROUPS.flatMap((g) => g.deprecated ?? []));
+
+/** `false`/`0` counters of failed responses, per response type (tcp.md §2.2). */
+const FAILURE_COUNTERS: Readonly<Record<string, object>> = Object.fromEntries(
+  GROUPS.flatMap((g) => Object.entries(g.failureCounters ?? {})),
+);
 
 /** True when `type` is answered through {@link COMMANDS}. */
 export function isCommandType(type: ClientMessageType): type is CommandType {
   return Object.hasOwn(COMMANDS, type);
+}
+
+/**
+ * Builds a failed response (tcp.md §2.2): `error: {code, message}`, no payload fields, the
+ * command's counters present with `false`/`0` unless overridden.
+ * @param requestId the request's `request_id` (`undefined` => `null`).
+ */
+export function failResponse<K extends ResponseType>(
+  type: K,
+  requestId: string | null | undefined,
+  code: ResponseErrorCode,
+  message: string,
+  counters?: Partial<CountersOf<K>>,
+): ResponseOf<K> {
+  return buildFailResponse(type, requestId, code, message, {
+    ...(FAILURE_COUNTERS[type] as Partial<CountersOf<K>> | undefined),
+    ...counters,
+  });
 }
 
 /**
@@ -83,7 +115,7 @@ export async function runCommand(
   ctx: CommandContext,
 ): Promise<CommandResponse> {
   if (DEPRECATED.has(msg.type)) ctx.logger.debug({ command: msg.type }, 'deprecated command used');
-  const handler = COMMANDS[msg.type] as CommandHandler<CommandType>;
+  const handler = COMMANDS[msg.type] as Handler<ClientMessageOf<CommandType>>;
   try {
     return await handler(msg, ctx);
   } catch (err) {

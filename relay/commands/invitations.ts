@@ -1,13 +1,39 @@
 // Invitation commands: invite_to_room, accept_invitation, decline_invitation, list_invitations (tcp.md §7.10–7.13).
-import { okResponse, type ClientMessageOf, type CommandResponse } from '../protocol/index.js';
+import { z } from 'zod';
+import type { Invitation } from '../../shared/features/invitations/index.js';
+import type { RoomMembership } from '../../shared/features/rooms/index.js';
+import { command, okResponse, type CommandResponse } from '../protocol/index.js';
 import { invitationId, roomId, userId, type CommandContext } from './context.js';
+import { defineCommands } from './define.js';
+
+declare module '../protocol/server-messages.js' {
+  interface ResponsePayloads {
+    invite_to_room_response: { invitation: Invitation };
+    accept_invitation_response: { membership: RoomMembership };
+    decline_invitation_response: NoFields;
+    list_invitations_response: { invitations: Invitation[] };
+  }
+}
+
+/** Client message schemas of the invitation commands (tcp.md §7.10–7.13). */
+const schemas = {
+  invite_to_room: command('invite_to_room', {
+    room_id: z.string(),
+    user_id: z.string(),
+    message: z.string().nullish(),
+  }),
+  accept_invitation: command('accept_invitation', { invitation_id: z.string() }),
+  decline_invitation: command('decline_invitation', { invitation_id: z.string() }),
+  list_invitations: command('list_invitations', {}),
+};
+type Msg<K extends keyof typeof schemas> = z.output<(typeof schemas)[K]>;
 
 /**
  * `invite_to_room` (deprecated) -> `invitation` (tcp.md §7.10). Any member may invite over TCP/WS;
  * `message` is accepted and discarded. Ids checked room first, then user.
  */
 export async function inviteToRoom(
-  msg: ClientMessageOf<'invite_to_room'>,
+  msg: Msg<'invite_to_room'>,
   ctx: CommandContext,
 ): Promise<CommandResponse> {
   const room = roomId(msg.room_id);
@@ -21,7 +47,7 @@ export async function inviteToRoom(
 
 /** `accept_invitation` -> `membership` only, no `room` (tcp.md §7.11). Emits `user_joined_room` (service). */
 export async function acceptInvitation(
-  msg: ClientMessageOf<'accept_invitation'>,
+  msg: Msg<'accept_invitation'>,
   ctx: CommandContext,
 ): Promise<CommandResponse> {
   const id = invitationId(msg.invitation_id);
@@ -32,7 +58,7 @@ export async function acceptInvitation(
 
 /** `decline_invitation` -> no payload, no event (tcp.md §7.12). */
 export async function declineInvitation(
-  msg: ClientMessageOf<'decline_invitation'>,
+  msg: Msg<'decline_invitation'>,
   ctx: CommandContext,
 ): Promise<CommandResponse> {
   const id = invitationId(msg.invitation_id);
@@ -43,10 +69,22 @@ export async function declineInvitation(
 
 /** `list_invitations` (deprecated) -> the caller's pending, unexpired invitations, newest first (tcp.md §7.13). */
 export async function listInvitations(
-  msg: ClientMessageOf<'list_invitations'>,
+  msg: Msg<'list_invitations'>,
   ctx: CommandContext,
 ): Promise<CommandResponse> {
   await ctx.requireSession();
   const invitations = await ctx.services.invitations.listPending(ctx.auth.user.id);
   return okResponse('list_invitations_response', msg.request_id, { invitations });
 }
+
+/** The invitation commands (registered in ./index.ts). */
+export const invitationCommands = defineCommands({
+  schemas,
+  handlers: {
+    invite_to_room: inviteToRoom,
+    accept_invitation: acceptInvitation,
+    decline_invitation: declineInvitation,
+    list_invitations: listInvitations,
+  },
+  deprecated: ['invite_to_room', 'list_invitations'],
+});

@@ -1,11 +1,46 @@
 // Message commands: send_message, edit_message, delete_message, get_messages (tcp.md §7.1–7.4) and typing (§7.17).
+import { z } from 'zod';
+import type { Message } from '../../shared/features/messages/index.js';
 import { clampLimit, PAGE } from '../../shared/kernel/validation.js';
-import { okResponse, type ClientMessageOf, type CommandResponse } from '../protocol/index.js';
+import {
+  command,
+  messageTargetSchema,
+  okResponse,
+  u32,
+  type CommandResponse,
+  type CoreMessageOf,
+} from '../protocol/index.js';
 import { messageId, type CommandContext } from './context.js';
+import { defineCommands } from './define.js';
+
+declare module '../protocol/server-messages.js' {
+  interface ResponsePayloads {
+    send_message_response: { message: Message };
+    edit_message_response: { message: Message };
+    delete_message_response: NoFields;
+    get_messages_response: { messages: Message[] };
+  }
+  interface ResponseCounters {
+    get_messages_response: { has_more: boolean };
+  }
+}
+
+/** Client message schemas of the message commands (tcp.md §7.1–7.4; `typing` is connection-level). */
+const schemas = {
+  send_message: command('send_message', { target: messageTargetSchema, content: z.string() }),
+  edit_message: command('edit_message', { message_id: z.string(), content: z.string() }),
+  delete_message: command('delete_message', { message_id: z.string() }),
+  get_messages: command('get_messages', {
+    target: messageTargetSchema,
+    limit: u32,
+    before: z.string().nullish(),
+  }),
+};
+type Msg<K extends keyof typeof schemas> = z.output<(typeof schemas)[K]>;
 
 /** `send_message` -> `message` (tcp.md §7.1). Emits `message_received` (service). */
 export async function sendMessage(
-  msg: ClientMessageOf<'send_message'>,
+  msg: Msg<'send_message'>,
   ctx: CommandContext,
 ): Promise<CommandResponse> {
   // Hot path (bench/README.md, docs/adr/005): the connection's leased room-access policy answers
@@ -21,7 +56,7 @@ export async function sendMessage(
 
 /** `edit_message` -> `message` (tcp.md §7.2). @throws `invalid_id` "Invalid message ID" first */
 export async function editMessage(
-  msg: ClientMessageOf<'edit_message'>,
+  msg: Msg<'edit_message'>,
   ctx: CommandContext,
 ): Promise<CommandResponse> {
   const id = messageId(msg.message_id);
@@ -32,7 +67,7 @@ export async function editMessage(
 
 /** `delete_message` -> no payload (tcp.md §7.3). Hard delete; emits `message_deleted` (service). */
 export async function deleteMessage(
-  msg: ClientMessageOf<'delete_message'>,
+  msg: Msg<'delete_message'>,
   ctx: CommandContext,
 ): Promise<CommandResponse> {
   const id = messageId(msg.message_id);
@@ -46,7 +81,7 @@ export async function deleteMessage(
  * limit, before the 100 cap) (tcp.md §7.4, domain.md §9). `before` is ignored.
  */
 export async function getMessages(
-  msg: ClientMessageOf<'get_messages'>,
+  msg: Msg<'get_messages'>,
   ctx: CommandContext,
 ): Promise<CommandResponse> {
   await ctx.requireSession();
@@ -66,7 +101,7 @@ export async function getMessages(
  * `typing`: no response ever; failures are swallowed (tcp.md §7.17). Emits `user_typing` (service),
  * only for members when the target is a room.
  */
-export async function typing(msg: ClientMessageOf<'typing'>, ctx: CommandContext): Promise<void> {
+export async function typing(msg: CoreMessageOf<'typing'>, ctx: CommandContext): Promise<void> {
   try {
     // A room in the relay's index needs no membership read (registry upkeep, tcp.md §8).
     await ctx.services.messages.typing(ctx.auth.user.id, msg.target, { access: ctx.typingAccess });
@@ -74,3 +109,16 @@ export async function typing(msg: ClientMessageOf<'typing'>, ctx: CommandContext
     ctx.logger.debug({ err }, 'typing failed (swallowed)');
   }
 }
+
+/** The message commands (registered in ./index.ts). */
+export const messageCommands = defineCommands({
+  schemas,
+  handlers: {
+    send_message: sendMessage,
+    edit_message: editMessage,
+    delete_message: deleteMessage,
+    get_messages: getMessages,
+  },
+  deprecated: ['get_messages'],
+  failureCounters: { get_messages_response: { has_more: false } },
+});

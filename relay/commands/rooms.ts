@@ -1,14 +1,55 @@
 // Room commands: create_room, get_room, list_rooms, join_room, leave_room (tcp.md §7.5–7.9).
+import { z } from 'zod';
+import type { Room, RoomListItem, RoomMembership } from '../../shared/features/rooms/index.js';
 import { clampLimit, PAGE } from '../../shared/kernel/validation.js';
-import { okResponse, type ClientMessageOf, type CommandResponse } from '../protocol/index.js';
+import { command, okResponse, u32, type CommandResponse } from '../protocol/index.js';
 import { renameError, roomId, type CommandContext } from './context.js';
+import { defineCommands } from './define.js';
+
+declare module '../protocol/server-messages.js' {
+  interface ResponsePayloads {
+    create_room_response: { room: Room };
+    get_room_response: { room: Room; membership: RoomMembership | null };
+    list_rooms_response: { rooms: RoomListItem[] };
+    join_room_response: { room: Room; membership: RoomMembership };
+    leave_room_response: NoFields;
+  }
+  interface ResponseCounters {
+    get_room_response: { member_count: number };
+    list_rooms_response: { has_more: boolean; total_count: number };
+  }
+}
+
+/** Client message schemas of the room commands (tcp.md §7.5–7.9). */
+const schemas = {
+  create_room: command('create_room', {
+    name: z.string(),
+    description: z.string().nullish(),
+    settings: z.object({ public: z.boolean().nullish(), max_members: u32 }).nullish(),
+  }),
+  get_room: command('get_room', { room_id: z.string() }),
+  list_rooms: command('list_rooms', {
+    filter: z
+      .object({
+        search: z.string().nullish(),
+        joined_only: z.boolean().nullish(),
+        public_only: z.boolean().nullish(),
+      })
+      .nullish(),
+    limit: u32,
+    offset: u32,
+  }),
+  join_room: command('join_room', { room_id: z.string() }),
+  leave_room: command('leave_room', { room_id: z.string() }),
+};
+type Msg<K extends keyof typeof schemas> = z.output<(typeof schemas)[K]>;
 
 /** Rooms returned by `list_rooms` with `joined_only` (tcp.md §7.7: "first 50 joined rooms"). */
 export const JOINED_ROOMS_PAGE = 50;
 
 /** `create_room` (deprecated) -> `room`; the caller becomes owner; no event (tcp.md §7.5). */
 export async function createRoom(
-  msg: ClientMessageOf<'create_room'>,
+  msg: Msg<'create_room'>,
   ctx: CommandContext,
 ): Promise<CommandResponse> {
   await ctx.requireSession();
@@ -26,7 +67,7 @@ export async function createRoom(
  * `not_found` "Room not found".
  */
 export async function getRoom(
-  msg: ClientMessageOf<'get_room'>,
+  msg: Msg<'get_room'>,
   ctx: CommandContext,
 ): Promise<CommandResponse> {
   const id = roomId(msg.room_id);
@@ -45,7 +86,7 @@ export async function getRoom(
  * `is_member` for the caller (no re-validation). `total_count` = items in this page.
  */
 export async function listRooms(
-  msg: ClientMessageOf<'list_rooms'>,
+  msg: Msg<'list_rooms'>,
   ctx: CommandContext,
 ): Promise<CommandResponse> {
   const userId = ctx.auth.user.id;
@@ -69,7 +110,7 @@ export async function listRooms(
 
 /** `join_room` -> `room`, `membership` (tcp.md §7.8). Emits `user_joined_room` (service). */
 export async function joinRoom(
-  msg: ClientMessageOf<'join_room'>,
+  msg: Msg<'join_room'>,
   ctx: CommandContext,
 ): Promise<CommandResponse> {
   const id = roomId(msg.room_id);
@@ -80,7 +121,7 @@ export async function joinRoom(
 
 /** `leave_room` -> no payload (tcp.md §7.9). Emits `user_left_room` reason `left` (service). */
 export async function leaveRoom(
-  msg: ClientMessageOf<'leave_room'>,
+  msg: Msg<'leave_room'>,
   ctx: CommandContext,
 ): Promise<CommandResponse> {
   const id = roomId(msg.room_id);
@@ -88,3 +129,20 @@ export async function leaveRoom(
   await ctx.services.rooms.leave(ctx.auth.user.id, id);
   return okResponse('leave_room_response', msg.request_id, {});
 }
+
+/** The room commands (registered in ./index.ts). */
+export const roomCommands = defineCommands({
+  schemas,
+  handlers: {
+    create_room: createRoom,
+    get_room: getRoom,
+    list_rooms: listRooms,
+    join_room: joinRoom,
+    leave_room: leaveRoom,
+  },
+  deprecated: ['create_room', 'get_room', 'list_rooms'],
+  failureCounters: {
+    get_room_response: { member_count: 0 },
+    list_rooms_response: { has_more: false, total_count: 0 },
+  },
+});

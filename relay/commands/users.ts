@@ -1,11 +1,38 @@
 // User commands: get_user, list_users, get_current_user (tcp.md §7.14–7.16); none re-validates the session.
+import { z } from 'zod';
+import type { Uuid } from '../../shared/kernel/types.js';
+import type { User } from '../../shared/features/users/index.js';
 import { clampLimit, PAGE } from '../../shared/kernel/validation.js';
-import { okResponse, type ClientMessageOf, type CommandResponse } from '../protocol/index.js';
+import { command, okResponse, u32, type CommandResponse } from '../protocol/index.js';
 import { renameError, userId, type CommandContext } from './context.js';
+import { defineCommands } from './define.js';
+
+declare module '../protocol/server-messages.js' {
+  interface ResponsePayloads {
+    get_user_response: { user: User };
+    list_users_response: { users: User[]; online_user_ids: Uuid[] };
+    get_current_user_response: { user: User };
+  }
+  interface ResponseCounters {
+    list_users_response: { has_more: boolean; total_count: number };
+  }
+}
+
+/** Client message schemas of the user commands (tcp.md §7.14–7.16). */
+const schemas = {
+  get_user: command('get_user', { user_id: z.string() }),
+  list_users: command('list_users', {
+    filter: z.object({ search: z.string().nullish(), online_only: z.boolean().nullish() }).nullish(),
+    limit: u32,
+    offset: u32,
+  }),
+  get_current_user: command('get_current_user', {}),
+};
+type Msg<K extends keyof typeof schemas> = z.output<(typeof schemas)[K]>;
 
 /** `get_user` (deprecated) -> `user` (tcp.md §7.14). Errors: `validation_failed` "Invalid user ID", `not_found` "User not found". */
 export async function getUser(
-  msg: ClientMessageOf<'get_user'>,
+  msg: Msg<'get_user'>,
   ctx: CommandContext,
 ): Promise<CommandResponse> {
   const id = userId(msg.user_id);
@@ -24,7 +51,7 @@ export async function getUser(
  * (tcp.md §7.15). `filter` is ignored.
  */
 export async function listUsers(
-  msg: ClientMessageOf<'list_users'>,
+  msg: Msg<'list_users'>,
   ctx: CommandContext,
 ): Promise<CommandResponse> {
   const requested = msg.limit ?? PAGE.defaultLimit;
@@ -43,8 +70,16 @@ export async function listUsers(
 
 /** `get_current_user` (deprecated) -> the user snapshot taken at authentication; always succeeds (tcp.md §7.16). */
 export function getCurrentUser(
-  msg: ClientMessageOf<'get_current_user'>,
+  msg: Msg<'get_current_user'>,
   ctx: CommandContext,
 ): Promise<CommandResponse> {
   return Promise.resolve(okResponse('get_current_user_response', msg.request_id, { user: ctx.auth.user }));
 }
+
+/** The user commands (registered in ./index.ts). */
+export const userCommands = defineCommands({
+  schemas,
+  handlers: { get_user: getUser, list_users: listUsers, get_current_user: getCurrentUser },
+  deprecated: ['get_user', 'list_users', 'get_current_user'],
+  failureCounters: { list_users_response: { has_more: false, total_count: 0 } },
+});

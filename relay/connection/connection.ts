@@ -6,7 +6,10 @@ import { toRfc3339Offset } from '../../shared/kernel/time.js';
 import type { Logger } from '../../shared/platform/logger.js';
 import {
   commandContext,
+  failResponse,
   INTERNAL_ERROR_TEXT,
+  parseClientMessage,
+  type ClientMessage,
   isCommandType,
   runAuth,
   runCommand,
@@ -21,12 +24,9 @@ import {
 import type { DeliveryTarget } from '../delivery/registry.js';
 import {
   errorFrame,
-  failResponse,
-  parseClientMessage,
   responseTypeFor,
   SERVER_HELLO,
   serializeServerMessage,
-  type ClientMessage,
   type ServerMessage,
   type TopLevelErrorCode,
 } from '../protocol/index.js';

@@ -1,12 +1,8 @@
 // Server -> client message types (handshake, responses, pong, error, events), builders and serializer.
 import type { ErrorCode } from '../../shared/kernel/errors.js';
 import type { EventPayload } from '../../shared/kernel/events.js';
-import type { Invitation } from '../../shared/features/invitations/index.js';
-import type { Message } from '../../shared/features/messages/index.js';
-import type { Room, RoomListItem, RoomMembership } from '../../shared/features/rooms/index.js';
 import type { SessionInfo } from '../../shared/features/auth/index.js';
 import type { User } from '../../shared/features/users/index.js';
-import type { Uuid } from '../../shared/kernel/types.js';
 
 /** `server_hello`, sent in plaintext right after accept (tcp.md §4.1). */
 export interface ServerHello {
@@ -65,54 +61,31 @@ export interface NoFields {}
 
 /**
  * Payload fields per response type, present only on success and only when non-null
- * (tcp.md §2.2, §6, §7). Fields typed `| null` here may be omitted even on success.
+ * (docs/protocol/tcp.md §2.2, §6, §7). Fields typed `| null` here may be omitted even on success.
+ * This module declares the auth responses; each feature's command file (relay/commands/<area>.ts)
+ * adds its own by declaration merging, so the map is complete without a hand-kept list.
  */
 export interface ResponsePayloads {
   authenticate_response: { user: User; session: SessionInfo };
   login_response: { user: User; session: SessionInfo; token: string };
   register_response: { user: User; session: SessionInfo; token: string };
   logout_response: NoFields;
-  send_message_response: { message: Message };
-  edit_message_response: { message: Message };
-  delete_message_response: NoFields;
-  get_messages_response: { messages: Message[] };
-  create_room_response: { room: Room };
-  get_room_response: { room: Room; membership: RoomMembership | null };
-  list_rooms_response: { rooms: RoomListItem[] };
-  join_room_response: { room: Room; membership: RoomMembership };
-  leave_room_response: NoFields;
-  invite_to_room_response: { invitation: Invitation };
-  accept_invitation_response: { membership: RoomMembership };
-  decline_invitation_response: NoFields;
-  list_invitations_response: { invitations: Invitation[] };
-  get_user_response: { user: User };
-  list_users_response: { users: User[]; online_user_ids: Uuid[] };
-  get_current_user_response: { user: User };
 }
 
 /** Response `type` tags (`<command>_response`, tcp.md §7 table). */
 export type ResponseType = keyof ResponsePayloads;
 
-/** Always-present counters, `false`/`0` on failure (tcp.md §2.2). */
-export interface ResponseCounters {
-  get_messages_response: { has_more: boolean };
-  get_room_response: { member_count: number };
-  list_rooms_response: { has_more: boolean; total_count: number };
-  list_users_response: { has_more: boolean; total_count: number };
-}
+/**
+ * Always-present counters, `false`/`0` on failure (tcp.md §2.2), per response type; declared by
+ * each feature's command file (declaration merging) next to its runtime failure defaults.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface ResponseCounters {}
 
 /** Counters of response type `K` (empty object for types without any). */
 export type CountersOf<K extends ResponseType> = K extends keyof ResponseCounters
   ? ResponseCounters[K]
   : NoFields;
-
-/** Failure counter values per type (tcp.md §2.2: "`false`/`0` on failure"). */
-const COUNTER_DEFAULTS: { [K in keyof ResponseCounters]: ResponseCounters[K] } = {
-  get_messages_response: { has_more: false },
-  get_room_response: { member_count: 0 },
-  list_rooms_response: { has_more: false, total_count: 0 },
-  list_users_response: { has_more: false, total_count: 0 },
-};
 
 /** `{code, message}` inside a failed response (tcp.md §2.2). */
 export interface ResponseError {
@@ -166,8 +139,8 @@ export function okResponse<K extends ResponseType>(
 }
 
 /**
- * Builds a failed response (tcp.md §2.2): `error: {code, message}`, no payload fields, counters
- * present with `false`/`0` unless overridden.
+ * Builds a failed response (tcp.md §2.2): `error: {code, message}`, no payload fields, and the
+ * given counters (a command's `false`/`0` defaults come from its group: relay/commands/index.ts).
  * @param requestId the request's `request_id` (`undefined` => `null`).
  */
 export function failResponse<K extends ResponseType>(
@@ -177,13 +150,11 @@ export function failResponse<K extends ResponseType>(
   message: string,
   counters?: Partial<CountersOf<K>>,
 ): ResponseOf<K> {
-  const defaults: object = (COUNTER_DEFAULTS as Partial<Record<ResponseType, object>>)[type] ?? {};
   return {
     type,
     request_id: requestId ?? null,
     success: false,
     error: { code, message },
-    ...defaults,
     ...counters,
   } as ResponseOf<K>;
 }

@@ -1,6 +1,6 @@
 // Unit tests for client message parsing: tcp.md examples, leniency and invalid_message cases (§2, §4–§7, §9.2).
-import { CLIENT_MESSAGE_TYPES, parseClientMessage } from '../../../../relay/protocol/messages.js';
-import type { ClientMessage } from '../../../../relay/protocol/messages.js';
+import { CLIENT_MESSAGE_TYPES, parseClientMessage } from '../../../../relay/commands/index.js';
+import type { ClientMessage } from '../../../../relay/commands/index.js';
 
 const ROOM = '7d0e5a44-3c1f-4d7a-b2a9-6e8f1c2d3b4a';
 const USER = 'a9b8c7d6-e5f4-4a3b-9c2d-1e0f9a8b7c6d';

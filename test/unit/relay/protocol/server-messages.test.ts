@@ -1,8 +1,8 @@
 // Unit tests for server message builders and the serializer (protocol tcp.md §2.2, §9.1).
+import { failResponse } from '../../../../relay/commands/index.js';
 import {
   SERVER_HELLO,
   errorFrame,
-  failResponse,
   okResponse,
   serializeServerMessage,
 } from '../../../../relay/protocol/server-messages.js';
