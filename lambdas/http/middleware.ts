@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { DomainError, isDomainError } from '../../shared/kernel/errors.js';
 import { createLogger, type Logger } from '../../shared/platform/logger.js';
 import type { RateLimitDecision, TokenClaims } from '../../shared/kernel/ports.js';
-import { getDeps } from '../deps.js';
+import { getDeps, type HttpDeps } from '../deps.js';
 import { RateLimitedError, toErrorResponse } from './errors.js';
 import { recordRequest } from './metrics.js';
 import { clientKey } from './request.js';
@@ -21,6 +21,8 @@ export interface RequestState {
   claims?: TokenClaims;
   /** The general bucket's decision when it allowed the request (drives X-RateLimit-* headers). */
   general?: RateLimitDecision;
+  /** The process's deps, looked up once per request by {@link httpEdge}. */
+  deps: HttpDeps;
 }
 
 type HttpRequest = Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
@@ -68,7 +70,7 @@ export function httpEdge(group: RouteGroup): HttpMiddleware {
     const route = state?.route.path ?? 'unknown';
     const seconds = state === undefined ? 0 : Number(process.hrtime.bigint() - state.startedNs) / 1e9;
     recordRequest(method, route, result.statusCode, seconds);
-    (await loggerOf()).debug(
+    (state?.deps.logger ?? (await loggerOf())).debug(
       { method, route, status: result.statusCode, ms: Math.round(seconds * 1000) },
       'http request',
     );
@@ -76,19 +78,21 @@ export function httpEdge(group: RouteGroup): HttpMiddleware {
   };
   return {
     name: 'httpEdge',
-    before: (request) => {
+    before: async (request) => {
       const { event } = request;
       if (event.requestContext.http.method === 'OPTIONS') return preflightResponse();
       const route = findRoute(event.routeKey);
       if (route?.group !== group) return { statusCode: 404, headers: { ...CORS_HEADERS }, body: '' };
-      states.set(event, { route, startedNs: process.hrtime.bigint() });
+      const startedNs = process.hrtime.bigint();
+      states.set(event, { route, startedNs, deps: await getDeps() });
       return undefined;
     },
     after: async (request) => {
       request.response = await finish(request, normaliseResult(request.response));
     },
     onError: async (request) => {
-      request.response = await finish(request, toErrorResponse(request.error, await loggerOf()));
+      const logger = states.get(request.event)?.deps.logger ?? (await loggerOf());
+      request.response = await finish(request, toErrorResponse(request.error, logger));
     },
   };
 }
@@ -106,7 +110,7 @@ export function rateLimit(): HttpMiddleware {
     name: 'rateLimit',
     before: async ({ event }) => {
       const state = stateOf(event);
-      const { rateLimiter, settings, logger } = await getDeps();
+      const { rateLimiter, settings, logger } = state.deps;
       const key = clientKey(event, settings.LAIR_TRUST_PROXY);
       const limits = {
         general: settings.LAIR_RATE_LIMIT_GENERAL,
@@ -149,7 +153,7 @@ export function bearerAuth(): HttpMiddleware {
       if (header === undefined) throw new DomainError('missing_token');
       if (!header.startsWith(BEARER)) throw new DomainError('invalid_format');
       try {
-        state.claims = await (await getDeps()).services.auth.verifyToken(header.slice(BEARER.length));
+        state.claims = await state.deps.services.auth.verifyToken(header.slice(BEARER.length));
       } catch (e) {
         if (isDomainError(e, 'token_expired'))
           throw new DomainError('token_expired', 'Token has expired, please login again');

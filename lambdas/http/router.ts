@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { ErrorCode } from '../../shared/kernel/errors.js';
 import { isDomainError } from '../../shared/kernel/errors.js';
 import type { TokenClaims } from '../../shared/kernel/ports.js';
-import { getDeps, type HttpDeps } from '../deps.js';
+import type { HttpDeps } from '../deps.js';
 import { bearerAuth, httpEdge, rateLimit, stateOf } from './middleware.js';
 import { parseJsonBody, parsePathIds, QueryParams } from './request.js';
 import type { HttpResult } from './response.js';
@@ -50,7 +50,7 @@ export function route<P extends string = never, B = undefined, Q = undefined>(
   return {
     async run(event) {
       const state = stateOf(event);
-      const deps = await getDeps();
+      const { deps } = state;
       // Check order (http.md §1): rate limits and bearer already ran; now path -> body/query -> session.
       const params = spec.path === undefined ? ({} as Record<P, string>) : parsePathIds(event, spec.path);
       const body = (spec.body === undefined ? undefined : parseJsonBody(event, spec.body)) as B;

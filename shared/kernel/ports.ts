@@ -1,7 +1,6 @@
 // Infrastructure ports the services depend on: events, clock, ids, password hashing, tokens.
-import type { SystemRole } from '../features/users/model.js';
 import type { DomainEvent } from './events.js';
-import type { Uuid } from './types.js';
+import type { SystemRole, Uuid } from './types.js';
 
 /** Hands events to every process that holds sockets (DESIGN.md §4). Never throws to the caller's
  * business path: a delivery failure is logged, the state change already happened. */

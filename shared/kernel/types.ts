@@ -4,3 +4,6 @@
 export type Uuid = string;
 /** RFC 3339 UTC timestamp string (domain.md §2). */
 export type Timestamp = string;
+
+/** System role (domain.md §6.1); owned by the users feature, spelled here because token claims carry it. */
+export type SystemRole = 'user' | 'moderator' | 'admin';

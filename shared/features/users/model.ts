@@ -1,9 +1,8 @@
 // Users feature model: the wire User, its stored record, the repository port and the error rows (docs/protocol/domain.md §4.1).
 import type { ErrorRows } from '../../kernel/error-rows.js';
-import type { Timestamp, Uuid } from '../../kernel/types.js';
+import type { SystemRole, Timestamp, Uuid } from '../../kernel/types.js';
 
-/** System role (domain.md §6.1). */
-export type SystemRole = 'user' | 'moderator' | 'admin';
+export type { SystemRole };
 
 /** User as sent on the wire (domain.md §4.1). `email` is always included. */
 export interface User {
