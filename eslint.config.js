@@ -3,14 +3,27 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', 'dist/**', '.data/**', 'coverage/**', '*.config.js', 'client/tui/bin.js'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'cdk.out/**',
+      'dist/**',
+      '.data/**',
+      'coverage/**',
+      '*.config.js',
+      'client/tui/bin.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       '@typescript-eslint/no-unnecessary-condition': 'off',
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -21,7 +34,10 @@ export default tseslint.config(
   {
     files: ['shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['**/lambdas/**', '**/relay/**', '**/infra/**', '**/local/**'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/lambdas/**', '**/relay/**', '**/infra/**', '**/local/**'] },
+      ],
     },
   },
   {
@@ -33,8 +49,14 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['**/lambdas/**', '**/relay/**', '**/infra/**', '**/local/**'] },
-            { group: ['@aws-sdk/*', 'node:*', '../storage/*', '../auth/*', '../platform/*'], message: 'The kernel is pure.' },
-            { regex: '^\\.\\./features/(?!catalog\\.js$)', message: 'The kernel may import only features/catalog.js.' },
+            {
+              group: ['@aws-sdk/*', 'node:*', '../storage/*', '../auth/*', '../platform/*'],
+              message: 'The kernel is pure.',
+            },
+            {
+              regex: '^\\.\\./features/(?!catalog\\.js$)',
+              message: 'The kernel may import only features/catalog.js.',
+            },
           ],
         },
       ],
@@ -49,8 +71,14 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['**/lambdas/**', '**/relay/**', '**/infra/**', '**/local/**'] },
-            { regex: '^\\.\\./(?!index\\.js$)[^./]+/(?!index\\.js$)', message: "Import another feature through its public index ('../<feature>/index.js')." },
-            { regex: '^\\.\\./(index|catalog)\\.js$', message: 'Features do not import the feature registries.' },
+            {
+              regex: '^\\.\\./(?!index\\.js$)[^./]+/(?!index\\.js$)',
+              message: "Import another feature through its public index ('../<feature>/index.js').",
+            },
+            {
+              regex: '^\\.\\./(index|catalog)\\.js$',
+              message: 'Features do not import the feature registries.',
+            },
           ],
         },
       ],
@@ -66,11 +94,25 @@ export default tseslint.config(
           patterns: [
             { group: ['**/lambdas/**', '**/relay/**', '**/infra/**', '**/local/**'] },
             {
-              group: ['@aws-sdk/*', 'node:*', '../../storage/*', '../../platform/*', '../../auth/*', './store*', './service*'],
+              group: [
+                '@aws-sdk/*',
+                'node:*',
+                '../../storage/*',
+                '../../platform/*',
+                '../../auth/*',
+                './store*',
+                './service*',
+              ],
               message: 'Models stay pure (types, rows, projections).',
             },
-            { regex: '^\\.\\./(?!index\\.js$)[^./]+/(?!index\\.js$)', message: "Import another feature through its public index ('../<feature>/index.js')." },
-            { regex: '^\\.\\./(index|catalog)\\.js$', message: 'Features do not import the feature registries.' },
+            {
+              regex: '^\\.\\./(?!index\\.js$)[^./]+/(?!index\\.js$)',
+              message: "Import another feature through its public index ('../<feature>/index.js').",
+            },
+            {
+              regex: '^\\.\\./(index|catalog)\\.js$',
+              message: 'Features do not import the feature registries.',
+            },
           ],
         },
       ],

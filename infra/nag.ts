@@ -27,7 +27,7 @@ export const NAG_REASONS = {
     'Lambdas read it once per cold start and ECS injects it once per relay task, so a scheduled rotation would log every user out ' +
     'and split relays and Lambdas between two keys until all restart. It is rotated by hand, restarting relays and Lambdas (docs/deploy.md §7).',
   publicNlb:
-    'The NLB is the public entry of the chat protocol: TCP 8080 (tcp.md) and WebSocket 8082 (websocket.md) must accept any IPv4 client. ' +
+    'The NLB is the public entry of the chat protocol: TCP 8080 (docs/protocol/tcp.md) and WebSocket 8082 (docs/protocol/websocket.md) must accept any IPv4 client. ' +
     'Only these two ports are open, and the relay tasks accept them only from this security group (never from an address range).',
   containerInsightsOff:
     'Non-production stage: Container Insights is off to avoid its per-metric charges; the service CPU and memory metrics (AWS/ECS, free) ' +
@@ -46,10 +46,10 @@ export const NAG_REASONS = {
     'AWS managed policy with the EC2 network-interface actions a function in the VPC needs (they accept no narrower resource) plus logging.',
   resourceStar: `Only actions without resource-level permissions have Resource "*" (${RESOURCE_STAR_ONLY_ACTIONS.join(', ')}): X-Ray active tracing, and the stream mapping's ListStreams. No data action is unscoped (enforced by test/infra/nag.test.ts).`,
   runtime:
-    'nodejs22.x is the runtime this project targets (issue 4 and DESIGN.md §6: code runs on Node 20 locally and nodejs22.x on Lambda); ' +
-    'it is a supported Lambda runtime. Moving to a newer one is a DESIGN.md decision, not an infra default.',
+    'nodejs22.x is the runtime this project targets (issue 4 and docs/design.md §6: code runs on Node 20 locally and nodejs22.x on Lambda); ' +
+    'it is a supported Lambda runtime. Moving to a newer one is a docs/design.md decision, not an infra default.',
   routeAuthorization:
-    'Authorization happens in the handlers (http.md §4 "Auth" column, lambdas/http/middleware.ts): HS256 JWTs signed with LAIR_JWT_SECRET plus a ' +
+    'Authorization happens in the handlers (docs/protocol/http.md §4 "Auth" column, lambdas/http/middleware.ts): HS256 JWTs signed with LAIR_JWT_SECRET plus a ' +
     'session lookup. The HTTP API JWT authorizer needs an OIDC issuer with JWKS and cannot verify HS256 shared-secret tokens; ' +
     'health, ready, metrics, register and login are public by protocol.',
   dlqWithoutDlq:

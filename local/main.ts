@@ -15,7 +15,7 @@ import { startRelayFromSettings } from '../relay/from-settings.js';
 import { SHUTDOWN_NOTICE } from '../relay/server.js';
 
 /**
- * Reads the TLS pair when `LAIR_TLS_ENABLED` is on (protocol README: both paths are then required).
+ * Reads the TLS pair when `LAIR_TLS_ENABLED` is on (docs/protocol/README.md: both paths are then required).
  * @throws Error naming the missing setting or the unreadable file
  */
 function loadTls(settings: Settings): { cert: Buffer; key: Buffer } | undefined {
@@ -30,7 +30,7 @@ function loadTls(settings: Settings): { cert: Buffer; key: Buffer } | undefined 
 /** A step to undo on shutdown, run in reverse start order. */
 type Stopper = { name: string; stop: () => Promise<void> };
 
-/** Where DynamoDB is: an external endpoint, real AWS, or a DynamoDB Local child we started (DESIGN.md §5). */
+/** Where DynamoDB is: an external endpoint, real AWS, or a DynamoDB Local child we started (docs/design.md §5). */
 async function startStorage(
   settings: Settings,
   logger: Logger,

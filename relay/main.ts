@@ -25,7 +25,7 @@ import { listen } from '../shared/platform/listen.js';
  * Once listening, exactly one line is written to stdout (independently of the log level):
  * `{"msg":"relay listening","relayId":…,"port":<tcp>,"internalEndpoint":…,"wsPort":<n|null>}`.
  * SIGINT/SIGTERM drain: stop accepting (listeners closed, relay deregistered), tell every
- * authenticated TCP/WS client with a `server_notice` (tcp.md §8: a listed type, audience
+ * authenticated TCP/WS client with a `server_notice` (docs/protocol/tcp.md §8: a listed type, audience
  * everyone), flush and close every connection (presence updated), exit 0; exit 1 if the drain
  * outlives the deadline or a second signal arrives.
  */

@@ -37,7 +37,7 @@ export interface RelayOptions {
   port: number;
   /** TCP bind address (default all interfaces). */
   host?: string;
-  /** Concurrent TCP sockets (LAIR_TCP_MAX_CONNECTIONS); 0 = unlimited (tcp.md §11). */
+  /** Concurrent TCP sockets (LAIR_TCP_MAX_CONNECTIONS); 0 = unlimited (docs/protocol/tcp.md §11). */
   maxConnections: number;
   /** Outgoing messages queued per connection before it is dropped (LAIR_RELAY_QUEUE_LIMIT). */
   queueLimit: number;
@@ -49,7 +49,7 @@ export interface RelayOptions {
   relayId?: string;
   /** Internal event endpoint: bind host/port (LAIR_RELAY_INTERNAL_HOST/PORT) and the URL others use. */
   internal?: { host?: string; port?: number; advertiseUrl?: string };
-  /** Inactivity timeouts, ms (default 30 s / 60 s / 90 s, tcp.md §3); tests shorten them. */
+  /** Inactivity timeouts, ms (default 30 s / 60 s / 90 s, docs/protocol/tcp.md §3); tests shorten them. */
   timeouts?: Partial<ConnectionTimeouts>;
   /** Presence item lifetime, s (default 90) and refresh period, ms (default 30 000). */
   presenceTtlSeconds?: number;
@@ -106,11 +106,11 @@ export interface RunningRelay {
   readonly registry: DeliveryRegistry;
   /** Open TCP sockets counted against `maxConnections`. */
   tcpConnectionCount(): number;
-  /** Serves `/ws` on `server` (websocket.md); WS connections do not count toward the TCP limit. */
+  /** Serves `/ws` on `server` (docs/protocol/websocket.md); WS connections do not count toward the TCP limit. */
   attachWebSocket(server: HttpServer): void;
   /**
    * Graceful stop: stops accepting TCP, deregisters, sends `notice` (when given) as a
-   * `server_notice` (severity `warning`, tcp.md §8) to every authenticated connection, then flushes
+   * `server_notice` (severity `warning`, docs/protocol/tcp.md §8) to every authenticated connection, then flushes
    * and ends every connection (presence cleaned up) and closes the internal endpoint. Idempotent.
    */
   close(opts?: { notice?: string }): Promise<void>;
@@ -323,7 +323,7 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
 /** Text of the `server_notice` clients get when a relay shuts down (pass it to `close`). */
 export const SHUTDOWN_NOTICE = 'This server is restarting; reconnect in a few seconds.';
 
-/** A `server_notice` (tcp.md §8) for every authenticated connection of this relay. */
+/** A `server_notice` (docs/protocol/tcp.md §8) for every authenticated connection of this relay. */
 function serverNotice(message: string): DomainEvent {
   return {
     id: randomUUID(),
@@ -333,7 +333,7 @@ function serverNotice(message: string): DomainEvent {
   };
 }
 
-/** Accepts and immediately closes: no frame at all, the client sees EOF (tcp.md §11). */
+/** Accepts and immediately closes: no frame at all, the client sees EOF (docs/protocol/tcp.md §11). */
 function refuse(socket: Socket, logger: Logger, reason: string): void {
   logger.warn({ remote: socket.remoteAddress, reason }, 'TCP connection refused');
   socket.on('error', () => undefined);

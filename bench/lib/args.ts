@@ -13,7 +13,7 @@ export interface BenchArgs {
   duration: number;
   /** Length of the closed-loop saturation phase (throughput), s; 0 skips it. */
   saturate: number;
-  /** Clients negotiate X25519 + AES-256-GCM (tcp.md §5). */
+  /** Clients negotiate X25519 + AES-256-GCM (docs/protocol/tcp.md §5). */
   encryption: boolean;
   /** Message content size in bytes (also the size of the baseline PutItem's content). */
   contentBytes: number;

@@ -12,7 +12,13 @@ import type { IdGenerator } from '../../shared/kernel/ports.js';
 import { createIdGenerator } from '../../shared/platform/system.js';
 import { messageItem } from '../../shared/features/messages/index.js';
 import { partitions } from '../../shared/features/index.js';
-import { ATTR, createDynamoClients, ensureTable, type DynamoClients, type Key } from '../../shared/storage/index.js';
+import {
+  ATTR,
+  createDynamoClients,
+  ensureTable,
+  type DynamoClients,
+  type Key,
+} from '../../shared/storage/index.js';
 import { childPids } from './proc.js';
 import { createHistogram, nowMicros, recordMicros, summarize, type LatencySummary } from './stats.js';
 

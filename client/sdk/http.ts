@@ -1,4 +1,4 @@
-// Minimal fetch-based client for the Lair Chat REST API (protocol http.md).
+// Minimal fetch-based client for the Lair Chat REST API (protocol docs/protocol/http.md).
 import type { AuthResult } from '../../shared/features/auth/index.js';
 import type { Invitation } from '../../shared/features/invitations/index.js';
 import type { Message, MessageTarget } from '../../shared/features/messages/index.js';
@@ -7,7 +7,7 @@ import type { User } from '../../shared/features/users/index.js';
 
 /**
  * A non-2xx answer. `code`/`message` come from the `{"error":{code,message}}` envelope
- * (http.md §2.1); framework errors without an envelope get `code` `http_<status>` and the body text.
+ * (docs/protocol/http.md §2.1); framework errors without an envelope get `code` `http_<status>` and the body text.
  */
 export class LairHttpError extends Error {
   constructor(
@@ -20,12 +20,12 @@ export class LairHttpError extends Error {
   }
 }
 
-/** `{"success":true}` body of payload-less operations (http.md §4). */
+/** `{"success":true}` body of payload-less operations (docs/protocol/http.md §4). */
 export interface SuccessBody {
   success: boolean;
 }
 
-/** HTTP message target: the DM tag is `direct_message` on this route only (http.md §9.1). */
+/** HTTP message target: the DM tag is `direct_message` on this route only (docs/protocol/http.md §9.1). */
 export type HttpMessageTarget =
   { type: 'room'; room_id: string } | { type: 'direct_message'; recipient: string };
 
@@ -45,33 +45,33 @@ export class LairHttpClient {
     this.token = token;
   }
 
-  /** `POST /api/v1/auth/register` (http.md §5.1); stores the token. */
+  /** `POST /api/v1/auth/register` (docs/protocol/http.md §5.1); stores the token. */
   async register(username: string, email: string, password: string): Promise<AuthResult> {
     const res = await this.send<AuthResult>('POST', '/api/v1/auth/register', { username, email, password });
     this.token = res.token;
     return res;
   }
 
-  /** `POST /api/v1/auth/login` with username or email (http.md §5.2); stores the token. */
+  /** `POST /api/v1/auth/login` with username or email (docs/protocol/http.md §5.2); stores the token. */
   async login(identifier: string, password: string): Promise<AuthResult> {
     const res = await this.send<AuthResult>('POST', '/api/v1/auth/login', { identifier, password });
     this.token = res.token;
     return res;
   }
 
-  /** `POST /api/v1/auth/logout` (http.md §5.3); clears the token. */
+  /** `POST /api/v1/auth/logout` (docs/protocol/http.md §5.3); clears the token. */
   async logout(): Promise<SuccessBody> {
     const res = await this.send<SuccessBody>('POST', '/api/v1/auth/logout');
     this.token = undefined;
     return res;
   }
 
-  /** `GET /api/v1/users/me` (http.md §6.1). */
+  /** `GET /api/v1/users/me` (docs/protocol/http.md §6.1). */
   me(): Promise<{ user: User }> {
     return this.send('GET', '/api/v1/users/me');
   }
 
-  /** `GET /api/v1/users` (http.md §6.3). */
+  /** `GET /api/v1/users` (docs/protocol/http.md §6.3). */
   listUsers(query: { limit?: number; offset?: number } = {}): Promise<{
     users: { user: User; online: boolean }[];
     has_more: boolean;
@@ -80,7 +80,7 @@ export class LairHttpClient {
     return this.send('GET', `/api/v1/users${qs(query)}`);
   }
 
-  /** `GET /api/v1/rooms` (http.md §7.2). */
+  /** `GET /api/v1/rooms` (docs/protocol/http.md §7.2). */
   listRooms(query: { joined_only?: boolean; limit?: number; offset?: number } = {}): Promise<{
     rooms: RoomListItem[];
     has_more: boolean;
@@ -89,7 +89,7 @@ export class LairHttpClient {
     return this.send('GET', `/api/v1/rooms${qs(query)}`);
   }
 
-  /** `POST /api/v1/rooms` (http.md §7.1); `isPublic` defaults to true. */
+  /** `POST /api/v1/rooms` (docs/protocol/http.md §7.1); `isPublic` defaults to true. */
   createRoom(
     name: string,
     options: { description?: string; isPublic?: boolean; maxMembers?: number } = {},
@@ -106,24 +106,24 @@ export class LairHttpClient {
     });
   }
 
-  /** `POST /api/v1/rooms/{id}/join` (http.md §7.6). */
+  /** `POST /api/v1/rooms/{id}/join` (docs/protocol/http.md §7.6). */
   joinRoom(roomId: string): Promise<{ room: Room; membership: RoomMembership }> {
     return this.send('POST', `/api/v1/rooms/${encodeURIComponent(roomId)}/join`);
   }
 
-  /** `POST /api/v1/rooms/{id}/leave` (http.md §7.7). */
+  /** `POST /api/v1/rooms/{id}/leave` (docs/protocol/http.md §7.7). */
   leaveRoom(roomId: string): Promise<SuccessBody> {
     return this.send('POST', `/api/v1/rooms/${encodeURIComponent(roomId)}/leave`);
   }
 
-  /** `POST /api/v1/messages` (http.md §9.1); a `dm` target is sent as `direct_message`. */
+  /** `POST /api/v1/messages` (docs/protocol/http.md §9.1); a `dm` target is sent as `direct_message`. */
   sendMessage(target: MessageTarget | HttpMessageTarget, content: string): Promise<{ message: Message }> {
     const httpTarget: HttpMessageTarget =
       target.type === 'room' ? target : { type: 'direct_message', recipient: target.recipient };
     return this.send('POST', '/api/v1/messages', { target: httpTarget, content });
   }
 
-  /** `GET /api/v1/messages` newest first (http.md §9.2). */
+  /** `GET /api/v1/messages` newest first (docs/protocol/http.md §9.2). */
   messageHistory(target: MessageTarget, limit?: number): Promise<{ messages: Message[]; has_more: boolean }> {
     const query = {
       target_type: target.type === 'room' ? 'room' : 'direct_message',
@@ -133,22 +133,22 @@ export class LairHttpClient {
     return this.send('GET', `/api/v1/messages${qs(query)}`);
   }
 
-  /** `POST /api/v1/invitations` (http.md §10.1). */
+  /** `POST /api/v1/invitations` (docs/protocol/http.md §10.1). */
   invite(roomId: string, userId: string): Promise<{ invitation: Invitation }> {
     return this.send('POST', '/api/v1/invitations', { room_id: roomId, user_id: userId });
   }
 
-  /** `GET /api/v1/invitations` (http.md §10.2). */
+  /** `GET /api/v1/invitations` (docs/protocol/http.md §10.2). */
   listInvitations(): Promise<{ invitations: Invitation[]; has_more: boolean }> {
     return this.send('GET', '/api/v1/invitations');
   }
 
-  /** `POST /api/v1/invitations/{id}/accept` (http.md §10.3). */
+  /** `POST /api/v1/invitations/{id}/accept` (docs/protocol/http.md §10.3). */
   acceptInvitation(invitationId: string): Promise<{ membership: RoomMembership; room: Room }> {
     return this.send('POST', `/api/v1/invitations/${encodeURIComponent(invitationId)}/accept`);
   }
 
-  /** `POST /api/v1/invitations/{id}/decline` (http.md §10.4). */
+  /** `POST /api/v1/invitations/{id}/decline` (docs/protocol/http.md §10.4). */
   declineInvitation(invitationId: string): Promise<SuccessBody> {
     return this.send('POST', `/api/v1/invitations/${encodeURIComponent(invitationId)}/decline`);
   }
@@ -170,7 +170,7 @@ export class LairHttpClient {
   }
 }
 
-/** Builds the error for a failed response, preferring the envelope (http.md §2). */
+/** Builds the error for a failed response, preferring the envelope (docs/protocol/http.md §2). */
 function toError(status: number, text: string): LairHttpError {
   try {
     const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };

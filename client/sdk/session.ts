@@ -4,19 +4,14 @@ import { randomUUID } from 'node:crypto';
 import type { EventPayload, EventType } from '../../shared/kernel/events.js';
 import type { MessageTarget } from '../../shared/features/messages/index.js';
 import type { ClientMessageInput, ClientMessageType } from '../../relay/commands/index.js';
-import type {
-  ErrorMessage,
-  ResponseOf,
-  ResponseType,
-  ServerMessage,
-} from '../../relay/protocol/messages.js';
+import type { ErrorMessage, ResponseOf, ResponseType, ServerMessage } from '../../relay/protocol/messages.js';
 
-/** Interval between keepalive `ping`s, ms (upstream TUI: 30 s; server idle limit ≥ 30 s, tcp.md §3). */
+/** Interval between keepalive `ping`s, ms (upstream TUI: 30 s; server idle limit ≥ 30 s, docs/protocol/tcp.md §3). */
 export const KEEPALIVE_MS = 25_000;
 /** Default time to wait for a response, ms. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
-/** Event types pushed by the server (tcp.md §8). */
+/** Event types pushed by the server (docs/protocol/tcp.md §8). */
 const EVENT_TYPES: ReadonlySet<string> = new Set<EventType>([
   'message_received',
   'message_edited',
@@ -33,7 +28,7 @@ const EVENT_TYPES: ReadonlySet<string> = new Set<EventType>([
   'server_notice',
 ]);
 
-/** Client message types that get a `<type>_response` (tcp.md §6, §7). */
+/** Client message types that get a `<type>_response` (docs/protocol/tcp.md §6, §7). */
 export type RequestType = {
   [K in ClientMessageType]: `${K}_response` extends ResponseType ? K : never;
 }[ClientMessageType];
@@ -52,9 +47,9 @@ type EventListenerArgs = { [K in EventType]: [Extract<EventPayload, { type: K }>
 
 /** Listener signatures of {@link ChatSession} (`on('event', …)`, `on('message_received', …)`, …). */
 export interface SessionEventMap extends EventListenerArgs {
-  /** Every pushed event (tcp.md §8). */
+  /** Every pushed event (docs/protocol/tcp.md §8). */
   event: [EventPayload];
-  /** A top-level `error` frame (tcp.md §9.1); `timeout`/`version_mismatch` are followed by close. */
+  /** A top-level `error` frame (docs/protocol/tcp.md §9.1); `timeout`/`version_mismatch` are followed by close. */
   server_error: [ErrorMessage];
   /** Every inbound message, before dispatch (debugging). */
   message: [ServerMessage];
@@ -105,7 +100,7 @@ interface Waiter {
  * the connection to {@link handleClosed}.
  *
  * Correlation: each request carries a unique `request_id`. A response is matched by that id; if
- * the server sends `request_id: null` (upstream does for most responses, tcp.md §2.2) it goes to
+ * the server sends `request_id: null` (upstream does for most responses, docs/protocol/tcp.md §2.2) it goes to
  * the oldest pending request expecting that response type.
  */
 export abstract class ChatSession extends EventEmitter<SessionEventMap> {
@@ -170,26 +165,26 @@ export abstract class ChatSession extends EventEmitter<SessionEventMap> {
     return res;
   }
 
-  /** `authenticate` with a JWT from HTTP login/register (tcp.md §6.1); throws LairRequestError on failure. */
+  /** `authenticate` with a JWT from HTTP login/register (docs/protocol/tcp.md §6.1); throws LairRequestError on failure. */
   authenticate(token: string): Promise<ResponseFor<'authenticate'>> {
     return this.call({ type: 'authenticate', token });
   }
 
-  /** `logout` (tcp.md §6.4): deletes the session server-side; the server then closes. */
+  /** `logout` (docs/protocol/tcp.md §6.4): deletes the session server-side; the server then closes. */
   async logout(): Promise<ResponseFor<'logout'>> {
     const res = await this.request({ type: 'logout' });
     this.close();
     return res;
   }
 
-  /** Sends `ping` and resolves with `pong.server_time` (tcp.md §7.18). */
+  /** Sends `ping` and resolves with `pong.server_time` (docs/protocol/tcp.md §7.18). */
   async ping(): Promise<string> {
     const pong = this.waitFor('pong', this.requestTimeoutMs);
     this.transmit({ type: 'ping' });
     return (await pong).server_time;
   }
 
-  /** Sends `typing` for a target; there is never a response (tcp.md §7.17). */
+  /** Sends `typing` for a target; there is never a response (docs/protocol/tcp.md §7.17). */
   typing(target: MessageTarget): void {
     if (!this.closed) this.transmit({ type: 'typing', target });
   }

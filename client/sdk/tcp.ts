@@ -1,4 +1,4 @@
-// TCP transport for the client SDK: framing, handshake and optional encryption over node:net (tcp.md §1–§5).
+// TCP transport for the client SDK: framing, handshake and optional encryption over node:net (docs/protocol/tcp.md §1–§5).
 import { connect as netConnect } from 'node:net';
 import type { Socket } from 'node:net';
 import type { KeyObject } from 'node:crypto';
@@ -18,7 +18,7 @@ import { ChatSession } from './session.js';
 export interface TcpConnectOptions {
   host: string;
   port: number;
-  /** Request X25519 + AES-256-GCM (tcp.md §5); default false. */
+  /** Request X25519 + AES-256-GCM (docs/protocol/tcp.md §5); default false. */
   encryption?: boolean;
   /** `client_hello.client_name`; default `"Lair Chat TS SDK"`. */
   clientName?: string;
@@ -53,7 +53,7 @@ export class LairTcpClient extends ChatSession {
 
   /**
    * Opens the socket, reads `server_hello`, sends `client_hello` and, if asked, performs the key
-   * exchange (tcp.md §4, §5). After this, call {@link authenticate}.
+   * exchange (docs/protocol/tcp.md §4, §5). After this, call {@link authenticate}.
    * @returns the server's hello.
    * @throws Error on connection failure, LairTimeoutError on a silent server, Error if the server
    *   does not offer encryption when requested.
@@ -93,7 +93,7 @@ export class LairTcpClient extends ChatSession {
     return this.serverHello;
   }
 
-  /** Sends `key_exchange` and waits until the shared key is installed (tcp.md §5.3). */
+  /** Sends `key_exchange` and waits until the shared key is installed (docs/protocol/tcp.md §5.3). */
   private async exchangeKeys(timeoutMs: number): Promise<void> {
     if (this.serverHello?.features.includes('encryption') !== true) {
       throw new Error('Server does not offer encryption');
@@ -132,11 +132,11 @@ export class LairTcpClient extends ChatSession {
     const socket = this.socket;
     if (socket === undefined) return;
     socket.end();
-    // Do not wait forever for a peer that never closes its side (upstream bug, tcp.md §3).
+    // Do not wait forever for a peer that never closes its side (upstream bug, docs/protocol/tcp.md §3).
     setTimeout(() => socket.destroy(), 1_000).unref();
   }
 
-  /** Decodes frames synchronously so the switch to encryption lands between two frames (tcp.md §5.3). */
+  /** Decodes frames synchronously so the switch to encryption lands between two frames (docs/protocol/tcp.md §5.3). */
   private onData(chunk: Buffer): void {
     try {
       for (const frame of this.decoder.push(chunk)) this.onFrame(frame);

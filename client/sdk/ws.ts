@@ -1,4 +1,4 @@
-// WebSocket transport for the client SDK: one JSON message per text frame on /ws (websocket.md).
+// WebSocket transport for the client SDK: one JSON message per text frame on /ws (docs/protocol/websocket.md).
 import WebSocket from 'ws';
 import type { ResponseOf, ServerHello } from '../../relay/protocol/index.js';
 import { ChatSession } from './session.js';
@@ -6,11 +6,11 @@ import { ChatSession } from './session.js';
 /** Options of {@link LairWsClient.connect}. */
 export interface WsConnectOptions {
   host: string;
-  /** HTTP port (the endpoint lives on the HTTP server, websocket.md §1). */
+  /** HTTP port (the endpoint lives on the HTTP server, docs/protocol/websocket.md §1). */
   port: number;
   /** Use `wss://`; default false. */
   secure?: boolean;
-  /** JWT for `?token=` pre-authentication (websocket.md §3). */
+  /** JWT for `?token=` pre-authentication (docs/protocol/websocket.md §3). */
   token?: string;
   /** `client_hello.client_name`; default `"Lair Chat TS SDK"`. */
   clientName?: string;
@@ -23,13 +23,13 @@ export interface WsConnectOptions {
 /** Result of {@link LairWsClient.connect}. */
 export interface WsConnectResult {
   hello: ServerHello;
-  /** The pre-authentication outcome when a token was given (request_id null, websocket.md §3). */
+  /** The pre-authentication outcome when a token was given (request_id null, docs/protocol/websocket.md §3). */
   auth?: ResponseOf<'authenticate_response'>;
 }
 
 /**
  * Lair Chat client over WebSocket (`ws://host:port/ws[?token=]`), same API as
- * {@link LairTcpClient} minus encryption (websocket.md §4). With a valid `token` the connection is
+ * {@link LairTcpClient} minus encryption (docs/protocol/websocket.md §4). With a valid `token` the connection is
  * authenticated on return; otherwise (no token, or a rejected one) `client_hello` has been sent and
  * {@link authenticate} may be called.
  */
@@ -104,7 +104,7 @@ export class LairWsClient extends ChatSession {
     try {
       msg = JSON.parse(text);
     } catch (err) {
-      // Upstream clients skip unparsable WS frames (websocket.md §2).
+      // Upstream clients skip unparsable WS frames (docs/protocol/websocket.md §2).
       this.emit('warning', new Error(`Unreadable server frame: ${String(err)}`));
       return;
     }

@@ -8,7 +8,7 @@ import { ChatState } from './commands.js';
 import { formatEvent, style } from './render.js';
 import { Terminal } from './terminal.js';
 
-/** Minimum gap between two `typing` notifications we send, ms (the server has no throttle, tcp.md §10). */
+/** Minimum gap between two `typing` notifications we send, ms (the server has no throttle, docs/protocol/tcp.md §10). */
 const TYPING_EVERY_MS = 3_000;
 
 const USAGE = `Usage: lair-chat-client [options]
@@ -25,7 +25,7 @@ function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Logs in or registers over HTTP (http.md §5), asking again after each failure. */
+/** Logs in or registers over HTTP (docs/protocol/http.md §5), asking again after each failure. */
 async function signIn(
   term: Terminal,
   http: LairHttpClient,

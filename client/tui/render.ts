@@ -64,7 +64,7 @@ export function formatMessage(message: Message, author: string, ctx: RenderConte
 }
 
 /**
- * Renders a pushed event (tcp.md §8) as one line, or `null` when it should not be shown
+ * Renders a pushed event (docs/protocol/tcp.md §8) as one line, or `null` when it should not be shown
  * (e.g. our own typing notification).
  */
 export function formatEvent(event: EventPayload, ctx: RenderContext): string | null {

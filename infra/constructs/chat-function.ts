@@ -1,4 +1,4 @@
-// ChatFunction: the one NodejsFunction subclass carrying Lair Chat's Lambda defaults (STYLE.md §10, DESIGN.md §6).
+// ChatFunction: the one NodejsFunction subclass carrying Lair Chat's Lambda defaults (docs/style.md §10, docs/design.md §6).
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';

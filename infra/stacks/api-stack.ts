@@ -73,7 +73,7 @@ export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
 /**
  * True when every route of the group is a GET: such a group gets table read access
  * (`grantTableAccess(…, 'read')`, plus `UpdateItem` restricted to rate-limit items, since every
- * route consumes a shared rate-limit counter, http.md §3) and stays out of the VPC (it changes no
+ * route consumes a shared rate-limit counter, docs/protocol/http.md §3) and stays out of the VPC (it changes no
  * domain state, so it publishes no events). Every other group gets read/write access and runs in
  * the VPC so it can reach the relays' internal endpoint.
  */
@@ -100,11 +100,11 @@ function routeId(route: RouteDef): string {
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
- * The REST face: an HTTP API (CORS: any origin/method/header, http.md §1) whose `$default` stage
+ * The REST face: an HTTP API (CORS: any origin/method/header, docs/protocol/http.md §1) whose `$default` stage
  * is throttled and writes JSON access logs, one {@link ChatFunction} per route group whose entry
  * is `lambdas/<group>/handler.ts`, one `HttpRoute` per {@link RouteDef} (route key =
  * `routeKey(r)`) and the `lambdas/streams/handler.ts` function fed by the table stream, filtered
- * to TTL deletions (DESIGN.md §4.4), with failed records' metadata sent to {@link streamFailures}.
+ * to TTL deletions (docs/design.md §4.4), with failed records' metadata sent to {@link streamFailures}.
  */
 export class ApiStack extends Stack {
   /** The HTTP API. */
@@ -132,7 +132,7 @@ export class ApiStack extends Stack {
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       apiName: `lair-chat-${props.stage}`,
-      description: 'Lair Chat REST + admin API (protocol http.md)',
+      description: 'Lair Chat REST + admin API (protocol docs/protocol/http.md)',
       corsPreflight: {
         allowOrigins: ['*'],
         allowMethods: [CorsHttpMethod.ANY],

@@ -1,4 +1,4 @@
-// RelayStack: VPC, ECS cluster and the Fargate TCP/WebSocket relay behind a Network Load Balancer (DESIGN.md §1, §4).
+// RelayStack: VPC, ECS cluster and the Fargate TCP/WebSocket relay behind a Network Load Balancer (docs/design.md §1, §4).
 import * as path from 'node:path';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { CfnScalableTarget, CfnScalingPolicy } from 'aws-cdk-lib/aws-applicationautoscaling';
@@ -39,14 +39,14 @@ import type { StageConfig } from '../config.js';
 import { REPO_ROOT } from '../constructs/chat-function.js';
 import { grantTableAccess } from '../constructs/table-access.js';
 
-/** Public TCP protocol port (protocol README: `LAIR_TCP_PORT`), on the NLB and in the container. */
+/** Public TCP protocol port (docs/protocol/README.md: `LAIR_TCP_PORT`), on the NLB and in the container. */
 export const RELAY_TCP_PORT = 8080;
 /**
- * Public WebSocket port (`/ws`, websocket.md: upstream serves it on the HTTP port 8082), on the NLB
+ * Public WebSocket port (`/ws`, docs/protocol/websocket.md: upstream serves it on the HTTP port 8082), on the NLB
  * and in the container (`LAIR_RELAY_WS_PORT`, relay/main.ts). Plain `ws://`: the NLB forwards TCP.
  */
 export const RELAY_WS_PORT = 8082;
-/** Internal event-post port (`LAIR_RELAY_INTERNAL_PORT`, DESIGN.md §4.3); reachable only inside the VPC. */
+/** Internal event-post port (`LAIR_RELAY_INTERNAL_PORT`, docs/design.md §4.3); reachable only inside the VPC. */
 export const RELAY_INTERNAL_PORT = 8081;
 
 /**
@@ -254,11 +254,11 @@ export class RelayStack extends Stack {
     });
     new CfnOutput(this, 'RelayEndpoint', {
       value: `${this.loadBalancer.loadBalancerDnsName}:${RELAY_TCP_PORT}`,
-      description: 'TCP endpoint of the relay (plain TCP, protocol tcp.md)',
+      description: 'TCP endpoint of the relay (plain TCP, protocol docs/protocol/tcp.md)',
     });
     new CfnOutput(this, 'WebSocketUrl', {
       value: `ws://${this.loadBalancer.loadBalancerDnsName}:${RELAY_WS_PORT}/ws`,
-      description: 'WebSocket endpoint of the relay (websocket.md)',
+      description: 'WebSocket endpoint of the relay (docs/protocol/websocket.md)',
     });
   }
 
@@ -266,7 +266,7 @@ export class RelayStack extends Stack {
    * Target tracking on two signals; the service follows whichever asks for more tasks:
    * average CPU of the service, and NLB `ActiveFlowCount` (TCP + WebSocket connections) divided
    * by the TCP target group's `HealthyHostCount` (metric math; CDK's L2 takes single metrics only).
-   * Scale-in waits 10 minutes: every removed task disconnects its clients (they reconnect, DESIGN.md §4.5).
+   * Scale-in waits 10 minutes: every removed task disconnects its clients (they reconnect, docs/design.md §4.5).
    */
   private addScaling(cfg: StageConfig['relay']): void {
     const scaling = this.service.autoScaleTaskCount({ minCapacity: cfg.minTasks, maxCapacity: cfg.maxTasks });

@@ -1,4 +1,4 @@
-// Lambda for the admin routes (http.md §12): server statistics for stored-role admins.
+// Lambda for the admin routes (docs/protocol/http.md §12): server statistics for stored-role admins.
 import { createGroupHandler, route } from '../http/router.js';
 import { jsonResponse } from '../http/response.js';
 

@@ -1,7 +1,5 @@
-// Route table of the `admin` Lambda group: server statistics (http.md §12); its handler (./handler.ts) serves exactly these.
+// Route table of the `admin` Lambda group: server statistics (docs/protocol/http.md §12); its handler (./handler.ts) serves exactly these.
 import { defineRoutes } from '../http/route-def.js';
 
 /** The `admin` group's routes, in docs/protocol/http.md §4 order. */
-export const routes = defineRoutes([
-  ['GET', '/api/v1/admin/stats', 'admin'],
-]);
+export const routes = defineRoutes([['GET', '/api/v1/admin/stats', 'admin']]);

@@ -1,4 +1,4 @@
-// Lambda for the auth routes (http.md §5): register, login, logout, refresh, change-password.
+// Lambda for the auth routes (docs/protocol/http.md §5): register, login, logout, refresh, change-password.
 import { z } from 'zod';
 import { createGroupHandler, route, SUCCESS } from '../http/router.js';
 import { jsonResponse } from '../http/response.js';

@@ -1,4 +1,4 @@
-// Route table of the `auth` Lambda group: register, login, logout, refresh, change-password (http.md §5); its handler (./handler.ts) serves exactly these.
+// Route table of the `auth` Lambda group: register, login, logout, refresh, change-password (docs/protocol/http.md §5); its handler (./handler.ts) serves exactly these.
 import { defineRoutes } from '../http/route-def.js';
 
 /** The `auth` group's routes, in docs/protocol/http.md §4 order. */

@@ -1,4 +1,4 @@
-// The one table mapping error codes to HTTP statuses, plus the error envelope (http.md §2, tcp.md §9.3 HTTP column).
+// The one table mapping error codes to HTTP statuses, plus the error envelope (docs/protocol/http.md §2, docs/protocol/tcp.md §9.3 HTTP column).
 import { ERROR_ROWS } from '../../shared/features/catalog.js';
 import { DomainError, type ErrorCode } from '../../shared/kernel/errors.js';
 import type { Logger } from '../../shared/platform/logger.js';
@@ -6,7 +6,7 @@ import { jsonResponse, type HttpResult } from './response.js';
 
 /**
  * HTTP status per error code: a view of the error rows each feature declares next to its code
- * (shared/features/catalog.ts; docs/protocol/tcp.md §9.3 "HTTP" column, http.md §2.1–§2.2).
+ * (shared/features/catalog.ts; docs/protocol/tcp.md §9.3 "HTTP" column, docs/protocol/http.md §2.1–§2.2).
  * `invalid_request` is 400 here; 422 is raised with {@link RequestError}'s explicit status.
  */
 export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.fromEntries(
@@ -14,7 +14,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.fromEntri
 ) as Record<ErrorCode, number>;
 
 /**
- * A framework-level rejection (http.md §2.2) whose status is not the code's default, e.g. a body
+ * A framework-level rejection (docs/protocol/http.md §2.2) whose status is not the code's default, e.g. a body
  * that is valid JSON but fails the route's schema: status 422, code `invalid_request`.
  */
 export class RequestError extends DomainError {
@@ -29,7 +29,7 @@ export class RequestError extends DomainError {
   }
 }
 
-/** A refused rate-limit bucket (http.md §3): 429 with `Retry-After` and `details`. */
+/** A refused rate-limit bucket (docs/protocol/http.md §3): 429 with `Retry-After` and `details`. */
 export class RateLimitedError extends DomainError {
   override readonly name = 'RateLimitedError';
   /** @param retryAfter - whole seconds until the refusing bucket's window resets; @param limit - that bucket's limit */
@@ -41,7 +41,7 @@ export class RateLimitedError extends DomainError {
   }
 }
 
-/** Envelope of http.md §2.1: `{"error":{"code","message"}}` (`details` only on 429). */
+/** Envelope of docs/protocol/http.md §2.1: `{"error":{"code","message"}}` (`details` only on 429). */
 export function errorBody(
   code: ErrorCode,
   message: string,
@@ -53,7 +53,7 @@ export function errorBody(
 /**
  * Turns anything thrown into a response. DomainErrors keep their code and message; 5xx codes get a
  * fixed text and are logged with their cause; non-DomainErrors become 500 `internal_error`
- * "Internal error" and are logged — never echoed (DESIGN.md §2).
+ * "Internal error" and are logged — never echoed (docs/design.md §2).
  */
 export function toErrorResponse(err: unknown, logger: Logger): HttpResult {
   if (err instanceof RateLimitedError) {

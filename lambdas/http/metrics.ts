@@ -1,4 +1,4 @@
-// Prometheus metrics of the HTTP face (http.md §11): request counter/histogram and scrape-time gauges.
+// Prometheus metrics of the HTTP face (docs/protocol/http.md §11): request counter/histogram and scrape-time gauges.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Counts the gauges need, read at scrape time. */

@@ -1,4 +1,4 @@
-// middy middleware of every HTTP Lambda: edge (CORS, errors, metrics, logging), rate limits, bearer token (http.md §1-3).
+// middy middleware of every HTTP Lambda: edge (CORS, errors, metrics, logging), rate limits, bearer token (docs/protocol/http.md §1-3).
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DomainError, isDomainError } from '../../shared/kernel/errors.js';
@@ -37,7 +37,7 @@ export function stateOf(event: APIGatewayProxyEventV2): RequestState {
   return state;
 }
 
-/** Rate-limit window length, seconds (http.md §3). */
+/** Rate-limit window length, seconds (docs/protocol/http.md §3). */
 export const RATE_WINDOW_SECONDS = 60;
 
 let fallbackLogger: Logger | undefined;
@@ -98,7 +98,7 @@ export function httpEdge(group: RouteGroup): HttpMiddleware {
 }
 
 /**
- * Fixed-window rate limits of http.md §3 through the RateLimiter port: one unit from `general`
+ * Fixed-window rate limits of docs/protocol/http.md §3 through the RateLimiter port: one unit from `general`
  * (limit `LAIR_RATE_LIMIT_GENERAL`), then one from each category bucket of the route (`auth`:
  * `LAIR_RATE_LIMIT_AUTH`, `messaging`: `LAIR_RATE_LIMIT_MESSAGING`), 60 s windows, keyed by
  * {@link clientKey}. A limit of 0 disables that bucket. Fails open (logged) when the limiter's
@@ -138,7 +138,7 @@ export function rateLimit(): HttpMiddleware {
 const BEARER = 'Bearer ';
 
 /**
- * The bearer extractor of http.md §2.1 for routes whose auth is not `none`: `Authorization` must be
+ * The bearer extractor of docs/protocol/http.md §2.1 for routes whose auth is not `none`: `Authorization` must be
  * literally `Bearer <jwt>`; the token is verified (signature, `exp`, claims) by
  * `services.auth.verifyToken`. Sessions are loaded later, after path/body parsing (check order).
  * @throws DomainError `missing_token` | `invalid_format` | `invalid_token` | `token_expired` | `invalid_claims` (401)

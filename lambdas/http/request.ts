@@ -1,20 +1,20 @@
-// Request parsing: client key, path ids, JSON bodies (content type, syntax, zod schema) and typed query params (http.md §1-2).
+// Request parsing: client key, path ids, JSON bodies (content type, syntax, zod schema) and typed query params (docs/protocol/http.md §1-2).
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { DomainError, type ErrorCode } from '../../shared/kernel/errors.js';
 import { parseUuid } from '../../shared/kernel/validation.js';
 import { RequestError } from './errors.js';
 
-/** Largest accepted request body, bytes (2 MiB, http.md §2.2). */
+/** Largest accepted request body, bytes (2 MiB, docs/protocol/http.md §2.2). */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 /**
- * Rate-limit key of the caller (http.md §3); storage hashes it, so any length is safe.
+ * Rate-limit key of the caller (docs/protocol/http.md §3); storage hashes it, so any length is safe.
  * With `trustProxy` (LAIR_TRUST_PROXY, only behind a proxy that sets these headers): first
  * comma-separated `X-Forwarded-For` entry, else `X-Real-IP`, else the source address — upstream's
  * rule. Without it, the source address only (API Gateway's `requestContext.http.sourceIp` is the
  * real client), since the headers are client-controlled and rotating them would void the limits.
- * Never one shared bucket (http.md §3 flags upstream's shared `"unknown"` key as a bug).
+ * Never one shared bucket (docs/protocol/http.md §3 flags upstream's shared `"unknown"` key as a bug).
  */
 export function clientKey(event: APIGatewayProxyEventV2, trustProxy: boolean): string {
   const source = event.requestContext.http.sourceIp;
@@ -25,7 +25,7 @@ export function clientKey(event: APIGatewayProxyEventV2, trustProxy: boolean): s
 
 /**
  * Reads path ids as UUIDs. A missing or non-UUID id is reported as its route's *not found* code
- * (http.md §1 "Path ids"), checked in the order given.
+ * (docs/protocol/http.md §1 "Path ids"), checked in the order given.
  * @param spec - path parameter name -> error code, e.g. `{ room_id: 'room_not_found' }`
  * @returns canonical lowercase ids by parameter name
  * @throws DomainError with the mapped code (404)
@@ -42,7 +42,7 @@ export function parsePathIds<P extends string>(
 }
 
 /**
- * Parses an id from a path or body (http.md §9.1, §10.1).
+ * Parses an id from a path or body (docs/protocol/http.md §9.1, §10.1).
  * @returns the canonical lowercase UUID
  * @throws DomainError `code` (a 404 code) when it is missing or not a UUID
  */
@@ -56,7 +56,7 @@ const JSON_TYPE = /^application\/(?:json|[^;\s/]+\+json)\s*(?:;|$)/i;
 
 /**
  * Parses the body as JSON and validates it against `schema` (unknown keys are ignored by zod
- * objects). Order (http.md §2.2): size (413 `payload_too_large`), content type (415
+ * objects). Order (docs/protocol/http.md §2.2): size (413 `payload_too_large`), content type (415
  * `unsupported_media_type`: `application/json` or `application/*+json`), syntax (400
  * `invalid_request`), schema (422 `invalid_request`, message naming the field).
  */
@@ -102,7 +102,7 @@ const U32_MAX = 4294967295;
 /**
  * Typed access to the query string, deserialised like upstream's serde_urlencoded structs: a
  * malformed value (`limit=abc`, `joined_only=yes`), a duplicated key or a missing required key is
- * 400 `invalid_request` (http.md §2.2). Keys a route does not read are ignored.
+ * 400 `invalid_request` (docs/protocol/http.md §2.2). Keys a route does not read are ignored.
  */
 export class QueryParams {
   private readonly values = new Map<string, string[]>();

@@ -1,4 +1,4 @@
-// Response builders and CORS headers for API Gateway v2 structured results (http.md §1 "Responses", "CORS").
+// Response builders and CORS headers for API Gateway v2 structured results (docs/protocol/http.md §1 "Responses", "CORS").
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 /** A structured result whose headers are always present (lowercase names). */

@@ -7,7 +7,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type RateBucket = 'auth' | 'messaging';
 
 /**
- * Auth level of a route (http.md §4 "Auth" column):
+ * Auth level of a route (docs/protocol/http.md §4 "Auth" column):
  * - `none`: no token;
  * - `bearer` (B): JWT signature/`exp`/claims only;
  * - `session` (B+S): bearer plus the session loaded from storage;
@@ -21,7 +21,7 @@ export interface GroupRoute {
   /** API Gateway HTTP API template, e.g. `/api/v1/rooms/{room_id}` (no trailing slash). */
   path: string;
   auth: AuthLevel;
-  /** Category buckets consumed after the general bucket (http.md §3). */
+  /** Category buckets consumed after the general bucket (docs/protocol/http.md §3). */
   buckets: readonly RateBucket[];
 }
 

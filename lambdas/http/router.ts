@@ -29,9 +29,9 @@ export interface RouteInput<P extends string, B, Q> {
 
 /** One route's parsing recipe and its function (~ a screen: parse -> one service call -> DTO). */
 export interface RouteSpec<P extends string, B, Q> {
-  /** Path parameter -> *not found* code for malformed ids (http.md §1 "Path ids"). */
+  /** Path parameter -> *not found* code for malformed ids (docs/protocol/http.md §1 "Path ids"). */
   path?: Readonly<Record<P, ErrorCode>>;
-  /** Body schema; presence makes this a JSON-body route (415/400/422/413 per http.md §2.2). */
+  /** Body schema; presence makes this a JSON-body route (415/400/422/413 per docs/protocol/http.md §2.2). */
   body?: z.ZodType<B>;
   /** Query reader (400 on malformed values); absent = query ignored. */
   query?: (q: QueryParams) => Q;
@@ -51,7 +51,7 @@ export function route<P extends string = never, B = undefined, Q = undefined>(
     async run(event) {
       const state = stateOf(event);
       const { deps } = state;
-      // Check order (http.md §1): rate limits and bearer already ran; now path -> body/query -> session.
+      // Check order (docs/protocol/http.md §1): rate limits and bearer already ran; now path -> body/query -> session.
       const params = spec.path === undefined ? ({} as Record<P, string>) : parsePathIds(event, spec.path);
       const body = (spec.body === undefined ? undefined : parseJsonBody(event, spec.body)) as B;
       const query = (
@@ -121,5 +121,5 @@ export function createGroupHandler(group: RouteGroup, routes: Readonly<Record<st
     .handler(dispatch);
 }
 
-/** `{"success":true}` with status 200: the common "no payload" body (http.md §4). */
+/** `{"success":true}` with status 200: the common "no payload" body (docs/protocol/http.md §4). */
 export const SUCCESS = { success: true } as const;

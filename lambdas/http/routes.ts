@@ -28,9 +28,9 @@ export interface RouteDef extends GroupRoute {
 export const ROUTE_GROUPS = Object.keys(GROUPS) as readonly RouteGroup[];
 
 /**
- * Every route of http.md §4 except `GET /ws` (served by the relay's WebSocket adapter).
+ * Every route of docs/protocol/http.md §4 except `GET /ws` (served by the relay's WebSocket adapter).
  * `GET /api/v1/rooms` is `bearer`; its handler additionally loads the session when
- * `joined_only=true` (http.md §7.2).
+ * `joined_only=true` (docs/protocol/http.md §7.2).
  */
 export const ROUTES: readonly RouteDef[] = ROUTE_GROUPS.flatMap((group) =>
   GROUPS[group].map((route) => ({ ...route, group })),

@@ -1,4 +1,4 @@
-// Lambda for the invitation routes (http.md §10): create, list pending, accept, decline.
+// Lambda for the invitation routes (docs/protocol/http.md §10): create, list pending, accept, decline.
 import { z } from 'zod';
 import { createGroupHandler, route, SUCCESS } from '../http/router.js';
 import { requireUuid } from '../http/request.js';

@@ -1,4 +1,4 @@
-// Route table of the `invitations` Lambda group: invite, list, accept, decline (http.md §10); its handler (./handler.ts) serves exactly these.
+// Route table of the `invitations` Lambda group: invite, list, accept, decline (docs/protocol/http.md §10); its handler (./handler.ts) serves exactly these.
 import { defineRoutes } from '../http/route-def.js';
 
 /** The `invitations` group's routes, in docs/protocol/http.md §4 order. */

@@ -1,4 +1,4 @@
-// Lambda for the message routes (http.md §9): send, history, edit, delete.
+// Lambda for the message routes (docs/protocol/http.md §9): send, history, edit, delete.
 import { z } from 'zod';
 import type { MessageTarget } from '../../shared/features/messages/index.js';
 import { ValidationError } from '../../shared/kernel/errors.js';
@@ -7,7 +7,7 @@ import { requireUuid, type QueryParams } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
 import { clampLimit, PAGE } from '../../shared/kernel/validation.js';
 
-/** HTTP spells the DM tag `direct_message` (domain.md §4.6); other tags are 422. */
+/** HTTP spells the DM tag `direct_message` (docs/protocol/domain.md §4.6); other tags are 422. */
 const target = z.discriminatedUnion('type', [
   z.object({ type: z.literal('room'), room_id: z.string() }),
   z.object({ type: z.literal('direct_message'), recipient: z.string() }),
@@ -74,7 +74,7 @@ const edit = route({
     }),
 });
 
-/** §9.4 200 `{"success":true}`; hard delete per domain.md §7. */
+/** §9.4 200 `{"success":true}`; hard delete per docs/protocol/domain.md §7. */
 const remove = route({
   path: { message_id: 'message_not_found' },
   handle: async ({ deps, claims, params }) => {

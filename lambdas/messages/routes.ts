@@ -1,4 +1,4 @@
-// Route table of the `messages` Lambda group: send, history, edit, delete (http.md §9); its handler (./handler.ts) serves exactly these.
+// Route table of the `messages` Lambda group: send, history, edit, delete (docs/protocol/http.md §9); its handler (./handler.ts) serves exactly these.
 import { defineRoutes } from '../http/route-def.js';
 
 /** The `messages` group's routes, in docs/protocol/http.md §4 order. */

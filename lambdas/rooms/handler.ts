@@ -1,4 +1,4 @@
-// Lambda for the room and member routes (http.md §7-8): create, list, get, update, delete, join, leave, members, role, kick.
+// Lambda for the room and member routes (docs/protocol/http.md §7-8): create, list, get, update, delete, join, leave, members, role, kick.
 import { z } from 'zod';
 import { clampLimit, PAGE } from '../../shared/kernel/validation.js';
 import { createGroupHandler, route, SUCCESS } from '../http/router.js';
@@ -6,7 +6,7 @@ import type { QueryParams } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
 
 const u32 = z.number().int().min(0).max(4294967295);
-/** RoomSettingsRequest (domain.md §4.2): `moderated`, `join_role`, … ignored. */
+/** RoomSettingsRequest (docs/protocol/domain.md §4.2): `moderated`, `join_role`, … ignored. */
 const settings = z.object({ public: z.boolean().nullish(), max_members: u32.nullish() }).nullish();
 const createBody = z.object({ name: z.string(), description: z.string().nullish(), settings });
 const patchBody = z.object({ name: z.string().nullish(), description: z.string().nullish(), settings });

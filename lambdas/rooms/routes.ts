@@ -1,4 +1,4 @@
-// Route table of the `rooms` Lambda group: rooms and memberships (http.md §7–§8); its handler (./handler.ts) serves exactly these.
+// Route table of the `rooms` Lambda group: rooms and memberships (docs/protocol/http.md §7–§8); its handler (./handler.ts) serves exactly these.
 import { defineRoutes } from '../http/route-def.js';
 
 /** The `rooms` group's routes, in docs/protocol/http.md §4 order. */

@@ -32,7 +32,7 @@ export interface StreamStats {
 export interface StreamHandlerOptions {
   logger: Logger;
   /**
-   * Extension point for invitation expiry notices (DESIGN.md §4.4, §7). tcp.md §8 defines no
+   * Extension point for invitation expiry notices (docs/design.md §4.4, §7). docs/protocol/tcp.md §8 defines no
    * `invitation_expired` event and upstream clients abort on unknown frames, so nothing is
    * published by default; a future opt-in feature (e.g. a `client_hello` feature flag) can
    * deliver a notice from here. Errors thrown here are logged, never retried.
@@ -46,7 +46,7 @@ export type StreamHandler = ((event: DynamoDBStreamEvent) => Promise<void>) & { 
 /**
  * True for a record that TTL produced: AWS marks it `REMOVE` with
  * `userIdentity {type: "Service", principalId: "dynamodb.amazonaws.com"}`; DynamoDB Local emits
- * `eventName: "UNKNOWN_TO_SDK_VERSION"` instead (DESIGN.md §3).
+ * `eventName: "UNKNOWN_TO_SDK_VERSION"` instead (docs/design.md §3).
  */
 export function isTtlRemoval(record: DynamoDBRecord): boolean {
   const name = record.eventName as string | undefined;

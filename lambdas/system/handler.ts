@@ -1,4 +1,4 @@
-// Lambda for the root endpoints (http.md §11): /health, /ready (real DynamoDB probe), /metrics (Prometheus text).
+// Lambda for the root endpoints (docs/protocol/http.md §11): /health, /ready (real DynamoDB probe), /metrics (Prometheus text).
 import pkg from '../../package.json' with { type: 'json' };
 import { scrape } from '../http/metrics.js';
 import { createGroupHandler, route } from '../http/router.js';

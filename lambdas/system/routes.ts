@@ -1,4 +1,4 @@
-// Route table of the `system` Lambda group: health, readiness and metrics (http.md §11); its handler (./handler.ts) serves exactly these.
+// Route table of the `system` Lambda group: health, readiness and metrics (docs/protocol/http.md §11); its handler (./handler.ts) serves exactly these.
 import { defineRoutes } from '../http/route-def.js';
 
 /** The `system` group's routes, in docs/protocol/http.md §4 order. */

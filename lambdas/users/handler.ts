@@ -1,4 +1,4 @@
-// Lambda for the user routes (http.md §6): me, update me, list, get.
+// Lambda for the user routes (docs/protocol/http.md §6): me, update me, list, get.
 import { z } from 'zod';
 import { clampLimit, PAGE } from '../../shared/kernel/validation.js';
 import { createGroupHandler, route } from '../http/router.js';

@@ -1,4 +1,4 @@
-// Route table of the `users` Lambda group: profile and user lists (http.md §6); its handler (./handler.ts) serves exactly these.
+// Route table of the `users` Lambda group: profile and user lists (docs/protocol/http.md §6); its handler (./handler.ts) serves exactly these.
 import { defineRoutes } from '../http/route-def.js';
 
 /** The `users` group's routes, in docs/protocol/http.md §4 order. */

@@ -1,4 +1,4 @@
-// Auth messages: authenticate, login, register (AWAIT_AUTH, tcp.md §6.1–6.3) and logout (§6.4).
+// Auth messages: authenticate, login, register (AWAIT_AUTH, docs/protocol/tcp.md §6.1–6.3) and logout (§6.4).
 import type { AuthResult } from '../../shared/features/auth/index.js';
 import {
   failResponse,
@@ -18,17 +18,16 @@ export interface AuthOutcome {
 }
 
 /** The three messages accepted in AWAIT_AUTH. */
-export type AuthMessage =
-  CoreMessageOf<'authenticate'> | CoreMessageOf<'login'> | CoreMessageOf<'register'>;
+export type AuthMessage = CoreMessageOf<'authenticate'> | CoreMessageOf<'login'> | CoreMessageOf<'register'>;
 
-/** Text of a throttled `login`/`register` (tcp.md §9.3 `rate_limited`; the window is 60 s). */
+/** Text of a throttled `login`/`register` (docs/protocol/tcp.md §9.3 `rate_limited`; the window is 60 s). */
 export const AUTH_THROTTLED_TEXT = 'Rate limited, retry after 60 seconds';
 
 /**
  * Runs `authenticate` (JWT -> session -> not expired -> user; no new session), `login` or
- * `register` (deprecated; each creates a 24 h session and returns its `token`) (tcp.md §6).
+ * `register` (deprecated; each creates a 24 h session and returns its `token`) (docs/protocol/tcp.md §6).
  * Never throws: failures become `<type>_response` with `success:false` and the state stays
- * AWAIT_AUTH (tcp.md §3). `request_id` is echoed (tcp.md §2.2 says this is safe). `login` and
+ * AWAIT_AUTH (docs/protocol/tcp.md §3). `request_id` is echoed (docs/protocol/tcp.md §2.2 says this is safe). `login` and
  * `register` first spend one attempt of `ctx.allowAttempt` (per peer address) and answer
  * `rate_limited` when it is refused.
  */
@@ -83,7 +82,7 @@ async function snapshot(result: AuthResult, ctx: AuthContext): Promise<AuthSnaps
 
 /**
  * `logout`: deletes the session (errors ignored) and answers `logout_response` with
- * `success: true`; the caller then closes the connection (tcp.md §6.4).
+ * `success: true`; the caller then closes the connection (docs/protocol/tcp.md §6.4).
  */
 export async function runLogout(
   msg: CoreMessageOf<'logout'>,

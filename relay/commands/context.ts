@@ -9,11 +9,11 @@ import type { TokenClaims } from '../../shared/kernel/ports.js';
 import type { Services } from '../../shared/features/index.js';
 import type { RoomAccess } from '../../shared/features/rooms/index.js';
 
-/** The caller as captured at authentication (tcp.md §6, §7.16: `get_current_user` returns this snapshot). */
+/** The caller as captured at authentication (docs/protocol/tcp.md §6, §7.16: `get_current_user` returns this snapshot). */
 export interface AuthSnapshot {
   user: User;
   session: SessionInfo;
-  /** Verified JWT claims; used to re-validate the session per command (tcp.md §7). */
+  /** Verified JWT claims; used to re-validate the session per command (docs/protocol/tcp.md §7). */
   claims: TokenClaims;
 }
 
@@ -21,11 +21,11 @@ export interface AuthSnapshot {
 export interface CommandContext {
   services: Services;
   auth: AuthSnapshot;
-  /** `tcp` or `websocket`: recorded on sessions created by `login`/`register` (websocket.md §4). */
+  /** `tcp` or `websocket`: recorded on sessions created by `login`/`register` (docs/protocol/websocket.md §4). */
   protocol: SessionProtocol;
   logger: Logger;
   /**
-   * Re-validates the caller's session in storage (tcp.md §7).
+   * Re-validates the caller's session in storage (docs/protocol/tcp.md §7).
    * @throws DomainError `session_not_found` | `session_expired`
    */
   requireSession(): Promise<void>;
@@ -57,7 +57,7 @@ export interface SendTicket {
  */
 export interface SendLease {
   /**
-   * Session re-validation that reads storage only when the lease ran out (tcp.md §7).
+   * Session re-validation that reads storage only when the lease ran out (docs/protocol/tcp.md §7).
    * @throws DomainError `session_not_found` | `session_expired`
    */
   requireSession(): Promise<void>;
@@ -77,13 +77,13 @@ export interface AuthContext {
   services: Services;
   protocol: SessionProtocol;
   logger: Logger;
-  /** Consumes one password attempt for this peer; false => answer `rate_limited` (tcp.md §10). */
+  /** Consumes one password attempt for this peer; false => answer `rate_limited` (docs/protocol/tcp.md §10). */
   allowAttempt?: () => Promise<boolean>;
 }
 
 /**
  * Builds the context of commands on one AUTHENTICATED connection; `requireSession` re-reads the
- * session of `auth.claims` in storage (tcp.md §7); `lease` (optional) is the connection's
+ * session of `auth.claims` in storage (docs/protocol/tcp.md §7); `lease` (optional) is the connection's
  * send lease and `inRoomIndex` its room index, from which the leased room-access policies are built.
  */
 export function commandContext(
@@ -120,7 +120,11 @@ export function commandContext(
  * membership question; a leased membership needs no read; a storage answer updates the lease
  * (confirmed) or drops the room from lease and index (not a member).
  */
-function leasedAccess(base: RoomAccess, lease: SendLease | undefined, requireSession: () => Promise<void>): RoomAccess {
+function leasedAccess(
+  base: RoomAccess,
+  lease: SendLease | undefined,
+  requireSession: () => Promise<void>,
+): RoomAccess {
   return {
     async isMember(roomId, userId) {
       const ticket = lease?.begin(roomId);
@@ -142,10 +146,10 @@ function leasedAccess(base: RoomAccess, lease: SendLease | undefined, requireSes
 }
 
 /**
- * Parses a plain-string id field the way the upstream command adapter does (tcp.md §7 "ID handling").
+ * Parses a plain-string id field the way the upstream command adapter does (docs/protocol/tcp.md §7 "ID handling").
  * @returns the canonical lowercase hyphenated UUID
  * @throws DomainError `code` with `text`, e.g. (`invalid_id`, "Invalid message ID") or
- *   (`validation_failed`, "Invalid room ID") (tcp.md §9.3 adapter-level codes)
+ *   (`validation_failed`, "Invalid room ID") (docs/protocol/tcp.md §9.3 adapter-level codes)
  */
 export function requireId(raw: string, code: ErrorCode, text: string): Uuid {
   const id = parseUuid(raw);
@@ -165,7 +169,7 @@ export const invitationId = (raw: string): Uuid =>
 
 /**
  * Runs `fn`, turning a DomainError with code `from` into `to`/`text` (e.g. `room_not_found` ->
- * `not_found` "Room not found" for `get_room`, tcp.md §7.6).
+ * `not_found` "Room not found" for `get_room`, docs/protocol/tcp.md §7.6).
  */
 export async function renameError<T>(
   fn: () => Promise<T>,

@@ -12,13 +12,13 @@ export type Handler<M> = (msg: M, ctx: CommandContext) => Promise<CommandRespons
  * counters.
  */
 export interface CommandGroup<S extends MessageSchemas> {
-  /** Client message schemas keyed by `type` (tcp.md §7). */
+  /** Client message schemas keyed by `type` (docs/protocol/tcp.md §7). */
   schemas: S;
   /** One handler per schema. */
   handlers: { readonly [K in keyof S]: Handler<z.output<S[K]>> };
-  /** Types upstream marks deprecated (tcp.md §7 "Dep."): served, logged at debug level. */
+  /** Types upstream marks deprecated (docs/protocol/tcp.md §7 "Dep."): served, logged at debug level. */
   deprecated?: readonly (keyof S & string)[];
-  /** Counters a failed `<type>_response` carries as `false`/`0` (tcp.md §2.2), keyed by response type. */
+  /** Counters a failed `<type>_response` carries as `false`/`0` (docs/protocol/tcp.md §2.2), keyed by response type. */
   failureCounters?: Readonly<Record<string, Readonly<Record<string, boolean | number>>>>;
 }
 

@@ -4,11 +4,11 @@ import { DomainError, type ErrorCode } from '../../shared/kernel/errors.js';
 import type { Logger } from '../../shared/platform/logger.js';
 import type { ResponseErrorCode } from '../protocol/index.js';
 
-/** Fixed text of `internal_error` (tcp.md §9.3); the cause is logged, never echoed (DESIGN.md §2). */
+/** Fixed text of `internal_error` (docs/protocol/tcp.md §9.3); the cause is logged, never echoed (docs/design.md §2). */
 export const INTERNAL_ERROR_TEXT = 'Internal error';
 
 /**
- * Domain code -> code sent inside `<command>_response.error` (tcp.md §9.3): a view of the error
+ * Domain code -> code sent inside `<command>_response.error` (docs/protocol/tcp.md §9.3): a view of the error
  * rows (shared/features/catalog.ts). Engine codes pass through unchanged; HTTP-only bearer/body
  * codes (which a TCP flow cannot really produce) collapse to the nearest TCP code, with the
  * replacement text their row gives.

@@ -34,10 +34,12 @@ export { TCP_ERROR_TABLE, toResponseError, INTERNAL_ERROR_TEXT } from './errors.
 const GROUPS = [messageCommands, roomCommands, invitationCommands, userCommands] as const;
 
 type Group = (typeof GROUPS)[number];
-type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
+  ? I
+  : never;
 type CommandSchemas = UnionToIntersection<Group['schemas']>;
 
-/** Every client -> server message schema, keyed by `type` (tcp.md §4.2, §5.1, §6, §7). */
+/** Every client -> server message schema, keyed by `type` (docs/protocol/tcp.md §4.2, §5.1, §6, §7). */
 export const clientMessageSchemas = Object.assign(
   {},
   coreMessageSchemas,
@@ -63,14 +65,14 @@ export type ClientMessageInput = { [K in ClientMessageType]: z.input<AllSchemas[
 
 /**
  * Decodes one frame payload (plaintext, or already decrypted) into a client message; never throws
- * (tcp.md §1.1, §9.2; see `createClientMessageParser`).
+ * (docs/protocol/tcp.md §1.1, §9.2; see `createClientMessageParser`).
  */
 export const parseClientMessage = createClientMessageParser(clientMessageSchemas);
 
 /** Request types answered by a `<type>_response` through a feature's handler. */
 export type CommandType = keyof CommandSchemas;
 
-/** Handler per command type (deprecated ones, tcp.md §7 "Dep.", are served too). */
+/** Handler per command type (deprecated ones, docs/protocol/tcp.md §7 "Dep.", are served too). */
 export const COMMANDS = Object.assign({}, ...GROUPS.map((g) => g.handlers)) as {
   readonly [K in CommandType]: Handler<ClientMessageOf<K>>;
 };
@@ -78,7 +80,7 @@ export const COMMANDS = Object.assign({}, ...GROUPS.map((g) => g.handlers)) as {
 /** Commands upstream marks deprecated (logged at debug level when used). */
 const DEPRECATED: ReadonlySet<string> = new Set(GROUPS.flatMap((g) => g.deprecated ?? []));
 
-/** `false`/`0` counters of failed responses, per response type (tcp.md §2.2). */
+/** `false`/`0` counters of failed responses, per response type (docs/protocol/tcp.md §2.2). */
 const FAILURE_COUNTERS: Readonly<Record<string, object>> = Object.fromEntries(
   GROUPS.flatMap((g) => Object.entries(g.failureCounters ?? {})),
 );
@@ -89,7 +91,7 @@ export function isCommandType(type: ClientMessageType): type is CommandType {
 }
 
 /**
- * Builds a failed response (tcp.md §2.2): `error: {code, message}`, no payload fields, the
+ * Builds a failed response (docs/protocol/tcp.md §2.2): `error: {code, message}`, no payload fields, the
  * command's counters present with `false`/`0` unless overridden.
  * @param requestId the request's `request_id` (`undefined` => `null`).
  */

@@ -1,4 +1,4 @@
-// Invitation commands: invite_to_room, accept_invitation, decline_invitation, list_invitations (tcp.md §7.10–7.13).
+// Invitation commands: invite_to_room, accept_invitation, decline_invitation, list_invitations (docs/protocol/tcp.md §7.10–7.13).
 import { z } from 'zod';
 import type { Invitation } from '../../shared/features/invitations/index.js';
 import type { RoomMembership } from '../../shared/features/rooms/index.js';
@@ -15,7 +15,7 @@ declare module '../protocol/server-messages.js' {
   }
 }
 
-/** Client message schemas of the invitation commands (tcp.md §7.10–7.13). */
+/** Client message schemas of the invitation commands (docs/protocol/tcp.md §7.10–7.13). */
 const schemas = {
   invite_to_room: command('invite_to_room', {
     room_id: z.string(),
@@ -29,7 +29,7 @@ const schemas = {
 type Msg<K extends keyof typeof schemas> = z.output<(typeof schemas)[K]>;
 
 /**
- * `invite_to_room` (deprecated) -> `invitation` (tcp.md §7.10). Any member may invite over TCP/WS;
+ * `invite_to_room` (deprecated) -> `invitation` (docs/protocol/tcp.md §7.10). Any member may invite over TCP/WS;
  * `message` is accepted and discarded. Ids checked room first, then user.
  */
 export async function inviteToRoom(
@@ -45,7 +45,7 @@ export async function inviteToRoom(
   return okResponse('invite_to_room_response', msg.request_id, { invitation });
 }
 
-/** `accept_invitation` -> `membership` only, no `room` (tcp.md §7.11). Emits `user_joined_room` (service). */
+/** `accept_invitation` -> `membership` only, no `room` (docs/protocol/tcp.md §7.11). Emits `user_joined_room` (service). */
 export async function acceptInvitation(
   msg: Msg<'accept_invitation'>,
   ctx: CommandContext,
@@ -56,7 +56,7 @@ export async function acceptInvitation(
   return okResponse('accept_invitation_response', msg.request_id, { membership });
 }
 
-/** `decline_invitation` -> no payload, no event (tcp.md §7.12). */
+/** `decline_invitation` -> no payload, no event (docs/protocol/tcp.md §7.12). */
 export async function declineInvitation(
   msg: Msg<'decline_invitation'>,
   ctx: CommandContext,
@@ -67,7 +67,7 @@ export async function declineInvitation(
   return okResponse('decline_invitation_response', msg.request_id, {});
 }
 
-/** `list_invitations` (deprecated) -> the caller's pending, unexpired invitations, newest first (tcp.md §7.13). */
+/** `list_invitations` (deprecated) -> the caller's pending, unexpired invitations, newest first (docs/protocol/tcp.md §7.13). */
 export async function listInvitations(
   msg: Msg<'list_invitations'>,
   ctx: CommandContext,

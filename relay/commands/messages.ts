@@ -1,4 +1,4 @@
-// Message commands: send_message, edit_message, delete_message, get_messages (tcp.md §7.1–7.4) and typing (§7.17).
+// Message commands: send_message, edit_message, delete_message, get_messages (docs/protocol/tcp.md §7.1–7.4) and typing (§7.17).
 import { z } from 'zod';
 import type { Message } from '../../shared/features/messages/index.js';
 import { clampLimit, PAGE } from '../../shared/kernel/validation.js';
@@ -25,7 +25,7 @@ declare module '../protocol/server-messages.js' {
   }
 }
 
-/** Client message schemas of the message commands (tcp.md §7.1–7.4; `typing` is connection-level). */
+/** Client message schemas of the message commands (docs/protocol/tcp.md §7.1–7.4; `typing` is connection-level). */
 const schemas = {
   send_message: command('send_message', { target: messageTargetSchema, content: z.string() }),
   edit_message: command('edit_message', { message_id: z.string(), content: z.string() }),
@@ -38,11 +38,8 @@ const schemas = {
 };
 type Msg<K extends keyof typeof schemas> = z.output<(typeof schemas)[K]>;
 
-/** `send_message` -> `message` (tcp.md §7.1). Emits `message_received` (service). */
-export async function sendMessage(
-  msg: Msg<'send_message'>,
-  ctx: CommandContext,
-): Promise<CommandResponse> {
+/** `send_message` -> `message` (docs/protocol/tcp.md §7.1). Emits `message_received` (service). */
+export async function sendMessage(msg: Msg<'send_message'>, ctx: CommandContext): Promise<CommandResponse> {
   // Hot path (bench/README.md, docs/adr/005): the connection's leased room-access policy answers
   // the session re-check and the membership from memory while the lease holds, so a room send is
   // one PutItem; the author's name comes from the authentication snapshot instead of a user read.
@@ -54,18 +51,15 @@ export async function sendMessage(
   return okResponse('send_message_response', msg.request_id, { message });
 }
 
-/** `edit_message` -> `message` (tcp.md §7.2). @throws `invalid_id` "Invalid message ID" first */
-export async function editMessage(
-  msg: Msg<'edit_message'>,
-  ctx: CommandContext,
-): Promise<CommandResponse> {
+/** `edit_message` -> `message` (docs/protocol/tcp.md §7.2). @throws `invalid_id` "Invalid message ID" first */
+export async function editMessage(msg: Msg<'edit_message'>, ctx: CommandContext): Promise<CommandResponse> {
   const id = messageId(msg.message_id);
   await ctx.requireSession();
   const message = await ctx.services.messages.edit(ctx.auth.user.id, id, msg.content);
   return okResponse('edit_message_response', msg.request_id, { message });
 }
 
-/** `delete_message` -> no payload (tcp.md §7.3). Hard delete; emits `message_deleted` (service). */
+/** `delete_message` -> no payload (docs/protocol/tcp.md §7.3). Hard delete; emits `message_deleted` (service). */
 export async function deleteMessage(
   msg: Msg<'delete_message'>,
   ctx: CommandContext,
@@ -78,12 +72,9 @@ export async function deleteMessage(
 
 /**
  * `get_messages` (deprecated) -> `messages` newest first, `has_more` = (returned == requested
- * limit, before the 100 cap) (tcp.md §7.4, domain.md §9). `before` is ignored.
+ * limit, before the 100 cap) (docs/protocol/tcp.md §7.4, docs/protocol/domain.md §9). `before` is ignored.
  */
-export async function getMessages(
-  msg: Msg<'get_messages'>,
-  ctx: CommandContext,
-): Promise<CommandResponse> {
+export async function getMessages(msg: Msg<'get_messages'>, ctx: CommandContext): Promise<CommandResponse> {
   await ctx.requireSession();
   const requested = msg.limit ?? PAGE.defaultLimit;
   const { messages } = await ctx.services.messages.history(
@@ -98,12 +89,12 @@ export async function getMessages(
 }
 
 /**
- * `typing`: no response ever; failures are swallowed (tcp.md §7.17). Emits `user_typing` (service),
+ * `typing`: no response ever; failures are swallowed (docs/protocol/tcp.md §7.17). Emits `user_typing` (service),
  * only for members when the target is a room.
  */
 export async function typing(msg: CoreMessageOf<'typing'>, ctx: CommandContext): Promise<void> {
   try {
-    // A room in the relay's index needs no membership read (registry upkeep, tcp.md §8).
+    // A room in the relay's index needs no membership read (registry upkeep, docs/protocol/tcp.md §8).
     await ctx.services.messages.typing(ctx.auth.user.id, msg.target, { access: ctx.typingAccess });
   } catch (err) {
     ctx.logger.debug({ err }, 'typing failed (swallowed)');

@@ -1,4 +1,4 @@
-// Room commands: create_room, get_room, list_rooms, join_room, leave_room (tcp.md §7.5–7.9).
+// Room commands: create_room, get_room, list_rooms, join_room, leave_room (docs/protocol/tcp.md §7.5–7.9).
 import { z } from 'zod';
 import type { Room, RoomListItem, RoomMembership } from '../../shared/features/rooms/index.js';
 import { clampLimit, PAGE } from '../../shared/kernel/validation.js';
@@ -20,7 +20,7 @@ declare module '../protocol/server-messages.js' {
   }
 }
 
-/** Client message schemas of the room commands (tcp.md §7.5–7.9). */
+/** Client message schemas of the room commands (docs/protocol/tcp.md §7.5–7.9). */
 const schemas = {
   create_room: command('create_room', {
     name: z.string(),
@@ -44,14 +44,11 @@ const schemas = {
 };
 type Msg<K extends keyof typeof schemas> = z.output<(typeof schemas)[K]>;
 
-/** Rooms returned by `list_rooms` with `joined_only` (tcp.md §7.7: "first 50 joined rooms"). */
+/** Rooms returned by `list_rooms` with `joined_only` (docs/protocol/tcp.md §7.7: "first 50 joined rooms"). */
 export const JOINED_ROOMS_PAGE = 50;
 
-/** `create_room` (deprecated) -> `room`; the caller becomes owner; no event (tcp.md §7.5). */
-export async function createRoom(
-  msg: Msg<'create_room'>,
-  ctx: CommandContext,
-): Promise<CommandResponse> {
+/** `create_room` (deprecated) -> `room`; the caller becomes owner; no event (docs/protocol/tcp.md §7.5). */
+export async function createRoom(msg: Msg<'create_room'>, ctx: CommandContext): Promise<CommandResponse> {
   await ctx.requireSession();
   const room = await ctx.services.rooms.create(ctx.auth.user.id, {
     name: msg.name,
@@ -63,13 +60,10 @@ export async function createRoom(
 
 /**
  * `get_room` (deprecated) -> `room`, `membership` (omitted when not a member), `member_count`
- * (tcp.md §7.6). No session re-validation. Errors: `validation_failed` "Invalid room ID",
+ * (docs/protocol/tcp.md §7.6). No session re-validation. Errors: `validation_failed` "Invalid room ID",
  * `not_found` "Room not found".
  */
-export async function getRoom(
-  msg: Msg<'get_room'>,
-  ctx: CommandContext,
-): Promise<CommandResponse> {
+export async function getRoom(msg: Msg<'get_room'>, ctx: CommandContext): Promise<CommandResponse> {
   const id = roomId(msg.room_id);
   const result = await renameError(
     () => ctx.services.rooms.get(ctx.auth.user.id, id),
@@ -81,14 +75,11 @@ export async function getRoom(
 }
 
 /**
- * `list_rooms` (deprecated) (tcp.md §7.7): with `filter.joined_only` the first 50 joined rooms
+ * `list_rooms` (deprecated) (docs/protocol/tcp.md §7.7): with `filter.joined_only` the first 50 joined rooms
  * (session re-validated, `has_more: false`); otherwise a page of public rooms by name with
  * `is_member` for the caller (no re-validation). `total_count` = items in this page.
  */
-export async function listRooms(
-  msg: Msg<'list_rooms'>,
-  ctx: CommandContext,
-): Promise<CommandResponse> {
+export async function listRooms(msg: Msg<'list_rooms'>, ctx: CommandContext): Promise<CommandResponse> {
   const userId = ctx.auth.user.id;
   if (msg.filter?.joined_only === true) {
     await ctx.requireSession();
@@ -108,22 +99,16 @@ export async function listRooms(
   });
 }
 
-/** `join_room` -> `room`, `membership` (tcp.md §7.8). Emits `user_joined_room` (service). */
-export async function joinRoom(
-  msg: Msg<'join_room'>,
-  ctx: CommandContext,
-): Promise<CommandResponse> {
+/** `join_room` -> `room`, `membership` (docs/protocol/tcp.md §7.8). Emits `user_joined_room` (service). */
+export async function joinRoom(msg: Msg<'join_room'>, ctx: CommandContext): Promise<CommandResponse> {
   const id = roomId(msg.room_id);
   await ctx.requireSession();
   const { room, membership } = await ctx.services.rooms.join(ctx.auth.user.id, id);
   return okResponse('join_room_response', msg.request_id, { room, membership });
 }
 
-/** `leave_room` -> no payload (tcp.md §7.9). Emits `user_left_room` reason `left` (service). */
-export async function leaveRoom(
-  msg: Msg<'leave_room'>,
-  ctx: CommandContext,
-): Promise<CommandResponse> {
+/** `leave_room` -> no payload (docs/protocol/tcp.md §7.9). Emits `user_left_room` reason `left` (service). */
+export async function leaveRoom(msg: Msg<'leave_room'>, ctx: CommandContext): Promise<CommandResponse> {
   const id = roomId(msg.room_id);
   await ctx.requireSession();
   await ctx.services.rooms.leave(ctx.auth.user.id, id);

@@ -1,4 +1,4 @@
-// User commands: get_user, list_users, get_current_user (tcp.md §7.14–7.16); none re-validates the session.
+// User commands: get_user, list_users, get_current_user (docs/protocol/tcp.md §7.14–7.16); none re-validates the session.
 import { z } from 'zod';
 import type { Uuid } from '../../shared/kernel/types.js';
 import type { User } from '../../shared/features/users/index.js';
@@ -18,7 +18,7 @@ declare module '../protocol/server-messages.js' {
   }
 }
 
-/** Client message schemas of the user commands (tcp.md §7.14–7.16). */
+/** Client message schemas of the user commands (docs/protocol/tcp.md §7.14–7.16). */
 const schemas = {
   get_user: command('get_user', { user_id: z.string() }),
   list_users: command('list_users', {
@@ -30,11 +30,8 @@ const schemas = {
 };
 type Msg<K extends keyof typeof schemas> = z.output<(typeof schemas)[K]>;
 
-/** `get_user` (deprecated) -> `user` (tcp.md §7.14). Errors: `validation_failed` "Invalid user ID", `not_found` "User not found". */
-export async function getUser(
-  msg: Msg<'get_user'>,
-  ctx: CommandContext,
-): Promise<CommandResponse> {
+/** `get_user` (deprecated) -> `user` (docs/protocol/tcp.md §7.14). Errors: `validation_failed` "Invalid user ID", `not_found` "User not found". */
+export async function getUser(msg: Msg<'get_user'>, ctx: CommandContext): Promise<CommandResponse> {
   const id = userId(msg.user_id);
   const user = await renameError(
     () => ctx.services.users.get(id),
@@ -48,12 +45,9 @@ export async function getUser(
 /**
  * `list_users` (deprecated) -> `users` by username, `online_user_ids` (every online user, not
  * just this page), `has_more` (= page size == requested limit), `total_count` (page size)
- * (tcp.md §7.15). `filter` is ignored.
+ * (docs/protocol/tcp.md §7.15). `filter` is ignored.
  */
-export async function listUsers(
-  msg: Msg<'list_users'>,
-  ctx: CommandContext,
-): Promise<CommandResponse> {
+export async function listUsers(msg: Msg<'list_users'>, ctx: CommandContext): Promise<CommandResponse> {
   const requested = msg.limit ?? PAGE.defaultLimit;
   const [rows, online] = await Promise.all([
     ctx.services.users.list(clampLimit(msg.limit), msg.offset ?? 0),
@@ -68,11 +62,8 @@ export async function listUsers(
   });
 }
 
-/** `get_current_user` (deprecated) -> the user snapshot taken at authentication; always succeeds (tcp.md §7.16). */
-export function getCurrentUser(
-  msg: Msg<'get_current_user'>,
-  ctx: CommandContext,
-): Promise<CommandResponse> {
+/** `get_current_user` (deprecated) -> the user snapshot taken at authentication; always succeeds (docs/protocol/tcp.md §7.16). */
+export function getCurrentUser(msg: Msg<'get_current_user'>, ctx: CommandContext): Promise<CommandResponse> {
   return Promise.resolve(okResponse('get_current_user_response', msg.request_id, { user: ctx.auth.user }));
 }
 

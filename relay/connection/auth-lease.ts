@@ -24,7 +24,7 @@ const SYSTEM_CLOCK: LeaseClock = { monotonic: () => performance.now(), wall: () 
  * What `send_message` may take from memory instead of storage (docs/adr/005):
  * - the session: confirmed by authentication and by every storage re-check; trusted for `leaseMs`
  *   unless revoked (`session_revoked` notice) or past its `expires_at`, in which case the caller must
- *   re-check storage (which then answers `session_not_found` / `session_expired`, tcp.md §7);
+ *   re-check storage (which then answers `session_not_found` / `session_expired`, docs/protocol/tcp.md §7);
  * - a room membership: confirmed by a storage read and bound to the relay room index's **stamp**
  *   for (user, room) at the time of that read. It is trusted for `leaseMs` only while the index
  *   still holds the same stamp, so a delivered `user_left_room` (leave, kick), `room_deleted`, or a

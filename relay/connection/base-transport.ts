@@ -4,7 +4,7 @@ import { OutboundGauge, type OutboundLimits } from './transport.js';
 
 /**
  * The part of a {@link Transport} that does not depend on the wire: the slow-client rule
- * (`limits`, tcp.md §3 "slow clients"), `end()` = graceful close forced after
+ * (`limits`, docs/protocol/tcp.md §3 "slow clients"), `end()` = graceful close forced after
  * `limits.closeGraceMs`, and an idempotent `destroy(reason)`. Subclasses say how to write, how
  * much is buffered, and how to close gracefully or at once.
  */

@@ -1,4 +1,4 @@
-// Per-connection protocol state machine (tcp.md §3): handshake, key exchange, auth, commands, timers, events.
+// Per-connection protocol state machine (docs/protocol/tcp.md §3): handshake, key exchange, auth, commands, timers, events.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Uuid } from '../../shared/kernel/types.js';
@@ -84,7 +84,7 @@ export class Connection implements DeliveryTarget {
     });
   }
 
-  /** Current state (tcp.md §3). */
+  /** Current state (docs/protocol/tcp.md §3). */
   get state(): ConnectionState {
     return this.current;
   }
@@ -106,8 +106,8 @@ export class Connection implements DeliveryTarget {
   }
 
   /**
-   * Sends `server_hello` (plaintext, tcp.md §4.1) and arms the 30 s timer. With `preAuthToken`
-   * (WebSocket `?token=`, websocket.md §3) an `authenticate` is run at once: success makes the
+   * Sends `server_hello` (plaintext, docs/protocol/tcp.md §4.1) and arms the 30 s timer. With `preAuthToken`
+   * (WebSocket `?token=`, docs/protocol/websocket.md §3) an `authenticate` is run at once: success makes the
    * connection AUTHENTICATED, failure answers `authenticate_response` and stays in AWAIT_HELLO.
    */
   start(preAuthToken?: string): void {
@@ -127,7 +127,7 @@ export class Connection implements DeliveryTarget {
     this.queue.push(() => this.process(payload));
   }
 
-  /** Activity without a message (WebSocket control ping/pong): re-arms the timer (websocket.md §2). */
+  /** Activity without a message (WebSocket control ping/pong): re-arms the timer (docs/protocol/websocket.md §2). */
   touch(): void {
     this.arm();
   }
@@ -145,7 +145,7 @@ export class Connection implements DeliveryTarget {
   /**
    * The socket closed (any reason): stops timers, stops event delivery and, when authenticated,
    * records the disconnect in presence (`user_offline` if it was the user's last connection,
-   * tcp.md §3). Idempotent; resolves when presence is updated.
+   * docs/protocol/tcp.md §3). Idempotent; resolves when presence is updated.
    */
   handleClose(): Promise<void> {
     this.cleanup ??= this.doCleanup().finally(() => {
@@ -212,7 +212,7 @@ export class Connection implements DeliveryTarget {
     }
   }
 
-  /** AWAIT_HELLO + client_hello (tcp.md §4.2): `1.*` accepted silently; anything else closes. */
+  /** AWAIT_HELLO + client_hello (docs/protocol/tcp.md §4.2): `1.*` accepted silently; anything else closes. */
   private hello(version: string, features: string[]): void {
     if (!version.startsWith('1.')) {
       this.sendError('version_mismatch', `Unsupported protocol version: ${version}. Server supports: 1.0`);
@@ -223,7 +223,7 @@ export class Connection implements DeliveryTarget {
     this.setState(encrypt ? 'AWAIT_KEY' : 'AWAIT_AUTH');
   }
 
-  /** AWAIT_KEY + key_exchange (tcp.md §5): a bad key gets no reply and the state stays. */
+  /** AWAIT_KEY + key_exchange (docs/protocol/tcp.md §5): a bad key gets no reply and the state stays. */
   private keyExchange(publicKey: string): void {
     const ok = this.transport.startEncryption?.(publicKey, (serverKey) =>
       serializeServerMessage({ type: 'key_exchange_response', public_key: serverKey }),
@@ -233,7 +233,7 @@ export class Connection implements DeliveryTarget {
   }
 
   /**
-   * authenticate/login/register (tcp.md §6), also WebSocket `?token=`. On success: registry attach
+   * authenticate/login/register (docs/protocol/tcp.md §6), also WebSocket `?token=`. On success: registry attach
    * (room index), presence +1, then the response, then any events that arrived meanwhile.
    */
   private async authenticate(msg: AuthMessage): Promise<void> {
@@ -374,7 +374,7 @@ export class Connection implements DeliveryTarget {
     this.arm();
   }
 
-  /** (Re-)arms the inactivity timer for the current state (tcp.md §3). */
+  /** (Re-)arms the inactivity timer for the current state (docs/protocol/tcp.md §3). */
   private arm(): void {
     if (!this.isOpen()) return;
     this.timer.arm(timeoutFor(this.current, this.env.timeouts));

@@ -1,6 +1,6 @@
-// Inactivity timer per connection state (tcp.md §3: 30 s / 60 s / 90 s, re-armed by every complete frame).
+// Inactivity timer per connection state (docs/protocol/tcp.md §3: 30 s / 60 s / 90 s, re-armed by every complete frame).
 
-/** Inactivity limits in **milliseconds**, re-armed by every complete frame (tcp.md §3). */
+/** Inactivity limits in **milliseconds**, re-armed by every complete frame (docs/protocol/tcp.md §3). */
 export interface ConnectionTimeouts {
   /** AWAIT_HELLO and AWAIT_KEY (30 000). */
   handshakeMs: number;
@@ -10,7 +10,7 @@ export interface ConnectionTimeouts {
   idleMs: number;
 }
 
-/** Upstream timeouts: 30 s / 60 s / 90 s (tcp.md §3). */
+/** Upstream timeouts: 30 s / 60 s / 90 s (docs/protocol/tcp.md §3). */
 export const DEFAULT_TIMEOUTS: ConnectionTimeouts = { handshakeMs: 30_000, authMs: 60_000, idleMs: 90_000 };
 
 /** One re-armable, unref'd timer: `arm(ms)` replaces any pending expiry. */

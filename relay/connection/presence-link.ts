@@ -1,4 +1,4 @@
-// Presence bookkeeping of authenticated connections: connected/disconnected per connection, one batched heartbeat per relay (domain.md §8.3).
+// Presence bookkeeping of authenticated connections: connected/disconnected per connection, one batched heartbeat per relay (docs/protocol/domain.md §8.3).
 import type { User } from '../../shared/features/users/index.js';
 import type { Logger } from '../../shared/platform/logger.js';
 import type { ConnectionRef } from '../../shared/features/presence/index.js';

@@ -1,21 +1,21 @@
-// Connection states (tcp.md §3), their unauthorized texts and timeouts, and the relay-wide connection environment.
+// Connection states (docs/protocol/tcp.md §3), their unauthorized texts and timeouts, and the relay-wide connection environment.
 import type { Logger } from '../../shared/platform/logger.js';
 import type { Services } from '../../shared/features/index.js';
 import type { DeliveryRegistry, RoomLoader } from '../delivery/registry.js';
 import type { ConnectionTimeouts } from './inactivity.js';
 import type { PresenceHeartbeat } from './presence-link.js';
 
-/** States of tcp.md §3 (`CLOSED` once the connection ends; WebSocket never uses AWAIT_KEY). */
+/** States of docs/protocol/tcp.md §3 (`CLOSED` once the connection ends; WebSocket never uses AWAIT_KEY). */
 export type ConnectionState = 'AWAIT_HELLO' | 'AWAIT_KEY' | 'AWAIT_AUTH' | 'AUTHENTICATED' | 'CLOSED';
 
-/** Texts of the per-state `unauthorized` error (tcp.md §3). */
+/** Texts of the per-state `unauthorized` error (docs/protocol/tcp.md §3). */
 export const UNAUTHORIZED_TEXT = {
   AWAIT_HELLO: 'Must complete handshake first',
   AWAIT_KEY: 'Must complete key exchange first',
   AWAIT_AUTH: 'Must authenticate first',
 } as const;
 
-/** Inactivity limit of a state, ms (tcp.md §3: 30 s pre-auth handshake, 60 s AWAIT_AUTH, 90 s AUTHENTICATED). */
+/** Inactivity limit of a state, ms (docs/protocol/tcp.md §3: 30 s pre-auth handshake, 60 s AWAIT_AUTH, 90 s AUTHENTICATED). */
 export function timeoutFor(state: ConnectionState, t: ConnectionTimeouts): number {
   if (state === 'AUTHENTICATED') return t.idleMs;
   if (state === 'AWAIT_AUTH') return t.authMs;
@@ -35,7 +35,7 @@ export interface ConnectionEnv<C = unknown> {
   presence: PresenceHeartbeat;
   /**
    * Per-client throttle of password attempts (`login`/`register`): resolves false when the peer
-   * address is over its budget (tcp.md §10 allows `rate_limited` in the command's own response).
+   * address is over its budget (docs/protocol/tcp.md §10 allows `rate_limited` in the command's own response).
    * Absent = unlimited (upstream behaviour).
    */
   allowAuthAttempt?: (remoteAddress: string) => Promise<boolean>;

@@ -23,8 +23,8 @@ export interface FrameSink {
 }
 
 /**
- * {@link Transport} over a `net.Socket` (tcp.md §1, §5). Silent closes (no frame): announced
- * length > 1 MiB, GCM failure, encrypted payload < 28 bytes (tcp.md §9.2). A socket whose
+ * {@link Transport} over a `net.Socket` (docs/protocol/tcp.md §1, §5). Silent closes (no frame): announced
+ * length > 1 MiB, GCM failure, encrypted payload < 28 bytes (docs/protocol/tcp.md §9.2). A socket whose
  * outgoing queue passes `limits` is destroyed with a logged reason and never delays anyone else.
  */
 export class TcpTransport extends BaseTransport implements Transport {
@@ -97,7 +97,7 @@ export class TcpTransport extends BaseTransport implements Transport {
     const { privateKey, publicKeyB64 } = generateKeyPair();
     const key = deriveKey(privateKey, peer);
     this.inKey = key;
-    this.send(response(publicKeyB64)); // last plaintext frame (tcp.md §5.3) ...
+    this.send(response(publicKeyB64)); // last plaintext frame (docs/protocol/tcp.md §5.3) ...
     this.outKey = key; // ... and every later frame is sealed: same synchronous step, no gap.
     return true;
   }

@@ -1,11 +1,11 @@
 // The byte-level seam between the protocol state machine and a socket (TCP framing/crypto or WebSocket frames).
 
-/** Which adapter a connection came through (websocket.md §4 lists the differences). */
+/** Which adapter a connection came through (docs/protocol/websocket.md §4 lists the differences). */
 export type TransportKind = 'tcp' | 'websocket';
 
 /**
  * What the state machine needs from a socket. Implementations: TCP (length-prefixed frames,
- * optional AES-GCM, tcp.md §1, §5) and WebSocket (one text frame per message, websocket.md §2).
+ * optional AES-GCM, docs/protocol/tcp.md §1, §5) and WebSocket (one text frame per message, docs/protocol/websocket.md §2).
  * Every method is synchronous and must never block: output is queued, and a connection whose
  * queue exceeds its limit is destroyed by the transport itself (slow-client rule).
  */
@@ -27,7 +27,7 @@ export interface Transport {
    */
   unwrap(payload: Buffer): Buffer | null;
   /**
-   * TCP only (tcp.md §5.3): imports the client's key, switches the inbound cipher on, sends
+   * TCP only (docs/protocol/tcp.md §5.3): imports the client's key, switches the inbound cipher on, sends
    * `response(serverPublicKeyB64)` in plaintext and switches the outbound cipher on in the same
    * synchronous step, so no plaintext frame can follow. @returns false (and changes nothing) when
    * the key is not padded base64 of 32 bytes.

@@ -1,4 +1,4 @@
-// Internal HTTP endpoint where other processes hand this relay signed event batches (DESIGN.md §4.3).
+// Internal HTTP endpoint where other processes hand this relay signed event batches (docs/design.md §4.3).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { INTERNAL_EVENTS_PATH, SIGNATURE_HEADER, verifyBody } from '../../shared/delivery/signature.js';

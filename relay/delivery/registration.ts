@@ -1,4 +1,4 @@
-// Relay registry heartbeat: registers this relay's internal endpoint in the table and keeps it alive (DESIGN.md §4.2).
+// Relay registry heartbeat: registers this relay's internal endpoint in the table and keeps it alive (docs/design.md §4.2).
 import { networkInterfaces } from 'node:os';
 import type { Logger } from '../../shared/platform/logger.js';
 import type { PresenceRepository, RelayInfo } from '../../shared/features/presence/index.js';

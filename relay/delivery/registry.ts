@@ -14,13 +14,13 @@ export interface DeliveryTarget {
   /** The session the connection authenticated with (matched by `session_revoked`). */
   readonly sessionId: Uuid;
   /**
-   * Queues one serialized event (compact UTF-8 JSON, tcp.md §8). Must not throw and must not
-   * block: a slow connection drops itself (tcp.md §3 flush rules, backpressure in connection/).
+   * Queues one serialized event (compact UTF-8 JSON, docs/protocol/tcp.md §8). Must not throw and must not
+   * block: a slow connection drops itself (docs/protocol/tcp.md §3 flush rules, backpressure in connection/).
    */
   deliver(json: Buffer): void;
   /**
    * The connection's session was deleted (`session_revoked`, docs/adr/005): its commands must fail
-   * with `session_not_found` from now on (tcp.md §7). Called right before the registry detaches it.
+   * with `session_not_found` from now on (docs/protocol/tcp.md §7). Called right before the registry detaches it.
    */
   sessionRevoked(): void;
 }
@@ -53,7 +53,7 @@ export interface RegistryOptions {
   logger: Logger;
   /**
    * Member lookup used the first time a room-audience event for a room is seen, so members whose
-   * membership produced no event (a room's creator: `create_room` emits nothing, tcp.md §7.5) are
+   * membership produced no event (a room's creator: `create_room` emits nothing, docs/protocol/tcp.md §7.5) are
    * indexed too. Without it only auth-time loads and events maintain the index.
    */
   loadRoomMembers?: RoomMemberLoader;
@@ -66,13 +66,13 @@ export interface RegistryOptions {
 }
 
 /**
- * In-memory map socket <-> user <-> rooms for this relay (DESIGN.md §4.1).
+ * In-memory map socket <-> user <-> rooms for this relay (docs/design.md §4.1).
  *
  * Room membership is tracked per *user* (all of a user's connections share it), loaded from
  * storage when the user's first connection attaches and then kept current from the events
  * themselves: `user_joined_room` adds the room before delivery (the joiner receives it),
  * `user_left_room` is delivered before the room is removed (the leaver receives it) and
- * `room_deleted` is delivered and then the room is dropped (tcp.md §8). The first room-audience
+ * `room_deleted` is delivered and then the room is dropped (docs/protocol/tcp.md §8). The first room-audience
  * event of a room also reads the room's members once (see {@link RegistryOptions.loadRoomMembers}).
  * Audiences are resolved at delivery time against this index; duplicates (same event id) are
  * dropped; events are delivered in arrival order.
@@ -139,7 +139,7 @@ export class DeliveryRegistry {
   }
 
   /**
-   * Delivers events, in order, to the local connections of their audiences (tcp.md §8) and
+   * Delivers events, in order, to the local connections of their audiences (docs/protocol/tcp.md §8) and
    * applies their room-index side effects. Events already seen (by id) are skipped. Synchronous
    * unless a room must first be read from storage (later events then wait their turn). Never throws.
    */
@@ -354,7 +354,7 @@ export class DeliveryRegistry {
     }
   }
 
-  /** Local connections in `audience` (tcp.md §8: the acting user is not excluded). */
+  /** Local connections in `audience` (docs/protocol/tcp.md §8: the acting user is not excluded). */
   private resolve(audience: Audience): Set<DeliveryTarget> {
     const out = new Set<DeliveryTarget>();
     const addUser = (userId: Uuid): void => {

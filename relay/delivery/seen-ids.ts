@@ -2,7 +2,7 @@
 
 /**
  * Remembers the most recent `capacity` ids in insertion order (oldest evicted first); events
- * carry ids precisely so duplicates can be dropped (DESIGN.md §4.5).
+ * carry ids precisely so duplicates can be dropped (docs/design.md §4.5).
  */
 export class SeenIds {
   private readonly ids = new Set<string>();

@@ -1,4 +1,4 @@
-// Optional TCP encryption: X25519 key agreement and AES-256-GCM frame sealing (protocol tcp.md §5).
+// Optional TCP encryption: X25519 key agreement and AES-256-GCM frame sealing (protocol docs/protocol/tcp.md §5).
 import {
   createCipheriv,
   createDecipheriv,
@@ -10,25 +10,25 @@ import {
 } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 
-/** X25519 key size, bytes (tcp.md §5.1). */
+/** X25519 key size, bytes (docs/protocol/tcp.md §5.1). */
 export const X25519_KEY_BYTES = 32;
-/** AES-GCM nonce size, bytes: 96 bits, fresh random per frame (tcp.md §5.2). */
+/** AES-GCM nonce size, bytes: 96 bits, fresh random per frame (docs/protocol/tcp.md §5.2). */
 export const NONCE_BYTES = 12;
-/** AES-GCM tag size, bytes: 128 bits appended to the ciphertext (tcp.md §5.2). */
+/** AES-GCM tag size, bytes: 128 bits appended to the ciphertext (docs/protocol/tcp.md §5.2). */
 export const TAG_BYTES = 16;
-/** Smallest valid encrypted payload, bytes: nonce + tag of an empty plaintext (tcp.md §1.2). */
+/** Smallest valid encrypted payload, bytes: nonce + tag of an empty plaintext (docs/protocol/tcp.md §1.2). */
 export const MIN_ENCRYPTED_BYTES = NONCE_BYTES + TAG_BYTES;
 
-/** SPKI DER prefix of a raw X25519 public key (tcp.md §5.2 "Node.js note"). */
+/** SPKI DER prefix of a raw X25519 public key (docs/protocol/tcp.md §5.2 "Node.js note"). */
 const SPKI_X25519_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 /** PKCS#8 DER prefix of a raw X25519 private key (RFC 8410). */
 const PKCS8_X25519_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
-/** Standard base64 with padding; 32 bytes encode to exactly 44 characters (tcp.md §5.1). */
+/** Standard base64 with padding; 32 bytes encode to exactly 44 characters (docs/protocol/tcp.md §5.1). */
 const PADDED_B64_32 = /^[A-Za-z0-9+/]{43}=$/;
 
 /**
  * An encrypted payload is shorter than 28 bytes or fails GCM authentication (wrong key, tampered
- * bytes). The caller closes the socket silently (tcp.md §5.4).
+ * bytes). The caller closes the socket silently (docs/protocol/tcp.md §5.4).
  */
 export class DecryptError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -38,7 +38,7 @@ export class DecryptError extends Error {
 }
 
 /**
- * Generates a fresh X25519 key pair, one per connection (tcp.md §5.1).
+ * Generates a fresh X25519 key pair, one per connection (docs/protocol/tcp.md §5.1).
  * @returns the private key and the 32-byte public key as standard padded base64 (44 chars).
  */
 export function generateKeyPair(): { privateKey: KeyObject; publicKeyB64: string } {
@@ -47,7 +47,7 @@ export function generateKeyPair(): { privateKey: KeyObject; publicKeyB64: string
 }
 
 /**
- * Imports a peer public key sent in `key_exchange.public_key` (tcp.md §5.1, §5.4).
+ * Imports a peer public key sent in `key_exchange.public_key` (docs/protocol/tcp.md §5.1, §5.4).
  * @param b64 standard base64 **with** padding of exactly 32 bytes.
  * @returns the key, or `null` if the text is not padded base64 of 32 bytes (no reply is sent).
  *   Low-order / all-zero keys are not rejected here (upstream accepts them, §5.2).
@@ -81,7 +81,7 @@ export function rawPublicKey(publicKey: KeyObject): Buffer {
 }
 
 /**
- * Derives the AES-256 key: the raw X25519 shared secret used directly, no KDF (tcp.md §5.2).
+ * Derives the AES-256 key: the raw X25519 shared secret used directly, no KDF (docs/protocol/tcp.md §5.2).
  * One key serves both directions.
  * @returns 32 bytes.
  */
@@ -90,7 +90,7 @@ export function deriveKey(privateKey: KeyObject, peer: KeyObject): Buffer {
 }
 
 /**
- * Seals one frame payload with a fresh random nonce (tcp.md §1.2, §5.2).
+ * Seals one frame payload with a fresh random nonce (docs/protocol/tcp.md §1.2, §5.2).
  * @param key 32-byte AES key from {@link deriveKey}.
  * @returns nonce(12) || ciphertext || tag(16); length = plaintext.length + 28.
  */
@@ -112,7 +112,7 @@ export function encryptWithNonce(key: Buffer, nonce: Buffer, plaintext: Buffer):
 }
 
 /**
- * Opens one encrypted frame payload (tcp.md §1.2, §5.4).
+ * Opens one encrypted frame payload (docs/protocol/tcp.md §1.2, §5.4).
  * @param key 32-byte AES key from {@link deriveKey}.
  * @param data nonce(12) || ciphertext || tag(16).
  * @returns the plaintext bytes (UTF-8 validity is the caller's check).

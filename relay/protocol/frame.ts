@@ -1,6 +1,6 @@
 // Length-prefixed framing for the TCP protocol: encode one frame, decode a byte stream into frames.
 //
-// Frame layout (protocol tcp.md §1.1; the encrypted variant §1.2 uses the same header):
+// Frame layout (protocol docs/protocol/tcp.md §1.1; the encrypted variant §1.2 uses the same header):
 //
 //   +----------------------+------------------------------+
 //   | length: u32, BE      | payload: N bytes             |
@@ -10,15 +10,15 @@
 //
 // `length` counts the payload only (not the 4 header bytes); 0 <= length <= 1 MiB.
 
-/** Size of the big-endian u32 length prefix, bytes (tcp.md §1.1). */
+/** Size of the big-endian u32 length prefix, bytes (docs/protocol/tcp.md §1.1). */
 export const HEADER_BYTES = 4;
 
-/** Largest allowed payload, bytes: exactly 1 MiB is allowed, one more is not (tcp.md §1.1). */
+/** Largest allowed payload, bytes: exactly 1 MiB is allowed, one more is not (docs/protocol/tcp.md §1.1). */
 export const MAX_FRAME_BYTES = 1_048_576;
 
 /**
  * A frame announces (or would carry) a payload larger than {@link MAX_FRAME_BYTES}.
- * Inbound: the caller must close the socket silently, no error frame (tcp.md §1.1, §9.2).
+ * Inbound: the caller must close the socket silently, no error frame (docs/protocol/tcp.md §1.1, §9.2).
  */
 export class FrameTooLargeError extends Error {
   /** The offending payload length, bytes. */
@@ -32,7 +32,7 @@ export class FrameTooLargeError extends Error {
 }
 
 /**
- * Builds one frame: 4-byte big-endian length followed by `payload` (tcp.md §1.1).
+ * Builds one frame: 4-byte big-endian length followed by `payload` (docs/protocol/tcp.md §1.1).
  * @param payload plaintext JSON bytes, or nonce||ciphertext||tag when encrypted (§1.2).
  * @returns a new Buffer of `4 + payload.length` bytes.
  * @throws FrameTooLargeError if `payload.length > MAX_FRAME_BYTES` (we never send one, §1.1).
@@ -46,7 +46,7 @@ export function encodeFrame(payload: Buffer): Buffer {
 }
 
 /**
- * Incremental decoder for a TCP byte stream: TCP may split or merge frames (tcp.md §1.1), so it
+ * Incremental decoder for a TCP byte stream: TCP may split or merge frames (docs/protocol/tcp.md §1.1), so it
  * buffers partial reads and returns every complete payload, in order. One decoder per socket.
  */
 export class FrameDecoder {

@@ -4,15 +4,15 @@ import { parseUuid } from '../../shared/kernel/validation.js';
 
 export * from './server-messages.js';
 
-/** `request_id` where declared: JSON string or null, optional; a number fails (tcp.md §2.1). */
+/** `request_id` where declared: JSON string or null, optional; a number fails (docs/protocol/tcp.md §2.1). */
 export const requestId = z.string().nullish();
 
 /** Unsigned 32-bit integer field (`limit`, `offset`, `max_members`); null means absent. */
 export const u32 = z.number().int().min(0).max(0xffff_ffff).nullish();
 
 /**
- * UUID inside `target`, parsed with the frame like upstream `uuid::parse_str` (domain.md §1);
- * emitted in canonical lowercase hyphenated form. A bad one fails the whole frame (tcp.md §7).
+ * UUID inside `target`, parsed with the frame like upstream `uuid::parse_str` (docs/protocol/domain.md §1);
+ * emitted in canonical lowercase hyphenated form. A bad one fails the whole frame (docs/protocol/tcp.md §7).
  */
 const uuidField = z.string().transform((value, ctx) => {
   const parsed = parseUuid(value);
@@ -23,7 +23,7 @@ const uuidField = z.string().transform((value, ctx) => {
   return parsed;
 });
 
-/** MessageTarget as accepted on TCP/WS: `room` or `dm` tag only (domain.md §4.6). */
+/** MessageTarget as accepted on TCP/WS: `room` or `dm` tag only (docs/protocol/domain.md §4.6). */
 export const messageTargetSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('room'), room_id: uuidField }),
   z.object({ type: z.literal('dm'), recipient: uuidField }),
@@ -56,29 +56,31 @@ export const coreMessageSchemas = {
 } as const;
 
 /** A parsed connection-level message of one `type`, e.g. `CoreMessageOf<'login'>`. */
-export type CoreMessageOf<T extends keyof typeof coreMessageSchemas> = z.output<(typeof coreMessageSchemas)[T]>;
+export type CoreMessageOf<T extends keyof typeof coreMessageSchemas> = z.output<
+  (typeof coreMessageSchemas)[T]
+>;
 
 /** A set of client message schemas keyed by their `type` tag. */
-export type MessageSchemas = Readonly<Record<string, z.ZodObject<{ type: z.ZodLiteral<string> } & z.ZodRawShape>>>;
+export type MessageSchemas = Readonly<
+  Record<string, z.ZodObject<{ type: z.ZodLiteral<string> } & z.ZodRawShape>>
+>;
 
 /**
  * Result of {@link parseClientMessage}:
- * - `not_utf8`: close the socket silently (tcp.md §1.1, §5.4);
+ * - `not_utf8`: close the socket silently (docs/protocol/tcp.md §1.1, §5.4);
  * - `invalid`: reply `error`/`invalid_message` with text `Invalid JSON: <detail>`, stay open (§9.2).
  */
 export type ParseResult<M = unknown> =
-  | { ok: true; message: M }
-  | { ok: false; kind: 'not_utf8' }
-  | { ok: false; kind: 'invalid'; detail: string };
+  { ok: true; message: M } | { ok: false; kind: 'not_utf8' } | { ok: false; kind: 'invalid'; detail: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Builds the frame-payload parser over a set of schemas (the relay's command registry passes
  * {@link coreMessageSchemas} plus every feature's). Objects are non-strict: unknown keys are
- * stripped, never rejected (domain.md §1). The parser never throws: empty payloads, bad JSON,
+ * stripped, never rejected (docs/protocol/domain.md §1). The parser never throws: empty payloads, bad JSON,
  * non-objects, unknown `type` and schema failures (including a bad UUID in `target` or a numeric
- * `request_id`) are `invalid` (tcp.md §1.1, §9.2); non-UTF-8 is `not_utf8`.
+ * `request_id`) are `invalid` (docs/protocol/tcp.md §1.1, §9.2); non-UTF-8 is `not_utf8`.
  */
 export function createClientMessageParser<S extends MessageSchemas>(
   schemas: S,
@@ -112,10 +114,15 @@ export function createClientMessageParser<S extends MessageSchemas>(
     }
     const schema = known.has(type) ? schemas[type] : undefined;
     if (schema === undefined) {
-      return { ok: false, kind: 'invalid', detail: `unknown variant \`${type}\`, expected one of ${expected}` };
+      return {
+        ok: false,
+        kind: 'invalid',
+        detail: `unknown variant \`${type}\`, expected one of ${expected}`,
+      };
     }
     const result = schema.safeParse(json);
-    if (!result.success) return { ok: false, kind: 'invalid', detail: formatIssues(type, result.error.issues) };
+    if (!result.success)
+      return { ok: false, kind: 'invalid', detail: formatIssues(type, result.error.issues) };
     return { ok: true, message: result.data as z.output<S[keyof S]> };
   };
 }

@@ -4,7 +4,7 @@ import type { EventPayload } from '../../shared/kernel/events.js';
 import type { SessionInfo } from '../../shared/features/auth/index.js';
 import type { User } from '../../shared/features/users/index.js';
 
-/** `server_hello`, sent in plaintext right after accept (tcp.md §4.1). */
+/** `server_hello`, sent in plaintext right after accept (docs/protocol/tcp.md §4.1). */
 export interface ServerHello {
   type: 'server_hello';
   version: string;
@@ -13,7 +13,7 @@ export interface ServerHello {
   encryption_required: boolean;
 }
 
-/** The upstream `server_hello` values (tcp.md §4.1). */
+/** The upstream `server_hello` values (docs/protocol/tcp.md §4.1). */
 export const SERVER_HELLO: ServerHello = {
   type: 'server_hello',
   version: '1.0',
@@ -22,19 +22,19 @@ export const SERVER_HELLO: ServerHello = {
   encryption_required: false,
 };
 
-/** `key_exchange_response`: the server's ephemeral X25519 key, padded base64 (tcp.md §5.1). */
+/** `key_exchange_response`: the server's ephemeral X25519 key, padded base64 (docs/protocol/tcp.md §5.1). */
 export interface KeyExchangeResponse {
   type: 'key_exchange_response';
   public_key: string;
 }
 
-/** `pong`: `server_time` is UTC RFC 3339 in `+00:00` form (tcp.md §7.18). */
+/** `pong`: `server_time` is UTC RFC 3339 in `+00:00` form (docs/protocol/tcp.md §7.18). */
 export interface Pong {
   type: 'pong';
   server_time: string;
 }
 
-/** Codes of the top-level `error` message (tcp.md §9.2; `unsupported`/`not_supported`: websocket.md §4). */
+/** Codes of the top-level `error` message (docs/protocol/tcp.md §9.2; `unsupported`/`not_supported`: docs/protocol/websocket.md §4). */
 export type TopLevelErrorCode =
   | 'invalid_message'
   | 'unauthorized'
@@ -45,14 +45,14 @@ export type TopLevelErrorCode =
   | 'unsupported'
   | 'not_supported';
 
-/** Top-level `error` (tcp.md §9.1); `request_id`/`details` are never set. */
+/** Top-level `error` (docs/protocol/tcp.md §9.1); `request_id`/`details` are never set. */
 export interface ErrorMessage {
   type: 'error';
   code: TopLevelErrorCode;
   message: string;
 }
 
-/** Error code inside a `*_response.error` (tcp.md §9.3): engine codes plus adapter `unauthorized`. */
+/** Error code inside a `*_response.error` (docs/protocol/tcp.md §9.3): engine codes plus adapter `unauthorized`. */
 export type ResponseErrorCode = ErrorCode | 'unauthorized';
 
 /** A response without payload fields or counters. */
@@ -72,11 +72,11 @@ export interface ResponsePayloads {
   logout_response: NoFields;
 }
 
-/** Response `type` tags (`<command>_response`, tcp.md §7 table). */
+/** Response `type` tags (`<command>_response`, docs/protocol/tcp.md §7 table). */
 export type ResponseType = keyof ResponsePayloads;
 
 /**
- * Always-present counters, `false`/`0` on failure (tcp.md §2.2), per response type; declared by
+ * Always-present counters, `false`/`0` on failure (docs/protocol/tcp.md §2.2), per response type; declared by
  * each feature's command file (declaration merging) next to its runtime failure defaults.
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
@@ -87,14 +87,14 @@ export type CountersOf<K extends ResponseType> = K extends keyof ResponseCounter
   ? ResponseCounters[K]
   : NoFields;
 
-/** `{code, message}` inside a failed response (tcp.md §2.2). */
+/** `{code, message}` inside a failed response (docs/protocol/tcp.md §2.2). */
 export interface ResponseError {
   code: string;
   message: string;
 }
 
 /**
- * Wire shape of a `<command>_response` (tcp.md §2.2): `request_id` always present (string|null),
+ * Wire shape of a `<command>_response` (docs/protocol/tcp.md §2.2): `request_id` always present (string|null),
  * `success`, `error` only on failure, payload fields only when non-null, counters always.
  */
 export type ResponseOf<K extends ResponseType> = {
@@ -107,7 +107,7 @@ export type ResponseOf<K extends ResponseType> = {
 /** Any command/auth response. */
 export type CommandResponse = { [K in ResponseType]: ResponseOf<K> }[ResponseType];
 
-/** Every message the server may send on TCP/WS (tcp.md §4–§9), events included. */
+/** Every message the server may send on TCP/WS (docs/protocol/tcp.md §4–§9), events included. */
 export type ServerMessage =
   ServerHello | KeyExchangeResponse | Pong | ErrorMessage | CommandResponse | EventPayload;
 
@@ -115,14 +115,14 @@ export type ServerMessage =
 export type ServerMessageType = ServerMessage['type'];
 
 /**
- * Builds a top-level `error` (tcp.md §9.1), e.g. `errorFrame('invalid_message', 'Invalid JSON: …')`.
+ * Builds a top-level `error` (docs/protocol/tcp.md §9.1), e.g. `errorFrame('invalid_message', 'Invalid JSON: …')`.
  */
 export function errorFrame(code: TopLevelErrorCode, message: string): ErrorMessage {
   return { type: 'error', code, message };
 }
 
 /**
- * Builds a successful response (tcp.md §2.2). Payload fields that are `null`/`undefined` are
+ * Builds a successful response (docs/protocol/tcp.md §2.2). Payload fields that are `null`/`undefined` are
  * omitted; counters (`has_more`, `total_count`, `member_count`) must be given where listed.
  * @param requestId the request's `request_id` (we echo it everywhere; `undefined` => `null`).
  */
@@ -139,7 +139,7 @@ export function okResponse<K extends ResponseType>(
 }
 
 /**
- * Builds a failed response (tcp.md §2.2): `error: {code, message}`, no payload fields, and the
+ * Builds a failed response (docs/protocol/tcp.md §2.2): `error: {code, message}`, no payload fields, and the
  * given counters (a command's `false`/`0` defaults come from its group: relay/commands/index.ts).
  * @param requestId the request's `request_id` (`undefined` => `null`).
  */
@@ -166,7 +166,7 @@ export function responseTypeFor<T extends string>(commandType: T): `${T}_respons
 
 /**
  * Serializes one server message as compact UTF-8 JSON with `type` as the first key
- * (tcp.md §1.1). `undefined` fields are dropped; `null` entity fields are kept.
+ * (docs/protocol/tcp.md §1.1). `undefined` fields are dropped; `null` entity fields are kept.
  * @returns the frame payload (wrap with `encodeFrame`, which rejects > 1 MiB).
  */
 export function serializeServerMessage(msg: ServerMessage): Buffer {

@@ -1,4 +1,4 @@
-// WebSocket endpoint `/ws` (websocket.md): upgrade handling in noServer mode, `?token=` pre-auth, text frames only.
+// WebSocket endpoint `/ws` (docs/protocol/websocket.md): upgrade handling in noServer mode, `?token=` pre-auth, text frames only.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -7,12 +7,12 @@ import type { Connection } from '../connection/connection.js';
 import type { OutboundLimits, Transport } from '../connection/transport.js';
 import { WsTransport } from './ws-transport.js';
 
-/** Path of the WebSocket endpoint on the HTTP port (websocket.md §1). */
+/** Path of the WebSocket endpoint on the HTTP port (docs/protocol/websocket.md §1). */
 export const WS_PATH = '/ws';
 
 /**
- * Largest accepted message, bytes: 1 MiB, the TCP frame cap (tcp.md §1.1). Upstream keeps its
- * library default (64 MiB, websocket.md §2), which lets one unauthenticated socket pin hundreds of
+ * Largest accepted message, bytes: 1 MiB, the TCP frame cap (docs/protocol/tcp.md §1.1). Upstream keeps its
+ * library default (64 MiB, docs/protocol/websocket.md §2), which lets one unauthenticated socket pin hundreds of
  * MB; no upstream client sends a message anywhere near 1 MiB. Larger => Close 1009.
  */
 export const WS_MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -34,7 +34,7 @@ export interface AttachedWebSocket {
 }
 
 /**
- * Serves `/ws` on an existing HTTP server (websocket.md): handles its `upgrade` event for path
+ * Serves `/ws` on an existing HTTP server (docs/protocol/websocket.md): handles its `upgrade` event for path
  * `/ws` only (other paths get 404 unless another upgrade listener exists), `?token=<jwt>`
  * pre-authenticates (failure falls back to the normal flow), text frames carry one JSON message,
  * binary frames get `error`/`unsupported` and the connection stays open, control pings count as

@@ -4,11 +4,11 @@ import type { Logger } from '../../shared/platform/logger.js';
 import { BaseTransport } from '../connection/base-transport.js';
 import type { OutboundLimits, Transport } from '../connection/transport.js';
 
-/** Normal closure status code (RFC 6455 §7.4.1), sent when the server ends a connection (websocket.md §4). */
+/** Normal closure status code (RFC 6455 §7.4.1), sent when the server ends a connection (docs/protocol/websocket.md §4). */
 export const WS_NORMAL_CLOSURE = 1000;
 
 /**
- * {@link Transport} over a `ws` WebSocket (websocket.md §2): no framing or encryption of its own
+ * {@link Transport} over a `ws` WebSocket (docs/protocol/websocket.md §2): no framing or encryption of its own
  * (no AWAIT_KEY: `startEncryption` is absent). Outgoing messages count against `limits` until
  * `ws` reports them written; past the bound the socket is terminated with a logged reason.
  */

@@ -14,7 +14,7 @@ export interface Argon2Params {
 const DEFAULT_PARAMS: Argon2Params = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
 /**
- * Builds the Argon2id hasher (domain.md §4.1: "Argon2id, PHC string").
+ * Builds the Argon2id hasher (docs/protocol/domain.md §4.1: "Argon2id, PHC string").
  * - `hash(password)` resolves to a `$argon2id$v=19$m=…,t=…,p=…$salt$hash` string.
  * - `verify(hash, password)` resolves `false` on mismatch **and** on a malformed/unsupported hash;
  *   it never rejects.

@@ -1,4 +1,4 @@
-// HS256 JWT issue/verify with jose (zero leeway): the TokenService port's implementation (domain.md §8.1).
+// HS256 JWT issue/verify with jose (zero leeway): the TokenService port's implementation (docs/protocol/domain.md §8.1).
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { SystemRole } from '../features/users/index.js';
 import { DomainError } from '../kernel/errors.js';
@@ -12,7 +12,7 @@ const invalidToken = (reason: string): DomainError =>
   new DomainError('invalid_token', `Invalid token: ${reason}`);
 const invalidClaims = (): DomainError => new DomainError('invalid_claims');
 
-/** Maps a jose failure to the protocol's codes (http.md §2.1, tcp.md §6.1). */
+/** Maps a jose failure to the protocol's codes (docs/protocol/http.md §2.1, docs/protocol/tcp.md §6.1). */
 function mapJoseError(e: unknown): DomainError {
   if (e instanceof errors.JWTExpired) return new DomainError('token_expired', 'Token expired', { cause: e });
   if (e instanceof errors.JWSSignatureVerificationFailed) return invalidToken('invalid signature');
@@ -21,7 +21,7 @@ function mapJoseError(e: unknown): DomainError {
   return invalidToken('malformed token');
 }
 
-/** Validates the claim shapes of http.md §1.1; `sub`/`sid` are canonicalised (parseUuid). */
+/** Validates the claim shapes of docs/protocol/http.md §1.1; `sub`/`sid` are canonicalised (parseUuid). */
 function toClaims(payload: Record<string, unknown>): TokenClaims {
   const { sub, sid, username, role, exp, iat } = payload;
   if (typeof sub !== 'string' || typeof sid !== 'string') throw invalidClaims();
@@ -34,7 +34,7 @@ function toClaims(payload: Record<string, unknown>): TokenClaims {
     sub: userId,
     sid: sessionId,
     username,
-    // `role` is informational only (domain.md §6.1: admin checks read storage); unknown → `user`.
+    // `role` is informational only (docs/protocol/domain.md §6.1: admin checks read storage); unknown → `user`.
     role: SYSTEM_ROLES.includes(role) ? (role as SystemRole) : 'user',
     exp,
     iat,
@@ -56,7 +56,7 @@ function toClaims(payload: Record<string, unknown>): TokenClaims {
  * - `invalid_token` "Invalid token: invalid algorithm" — any alg but HS256.
  * - `invalid_claims` "Token claims are invalid" — `sub`/`sid` missing or not UUIDs, or
  *   `username`/`role`/`exp`/`iat` missing or mistyped. This is the HTTP bearer extractor's code
- *   (http.md §2.1); the TCP/WS `authenticate` path maps it to `invalid_token` (tcp.md §6.1), see
+ *   (docs/protocol/http.md §2.1); the TCP/WS `authenticate` path maps it to `invalid_token` (docs/protocol/tcp.md §6.1), see
  *   AuthService.authenticate.
  *
  * @param secret - the `LAIR_JWT_SECRET` string; its raw UTF-8 bytes are the HMAC key

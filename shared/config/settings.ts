@@ -1,4 +1,4 @@
-// zod-validated settings from the environment, upstream LAIR_* names (protocol README "Ports and configuration").
+// zod-validated settings from the environment, upstream LAIR_* names (docs/protocol/README.md "Ports and configuration").
 import { z } from 'zod';
 
 /** Upstream parses numbers leniently: an unparsable value silently falls back to the default. */
@@ -44,7 +44,7 @@ const schema = z.object({
   LAIR_RELAY_REVERIFY_MS: lenientInt(60_000),
 });
 
-/** Parsed settings. Ports are TCP port numbers; rate limits are requests per 60 s window (http.md §3). */
+/** Parsed settings. Ports are TCP port numbers; rate limits are requests per 60 s window (docs/protocol/http.md §3). */
 export type Settings = z.infer<typeof schema> & {
   /** True when `LAIR_JWT_SECRET` was unset and a random secret was generated for this start. */
   jwtSecretGenerated: boolean;

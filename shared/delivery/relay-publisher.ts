@@ -1,4 +1,4 @@
-// EventPublisher that delivers locally and POSTs signed event batches to every other live relay (DESIGN.md §4.3).
+// EventPublisher that delivers locally and POSTs signed event batches to every other live relay (docs/design.md §4.3).
 import { isRelayNotice, type DomainEvent } from '../kernel/events.js';
 import type { Logger } from '../platform/logger.js';
 import type { EventPublisher } from '../kernel/ports.js';
@@ -25,7 +25,7 @@ export interface RelayEventPublisherOptions {
 }
 
 /**
- * Publishes domain events to every process holding sockets (DESIGN.md §4):
+ * Publishes domain events to every process holding sockets (docs/design.md §4):
  * 1. `localDeliver(events)` synchronously, when given;
  * 2. one `POST ${endpoint}${INTERNAL_EVENTS_PATH}` with body `{"events":[...]}` (plus
  *    `"notices":[...]` for relay notices, docs/adr/005) and header

@@ -4,7 +4,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /** Header carrying the hex HMAC-SHA256 of the raw request body. */
 export const SIGNATURE_HEADER = 'x-lair-signature';
 
-/** Internal event-post path on each relay (DESIGN.md §4.3). Body: `{"events": DomainEvent[]}`. */
+/** Internal event-post path on each relay (docs/design.md §4.3). Body: `{"events": DomainEvent[]}`. */
 export const INTERNAL_EVENTS_PATH = '/internal/events';
 
 /** Signs a body. @param secret - the shared secret (LAIR_JWT_SECRET) @returns lowercase hex */

@@ -13,7 +13,9 @@ import * as users from './users/model.js';
 const MODELS = [auth, users, rooms, messages, invitations, presence, admin] as const;
 
 type Model = (typeof MODELS)[number];
-type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
+  ? I
+  : never;
 
 /** Every error code: the kernel's plus each feature's rows (docs/protocol/tcp.md §9.3). */
 export type ErrorCode = keyof typeof KERNEL_ERRORS | keyof UnionToIntersection<Model['errors']>;

@@ -31,10 +31,14 @@ export const FEATURES = [
 type Feature = (typeof FEATURES)[number];
 /** The features that own a store (admin, for one, only reads the others'). */
 type StoreFeature = Extract<Feature, { repositories: unknown }>;
-type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
+  ? I
+  : never;
 
 /** Every storage port, built over one table by {@link createRepositories} (docs/design.md §3). */
-export type Repositories = UnionToIntersection<ReturnType<StoreFeature['repositories']>> & { rateLimiter: RateLimiter };
+export type Repositories = UnionToIntersection<ReturnType<StoreFeature['repositories']>> & {
+  rateLimiter: RateLimiter;
+};
 
 /** Everything the services need, built once in a composition root and injected (docs/style.md §4). */
 export interface ServiceDeps extends Omit<Repositories, 'rateLimiter'>, EmitDeps {
@@ -77,11 +81,8 @@ export function createServices(deps: ServiceDeps): Services {
 export { createRoomAccess };
 
 /** Every key builder of every feature's store (a view: each store owns its keys). */
-export const keys = Object.assign(
-  {},
-  storageKeys,
-  ...FEATURES.map((f) => f.keys),
-) as typeof storageKeys & UnionToIntersection<Feature['keys']>;
+export const keys = Object.assign({}, storageKeys, ...FEATURES.map((f) => f.keys)) as typeof storageKeys &
+  UnionToIntersection<Feature['keys']>;
 
 /** Every `entity` tag (a view: each store declares its own). */
 export const ENTITY = Object.assign(

@@ -4,7 +4,7 @@ import { ERROR_ROWS, type ErrorCode } from '../features/catalog.js';
 export type { ErrorCode };
 export { KERNEL_ERRORS, type ErrorRow, type ErrorRows } from './error-rows.js';
 
-/** Default human texts per code: a view of the rows (tcp.md §9.3 "Message" column). */
+/** Default human texts per code: a view of the rows (docs/protocol/tcp.md §9.3 "Message" column). */
 export const DEFAULT_MESSAGES: { readonly [C in ErrorCode]: string } = Object.fromEntries(
   Object.entries(ERROR_ROWS).map(([code, row]) => [code, row.message]),
 ) as Record<ErrorCode, string>;
@@ -14,7 +14,7 @@ export const DEFAULT_MESSAGES: { readonly [C in ErrorCode]: string } = Object.fr
  * Anything thrown that is not a DomainError becomes `internal_error` at the adapter edge.
  */
 export class DomainError extends Error {
-  /** @param code - protocol error code; @param message - wire text (defaults to the code's row, tcp.md §9.3) */
+  /** @param code - protocol error code; @param message - wire text (defaults to the code's row, docs/protocol/tcp.md §9.3) */
   constructor(
     readonly code: ErrorCode,
     message?: string,

@@ -5,7 +5,7 @@ import type { Uuid } from './types.js';
 
 export type { EventPayload, RelayNotice };
 
-/** Event type tags (tcp.md §8). */
+/** Event type tags (docs/protocol/tcp.md §8). */
 export type EventType = EventPayload['type'];
 
 /** Relay notice types ({@link RelayNotice}); everything else is a client event. */
@@ -17,7 +17,7 @@ export function isRelayNotice(payload: { type: string }): payload is RelayNotice
 }
 
 /**
- * Who receives an event (tcp.md §8 "Audience"), resolved by each relay against its own sockets
+ * Who receives an event (docs/protocol/tcp.md §8 "Audience"), resolved by each relay against its own sockets
  * *when the event is delivered* (room membership is read from the relay's local room index).
  * - `room`: current members of `roomId`, plus `alsoUserIds` (e.g. the user who just left).
  * - `users`: exactly these users' connections (DM pair, invitee, members captured before a delete).

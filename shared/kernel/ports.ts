@@ -2,7 +2,7 @@
 import type { DomainEvent } from './events.js';
 import type { SystemRole, Uuid } from './types.js';
 
-/** Hands events to every process that holds sockets (DESIGN.md §4). Never throws to the caller's
+/** Hands events to every process that holds sockets (docs/design.md §4). Never throws to the caller's
  * business path: a delivery failure is logged, the state change already happened. */
 export interface EventPublisher {
   /** Publishes events in order; resolves when handed off (not when delivered). */
@@ -15,7 +15,7 @@ export interface Clock {
   now(): number;
 }
 
-/** Id source (DESIGN.md §3 "IDs"). */
+/** Id source (docs/design.md §3 "IDs"). */
 export interface IdGenerator {
   /** New UUID v4, lowercase hyphenated. */
   uuid(): Uuid;
@@ -31,7 +31,7 @@ export interface PasswordHasher {
   verify(hash: string, password: string): Promise<boolean>;
 }
 
-/** Verified JWT claims (http.md §1.1). Times are epoch **seconds**. */
+/** Verified JWT claims (docs/protocol/http.md §1.1). Times are epoch **seconds**. */
 export interface TokenClaims {
   sub: Uuid;
   sid: Uuid;
@@ -41,7 +41,7 @@ export interface TokenClaims {
   iat: number;
 }
 
-/** HS256 JWT issue/verify with zero leeway on `exp` (domain.md §8.1). */
+/** HS256 JWT issue/verify with zero leeway on `exp` (docs/protocol/domain.md §8.1). */
 export interface TokenService {
   /** Signs claims. @param claims - `exp`/`iat` in epoch seconds */
   issue(claims: TokenClaims): Promise<string>;
@@ -52,7 +52,7 @@ export interface TokenService {
   verify(token: string): Promise<TokenClaims>;
 }
 
-/** Result of consuming one unit from a fixed-window bucket (http.md §3). */
+/** Result of consuming one unit from a fixed-window bucket (docs/protocol/http.md §3). */
 export interface RateLimitDecision {
   allowed: boolean;
   limit: number;
@@ -61,7 +61,7 @@ export interface RateLimitDecision {
   resetSeconds: number;
 }
 
-/** Fixed-window counters keyed by client and bucket (http.md §3). */
+/** Fixed-window counters keyed by client and bucket (docs/protocol/http.md §3). */
 export interface RateLimiter {
   /**
    * Consumes one unit from `bucket` for `key`.

@@ -1,11 +1,11 @@
-// Timestamp formatting: RFC 3339 UTC in the two forms upstream emits (protocol domain.md §2).
+// Timestamp formatting: RFC 3339 UTC in the two forms upstream emits (protocol docs/protocol/domain.md §2).
 
 /** Entity timestamps: `2025-01-21T12:00:00.000Z` (accepted by every upstream client). */
 export function toTimestamp(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-/** Session expiry, refresh expiry and `pong.server_time`: `…+00:00` form (domain.md §2). */
+/** Session expiry, refresh expiry and `pong.server_time`: `…+00:00` form (docs/protocol/domain.md §2). */
 export function toRfc3339Offset(ms: number): string {
   return new Date(ms).toISOString().replace(/Z$/, '+00:00');
 }

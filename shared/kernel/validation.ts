@@ -1,29 +1,29 @@
-// Value rules for usernames, emails, passwords, room names and message content (protocol domain.md §5).
+// Value rules for usernames, emails, passwords, room names and message content (protocol docs/protocol/domain.md §5).
 import { ValidationError } from './errors.js';
 
 const encoder = new TextEncoder();
 
-/** Length in UTF-8 bytes, as Rust `str::len` counts it (domain.md §1). */
+/** Length in UTF-8 bytes, as Rust `str::len` counts it (docs/protocol/domain.md §1). */
 export function utf8Length(s: string): number {
   return encoder.encode(s).length;
 }
 
-/** Rust `str::trim`: strips Unicode White_Space at both ends (domain.md §1). */
+/** Rust `str::trim`: strips Unicode White_Space at both ends (docs/protocol/domain.md §1). */
 export function rustTrim(s: string): string {
   return s.replace(/^\p{White_Space}+|\p{White_Space}+$/gu, '');
 }
 
 const tooShort = (min: number, got: number): string => `value too short: minimum ${min}, got ${got}`;
 const tooLong = (max: number, got: number): string => `value too long: maximum ${max}, got ${got}`;
-/** Longest username, UTF-8 bytes (domain.md §5). */
+/** Longest username, UTF-8 bytes (docs/protocol/domain.md §5). */
 export const MAX_USERNAME_BYTES = 32;
-/** Longest email, UTF-8 bytes (domain.md §5). */
+/** Longest email, UTF-8 bytes (docs/protocol/domain.md §5). */
 export const MAX_EMAIL_BYTES = 254;
 
 const USERNAME_CHARS = /^[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}_]+$/u;
 
 /**
- * Checks a username: 3..=32 bytes, no leading `_`, only alphanumerics or `_` (domain.md §5).
+ * Checks a username: 3..=32 bytes, no leading `_`, only alphanumerics or `_` (docs/protocol/domain.md §5).
  * @returns the username unchanged (case preserved)
  * @throws ValidationError `username_invalid` with the validator text
  */
@@ -42,7 +42,7 @@ export function validateUsername(username: string): string {
 
 /**
  * Checks an email in upstream's order (<= 254 bytes, one `@`, non-empty parts, dotted domain).
- * @returns the lowercased address that is stored and returned (domain.md §5)
+ * @returns the lowercased address that is stored and returned (docs/protocol/domain.md §5)
  * @throws ValidationError `email_invalid`
  */
 export function validateEmail(email: string): string {
@@ -62,7 +62,7 @@ export function validateEmail(email: string): string {
 }
 
 /**
- * Checks a password: at least 8 UTF-8 bytes, nothing else (domain.md §5).
+ * Checks a password: at least 8 UTF-8 bytes, nothing else (docs/protocol/domain.md §5).
  * @throws ValidationError `password_too_weak`
  */
 export function validatePassword(password: string): string {
@@ -76,7 +76,7 @@ export function validatePassword(password: string): string {
 }
 
 /**
- * Checks a room name: trimmed, then 1..=64 bytes (domain.md §5).
+ * Checks a room name: trimmed, then 1..=64 bytes (docs/protocol/domain.md §5).
  * @returns the trimmed name
  * @throws ValidationError `room_name_invalid`
  */
@@ -88,11 +88,11 @@ export function validateRoomName(name: string): string {
   return trimmed;
 }
 
-/** Maximum message content size in UTF-8 bytes (domain.md §5). */
+/** Maximum message content size in UTF-8 bytes (docs/protocol/domain.md §5). */
 export const MAX_CONTENT_BYTES = 4096;
 
 /**
- * Checks message content: not blank after trim, at most 4096 bytes; stored untrimmed (domain.md §5).
+ * Checks message content: not blank after trim, at most 4096 bytes; stored untrimmed (docs/protocol/domain.md §5).
  * @returns the content unchanged
  * @throws ValidationError `content_invalid`
  */
@@ -112,7 +112,7 @@ const UUID_RE =
 
 /**
  * Parses a UUID the way upstream's `uuid::parse_str` does (hyphenated, simple, braced, urn forms;
- * case-insensitive; domain.md §1).
+ * case-insensitive; docs/protocol/domain.md §1).
  * @returns the canonical lowercase hyphenated form, or `null` when it does not parse
  */
 export function parseUuid(s: string): string | null {
@@ -126,8 +126,8 @@ export function parseUuid(s: string): string | null {
 }
 
 /**
- * Pagination defaults and cap (domain.md §5, §9). `maxOffset` is ours: offsets are served by
- * skipping index items (DESIGN.md §3), so a page beyond 10,000 items is answered empty instead of
+ * Pagination defaults and cap (docs/protocol/domain.md §5, §9). `maxOffset` is ours: offsets are served by
+ * skipping index items (docs/design.md §3), so a page beyond 10,000 items is answered empty instead of
  * reading a whole partition per request (upstream accepts any u32).
  */
 export const PAGE = { defaultLimit: 50, maxLimit: 100, maxOffset: 10_000 } as const;

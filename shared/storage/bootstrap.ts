@@ -1,4 +1,4 @@
-// Idempotent table bootstrap: create the single table if missing, wait for ACTIVE, enable TTL (DESIGN.md §3).
+// Idempotent table bootstrap: create the single table if missing, wait for ACTIVE, enable TTL (docs/design.md §3).
 import {
   CreateTableCommand,
   DescribeTableCommand,

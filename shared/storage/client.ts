@@ -7,13 +7,13 @@ export interface DynamoClientOptions {
   /**
    * Endpoint of another DynamoDB (DynamoDB Local: `http://127.0.0.1:8000`). When set, dummy static
    * credentials `local`/`local` are used (DynamoDB Local runs `-sharedDb`, so they do not matter).
-   * Omitted => real AWS with the default credential chain (DESIGN.md §5).
+   * Omitted => real AWS with the default credential chain (docs/design.md §5).
    */
   endpoint?: string;
   region: string;
 }
 
-/** The two clients every composition root builds once (STYLE.md §4 "Inject clients"). */
+/** The two clients every composition root builds once (docs/style.md §4 "Inject clients"). */
 export interface DynamoClients {
   client: DynamoDBClient;
   /** Document client: `removeUndefinedValues` on, so optional fields never fail marshalling. */

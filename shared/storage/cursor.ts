@@ -1,4 +1,4 @@
-// Opaque signed paging cursors: LastEvaluatedKey as base64url JSON + HMAC-SHA256 (DESIGN.md §3 "Pagination").
+// Opaque signed paging cursors: LastEvaluatedKey as base64url JSON + HMAC-SHA256 (docs/design.md §3 "Pagination").
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../kernel/errors.js';
 

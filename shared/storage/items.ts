@@ -15,14 +15,14 @@ export const ENTITY = {
 
 /**
  * TTL attribute value (epoch **seconds**) for an expiry given in epoch **milliseconds**, rounded up
- * so TTL never reclaims an item before it really expires (DESIGN.md §3).
+ * so TTL never reclaims an item before it really expires (docs/design.md §3).
  */
 export function ttlEpochSeconds(expiryMs: number): number {
   return Math.ceil(expiryMs / 1000);
 }
 
 /**
- * The liveness rule: an item with `expiresAt <= now` is treated as absent (TTL is lazy, DESIGN.md §3).
+ * The liveness rule: an item with `expiresAt <= now` is treated as absent (TTL is lazy, docs/design.md §3).
  * Items without `expiresAt` never expire. @param nowMs - epoch milliseconds
  */
 export function isLive(item: Item, nowMs: number): boolean {

@@ -10,7 +10,7 @@ export interface Key {
 /** Case folding used by every case-insensitive key (usernames, emails, room names). */
 export const lower = (s: string): string => s.toLowerCase();
 
-/** Keys of the storage kernel's own items (rate-limit windows, http.md §3). */
+/** Keys of the storage kernel's own items (rate-limit windows, docs/protocol/http.md §3). */
 export const keys = {
   /** The client key is hashed (SHA-256, base64url): any caller string fits DynamoDB's 2048-byte key limit. */
   rateLimit: (key: string, bucket: string, windowStart: number): Key => ({

@@ -28,7 +28,7 @@ export interface QueryResult {
 
 /**
  * Runs a Query page after page until `max` items (after `keep`) were collected or the partition ends
- * (DESIGN.md §3: filters apply before the 1 MB page, so keep querying). With `max`, each page asks
+ * (docs/design.md §3: filters apply before the 1 MB page, so keep querying). With `max`, each page asks
  * for exactly the missing number of items (`Limit`), so `lastKey` is exact.
  * @param keep - in-code filter applied before counting (e.g. exact expiry checks)
  */
@@ -79,7 +79,7 @@ export function gsi1Partition(tableName: string, pk: string): QueryCommandInput 
 }
 
 /**
- * Offset paging over a Query in index order (http.md list endpoints): reads at most
+ * Offset paging over a Query in index order (docs/protocol/http.md list endpoints): reads at most
  * `offset + limit` items and returns those from `offset` on; `limit <= 0` reads nothing and a
  * negative `offset` counts as 0.
  */

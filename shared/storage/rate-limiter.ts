@@ -1,4 +1,4 @@
-// RateLimiter over DynamoDB: fixed-window counters shared by every instance (http.md §3, DESIGN.md §7).
+// RateLimiter over DynamoDB: fixed-window counters shared by every instance (docs/protocol/http.md §3, docs/design.md §7).
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock, RateLimitDecision, RateLimiter } from '../kernel/ports.js';
 import { ENTITY } from '../features/index.js';
@@ -11,7 +11,7 @@ import { ATTR } from './table.js';
  * across Lambdas and relays) and expiring by TTL at the window end. Old windows are never read, so
  * the lazy TTL cannot resurrect a count.
  *
- * Difference from upstream (http.md §3): upstream starts a key's window at its first request; here
+ * Difference from upstream (docs/protocol/http.md §3): upstream starts a key's window at its first request; here
  * windows are aligned, which needs no read-modify-write and allows at most 2x `limit` across one
  * boundary.
  */

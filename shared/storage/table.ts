@@ -1,4 +1,4 @@
-// The single DynamoDB table definition: key schema, GSIs, TTL attribute, stream view (DESIGN.md §3).
+// The single DynamoDB table definition: key schema, GSIs, TTL attribute, stream view (docs/design.md §3).
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 /** Attribute names of the table's keys and TTL. TTL values are epoch **seconds** (Number). */

@@ -78,7 +78,7 @@ export function isConditionalCheckFailed(e: unknown): boolean {
  * Runs TransactWriteItems. Conflicts and throttling (`TransactionConflict` reasons,
  * `TransactionConflictException`, `ThrottlingException` …) are retried with jittered backoff up to
  * {@link MAX_ATTEMPTS} times; a retry re-evaluates every condition, so racing writers end up with
- * one winner and clean ConflictErrors for the rest (DESIGN.md §3 "Map TransactionCanceledException
+ * one winner and clean ConflictErrors for the rest (docs/design.md §3 "Map TransactionCanceledException
  * reasons to DomainErrors").
  * @param onConditionFailed - called when at least one condition failed; returns the error to throw
  *   (it may read the table to tell e.g. `room_not_found` from `room_full`)

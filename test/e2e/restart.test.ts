@@ -55,7 +55,13 @@ describe('npm start on a persistent data directory', () => {
     const room = await api(stack, 'POST', '/rooms', { name: 'keepers' }, token);
     expect(room.status).toBe(201);
     const roomId = room.json.room.id as string;
-    const sent = await api(stack, 'POST', '/messages', { target: { type: 'room', room_id: roomId }, content: 'still here?' }, token);
+    const sent = await api(
+      stack,
+      'POST',
+      '/messages',
+      { target: { type: 'room', room_id: roomId }, content: 'still here?' },
+      token,
+    );
     expect(sent.status).toBe(201);
 
     // Act: stop (DynamoDB Local child included) and start again on the same directory.
@@ -63,9 +69,18 @@ describe('npm start on a persistent data directory', () => {
     stack = await startLocalStack(env(dataDir));
 
     // Assert: login works, the room and the history are back, and the old token (same secret) too.
-    const login = await api(stack, 'POST', '/auth/login', { identifier: 'PERSISTED', password: 'correct horse' });
+    const login = await api(stack, 'POST', '/auth/login', {
+      identifier: 'PERSISTED',
+      password: 'correct horse',
+    });
     expect(login.status).toBe(200);
-    const history = await api(stack, 'GET', `/messages?target_type=room&target_id=${roomId}`, undefined, login.json.token);
+    const history = await api(
+      stack,
+      'GET',
+      `/messages?target_type=room&target_id=${roomId}`,
+      undefined,
+      login.json.token,
+    );
     expect(history.status).toBe(200);
     expect(history.json.messages.map((m: { content: string }) => m.content)).toEqual(['still here?']);
     const rooms = await api(stack, 'GET', '/rooms?joined_only=true', undefined, token);

@@ -1,4 +1,4 @@
-// Jest globalSetup: starts one in-memory DynamoDB Local on a free port for the whole run (DESIGN.md §5).
+// Jest globalSetup: starts one in-memory DynamoDB Local on a free port for the whole run (docs/design.md §5).
 import { tsImport } from 'tsx/esm/api';
 import type * as Launcher from '../../local/dynamodb-local.js';
 

@@ -14,7 +14,7 @@ export interface TestResponse {
   status: number;
   headers: Headers;
   text: string;
-   
+
   json: any;
 }
 
@@ -176,7 +176,7 @@ export async function createRoom(
   return res.json.room.id as string;
 }
 
-/** Makes a user a system admin out of band, like upstream's database edit (http.md §12). */
+/** Makes a user a system admin out of band, like upstream's database edit (docs/protocol/http.md §12). */
 export async function makeAdmin(
   doc: DynamoDBDocumentClient,
   tableName: string,

@@ -208,7 +208,7 @@ abstract class TestClient {
   }
 }
 
-/** Minimal TCP client: framing, optional X25519/AES-GCM (tcp.md §1, §5), inbox of parsed messages. */
+/** Minimal TCP client: framing, optional X25519/AES-GCM (docs/protocol/tcp.md §1, §5), inbox of parsed messages. */
 export class TestTcpClient extends TestClient {
   private readonly decoder = new FrameDecoder();
   private key: Buffer | undefined;
@@ -319,7 +319,7 @@ export class TestTcpClient extends TestClient {
   }
 }
 
-/** Minimal WebSocket client for `/ws` (websocket.md). */
+/** Minimal WebSocket client for `/ws` (docs/protocol/websocket.md). */
 export class TestWsClient extends TestClient {
   closeCode: number | undefined;
 
@@ -368,7 +368,7 @@ export async function connectUser(
   return { client, auth };
 }
 
-/** Success shape of tcp.md §2.2: request_id echoed, success true, no error key. */
+/** Success shape of docs/protocol/tcp.md §2.2: request_id echoed, success true, no error key. */
 export function expectOk(res: Msg, type: string, requestId: string | null): void {
   expect(res).toMatchObject({ type, request_id: requestId, success: true });
   expect(res).not.toHaveProperty('error');

@@ -120,7 +120,7 @@ export function eventsOf(events: DomainEvent[], type: EventType): DomainEvent[] 
 /** A well-formed UUID that names nothing (for *_not_found paths). */
 export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
-/** The four rows of the permission matrix (domain.md §7). */
+/** The four rows of the permission matrix (docs/protocol/domain.md §7). */
 export interface Cast {
   /** room owner */ alice: AuthResult;
   /** room moderator */ mo: AuthResult;

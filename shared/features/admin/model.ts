@@ -1,7 +1,7 @@
 // Admin feature model: the stats shape (docs/protocol/http.md §12); admin raises only kernel codes and no events.
 import type { ErrorRows } from '../../kernel/error-rows.js';
 
-/** `GET /api/v1/admin/stats` body (http.md §12). */
+/** `GET /api/v1/admin/stats` body (docs/protocol/http.md §12). */
 export interface AdminStats {
   total_users: number;
   total_rooms: number;

@@ -1,4 +1,4 @@
-// Admin use cases: server statistics for system admins (http.md §12).
+// Admin use cases: server statistics for system admins (docs/protocol/http.md §12).
 import { DomainError } from '../../kernel/errors.js';
 import type { Uuid } from '../../kernel/types.js';
 import type { PresenceRepository } from '../presence/index.js';
@@ -13,7 +13,7 @@ export interface AdminServiceDeps {
   presence: Pick<PresenceRepository, 'listOnlineUserIds'>;
 }
 
-/** Admin (http.md §12). */
+/** Admin (docs/protocol/http.md §12). */
 export interface AdminService {
   /** Stored role must be `admin`. @throws `permission_denied` */
   stats(actorId: Uuid): Promise<AdminStats>;
@@ -21,7 +21,7 @@ export interface AdminService {
 
 /**
  * Builds the AdminService. The caller's **stored** system role must be `admin` (the JWT `role`
- * claim is ignored, domain.md §6.1), else `permission_denied`. `online_users` counts users with at
+ * claim is ignored, docs/protocol/domain.md §6.1), else `permission_denied`. `online_users` counts users with at
  * least one live TCP/WS connection.
  */
 export function createAdminService(deps: AdminServiceDeps): AdminService {

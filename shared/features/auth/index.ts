@@ -12,6 +12,8 @@ export const authFeature = {
   keys: store.keys,
   partitions: {},
   entities: store.ENTITY,
-  repositories: (ctx: StoreContext) => ({ sessions: new store.DynamoSessionRepository(ctx.doc, ctx.tableName) }),
+  repositories: (ctx: StoreContext) => ({
+    sessions: new store.DynamoSessionRepository(ctx.doc, ctx.tableName),
+  }),
   services: (deps: AuthServiceDeps) => ({ auth: createAuthService(deps) }),
 };

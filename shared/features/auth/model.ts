@@ -3,10 +3,10 @@ import type { ErrorRows } from '../../kernel/error-rows.js';
 import type { Timestamp, Uuid } from '../../kernel/types.js';
 import type { User } from '../users/index.js';
 
-/** Session transport, recorded but never exposed (domain.md §4.8). */
+/** Session transport, recorded but never exposed (docs/protocol/domain.md §4.8). */
 export type SessionProtocol = 'tcp' | 'http' | 'websocket';
 
-/** Stored session (domain.md §4.8); only {@link SessionInfo} is exposed. */
+/** Stored session (docs/protocol/domain.md §4.8); only {@link SessionInfo} is exposed. */
 export interface Session {
   id: Uuid;
   user_id: Uuid;
@@ -16,24 +16,24 @@ export interface Session {
   expires_at: Timestamp;
 }
 
-/** What clients see of a session: `expires_at` in `+00:00` form (domain.md §2). */
+/** What clients see of a session: `expires_at` in `+00:00` form (docs/protocol/domain.md §2). */
 export interface SessionInfo {
   id: Uuid;
   expires_at: string;
 }
 
-/** Result of register/login (http.md §5.1). */
+/** Result of register/login (docs/protocol/http.md §5.1). */
 export interface AuthResult {
   user: User;
   session: SessionInfo;
   token: string;
 }
 
-/** Session lifetime: 24 h (domain.md §8.1), in milliseconds. */
+/** Session lifetime: 24 h (docs/protocol/domain.md §8.1), in milliseconds. */
 export const SESSION_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Error rows of the auth feature (tcp.md §9.3; bearer-extractor codes of http.md §2.1, which a
+ * Error rows of the auth feature (docs/protocol/tcp.md §9.3; bearer-extractor codes of docs/protocol/http.md §2.1, which a
  * TCP flow reports as `invalid_token`).
  */
 export const errors = {
@@ -72,7 +72,7 @@ export type Events = never;
  */
 export type Notices = { type: 'session_revoked'; user_id: Uuid; session_id: Uuid };
 
-/** Sessions: `USER#<id>` / `SESSION#<id>`, TTL on `expiresAt` (domain.md §8.1). */
+/** Sessions: `USER#<id>` / `SESSION#<id>`, TTL on `expiresAt` (docs/protocol/domain.md §8.1). */
 export interface SessionRepository {
   /** Stores a session; its TTL is its `expires_at`. */
   create(session: Session): Promise<void>;

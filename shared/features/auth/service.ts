@@ -2,7 +2,13 @@
 import { emit, type EmitDeps } from '../../kernel/events.js';
 import { DomainError, isDomainError } from '../../kernel/errors.js';
 import type { PasswordHasher, TokenClaims, TokenService } from '../../kernel/ports.js';
-import { isExpired, parseTimestamp, toEpochSeconds, toRfc3339Offset, toTimestamp } from '../../kernel/time.js';
+import {
+  isExpired,
+  parseTimestamp,
+  toEpochSeconds,
+  toRfc3339Offset,
+  toTimestamp,
+} from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
 import { validateEmail, validatePassword, validateUsername } from '../../kernel/validation.js';
 import { toUser, type User, type UserRecord, type UserRepository } from '../users/index.js';
@@ -23,11 +29,11 @@ export interface AuthServiceDeps extends EmitDeps {
   tokens: TokenService;
 }
 
-/** Registration, login, sessions and tokens (http.md §5, tcp.md §6, domain.md §8.1). */
+/** Registration, login, sessions and tokens (docs/protocol/http.md §5, docs/protocol/tcp.md §6, docs/protocol/domain.md §8.1). */
 export interface AuthService {
   /**
    * Creates a user (role `user`) and a 24 h session. Check order: username format, email format,
-   * password, username taken, email taken (domain.md §5).
+   * password, username taken, email taken (docs/protocol/domain.md §5).
    * @throws `username_invalid` | `email_invalid` | `password_too_weak` | `username_taken` | `email_taken`
    */
   register(
@@ -39,7 +45,7 @@ export interface AuthService {
    * @throws `invalid_credentials` (unknown identifier and wrong password alike)
    */
   login(input: { identifier: string; password: string }, protocol: SessionProtocol): Promise<AuthResult>;
-  /** Verifies a JWT only (the "B" level of http.md §4). @throws `invalid_token` | `token_expired` | `invalid_claims` */
+  /** Verifies a JWT only (the "B" level of docs/protocol/http.md §4). @throws `invalid_token` | `token_expired` | `invalid_claims` */
   verifyToken(token: string): Promise<TokenClaims>;
   /**
    * Loads the token's session (the "S" level). An expired row is deleted.
@@ -48,7 +54,7 @@ export interface AuthService {
   requireSession(claims: TokenClaims): Promise<Session>;
   /**
    * TCP/WS `authenticate`: token -> session -> not expired -> user exists; no new session
-   * (tcp.md §6.1). @throws `invalid_token` | `token_expired` | `session_not_found` | `session_expired` | `user_not_found`
+   * (docs/protocol/tcp.md §6.1). @throws `invalid_token` | `token_expired` | `session_not_found` | `session_expired` | `user_not_found`
    */
   authenticate(token: string): Promise<{ user: User; session: SessionInfo; claims: TokenClaims }>;
   /**
@@ -56,7 +62,7 @@ export interface AuthService {
    * stop trusting it at once. @throws `session_not_found` when it is already gone
    */
   logout(userId: Uuid, sessionId: Uuid): Promise<void>;
-  /** New JWT for the same session and the same expiry (http.md §5.4). @returns `expires_at` in +00:00 form */
+  /** New JWT for the same session and the same expiry (docs/protocol/http.md §5.4). @returns `expires_at` in +00:00 form */
   refresh(claims: TokenClaims): Promise<{ token: string; expires_at: string }>;
   /** @throws `incorrect_password` (checked first) | `password_too_weak` */
   changePassword(userId: Uuid, currentPassword: string, newPassword: string): Promise<void>;
@@ -66,15 +72,15 @@ export interface AuthService {
 const DUMMY_PASSWORD = 'lair-chat-timing-equaliser';
 
 /**
- * Builds the AuthService (http.md §5, tcp.md §6, domain.md §8.1).
+ * Builds the AuthService (docs/protocol/http.md §5, docs/protocol/tcp.md §6, docs/protocol/domain.md §8.1).
  *
  * Sessions last 24 h (`SESSION_TTL_MS`); the stored `expires_at` is `toTimestamp` (…Z), the
  * exposed `SessionInfo.expires_at` is `toRfc3339Offset` (…+00:00) and the JWT `exp` is the same
  * instant in epoch **seconds** (floored).
  *
  * `verifyToken` (the HTTP "B" level) passes TokenService errors through, `invalid_claims`
- * included (http.md §2.1). `authenticate` (TCP/WS, tcp.md §6.1) reports claim problems as
- * `invalid_token` "Invalid token: invalid claims" instead, since tcp.md lists no `invalid_claims`.
+ * included (docs/protocol/http.md §2.1). `authenticate` (TCP/WS, docs/protocol/tcp.md §6.1) reports claim problems as
+ * `invalid_token` "Invalid token: invalid claims" instead, since docs/protocol/tcp.md lists no `invalid_claims`.
  */
 export function createAuthService(deps: AuthServiceDeps): AuthService {
   const { users, sessions, clock, ids, hasher, tokens } = deps;

@@ -1,4 +1,4 @@
-// SessionRepository over DynamoDB: `USER#<id>` / `SESSION#<id>` items with TTL (domain.md §8.1).
+// SessionRepository over DynamoDB: `USER#<id>` / `SESSION#<id>` items with TTL (docs/protocol/domain.md §8.1).
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Uuid } from '../../kernel/types.js';
 import type { Session, SessionRepository } from './model.js';

@@ -2,10 +2,10 @@
 import type { ErrorRows } from '../../kernel/error-rows.js';
 import type { Timestamp, Uuid } from '../../kernel/types.js';
 
-/** Invitation status (domain.md §4.7). */
+/** Invitation status (docs/protocol/domain.md §4.7). */
 export type InvitationStatus = 'pending' | 'accepted' | 'declined' | 'cancelled' | 'expired';
 
-/** Invitation, always enriched (domain.md §4.7). */
+/** Invitation, always enriched (docs/protocol/domain.md §4.7). */
 export interface Invitation {
   id: Uuid;
   room_id: Uuid;
@@ -21,10 +21,10 @@ export interface Invitation {
   responded_at: Timestamp | null;
 }
 
-/** Invitation lifetime: 7 days (domain.md §8.2), in milliseconds. */
+/** Invitation lifetime: 7 days (docs/protocol/domain.md §8.2), in milliseconds. */
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** Error rows of the invitations feature (tcp.md §9.3). */
+/** Error rows of the invitations feature (docs/protocol/tcp.md §9.3). */
 export const errors = {
   invitation_not_found: { message: 'Invitation not found', http: 404 },
   not_invitee: { message: 'Not the invitee', http: 409 },
@@ -32,7 +32,7 @@ export const errors = {
   invitation_expired: { message: 'Invitation expired', http: 409 },
 } as const satisfies ErrorRows;
 
-/** Invitation events exactly as pushed to TCP/WS clients (tcp.md §8). */
+/** Invitation events exactly as pushed to TCP/WS clients (docs/protocol/tcp.md §8). */
 export type Events = { type: 'invitation_received'; invitation: Invitation };
 
 /** Invitations: `ROOM#<id>` / `INVITE#<invitee>`; GSI1 for the invitee's list; GSI2 by id. */
@@ -51,6 +51,6 @@ export interface InvitationRepository {
    * @throws ConflictError `invitation_expired` when it is no longer pending
    */
   setStatus(invitation: Invitation, status: InvitationStatus, respondedAt: string): Promise<Invitation>;
-  /** The invitee's pending, unexpired invitations, newest first (domain.md §9). */
+  /** The invitee's pending, unexpired invitations, newest first (docs/protocol/domain.md §9). */
   listPendingForUser(inviteeId: Uuid, nowMs: number): Promise<Invitation[]>;
 }

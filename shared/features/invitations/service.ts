@@ -1,4 +1,4 @@
-// Invitation use cases: invite, list pending, accept (and join), decline (http.md §10, tcp.md §7.10–7.13).
+// Invitation use cases: invite, list pending, accept (and join), decline (docs/protocol/http.md §10, docs/protocol/tcp.md §7.10–7.13).
 import { emit, type EmitDeps } from '../../kernel/events.js';
 import { ConflictError, DomainError } from '../../kernel/errors.js';
 import { isExpired, toTimestamp } from '../../kernel/time.js';
@@ -25,7 +25,7 @@ export interface InvitationServiceDeps extends EmitDeps {
   access: RoomAccess;
 }
 
-/** Invitations (http.md §10, tcp.md §7.10–7.13, lifecycle domain.md §8.2). */
+/** Invitations (docs/protocol/http.md §10, docs/protocol/tcp.md §7.10–7.13, lifecycle docs/protocol/domain.md §8.2). */
 export interface InvitationService {
   /**
    * Invites `inviteeId`; HTTP requires moderator-or-above (`requireModerator: true`), TCP/WS any
@@ -50,12 +50,12 @@ export interface InvitationService {
 }
 
 /**
- * Builds the InvitationService (lifecycle domain.md §8.2).
+ * Builds the InvitationService (lifecycle docs/protocol/domain.md §8.2).
  *
  * create, check order:
- * - HTTP (`requireModerator: true`, http.md §10.1): not_room_member (caller; also unknown room) →
+ * - HTTP (`requireModerator: true`, docs/protocol/http.md §10.1): not_room_member (caller; also unknown room) →
  *   permission_denied (plain member) → user_not_found (invitee) → already_member → already_invited.
- * - TCP/WS (`requireModerator: false`, tcp.md §7.10): room_not_found → not_room_member →
+ * - TCP/WS (`requireModerator: false`, docs/protocol/tcp.md §7.10): room_not_found → not_room_member →
  *   user_not_found → already_member → already_invited.
  * The invitation is stored enriched (room_name, inviter_name, invitee_name), `message` null,
  * `expires_at` = created + 7 days (INVITATION_TTL_MS). Emits `invitation_received` to the invitee.

@@ -84,7 +84,7 @@ export function invitationFromItem(item: Item): Invitation {
 /**
  * {@link InvitationRepository} over the single table. One item per (room, invitee): a new
  * invitation replaces a declined/accepted/expired one. `getById`/`getPending` return expired
- * pending invitations as stored (the service answers `invitation_expired`, domain.md §8.2); lists
+ * pending invitations as stored (the service answers `invitation_expired`, docs/protocol/domain.md §8.2); lists
  * hide them.
  */
 export class DynamoInvitationRepository implements InvitationRepository {
@@ -95,7 +95,7 @@ export class DynamoInvitationRepository implements InvitationRepository {
   ) {}
 
   /**
-   * One transaction (DESIGN.md §3 "invite only if not a member and no live pending invite"):
+   * One transaction (docs/design.md §3 "invite only if not a member and no live pending invite"):
    * ConditionCheck room META exists, ConditionCheck no membership of the invitee, and a Put allowed
    * when no invitation item exists, the existing one is not `pending`, or its `expiresAt` <= now
    * (epoch s, from the injected clock).

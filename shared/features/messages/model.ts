@@ -3,10 +3,10 @@ import type { ErrorRows } from '../../kernel/error-rows.js';
 import type { Audience } from '../../kernel/events.js';
 import type { Timestamp, Uuid } from '../../kernel/types.js';
 
-/** Message target as emitted and as accepted on TCP/WS (domain.md §4.6). */
+/** Message target as emitted and as accepted on TCP/WS (docs/protocol/domain.md §4.6). */
 export type MessageTarget = { type: 'room'; room_id: Uuid } | { type: 'dm'; recipient: Uuid };
 
-/** Message as sent on the wire (domain.md §4.6). */
+/** Message as sent on the wire (docs/protocol/domain.md §4.6). */
 export interface Message {
   id: Uuid;
   author: Uuid;
@@ -25,14 +25,14 @@ export interface MessageRecord extends Message {
   version: number;
 }
 
-/** A copy of a target carrying only its wire fields (domain.md §4.6). */
+/** A copy of a target carrying only its wire fields (docs/protocol/domain.md §4.6). */
 export function cleanTarget(target: MessageTarget): MessageTarget {
   return target.type === 'room'
     ? { type: 'room', room_id: target.room_id }
     : { type: 'dm', recipient: target.recipient };
 }
 
-/** Strips seq/conversation/version: the wire Message of domain.md §4.6. */
+/** Strips seq/conversation/version: the wire Message of docs/protocol/domain.md §4.6. */
 export function toMessage(r: MessageRecord): Message {
   return {
     id: r.id,
@@ -45,7 +45,7 @@ export function toMessage(r: MessageRecord): Message {
 }
 
 /**
- * Audience of a message-related event (tcp.md §8): the room's members, or the two DM parties
+ * Audience of a message-related event (docs/protocol/tcp.md §8): the room's members, or the two DM parties
  * (`actor` first; de-duplicated for DMs to yourself).
  */
 export function targetAudience(target: MessageTarget, actorId: Uuid): Audience {
@@ -53,14 +53,14 @@ export function targetAudience(target: MessageTarget, actorId: Uuid): Audience {
   return { kind: 'users', userIds: [...new Set([actorId, target.recipient])] };
 }
 
-/** Error rows of the messages feature (tcp.md §9.3). */
+/** Error rows of the messages feature (docs/protocol/tcp.md §9.3). */
 export const errors = {
   not_message_author: { message: 'Not the author of this message', http: 403 },
   content_invalid: { message: 'Content invalid', http: 400 },
   message_not_found: { message: 'Message not found', http: 404 },
 } as const satisfies ErrorRows;
 
-/** Message events exactly as pushed to TCP/WS clients (tcp.md §8). */
+/** Message events exactly as pushed to TCP/WS clients (docs/protocol/tcp.md §8). */
 export type Events =
   | { type: 'message_received'; message: Message; author_username: string }
   | { type: 'message_edited'; message: Message; previous_content: string }
@@ -89,8 +89,8 @@ export interface MessageRepository {
    * @throws ConflictError `message_not_found` when it vanished or the version moved
    */
   updateContent(message: MessageRecord, content: string): Promise<MessageRecord>;
-  /** Hard delete (http.md §9.4). Deleting an absent message is not an error. */
+  /** Hard delete (docs/protocol/http.md §9.4). Deleting an absent message is not an error. */
   delete(message: MessageRecord): Promise<void>;
-  /** History newest first, at most `limit` items (domain.md §9). */
+  /** History newest first, at most `limit` items (docs/protocol/domain.md §9). */
   history(query: HistoryQuery): Promise<MessageRecord[]>;
 }

@@ -1,4 +1,4 @@
-// Message use cases: send, history, edit, delete, typing (http.md §9, tcp.md §7.1–7.4, 7.17).
+// Message use cases: send, history, edit, delete, typing (docs/protocol/http.md §9, docs/protocol/tcp.md §7.1–7.4, 7.17).
 import { emit, type EmitDeps } from '../../kernel/events.js';
 import { DomainError, isDomainError } from '../../kernel/errors.js';
 import { toTimestamp } from '../../kernel/time.js';
@@ -37,7 +37,7 @@ export interface SendOptions {
   access?: RoomAccess;
 }
 
-/** Messages (http.md §9, tcp.md §7.1–7.4, 7.17). */
+/** Messages (docs/protocol/http.md §9, docs/protocol/tcp.md §7.1–7.4, 7.17). */
 export interface MessageService {
   /**
    * Sends to a room (caller must be a member) or a DM (recipient must exist). Emits `message_received`.
@@ -56,10 +56,10 @@ export interface MessageService {
   ): Promise<{ messages: Message[]; has_more: boolean }>;
   /** Author only. Emits `message_edited`. @throws `message_not_found` | `not_message_author` | `content_invalid` */
   edit(actorId: Uuid, messageId: Uuid, content: string): Promise<Message>;
-  /** Hard delete per domain.md §7. Emits `message_deleted`. @throws `message_not_found` | `permission_denied` */
+  /** Hard delete per docs/protocol/domain.md §7. Emits `message_deleted`. @throws `message_not_found` | `permission_denied` */
   delete(actorId: Uuid, messageId: Uuid): Promise<void>;
   /**
-   * Emits `user_typing`; never throws (tcp.md §7.17: failures are swallowed). Room typing from a
+   * Emits `user_typing`; never throws (docs/protocol/tcp.md §7.17: failures are swallowed). Room typing from a
    * non-member is dropped silently (upstream emits it; docs/upstream-differences.md);
    * `opts.access` answers membership for this call (the relay's room index).
    */
@@ -70,14 +70,14 @@ export interface MessageService {
 const EDIT_ATTEMPTS = 2;
 
 /**
- * Builds the MessageService (permission matrix domain.md §7):
+ * Builds the MessageService (permission matrix docs/protocol/domain.md §7):
  * - send/history to a room: caller must be a member (`not_room_member`, also for an unknown room);
  *   to a DM: the other user must exist (`user_not_found`); DMs to yourself are allowed.
  * - send checks content first (`content_invalid`), then the target.
  * - edit: `message_not_found` → `not_message_author` → `content_invalid`.
  * - delete: the author always (even after leaving the room); someone else's room message only
  *   by a room moderator/owner; someone else's DM never (`permission_denied`).
- * Event audiences (tcp.md §8): room → its members; DM → the actor and the recipient.
+ * Event audiences (docs/protocol/tcp.md §8): room → its members; DM → the actor and the recipient.
  */
 export function createMessageService(deps: MessageServiceDeps): MessageService {
   const { messages, users, clock, ids } = deps;
@@ -106,8 +106,14 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
     async send(actorId, target, content, opts = {}) {
       // Order: the access policy's own failure (e.g. the relay's session re-check) -> content ->
       // target (not_room_member / user_not_found); the target read starts before content is checked.
-      const [checked] = await Promise.allSettled([requireAccess(actorId, target, opts.access ?? deps.access)]);
-      if (checked.status === 'rejected' && !isDomainError(checked.reason, 'not_room_member') && !isDomainError(checked.reason, 'user_not_found')) {
+      const [checked] = await Promise.allSettled([
+        requireAccess(actorId, target, opts.access ?? deps.access),
+      ]);
+      if (
+        checked.status === 'rejected' &&
+        !isDomainError(checked.reason, 'not_room_member') &&
+        !isDomainError(checked.reason, 'user_not_found')
+      ) {
         throw checked.reason;
       }
       validateContent(content);
@@ -185,9 +191,12 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
 
     async typing(actorId, target, opts = {}) {
       try {
-        // Upstream emits to any room id (tcp.md §7.17); we drop a non-member's room typing so no one
+        // Upstream emits to any room id (docs/protocol/tcp.md §7.17); we drop a non-member's room typing so no one
         // can show up as typing in a room they are not in. DMs stay unchecked (as upstream).
-        if (target.type === 'room' && !(await (opts.access ?? deps.access).isMember(target.room_id, actorId))) {
+        if (
+          target.type === 'room' &&
+          !(await (opts.access ?? deps.access).isMember(target.room_id, actorId))
+        ) {
           return;
         }
         await emit(deps, targetAudience(target, actorId), {
@@ -196,7 +205,7 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
           target: cleanTarget(target),
         });
       } catch {
-        // Never throws (tcp.md §7.17).
+        // Never throws (docs/protocol/tcp.md §7.17).
       }
     },
   };

@@ -1,4 +1,4 @@
-// MessageRepository over DynamoDB: `MSGS#<conversation>` / `<ULID>` items, GSI1 lookup by UUID (DESIGN.md §3).
+// MessageRepository over DynamoDB: `MSGS#<conversation>` / `<ULID>` items, GSI1 lookup by UUID (docs/design.md §3).
 import {
   DeleteCommand,
   GetCommand,
@@ -37,7 +37,7 @@ export const ENTITY = { message: 'message' } as const;
 
 /**
  * Conversation key of a message target: the room id, or `DM#<a>#<b>` with the two user ids
- * sorted so both directions share one partition (http.md §9.2: DM history has both directions).
+ * sorted so both directions share one partition (docs/protocol/http.md §9.2: DM history has both directions).
  */
 export function conversationKey(
   target: { type: 'room'; room_id: Uuid } | { type: 'dm'; author: Uuid; recipient: Uuid },

@@ -19,7 +19,7 @@ export interface RelayInfo {
 /** Presence raises no error codes of its own. */
 export const errors = {} as const satisfies ErrorRows;
 
-/** Presence events exactly as pushed to TCP/WS clients (tcp.md §8). */
+/** Presence events exactly as pushed to TCP/WS clients (docs/protocol/tcp.md §8). */
 export type Events =
   | { type: 'user_online'; user_id: Uuid; username: string }
   | { type: 'user_offline'; user_id: Uuid; username: string };

@@ -1,4 +1,4 @@
-// Presence bookkeeping for authenticated TCP/WS connections and the online/offline events (domain.md §8.3).
+// Presence bookkeeping for authenticated TCP/WS connections and the online/offline events (docs/protocol/domain.md §8.3).
 import { emit, type EmitDeps } from '../../kernel/events.js';
 import type { User } from '../users/index.js';
 import type { ConnectionRef, PresenceRepository } from './model.js';
@@ -8,7 +8,7 @@ export interface PresenceServiceDeps extends EmitDeps {
   presence: PresenceRepository;
 }
 
-/** Presence bookkeeping for TCP/WS connections (domain.md §8.3). */
+/** Presence bookkeeping for TCP/WS connections (docs/protocol/domain.md §8.3). */
 export interface PresenceService {
   /**
    * Records an authenticated connection; emits `user_online` (audience all except this

@@ -1,4 +1,4 @@
-// PresenceRepository over DynamoDB: TTL'd connection and relay heartbeat items (DESIGN.md §3, §4).
+// PresenceRepository over DynamoDB: TTL'd connection and relay heartbeat items (docs/design.md §3, §4).
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Uuid } from '../../kernel/types.js';
 import type { ConnectionRef, PresenceRepository, RelayInfo } from './model.js';
@@ -67,7 +67,7 @@ export function relayItem(info: RelayInfo, expiresAtSec: number): Item {
 
 /**
  * {@link PresenceRepository} over the single table. Every read treats `expiresAt <= now` as absent
- * (TTL is lazy, DESIGN.md §3); `now` comes from the injected clock.
+ * (TTL is lazy, docs/design.md §3); `now` comes from the injected clock.
  */
 export class DynamoPresenceRepository implements PresenceRepository {
   constructor(

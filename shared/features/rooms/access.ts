@@ -12,7 +12,7 @@ export function createRoomAccess(memberships: Pick<MembershipRepository, 'get'>)
 }
 
 /**
- * The caller's membership, or `not_room_member` (also for an unknown room, domain.md §7).
+ * The caller's membership, or `not_room_member` (also for an unknown room, docs/protocol/domain.md §7).
  * @throws DomainError `not_room_member`
  */
 export async function requireMember(access: RoomAccess, roomId: Uuid, userId: Uuid): Promise<RoomMembership> {

@@ -8,7 +8,12 @@ import type { Item } from '../../storage/items.js';
 import { ENTITY, indexKeys, keys, partitions, prefixes } from './keys.js';
 import { queryAll } from '../../storage/operations.js';
 import { ATTR, GSI1 } from '../../storage/table.js';
-import { StaleReadError, transactWrite, type Cancellation, type TransactItem } from '../../storage/transactions.js';
+import {
+  StaleReadError,
+  transactWrite,
+  type Cancellation,
+  type TransactItem,
+} from '../../storage/transactions.js';
 
 /** The stored membership item: `ROOM#<id>` / `MEMBER#<userId>`, GSI1 `USER#<userId>` / `ROOM#<id>`. */
 export function membershipItem(m: RoomMembership): Item {
@@ -35,7 +40,7 @@ export function membershipFromItem(item: Item): RoomMembership {
 
 const RETRIES = 3;
 
-/** {@link MembershipRepository} over the single table (rules: port TSDoc, DESIGN.md §3 invariants). */
+/** {@link MembershipRepository} over the single table (rules: port TSDoc, docs/design.md §3 invariants). */
 export class DynamoMembershipRepository implements MembershipRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -211,7 +216,7 @@ export class DynamoMembershipRepository implements MembershipRepository {
     throw new DomainError('database_error', 'Database error: membership kept changing');
   }
 
-  /** Strongly consistent Query of `ROOM#<id>` / `MEMBER#…`, sorted by `joined_at` ascending (domain.md §9). */
+  /** Strongly consistent Query of `ROOM#<id>` / `MEMBER#…`, sorted by `joined_at` ascending (docs/protocol/domain.md §9). */
   async listByRoom(roomId: Uuid): Promise<RoomMembership[]> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,

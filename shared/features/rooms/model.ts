@@ -3,17 +3,17 @@ import type { ErrorRows } from '../../kernel/error-rows.js';
 import type { Timestamp, Uuid } from '../../kernel/types.js';
 import type { User } from '../users/index.js';
 
-/** Room role, ordered owner > moderator > member (domain.md §6.2). */
+/** Room role, ordered owner > moderator > member (docs/protocol/domain.md §6.2). */
 export type RoomRole = 'member' | 'moderator' | 'owner';
 
-/** Room settings as emitted (domain.md §4.2). */
+/** Room settings as emitted (docs/protocol/domain.md §4.2). */
 export interface RoomSettings {
   description: string | null;
   is_private: boolean;
   max_members: number | null;
 }
 
-/** Room as sent on the wire (domain.md §4.2). */
+/** Room as sent on the wire (docs/protocol/domain.md §4.2). */
 export interface Room {
   id: Uuid;
   name: string;
@@ -30,7 +30,7 @@ export interface RoomRecord extends Room {
   version: number;
 }
 
-/** Membership (domain.md §4.3). */
+/** Membership (docs/protocol/domain.md §4.3). */
 export interface RoomMembership {
   room_id: Uuid;
   user_id: Uuid;
@@ -38,7 +38,7 @@ export interface RoomMembership {
   joined_at: Timestamp;
 }
 
-/** Enriched member row for HTTP member endpoints (domain.md §4.4). */
+/** Enriched member row for HTTP member endpoints (docs/protocol/domain.md §4.4). */
 export interface RoomMember {
   user_id: Uuid;
   username: string;
@@ -47,14 +47,14 @@ export interface RoomMember {
   is_online: boolean;
 }
 
-/** Room list row (domain.md §4.5). */
+/** Room list row (docs/protocol/domain.md §4.5). */
 export interface RoomListItem {
   room: Room;
   member_count: number;
   is_member: boolean;
 }
 
-/** Strips counters and version: the wire Room of domain.md §4.2. */
+/** Strips counters and version: the wire Room of docs/protocol/domain.md §4.2. */
 export function toRoom(r: RoomRecord): Room {
   return {
     id: r.id,
@@ -69,14 +69,14 @@ export function toRoom(r: RoomRecord): Room {
   };
 }
 
-/** "Moderator-or-above" of domain.md §6.2. */
+/** "Moderator-or-above" of docs/protocol/domain.md §6.2. */
 export function isModeratorOrAbove(role: RoomRole): boolean {
   return role === 'moderator' || role === 'owner';
 }
 
 /**
  * Parses a role string case-insensitively: `owner` → owner; `moderator`/`admin` → moderator;
- * anything else → member (domain.md §6.2, never an error).
+ * anything else → member (docs/protocol/domain.md §6.2, never an error).
  */
 export function parseRoomRole(role: string): RoomRole {
   const r = role.toLowerCase();
@@ -85,7 +85,7 @@ export function parseRoomRole(role: string): RoomRole {
   return 'member';
 }
 
-/** Error rows of the rooms feature (tcp.md §9.3). */
+/** Error rows of the rooms feature (docs/protocol/tcp.md §9.3). */
 export const errors = {
   not_room_member: { message: 'Not a member of this room', http: 403 },
   room_name_invalid: { message: 'Room name invalid', http: 400 },
@@ -97,7 +97,7 @@ export const errors = {
   last_owner: { message: 'Cannot leave as only owner', http: 409 },
 } as const satisfies ErrorRows;
 
-/** Room events exactly as pushed to TCP/WS clients (tcp.md §8). */
+/** Room events exactly as pushed to TCP/WS clients (docs/protocol/tcp.md §8). */
 export type Events =
   | { type: 'user_joined_room'; room_id: Uuid; user: User; membership: RoomMembership }
   | { type: 'user_left_room'; room_id: Uuid; user_id: Uuid; reason: 'left' | 'kicked' }
@@ -128,7 +128,10 @@ export interface RoomAccess {
 
 /** What room joins need of invitations: the pending one for (room, invitee), expired ones included. */
 export interface PendingInvitationLookup {
-  getPending(roomId: Uuid, inviteeId: Uuid): Promise<{ id: Uuid; status: string; expires_at: Timestamp } | null>;
+  getPending(
+    roomId: Uuid,
+    inviteeId: Uuid,
+  ): Promise<{ id: Uuid; status: string; expires_at: Timestamp } | null>;
 }
 
 /** Patch applied to a room META item. Absent fields are unchanged. */
@@ -160,7 +163,7 @@ export interface RoomRepository {
   update(id: Uuid, patch: RoomPatch, expectedVersion: number): Promise<RoomRecord>;
   /** Deletes META, sentinel, all memberships and all invitations of the room (batched). */
   delete(room: RoomRecord): Promise<void>;
-  /** Public rooms ordered by lowercased name, `offset` then `limit` (domain.md §9). */
+  /** Public rooms ordered by lowercased name, `offset` then `limit` (docs/protocol/domain.md §9). */
   listPublic(limit: number, offset: number): Promise<RoomRecord[]>;
   /** Number of rooms, public and private (admin stats). */
   count(): Promise<number>;
@@ -169,7 +172,7 @@ export interface RoomRepository {
 /**
  * The member performing a kick or role change, re-checked **inside** the write's transaction so a
  * concurrent demotion or removal of the actor cannot slip between the permission check and the
- * write (domain.md §7 permission matrix).
+ * write (docs/protocol/domain.md §7 permission matrix).
  */
 export interface ActorGuard {
   userId: Uuid;
@@ -211,7 +214,7 @@ export interface MembershipRepository {
     role: RoomRole,
     actor?: ActorGuard,
   ): Promise<{ before: RoomMembership; after: RoomMembership }>;
-  /** All members of a room ordered by `joined_at` ascending (domain.md §9). */
+  /** All members of a room ordered by `joined_at` ascending (docs/protocol/domain.md §9). */
   listByRoom(roomId: Uuid): Promise<RoomMembership[]>;
   /** All memberships of a user (GSI1), any order. */
   listByUser(userId: Uuid): Promise<RoomMembership[]>;

@@ -1,4 +1,4 @@
-// RoomRepository over DynamoDB: META items with counters/version, name sentinels, cascade delete (DESIGN.md §3).
+// RoomRepository over DynamoDB: META items with counters/version, name sentinels, cascade delete (docs/design.md §3).
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Uuid } from '../../kernel/types.js';
 import type { Room, RoomMembership, RoomPatch, RoomRecord, RoomRepository } from './model.js';
@@ -7,7 +7,14 @@ import type { Item } from '../../storage/items.js';
 import type { Key } from '../../storage/keys.js';
 import { ENTITY, indexKeys, keys, partitions } from './keys.js';
 import { membershipItem } from './membership-store.js';
-import { batchDelete, batchGet, countAll, gsi1Partition, queryAll, queryOffsetPage } from '../../storage/operations.js';
+import {
+  batchDelete,
+  batchGet,
+  countAll,
+  gsi1Partition,
+  queryAll,
+  queryOffsetPage,
+} from '../../storage/operations.js';
 import { transactWrite, type TransactItem } from '../../storage/transactions.js';
 
 /** The stored META item: GSI1 `ROOMS#public|private` / `<lower name>`, settings nested as on the wire. */

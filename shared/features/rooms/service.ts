@@ -1,4 +1,4 @@
-// Room use cases: create, list, read, update, delete, join, leave, members, role change, kick (http.md §7–8).
+// Room use cases: create, list, read, update, delete, join, leave, members, role change, kick (docs/protocol/http.md §7–8).
 import { emit, type EmitDeps } from '../../kernel/events.js';
 import { ConflictError, DomainError, VersionConflictError, isDomainError } from '../../kernel/errors.js';
 import { isExpired, toTimestamp } from '../../kernel/time.js';
@@ -34,21 +34,21 @@ export interface RoomServiceDeps extends EmitDeps {
   access: RoomAccess;
 }
 
-/** Input of room creation (http.md §7.1, tcp.md §7.5). */
+/** Input of room creation (docs/protocol/http.md §7.1, docs/protocol/tcp.md §7.5). */
 export interface CreateRoomInput {
   name: string;
   description?: string | null;
   settings?: { public?: boolean | null; max_members?: number | null } | null;
 }
 
-/** Input of a room update (http.md §7.4): `settings`, when present, replaces privacy and capacity. */
+/** Input of a room update (docs/protocol/http.md §7.4): `settings`, when present, replaces privacy and capacity. */
 export interface UpdateRoomInput {
   name?: string | null;
   description?: string | null;
   settings?: { public?: boolean | null; max_members?: number | null } | null;
 }
 
-/** Rooms and memberships (http.md §7–8, tcp.md §7.5–7.9, permission matrix domain.md §7). */
+/** Rooms and memberships (docs/protocol/http.md §7–8, docs/protocol/tcp.md §7.5–7.9, permission matrix docs/protocol/domain.md §7). */
 export interface RoomService {
   /** The default room-access policy (membership reads) the other services share; adapters wrap it (docs/adr/005). */
   readonly access: RoomAccess;
@@ -83,7 +83,7 @@ export interface RoomService {
    */
   changeRole(actorId: Uuid, roomId: Uuid, userId: Uuid, role: string): Promise<RoomMember>;
   /**
-   * Kick per domain.md §7. Emits `user_left_room` reason `kicked` to the room and the kicked user.
+   * Kick per docs/protocol/domain.md §7. Emits `user_left_room` reason `kicked` to the room and the kicked user.
    * @throws `permission_denied` (self first) | `not_room_member` | `last_owner`
    */
   kick(actorId: Uuid, roomId: Uuid, userId: Uuid): Promise<void>;
@@ -93,8 +93,8 @@ export interface RoomService {
 const UPDATE_ATTEMPTS = 3;
 
 /**
- * Builds the RoomService. Every row of the permission matrix (domain.md §7) that concerns rooms
- * and memberships is enforced here, in the check orders of http.md §7–8:
+ * Builds the RoomService. Every row of the permission matrix (docs/protocol/domain.md §7) that concerns rooms
+ * and memberships is enforced here, in the check orders of docs/protocol/http.md §7–8:
  * - update: room_not_found → not_room_member → permission_denied → room_name_invalid → room_name_taken
  * - delete: room_not_found → permission_denied (owner member, or the user recorded as `room.owner`)
  * - join: room_not_found → already_member → room_private → room_full
@@ -118,7 +118,7 @@ export function createRoomService(deps: RoomServiceDeps): RoomService {
     return user;
   }
 
-  /** One enriched member row (domain.md §4.4). */
+  /** One enriched member row (docs/protocol/domain.md §4.4). */
   async function memberRow(m: RoomMembership): Promise<RoomMember> {
     const [user, connections] = await Promise.all([
       users.getById(m.user_id),
@@ -134,7 +134,7 @@ export function createRoomService(deps: RoomServiceDeps): RoomService {
   }
 
   /**
-   * Builds the PATCH of http.md §7.4 against the current record (null/absent fields unchanged).
+   * Builds the PATCH of docs/protocol/http.md §7.4 against the current record (null/absent fields unchanged).
    * @throws `room_name_invalid`; `room_name_taken` for a case variant of its own name
    */
   function buildPatch(room: RoomRecord, input: UpdateRoomInput): RoomPatch {
@@ -228,7 +228,7 @@ export function createRoomService(deps: RoomServiceDeps): RoomService {
       const room = await requireRoom(roomId);
       const membership = await access.membership(roomId, actorId);
       if (membership?.role !== 'owner' && room.owner !== actorId) throw new DomainError('permission_denied');
-      // Resolve the audience before the memberships disappear (tcp.md §8 notes).
+      // Resolve the audience before the memberships disappear (docs/protocol/tcp.md §8 notes).
       const members = await memberships.listByRoom(roomId);
       await rooms.delete(room);
       await emit(
@@ -350,7 +350,7 @@ export function createRoomService(deps: RoomServiceDeps): RoomService {
 const OWNER_ONLY: readonly RoomRole[] = ['owner'];
 const MODERATOR_OR_ABOVE: readonly RoomRole[] = ['owner', 'moderator'];
 
-/** Who may kick a member with `targetRole` (domain.md §7): moderators kick members; owners anyone. */
+/** Who may kick a member with `targetRole` (docs/protocol/domain.md §7): moderators kick members; owners anyone. */
 function kickerRoles(targetRole: RoomRole): readonly RoomRole[] {
   return targetRole === 'member' ? MODERATOR_OR_ABOVE : OWNER_ONLY;
 }

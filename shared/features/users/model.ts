@@ -4,7 +4,7 @@ import type { SystemRole, Timestamp, Uuid } from '../../kernel/types.js';
 
 export type { SystemRole };
 
-/** User as sent on the wire (domain.md §4.1). `email` is always included. */
+/** User as sent on the wire (docs/protocol/domain.md §4.1). `email` is always included. */
 export interface User {
   id: Uuid;
   username: string;
@@ -20,7 +20,7 @@ export interface UserRecord extends User {
   password_hash: string;
 }
 
-/** Picks the wire fields of domain.md §4.1 (drops `password_hash` and anything else stored). */
+/** Picks the wire fields of docs/protocol/domain.md §4.1 (drops `password_hash` and anything else stored). */
 export function toUser(r: User | UserRecord): User {
   return {
     id: r.id,
@@ -33,7 +33,7 @@ export function toUser(r: User | UserRecord): User {
   };
 }
 
-/** Error rows of the users feature (tcp.md §9.3). */
+/** Error rows of the users feature (docs/protocol/tcp.md §9.3). */
 export const errors = {
   username_invalid: { message: 'Username invalid', http: 400 },
   email_invalid: { message: 'Email invalid', http: 400 },
@@ -69,7 +69,7 @@ export interface UserRepository {
   updateEmail(id: Uuid, email: string, updatedAt: string): Promise<UserRecord>;
   /** Replaces the password hash and bumps `updated_at`. @throws `user_not_found` */
   updatePasswordHash(id: Uuid, passwordHash: string, updatedAt: string): Promise<void>;
-  /** Users ordered by lowercased username ascending, `offset` then `limit` (domain.md §9). */
+  /** Users ordered by lowercased username ascending, `offset` then `limit` (docs/protocol/domain.md §9). */
   list(limit: number, offset: number): Promise<User[]>;
   /** Number of users (admin stats). */
   count(): Promise<number>;

@@ -1,4 +1,4 @@
-// User use cases: profile reads, email change, user lists with presence (http.md §6, tcp.md §7.14–7.16).
+// User use cases: profile reads, email change, user lists with presence (docs/protocol/http.md §6, docs/protocol/tcp.md §7.14–7.16).
 import { DomainError } from '../../kernel/errors.js';
 import { toTimestamp } from '../../kernel/time.js';
 import type { Clock } from '../../kernel/ports.js';
@@ -14,7 +14,7 @@ export interface UserServiceDeps {
   clock: Clock;
 }
 
-/** Users and presence reads (http.md §6, tcp.md §7.14–7.16). */
+/** Users and presence reads (docs/protocol/http.md §6, docs/protocol/tcp.md §7.14–7.16). */
 export interface UserService {
   /** Fresh from storage. @throws `user_not_found` */
   get(userId: Uuid): Promise<User>;
@@ -29,7 +29,7 @@ export interface UserService {
 }
 
 /**
- * Builds the UserService. "Online" = at least one live TCP/WS connection (domain.md §8.3).
+ * Builds the UserService. "Online" = at least one live TCP/WS connection (docs/protocol/domain.md §8.3).
  * `updateMe` with the caller's own current address (case-insensitively) is a no-op that returns
  * the stored user unchanged (its `updated_at` is not bumped).
  */

@@ -1,4 +1,4 @@
-// UserRepository over DynamoDB: profile items plus username/email sentinels for uniqueness (DESIGN.md §3).
+// UserRepository over DynamoDB: profile items plus username/email sentinels for uniqueness (docs/design.md §3).
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Uuid } from '../../kernel/types.js';
 import { toUser, type User, type UserRecord, type UserRepository } from './model.js';
@@ -61,7 +61,6 @@ export function userRecordFromItem(item: Item): UserRecord {
   };
 }
 
-
 /** Sentinel item pointing at its owner (`user_id`), created with `attribute_not_exists`. */
 const sentinel = (key: Key, entity: string, userId: Uuid): Item => ({ ...key, entity, user_id: userId });
 const notExists = 'attribute_not_exists(PK)';
@@ -73,7 +72,7 @@ export class DynamoUserRepository implements UserRepository {
     private readonly tableName: string,
   ) {}
 
-  /** @throws ConflictError `username_taken` (checked first) / `email_taken` (DESIGN.md §3 sentinels) */
+  /** @throws ConflictError `username_taken` (checked first) / `email_taken` (docs/design.md §3 sentinels) */
   async create(user: UserRecord): Promise<void> {
     const TableName = this.tableName;
     await transactWrite(

@@ -1,4 +1,4 @@
-// Auth messages (tcp.md §6), user commands, typing, ping, session re-validation and logout over real TCP, plain and encrypted.
+// Auth messages (docs/protocol/tcp.md §6), user commands, typing, ping, session re-validation and logout over real TCP, plain and encrypted.
 import { randomUUID } from 'node:crypto';
 import {
   connectUser,
@@ -132,7 +132,7 @@ describe.each([
     d.destroy();
   });
 
-  it('authenticate failures carry the tcp.md §6.1 codes', async () => {
+  it('authenticate failures carry the docs/protocol/tcp.md §6.1 codes', async () => {
     const c = await TestTcpClient.connect(relay.relay.port);
     await c.handshake(encrypt);
     const res = await c.request({ type: 'authenticate', request_id: 'x', token: 'not.a.jwt' });

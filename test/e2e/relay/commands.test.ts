@@ -1,4 +1,4 @@
-// Room, message and invitation commands of tcp.md §7.1–7.13 over real TCP sockets, plaintext and encrypted.
+// Room, message and invitation commands of docs/protocol/tcp.md §7.1–7.13 over real TCP sockets, plaintext and encrypted.
 import { randomUUID } from 'node:crypto';
 import type { TestTcpClient } from '../../support/relay.js';
 import { expectFail, expectOk, type Msg, startRelayPair, type RelayPair } from '../../support/relay.js';

@@ -1,4 +1,4 @@
-// Pushed events (tcp.md §8) reach exactly their audience over real sockets: members yes, non-members no.
+// Pushed events (docs/protocol/tcp.md §8) reach exactly their audience over real sockets: members yes, non-members no.
 import { randomUUID } from 'node:crypto';
 import { connectUser, startTestRelay, TestTcpClient, type Msg, type TestRelay } from '../../support/relay.js';
 
@@ -14,7 +14,7 @@ const isType =
   (m: Msg) =>
     m.type === type && extra(m);
 
-describe('event audiences (tcp.md §8)', () => {
+describe('event audiences (docs/protocol/tcp.md §8)', () => {
   let relay: TestRelay;
   let alice: Peer;
   let bob: Peer;

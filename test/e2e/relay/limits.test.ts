@@ -1,4 +1,4 @@
-// Connection limit (tcp.md §11) and slow-client backpressure: bounded per-connection queues never stall others.
+// Connection limit (docs/protocol/tcp.md §11) and slow-client backpressure: bounded per-connection queues never stall others.
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '../../../shared/kernel/events.js';
 import { connectUser, startTestRelay, TestTcpClient, type TestRelay } from '../../support/relay.js';
@@ -115,7 +115,7 @@ describe.each([
   });
 });
 
-describe('password attempts over TCP (tcp.md §10: rate_limited in the command response)', () => {
+describe('password attempts over TCP (docs/protocol/tcp.md §10: rate_limited in the command response)', () => {
   it('refuses login/register beyond the per-address budget, keeps the socket open, leaves authenticate alone', async () => {
     const relay = await startTestRelay({ authAttemptsPerMinute: 3 });
     try {

@@ -1,4 +1,4 @@
-// Malformed input, silent closes, timeouts and key-exchange switching over real TCP sockets (tcp.md §1, §3, §5, §9.2).
+// Malformed input, silent closes, timeouts and key-exchange switching over real TCP sockets (docs/protocol/tcp.md §1, §3, §5, §9.2).
 import { randomBytes } from 'node:crypto';
 import { encodeFrame, encryptPayload } from '../../../relay/protocol/index.js';
 import { connectUser, startTestRelay, TestTcpClient, type TestRelay } from '../../support/relay.js';

@@ -1,4 +1,4 @@
-// WebSocket `/ws` (websocket.md) over a real HTTP server: flows with and without ?token=, framing rules, close codes.
+// WebSocket `/ws` (docs/protocol/websocket.md) over a real HTTP server: flows with and without ?token=, framing rules, close codes.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
@@ -33,7 +33,7 @@ describe('WebSocket endpoint', () => {
     await new Promise((resolve) => http.close(resolve));
   });
 
-  it('without a token: hello (encryption ignored) -> authenticate -> commands; errors per websocket.md', async () => {
+  it('without a token: hello (encryption ignored) -> authenticate -> commands; errors per docs/protocol/websocket.md', async () => {
     const auth = await relay.register();
     const ws = await TestWsClient.connect(port);
     expect(await ws.nextOf('server_hello')).toMatchObject({ version: '1.0', features: ['encryption'] });

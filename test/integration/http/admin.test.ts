@@ -1,4 +1,4 @@
-// Integration: GET /api/v1/admin/stats for stored-role admins only (http.md §12).
+// Integration: GET /api/v1/admin/stats for stored-role admins only (docs/protocol/http.md §12).
 import {
   createRoom,
   expectError,

@@ -1,4 +1,4 @@
-// Integration: /api/v1/auth/* and the bearer extractor over the local server and DynamoDB Local (http.md §1.1, §2.1, §5).
+// Integration: /api/v1/auth/* and the bearer extractor over the local server and DynamoDB Local (docs/protocol/http.md §1.1, §2.1, §5).
 import { SignJWT } from 'jose';
 import {
   expectError,
@@ -127,7 +127,9 @@ describe('auth routes', () => {
       );
       // An identifier longer than any username/email (here 5 KB) is refused the same way, never a 500.
       expectError(
-        await api.request('POST', '/api/v1/auth/login', { body: { identifier: 'x'.repeat(5000), password: 'whatever1' } }),
+        await api.request('POST', '/api/v1/auth/login', {
+          body: { identifier: 'x'.repeat(5000), password: 'whatever1' },
+        }),
         401,
         'invalid_credentials',
       );

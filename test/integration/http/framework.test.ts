@@ -1,4 +1,4 @@
-// Integration: framework errors and check order — content type, JSON syntax, schema, size, path ids, query strings (http.md §1, §2.2).
+// Integration: framework errors and check order — content type, JSON syntax, schema, size, path ids, query strings (docs/protocol/http.md §1, §2.2).
 import { randomUUID } from 'node:crypto';
 import {
   createRoom,

@@ -1,4 +1,4 @@
-// Integration: /api/v1/invitations routes — create, list, accept, decline (http.md §10, lifecycle domain.md §8.2).
+// Integration: /api/v1/invitations routes — create, list, accept, decline (docs/protocol/http.md §10, lifecycle docs/protocol/domain.md §8.2).
 import { randomUUID } from 'node:crypto';
 import {
   createRoom,

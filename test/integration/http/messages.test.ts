@@ -1,4 +1,4 @@
-// Integration: /api/v1/messages routes — send, history, edit, delete (http.md §9, permissions domain.md §7).
+// Integration: /api/v1/messages routes — send, history, edit, delete (docs/protocol/http.md §9, permissions docs/protocol/domain.md §7).
 import { randomUUID } from 'node:crypto';
 import {
   createRoom,

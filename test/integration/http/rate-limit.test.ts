@@ -1,4 +1,4 @@
-// Integration: fixed-window rate limits, headers and 429 envelope (http.md §3), with low limits for this file only.
+// Integration: fixed-window rate limits, headers and 429 envelope (docs/protocol/http.md §3), with low limits for this file only.
 import { setDeps } from '../../../lambdas/deps.js';
 import { DynamoRateLimiter } from '../../../shared/storage/index.js';
 import {
@@ -112,11 +112,14 @@ describe('rate limiting', () => {
     setDeps({
       ...api.deps,
       settings: { ...api.deps.settings, LAIR_TRUST_PROXY: false, LAIR_RATE_LIMIT_GENERAL: 3 },
-      rateLimiter: new DynamoRateLimiter(api.table.doc, api.table.tableName, { now: () => Date.now() + 3_600_000 }),
+      rateLimiter: new DynamoRateLimiter(api.table.doc, api.table.tableName, {
+        now: () => Date.now() + 3_600_000,
+      }),
     });
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i++) statuses.push((await api.request('GET', '/health', { ip: randomIp() })).status);
+      for (let i = 0; i < 4; i++)
+        statuses.push((await api.request('GET', '/health', { ip: randomIp() })).status);
       expect(statuses).toEqual([200, 200, 200, 429]);
       // An oversized header is hashed into a bounded key: still limited, never a 500.
       const long = await api.request('GET', '/health', { ip: '9'.repeat(5000) });

@@ -1,4 +1,4 @@
-// Integration: /api/v1/rooms routes and room members (http.md §7-8, permissions domain.md §7).
+// Integration: /api/v1/rooms routes and room members (docs/protocol/http.md §7-8, permissions docs/protocol/domain.md §7).
 import { randomUUID } from 'node:crypto';
 import {
   createRoom,

@@ -1,4 +1,4 @@
-// Integration: root endpoints /health, /ready, /metrics, routing 404/405, CORS preflight (http.md §1, §2.2, §11).
+// Integration: root endpoints /health, /ready, /metrics, routing 404/405, CORS preflight (docs/protocol/http.md §1, §2.2, §11).
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createHttpDeps, setDeps } from '../../../lambdas/deps.js';

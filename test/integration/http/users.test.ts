@@ -1,4 +1,4 @@
-// Integration: /api/v1/users routes — me, update me, list, get (http.md §6).
+// Integration: /api/v1/users routes — me, update me, list, get (docs/protocol/http.md §6).
 import { randomUUID } from 'node:crypto';
 import {
   expectError,

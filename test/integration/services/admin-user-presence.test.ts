@@ -1,4 +1,4 @@
-// Integration tests of AdminService, UserService and PresenceService on DynamoDB Local (http.md §6, §12; domain.md §8.3).
+// Integration tests of AdminService, UserService and PresenceService on DynamoDB Local (docs/protocol/http.md §6, §12; docs/protocol/domain.md §8.3).
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuthResult } from '../../../shared/features/auth/index.js';
 import { keys } from '../../../shared/features/index.js';
@@ -20,7 +20,7 @@ beforeEach(() => {
   t.events.length = 0;
 });
 
-describe('admin stats (http.md §12)', () => {
+describe('admin stats (docs/protocol/http.md §12)', () => {
   it('requires the stored system role admin and counts users, rooms and online users', async () => {
     await expect(t.services.admin.stats(alice.user.id)).rejects.toMatchObject({
       code: 'permission_denied',
@@ -88,7 +88,7 @@ describe('users', () => {
   });
 });
 
-describe('presence (domain.md §8.3)', () => {
+describe('presence (docs/protocol/domain.md §8.3)', () => {
   it('announces the first connection to everyone else and the last close to everyone', async () => {
     const u = await registerUser(t.services);
     await t.services.presence.connected(u.user, 'relay-a', 'conn-1', 60);

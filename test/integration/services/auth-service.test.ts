@@ -1,4 +1,4 @@
-// Integration tests of AuthService on DynamoDB Local: register/login rules, session lifecycle, tokens (domain.md §5, §8.1).
+// Integration tests of AuthService on DynamoDB Local: register/login rules, session lifecycle, tokens (docs/protocol/domain.md §5, §8.1).
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { SignJWT } from 'jose';
 import { SESSION_TTL_MS } from '../../../shared/features/auth/index.js';
@@ -163,7 +163,7 @@ describe('session lifecycle', () => {
   });
 });
 
-describe('authenticate (tcp.md §6.1)', () => {
+describe('authenticate (docs/protocol/tcp.md §6.1)', () => {
   it('reuses the token session and returns the user and the +00:00 expiry', async () => {
     const alice = await registerUser(t.services);
     const out = await t.services.auth.authenticate(alice.token);

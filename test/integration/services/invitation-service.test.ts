@@ -1,4 +1,4 @@
-// Integration tests of InvitationService on DynamoDB Local: check orders (http.md §10, tcp.md §7.10–7.13) and lifecycle (domain.md §8.2).
+// Integration tests of InvitationService on DynamoDB Local: check orders (docs/protocol/http.md §10, docs/protocol/tcp.md §7.10–7.13) and lifecycle (docs/protocol/domain.md §8.2).
 import { randomBytes } from 'node:crypto';
 import type { AuthResult } from '../../../shared/features/auth/index.js';
 import type { Invitation } from '../../../shared/features/invitations/index.js';

@@ -44,12 +44,12 @@ describe('send', () => {
     const sessionGone = () => Promise.reject(new Error('session_not_found stand-in'));
     const access = { isMember: sessionGone, membership: sessionGone };
     // Outsider + blank content + failing access policy: the policy's own error is the one thrown.
-    await expect(
-      t.services.messages.send(eve.user.id, inRoom, ' ', { access }),
-    ).rejects.toThrow('session_not_found stand-in');
-    await expect(
-      t.services.messages.send(bob.user.id, inRoom, 'x', { access }),
-    ).rejects.toThrow('session_not_found stand-in');
+    await expect(t.services.messages.send(eve.user.id, inRoom, ' ', { access })).rejects.toThrow(
+      'session_not_found stand-in',
+    );
+    await expect(t.services.messages.send(bob.user.id, inRoom, 'x', { access })).rejects.toThrow(
+      'session_not_found stand-in',
+    );
     expect((await t.services.messages.history(bob.user.id, inRoom, 100)).messages).toHaveLength(before);
     expect(t.events).toEqual([]);
   });

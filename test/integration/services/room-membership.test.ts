@@ -1,4 +1,4 @@
-// Integration tests of RoomService membership rules on DynamoDB Local: join, leave, members, roles, kick (domain.md §7, http.md §7.6–8.3).
+// Integration tests of RoomService membership rules on DynamoDB Local: join, leave, members, roles, kick (docs/protocol/domain.md §7, docs/protocol/http.md §7.6–8.3).
 import { randomBytes } from 'node:crypto';
 import type { AuthResult } from '../../../shared/features/auth/index.js';
 import type { Room } from '../../../shared/features/rooms/index.js';
@@ -148,7 +148,7 @@ describe('members', () => {
   });
 });
 
-describe('changeRole (http.md §8.2)', () => {
+describe('changeRole (docs/protocol/http.md §8.2)', () => {
   it('is owner-only; caller or target outside the room is not_room_member', async () => {
     const room = await populatedRoom();
     await expect(
@@ -224,7 +224,7 @@ describe('changeRole (http.md §8.2)', () => {
   });
 });
 
-describe('kick (http.md §8.3)', () => {
+describe('kick (docs/protocol/http.md §8.3)', () => {
   it('kicking yourself is permission_denied, checked before anything else', async () => {
     await expect(t.services.rooms.kick(eve.user.id, UNKNOWN, eve.user.id)).rejects.toMatchObject({
       code: 'permission_denied',

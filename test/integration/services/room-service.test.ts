@@ -1,4 +1,4 @@
-// Integration tests of RoomService on DynamoDB Local: create, read, lists, PATCH and delete rules (domain.md §7, http.md §7).
+// Integration tests of RoomService on DynamoDB Local: create, read, lists, PATCH and delete rules (docs/protocol/domain.md §7, docs/protocol/http.md §7).
 import { randomBytes } from 'node:crypto';
 import type { AuthResult } from '../../../shared/features/auth/index.js';
 import type { Room } from '../../../shared/features/rooms/index.js';
@@ -106,7 +106,7 @@ describe('lists', () => {
   });
 });
 
-describe('update (http.md §7.4)', () => {
+describe('update (docs/protocol/http.md §7.4)', () => {
   it('is refused to non-members and plain members, allowed to moderators', async () => {
     const room = await populatedRoom();
     await expect(t.services.rooms.update(eve.user.id, room.id, { description: 'x' })).rejects.toMatchObject({

@@ -41,7 +41,7 @@ async function rejection(p: Promise<unknown>): Promise<{ code: string; message: 
 describe('createTokenService', () => {
   const tokens = createTokenService(SECRET, fixedClock(NOW_S));
 
-  it('issues an HS256 JWT with the claims of domain.md §8.1 and verifies it back', async () => {
+  it('issues an HS256 JWT with the claims of docs/protocol/domain.md §8.1 and verifies it back', async () => {
     const token = await tokens.issue(claims());
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'JWT' });
     expect(decodeJwt(token)).toEqual(claims());

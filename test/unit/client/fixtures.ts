@@ -1,4 +1,4 @@
-// Test fixtures for client SDK tests: wire entities with overridable fields (domain.md §4).
+// Test fixtures for client SDK tests: wire entities with overridable fields (docs/protocol/domain.md §4).
 import type { Message } from '../../../shared/features/messages/index.js';
 import type { User } from '../../../shared/features/users/index.js';
 

@@ -62,7 +62,7 @@ describe('LairTcpClient', () => {
     expect(s.connections[0]!.received[1]).toMatchObject({ type: 'authenticate', token: 'jwt' });
   });
 
-  it('performs the key exchange and encrypts every later frame both ways (tcp.md §5.3)', async () => {
+  it('performs the key exchange and encrypts every later frame both ways (docs/protocol/tcp.md §5.3)', async () => {
     // The event is written in the same TCP write as key_exchange_response, already encrypted.
     const events: EventPayload[] = [];
     server = await startScriptedServer(authOk, { afterKeyExchange: [received('first encrypted')] });

@@ -1,6 +1,16 @@
-// Unit tests for the value rules of protocol domain.md §5 (texts, check order, UTF-8 byte lengths, UUID forms).
+// Unit tests for the value rules of protocol docs/protocol/domain.md §5 (texts, check order, UTF-8 byte lengths, UUID forms).
 import { ValidationError } from '../../../shared/kernel/errors.js';
-import { clampLimit, parseUuid, rustTrim, utf8Length, validateContent, validateEmail, validatePassword, validateRoomName, validateUsername } from '../../../shared/kernel/validation.js';
+import {
+  clampLimit,
+  parseUuid,
+  rustTrim,
+  utf8Length,
+  validateContent,
+  validateEmail,
+  validatePassword,
+  validateRoomName,
+  validateUsername,
+} from '../../../shared/kernel/validation.js';
 
 /** Runs `fn` and returns the thrown ValidationError's code and message. */
 function failure(fn: () => unknown): { code: string; message: string } {

@@ -1,4 +1,4 @@
-// Connection state machine (tcp.md §3–§6) driven through an in-memory transport over the real services.
+// Connection state machine (docs/protocol/tcp.md §3–§6) driven through an in-memory transport over the real services.
 import { PresenceHeartbeat } from '../../../relay/connection/presence-link.js';
 import { Connection, type ConnectionTimeouts } from '../../../relay/connection/connection.js';
 import type { Transport, TransportKind } from '../../../relay/connection/transport.js';

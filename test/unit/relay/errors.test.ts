@@ -1,6 +1,11 @@
-// The one code -> TCP error table (relay/commands/errors.ts, tcp.md §9.3) and the unknown-error rule (DESIGN.md §2).
+// The one code -> TCP error table (relay/commands/errors.ts, docs/protocol/tcp.md §9.3) and the unknown-error rule (docs/design.md §2).
 import { TCP_ERROR_TABLE, toResponseError } from '../../../relay/commands/errors.js';
-import { DEFAULT_MESSAGES, DomainError, VersionConflictError, type ErrorCode } from '../../../shared/kernel/errors.js';
+import {
+  DEFAULT_MESSAGES,
+  DomainError,
+  VersionConflictError,
+  type ErrorCode,
+} from '../../../shared/kernel/errors.js';
 import { testLogger } from '../../support/relay.js';
 
 describe('TCP error mapping', () => {

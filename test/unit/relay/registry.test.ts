@@ -1,4 +1,4 @@
-// DeliveryRegistry: audience resolution (tcp.md §8), room-index upkeep from events, de-duplication, first-sight room reads.
+// DeliveryRegistry: audience resolution (docs/protocol/tcp.md §8), room-index upkeep from events, de-duplication, first-sight room reads.
 import { randomUUID } from 'node:crypto';
 import { DeliveryRegistry, type DeliveryTarget } from '../../../relay/delivery/registry.js';
 import type { Audience, DomainEvent, EventPayload, RelayNotice } from '../../../shared/kernel/events.js';

@@ -1,4 +1,4 @@
-// Unit: the route table, the local API Gateway matcher, query parsing and the error table (http.md §1-4).
+// Unit: the route table, the local API Gateway matcher, query parsing and the error table (docs/protocol/http.md §1-4).
 import { pino } from 'pino';
 import { matchRoute } from '../../../../local/api-gateway.js';
 import { HTTP_STATUS, toErrorResponse } from '../../../../lambdas/http/errors.js';
@@ -8,7 +8,7 @@ import { GROUP_HANDLERS } from '../../../../local/http-server.js';
 import { DomainError } from '../../../../shared/kernel/errors.js';
 
 describe('ROUTES', () => {
-  it('has the 31 routes of http.md §4 (all but GET /ws), unique keys, every group used', () => {
+  it('has the 31 routes of docs/protocol/http.md §4 (all but GET /ws), unique keys, every group used', () => {
     expect(ROUTES).toHaveLength(31);
     expect(new Set(ROUTES.map(routeKey)).size).toBe(31);
     expect(new Set(ROUTES.map((r) => r.group))).toEqual(new Set(ROUTE_GROUPS));

@@ -1,4 +1,4 @@
-// Unit tests for X25519 + AES-256-GCM frame encryption (protocol tcp.md §5).
+// Unit tests for X25519 + AES-256-GCM frame encryption (protocol docs/protocol/tcp.md §5).
 import {
   DecryptError,
   decryptPayload,
@@ -10,7 +10,7 @@ import {
   privateKeyFromRaw,
 } from '../../../../relay/protocol/crypto.js';
 
-// RFC 7748 §6.1: Bob is the client, Alice the server in tcp.md §5.1's example.
+// RFC 7748 §6.1: Bob is the client, Alice the server in docs/protocol/tcp.md §5.1's example.
 const ALICE_PRIVATE = '77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a';
 const BOB_PRIVATE = '5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb';
 const ALICE_PUBLIC_B64 = 'hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=';

@@ -1,4 +1,4 @@
-// Unit tests for the length-prefixed framing codec (protocol tcp.md §1).
+// Unit tests for the length-prefixed framing codec (protocol docs/protocol/tcp.md §1).
 import {
   FrameDecoder,
   FrameTooLargeError,
@@ -9,7 +9,7 @@ import {
 const ping = Buffer.from('{"type":"ping"}', 'utf8');
 
 describe('encodeFrame', () => {
-  it('prefixes the payload with its big-endian u32 length (tcp.md §1.1 example)', () => {
+  it('prefixes the payload with its big-endian u32 length (docs/protocol/tcp.md §1.1 example)', () => {
     expect(encodeFrame(ping).toString('hex')).toBe('0000000f7b2274797065223a2270696e67227d');
   });
 

@@ -1,11 +1,11 @@
-// Unit tests for client message parsing: tcp.md examples, leniency and invalid_message cases (§2, §4–§7, §9.2).
+// Unit tests for client message parsing: docs/protocol/tcp.md examples, leniency and invalid_message cases (§2, §4–§7, §9.2).
 import { CLIENT_MESSAGE_TYPES, parseClientMessage } from '../../../../relay/commands/index.js';
 import type { ClientMessage } from '../../../../relay/commands/index.js';
 
 const ROOM = '7d0e5a44-3c1f-4d7a-b2a9-6e8f1c2d3b4a';
 const USER = 'a9b8c7d6-e5f4-4a3b-9c2d-1e0f9a8b7c6d';
 
-/** One example per client message type, copied from tcp.md. */
+/** One example per client message type, copied from docs/protocol/tcp.md. */
 const EXAMPLES: Record<string, string> = {
   client_hello:
     '{"type":"client_hello","version":"1.0","client_name":"Lair Chat TUI","features":["encryption"]}',
@@ -53,7 +53,7 @@ function invalidDetail(text: string | Buffer): string {
   return result.detail;
 }
 
-describe('parseClientMessage: tcp.md examples', () => {
+describe('parseClientMessage: docs/protocol/tcp.md examples', () => {
   it('has an example for every client message type', () => {
     expect(Object.keys(EXAMPLES).sort()).toEqual([...CLIENT_MESSAGE_TYPES].sort());
   });

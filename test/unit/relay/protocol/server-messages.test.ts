@@ -1,4 +1,4 @@
-// Unit tests for server message builders and the serializer (protocol tcp.md §2.2, §9.1).
+// Unit tests for server message builders and the serializer (protocol docs/protocol/tcp.md §2.2, §9.1).
 import { failResponse } from '../../../../relay/commands/index.js';
 import {
   SERVER_HELLO,
@@ -20,7 +20,7 @@ const text = (msg: Parameters<typeof serializeServerMessage>[0]): string =>
   serializeServerMessage(msg).toString('utf8');
 
 describe('serializeServerMessage', () => {
-  it('writes compact JSON with type first (tcp.md §4.1 example)', () => {
+  it('writes compact JSON with type first (docs/protocol/tcp.md §4.1 example)', () => {
     expect(text(SERVER_HELLO)).toBe(
       '{"type":"server_hello","version":"1.0","server_name":"Lair Chat","features":["encryption"],"encryption_required":false}',
     );
@@ -71,7 +71,7 @@ describe('response builders', () => {
     });
   });
 
-  it('errorFrame builds the top-level error (tcp.md §9.1)', () => {
+  it('errorFrame builds the top-level error (docs/protocol/tcp.md §9.1)', () => {
     expect(text(errorFrame('unauthorized', 'Must authenticate first'))).toBe(
       '{"type":"error","code":"unauthorized","message":"Must authenticate first"}',
     );
