@@ -10,7 +10,7 @@ import { startDynamoDbLocal } from '../../local/dynamodb-local.js';
 import { toTimestamp } from '../../shared/kernel/time.js';
 import type { IdGenerator } from '../../shared/kernel/ports.js';
 import { createIdGenerator } from '../../shared/platform/system.js';
-import { messageItem } from '../../shared/features/messages/index.js';
+import { freshLifecycle, messageItem } from '../../shared/features/messages/index.js';
 import { partitions } from '../../shared/features/index.js';
 import {
   ATTR,
@@ -61,6 +61,7 @@ function baselineItem(contentBytes: number, ids: IdGenerator): Record<string, un
   const now = Date.now();
   const room = 'bench-baseline';
   return messageItem({
+    ...freshLifecycle(toTimestamp(now)),
     id: ids.uuid(),
     author: randomUUID(),
     target: { type: 'room', room_id: room },

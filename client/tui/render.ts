@@ -15,6 +15,10 @@ export interface RenderContext {
   roomName(id: string): string;
   /** Username for an id (falls back to a short id). */
   userName(id: string): string;
+  /** The short number `[n]` of a printed message (extensions.md §1 references), if it has one. */
+  messageRef?(id: string): number | undefined;
+  /** The latest known state of a printed message (edits, tombstones, reactions, reply counts). */
+  knownMessage?(id: string): Message | undefined;
 }
 
 const ESC = '\u001b[';
@@ -47,10 +51,32 @@ export function shortId(id: string): string {
   return id.slice(0, 8);
 }
 
-/** One chat line: `12:00 <alice> hi`, prefixed with `#room` outside the current room or `DM`. */
+/** `[12]`, the number a user types to refer to a message, or `''` when it has none. */
+export function refLabel(id: string, ctx: RenderContext): string {
+  const n = ctx.messageRef?.(id);
+  return n === undefined ? '' : `[${n}]`;
+}
+
+/** Reaction summary in order of first use: `👍 2 ❤️ 1` (`''` without reactions). */
+export function formatReactions(reactions: Message['reactions']): string {
+  return reactions
+    .filter((r) => r.count > 0)
+    .map((r) => `${r.emoji} ${r.count}`)
+    .join(' ');
+}
+
+/** `↳ 3 replies` for a thread root (`''` without replies). */
+export function formatReplyCount(count: number): string {
+  return count <= 0 ? '' : `↳ ${count} ${count === 1 ? 'reply' : 'replies'}`;
+}
+
+/**
+ * One chat line: `[12] 12:00 <alice> ↪ [7] hi (edited)  👍 2  ↳ 3 replies`, prefixed with
+ * `#room` outside the current room or `DM`; a tombstone reads `[deleted]`.
+ */
 export function formatMessage(message: Message, author: string, ctx: RenderContext): string {
+  const ref = refLabel(message.id, ctx);
   const time = style.dim(clock(message.created_at));
-  const edited = message.edited ? style.dim(' (edited)') : '';
   const who = message.author === ctx.myId ? style.green(`<${author}>`) : style.cyan(`<${author}>`);
   const target = message.target;
   let where = '';
@@ -60,7 +86,37 @@ export function formatMessage(message: Message, author: string, ctx: RenderConte
   } else if (target.room_id !== ctx.currentRoomId) {
     where = style.yellow(`[#${ctx.roomName(target.room_id)}] `);
   }
-  return `${time} ${where}${who} ${message.content}${edited}`;
+  let parent = '';
+  if (message.reply_to !== null) {
+    const label = refLabel(message.reply_to, ctx);
+    parent = style.magenta(`↪ ${label !== '' ? label : '(earlier)'}`) + ' ';
+  }
+  const body = message.deleted
+    ? style.dim('[deleted]')
+    : `${message.content}${message.edited ? style.dim(' (edited)') : ''}`;
+  const extras = [
+    message.deleted ? '' : formatReactions(message.reactions),
+    formatReplyCount(message.reply_count),
+  ]
+    .filter((x) => x !== '')
+    .map((x) => style.dim(x));
+  const tail = extras.length > 0 ? `  ${extras.join('  ')}` : '';
+  return `${ref !== '' ? `${style.dim(ref)} ` : ''}${time} ${where}${who} ${parent}${body}${tail}`;
+}
+
+/** A known message re-rendered after a change (it keeps its number), or `null` when unknown. */
+function reprint(id: string, ctx: RenderContext, suffix = ''): string | null {
+  const known = ctx.knownMessage?.(id);
+  if (known === undefined) return null;
+  return `${formatMessage(known, ctx.userName(known.author), ctx)}${suffix}`;
+}
+
+/** `to [12]  👍 2 ❤️ 1` for a known message, else `''`. */
+function reactionTail(id: string, ctx: RenderContext): string {
+  const ref = refLabel(id, ctx);
+  if (ref === '') return '';
+  const summary = formatReactions(ctx.knownMessage?.(id)?.reactions ?? []);
+  return ` on ${ref}${summary !== '' ? `  ${summary}` : ''}`;
 }
 
 /**
@@ -74,9 +130,20 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
     case 'message_received':
       return formatMessage(event.message, event.author_username, ctx);
     case 'message_edited':
-      return note(`${ctx.userName(event.message.author)} edited a message: ${event.message.content}`);
-    case 'message_deleted':
-      return note(`${ctx.userName(event.deleted_by)} deleted a message`);
+      return (
+        reprint(event.message.id, ctx) ??
+        formatMessage(event.message, ctx.userName(event.message.author), ctx)
+      );
+    case 'message_deleted': {
+      const author = ctx.knownMessage?.(event.message_id)?.author;
+      const by =
+        author !== undefined && author !== event.deleted_by
+          ? style.dim(` (by ${ctx.userName(event.deleted_by)})`)
+          : '';
+      return (
+        reprint(event.message_id, ctx, by) ?? note(`${ctx.userName(event.deleted_by)} deleted a message`)
+      );
+    }
     case 'user_joined_room':
       return style.green(`→ ${event.user.username} joined ${room(event.room_id)}`);
     case 'user_left_room':
@@ -104,6 +171,22 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
       );
     case 'room_updated':
       return note(`#${event.room.name} was updated`);
+    case 'reaction_added':
+    case 'reaction_removed': {
+      if (event.user_id === ctx.myId) return null; // /react already said so
+      const verb = event.type === 'reaction_added' ? 'reacted' : 'removed';
+      const tail = reactionTail(event.message_id, ctx);
+      return note(
+        `${ctx.userName(event.user_id)} ${verb} ${event.emoji}${tail !== '' ? tail : ` (${event.count})`}`,
+      );
+    }
+    case 'thread_updated': {
+      const ref = refLabel(event.root_id, ctx);
+      const count = formatReplyCount(event.reply_count);
+      return note(
+        `${ref !== '' ? ref : `thread ${shortId(event.root_id)}`} ${count !== '' ? count : 'no replies'}`,
+      );
+    }
     case 'server_notice':
       return (event.severity === 'info' ? style.cyan : style.red)(`[${event.severity}] ${event.message}`);
   }
@@ -153,7 +236,14 @@ export const HELP: readonly string[] = [
   '  /accept <n|id>             accept an invitation (number from /invites or id prefix)',
   '  /decline <n|id>            decline an invitation',
   '  /history [n]               show recent messages in the current room',
+  '  /more                      older messages (after /history) or more replies (after /thread)',
+  '  /reply <n> <text>          reply to message [n]',
+  '  /edit <n> <text>           replace the text of your message [n]',
+  '  /delete <n>                delete message [n]',
+  '  /react <n> <emoji>         add or remove a reaction on [n] (👍 or :shortcode:)',
+  '  /thread <n>                show the thread of [n]: root and replies',
+  '  /versions <n>              show the edit history of [n]',
   '  /help                      this help',
   '  /quit                      disconnect and exit',
-  'Anything else is sent to the current room.',
+  'Anything else is sent to the current room. <n> is the number printed before a message, e.g. [12].',
 ];

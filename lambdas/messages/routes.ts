@@ -7,4 +7,9 @@ export const routes = defineRoutes([
   ['GET', '/api/v1/messages', 'session', ['messaging']],
   ['PATCH', '/api/v1/messages/{message_id}', 'session', ['messaging']],
   ['DELETE', '/api/v1/messages/{message_id}', 'session', ['messaging']],
+  // docs/protocol/extensions.md §1.2–§1.5
+  ['GET', '/api/v1/messages/{message_id}/versions', 'session', ['messaging']],
+  ['POST', '/api/v1/messages/{message_id}/reactions', 'session', ['messaging']],
+  ['DELETE', '/api/v1/messages/{message_id}/reactions/{emoji}', 'session', ['messaging']],
+  ['GET', '/api/v1/messages/{message_id}/thread', 'session', ['messaging']],
 ]);

@@ -15,6 +15,7 @@ import type { CommandContext } from './context.js';
 import type { Handler } from './define.js';
 import { toResponseError } from './errors.js';
 import { invitationCommands } from './invitations.js';
+import { messageLifecycleCommands } from './message-lifecycle.js';
 import { messageCommands } from './messages.js';
 import { roomCommands } from './rooms.js';
 import { userCommands } from './users.js';
@@ -31,7 +32,13 @@ export {
 export { TCP_ERROR_TABLE, toResponseError, INTERNAL_ERROR_TEXT } from './errors.js';
 
 /** Every feature's command group, in docs/protocol/tcp.md §7 order. Adding a feature = one line here. */
-const GROUPS = [messageCommands, roomCommands, invitationCommands, userCommands] as const;
+const GROUPS = [
+  messageCommands,
+  messageLifecycleCommands,
+  roomCommands,
+  invitationCommands,
+  userCommands,
+] as const;
 
 type Group = (typeof GROUPS)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Uuid } from '../../shared/kernel/types.js';
+import { negotiateFeatures, NO_FEATURES, type FeatureSet } from '../../shared/kernel/extensions.js';
 import { toRfc3339Offset } from '../../shared/kernel/time.js';
 import type { Logger } from '../../shared/platform/logger.js';
 import {
@@ -52,6 +53,7 @@ export class Connection implements DeliveryTarget {
   /** Unique across relays (presence items, `Audience.exceptConnectionId`). */
   readonly id: string = randomUUID();
   private current: ConnectionState = 'AWAIT_HELLO';
+  private requested: FeatureSet = NO_FEATURES;
   private auth: AuthSnapshot | undefined;
   private lease: AuthLease | undefined;
   private sendAccess: SendLease | undefined;
@@ -94,6 +96,11 @@ export class Connection implements DeliveryTarget {
     return this.auth?.user.id ?? '';
   }
 
+  /** Extensions this connection asked for (`client_hello.features` or `/ws?features=`, docs/protocol/extensions.md §0.1). */
+  get features(): FeatureSet {
+    return this.requested;
+  }
+
   /** The session this connection authenticated with ('' before authentication). */
   get sessionId(): Uuid {
     return this.auth?.session.id ?? '';
@@ -109,8 +116,10 @@ export class Connection implements DeliveryTarget {
    * Sends `server_hello` (plaintext, docs/protocol/tcp.md §4.1) and arms the 30 s timer. With `preAuthToken`
    * (WebSocket `?token=`, docs/protocol/websocket.md §3) an `authenticate` is run at once: success makes the
    * connection AUTHENTICATED, failure answers `authenticate_response` and stays in AWAIT_HELLO.
+   * `features` are the extensions asked for outside `client_hello` (WebSocket `?features=a,b`).
    */
-  start(preAuthToken?: string): void {
+  start(preAuthToken?: string, features: readonly string[] = []): void {
+    this.requested = negotiateFeatures(features);
     this.send(SERVER_HELLO);
     this.arm();
     if (preAuthToken !== undefined) {
@@ -219,6 +228,8 @@ export class Connection implements DeliveryTarget {
       this.closeAfterFlush();
       return;
     }
+    // A client_hello sent after `/ws?features=` adds to it; an upstream client asks for nothing.
+    this.requested = negotiateFeatures([...this.requested, ...features]);
     const encrypt = this.transport.startEncryption !== undefined && features.includes('encryption');
     this.setState(encrypt ? 'AWAIT_KEY' : 'AWAIT_AUTH');
   }

@@ -1,6 +1,7 @@
 // Local delivery registry: this relay's authenticated connections by user and by room, and event fan-out to them.
 import type { Uuid } from '../../shared/kernel/types.js';
 import { isRelayNotice, type Audience, type DomainEvent } from '../../shared/kernel/events.js';
+import { mayReceive } from '../../shared/kernel/extensions.js';
 import { serializeServerMessage } from '../protocol/index.js';
 import { SeenIds } from './seen-ids.js';
 import type {
@@ -293,8 +294,10 @@ export class DeliveryRegistry {
     if (isRelayNotice(payload)) return; // relay notices never reach a client
     const targets = this.resolve(event.audience);
     if (targets.size === 0) return;
-    const json = serializeServerMessage(payload);
+    let json: Buffer | undefined;
     for (const target of targets) {
+      if (!mayReceive(target.features, payload)) continue; // the opt-in rule, docs/protocol/extensions.md §0.2
+      json ??= serializeServerMessage(payload);
       try {
         target.deliver(json);
       } catch (err) {

@@ -1,4 +1,5 @@
 // Shapes the delivery registry works with: a delivery target (one connection), room loaders, per-user index entries and the registry options.
+import type { FeatureSet } from '../../shared/kernel/extensions.js';
 import type { Uuid } from '../../shared/kernel/types.js';
 import type { Logger } from '../../shared/platform/logger.js';
 
@@ -10,6 +11,8 @@ export interface DeliveryTarget {
   readonly userId: Uuid;
   /** The session the connection authenticated with (matched by `session_revoked`). */
   readonly sessionId: Uuid;
+  /** Extensions the connection requested (docs/protocol/extensions.md §0): gates extension events. */
+  readonly features: FeatureSet;
   /**
    * Queues one serialized event (compact UTF-8 JSON, docs/protocol/tcp.md §8). Must not throw and must not
    * block: a slow connection drops itself (docs/protocol/tcp.md §3 flush rules, backpressure in connection/).

@@ -1,6 +1,7 @@
 // Server -> client message types (handshake, responses, pong, error, events), builders and serializer.
 import type { ErrorCode } from '../../shared/kernel/errors.js';
 import type { EventPayload } from '../../shared/kernel/events.js';
+import { IMPLEMENTED_EXTENSIONS } from '../../shared/kernel/extensions.js';
 import type { SessionInfo } from '../../shared/features/auth/index.js';
 import type { User } from '../../shared/features/users/index.js';
 
@@ -13,12 +14,15 @@ export interface ServerHello {
   encryption_required: boolean;
 }
 
-/** The upstream `server_hello` values (docs/protocol/tcp.md §4.1). */
+/**
+ * The `server_hello` values (docs/protocol/tcp.md §4.1): upstream's, with `features` listing
+ * `"encryption"` plus every extension this build implements (docs/protocol/extensions.md §0.1).
+ */
 export const SERVER_HELLO: ServerHello = {
   type: 'server_hello',
   version: '1.0',
   server_name: 'Lair Chat',
-  features: ['encryption'],
+  features: ['encryption', ...IMPLEMENTED_EXTENSIONS],
   encryption_required: false,
 };
 

@@ -65,12 +65,19 @@ export function attachWebSocket(server: Server, host: WebSocketHost): AttachedWe
       return;
     }
     const token = url.searchParams.get('token');
+    // `?features=a,b` stands in for client_hello.features (docs/protocol/extensions.md §0.1).
+    const features = (url.searchParams.get('features') ?? '').split(',').filter((f) => f !== '');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      accept(ws, token ?? undefined, req.socket.remoteAddress ?? 'unknown');
+      accept(ws, token ?? undefined, features, req.socket.remoteAddress ?? 'unknown');
     });
   };
 
-  const accept = (ws: WebSocket, token: string | undefined, remoteAddress: string): void => {
+  const accept = (
+    ws: WebSocket,
+    token: string | undefined,
+    features: string[],
+    remoteAddress: string,
+  ): void => {
     const transport = new WsTransport(ws, host.limits, host.logger, remoteAddress);
     const conn = host.open(transport);
     ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -90,7 +97,7 @@ export function attachWebSocket(server: Server, host: WebSocketHost): AttachedWe
       transport.closed();
       void conn.handleClose();
     });
-    conn.start(token);
+    conn.start(token, features);
   };
 
   server.on('upgrade', onUpgrade);

@@ -35,6 +35,25 @@ export const ERROR_ROWS: Readonly<Record<ErrorCode, ErrorRow>> = (() => {
   return rows as Record<ErrorCode, ErrorRow>;
 })();
 
+/** Extension names of docs/protocol/extensions.md §0.1. */
+export type ExtensionName =
+  | 'lair.messages'
+  | 'lair.receipts'
+  | 'lair.sync'
+  | 'lair.search'
+  | 'lair.invitations'
+  | 'lair.social'
+  | 'lair.moderation';
+
+/**
+ * Event type -> the extension a connection must have requested to receive it (extensions.md §0.2):
+ * each feature's `eventExtensions`. Types not listed are upstream's and reach everyone.
+ */
+export const EVENT_EXTENSIONS: Readonly<Partial<Record<EventPayload['type'], ExtensionName>>> = Object.assign(
+  {},
+  ...MODELS.map((m) => ('eventExtensions' in m ? m.eventExtensions : {})),
+) as Partial<Record<EventPayload['type'], ExtensionName>>;
+
 /**
  * Event payloads exactly as pushed to TCP/WS clients (docs/protocol/tcp.md §8): each feature's
  * `Events` plus the kernel's `server_notice`. Only these `type`s ever reach a client.

@@ -137,3 +137,26 @@ export function clampLimit(limit: number | null | undefined): number {
   if (limit === null || limit === undefined) return PAGE.defaultLimit;
   return Math.min(Math.max(0, Math.floor(limit)), PAGE.maxLimit);
 }
+
+const SHORTCODE = /^:[a-z0-9_+-]{1,32}:$/;
+const PICTOGRAPHIC = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Checks a reaction (docs/protocol/extensions.md §1.4): exactly one Unicode emoji grapheme
+ * cluster (segmented with `Intl.Segmenter`, containing an Extended_Pictographic or Regional
+ * Indicator code point), or a `:shortcode:` of `[a-z0-9_+-]{1,32}`.
+ * @returns the emoji unchanged
+ * @throws ValidationError `validation_failed` "Validation failed: emoji - …"
+ */
+export function validateEmoji(emoji: string): string {
+  if (SHORTCODE.test(emoji)) return emoji;
+  const clusters = [...graphemes.segment(emoji)];
+  if (clusters.length !== 1 || !PICTOGRAPHIC.test(emoji)) {
+    throw new ValidationError(
+      'validation_failed',
+      'Validation failed: emoji - must be one emoji or a :shortcode:',
+    );
+  }
+  return emoji;
+}

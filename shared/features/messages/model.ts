@@ -6,7 +6,30 @@ import type { Timestamp, Uuid } from '../../kernel/types.js';
 /** Message target as emitted and as accepted on TCP/WS (docs/protocol/domain.md §4.6). */
 export type MessageTarget = { type: 'room'; room_id: Uuid } | { type: 'dm'; recipient: Uuid };
 
-/** Message as sent on the wire (docs/protocol/domain.md §4.6). */
+/** `message_type` (docs/protocol/extensions.md §1.1); `system` is written by the server only. */
+export type MessageType = 'text' | 'markdown' | 'code' | 'system' | 'file' | 'image';
+/** `priority` (extensions.md §1.6). */
+export type MessagePriority = 'normal' | 'high';
+
+/** One emoji's reactions on a message (extensions.md §1.4): `users` holds at most 25 reactors. */
+export interface ReactionSummary {
+  emoji: string;
+  count: number;
+  users: Uuid[];
+}
+
+/** An attachment as listed on a message (extensions.md §1.7). */
+export interface AttachmentRef {
+  id: Uuid;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+}
+
+/**
+ * Message as sent on the wire: upstream's fields (docs/protocol/domain.md §4.6) plus the additive
+ * lifecycle fields of extensions.md §1.1, present for every client (upstream ignores unknown keys).
+ */
 export interface Message {
   id: Uuid;
   author: Uuid;
@@ -14,6 +37,23 @@ export interface Message {
   content: string;
   edited: boolean;
   created_at: Timestamp;
+  message_type: MessageType;
+  edited_at: Timestamp | null;
+  edit_count: number;
+  updated_at: Timestamp;
+  deleted: boolean;
+  deleted_at: Timestamp | null;
+  reply_to: Uuid | null;
+  thread_root_id: Uuid | null;
+  reply_count: number;
+  last_reply_at: Timestamp | null;
+  reactions: ReactionSummary[];
+  mentions: Uuid[];
+  pinned: boolean;
+  pinned_at: Timestamp | null;
+  pinned_by: Uuid | null;
+  priority: MessagePriority;
+  attachments: AttachmentRef[];
 }
 
 /** Stored message: wire shape plus its ordering key and lock version. */
@@ -32,7 +72,7 @@ export function cleanTarget(target: MessageTarget): MessageTarget {
     : { type: 'dm', recipient: target.recipient };
 }
 
-/** Strips seq/conversation/version: the wire Message of docs/protocol/domain.md §4.6. */
+/** Strips seq/conversation/version: the wire Message (domain.md §4.6 + extensions.md §1.1). */
 export function toMessage(r: MessageRecord): Message {
   return {
     id: r.id,
@@ -41,8 +81,60 @@ export function toMessage(r: MessageRecord): Message {
     content: r.content,
     edited: r.edited,
     created_at: r.created_at,
+    message_type: r.message_type,
+    edited_at: r.edited_at,
+    edit_count: r.edit_count,
+    updated_at: r.updated_at,
+    deleted: r.deleted,
+    deleted_at: r.deleted_at,
+    reply_to: r.reply_to,
+    thread_root_id: r.thread_root_id,
+    reply_count: r.reply_count,
+    last_reply_at: r.last_reply_at,
+    reactions: r.reactions.map((x) => ({ emoji: x.emoji, count: x.count, users: [...x.users] })),
+    mentions: [...r.mentions],
+    pinned: r.pinned,
+    pinned_at: r.pinned_at,
+    pinned_by: r.pinned_by,
+    priority: r.priority,
+    attachments: r.attachments.map((a) => ({ ...a })),
   };
 }
+
+/** The lifecycle fields of a message nobody has edited, replied to or reacted to yet (extensions.md §1.1). */
+export function freshLifecycle(
+  createdAt: Timestamp,
+): Omit<Message, 'id' | 'author' | 'target' | 'content' | 'edited' | 'created_at'> {
+  return {
+    message_type: 'text',
+    edited_at: null,
+    edit_count: 0,
+    updated_at: createdAt,
+    deleted: false,
+    deleted_at: null,
+    reply_to: null,
+    thread_root_id: null,
+    reply_count: 0,
+    last_reply_at: null,
+    reactions: [],
+    mentions: [],
+    pinned: false,
+    pinned_at: null,
+    pinned_by: null,
+    priority: 'normal',
+    attachments: [],
+  };
+}
+
+/** A previous (or the current) content of a message (extensions.md §1.2). */
+export interface MessageVersion {
+  version: number;
+  content: string;
+  created_at: Timestamp;
+}
+
+/** Lifecycle limits (extensions.md §1.1, §1.4). */
+export const LIMITS = { edits: 100, distinctReactions: 20, reactionUsers: 25 } as const;
 
 /**
  * Audience of a message-related event (docs/protocol/tcp.md §8): the room's members, or the two DM parties
@@ -58,6 +150,11 @@ export const errors = {
   not_message_author: { message: 'Not the author of this message', http: 403 },
   content_invalid: { message: 'Content invalid', http: 400 },
   message_not_found: { message: 'Message not found', http: 404 },
+  // extensions.md §11
+  edit_limit_reached: { message: 'Edit limit reached', http: 409 },
+  invalid_reply: { message: 'Invalid reply target', http: 422 },
+  reaction_limit: { message: 'Too many distinct reactions on this message', http: 409 },
+  reaction_not_found: { message: 'Reaction not found', http: 404 },
 } as const satisfies ErrorRows;
 
 /** Message events exactly as pushed to TCP/WS clients (docs/protocol/tcp.md §8). */
@@ -65,32 +162,107 @@ export type Events =
   | { type: 'message_received'; message: Message; author_username: string }
   | { type: 'message_edited'; message: Message; previous_content: string }
   | { type: 'message_deleted'; message_id: Uuid; target: MessageTarget; deleted_by: Uuid }
-  | { type: 'user_typing'; user_id: Uuid; target: MessageTarget };
+  | { type: 'user_typing'; user_id: Uuid; target: MessageTarget }
+  | {
+      type: 'reaction_added';
+      message_id: Uuid;
+      target: MessageTarget;
+      emoji: string;
+      user_id: Uuid;
+      count: number;
+    }
+  | {
+      type: 'reaction_removed';
+      message_id: Uuid;
+      target: MessageTarget;
+      emoji: string;
+      user_id: Uuid;
+      count: number;
+    }
+  | {
+      type: 'thread_updated';
+      root_id: Uuid;
+      target: MessageTarget;
+      reply_count: number;
+      last_reply_at: Timestamp | null;
+    };
 
-/** Options for reading a conversation's history, newest first. */
+/** Extension events of this feature and the extension a connection must request (extensions.md §0.2). */
+export const eventExtensions = {
+  reaction_added: 'lair.messages',
+  reaction_removed: 'lair.messages',
+  thread_updated: 'lair.messages',
+} as const;
+
+/** Options for reading a conversation's history. */
 export interface HistoryQuery {
   /** Room id, or the DM conversation key from the messages store. */
   conversation: string;
   limit: number;
-  /** Only messages strictly older than this ULID `seq` (catch-up/pagination extension). */
+  /** Only messages strictly older than this ULID `seq`. */
   beforeSeq?: string;
-  /** Only messages strictly newer than this ULID `seq` (offline catch-up). */
+  /** Only messages strictly newer than this ULID `seq`. */
   afterSeq?: string;
+  /** `desc` (default): newest first; `asc`: oldest first (paging forward from `afterSeq`). */
+  order?: 'asc' | 'desc';
+  /** Include tombstones (extensions.md §1.3); default false. */
+  includeDeleted?: boolean;
+  /** Leave thread replies out (extensions.md §1.5); default false. */
+  excludeReplies?: boolean;
+}
+
+/** Outcome of a reaction change (extensions.md §1.4). */
+export interface ReactionChange {
+  message: MessageRecord;
+  /** False when the write was a no-op (already reacted / not reacted). */
+  changed: boolean;
+  /** Reactors of `emoji` after the change. */
+  count: number;
 }
 
 /** Messages: `MSGS#<conversation>` / `<ULID>`, GSI1 `MSG#<uuid>` for lookup by id. */
 export interface MessageRepository {
-  /** Stores a new message. */
+  /** Stores a new message (one PutItem). */
   put(message: MessageRecord): Promise<void>;
-  /** Looks a message up by its UUID; `null` when absent. */
+  /**
+   * Stores a thread reply and bumps its root's `reply_count`/`last_reply_at` in one transaction,
+   * conditioned on the root existing and not being a tombstone.
+   * @returns the root after the change @throws DomainError `invalid_reply` when the root is gone
+   */
+  putReply(reply: MessageRecord, root: MessageRecord): Promise<MessageRecord>;
+  /** Looks a message up by its UUID; `null` when absent (tombstones are returned). */
   getById(id: Uuid): Promise<MessageRecord | null>;
   /**
-   * Replaces content, sets `edited`, conditioned on author and `version`.
-   * @throws ConflictError `message_not_found` when it vanished or the version moved
+   * Edits: sets content, `edited`, `edited_at`, `edit_count + 1`, `version + 1` and stores the
+   * previous content as a version item, in one transaction, conditioned on author, `version`, not
+   * deleted and `edit_count < 100`.
+   * @throws ConflictError `message_not_found` (vanished, deleted or version moved) | `edit_limit_reached`
    */
-  updateContent(message: MessageRecord, content: string): Promise<MessageRecord>;
-  /** Hard delete (docs/protocol/http.md §9.4). Deleting an absent message is not an error. */
+  updateContent(message: MessageRecord, content: string, at: string): Promise<MessageRecord>;
+  /** Previous versions oldest first (the current content is not among them). */
+  versions(message: MessageRecord): Promise<MessageVersion[]>;
+  /**
+   * Soft delete: content `""`, `deleted`, `deleted_at`, reactions purged, conditioned on `version`;
+   * a reply's `root` (as just read, or null) loses one `reply_count` in the same transaction. Versions are purged after
+   * (idempotent). @throws ConflictError `message_not_found` when it vanished or the version moved
+   */
+  tombstone(message: MessageRecord, at: string, root: MessageRecord | null): Promise<MessageRecord>;
+  /** Hard delete (admin, extensions.md §1.3): item and versions. Deleting an absent message is not an error. */
   delete(message: MessageRecord): Promise<void>;
-  /** History newest first, at most `limit` items (docs/protocol/domain.md §9). */
+  /** History, at most `limit` items (domain.md §9); tombstones only with `includeDeleted`. */
   history(query: HistoryQuery): Promise<MessageRecord[]>;
+  /** Replies of `rootId` oldest first (GSI2 `THREAD#<root>`), strictly after `afterSeq`. */
+  thread(rootId: Uuid, limit: number, afterSeq?: string): Promise<MessageRecord[]>;
+  /**
+   * Adds (`add`) or removes `userId`'s `emoji` reaction with one conditional UpdateItem: the
+   * reactor set per emoji makes counts exact under concurrent writers (no read-modify-write).
+   * @throws DomainError `message_not_found` (gone or tombstone) | ConflictError `reaction_limit` (21st distinct emoji)
+   */
+  react(
+    message: MessageRecord,
+    emoji: string,
+    userId: Uuid,
+    add: boolean,
+    at: string,
+  ): Promise<ReactionChange>;
 }

@@ -1,21 +1,27 @@
-// Message use cases: send, history, edit, delete, typing (docs/protocol/http.md §9, docs/protocol/tcp.md §7.1–7.4, 7.17).
+// Message use cases: send (and reply), history with paging, edit with history, soft delete, typing (docs/protocol/http.md §9, tcp.md §7.1–7.4, 7.17, extensions.md §1).
 import { emit, type EmitDeps } from '../../kernel/events.js';
-import { DomainError, isDomainError } from '../../kernel/errors.js';
+import { DomainError, isDomainError, ValidationError } from '../../kernel/errors.js';
 import { toTimestamp } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
 import { validateContent } from '../../kernel/validation.js';
 import { isModeratorOrAbove, requireMembership, type RoomAccess } from '../rooms/index.js';
 import type { UserRepository } from '../users/index.js';
+import { createLifecycle, type LifecycleService } from './lifecycle-service.js';
 import {
   cleanTarget,
+  freshLifecycle,
+  LIMITS,
   targetAudience,
   toMessage,
   type Message,
+  type MessagePriority,
   type MessageRecord,
   type MessageRepository,
   type MessageTarget,
+  type MessageType,
 } from './model.js';
 import { conversationKey } from './store.js';
+import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor.js';
 
 /** What the MessageService needs. */
 export interface MessageServiceDeps extends EmitDeps {
@@ -25,7 +31,7 @@ export interface MessageServiceDeps extends EmitDeps {
   access: RoomAccess;
 }
 
-/** Options of {@link MessageService.send} that let an adapter save round trips on the hot path. */
+/** Options of {@link MessageService.send}: the extension inputs and what lets an adapter save round trips. */
 export interface SendOptions {
   /** The author's username when the caller already holds it (usernames never change): no user read. */
   authorUsername?: string;
@@ -35,52 +41,81 @@ export interface SendOptions {
    * over every other check.
    */
   access?: RoomAccess;
+  /** extensions.md §1.1: `text` (default), `markdown`, `code`; `system` is the server's, `file`/`image` need attachments. */
+  message_type?: MessageType | null;
+  /** extensions.md §1.5: the message replied to (same target, not deleted). */
+  reply_to?: Uuid | null;
+  /** extensions.md §1.6: `high` needs room moderator+ (any DM participant). */
+  priority?: MessagePriority | null;
 }
 
-/** Messages (docs/protocol/http.md §9, docs/protocol/tcp.md §7.1–7.4, 7.17). */
-export interface MessageService {
+/** Paging of {@link MessageService.history} (extensions.md §0.5, §1.3, §1.5). */
+export interface HistoryOptions {
+  /** Only messages older than this message id (newest first). */
+  before?: Uuid | null;
+  /** Only messages newer than this message id (oldest first: paging forward). */
+  after?: Uuid | null;
+  /** `next_cursor` of a previous page (wins over before/after). */
+  cursor?: string | null;
+  includeDeleted?: boolean;
+  excludeReplies?: boolean;
+}
+
+/** A page of history: `has_more` = (returned == limit), `next_cursor` continues in the same direction. */
+export interface HistoryPage {
+  messages: Message[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+/** Messages (docs/protocol/http.md §9, tcp.md §7.1–7.4, 7.17, extensions.md §1). */
+export interface MessageService extends LifecycleService {
   /**
-   * Sends to a room (caller must be a member) or a DM (recipient must exist). Emits `message_received`.
-   * @throws `content_invalid` | `not_room_member` | `user_not_found`
+   * Sends to a room (caller must be a member) or a DM (recipient must exist); a reply also bumps
+   * its thread root in the same transaction. Emits `message_received` (+ `thread_updated`).
+   * @throws `content_invalid` | `not_room_member` | `user_not_found` | `validation_failed` | `invalid_reply` | `permission_denied`
    */
   send(actorId: Uuid, target: MessageTarget, content: string, opts?: SendOptions): Promise<Message>;
   /**
-   * Newest first; `has_more` = (returned == limit). DM history covers both directions.
-   * @param limit - already clamped (clampLimit)
-   * @throws `not_room_member` | `user_not_found`
+   * Newest first (oldest first with `after`); DM history covers both directions; tombstones only
+   * with `includeDeleted`. @param limit - already clamped (clampLimit)
+   * @throws `not_room_member` | `user_not_found` | `validation_failed` (unknown before/after id, bad cursor)
    */
-  history(
-    actorId: Uuid,
-    target: MessageTarget,
-    limit: number,
-  ): Promise<{ messages: Message[]; has_more: boolean }>;
-  /** Author only. Emits `message_edited`. @throws `message_not_found` | `not_message_author` | `content_invalid` */
+  history(actorId: Uuid, target: MessageTarget, limit: number, opts?: HistoryOptions): Promise<HistoryPage>;
+  /**
+   * Author only; keeps the previous content as a version (one transaction). Emits `message_edited`.
+   * @throws `message_not_found` | `not_message_author` | `content_invalid` | `edit_limit_reached`
+   */
   edit(actorId: Uuid, messageId: Uuid, content: string): Promise<Message>;
-  /** Hard delete per docs/protocol/domain.md §7. Emits `message_deleted`. @throws `message_not_found` | `permission_denied` */
+  /**
+   * Soft delete (tombstone, extensions.md §1.3) per the docs/protocol/domain.md §7 matrix. Emits
+   * `message_deleted`. @throws `message_not_found` | `permission_denied`
+   */
   delete(actorId: Uuid, messageId: Uuid): Promise<void>;
   /**
-   * Emits `user_typing`; never throws (docs/protocol/tcp.md §7.17: failures are swallowed). Room typing from a
-   * non-member is dropped silently (upstream emits it; docs/upstream-differences.md);
-   * `opts.access` answers membership for this call (the relay's room index).
+   * Emits `user_typing`; never throws (tcp.md §7.17). Room typing from a non-member is dropped
+   * (docs/upstream-differences.md); `opts.access` answers membership for this call (the relay's room index).
    */
   typing(actorId: Uuid, target: MessageTarget, opts?: { access?: RoomAccess }): Promise<void>;
 }
 
 /** Edit attempts when the message's version moved between read and conditional write. */
 const EDIT_ATTEMPTS = 2;
+const CLIENT_TYPES: ReadonlySet<string> = new Set(['text', 'markdown', 'code']);
 
 /**
  * Builds the MessageService (permission matrix docs/protocol/domain.md §7):
  * - send/history to a room: caller must be a member (`not_room_member`, also for an unknown room);
  *   to a DM: the other user must exist (`user_not_found`); DMs to yourself are allowed.
- * - send checks content first (`content_invalid`), then the target.
- * - edit: `message_not_found` → `not_message_author` → `content_invalid`.
+ * - send checks content first (`content_invalid`), then the target, then the extension inputs.
+ * - edit: `message_not_found` → `not_message_author` → `content_invalid` → `edit_limit_reached`.
  * - delete: the author always (even after leaving the room); someone else's room message only
  *   by a room moderator/owner; someone else's DM never (`permission_denied`).
- * Event audiences (docs/protocol/tcp.md §8): room → its members; DM → the actor and the recipient.
+ * Event audiences (tcp.md §8): room → its members; DM → the actor and the recipient.
  */
 export function createMessageService(deps: MessageServiceDeps): MessageService {
   const { messages, users, clock, ids } = deps;
+  const lifecycle = createLifecycle(deps);
 
   /**
    * Checks access to a target and returns its conversation key: a room through `access` (the
@@ -96,19 +131,48 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
     return conversationKey({ type: 'dm', author: actorId, recipient: target.recipient });
   }
 
-  async function requireMessage(messageId: Uuid): Promise<MessageRecord> {
-    const message = await messages.getById(messageId);
-    if (message === null) throw new DomainError('message_not_found');
-    return message;
+  /** The thread root a reply joins (flat threads: a reply to a reply joins the root's thread). */
+  async function replyRoot(conversation: string, replyTo: Uuid): Promise<MessageRecord> {
+    const parent = await messages.getById(replyTo);
+    if (parent === null || parent.deleted || parent.conversation !== conversation)
+      throw new DomainError('invalid_reply');
+    if (parent.thread_root_id === null) return parent;
+    const root = await messages.getById(parent.thread_root_id);
+    if (root === null || root.deleted) throw new DomainError('invalid_reply');
+    return root;
+  }
+
+  async function checkExtensions(
+    actorId: Uuid,
+    target: MessageTarget,
+    opts: SendOptions,
+    access: RoomAccess,
+  ) {
+    const type = opts.message_type ?? 'text';
+    if (!CLIENT_TYPES.has(type)) {
+      throw new ValidationError(
+        'validation_failed',
+        type === 'system'
+          ? 'Validation failed: message_type - system messages are written by the server'
+          : `Validation failed: message_type - ${type} needs an attachment`,
+      );
+    }
+    if (opts.priority === 'high' && target.type === 'room') {
+      const membership = await access.membership(target.room_id, actorId);
+      if (membership === null || !isModeratorOrAbove(membership.role))
+        throw new DomainError('permission_denied');
+    }
+    return { message_type: type, priority: opts.priority ?? 'normal' };
   }
 
   return {
+    ...lifecycle,
+
     async send(actorId, target, content, opts = {}) {
+      const access = opts.access ?? deps.access;
       // Order: the access policy's own failure (e.g. the relay's session re-check) -> content ->
       // target (not_room_member / user_not_found); the target read starts before content is checked.
-      const [checked] = await Promise.allSettled([
-        requireAccess(actorId, target, opts.access ?? deps.access),
-      ]);
+      const [checked] = await Promise.allSettled([requireAccess(actorId, target, access)]);
       if (
         checked.status === 'rejected' &&
         !isDomainError(checked.reason, 'not_room_member') &&
@@ -119,43 +183,94 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
       validateContent(content);
       if (checked.status === 'rejected') throw checked.reason;
       const conversation = checked.value;
+      const plain = opts.message_type == null && opts.priority == null && opts.reply_to == null;
+      const extra = plain
+        ? { message_type: 'text' as const, priority: 'normal' as const }
+        : await checkExtensions(actorId, target, opts, access);
+      const root = opts.reply_to == null ? null : await replyRoot(conversation, opts.reply_to);
       const now = clock.now();
+      const createdAt = toTimestamp(now);
       const record: MessageRecord = {
+        ...freshLifecycle(createdAt),
+        ...extra,
         id: ids.uuid(),
         author: actorId,
         target: cleanTarget(target),
         content,
         edited: false,
-        created_at: toTimestamp(now),
+        created_at: createdAt,
         seq: ids.ulid(now),
         conversation,
         version: 1,
+        reply_to: opts.reply_to ?? null,
+        thread_root_id: root?.id ?? null,
       };
-      await messages.put(record);
+      // Hot path: a plain send is one PutItem (bench/README.md).
+      const updatedRoot = root === null ? null : await messages.putReply(record, root);
+      if (root === null) await messages.put(record);
       const authorUsername = opts.authorUsername ?? (await users.getById(actorId))?.username ?? actorId;
       const message = toMessage(record);
-      await emit(deps, targetAudience(target, actorId), {
-        type: 'message_received',
-        message,
-        author_username: authorUsername,
-      });
+      const audience = targetAudience(target, actorId);
+      await emit(deps, audience, { type: 'message_received', message, author_username: authorUsername });
+      if (updatedRoot !== null) {
+        await emit(deps, audience, {
+          type: 'thread_updated',
+          root_id: updatedRoot.id,
+          target: message.target,
+          reply_count: updatedRoot.reply_count,
+          last_reply_at: updatedRoot.last_reply_at,
+        });
+      }
       return message;
     },
 
-    async history(actorId, target, limit) {
+    async history(actorId, target, limit, opts = {}) {
       const conversation = await requireAccess(actorId, target, deps.access);
-      const found = limit <= 0 ? [] : await messages.history({ conversation, limit });
-      return { messages: found.map(toMessage), has_more: found.length === limit };
+      let beforeSeq: string | undefined;
+      let afterSeq: string | undefined;
+      if (opts.cursor != null) {
+        const c = decodeHistoryCursor(opts.cursor);
+        if (c.direction === 'before') beforeSeq = c.seq;
+        else afterSeq = c.seq;
+      } else {
+        if (opts.before != null) beforeSeq = await anchorSeq(conversation, opts.before, 'before');
+        if (opts.after != null) afterSeq = await anchorSeq(conversation, opts.after, 'after');
+      }
+      const order = afterSeq !== undefined && beforeSeq === undefined ? 'asc' : 'desc';
+      const found =
+        limit <= 0
+          ? []
+          : await messages.history({
+              conversation,
+              limit,
+              order,
+              ...(beforeSeq === undefined ? {} : { beforeSeq }),
+              ...(afterSeq === undefined ? {} : { afterSeq }),
+              includeDeleted: opts.includeDeleted === true,
+              excludeReplies: opts.excludeReplies === true,
+            });
+      const hasMore = found.length === limit && limit > 0;
+      const last = found.at(-1);
+      return {
+        messages: found.map(toMessage),
+        has_more: hasMore,
+        next_cursor:
+          hasMore && last !== undefined
+            ? encodeHistoryCursor({ direction: order === 'asc' ? 'after' : 'before', seq: last.seq })
+            : null,
+      };
     },
 
     async edit(actorId, messageId, content) {
       for (let attempt = 1; ; attempt++) {
-        const current = await requireMessage(messageId);
+        const current = await messages.getById(messageId);
+        if (current === null || current.deleted) throw new DomainError('message_not_found');
         if (current.author !== actorId) throw new DomainError('not_message_author');
         validateContent(content);
+        if (current.edit_count >= LIMITS.edits) throw new DomainError('edit_limit_reached');
         let updated: MessageRecord;
         try {
-          updated = await messages.updateContent(current, content);
+          updated = await messages.updateContent(current, content, toTimestamp(clock.now()));
         } catch (e) {
           // The version moved (concurrent edit) or it vanished: re-read once and decide again.
           if (isDomainError(e, 'message_not_found') && attempt < EDIT_ATTEMPTS) continue;
@@ -172,7 +287,8 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
     },
 
     async delete(actorId, messageId) {
-      const message = await requireMessage(messageId);
+      const message = await messages.getById(messageId);
+      if (message === null || message.deleted) throw new DomainError('message_not_found');
       if (message.author !== actorId) {
         if (message.target.type === 'dm') throw new DomainError('permission_denied');
         const membership = await deps.access.membership(message.target.room_id, actorId);
@@ -180,7 +296,8 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
           throw new DomainError('permission_denied');
         }
       }
-      await messages.delete(message);
+      const root = message.thread_root_id === null ? null : await messages.getById(message.thread_root_id);
+      await messages.tombstone(message, toTimestamp(clock.now()), root);
       await emit(deps, targetAudience(message.target, actorId), {
         type: 'message_deleted',
         message_id: message.id,
@@ -191,7 +308,7 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
 
     async typing(actorId, target, opts = {}) {
       try {
-        // Upstream emits to any room id (docs/protocol/tcp.md §7.17); we drop a non-member's room typing so no one
+        // Upstream emits to any room id (tcp.md §7.17); we drop a non-member's room typing so no one
         // can show up as typing in a room they are not in. DMs stay unchecked (as upstream).
         if (
           target.type === 'room' &&
@@ -205,8 +322,20 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
           target: cleanTarget(target),
         });
       } catch {
-        // Never throws (docs/protocol/tcp.md §7.17).
+        // Never throws (tcp.md §7.17).
       }
     },
   };
+
+  /** The seq of a `before`/`after` anchor message in this conversation. @throws `validation_failed` */
+  async function anchorSeq(conversation: string, id: Uuid, field: 'before' | 'after'): Promise<string> {
+    const anchor = await messages.getById(id);
+    if (anchor === null || anchor.conversation !== conversation) {
+      throw new ValidationError(
+        'validation_failed',
+        `Validation failed: ${field} - no such message in this conversation`,
+      );
+    }
+    return anchor.seq;
+  }
 }

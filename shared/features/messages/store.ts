@@ -1,39 +1,52 @@
 // MessageRepository over DynamoDB: `MSGS#<conversation>` / `<ULID>` items, GSI1 lookup by UUID (docs/design.md §3).
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Uuid } from '../../kernel/types.js';
-import type { HistoryQuery, MessageRecord, MessageRepository, MessageTarget } from './model.js';
-import { ConflictError } from '../../kernel/errors.js';
+import {
+  freshLifecycle,
+  LIMITS,
+  type AttachmentRef,
+  type HistoryQuery,
+  type MessageRecord,
+  type MessageRepository,
+  type MessageTarget,
+  type MessageType,
+  type MessageVersion,
+  type ReactionChange,
+  type ReactionSummary,
+} from './model.js';
 import type { Clock } from '../../kernel/ports.js';
 import { isLive, type Item } from '../../storage/items.js';
 import type { Key } from '../../storage/keys.js';
 import { queryAll } from '../../storage/operations.js';
-import { GSI1 } from '../../storage/table.js';
-import { isConditionalCheckFailed } from '../../storage/transactions.js';
+import { GSI1, GSI2 } from '../../storage/table.js';
+import * as lifecycle from './lifecycle-store.js';
 
 /** Keys of the messages feature's items: one partition per conversation, ordered by ULID (docs/design.md §3). */
 export const keys = {
   message: (conversation: string, seq: string): Key => ({ PK: `MSGS#${conversation}`, SK: seq }),
+  /** A previous content of a message (extensions.md §1.2): `MSGV#<id>` / `V#<0000n>`. */
+  messageVersion: (id: Uuid, version: number): Key => ({
+    PK: `MSGV#${id}`,
+    SK: `V#${String(version).padStart(4, '0')}`,
+  }),
 } as const;
 
-/** Secondary-index keys: GSI1 finds a message by its UUID (GSI2 is reserved for thread replies). */
+/** Secondary-index keys: GSI1 finds a message by its UUID; GSI2 lists a thread's replies oldest first. */
 export const indexKeys = {
   messageById: (id: Uuid) => ({ GSI1PK: `MSG#${id}`, GSI1SK: 'MSG' }),
+  reply: (rootId: Uuid, seq: string) => ({ GSI2PK: `THREAD#${rootId}`, GSI2SK: seq }),
 } as const;
 
 /** Partition values used in queries. */
 export const partitions = {
   messages: (conversation: string) => `MSGS#${conversation}`,
   messageById: (id: Uuid) => `MSG#${id}`,
+  thread: (rootId: Uuid) => `THREAD#${rootId}`,
+  versions: (id: Uuid) => `MSGV#${id}`,
 } as const;
 
 /** `entity` tags of the messages feature's items. */
-export const ENTITY = { message: 'message' } as const;
+export const ENTITY = { message: 'message', messageVersion: 'message_version' } as const;
 
 /**
  * Conversation key of a message target: the room id, or `DM#<a>#<b>` with the two user ids
@@ -47,11 +60,24 @@ export function conversationKey(
   return `DM#${a}#${b}`;
 }
 
-/** The stored message item: sort key = ULID `seq`, GSI1 `MSG#<uuid>` / `MSG`, target nested as on the wire. */
+/** Attribute-name prefixes of the per-emoji reaction attributes on a message item (extensions.md §1.4). */
+export const REACTION_ATTR = {
+  /** String Set of reactor user ids: its size is the count, so ADD/DELETE keep it exact. */
+  users: 'rx:',
+  /** First-use time of the emoji (orders the `reactions` array). */
+  first: 'rt:',
+} as const;
+
+/**
+ * The stored message item: sort key = ULID `seq`, GSI1 `MSG#<uuid>` / `MSG`, target nested as on
+ * the wire; a thread reply also carries GSI2 `THREAD#<root>` / `<seq>`. Reactions are stored as
+ * per-emoji attributes ({@link REACTION_ATTR}), never as a list rewritten by readers.
+ */
 export function messageItem(m: MessageRecord): Item {
   return {
     ...keys.message(m.conversation, m.seq),
     ...indexKeys.messageById(m.id),
+    ...(m.thread_root_id === null ? {} : indexKeys.reply(m.thread_root_id, m.seq)),
     entity: ENTITY.message,
     id: m.id,
     author: m.author,
@@ -62,26 +88,78 @@ export function messageItem(m: MessageRecord): Item {
     seq: m.seq,
     conversation: m.conversation,
     version: m.version,
+    message_type: m.message_type,
+    edited_at: m.edited_at,
+    edit_count: m.edit_count,
+    updated_at: m.updated_at,
+    deleted: m.deleted,
+    deleted_at: m.deleted_at,
+    reply_to: m.reply_to,
+    thread_root_id: m.thread_root_id,
+    reply_count: m.reply_count,
+    last_reply_at: m.last_reply_at,
+    mentions: [...m.mentions],
+    pinned: m.pinned,
+    pinned_at: m.pinned_at,
+    pinned_by: m.pinned_by,
+    priority: m.priority,
+    attachments: m.attachments.map((a) => ({ ...a })),
   };
 }
 
-/** Maps a message item back to a {@link MessageRecord}. */
+/** The reactions of an item: one entry per `rx:<emoji>` set, ordered by first use, ≤ 25 users each. */
+function reactionsOf(item: Item): ReactionSummary[] {
+  const out: { emoji: string; first: string; count: number; users: string[] }[] = [];
+  for (const [name, value] of Object.entries(item)) {
+    if (!name.startsWith(REACTION_ATTR.users) || !(value instanceof Set) || value.size === 0) continue;
+    const emoji = name.slice(REACTION_ATTR.users.length);
+    const users = [...(value as Set<string>)].sort();
+    const first = item[REACTION_ATTR.first + emoji];
+    out.push({ emoji, first: typeof first === 'string' ? first : '', count: users.length, users });
+  }
+  out.sort((x, y) => (x.first < y.first ? -1 : x.first > y.first ? 1 : x.emoji < y.emoji ? -1 : 1));
+  return out.map((r) => ({ emoji: r.emoji, count: r.count, users: r.users.slice(0, LIMITS.reactionUsers) }));
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+
+/** Maps a message item back to a {@link MessageRecord}; items written before the lifecycle fields get their defaults. */
 export function messageFromItem(item: Item): MessageRecord {
   const t = item.target as { type: string; room_id?: string; recipient?: string };
   const target: MessageTarget =
     t.type === 'room'
       ? { type: 'room', room_id: t.room_id ?? '' }
       : { type: 'dm', recipient: t.recipient ?? '' };
+  const createdAt = item.created_at as string;
   return {
+    ...freshLifecycle(createdAt),
     id: item.id as string,
     author: item.author as string,
     target,
     content: item.content as string,
     edited: item.edited === true,
-    created_at: item.created_at as string,
+    created_at: createdAt,
     seq: item.seq as string,
     conversation: item.conversation as string,
     version: item.version as number,
+    message_type: (str(item.message_type) ?? 'text') as MessageType,
+    edited_at: str(item.edited_at),
+    edit_count: num(item.edit_count),
+    updated_at: str(item.updated_at) ?? createdAt,
+    deleted: item.deleted === true,
+    deleted_at: str(item.deleted_at),
+    reply_to: str(item.reply_to),
+    thread_root_id: str(item.thread_root_id),
+    reply_count: num(item.reply_count),
+    last_reply_at: str(item.last_reply_at),
+    reactions: reactionsOf(item),
+    mentions: Array.isArray(item.mentions) ? (item.mentions as string[]) : [],
+    pinned: item.pinned === true,
+    pinned_at: str(item.pinned_at),
+    pinned_by: str(item.pinned_by),
+    priority: item.priority === 'high' ? 'high' : 'normal',
+    attachments: Array.isArray(item.attachments) ? (item.attachments as AttachmentRef[]) : [],
   };
 }
 
@@ -128,46 +206,44 @@ export class DynamoMessageRepository implements MessageRepository {
     return out.Item && isLive(out.Item, this.clock.now()) ? messageFromItem(out.Item) : null;
   }
 
-  /**
-   * Sets `content`, `edited = true` and `version + 1`, conditioned on the item existing with the
-   * same `author` and `version` as `message`.
-   * @throws ConflictError `message_not_found` when it vanished or the version moved
-   */
-  async updateContent(message: MessageRecord, content: string): Promise<MessageRecord> {
-    try {
-      const out = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.message(message.conversation, message.seq),
-          UpdateExpression: 'SET content = :content, edited = :true, #version = :next',
-          ConditionExpression: 'attribute_exists(PK) AND author = :author AND #version = :version',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: {
-            ':content': content,
-            ':true': true,
-            ':next': message.version + 1,
-            ':author': message.author,
-            ':version': message.version,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return messageFromItem(out.Attributes ?? {});
-    } catch (e) {
-      if (isConditionalCheckFailed(e)) throw new ConflictError('message_not_found');
-      throw e;
-    }
+  updateContent(message: MessageRecord, content: string, at: string): Promise<MessageRecord> {
+    return lifecycle.edit(this.doc, this.tableName, message, content, at);
   }
 
+  versions(message: MessageRecord): Promise<MessageVersion[]> {
+    return lifecycle.versions(this.doc, this.tableName, message);
+  }
+
+  tombstone(message: MessageRecord, at: string, root: MessageRecord | null): Promise<MessageRecord> {
+    return lifecycle.tombstone(this.doc, this.tableName, message, at, root);
+  }
+
+  putReply(reply: MessageRecord, root: MessageRecord): Promise<MessageRecord> {
+    return lifecycle.putReply(this.doc, this.tableName, reply, root);
+  }
+
+  react(
+    message: MessageRecord,
+    emoji: string,
+    userId: Uuid,
+    add: boolean,
+    at: string,
+  ): Promise<ReactionChange> {
+    return lifecycle.react(this.doc, this.tableName, message, emoji, userId, add, at);
+  }
+
+  /** Deletes the item and its versions (admin hard delete; retention). */
   async delete(message: MessageRecord): Promise<void> {
     await this.doc.send(
       new DeleteCommand({ TableName: this.tableName, Key: keys.message(message.conversation, message.seq) }),
     );
+    await lifecycle.purgeVersions(this.doc, this.tableName, message);
   }
 
   /**
-   * Newest first (ScanIndexForward false), strictly between `afterSeq` and `beforeSeq` when given,
-   * at most `limit` items; pages until full or the partition ends. Items past a TTL are skipped.
+   * Strictly between `afterSeq` and `beforeSeq` when given, newest first (or oldest first with
+   * `order: 'asc'`), at most `limit` items; pages until full or the partition ends. Items past a
+   * TTL are skipped; tombstones unless `includeDeleted`; replies when `excludeReplies`.
    */
   async history(query: HistoryQuery): Promise<MessageRecord[]> {
     const { beforeSeq, afterSeq } = query;
@@ -192,13 +268,39 @@ export class DynamoMessageRepository implements MessageRepository {
         TableName: this.tableName,
         KeyConditionExpression: condition,
         ExpressionAttributeValues: values,
-        ScanIndexForward: false,
+        ScanIndexForward: query.order === 'asc',
         ConsistentRead: true,
       },
       {
         max: query.limit,
-        keep: (item) => isLive(item, now) && item.SK !== beforeSeq && item.SK !== afterSeq,
+        keep: (item) =>
+          isLive(item, now) &&
+          item.SK !== beforeSeq &&
+          item.SK !== afterSeq &&
+          (query.includeDeleted === true || item.deleted !== true) &&
+          (query.excludeReplies !== true || typeof item.thread_root_id !== 'string'),
       },
+    );
+    return items.map(messageFromItem);
+  }
+
+  /** GSI2 `THREAD#<root>` oldest first (eventually consistent, as every GSI read); tombstones skipped. */
+  async thread(rootId: Uuid, limit: number, afterSeq?: string): Promise<MessageRecord[]> {
+    if (limit <= 0) return [];
+    const now = this.clock.now();
+    const items = await queryAll(
+      this.doc,
+      {
+        TableName: this.tableName,
+        IndexName: GSI2,
+        KeyConditionExpression: afterSeq === undefined ? 'GSI2PK = :pk' : 'GSI2PK = :pk AND GSI2SK > :after',
+        ExpressionAttributeValues: {
+          ':pk': partitions.thread(rootId),
+          ...(afterSeq === undefined ? {} : { ':after': afterSeq }),
+        },
+        ScanIndexForward: true,
+      },
+      { max: limit, keep: (item) => isLive(item, now) && item.deleted !== true },
     );
     return items.map(messageFromItem);
   }

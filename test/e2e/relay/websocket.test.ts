@@ -36,7 +36,10 @@ describe('WebSocket endpoint', () => {
   it('without a token: hello (encryption ignored) -> authenticate -> commands; errors per docs/protocol/websocket.md', async () => {
     const auth = await relay.register();
     const ws = await TestWsClient.connect(port);
-    expect(await ws.nextOf('server_hello')).toMatchObject({ version: '1.0', features: ['encryption'] });
+    expect(await ws.nextOf('server_hello')).toMatchObject({
+      version: '1.0',
+      features: ['encryption', 'lair.messages'],
+    });
     ws.send({ type: 'key_exchange', public_key: 'x' });
     expect(await ws.nextOf('error')).toMatchObject({
       code: 'unauthorized',

@@ -1,5 +1,6 @@
 // Integration: /api/v1/messages routes — send, history, edit, delete (docs/protocol/http.md §9, permissions docs/protocol/domain.md §7).
 import { randomUUID } from 'node:crypto';
+import { freshLifecycle } from '../../../shared/features/messages/index.js';
 import {
   createRoom,
   expectError,
@@ -47,6 +48,8 @@ describe('message routes', () => {
           content: 'Hello!',
           edited: false,
           created_at: expect.any(String),
+          // docs/protocol/extensions.md §1.1
+          ...freshLifecycle(res.json.message.created_at),
         },
       });
       expect(api.events.some((e) => e.payload.type === 'message_received')).toBe(true);

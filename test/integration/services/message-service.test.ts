@@ -1,7 +1,7 @@
 // Integration tests of MessageService on DynamoDB Local: send/history/edit/delete/typing rules and event audiences.
 import { randomBytes } from 'node:crypto';
 import type { AuthResult } from '../../../shared/features/auth/index.js';
-import type { MessageTarget } from '../../../shared/features/messages/index.js';
+import { freshLifecycle, type MessageTarget } from '../../../shared/features/messages/index.js';
 import type { Room } from '../../../shared/features/rooms/index.js';
 import {
   createTestServices,
@@ -70,6 +70,8 @@ describe('send', () => {
       content: '  hello  ',
       edited: false,
       created_at: expect.any(String),
+      // docs/protocol/extensions.md §1.1: the lifecycle fields, for everyone
+      ...freshLifecycle(message.created_at),
     });
     expect(t.events).toEqual([
       expect.objectContaining({
@@ -178,7 +180,14 @@ describe('edit', () => {
     });
 
     const edited = await t.services.messages.edit(bob.user.id, message.id, 'after');
-    expect(edited).toEqual({ ...message, content: 'after', edited: true });
+    expect(edited).toEqual({
+      ...message,
+      content: 'after',
+      edited: true,
+      edit_count: 1,
+      edited_at: edited.edited_at,
+      updated_at: edited.edited_at,
+    });
     expect(t.events).toEqual([
       expect.objectContaining({
         audience: { kind: 'room', roomId: room.id },
@@ -234,7 +243,8 @@ describe('delete', () => {
         { kind: 'room', roomId: room.id },
       ],
     ]);
-    await expect(t.repos.messages.getById(m1.id)).resolves.toBeNull();
+    // A tombstone now (docs/protocol/extensions.md §1.3).
+    await expect(t.repos.messages.getById(m1.id)).resolves.toMatchObject({ deleted: true, content: '' });
   });
 
   it('the author may delete even after leaving the room', async () => {

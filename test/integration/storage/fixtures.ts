@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { monotonicFactory } from 'ulidx';
 import type { Invitation } from '../../../shared/features/invitations/index.js';
-import type { MessageRecord } from '../../../shared/features/messages/index.js';
+import { freshLifecycle, type MessageRecord } from '../../../shared/features/messages/index.js';
 import type { Room, RoomMembership } from '../../../shared/features/rooms/index.js';
 import type { UserRecord } from '../../../shared/features/users/index.js';
 import type { Clock } from '../../../shared/kernel/ports.js';
@@ -71,6 +71,7 @@ const nextUlid = monotonicFactory();
 export function aMessage(conversation: string, overrides: Partial<MessageRecord> = {}): MessageRecord {
   const ms = Date.now();
   return {
+    ...freshLifecycle(iso(ms)),
     id: randomUUID(),
     author: randomUUID(),
     target: { type: 'room', room_id: conversation },

@@ -6,6 +6,8 @@ import { createRepositories, type Repositories } from '../../../shared/features/
 import { createTestTable, deleteTestTable, type TestTable } from '../../support/dynamo.js';
 import { aMessage } from './fixtures.js';
 
+const AT = '2026-12-06T12:00:00.000Z';
+
 describe('DynamoMessageRepository', () => {
   let table: TestTable;
   let repos: Repositories;
@@ -88,16 +90,24 @@ describe('DynamoMessageRepository', () => {
     const m = aMessage(randomUUID());
     await repos.messages.put(m);
 
-    const edited = await repos.messages.updateContent(m, 'edited text');
+    const edited = await repos.messages.updateContent(m, 'edited text', AT);
 
-    expect(edited).toEqual({ ...m, content: 'edited text', edited: true, version: 2 });
+    expect(edited).toEqual({
+      ...m,
+      content: 'edited text',
+      edited: true,
+      version: 2,
+      edit_count: 1,
+      edited_at: AT,
+      updated_at: AT,
+    });
     expect(await repos.messages.getById(m.id)).toEqual(edited);
-    await expect(repos.messages.updateContent(m, 'stale')).rejects.toMatchObject({
+    await expect(repos.messages.updateContent(m, 'stale', AT)).rejects.toMatchObject({
       name: 'ConflictError',
       code: 'message_not_found',
     });
     await expect(
-      repos.messages.updateContent({ ...edited, author: randomUUID() }, 'x'),
+      repos.messages.updateContent({ ...edited, author: randomUUID() }, 'x', AT),
     ).rejects.toMatchObject({
       code: 'message_not_found',
     });
@@ -112,6 +122,8 @@ describe('DynamoMessageRepository', () => {
 
     expect(await repos.messages.getById(m.id)).toBeNull();
     expect(await repos.messages.history({ conversation: m.conversation, limit: 10 })).toEqual([]);
-    await expect(repos.messages.updateContent(m, 'x')).rejects.toMatchObject({ code: 'message_not_found' });
+    await expect(repos.messages.updateContent(m, 'x', AT)).rejects.toMatchObject({
+      code: 'message_not_found',
+    });
   });
 });

@@ -1,5 +1,5 @@
 // Test fixtures for client SDK tests: wire entities with overridable fields (docs/protocol/domain.md §4).
-import type { Message } from '../../../shared/features/messages/index.js';
+import { freshLifecycle, type Message } from '../../../shared/features/messages/index.js';
 import type { User } from '../../../shared/features/users/index.js';
 
 export const ALICE_ID = '1c6c7e2a-8f3b-4b8e-9a51-2f0d6b3c9e11';
@@ -21,6 +21,7 @@ export function aUser(overrides: Partial<User> = {}): User {
 
 export function aMessage(overrides: Partial<Message> = {}): Message {
   return {
+    ...freshLifecycle('2025-01-21T12:00:05Z'),
     id: '0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d',
     author: ALICE_ID,
     target: { type: 'room', room_id: ROOM_ID },

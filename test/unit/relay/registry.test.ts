@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeliveryRegistry, type DeliveryTarget } from '../../../relay/delivery/registry.js';
 import type { Audience, DomainEvent, EventPayload, RelayNotice } from '../../../shared/kernel/events.js';
+import { NO_FEATURES, type FeatureSet } from '../../../shared/kernel/extensions.js';
 import { testLogger, type Msg } from '../../support/relay.js';
 
 class Target implements DeliveryTarget {
@@ -9,7 +10,10 @@ class Target implements DeliveryTarget {
   readonly sessionId = randomUUID();
   readonly got: Msg[] = [];
   revoked = false;
-  constructor(readonly userId: string) {}
+  constructor(
+    readonly userId: string,
+    readonly features: FeatureSet = NO_FEATURES,
+  ) {}
   sessionRevoked(): void {
     this.revoked = true;
   }

@@ -32,6 +32,15 @@ const EXAMPLES: Record<string, string> = {
   get_user: `{"type":"get_user","user_id":"${USER}"}`,
   list_users: '{"type":"list_users","limit":50,"offset":0}',
   get_current_user: '{"type":"get_current_user","request_id":"me"}',
+  // docs/protocol/extensions.md §1.2–§1.5
+  get_message_versions:
+    '{"type":"get_message_versions","request_id":"v","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d"}',
+  add_reaction:
+    '{"type":"add_reaction","request_id":"r","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","emoji":"👍"}',
+  remove_reaction:
+    '{"type":"remove_reaction","request_id":"r","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","emoji":"👍"}',
+  get_thread:
+    '{"type":"get_thread","request_id":"t","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","limit":20}',
   typing: `{"type":"typing","target":{"type":"room","room_id":"${ROOM}"}}`,
   ping: '{"type":"ping"}',
 };

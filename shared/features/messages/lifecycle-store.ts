@@ -1,0 +1,339 @@
+// The message lifecycle writes (docs/protocol/extensions.md §1.2–§1.5): edit + version in one transaction, tombstones, thread replies, reactions by conditional update.
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, DomainError } from '../../kernel/errors.js';
+import type { Uuid } from '../../kernel/types.js';
+import type { Item } from '../../storage/items.js';
+import { batchDelete, queryAll } from '../../storage/operations.js';
+import { isConditionalCheckFailed, transactWrite, type TransactItem } from '../../storage/transactions.js';
+import { LIMITS, type MessageRecord, type MessageVersion, type ReactionChange } from './model.js';
+import { ENTITY, keys, messageFromItem, messageItem, partitions, REACTION_ATTR } from './store.js';
+
+const NOT_DELETED = '(attribute_not_exists(deleted) OR deleted = :false)';
+
+/**
+ * One transaction: the message update (content, `edited`, `edited_at`, `updated_at`,
+ * `edit_count + 1`, `version + 1`; conditioned on author, version, not deleted, under the edit cap)
+ * and the version item holding the previous content (`attribute_not_exists`).
+ * @returns the record after the edit
+ * @throws ConflictError `message_not_found` when the item vanished, was deleted or its version moved
+ */
+export async function edit(
+  doc: DynamoDBDocumentClient,
+  TableName: string,
+  message: MessageRecord,
+  content: string,
+  at: string,
+): Promise<MessageRecord> {
+  const number = message.edit_count + 1;
+  const items: TransactItem[] = [
+    {
+      Update: {
+        TableName,
+        Key: keys.message(message.conversation, message.seq),
+        UpdateExpression:
+          'SET content = :content, edited = :true, edited_at = :at, updated_at = :at, #version = :next ADD edit_count :one',
+        ConditionExpression: `attribute_exists(PK) AND author = :author AND #version = :version AND ${NOT_DELETED} AND (attribute_not_exists(edit_count) OR edit_count < :max)`,
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: {
+          ':content': content,
+          ':true': true,
+          ':false': false,
+          ':at': at,
+          ':next': message.version + 1,
+          ':one': 1,
+          ':author': message.author,
+          ':version': message.version,
+          ':max': LIMITS.edits,
+        },
+      },
+    },
+    {
+      Put: {
+        TableName,
+        Item: {
+          ...keys.messageVersion(message.id, number),
+          entity: ENTITY.messageVersion,
+          message_id: message.id,
+          version: number,
+          content: message.content,
+          created_at: message.edited_at ?? message.created_at,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+  ];
+  await transactWrite(doc, items, () => new ConflictError('message_not_found'));
+  return {
+    ...message,
+    content,
+    edited: true,
+    edited_at: at,
+    updated_at: at,
+    edit_count: number,
+    version: message.version + 1,
+  };
+}
+
+/** Previous versions, oldest first (the current content is the caller's to append). */
+export async function versions(
+  doc: DynamoDBDocumentClient,
+  TableName: string,
+  message: MessageRecord,
+): Promise<MessageVersion[]> {
+  const items = await queryAll(doc, {
+    TableName,
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': partitions.versions(message.id) },
+    ScanIndexForward: true,
+    ConsistentRead: true,
+  });
+  return items.map((i) => ({
+    version: i.version as number,
+    content: i.content as string,
+    created_at: i.created_at as string,
+  }));
+}
+
+/** Deletes every version item of a message (idempotent: safe to repeat after a crash). */
+export async function purgeVersions(
+  doc: DynamoDBDocumentClient,
+  TableName: string,
+  message: MessageRecord,
+): Promise<void> {
+  const items = await queryAll(doc, {
+    TableName,
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': partitions.versions(message.id) },
+    ProjectionExpression: 'PK, SK',
+  });
+  if (items.length > 0)
+    await batchDelete(
+      doc,
+      TableName,
+      items.map((i) => ({ PK: i.PK as string, SK: i.SK as string })),
+    );
+}
+
+/**
+ * Soft delete in one transaction: the tombstone (content `""`, `deleted`, `deleted_at`, reactions
+ * and attachments purged, `version + 1`, conditioned on `version`) and, for a reply whose root
+ * still exists, the root's `reply_count - 1`. Versions are purged afterwards (idempotent).
+ * @param root - the reply's thread root as just read (null when none or gone)
+ * @throws ConflictError `message_not_found` when the message vanished or its version moved
+ */
+export async function tombstone(
+  doc: DynamoDBDocumentClient,
+  TableName: string,
+  message: MessageRecord,
+  at: string,
+  root: MessageRecord | null,
+): Promise<MessageRecord> {
+  const names: Record<string, string> = { '#version': 'version' };
+  const removals = message.reactions.flatMap((r, i) => {
+    names[`#u${i}`] = REACTION_ATTR.users + r.emoji;
+    names[`#f${i}`] = REACTION_ATTR.first + r.emoji;
+    return [`#u${i}`, `#f${i}`];
+  });
+  const update: TransactItem = {
+    Update: {
+      TableName,
+      Key: keys.message(message.conversation, message.seq),
+      UpdateExpression:
+        'SET content = :empty, deleted = :true, deleted_at = :at, updated_at = :at, attachments = :none, #version = :next' +
+        (removals.length > 0 ? ` REMOVE reaction_kinds, ${removals.join(', ')}` : ''),
+      ConditionExpression: 'attribute_exists(PK) AND #version = :version',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: {
+        ':empty': '',
+        ':true': true,
+        ':at': at,
+        ':none': [],
+        ':next': message.version + 1,
+        ':version': message.version,
+      },
+    },
+  };
+  const rootUpdate: TransactItem[] =
+    root === null
+      ? []
+      : [
+          {
+            Update: {
+              TableName,
+              Key: keys.message(root.conversation, root.seq),
+              UpdateExpression: 'ADD reply_count :minus SET updated_at = :at',
+              ConditionExpression: 'attribute_exists(PK) AND reply_count > :zero',
+              ExpressionAttributeValues: { ':minus': -1, ':zero': 0, ':at': at },
+            },
+          },
+        ];
+  try {
+    await transactWrite(doc, [update, ...rootUpdate], (c) =>
+      c.failed(0) ? new ConflictError('message_not_found') : new RootGoneError(),
+    );
+  } catch (e) {
+    if (!(e instanceof RootGoneError)) throw e;
+    await transactWrite(doc, [update], () => new ConflictError('message_not_found'));
+  }
+  await purgeVersions(doc, TableName, message);
+  return {
+    ...message,
+    content: '',
+    deleted: true,
+    deleted_at: at,
+    updated_at: at,
+    reactions: [],
+    attachments: [],
+    version: message.version + 1,
+  };
+}
+
+/** The root of a tombstoned reply vanished between the read and the write: tombstone alone. */
+class RootGoneError extends Error {}
+
+/**
+ * Stores a reply and bumps its root in one transaction (Put `attribute_not_exists` + root
+ * `reply_count + 1`, `last_reply_at`, conditioned on the root existing and not being a tombstone),
+ * then reads the root back (strongly consistent) so `thread_updated` carries the exact count.
+ * @throws DomainError `invalid_reply` when the root is gone or deleted
+ */
+export async function putReply(
+  doc: DynamoDBDocumentClient,
+  TableName: string,
+  reply: MessageRecord,
+  root: MessageRecord,
+): Promise<MessageRecord> {
+  const rootKey = keys.message(root.conversation, root.seq);
+  await transactWrite(
+    doc,
+    [
+      { Put: { TableName, Item: messageItem(reply), ConditionExpression: 'attribute_not_exists(PK)' } },
+      {
+        Update: {
+          TableName,
+          Key: rootKey,
+          UpdateExpression: 'ADD reply_count :one SET last_reply_at = :at, updated_at = :at',
+          ConditionExpression: `attribute_exists(PK) AND ${NOT_DELETED}`,
+          ExpressionAttributeValues: { ':one': 1, ':at': reply.created_at, ':false': false },
+        },
+      },
+    ],
+    () => new DomainError('invalid_reply'),
+  );
+  const out = await doc.send(new GetCommand({ TableName, Key: rootKey, ConsistentRead: true }));
+  return out.Item ? messageFromItem(out.Item) : root;
+}
+
+/** Attempts per reaction change: each conditional update either applies or tells us which variant fits. */
+const REACT_ATTEMPTS = 4;
+
+/**
+ * Adds or removes one reaction with a single conditional UpdateItem per attempt. The reactor set
+ * `rx:<emoji>` (String Set) is the truth: ADD/DELETE of the caller's id is atomic, its size is the
+ * count. A first reactor also sets `rt:<emoji>` and increments `reaction_kinds` (≤ 20); a last
+ * one removes both. Which variant applies is guessed from `message` and corrected from a fresh
+ * read when its condition fails; no value is ever read, modified and written back.
+ * @throws DomainError `message_not_found` (gone or tombstone); ConflictError `reaction_limit`
+ */
+export async function react(
+  doc: DynamoDBDocumentClient,
+  TableName: string,
+  message: MessageRecord,
+  emoji: string,
+  userId: Uuid,
+  add: boolean,
+  at: string,
+): Promise<ReactionChange> {
+  const Key = keys.message(message.conversation, message.seq);
+  let current: Item | undefined = undefined;
+  let known = message.reactions.find((r) => r.emoji === emoji);
+  let exists = known !== undefined;
+  let mine = known?.users.includes(userId) ?? false;
+  let single = known?.count === 1;
+  for (let attempt = 1; attempt <= REACT_ATTEMPTS; attempt++) {
+    if (current !== undefined) {
+      if (current.deleted === true) throw new DomainError('message_not_found');
+      const set = current[REACTION_ATTR.users + emoji];
+      const users = set instanceof Set ? (set as Set<string>) : new Set<string>();
+      exists = users.size > 0;
+      mine = users.has(userId);
+      single = users.size === 1;
+      const kinds = typeof current.reaction_kinds === 'number' ? current.reaction_kinds : 0;
+      if (add && mine) return { message: messageFromItem(current), changed: false, count: users.size };
+      if (!add && !mine) return { message: messageFromItem(current), changed: false, count: users.size };
+      if (add && !exists && kinds >= LIMITS.distinctReactions) throw new ConflictError('reaction_limit');
+    }
+    const input = add ? addVariant(exists) : removeVariant(single);
+    const condition = `attribute_exists(PK) AND ${NOT_DELETED} AND ${input.condition}`;
+    const expression = `${input.update} ${condition}`;
+    const used = <T>(entries: Record<string, T>): Record<string, T> =>
+      Object.fromEntries(Object.entries(entries).filter(([k]) => new RegExp(`${k}\\b`).test(expression)));
+    try {
+      const out = await doc.send(
+        new UpdateCommand({
+          TableName,
+          Key,
+          UpdateExpression: input.update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: used({
+            '#u': REACTION_ATTR.users + emoji,
+            '#f': REACTION_ATTR.first + emoji,
+          }),
+          ExpressionAttributeValues: used<unknown>({
+            ':me': new Set([userId]),
+            ':uid': userId,
+            ':at': at,
+            ':false': false,
+            ...input.values,
+          }),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const updated = messageFromItem(out.Attributes ?? {});
+      const count = updated.reactions.find((r) => r.emoji === emoji)?.count ?? 0;
+      return { message: updated, changed: true, count };
+    } catch (e) {
+      if (!isConditionalCheckFailed(e)) throw e;
+      const read = await doc.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
+      if (read.Item === undefined) throw new DomainError('message_not_found');
+      current = read.Item;
+      known = undefined;
+    }
+  }
+  throw new DomainError('database_error', 'Database error: reaction kept racing');
+}
+
+/** The two add variants: onto an existing emoji, or the first reactor of a new one (under the cap). */
+function addVariant(exists: boolean): { update: string; condition: string; values: Record<string, unknown> } {
+  return exists
+    ? {
+        update: 'ADD #u :me SET updated_at = :at',
+        condition: 'attribute_exists(#u) AND NOT contains(#u, :uid)',
+        values: {},
+      }
+    : {
+        update: 'ADD #u :me, reaction_kinds :one SET #f = :at, updated_at = :at',
+        condition:
+          'attribute_not_exists(#u) AND (attribute_not_exists(reaction_kinds) OR reaction_kinds < :max)',
+        values: { ':one': 1, ':max': LIMITS.distinctReactions },
+      };
+}
+
+/** The two remove variants: one of several reactors, or the last one (which also drops the emoji). */
+function removeVariant(single: boolean): {
+  update: string;
+  condition: string;
+  values: Record<string, unknown>;
+} {
+  return single
+    ? {
+        update: 'DELETE #u :me REMOVE #f ADD reaction_kinds :minus SET updated_at = :at',
+        condition: 'contains(#u, :uid) AND size(#u) = :one',
+        values: { ':one': 1, ':minus': -1 },
+      }
+    : {
+        update: 'DELETE #u :me SET updated_at = :at',
+        condition: 'contains(#u, :uid) AND size(#u) > :one',
+        values: { ':one': 1 },
+      };
+}
