@@ -287,13 +287,13 @@ export class TestTcpClient extends TestClient {
   }
 
   /** server_hello -> client_hello (-> key_exchange -> key_exchange_response when `encrypt`). */
-  async handshake(encrypt = false): Promise<void> {
+  async handshake(encrypt = false, extensions: string[] = []): Promise<void> {
     await this.nextOf('server_hello');
     this.send({
       type: 'client_hello',
       version: '1.0',
       client_name: 'test',
-      features: encrypt ? ['encryption'] : [],
+      features: [...(encrypt ? ['encryption'] : []), ...extensions],
     });
     if (!encrypt) return;
     const { privateKey, publicKeyB64 } = generateKeyPair();
@@ -303,8 +303,8 @@ export class TestTcpClient extends TestClient {
   }
 
   /** Handshake then `authenticate`; throws unless it succeeds. */
-  async login(token: string, encrypt = false): Promise<Msg> {
-    await this.handshake(encrypt);
+  async login(token: string, encrypt = false, extensions: string[] = []): Promise<Msg> {
+    await this.handshake(encrypt, extensions);
     const res = await this.request({ type: 'authenticate', request_id: 'auth', token });
     if (res.success !== true) throw new Error(`authenticate failed: ${JSON.stringify(res)}`);
     return res;
@@ -335,9 +335,13 @@ export class TestWsClient extends TestClient {
     ws.on('error', () => undefined);
   }
 
-  /** Opens `ws://127.0.0.1:<port>/ws` (with `?token=` when given). */
-  static connect(port: number, token?: string): Promise<TestWsClient> {
-    const url = `ws://127.0.0.1:${port}/ws${token !== undefined ? `?token=${encodeURIComponent(token)}` : ''}`;
+  /** Opens `ws://127.0.0.1:<port>/ws` (with `?token=` and `&features=` when given). */
+  static connect(port: number, token?: string, features?: string): Promise<TestWsClient> {
+    const query = [
+      ...(token !== undefined ? [`token=${encodeURIComponent(token)}`] : []),
+      ...(features !== undefined ? [`features=${encodeURIComponent(features)}`] : []),
+    ];
+    const url = `ws://127.0.0.1:${port}/ws${query.length > 0 ? `?${query.join('&')}` : ''}`;
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url);
       const client = new TestWsClient(ws);
@@ -360,11 +364,11 @@ export class TestWsClient extends TestClient {
 /** A user registered over the services and connected (plain or encrypted) and authenticated over TCP. */
 export async function connectUser(
   relay: TestRelay,
-  opts: { encrypt?: boolean; auth?: AuthResult } = {},
+  opts: { encrypt?: boolean; auth?: AuthResult; extensions?: string[] } = {},
 ): Promise<{ client: TestTcpClient; auth: AuthResult }> {
   const auth = opts.auth ?? (await relay.register());
   const client = await TestTcpClient.connect(relay.relay.port);
-  await client.login(auth.token, opts.encrypt ?? false);
+  await client.login(auth.token, opts.encrypt ?? false, opts.extensions ?? []);
   return { client, auth };
 }
 
