@@ -177,6 +177,14 @@ const thread = route({
     ),
 });
 
+/** extensions.md §1.6: 200 `{message}`; room moderator+ or any DM participant; `pin_limit` 409. */
+const pinRoute = (pin: boolean) =>
+  route({
+    path: { message_id: 'message_not_found' },
+    handle: async ({ deps, claims, params }) =>
+      jsonResponse(200, { message: await deps.services.messages.pin(claims.sub, params.message_id, pin) }),
+  });
+
 /** Entry of the `messages` group (routes: lambdas/http/routes.ts). */
 export const handler = createGroupHandler('messages', {
   'POST /api/v1/messages': send,
@@ -187,4 +195,6 @@ export const handler = createGroupHandler('messages', {
   'POST /api/v1/messages/{message_id}/reactions': addReaction,
   'DELETE /api/v1/messages/{message_id}/reactions/{emoji}': removeReaction,
   'GET /api/v1/messages/{message_id}/thread': thread,
+  'POST /api/v1/messages/{message_id}/pin': pinRoute(true),
+  'DELETE /api/v1/messages/{message_id}/pin': pinRoute(false),
 });

@@ -12,4 +12,6 @@ export const routes = defineRoutes([
   ['POST', '/api/v1/messages/{message_id}/reactions', 'session', ['messaging']],
   ['DELETE', '/api/v1/messages/{message_id}/reactions/{emoji}', 'session', ['messaging']],
   ['GET', '/api/v1/messages/{message_id}/thread', 'session', ['messaging']],
+  ['POST', '/api/v1/messages/{message_id}/pin', 'session', ['messaging']],
+  ['DELETE', '/api/v1/messages/{message_id}/pin', 'session', ['messaging']],
 ]);

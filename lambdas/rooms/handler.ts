@@ -118,6 +118,15 @@ const kick = route({
   },
 });
 
+/** extensions.md §1.6: 200 `{messages}` pinned in the room, newest first (members only). */
+const pins = route({
+  path: { room_id: 'room_not_found' },
+  handle: async ({ deps, claims, params }) =>
+    jsonResponse(200, {
+      messages: await deps.services.messages.pins(claims.sub, { type: 'room', room_id: params.room_id }),
+    }),
+});
+
 /** Entry of the `rooms` group (routes: lambdas/http/routes.ts). */
 export const handler = createGroupHandler('rooms', {
   'POST /api/v1/rooms': create,
@@ -130,4 +139,5 @@ export const handler = createGroupHandler('rooms', {
   'GET /api/v1/rooms/{room_id}/members': members,
   'PUT /api/v1/rooms/{room_id}/members/{user_id}/role': changeRole,
   'DELETE /api/v1/rooms/{room_id}/members/{user_id}': kick,
+  'GET /api/v1/rooms/{room_id}/pins': pins,
 });

@@ -13,4 +13,6 @@ export const routes = defineRoutes([
   ['GET', '/api/v1/rooms/{room_id}/members', 'session'],
   ['PUT', '/api/v1/rooms/{room_id}/members/{user_id}/role', 'session'],
   ['DELETE', '/api/v1/rooms/{room_id}/members/{user_id}', 'session'],
+  // docs/protocol/extensions.md §1.6
+  ['GET', '/api/v1/rooms/{room_id}/pins', 'session'],
 ]);

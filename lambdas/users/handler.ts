@@ -44,9 +44,23 @@ const get = route({
     jsonResponse(200, await deps.services.users.getWithPresence(params.user_id)),
 });
 
+/** extensions.md §1.6: 200 `{messages, next_cursor}` mentioning the caller, newest first. */
+const mentions = route({
+  query: (q: QueryParams) => ({
+    limit: q.u32('limit') ?? PAGE.defaultLimit,
+    cursor: q.string('cursor') ?? null,
+  }),
+  handle: async ({ deps, claims, query }) =>
+    jsonResponse(
+      200,
+      await deps.services.messages.mentions(claims.sub, clampLimit(query.limit), query.cursor),
+    ),
+});
+
 /** Entry of the `users` group (routes: lambdas/http/routes.ts). */
 export const handler = createGroupHandler('users', {
   'GET /api/v1/users/me': me,
+  'GET /api/v1/users/me/mentions': mentions,
   'PATCH /api/v1/users/me': patchMe,
   'GET /api/v1/users': list,
   'GET /api/v1/users/{user_id}': get,

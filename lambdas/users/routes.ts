@@ -7,4 +7,6 @@ export const routes = defineRoutes([
   ['PATCH', '/api/v1/users/me', 'session'],
   ['GET', '/api/v1/users', 'bearer'],
   ['GET', '/api/v1/users/{user_id}', 'bearer'],
+  // docs/protocol/extensions.md §1.6
+  ['GET', '/api/v1/users/me/mentions', 'session'],
 ]);

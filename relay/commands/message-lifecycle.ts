@@ -1,8 +1,8 @@
-// Message lifecycle commands: get_message_versions, add_reaction, remove_reaction, get_thread (docs/protocol/extensions.md §1.2, §1.4, §1.5).
+// Message lifecycle commands: versions, reactions, threads, pins, mentions (docs/protocol/extensions.md §1.2, §1.4–§1.6).
 import { z } from 'zod';
 import type { Message, MessageVersion } from '../../shared/features/messages/index.js';
 import { clampLimit } from '../../shared/kernel/validation.js';
-import { command, okResponse, u32, type CommandResponse } from '../protocol/index.js';
+import { command, messageTargetSchema, okResponse, u32, type CommandResponse } from '../protocol/index.js';
 import { messageId, type CommandContext } from './context.js';
 import { defineCommands } from './define.js';
 
@@ -12,6 +12,10 @@ declare module '../protocol/server-messages.js' {
     add_reaction_response: { message: Message };
     remove_reaction_response: { message: Message };
     get_thread_response: { root: Message; replies: Message[]; next_cursor: string | null };
+    pin_message_response: { message: Message };
+    unpin_message_response: { message: Message };
+    list_pins_response: { messages: Message[] };
+    list_mentions_response: { messages: Message[]; next_cursor: string | null };
   }
 }
 
@@ -21,6 +25,10 @@ const schemas = {
   add_reaction: command('add_reaction', { message_id: z.string(), emoji: z.string() }),
   remove_reaction: command('remove_reaction', { message_id: z.string(), emoji: z.string() }),
   get_thread: command('get_thread', { message_id: z.string(), limit: u32, cursor: z.string().nullish() }),
+  pin_message: command('pin_message', { message_id: z.string() }),
+  unpin_message: command('unpin_message', { message_id: z.string() }),
+  list_pins: command('list_pins', { target: messageTargetSchema }),
+  list_mentions: command('list_mentions', { limit: u32, cursor: z.string().nullish() }),
 };
 type Msg<K extends keyof typeof schemas> = z.output<(typeof schemas)[K]>;
 
@@ -64,6 +72,36 @@ async function getThread(msg: Msg<'get_thread'>, ctx: CommandContext): Promise<C
   return okResponse('get_thread_response', msg.request_id, page);
 }
 
+/** `pin_message` / `unpin_message` -> `message`; emits `message_pinned`/`message_unpinned` (§1.6). */
+const pinCommand =
+  (pin: boolean) =>
+  async (msg: Msg<'pin_message'> | Msg<'unpin_message'>, ctx: CommandContext): Promise<CommandResponse> => {
+    const id = messageId(msg.message_id);
+    await ctx.requireSession();
+    const message = await ctx.services.messages.pin(ctx.auth.user.id, id, pin);
+    return pin
+      ? okResponse('pin_message_response', msg.request_id, { message })
+      : okResponse('unpin_message_response', msg.request_id, { message });
+  };
+
+/** `list_pins {target}` -> `messages` newest first (§1.6). */
+async function listPins(msg: Msg<'list_pins'>, ctx: CommandContext): Promise<CommandResponse> {
+  await ctx.requireSession();
+  const messages = await ctx.services.messages.pins(ctx.auth.user.id, msg.target);
+  return okResponse('list_pins_response', msg.request_id, { messages });
+}
+
+/** `list_mentions` -> `messages` newest first, `next_cursor` (§1.6). */
+async function listMentions(msg: Msg<'list_mentions'>, ctx: CommandContext): Promise<CommandResponse> {
+  await ctx.requireSession();
+  const page = await ctx.services.messages.mentions(
+    ctx.auth.user.id,
+    clampLimit(msg.limit),
+    msg.cursor ?? null,
+  );
+  return okResponse('list_mentions_response', msg.request_id, page);
+}
+
 /** The lifecycle commands (registered in ./index.ts). */
 export const messageLifecycleCommands = defineCommands({
   schemas,
@@ -72,5 +110,9 @@ export const messageLifecycleCommands = defineCommands({
     add_reaction: addReaction,
     remove_reaction: removeReaction,
     get_thread: getThread,
+    pin_message: pinCommand(true),
+    unpin_message: pinCommand(false),
+    list_pins: listPins,
+    list_mentions: listMentions,
   },
 });

@@ -99,7 +99,11 @@ export async function getMessages(msg: Msg<'get_messages'>, ctx: CommandContext)
   const before = anchor(msg.before);
   const after = anchor(msg.after);
   const extended =
-    before !== null || after !== null || msg.cursor != null || msg.include_deleted != null || msg.exclude_replies != null;
+    before !== null ||
+    after !== null ||
+    msg.cursor != null ||
+    msg.include_deleted != null ||
+    msg.exclude_replies != null;
   const page = await ctx.services.messages.history(ctx.auth.user.id, msg.target, clampLimit(msg.limit), {
     before,
     after,

@@ -4,7 +4,7 @@ import { DomainError } from '../../kernel/errors.js';
 import { toTimestamp } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
 import { validateEmoji } from '../../kernel/validation.js';
-import type { RoomAccess } from '../rooms/index.js';
+import { isModeratorOrAbove, requireMembership, type RoomAccess } from '../rooms/index.js';
 import type { UserRepository } from '../users/index.js';
 import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor.js';
 import {
@@ -13,8 +13,10 @@ import {
   type Message,
   type MessageRecord,
   type MessageRepository,
+  type MessageTarget,
   type MessageVersion,
 } from './model.js';
+import { conversationKey } from './store.js';
 
 /** What the lifecycle use cases need. */
 export interface LifecycleDeps extends EmitDeps {
@@ -56,6 +58,20 @@ export interface LifecycleService {
    * moderation issue widens it). Emits `message_deleted`. @throws `permission_denied` | `message_not_found`
    */
   hardDelete(actorId: Uuid, messageId: Uuid): Promise<void>;
+  /**
+   * Pins (`pin`) or unpins a message (extensions.md §1.6): room moderator+, any DM participant.
+   * Emits `message_pinned`/`message_unpinned` (lair.messages) when it changed.
+   * @throws `message_not_found` | `permission_denied` | `pin_limit`
+   */
+  pin(actorId: Uuid, messageId: Uuid, pin: boolean): Promise<Message>;
+  /** Pinned messages of a target, newest first. @throws `not_room_member` | `user_not_found` */
+  pins(actorId: Uuid, target: MessageTarget): Promise<Message[]>;
+  /** Messages mentioning the caller, newest first (extensions.md §1.6). @throws `validation_failed` (bad cursor) */
+  mentions(
+    actorId: Uuid,
+    limit: number,
+    cursor?: string | null,
+  ): Promise<{ messages: Message[]; next_cursor: string | null }>;
 }
 
 /** Builds the lifecycle use cases; unreadable messages answer `message_not_found` (no existence oracle, extensions.md §0.6). */
@@ -76,6 +92,53 @@ export function createLifecycle(deps: LifecycleDeps): LifecycleService {
   }
 
   return {
+    async pin(actorId, messageId, pin) {
+      const m = await readable(actorId, messageId);
+      if (m.target.type === 'room') {
+        const membership = await deps.access.membership(m.target.room_id, actorId);
+        if (membership === null || !isModeratorOrAbove(membership.role))
+          throw new DomainError('permission_denied');
+      }
+      const updated = await messages.setPinned(m, pin, actorId, toTimestamp(clock.now()));
+      if (updated === null) return toMessage(m);
+      const message = toMessage(updated);
+      await emit(deps, targetAudience(m.target, actorId), {
+        type: pin ? 'message_pinned' : 'message_unpinned',
+        message,
+        pinned_by: actorId,
+      });
+      return message;
+    },
+
+    async pins(actorId, target) {
+      let conversation: string;
+      if (target.type === 'room') {
+        await requireMembership(deps.access, target.room_id, actorId);
+        conversation = conversationKey(target);
+      } else {
+        if ((await deps.users.getById(target.recipient)) === null) throw new DomainError('user_not_found');
+        conversation = conversationKey({ type: 'dm', author: actorId, recipient: target.recipient });
+      }
+      return (await messages.listPins(conversation)).map(toMessage);
+    },
+
+    async mentions(actorId, limit, cursor) {
+      let before: string | undefined;
+      if (cursor != null) {
+        before = Buffer.from(cursor, 'base64url').toString('utf8');
+        if (!/^[0-9A-HJKMNP-TV-Z]{26}#[0-9a-f-]{36}$/.test(before)) {
+          throw new DomainError('validation_failed', 'Validation failed: cursor - invalid');
+        }
+      }
+      const page = await messages.listMentions(actorId, limit, before);
+      const visible: Message[] = [];
+      for (const m of page.messages) if (await canRead(actorId, m)) visible.push(toMessage(m));
+      return {
+        messages: visible,
+        next_cursor: page.lastSk === null ? null : Buffer.from(page.lastSk, 'utf8').toString('base64url'),
+      };
+    },
+
     async versions(actorId, messageId) {
       const m = await readable(actorId, messageId);
       const previous = await messages.versions(m);

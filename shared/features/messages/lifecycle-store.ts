@@ -6,6 +6,7 @@ import type { Item } from '../../storage/items.js';
 import { batchDelete, queryAll } from '../../storage/operations.js';
 import { isConditionalCheckFailed, transactWrite, type TransactItem } from '../../storage/transactions.js';
 import { LIMITS, type MessageRecord, type MessageVersion, type ReactionChange } from './model.js';
+import { mentionPuts } from './marks-store.js';
 import { ENTITY, keys, messageFromItem, messageItem, partitions, REACTION_ATTR } from './store.js';
 
 const NOT_DELETED = '(attribute_not_exists(deleted) OR deleted = :false)';
@@ -208,6 +209,7 @@ export async function putReply(
     doc,
     [
       { Put: { TableName, Item: messageItem(reply), ConditionExpression: 'attribute_not_exists(PK)' } },
+      ...mentionPuts(TableName, reply),
       {
         Update: {
           TableName,
@@ -218,7 +220,10 @@ export async function putReply(
         },
       },
     ],
-    () => new DomainError('invalid_reply'),
+    (c) =>
+      c.failed(1 + reply.mentions.length)
+        ? new DomainError('invalid_reply')
+        : new DomainError('internal_error'),
   );
   const out = await doc.send(new GetCommand({ TableName, Key: rootKey, ConsistentRead: true }));
   return out.Item ? messageFromItem(out.Item) : root;

@@ -155,6 +155,7 @@ export const errors = {
   invalid_reply: { message: 'Invalid reply target', http: 422 },
   reaction_limit: { message: 'Too many distinct reactions on this message', http: 409 },
   reaction_not_found: { message: 'Reaction not found', http: 404 },
+  pin_limit: { message: 'Too many pinned messages in this conversation', http: 409 },
 } as const satisfies ErrorRows;
 
 /** Message events exactly as pushed to TCP/WS clients (docs/protocol/tcp.md §8). */
@@ -185,13 +186,19 @@ export type Events =
       target: MessageTarget;
       reply_count: number;
       last_reply_at: Timestamp | null;
-    };
+    }
+  | { type: 'mention'; message: Message; author_username: string }
+  | { type: 'message_pinned'; message: Message; pinned_by: Uuid }
+  | { type: 'message_unpinned'; message: Message; pinned_by: Uuid };
 
 /** Extension events of this feature and the extension a connection must request (extensions.md §0.2). */
 export const eventExtensions = {
   reaction_added: 'lair.messages',
   reaction_removed: 'lair.messages',
   thread_updated: 'lair.messages',
+  mention: 'lair.messages',
+  message_pinned: 'lair.messages',
+  message_unpinned: 'lair.messages',
 } as const;
 
 /** Options for reading a conversation's history. */
@@ -265,4 +272,14 @@ export interface MessageRepository {
     add: boolean,
     at: string,
   ): Promise<ReactionChange>;
+  /**
+   * Pins/unpins (extensions.md §1.6) in one transaction with the pin item and the target's counter.
+   * @returns the record after, or `null` when already in that state
+   * @throws DomainError `message_not_found` | ConflictError `pin_limit`
+   */
+  setPinned(message: MessageRecord, pin: boolean, by: Uuid, at: string): Promise<MessageRecord | null>;
+  /** Pinned messages of a conversation, newest first (tombstones skipped). */
+  listPins(conversation: string): Promise<MessageRecord[]>;
+  /** Messages mentioning `userId`, newest first; `lastSk` continues the next page (null = no more). */
+  listMentions(userId: Uuid, limit: number, beforeSk?: string): Promise<{ messages: MessageRecord[]; lastSk: string | null }>;
 }

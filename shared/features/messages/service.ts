@@ -26,7 +26,7 @@ import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor.js';
 /** What the MessageService needs. */
 export interface MessageServiceDeps extends EmitDeps {
   messages: MessageRepository;
-  users: Pick<UserRepository, 'getById'>;
+  users: Pick<UserRepository, 'getById' | 'getByUsername'>;
   /** The default room-access policy (storage reads); callers may pass a leased one per call. */
   access: RoomAccess;
 }
@@ -102,6 +102,10 @@ export interface MessageService extends LifecycleService {
 /** Edit attempts when the message's version moved between read and conditional write. */
 const EDIT_ATTEMPTS = 2;
 const CLIENT_TYPES: ReadonlySet<string> = new Set(['text', 'markdown', 'code']);
+/** `@username` as written in content (usernames are letters, digits and `_`, docs/protocol/domain.md §5). */
+const MENTION = /(?<![\p{L}\p{N}_])@([\p{L}\p{N}_]{3,32})/gu;
+/** Distinct names looked up per message. */
+const MAX_MENTIONS = 20;
 
 /**
  * Builds the MessageService (permission matrix docs/protocol/domain.md §7):
@@ -188,6 +192,8 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
         ? { message_type: 'text' as const, priority: 'normal' as const }
         : await checkExtensions(actorId, target, opts, access);
       const root = opts.reply_to == null ? null : await replyRoot(conversation, opts.reply_to);
+      // Only content naming someone costs reads (extensions.md §1.6); a plain send stays one PutItem.
+      const mentions = content.includes('@') ? await resolveMentions(content, actorId, target) : [];
       const now = clock.now();
       const createdAt = toTimestamp(now);
       const record: MessageRecord = {
@@ -204,6 +210,7 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
         version: 1,
         reply_to: opts.reply_to ?? null,
         thread_root_id: root?.id ?? null,
+        mentions,
       };
       // Hot path: a plain send is one PutItem (bench/README.md).
       const updatedRoot = root === null ? null : await messages.putReply(record, root);
@@ -212,6 +219,13 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
       const message = toMessage(record);
       const audience = targetAudience(target, actorId);
       await emit(deps, audience, { type: 'message_received', message, author_username: authorUsername });
+      for (const userId of mentions) {
+        await emit(
+          deps,
+          { kind: 'users', userIds: [userId] },
+          { type: 'mention', message, author_username: authorUsername },
+        );
+      }
       if (updatedRoot !== null) {
         await emit(deps, audience, {
           type: 'thread_updated',
@@ -326,6 +340,28 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
       }
     },
   };
+
+  /**
+   * The users named as `@username` (case-insensitive) who exist and can read the message: room
+   * members, or the two DM parties (extensions.md §1.6). At most {@link MAX_MENTIONS} names are looked up.
+   */
+  async function resolveMentions(content: string, actorId: Uuid, target: MessageTarget): Promise<Uuid[]> {
+    const names = [...new Set([...content.matchAll(MENTION)].map((m) => (m[1] ?? '').toLowerCase()))].slice(
+      0,
+      MAX_MENTIONS,
+    );
+    const found = await Promise.all(names.map((n) => users.getByUsername(n)));
+    const out: Uuid[] = [];
+    for (const u of found) {
+      if (u === null || out.includes(u.id)) continue;
+      const readable =
+        target.type === 'room'
+          ? await deps.access.isMember(target.room_id, u.id)
+          : u.id === actorId || u.id === target.recipient;
+      if (readable) out.push(u.id);
+    }
+    return out;
+  }
 
   /** The seq of a `before`/`after` anchor message in this conversation. @throws `validation_failed` */
   async function anchorSeq(conversation: string, id: Uuid, field: 'before' | 'after'): Promise<string> {

@@ -20,6 +20,9 @@ import type { Key } from '../../storage/keys.js';
 import { queryAll } from '../../storage/operations.js';
 import { GSI1, GSI2 } from '../../storage/table.js';
 import * as lifecycle from './lifecycle-store.js';
+import * as marks from './marks-store.js';
+import { DomainError } from '../../kernel/errors.js';
+import { transactWrite } from '../../storage/transactions.js';
 
 /** Keys of the messages feature's items: one partition per conversation, ordered by ULID (docs/design.md §3). */
 export const keys = {
@@ -46,7 +49,13 @@ export const partitions = {
 } as const;
 
 /** `entity` tags of the messages feature's items. */
-export const ENTITY = { message: 'message', messageVersion: 'message_version' } as const;
+export const ENTITY = {
+  message: 'message',
+  messageVersion: 'message_version',
+  mention: 'mention',
+  pin: 'pin',
+  pinCount: 'pin_count',
+} as const;
 
 /**
  * Conversation key of a message target: the room id, or `DM#<a>#<b>` with the two user ids
@@ -171,8 +180,26 @@ export class DynamoMessageRepository implements MessageRepository {
     private readonly clock: Clock,
   ) {}
 
-  /** Conditional Put (`attribute_not_exists`): a ULID is never reused. */
+  /** Conditional Put (`attribute_not_exists`): a ULID is never reused; with mentions, one transaction with their index items. */
   async put(message: MessageRecord): Promise<void> {
+    if (message.mentions.length > 0) {
+      // The message and its mention index items land together (extensions.md §0.7).
+      await transactWrite(
+        this.doc,
+        [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: messageItem(message),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          ...marks.mentionPuts(this.tableName, message),
+        ],
+        () => new DomainError('internal_error'),
+      );
+      return;
+    }
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
@@ -230,6 +257,22 @@ export class DynamoMessageRepository implements MessageRepository {
     at: string,
   ): Promise<ReactionChange> {
     return lifecycle.react(this.doc, this.tableName, message, emoji, userId, add, at);
+  }
+
+  setPinned(message: MessageRecord, pin: boolean, by: Uuid, at: string): Promise<MessageRecord | null> {
+    return marks.setPinned(this.doc, this.tableName, message, pin, by, at);
+  }
+
+  listPins(conversation: string): Promise<MessageRecord[]> {
+    return marks.listPins(this.doc, this.tableName, conversation);
+  }
+
+  listMentions(
+    userId: Uuid,
+    limit: number,
+    beforeSk?: string,
+  ): Promise<{ messages: MessageRecord[]; lastSk: string | null }> {
+    return marks.listMentions(this.doc, this.tableName, userId, limit, beforeSk);
   }
 
   /** Deletes the item and its versions (admin hard delete; retention). */

@@ -141,9 +141,10 @@ describe('soft delete (§1.3)', () => {
     await t.services.messages.react(alice.user.id, m.id, '👍', true);
     sent.length = 0;
     await t.services.messages.delete(bob.user.id, m.id);
-    expect(
-      sent.filter((c) => c.includes('Write') || c.includes('Update') || c.includes('Put')),
-    ).toEqual(['TransactWriteItemsCommand', 'BatchWriteItemCommand']);
+    expect(sent.filter((c) => c.includes('Write') || c.includes('Update') || c.includes('Put'))).toEqual([
+      'TransactWriteItemsCommand',
+      'BatchWriteItemCommand',
+    ]);
     expect(eventsOf(t.events, 'message_deleted')).toHaveLength(1);
     const plain = await t.services.messages.history(alice.user.id, inRoom, 100);
     expect(plain.messages.some((x) => x.id === m.id)).toBe(false);
@@ -318,4 +319,57 @@ describe('history paging (issue 10 item 8)', () => {
       t.services.messages.history(alice.user.id, target, 3, { cursor: 'junk' }),
     ).rejects.toMatchObject({ code: 'validation_failed' });
   }, 120_000);
+});
+
+describe('mentions and pins (§1.6)', () => {
+  it('records @mentions of readers only, notifies each, and lists them newest first', async () => {
+    const m = await t.services.messages.send(
+      alice.user.id,
+      inRoom,
+      `hey @${bob.user.username} and @${mo.user.username.toUpperCase()}, not @${eve.user.username} nor @nobody_here`,
+    );
+    expect([...m.mentions].sort()).toEqual([bob.user.id, mo.user.id].sort());
+    expect(eventsOf(t.events, 'mention').map((e) => e.audience)).toEqual(
+      expect.arrayContaining([
+        { kind: 'users', userIds: [bob.user.id] },
+        { kind: 'users', userIds: [mo.user.id] },
+      ]),
+    );
+    const later = await t.services.messages.send(alice.user.id, inRoom, `@${bob.user.username} again`);
+    const page = await t.services.messages.mentions(bob.user.id, 1);
+    expect(page.messages.map((x) => x.id)).toEqual([later.id]);
+    const next = await t.services.messages.mentions(bob.user.id, 10, page.next_cursor);
+    expect(next.messages.map((x) => x.id)).toContain(m.id);
+    expect((await t.services.messages.mentions(eve.user.id, 10)).messages).toEqual([]);
+  });
+
+  it('pins: moderator+ in rooms, exact limit of 50 per target, listed newest first', async () => {
+    const r = await t.services.rooms.create(alice.user.id, {
+      name: `pins-${randomBytes(4).toString('hex')}`,
+    });
+    await t.services.rooms.join(bob.user.id, r.id);
+    const target: MessageTarget = { type: 'room', room_id: r.id };
+    const msgs = await Promise.all(
+      Array.from({ length: 51 }, (_, i) => t.services.messages.send(bob.user.id, target, `p${i}`)),
+    );
+    await expect(t.services.messages.pin(bob.user.id, msgs[0]!.id, true)).rejects.toMatchObject({
+      code: 'permission_denied',
+    });
+    const results = await Promise.allSettled(
+      msgs.map((m) => t.services.messages.pin(alice.user.id, m.id, true)),
+    );
+    expect(results.filter((x) => x.status === 'fulfilled')).toHaveLength(50);
+    expect(
+      results.filter((x) => x.status === 'rejected' && (x.reason as { code: string }).code === 'pin_limit'),
+    ).toHaveLength(1);
+    expect(await t.services.messages.pins(bob.user.id, target)).toHaveLength(50);
+    const pinned = msgs.find((_, i) => results[i]!.status === 'fulfilled')!;
+    const unpinned = await t.services.messages.pin(alice.user.id, pinned.id, false);
+    expect(unpinned).toMatchObject({ pinned: false, pinned_by: null });
+    expect(await t.services.messages.pins(bob.user.id, target)).toHaveLength(49);
+    expect(eventsOf(t.events, 'message_unpinned')).toHaveLength(1);
+    await expect(t.services.messages.pins(eve.user.id, target)).rejects.toMatchObject({
+      code: 'not_room_member',
+    });
+  });
 });

@@ -144,7 +144,7 @@ describe('lifecycle commands', () => {
       [root],
     );
     const first = await state.run('/thread 1');
-    expect(first.lines[0]).toMatch(/^\[1\] .*m1  ↳ 3 replies$/);
+    expect(first.lines[0]).toMatch(/^\[1\] .*m1 {2}↳ 3 replies$/);
     expect(first.lines.slice(1, 3)).toEqual([
       expect.stringMatching(/^ {2}\[2\] .*↪ \[1\] m2$/),
       expect.stringMatching(/^ {2}\[3\] .*↪ \[1\] m3$/),

@@ -94,7 +94,7 @@ describe('message lifecycle rendering', () => {
         { emoji: '❤️', count: 1, users: [BOB_ID] },
       ],
     });
-    expect(formatMessage(message, 'alice', ctx())).toMatch(/Hello!  👍 2 ❤️ 1  ↳ 3 replies$/);
+    expect(formatMessage(message, 'alice', ctx())).toMatch(/Hello! {2}👍 2 ❤️ 1 {2}↳ 3 replies$/);
     expect(formatReactions([])).toBe('');
     expect(formatReplyCount(1)).toBe('↳ 1 reply');
     expect(formatReplyCount(0)).toBe('');
@@ -109,8 +109,13 @@ describe('message lifecycle rendering', () => {
   });
 
   it('renders a tombstone as [deleted] without content or reactions, keeping its replies', () => {
-    const tomb = aMessage({ deleted: true, content: '', reply_count: 2, reactions: [{ emoji: '👍', count: 1, users: [] }] });
-    expect(formatMessage(tomb, 'alice', ctx())).toMatch(/<alice> \[deleted\]  ↳ 2 replies$/);
+    const tomb = aMessage({
+      deleted: true,
+      content: '',
+      reply_count: 2,
+      reactions: [{ emoji: '👍', count: 1, users: [] }],
+    });
+    expect(formatMessage(tomb, 'alice', ctx())).toMatch(/<alice> \[deleted\] {2}↳ 2 replies$/);
   });
 
   it('reprints a shown message on delete, naming a moderator who is not the author', () => {
@@ -131,12 +136,30 @@ describe('message lifecycle rendering', () => {
     const target = { type: 'room', room_id: ROOM_ID } as const;
     const known = aMessage({ id: ROOT, reactions: [{ emoji: '👍', count: 2, users: [ALICE_ID, BOB_ID] }] });
     const c = numbered({ [ROOT]: known }, { [ROOT]: 7 });
-    const reacted = { type: 'reaction_added', message_id: ROOT, target, emoji: '👍', user_id: ALICE_ID, count: 2 } as const;
+    const reacted = {
+      type: 'reaction_added',
+      message_id: ROOT,
+      target,
+      emoji: '👍',
+      user_id: ALICE_ID,
+      count: 2,
+    } as const;
     expect(formatEvent(reacted, c)).toBe('* alice reacted 👍 on [7]  👍 2');
     expect(formatEvent(reacted, ctx())).toBe('* alice reacted 👍 (2)');
-    expect(formatEvent({ ...reacted, type: 'reaction_removed', count: 1 }, ctx())).toBe('* alice removed 👍 (1)');
+    expect(formatEvent({ ...reacted, type: 'reaction_removed', count: 1 }, c)).toBe(
+      '* alice removed 👍 from [7]  👍 2',
+    );
+    expect(formatEvent({ ...reacted, type: 'reaction_removed', count: 1 }, ctx())).toBe(
+      '* alice removed 👍 (1)',
+    );
     expect(formatEvent({ ...reacted, user_id: BOB_ID }, c)).toBeNull(); // our own: /react printed it
-    const thread = { type: 'thread_updated', root_id: ROOT, target, reply_count: 3, last_reply_at: null } as const;
+    const thread = {
+      type: 'thread_updated',
+      root_id: ROOT,
+      target,
+      reply_count: 3,
+      last_reply_at: null,
+    } as const;
     expect(formatEvent(thread, c)).toBe('* [7] ↳ 3 replies');
     expect(formatEvent(thread, ctx())).toBe('* thread 00000000 ↳ 3 replies');
   });

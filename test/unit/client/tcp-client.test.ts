@@ -1,6 +1,6 @@
-// LairTcpClient against a scripted in-process TCP server: handshake, encryption, correlation, events.
+// LairTcpClient against a scripted in-process TCP server: handshake, encryption, extensions, correlation, events, lifecycle methods.
 import { LairTcpClient } from '../../../client/sdk/tcp.js';
-import { LairRequestError, LairTimeoutError } from '../../../client/sdk/session.js';
+import { LAIR_MESSAGES, LairRequestError, LairTimeoutError } from '../../../client/sdk/session.js';
 import type { EventPayload } from '../../../shared/kernel/events.js';
 import { startScriptedServer } from './scripted-tcp-server.js';
 import type { Received, Script, ScriptedServer } from './scripted-tcp-server.js';
@@ -78,6 +78,108 @@ describe('LairTcpClient', () => {
     expect(conn.received[0]).toMatchObject({ features: ['encryption'] });
     expect(conn.encryptedFlags).toEqual([false, false, true]);
     expect(events).toEqual([received('first encrypted')]);
+  });
+
+  it('requests extensions in client_hello after "encryption" (docs/protocol/extensions.md §0.1)', async () => {
+    server = await startScriptedServer(authOk);
+    client = new LairTcpClient();
+    const hello = await client.connect({
+      host: '127.0.0.1',
+      port: server.port,
+      encryption: true,
+      features: [LAIR_MESSAGES],
+      keepaliveMs: 0,
+    });
+    expect(hello.features).toContain('lair.messages');
+    expect(server.connections[0]!.received[0]).toMatchObject({ features: ['encryption', 'lair.messages'] });
+  });
+
+  it('sends the lifecycle commands with typed methods and unwraps their payloads', async () => {
+    const message = aMessage({ reactions: [{ emoji: '👍', count: 1, users: [aUser().id] }] });
+    const { server: s, client: c } = await setup((msg, conn) => {
+      const base = { type: `${msg.type}_response`, request_id: msg.request_id ?? null, success: true };
+      const payload: Record<string, Record<string, unknown>> = {
+        send_message: { message },
+        edit_message: { message },
+        delete_message: {},
+        get_messages: { messages: [message], has_more: true, next_cursor: 'c2' },
+        get_message_versions: {
+          versions: [{ version: 1, content: 'Hello!', created_at: message.created_at }],
+        },
+        add_reaction: { message },
+        remove_reaction: { message },
+        get_thread: { root: message, replies: [] },
+      };
+      conn.send({ ...base, ...payload[msg.type] });
+    });
+    const target = { type: 'room', room_id: ROOM_ID } as const;
+    const id = message.id;
+    await expect(c.sendMessage(target, 're', { reply_to: id })).resolves.toEqual(message);
+    await expect(c.editMessage(id, 'v2')).resolves.toEqual(message);
+    await expect(c.deleteMessage(id)).resolves.toBeUndefined();
+    await expect(c.getMessages(target, { limit: 5, cursor: 'c1' })).resolves.toEqual({
+      messages: [message],
+      has_more: true,
+      next_cursor: 'c2',
+    });
+    await expect(c.getMessageVersions(id)).resolves.toHaveLength(1);
+    await expect(c.addReaction(id, '👍')).resolves.toEqual(message);
+    await expect(c.removeReaction(id, ':tada:')).resolves.toEqual(message);
+    await expect(c.getThread(id, { limit: 3 })).resolves.toEqual({
+      root: message,
+      replies: [],
+      next_cursor: null,
+    });
+    expect(s.connections[0]!.received.slice(1).map(({ request_id: _, ...rest }) => rest)).toEqual([
+      { type: 'send_message', target, content: 're', reply_to: id },
+      { type: 'edit_message', message_id: id, content: 'v2' },
+      { type: 'delete_message', message_id: id },
+      { type: 'get_messages', target, limit: 5, cursor: 'c1' },
+      { type: 'get_message_versions', message_id: id },
+      { type: 'add_reaction', message_id: id, emoji: '👍' },
+      { type: 'remove_reaction', message_id: id, emoji: ':tada:' },
+      { type: 'get_thread', message_id: id, limit: 3 },
+    ]);
+  });
+
+  it('dispatches reaction_added, reaction_removed and thread_updated as events', async () => {
+    const target = { type: 'room', room_id: ROOM_ID } as const;
+    const pushed: EventPayload[] = [
+      {
+        type: 'reaction_added',
+        message_id: aMessage().id,
+        target,
+        emoji: '👍',
+        user_id: aUser().id,
+        count: 1,
+      },
+      {
+        type: 'reaction_removed',
+        message_id: aMessage().id,
+        target,
+        emoji: '👍',
+        user_id: aUser().id,
+        count: 0,
+      },
+      { type: 'thread_updated', root_id: aMessage().id, target, reply_count: 2, last_reply_at: null },
+    ];
+    const { client: c } = await setup((msg, conn) => {
+      conn.send(...pushed, {
+        type: 'leave_room_response',
+        request_id: msg.request_id ?? null,
+        success: true,
+      });
+    });
+    const events: EventPayload[] = [];
+    const warnings: Error[] = [];
+    const threads: number[] = [];
+    c.on('event', (e) => events.push(e));
+    c.on('warning', (w) => warnings.push(w));
+    c.on('thread_updated', (e) => threads.push(e.reply_count));
+    await c.call({ type: 'leave_room', room_id: ROOM_ID });
+    expect(events).toEqual(pushed);
+    expect(threads).toEqual([2]);
+    expect(warnings).toEqual([]);
   });
 
   it('correlates out-of-order responses by request_id', async () => {

@@ -95,6 +95,25 @@ describe('LairWsClient', () => {
     client.close();
   });
 
+  it('asks for extensions with ?features= on pre-auth and in client_hello otherwise', async () => {
+    const pre = new LairWsClient();
+    await pre.connect({
+      host: '127.0.0.1',
+      port,
+      token: 'good',
+      features: ['lair.messages'],
+      keepaliveMs: 0,
+    });
+    expect(urls[0]).toBe('/ws?token=good&features=lair.messages');
+    pre.close();
+    const plain = new LairWsClient();
+    await plain.connect({ host: '127.0.0.1', port, features: ['lair.messages'], keepaliveMs: 0 });
+    await plain.authenticate('good');
+    expect(urls[1]).toBe('/ws');
+    expect(received[0]).toMatchObject({ type: 'client_hello', features: ['lair.messages'] });
+    plain.close();
+  });
+
   it('url-encodes the token', () => {
     expect(LairWsClient.urlFor({ host: 'h', port: 1, token: 'a b+c' })).toBe('ws://h:1/ws?token=a%20b%2Bc');
   });

@@ -39,6 +39,12 @@ const EXAMPLES: Record<string, string> = {
     '{"type":"add_reaction","request_id":"r","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","emoji":"👍"}',
   remove_reaction:
     '{"type":"remove_reaction","request_id":"r","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","emoji":"👍"}',
+  pin_message: '{"type":"pin_message","request_id":"p","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d"}',
+  unpin_message:
+    '{"type":"unpin_message","request_id":"p","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d"}',
+  list_pins:
+    '{"type":"list_pins","request_id":"l","target":{"type":"room","room_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d"}}',
+  list_mentions: '{"type":"list_mentions","request_id":"m","limit":10}',
   get_thread:
     '{"type":"get_thread","request_id":"t","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","limit":20}',
   typing: `{"type":"typing","target":{"type":"room","room_id":"${ROOM}"}}`,
