@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { EventPayload, EventType } from '../../shared/kernel/events.js';
-import type { MessageTarget } from '../../shared/features/messages/index.js';
+import type { Message, MessageTarget, MessageVersion } from '../../shared/features/messages/index.js';
 import type { ClientMessageInput, ClientMessageType } from '../../relay/commands/index.js';
 import type { ErrorMessage, ResponseOf, ResponseType, ServerMessage } from '../../relay/protocol/messages.js';
 
@@ -11,22 +11,35 @@ export const KEEPALIVE_MS = 25_000;
 /** Default time to wait for a response, ms. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
-/** Event types pushed by the server (docs/protocol/tcp.md §8). */
-const EVENT_TYPES: ReadonlySet<string> = new Set<EventType>([
-  'message_received',
-  'message_edited',
-  'message_deleted',
-  'user_joined_room',
-  'user_left_room',
-  'member_role_changed',
-  'room_deleted',
-  'user_online',
-  'user_offline',
-  'user_typing',
-  'invitation_received',
-  'room_updated',
-  'server_notice',
-]);
+/**
+ * Event types pushed by the server (docs/protocol/tcp.md §8, docs/protocol/extensions.md); a
+ * record so that adding an event type to the catalog without listing it here fails to compile.
+ */
+const EVENT_TYPE_FLAGS: Record<EventType, true> = {
+  message_received: true,
+  message_edited: true,
+  message_deleted: true,
+  user_joined_room: true,
+  user_left_room: true,
+  member_role_changed: true,
+  room_deleted: true,
+  user_online: true,
+  user_offline: true,
+  user_typing: true,
+  invitation_received: true,
+  room_updated: true,
+  server_notice: true,
+  reaction_added: true,
+  reaction_removed: true,
+  thread_updated: true,
+  mention: true,
+  message_pinned: true,
+  message_unpinned: true,
+};
+const EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(EVENT_TYPE_FLAGS));
+
+/** The extension name of the message lifecycle (docs/protocol/extensions.md §1). */
+export const LAIR_MESSAGES = 'lair.messages';
 
 /** Client message types that get a `<type>_response` (docs/protocol/tcp.md §6, §7). */
 export type RequestType = {
@@ -57,6 +70,25 @@ export interface SessionEventMap extends EventListenerArgs {
   warning: [Error];
   /** The transport closed; `reason` is set for errors. Pending requests are rejected. */
   close: [Error | undefined];
+}
+
+/** Optional inputs of `send_message` (docs/protocol/extensions.md §1.1): `reply_to`, `message_type`, `priority`. */
+export type SendOptions = Omit<RequestInput<'send_message'>, 'type' | 'target' | 'content'>;
+/** Paging and filters of `get_messages` (extensions.md §0.5, §1.3, §1.5). */
+export type HistoryOptions = Omit<RequestInput<'get_messages'>, 'type' | 'target'>;
+
+/** One page of history, newest first (oldest first with `after`); `next_cursor` continues it. */
+export interface MessagePage {
+  messages: Message[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+/** One page of a thread (extensions.md §1.5): the root and replies oldest first. */
+export interface ThreadPage {
+  root: Message;
+  replies: Message[];
+  next_cursor: string | null;
 }
 
 /** A `*_response` with `success: false`, thrown by {@link ChatSession.call}. */
@@ -184,6 +216,69 @@ export abstract class ChatSession extends EventEmitter<SessionEventMap> {
     return (await pong).server_time;
   }
 
+  /** `send_message`, optionally as a reply (extensions.md §1.5); resolves with the stored message. */
+  async sendMessage(target: MessageTarget, content: string, options: SendOptions = {}): Promise<Message> {
+    return present(await this.call({ type: 'send_message', target, content, ...options }), 'message');
+  }
+
+  /** `edit_message` (author only); the server also pushes `message_edited`. */
+  async editMessage(messageId: string, content: string): Promise<Message> {
+    return present(await this.call({ type: 'edit_message', message_id: messageId, content }), 'message');
+  }
+
+  /** `delete_message`: leaves a tombstone (extensions.md §1.3); the server pushes `message_deleted`. */
+  async deleteMessage(messageId: string): Promise<void> {
+    await this.call({ type: 'delete_message', message_id: messageId });
+  }
+
+  /** `get_messages`: one page, newest first; pass `next_cursor` back as `cursor` for older ones. */
+  async getMessages(target: MessageTarget, options: HistoryOptions = {}): Promise<MessagePage> {
+    const res = await this.call({ type: 'get_messages', target, ...options });
+    return { messages: res.messages ?? [], has_more: res.has_more, next_cursor: res.next_cursor ?? null };
+  }
+
+  /** `get_message_versions` (extensions.md §1.2): oldest first, the current content last. */
+  async getMessageVersions(messageId: string): Promise<MessageVersion[]> {
+    return (await this.call({ type: 'get_message_versions', message_id: messageId })).versions ?? [];
+  }
+
+  /** `add_reaction` (idempotent; extensions.md §1.4); `emoji` is one emoji or `:shortcode:`. */
+  async addReaction(messageId: string, emoji: string): Promise<Message> {
+    return present(await this.call({ type: 'add_reaction', message_id: messageId, emoji }), 'message');
+  }
+
+  /** `remove_reaction`; fails with `reaction_not_found` when we had not reacted with `emoji`. */
+  async removeReaction(messageId: string, emoji: string): Promise<Message> {
+    return present(await this.call({ type: 'remove_reaction', message_id: messageId, emoji }), 'message');
+  }
+
+  /** `get_thread` (extensions.md §1.5); `messageId` may be the root or any reply of it. */
+  async getThread(messageId: string, options: { limit?: number; cursor?: string } = {}): Promise<ThreadPage> {
+    const res = await this.call({ type: 'get_thread', message_id: messageId, ...options });
+    return { root: present(res, 'root'), replies: res.replies ?? [], next_cursor: res.next_cursor ?? null };
+  }
+
+  /** `pin_message` / `unpin_message` (docs/protocol/extensions.md §1.6). */
+  async setPinned(messageId: string, pin: boolean): Promise<Message> {
+    const res = pin
+      ? await this.call({ type: 'pin_message', message_id: messageId })
+      : await this.call({ type: 'unpin_message', message_id: messageId });
+    return present(res, 'message');
+  }
+
+  /** `list_pins`: the target's pinned messages, newest first. */
+  async listPins(target: MessageTarget): Promise<Message[]> {
+    return (await this.call({ type: 'list_pins', target })).messages ?? [];
+  }
+
+  /** `list_mentions`: messages naming us, newest first. */
+  async listMentions(
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<{ messages: Message[]; next_cursor: string | null }> {
+    const res = await this.call({ type: 'list_mentions', ...options });
+    return { messages: res.messages ?? [], next_cursor: res.next_cursor ?? null };
+  }
+
   /** Sends `typing` for a target; there is never a response (docs/protocol/tcp.md §7.17). */
   typing(target: MessageTarget): void {
     if (!this.closed) this.transmit({ type: 'typing', target });
@@ -297,4 +392,11 @@ export abstract class ChatSession extends EventEmitter<SessionEventMap> {
     this.waiters = [];
     this.emit('close', reason);
   }
+}
+
+/** A payload field a successful response must carry. @throws Error when the server left it out */
+function present<R extends { type: string }, K extends keyof R>(res: R, field: K): NonNullable<R[K]> {
+  const value = res[field];
+  if (value === undefined || value === null) throw new Error(`${res.type} without \`${String(field)}\``);
+  return value;
 }

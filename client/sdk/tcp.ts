@@ -22,6 +22,11 @@ export interface TcpConnectOptions {
   encryption?: boolean;
   /** `client_hello.client_name`; default `"Lair Chat TS SDK"`. */
   clientName?: string;
+  /**
+   * Extensions to request in `client_hello.features`, e.g. `['lair.messages']`
+   * (docs/protocol/extensions.md §0.1); default none. `"encryption"` is added by `encryption`.
+   */
+  features?: readonly string[];
   /** Handshake timeout (connect, hello, key exchange), ms; default 10 000. */
   timeoutMs?: number;
   /** Keepalive `ping` interval, ms; default 25 000; 0 disables it. */
@@ -81,7 +86,7 @@ export class LairTcpClient extends ChatSession {
         type: 'client_hello',
         version: '1.0',
         client_name: options.clientName ?? 'Lair Chat TS SDK',
-        features: encryption ? ['encryption'] : [],
+        features: [...(encryption ? ['encryption'] : []), ...(options.features ?? [])],
       });
       if (encryption) await this.exchangeKeys(timeoutMs);
     } catch (err) {

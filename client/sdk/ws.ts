@@ -14,6 +14,11 @@ export interface WsConnectOptions {
   token?: string;
   /** `client_hello.client_name`; default `"Lair Chat TS SDK"`. */
   clientName?: string;
+  /**
+   * Extensions to request, e.g. `['lair.messages']` (docs/protocol/extensions.md §0.1): sent as
+   * `?features=a,b` with a token (pre-auth skips `client_hello`) and in `client_hello.features`.
+   */
+  features?: readonly string[];
   /** Handshake timeout, ms; default 10 000. */
   timeoutMs?: number;
   /** Keepalive `ping` interval, ms; default 25 000; 0 disables it. */
@@ -38,7 +43,11 @@ export class LairWsClient extends ChatSession {
 
   /** The URL used for `options` (token URL-encoded). */
   static urlFor(options: WsConnectOptions): string {
-    const query = options.token !== undefined ? `?token=${encodeURIComponent(options.token)}` : '';
+    const params: string[] = [];
+    if (options.token !== undefined) params.push(`token=${encodeURIComponent(options.token)}`);
+    if (options.token !== undefined && options.features !== undefined && options.features.length > 0)
+      params.push(`features=${options.features.map(encodeURIComponent).join(',')}`);
+    const query = params.length > 0 ? `?${params.join('&')}` : '';
     return `${options.secure === true ? 'wss' : 'ws'}://${options.host}:${options.port}/ws${query}`;
   }
 
@@ -79,7 +88,7 @@ export class LairWsClient extends ChatSession {
         type: 'client_hello',
         version: '1.0',
         client_name: options.clientName ?? 'Lair Chat TS SDK',
-        features: [],
+        features: [...(options.features ?? [])],
       });
     }
     if (options.keepaliveMs !== 0) this.startKeepalive(options.keepaliveMs);

@@ -3,9 +3,12 @@ import type { ChatSession } from '../sdk/session.js';
 import type { Invitation } from '../../shared/features/invitations/index.js';
 import type { Room } from '../../shared/features/rooms/index.js';
 import type { User } from '../../shared/features/users/index.js';
+import type { Message } from '../../shared/features/messages/index.js';
 import type { EventPayload } from '../../shared/kernel/events.js';
 import { parseUuid } from '../../shared/kernel/validation.js';
-import { HELP, formatInvitations, formatMessage, formatRooms, formatWho, shortId, style } from './render.js';
+import { MessageBook } from './message-book.js';
+import { MessageCommands } from './message-commands.js';
+import { HELP, formatInvitations, formatRooms, formatWho, shortId, style } from './render.js';
 import type { RenderContext } from './render.js';
 
 /** Result of a command: lines to print, and whether to quit. */
@@ -21,11 +24,14 @@ export function parseCommand(line: string): { name: string; rest: string } | nul
 }
 
 /**
- * Client-side state of one terminal session: who we are, the current room, and id <-> name
- * caches filled from responses and events.
+ * Client-side state of one terminal session: who we are, the current room, id <-> name caches
+ * filled from responses and events, and the numbered messages printed so far.
  */
 export class ChatState implements RenderContext {
   currentRoomId: string | undefined;
+  /** Every printed message by its short number `[n]` (per session). */
+  readonly book = new MessageBook();
+  private readonly lifecycle = new MessageCommands(this);
   private readonly rooms = new Map<string, Room>();
   private readonly users = new Map<string, User>();
   /** Usernames learnt from events that carry no full User (presence, messages, invitations). */
@@ -51,6 +57,14 @@ export class ChatState implements RenderContext {
     return this.users.get(id)?.username ?? this.names.get(id) ?? shortId(id);
   }
 
+  messageRef(id: string): number | undefined {
+    return this.book.numberOf(id);
+  }
+
+  knownMessage(id: string): Message | undefined {
+    return this.book.get(id);
+  }
+
   /** Fills the name caches (first 100 users, joined rooms) so events render with names. */
   async warmUp(): Promise<void> {
     const [users, joined] = await Promise.all([
@@ -61,8 +75,9 @@ export class ChatState implements RenderContext {
     for (const item of joined.rooms ?? []) this.rooms.set(item.room.id, item.room);
   }
 
-  /** Learns names from a pushed event and keeps the current room valid. */
+  /** Learns names and message state from a pushed event and keeps the current room valid. */
   observe(event: EventPayload): void {
+    this.book.observe(event);
     switch (event.type) {
       case 'user_joined_room':
         this.users.set(event.user.id, event.user);
@@ -116,18 +131,14 @@ export class ChatState implements RenderContext {
     invites: () => this.listInvites(),
     accept: (rest) => this.answerInvite(rest, 'accept_invitation'),
     decline: (rest) => this.answerInvite(rest, 'decline_invitation'),
-    history: (rest) => this.history(rest),
+    ...this.lifecycle.handlers,
   };
 
   private async say(text: string): Promise<CommandResult> {
     if (text.trim() === '') return { lines: [] };
     if (this.currentRoomId === undefined)
       return { lines: [style.yellow('Not in a room: /join <room> or /msg <user> <text>')] };
-    await this.session.call({
-      type: 'send_message',
-      target: { type: 'room', room_id: this.currentRoomId },
-      content: text,
-    });
+    await this.session.sendMessage({ type: 'room', room_id: this.currentRoomId }, text);
     return { lines: [] }; // our own message comes back as message_received
   }
 
@@ -211,11 +222,7 @@ export class ChatState implements RenderContext {
     if (m === null) return usage('/msg <user> <text>');
     const user = await this.findUser(m[1] ?? '');
     if (user === null) return { lines: [style.red(`No user named ${m[1] ?? ''}`)] };
-    await this.session.call({
-      type: 'send_message',
-      target: { type: 'dm', recipient: user.id },
-      content: m[2] ?? '',
-    });
+    await this.session.sendMessage({ type: 'dm', recipient: user.id }, m[2] ?? '');
     return { lines: [] };
   }
 
@@ -261,19 +268,6 @@ export class ChatState implements RenderContext {
     if (inv !== undefined)
       this.rooms.set(inv.room_id, { ...placeholderRoom(inv.room_id), name: inv.room_name });
     return { lines: [style.green(`Joined #${inv?.room_name ?? this.roomName(this.currentRoomId ?? id)}`)] };
-  }
-
-  private async history(rest: string): Promise<CommandResult> {
-    if (this.currentRoomId === undefined) return { lines: [style.yellow('Not in a room')] };
-    const limit = /^\d+$/.test(rest) ? Math.min(Number(rest), 100) : 20;
-    const res = await this.session.call({
-      type: 'get_messages',
-      target: { type: 'room', room_id: this.currentRoomId },
-      limit,
-    });
-    const messages = [...(res.messages ?? [])].reverse(); // server sends newest first
-    if (messages.length === 0) return { lines: [style.dim('(no messages yet)')] };
-    return { lines: messages.map((msg) => formatMessage(msg, this.userName(msg.author), this)) };
   }
 }
 

@@ -1,7 +1,7 @@
 // Terminal client entry point: server prompt, HTTP login/register, encrypted TCP session, input loop.
 import { parseArgs } from 'node:util';
 import { LairHttpClient, LairHttpError } from '../sdk/http.js';
-import { LairRequestError } from '../sdk/session.js';
+import { LAIR_MESSAGES, LairRequestError } from '../sdk/session.js';
 import { LairTcpClient } from '../sdk/tcp.js';
 import type { AuthResult } from '../../shared/features/auth/index.js';
 import { ChatState } from './commands.js';
@@ -105,11 +105,12 @@ async function run(
 
   const client = new LairTcpClient();
   const sep = tcpAddr.lastIndexOf(':');
-  await client.connect({
+  const hello = await client.connect({
     host: tcpAddr.slice(0, sep),
     port: Number(tcpAddr.slice(sep + 1)),
     encryption: values['no-encryption'] !== true,
     clientName: 'Lair Chat TS TUI',
+    features: [LAIR_MESSAGES], // reactions and thread updates live (docs/protocol/extensions.md §1)
   });
   await client.authenticate(auth.token);
   const state = new ChatState(client, auth.user);
@@ -117,6 +118,10 @@ async function run(
   term.print(
     style.dim(`Connected to ${tcpAddr}${client.encrypted ? ' (encrypted)' : ''}. Type /help for commands.`),
   );
+  if (!hello.features.includes(LAIR_MESSAGES))
+    term.print(
+      style.yellow('This server does not offer lair.messages: reactions and threads will not update live.'),
+    );
 
   client.on('event', (event) => {
     state.observe(event);

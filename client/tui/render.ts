@@ -111,12 +111,12 @@ function reprint(id: string, ctx: RenderContext, suffix = ''): string | null {
   return `${formatMessage(known, ctx.userName(known.author), ctx)}${suffix}`;
 }
 
-/** `to [12]  👍 2 ❤️ 1` for a known message, else `''`. */
-function reactionTail(id: string, ctx: RenderContext): string {
+/** ` on [12]  👍 2 ❤️ 1` (` from …` for a removal) for a known message, else `''`. */
+function reactionTail(id: string, ctx: RenderContext, preposition: 'on' | 'from'): string {
   const ref = refLabel(id, ctx);
   if (ref === '') return '';
   const summary = formatReactions(ctx.knownMessage?.(id)?.reactions ?? []);
-  return ` on ${ref}${summary !== '' ? `  ${summary}` : ''}`;
+  return ` ${preposition} ${ref}${summary !== '' ? `  ${summary}` : ''}`;
 }
 
 /**
@@ -175,7 +175,7 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
     case 'reaction_removed': {
       if (event.user_id === ctx.myId) return null; // /react already said so
       const verb = event.type === 'reaction_added' ? 'reacted' : 'removed';
-      const tail = reactionTail(event.message_id, ctx);
+      const tail = reactionTail(event.message_id, ctx, event.type === 'reaction_added' ? 'on' : 'from');
       return note(
         `${ctx.userName(event.user_id)} ${verb} ${event.emoji}${tail !== '' ? tail : ` (${event.count})`}`,
       );
@@ -185,6 +185,16 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
       const count = formatReplyCount(event.reply_count);
       return note(
         `${ref !== '' ? ref : `thread ${shortId(event.root_id)}`} ${count !== '' ? count : 'no replies'}`,
+      );
+    }
+    case 'mention':
+      return style.magenta(`@ ${event.author_username} mentioned you: ${event.message.content}`);
+    case 'message_pinned':
+    case 'message_unpinned': {
+      const ref = refLabel(event.message.id, ctx);
+      const verb = event.type === 'message_pinned' ? 'pinned' : 'unpinned';
+      return note(
+        `${ctx.userName(event.pinned_by)} ${verb} ${ref !== '' ? ref : 'a message'}: ${event.message.content}`,
       );
     }
     case 'server_notice':
@@ -243,6 +253,9 @@ export const HELP: readonly string[] = [
   '  /react <n> <emoji>         add or remove a reaction on [n] (👍 or :shortcode:)',
   '  /thread <n>                show the thread of [n]: root and replies',
   '  /versions <n>              show the edit history of [n]',
+  '  /pin <n> | /unpin <n>      pin or unpin [n] (room moderators and owners)',
+  '  /pins                      pinned messages of the current room',
+  '  /mentions                  messages that mention you (@yourname)',
   '  /help                      this help',
   '  /quit                      disconnect and exit',
   'Anything else is sent to the current room. <n> is the number printed before a message, e.g. [12].',

@@ -312,12 +312,26 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
       }
       const root = message.thread_root_id === null ? null : await messages.getById(message.thread_root_id);
       await messages.tombstone(message, toTimestamp(clock.now()), root);
-      await emit(deps, targetAudience(message.target, actorId), {
+      const audience = targetAudience(message.target, actorId);
+      await emit(deps, audience, {
         type: 'message_deleted',
         message_id: message.id,
         target: toMessage(message).target,
         deleted_by: actorId,
       });
+      if (root !== null) {
+        // The root lost a reply in the same transaction: tell thread watchers the exact count.
+        const after = await messages.getById(root.id);
+        if (after !== null) {
+          await emit(deps, audience, {
+            type: 'thread_updated',
+            root_id: after.id,
+            target: toMessage(after).target,
+            reply_count: after.reply_count,
+            last_reply_at: after.last_reply_at,
+          });
+        }
+      }
     },
 
     async typing(actorId, target, opts = {}) {

@@ -238,8 +238,31 @@ describe('lifecycle commands', () => {
       '/thread <n>',
       '/more',
       '/versions <n>',
+      '/pin <n>',
+      '/pins',
+      '/mentions',
     ])
       expect(help).toContain(usage);
-    expect(help).not.toMatch(/\/(pin|pins|mentions|upload|download)\b/);
+    expect(help).not.toMatch(/\/(upload|download)\b/);
+  });
+
+  it('/pin sends pin_message for [n]; /pins and /mentions list what the server returns', async () => {
+    const pinned = mine(1, { pinned: true, pinned_by: ALICE_ID, pinned_at: '2025-01-21T12:04:00Z' });
+    const { session, state } = setup(
+      ok({
+        pin_message: () => ({ message: pinned }),
+        list_pins: () => ({ messages: [pinned] }),
+        list_mentions: () => ({ messages: [mine(2, { content: 'hi @alice' })], next_cursor: null }),
+      }),
+    );
+    expect((await state.run('/pin 1')).lines).toEqual(['* pinned [1]']);
+    expect(session.sentOf('pin_message')).toMatchObject([{ message_id: id(1) }]);
+    const pins = (await state.run('/pins')).lines;
+    expect(pins[0]).toBe('Pinned:');
+    expect(pins[1]).toMatch(/\[1\].*m1/);
+    expect(session.sentOf('list_pins')).toMatchObject([{ target }]);
+    const mentions = (await state.run('/mentions')).lines;
+    expect(mentions[1]).toMatch(/\[2\].*hi @alice/);
+    expect((await state.run('/pin')).lines[0]).toContain('Usage: /pin <n>');
   });
 });
