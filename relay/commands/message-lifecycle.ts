@@ -46,16 +46,21 @@ async function getMessageVersions(
 /** `add_reaction` -> `message`; idempotent; emits `reaction_added` (lair.messages) when it changed (§1.4). */
 async function addReaction(msg: Msg<'add_reaction'>, ctx: CommandContext): Promise<CommandResponse> {
   const id = messageId(msg.message_id);
-  await ctx.requireSession();
-  const { message } = await ctx.services.messages.react(ctx.auth.user.id, id, msg.emoji, true);
+  // Hot path like send_message: the lease answers session + membership (docs/adr/005).
+  await ctx.requireSessionLeased();
+  const { message } = await ctx.services.messages.react(ctx.auth.user.id, id, msg.emoji, true, {
+    access: ctx.sendAccess,
+  });
   return okResponse('add_reaction_response', msg.request_id, { message });
 }
 
 /** `remove_reaction` -> `message`; `reaction_not_found` when it was not there (§1.4). */
 async function removeReaction(msg: Msg<'remove_reaction'>, ctx: CommandContext): Promise<CommandResponse> {
   const id = messageId(msg.message_id);
-  await ctx.requireSession();
-  const { message } = await ctx.services.messages.react(ctx.auth.user.id, id, msg.emoji, false);
+  await ctx.requireSessionLeased();
+  const { message } = await ctx.services.messages.react(ctx.auth.user.id, id, msg.emoji, false, {
+    access: ctx.sendAccess,
+  });
   return okResponse('remove_reaction_response', msg.request_id, { message });
 }
 

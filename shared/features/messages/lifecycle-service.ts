@@ -42,6 +42,8 @@ export interface LifecycleService {
     messageId: Uuid,
     emoji: string,
     add: boolean,
+    /** `access`: the caller's room-access policy (the relay's leased one); default storage reads. */
+    opts?: { access?: RoomAccess },
   ): Promise<{ message: Message; changed: boolean }>;
   /**
    * The thread of a root (a reply id resolves to its root): replies oldest first (extensions.md §1.5).
@@ -79,15 +81,24 @@ export function createLifecycle(deps: LifecycleDeps): LifecycleService {
   const { messages, clock } = deps;
 
   /** True when `actorId` may read `m`: a member of its room, or a party of its DM. */
-  async function canRead(actorId: Uuid, m: MessageRecord): Promise<boolean> {
-    if (m.target.type === 'room') return deps.access.isMember(m.target.room_id, actorId);
+  async function canRead(
+    actorId: Uuid,
+    m: MessageRecord,
+    access: RoomAccess = deps.access,
+  ): Promise<boolean> {
+    if (m.target.type === 'room') return access.isMember(m.target.room_id, actorId);
     return m.author === actorId || m.target.recipient === actorId;
   }
 
   /** A live message the caller may read. @throws `message_not_found` */
-  async function readable(actorId: Uuid, messageId: Uuid): Promise<MessageRecord> {
-    const m = await messages.getById(messageId);
-    if (m === null || m.deleted || !(await canRead(actorId, m))) throw new DomainError('message_not_found');
+  async function readable(
+    actorId: Uuid,
+    messageId: Uuid,
+    opts: { consistent?: boolean; access?: RoomAccess } = {},
+  ): Promise<MessageRecord> {
+    const m = await messages.getById(messageId, opts.consistent === false ? { consistent: false } : {});
+    if (m === null || m.deleted || !(await canRead(actorId, m, opts.access)))
+      throw new DomainError('message_not_found');
     return m;
   }
 
@@ -148,9 +159,13 @@ export function createLifecycle(deps: LifecycleDeps): LifecycleService {
       ];
     },
 
-    async react(actorId, messageId, emoji, add) {
+    async react(actorId, messageId, emoji, add, opts = {}) {
       validateEmoji(emoji);
-      const m = await readable(actorId, messageId);
+      // The conditional update re-checks existence and tombstone: the index copy is enough here.
+      const m = await readable(actorId, messageId, {
+        consistent: false,
+        ...(opts.access ? { access: opts.access } : {}),
+      });
       const change = await messages.react(m, emoji, actorId, add, toTimestamp(clock.now()));
       if (!add && !change.changed) throw new DomainError('reaction_not_found');
       const message = toMessage(change.message);

@@ -237,8 +237,11 @@ export interface MessageRepository {
    * @returns the root after the change @throws DomainError `invalid_reply` when the root is gone
    */
   putReply(reply: MessageRecord, root: MessageRecord): Promise<MessageRecord>;
-  /** Looks a message up by its UUID; `null` when absent (tombstones are returned). */
-  getById(id: Uuid): Promise<MessageRecord | null>;
+  /**
+   * Looks a message up by its UUID; `null` when absent (tombstones are returned). Strongly
+   * consistent by default; `consistent: false` saves a read where a conditional write re-checks.
+   */
+  getById(id: Uuid, opts?: { consistent?: boolean }): Promise<MessageRecord | null>;
   /**
    * Edits: sets content, `edited`, `edited_at`, `edit_count + 1`, `version + 1` and stores the
    * previous content as a version item, in one transaction, conditioned on author, `version`, not
@@ -281,5 +284,9 @@ export interface MessageRepository {
   /** Pinned messages of a conversation, newest first (tombstones skipped). */
   listPins(conversation: string): Promise<MessageRecord[]>;
   /** Messages mentioning `userId`, newest first; `lastSk` continues the next page (null = no more). */
-  listMentions(userId: Uuid, limit: number, beforeSk?: string): Promise<{ messages: MessageRecord[]; lastSk: string | null }>;
+  listMentions(
+    userId: Uuid,
+    limit: number,
+    beforeSk?: string,
+  ): Promise<{ messages: MessageRecord[]; lastSk: string | null }>;
 }

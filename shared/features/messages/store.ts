@@ -209,8 +209,12 @@ export class DynamoMessageRepository implements MessageRepository {
     );
   }
 
-  /** GSI1 lookup for the key, then a strongly consistent GetItem so edits are always visible. */
-  async getById(id: Uuid): Promise<MessageRecord | null> {
+  /**
+   * GSI1 lookup for the key, then a strongly consistent GetItem so edits are always visible;
+   * `consistent: false` returns the GSI's (projection ALL) copy instead: one read.
+   */
+  async getById(id: Uuid, opts: { consistent?: boolean } = {}): Promise<MessageRecord | null> {
+    const consistent = opts.consistent !== false;
     const [hit] = await queryAll(
       this.doc,
       {
@@ -218,11 +222,13 @@ export class DynamoMessageRepository implements MessageRepository {
         IndexName: GSI1,
         KeyConditionExpression: 'GSI1PK = :pk',
         ExpressionAttributeValues: { ':pk': partitions.messageById(id) },
-        ProjectionExpression: 'conversation, seq',
+        ...(consistent ? { ProjectionExpression: 'conversation, seq' } : {}),
       },
       { max: 1 },
     );
     if (!hit) return null;
+    // GSI1 projects ALL: an eventually consistent caller takes the index copy (one read, not two).
+    if (!consistent) return isLive(hit, this.clock.now()) ? messageFromItem(hit) : null;
     const out = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
