@@ -4,6 +4,7 @@ import type { Uuid } from '../../kernel/types.js';
 import {
   freshLifecycle,
   LIMITS,
+  toMessage,
   type AttachmentRef,
   type HistoryQuery,
   type MessageRecord,
@@ -83,36 +84,17 @@ export const REACTION_ATTR = {
  * per-emoji attributes ({@link REACTION_ATTR}), never as a list rewritten by readers.
  */
 export function messageItem(m: MessageRecord): Item {
+  // The wire fields as the wire has them; reactions live in per-emoji attributes instead.
+  const { reactions: _reactions, ...wire } = toMessage(m);
   return {
     ...keys.message(m.conversation, m.seq),
     ...indexKeys.messageById(m.id),
     ...(m.thread_root_id === null ? {} : indexKeys.reply(m.thread_root_id, m.seq)),
     entity: ENTITY.message,
-    id: m.id,
-    author: m.author,
-    target: { ...m.target },
-    content: m.content,
-    edited: m.edited,
-    created_at: m.created_at,
+    ...wire,
     seq: m.seq,
     conversation: m.conversation,
     version: m.version,
-    message_type: m.message_type,
-    edited_at: m.edited_at,
-    edit_count: m.edit_count,
-    updated_at: m.updated_at,
-    deleted: m.deleted,
-    deleted_at: m.deleted_at,
-    reply_to: m.reply_to,
-    thread_root_id: m.thread_root_id,
-    reply_count: m.reply_count,
-    last_reply_at: m.last_reply_at,
-    mentions: [...m.mentions],
-    pinned: m.pinned,
-    pinned_at: m.pinned_at,
-    pinned_by: m.pinned_by,
-    priority: m.priority,
-    attachments: m.attachments.map((a) => ({ ...a })),
   };
 }
 

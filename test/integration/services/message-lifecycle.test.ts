@@ -9,6 +9,7 @@ import {
   createTestServices,
   eventsOf,
   registerCast,
+  populatedRoom,
   registerUser,
   UNKNOWN_ID,
   type TestServices,
@@ -33,11 +34,9 @@ beforeAll(async () => {
     },
     { step: 'initialize', name: 'countCommands' },
   );
-  ({ alice, mo, bob, eve } = await registerCast(t.services));
-  room = await t.services.rooms.create(alice.user.id, { name: `life-${randomBytes(4).toString('hex')}` });
-  await t.services.rooms.join(mo.user.id, room.id);
-  await t.services.rooms.join(bob.user.id, room.id);
-  await t.services.rooms.changeRole(alice.user.id, room.id, mo.user.id, 'moderator');
+  const cast = await registerCast(t.services);
+  ({ alice, mo, bob, eve } = cast);
+  room = await populatedRoom(t, cast, `life-${randomBytes(4).toString('hex')}`);
   inRoom = { type: 'room', room_id: room.id };
 });
 afterAll(async () => {
