@@ -87,7 +87,12 @@ export class ClientPool {
   constructor(
     private readonly port: number,
     private readonly recorder: DeliveryRecorder,
-    private readonly opts: { encryption: boolean; concurrency: number },
+    private readonly opts: {
+      encryption: boolean;
+      concurrency: number;
+      /** `client_hello.features` to request, e.g. `['lair.messages']` for reaction events; default none. */
+      features?: readonly string[];
+    },
   ) {}
 
   /**
@@ -131,6 +136,7 @@ export class ClientPool {
       host: '127.0.0.1',
       port: this.port,
       encryption: this.opts.encryption,
+      ...(this.opts.features ? { features: this.opts.features } : {}),
       timeoutMs: 120_000,
       clientName: `bench-${user.index}`,
     });

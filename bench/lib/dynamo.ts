@@ -1,17 +1,23 @@
-// DynamoDB side of the bench: DynamoDB Local (or an endpoint), a fresh table, the raw PutItem baseline, message counts.
+// DynamoDB side of the bench: DynamoDB Local (or an endpoint), a fresh table, raw PutItem/UpdateItem baselines, message counts.
 import { randomUUID } from 'node:crypto';
 import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.js';
 import { toTimestamp } from '../../shared/kernel/time.js';
 import type { IdGenerator } from '../../shared/kernel/ports.js';
-import { createIdGenerator } from '../../shared/platform/system.js';
-import { freshLifecycle, messageItem } from '../../shared/features/messages/index.js';
-import { partitions } from '../../shared/features/index.js';
+import { createIdGenerator, systemClock } from '../../shared/platform/system.js';
+import {
+  DynamoMessageRepository,
+  freshLifecycle,
+  messageItem,
+  type MessageRecord,
+} from '../../shared/features/messages/index.js';
+import { keys, partitions } from '../../shared/features/index.js';
 import {
   ATTR,
   createDynamoClients,
@@ -19,6 +25,7 @@ import {
   type DynamoClients,
   type Key,
 } from '../../shared/storage/index.js';
+import { mapPool } from './population.js';
 import { childPids } from './proc.js';
 import { createHistogram, nowMicros, recordMicros, summarize, type LatencySummary } from './stats.js';
 
@@ -56,11 +63,11 @@ export async function startStorage(endpoint: string | undefined): Promise<BenchS
   };
 }
 
-/** A message item exactly as `DynamoMessageRepository.put` writes it, with `contentBytes` of content. */
-function baselineItem(contentBytes: number, ids: IdGenerator): Record<string, unknown> {
+/** A fresh message record (no reactions, replies, mentions) with `contentBytes` of content in room `bench-baseline`. */
+export function baselineRecord(contentBytes: number, ids: IdGenerator): MessageRecord {
   const now = Date.now();
   const room = 'bench-baseline';
-  return messageItem({
+  return {
     ...freshLifecycle(toTimestamp(now)),
     id: ids.uuid(),
     author: randomUUID(),
@@ -71,7 +78,12 @@ function baselineItem(contentBytes: number, ids: IdGenerator): Record<string, un
     seq: ids.ulid(now),
     conversation: room,
     version: 1,
-  });
+  };
+}
+
+/** A message item exactly as `DynamoMessageRepository.put` writes it, with `contentBytes` of content. */
+function baselineItem(contentBytes: number, ids: IdGenerator): Record<string, unknown> {
+  return messageItem(baselineRecord(contentBytes, ids));
 }
 
 /** The message repository's Put of a fresh message item: conditional `attribute_not_exists(PK)`. */
@@ -103,6 +115,25 @@ export interface OpBaseline {
 export type PutItemBaseline = OpBaseline;
 
 /**
+ * Sequential latency of `op`: `warmup` untimed calls, then `ops` timed calls one at a time.
+ * `op(i)` gets the call's index over both parts (0 … warmup + ops − 1), so calls can use
+ * distinct items.
+ */
+export async function sequentialLatency(
+  op: (i: number) => Promise<unknown>,
+  opts: { ops: number; warmup: number },
+): Promise<LatencySummary> {
+  for (let i = 0; i < opts.warmup; i++) await op(i);
+  const hist = createHistogram();
+  for (let i = opts.warmup; i < opts.warmup + opts.ops; i++) {
+    const t0 = nowMicros();
+    await op(i);
+    recordMicros(hist, nowMicros() - t0);
+  }
+  return summarize(hist);
+}
+
+/**
  * Times `op`: 100 warm-up calls, `ops` sequential calls for the latency, then `concurrency`
  * closed-loop workers for `seconds` for the throughput. `op(worker)` gets the worker index
  * (0 for the sequential part) so workers can use disjoint items.
@@ -111,13 +142,7 @@ async function measureOp(
   op: (worker: number) => Promise<unknown>,
   opts: { ops: number; concurrency: number; seconds: number },
 ): Promise<OpBaseline> {
-  for (let i = 0; i < 100; i++) await op(0);
-  const seq = createHistogram();
-  for (let i = 0; i < opts.ops; i++) {
-    const t0 = nowMicros();
-    await op(0);
-    recordMicros(seq, nowMicros() - t0);
-  }
+  const sequential = await sequentialLatency(() => op(0), { ops: opts.ops, warmup: 100 });
   const conc = createHistogram();
   const start = nowMicros();
   const end = start + opts.seconds * 1e6;
@@ -133,7 +158,7 @@ async function measureOp(
   await Promise.all(Array.from({ length: opts.concurrency }, (_, k) => worker(k)));
   const elapsed = (nowMicros() - start) / 1e6;
   return {
-    sequential: summarize(seq),
+    sequential,
     concurrency: opts.concurrency,
     opsPerSecond: Math.round((done / elapsed) * 10) / 10,
     concurrent: summarize(conc),
@@ -258,4 +283,101 @@ export async function countRoomMessages(
     start = page.LastEvaluatedKey;
   } while (start !== undefined);
   return total;
+}
+
+/** Raw DynamoDB references for `add_reaction` (bench/lifecycle.ts), each sequential, ms. */
+export interface ReactionBaselines {
+  /** Message items created beforehand (one per timed or warm-up call; every call below hits a distinct one). */
+  items: number;
+  /** `UpdateItem` `ADD n :one` on an existing item, no condition, no return values: the target's reference. */
+  updateItem: LatencySummary;
+  /** `DynamoMessageRepository.getById(id, { consistent: false })`: the GSI1 Query that finds a message by id. */
+  gsi1Query: LatencySummary;
+  /** The store's reaction write (`repository.react`, first reactor of an emoji): conditional UpdateItem, ALL_NEW. */
+  reactionUpdate: LatencySummary;
+  /** GSI1 Query then the reaction UpdateItem, back to back: the relay's storage path without relay and TCP. */
+  queryThenUpdate: LatencySummary;
+}
+
+/**
+ * Creates `n` fresh message items (`contentBytes` of content, 16 Puts in flight) with the message
+ * repository's item shape and conditional Put; returns their records.
+ */
+export async function createBaselineMessages(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  n: number,
+  contentBytes: number,
+): Promise<MessageRecord[]> {
+  const ids = createIdGenerator();
+  const records = Array.from({ length: n }, () => baselineRecord(contentBytes, ids));
+  await mapPool(records, 16, (r) =>
+    doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: messageItem(r),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    ),
+  );
+  return records;
+}
+
+/**
+ * Raw UpdateItem baseline: `ADD n :one` (no condition, no return values) on `records[i]`, one
+ * item per call, timed by {@link sequentialLatency}; needs `warmup + ops` records.
+ */
+export function updateItemBaseline(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  records: readonly MessageRecord[],
+  opts: { ops: number; warmup: number },
+): Promise<LatencySummary> {
+  if (records.length < opts.ops + opts.warmup) throw new Error('updateItemBaseline: too few records');
+  return sequentialLatency((i) => {
+    const r = records[i] as MessageRecord;
+    return doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.message(r.conversation, r.seq),
+        UpdateExpression: 'ADD n :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
+  }, opts);
+}
+
+/**
+ * Raw references for `add_reaction` against `tableName`: creates `warmup + ops` message items
+ * ({@link createBaselineMessages}), then times four sequential series ({@link sequentialLatency},
+ * `warmup` untimed calls first), each call on its own item: plain `ADD n :one`, the repository's
+ * GSI1 lookup, the repository's reaction update (👍 by a fresh user), and lookup + reaction update
+ * (🎉 by another fresh user) as one unit.
+ */
+export async function reactionBaselines(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  opts: { contentBytes: number; ops: number; warmup: number },
+): Promise<ReactionBaselines> {
+  const repo = new DynamoMessageRepository(doc, tableName, systemClock);
+  const records = await createBaselineMessages(doc, tableName, opts.warmup + opts.ops, opts.contentBytes);
+  const record = (i: number): MessageRecord => records[i] as MessageRecord;
+  const series = { ops: opts.ops, warmup: opts.warmup };
+  const now = (): string => toTimestamp(Date.now());
+
+  const updateItem = await updateItemBaseline(doc, tableName, records, series);
+  const gsi1Query = await sequentialLatency(async (i) => {
+    if ((await repo.getById(record(i).id, { consistent: false })) === null)
+      throw new Error(`baseline message ${record(i).id} not found through GSI1`);
+  }, series);
+  const reactionUpdate = await sequentialLatency(
+    (i) => repo.react(record(i), '👍', randomUUID(), true, now()),
+    series,
+  );
+  const queryThenUpdate = await sequentialLatency(async (i) => {
+    const found = await repo.getById(record(i).id, { consistent: false });
+    if (found === null) throw new Error(`baseline message ${record(i).id} not found through GSI1`);
+    await repo.react(found, '🎉', randomUUID(), true, now());
+  }, series);
+  return { items: records.length, updateItem, gsi1Query, reactionUpdate, queryThenUpdate };
 }

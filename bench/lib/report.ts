@@ -226,10 +226,13 @@ export function formatReport(r: BenchResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes `<outDir>/<startedAt>.json` (formatted by the repository's Prettier config) and returns its path. */
-export async function writeResult(r: BenchResult, outDir: string): Promise<string> {
+/**
+ * Writes `<outDir>/<startedAt><suffix>.json` (formatted by the repository's Prettier config) and
+ * returns its path. Any result with a `startedAt` (the fan-out {@link BenchResult}, bench/lifecycle.ts's).
+ */
+export async function writeResult(r: { startedAt: string }, outDir: string, suffix = ''): Promise<string> {
   await mkdir(outDir, { recursive: true });
-  const path = join(outDir, `${r.startedAt.replace(/[:.]/g, '-')}.json`);
+  const path = join(outDir, `${r.startedAt.replace(/[:.]/g, '-')}${suffix}.json`);
   const options = (await resolveConfig(path)) ?? {};
   await writeFile(path, await format(JSON.stringify(r), { ...options, parser: 'json' }));
   return path;
