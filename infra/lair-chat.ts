@@ -39,7 +39,7 @@ export function createLairChatStacks(scope: Construct, deployment: LairChatDeplo
     stage,
     production: config.production,
     jwtSecretArn: config.jwtSecretArn,
-    description: 'Lair Chat: DynamoDB table and JWT secret',
+    description: 'Lair Chat: DynamoDB table, attachments bucket and JWT secret',
   });
   const relay = new RelayStack(scope, name('Relay'), {
     env,

@@ -3,6 +3,8 @@ import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { StageConfig } from './config.js';
 import type { LairChatStacks } from './lair-chat.js';
+import { attachmentObjectsNagId } from './constructs/attachments-bucket.js';
+import { ATTACHMENT_GROUPS } from './stacks/api-stack.js';
 
 /** One acknowledged finding: the rule (with its finding suffix, cdk-nag v3 ids) and why it stands. */
 export interface NagAcknowledgement {
@@ -52,6 +54,9 @@ export const NAG_REASONS = {
     'Authorization happens in the handlers (docs/protocol/http.md §4 "Auth" column, lambdas/http/middleware.ts): HS256 JWTs signed with LAIR_JWT_SECRET plus a ' +
     'session lookup. The HTTP API JWT authorizer needs an OIDC issuer with JWKS and cannot verify HS256 shared-secret tokens; ' +
     'health, ready, metrics, register and login are public by protocol.',
+  attachmentObjects:
+    'GetObject/PutObject on <attachments bucket>/* only: every attachment is its own object (pending/<id>, files/<id>), so the keys ' +
+    'cannot be listed in advance; no bucket-level action is granted, and only the attachments and messages functions and the relay task hold it.',
   dlqWithoutDlq:
     'This queue is itself the on-failure destination of the stream mapping (a dead-letter queue); nothing consumes it automatically, ' +
     'so a dead-letter queue of its own would never receive a message.',
@@ -96,4 +101,8 @@ export function acknowledgeNagFindings(stacks: LairChatStacks, config: StageConf
   }
   for (const route of api.routes) acknowledge(route, 'AwsSolutions-APIG4', NAG_REASONS.routeAuthorization);
   acknowledge(api.streamFailures, 'AwsSolutions-SQS3', NAG_REASONS.dlqWithoutDlq);
+  const objectsId = attachmentObjectsNagId(config.stage);
+  acknowledge(relay.service.taskDefinition.taskRole, objectsId, NAG_REASONS.attachmentObjects);
+  for (const [group, fn] of api.groupFunctions)
+    if (ATTACHMENT_GROUPS.has(group)) acknowledge(fn, objectsId, NAG_REASONS.attachmentObjects);
 }

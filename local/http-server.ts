@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import { handler as adminHandler } from '../lambdas/admin/handler.js';
+import { handler as attachmentsHandler } from '../lambdas/attachments/handler.js';
 import { handler as authHandler } from '../lambdas/auth/handler.js';
 import { errorBody } from '../lambdas/http/errors.js';
 import { recordRequest } from '../lambdas/http/metrics.js';
@@ -17,6 +18,8 @@ import { handler as usersHandler } from '../lambdas/users/handler.js';
 import type { Logger } from '../shared/platform/logger.js';
 import { localContext, matchRoute, splitUrl, toApiGatewayEvent, writeResult } from './api-gateway.js';
 import { listen } from '../shared/platform/listen.js';
+import type { LocalBlobStore } from '../shared/features/attachments/index.js';
+import { isBlobPath, serveBlob } from './blob-routes.js';
 
 /** The Lambda entry of every group (lambdas/<group>/handler.ts). */
 export const GROUP_HANDLERS: Readonly<Record<RouteGroup, GroupHandler>> = {
@@ -25,6 +28,7 @@ export const GROUP_HANDLERS: Readonly<Record<RouteGroup, GroupHandler>> = {
   users: usersHandler,
   rooms: roomsHandler,
   messages: messagesHandler,
+  attachments: attachmentsHandler,
   invitations: invitationsHandler,
   admin: adminHandler,
 };
@@ -43,6 +47,8 @@ export interface HttpServerOptions {
    * (LAIR_TLS_ENABLED + LAIR_TLS_CERT_PATH/LAIR_TLS_KEY_PATH, docs/protocol/README.md).
    */
   tls?: { cert: Buffer; key: Buffer };
+  /** The local attachment store: serves its signed `/blobs/…` URLs (local/blob-routes.ts); absent = no such routes. */
+  blobs?: LocalBlobStore;
 }
 
 /** A listening server. WebSocket support attaches to `server`'s `'upgrade'` event; this module never touches upgrades. */
@@ -147,6 +153,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
       res.end("Connection header did not include 'upgrade'");
       done(400);
+      return;
+    }
+    if (opts.blobs !== undefined && isBlobPath(rawPath)) {
+      done(await serveBlob(req, res, opts.blobs));
       return;
     }
     const match = matchRoute(method, rawPath);

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createStreamHandler } from '../lambdas/streams/handler.js';
-import { createHttpDeps, setDeps } from '../lambdas/deps.js';
+import { blobStoreFromSettings, createHttpDeps, setDeps } from '../lambdas/deps.js';
+import { LocalBlobStore } from '../shared/features/attachments/index.js';
 import { loadSettings, type Settings } from '../shared/config/settings.js';
 import { createLogger, type Logger } from '../shared/platform/logger.js';
 import { installProcessGuards } from '../shared/platform/process-guards.js';
@@ -101,19 +102,23 @@ export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<LocalStac
       },
     });
 
+    // One attachment store for both sides: S3 with LAIR_ATTACHMENTS_BUCKET, else files served by the HTTP server's /blobs routes.
+    const blobs = blobStoreFromSettings(settings);
     const running = await startRelayFromSettings({
       settings,
       doc,
+      blobs,
       logger: logger.child({ component: 'relay' }),
     });
     stoppers.push({ name: 'relay', stop: () => running.close({ notice: SHUTDOWN_NOTICE }) });
 
     // The HTTP side is wired exactly as a Lambda is: its own services, publishing to relays over the internal endpoint.
     const httpLogger = logger.child({ component: 'http' });
-    setDeps(createHttpDeps({ settings, logger: httpLogger, client, doc, tableName }));
+    setDeps(createHttpDeps({ settings, logger: httpLogger, client, doc, tableName, blobs }));
     const http = await startHttpServer({
       port: settings.LAIR_HTTP_PORT,
       logger: httpLogger,
+      ...(blobs instanceof LocalBlobStore ? { blobs } : {}),
       ...(tls ? { tls } : {}),
     });
     running.attachWebSocket(http.server);

@@ -1,7 +1,9 @@
 // Builds and starts a relay from LAIR_* settings: the one wiring shared by relay/main.ts (ECS) and local/main.ts (npm start).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { composeServices } from '../shared/compose.js';
-import type { Settings } from '../shared/config/settings.js';
+import { publicBaseUrl, type Settings } from '../shared/config/settings.js';
+import { createBlobStore, type BlobStore } from '../shared/features/attachments/index.js';
+import { systemClock } from '../shared/platform/system.js';
 import type { Logger } from '../shared/platform/logger.js';
 import { createRelay, type RunningRelay } from './server.js';
 
@@ -10,6 +12,7 @@ import { createRelay, type RunningRelay } from './server.js';
  * then the other relays), and starts it with presence, room-index reads and the per-address
  * password-attempt budget (`LAIR_RATE_LIMIT_AUTH` per 60 s).
  * @param advertiseUrl - URL other processes use for the internal endpoint (LAIR_RELAY_ADVERTISE_URL)
+ * @param blobs - attachment bytes (sends claim uploads, extensions.md §1.7); default chosen from settings
  * @throws when a port cannot be bound or the relay cannot register itself in the table
  */
 export async function startRelayFromSettings(opts: {
@@ -17,8 +20,19 @@ export async function startRelayFromSettings(opts: {
   doc: DynamoDBDocumentClient;
   logger: Logger;
   advertiseUrl?: string;
+  blobs?: BlobStore;
 }): Promise<RunningRelay> {
   const { settings, doc, logger, advertiseUrl } = opts;
+  const blobs =
+    opts.blobs ??
+    createBlobStore({
+      bucket: settings.LAIR_ATTACHMENTS_BUCKET,
+      region: settings.AWS_REGION,
+      dataDir: settings.LAIR_DATA_DIR,
+      secret: settings.jwtSecret,
+      baseUrl: () => publicBaseUrl(settings),
+      clock: systemClock,
+    });
   const relay = createRelay({
     secret: settings.jwtSecret,
     logger,
@@ -39,6 +53,8 @@ export async function startRelayFromSettings(opts: {
     tableName: settings.LAIR_TABLE_NAME,
     jwtSecret: settings.jwtSecret,
     events: relay.publisher,
+    blobs,
+    attachmentMaxBytes: settings.LAIR_ATTACHMENT_MAX_BYTES,
   });
   return relay.start({
     services,

@@ -12,6 +12,7 @@ import {
   type Services,
 } from './features/index.js';
 import type { Clock, EventPublisher, IdGenerator, PasswordHasher } from './kernel/ports.js';
+import { ATTACHMENT_LIMITS, type BlobStore } from './features/attachments/index.js';
 
 /** Every storage port built by `createRepositories` (re-exported for composition roots). */
 export type { Repositories };
@@ -35,6 +36,20 @@ export interface ComposeOptions {
   ids?: IdGenerator;
   /** Password hasher; default Argon2id with upstream's parameters. */
   hasher?: PasswordHasher;
+  /**
+   * Attachment bytes (`createBlobStore` from settings); default a store that refuses every call,
+   * for roots that never handle attachments (benchmarks).
+   */
+  blobs?: BlobStore;
+  /** `LAIR_ATTACHMENT_MAX_BYTES`, bytes; default 25 MiB. */
+  attachmentMaxBytes?: number;
+}
+
+/** A BlobStore for roots without attachments: every call rejects (an attachment send answers `internal_error`). */
+function unavailableBlobStore(): BlobStore {
+  const fail = (): Promise<never> =>
+    Promise.reject(new Error('no blob store configured in this composition root'));
+  return { uploadUrl: fail, downloadUrl: fail, size: fail, copy: fail };
 }
 
 /** Result of {@link composeServices}: the services plus what they were built from. */
@@ -62,6 +77,8 @@ export function composeServices(opts: ComposeOptions): Composition {
     ids: opts.ids ?? createIdGenerator(),
     hasher: opts.hasher ?? createPasswordHasher(),
     tokens: createTokenService(opts.jwtSecret, clock),
+    blobs: opts.blobs ?? unavailableBlobStore(),
+    attachmentMaxBytes: opts.attachmentMaxBytes ?? ATTACHMENT_LIMITS.defaultMaxBytes,
   };
   return { services: createServices(deps), repos, deps };
 }

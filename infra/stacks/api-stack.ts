@@ -25,6 +25,11 @@ import { keys } from '../../shared/features/index.js';
 import type { StageConfig } from '../config.js';
 import { ChatFunction } from '../constructs/chat-function.js';
 import { grantTableAccess } from '../constructs/table-access.js';
+import {
+  ATTACHMENTS_BUCKET_ENV,
+  attachmentsBucketName,
+  grantAttachmentObjects,
+} from '../constructs/attachments-bucket.js';
 import { JWT_SECRET_ARN_ENV } from '../../lambdas/secret-env.js';
 
 /** Props of {@link ApiStack}. */
@@ -48,6 +53,9 @@ export interface ApiStackProps extends StackProps {
   /** Route table to deploy. @default ROUTES from lambdas/http/routes.ts */
   readonly routes?: readonly RouteDef[];
 }
+
+/** Groups touching attachment bytes: `attachments` presigns PUT/GET, `messages` checks and copies uploads on send. */
+export const ATTACHMENT_GROUPS: ReadonlySet<RouteGroup> = new Set<RouteGroup>(['attachments', 'messages']);
 
 /** Stream batches retried this many times (then bisected, then sent to the failure queue). */
 export const STREAM_RETRY_ATTEMPTS = 3;
@@ -173,12 +181,17 @@ export class ApiStack extends Stack {
     const integrations = new Map<RouteGroup, HttpLambdaIntegration>();
     for (const group of ROUTE_GROUPS.filter((g) => routes.some((r) => r.group === g))) {
       const readOnly = isReadOnlyGroup(group, routes);
+      const blobs = ATTACHMENT_GROUPS.has(group);
       const fn = new ChatFunction(this, `${capitalize(group)}Function`, {
         entry: `lambdas/${group}/handler.ts`,
         description: `Lair Chat ${props.stage}: ${group} routes`,
         ...fnDefaults,
+        ...(blobs
+          ? { environment: { ...environment, [ATTACHMENTS_BUCKET_ENV]: attachmentsBucketName(props.stage) } }
+          : {}),
         ...(readOnly ? {} : inVpc),
       });
+      if (blobs) grantAttachmentObjects(fn, props.stage);
       if (readOnly) {
         grantTableAccess(fn, props.table, 'read');
         fn.addToRolePolicy(

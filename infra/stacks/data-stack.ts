@@ -1,10 +1,11 @@
-// DataStack: the single DynamoDB table (translated from shared/storage/table.ts) and the JWT secret.
+// DataStack: the single DynamoDB table (translated from shared/storage/table.ts), the attachments bucket and the JWT secret.
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { DEFAULT_TABLE_NAME, tableDefinition, ttlSpecification } from '../../shared/storage/table.js';
 import { translateTableDefinition } from '../constructs/table-props.js';
+import { AttachmentsBucket } from '../constructs/attachments-bucket.js';
 
 /** Props of {@link DataStack}. */
 export interface DataStackProps extends StackProps {
@@ -33,6 +34,8 @@ export class DataStack extends Stack {
   public readonly table: Table;
   /** Secret whose string value is `LAIR_JWT_SECRET` (HS256 key and internal-event HMAC key). */
   public readonly jwtSecret: ISecret;
+  /** Attachment bytes (docs/protocol/extensions.md §1.7) and their access-log bucket. */
+  public readonly attachments: AttachmentsBucket;
 
   public constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -48,6 +51,7 @@ export class DataStack extends Stack {
       removalPolicy,
     });
     for (const gsi of globalSecondaryIndexes) this.table.addGlobalSecondaryIndex(gsi);
+    this.attachments = new AttachmentsBucket(this, 'Attachments', { stage: props.stage, removalPolicy });
 
     this.jwtSecret =
       props.jwtSecretArn === undefined

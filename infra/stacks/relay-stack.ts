@@ -38,6 +38,11 @@ import type { Construct } from 'constructs';
 import type { StageConfig } from '../config.js';
 import { REPO_ROOT } from '../constructs/chat-function.js';
 import { grantTableAccess } from '../constructs/table-access.js';
+import {
+  ATTACHMENTS_BUCKET_ENV,
+  attachmentsBucketName,
+  grantAttachmentObjects,
+} from '../constructs/attachments-bucket.js';
 
 /** Public TCP protocol port (docs/protocol/README.md: `LAIR_TCP_PORT`), on the NLB and in the container. */
 export const RELAY_TCP_PORT = 8080;
@@ -188,6 +193,7 @@ export class RelayStack extends Stack {
         LAIR_RELAY_INTERNAL_PORT: String(RELAY_INTERNAL_PORT),
         LAIR_RELAY_DRAIN_DEADLINE_MS: String(cfg.drainSeconds * 1000),
         LAIR_TABLE_NAME: props.table.tableName,
+        [ATTACHMENTS_BUCKET_ENV]: attachmentsBucketName(props.stage),
         AWS_REGION: this.region,
         LAIR_LOG_LEVEL: 'info',
       },
@@ -205,6 +211,7 @@ export class RelayStack extends Stack {
       linuxParameters: new LinuxParameters(this, 'RelayLinux', { initProcessEnabled: true }),
     });
     grantTableAccess(taskDefinition.taskRole, props.table, 'readWrite');
+    grantAttachmentObjects(taskDefinition.taskRole, props.stage);
 
     this.service = new FargateService(this, 'RelayService', {
       cluster,

@@ -1,5 +1,6 @@
 // THE HTTP route table (docs/protocol/http.md §4), derived from one list of Lambda groups: single source for the Lambda dispatch, the local server and the CDK stack.
 import { routes as admin } from '../admin/routes.js';
+import { routes as attachments } from '../attachments/routes.js';
 import { routes as auth } from '../auth/routes.js';
 import { routes as invitations } from '../invitations/routes.js';
 import { routes as messages } from '../messages/routes.js';
@@ -14,7 +15,7 @@ export type { AuthLevel, HttpMethod, RateBucket } from './route-def.js';
  * Every Lambda group and its route table, in a stable order (one Lambda function each; its entry
  * is `lambdas/<group>/handler.ts` exporting `handler`). Adding a group = one line here.
  */
-const GROUPS = { system, auth, users, rooms, messages, invitations, admin } as const;
+const GROUPS = { system, auth, users, rooms, messages, attachments, invitations, admin } as const;
 
 /** One Lambda function per group. */
 export type RouteGroup = keyof typeof GROUPS;

@@ -19,6 +19,7 @@ const sendBody = z.object({
   message_type: z.enum(['text', 'markdown', 'code', 'system', 'file', 'image']).nullish(),
   reply_to: z.string().nullish(),
   priority: z.enum(['normal', 'high']).nullish(),
+  attachment_ids: z.array(z.string()).max(10).nullish(),
 });
 const reactionBody = z.object({ emoji: z.string() });
 const editBody = z.object({ content: z.string() });
@@ -83,6 +84,7 @@ const send = route({
         message_type: body.message_type ?? null,
         reply_to: body.reply_to == null ? null : requireUuid(body.reply_to, 'invalid_reply'),
         priority: body.priority ?? null,
+        attachment_ids: body.attachment_ids?.map((id) => requireUuid(id, 'attachment_invalid')) ?? null,
       }),
     });
   },

@@ -8,6 +8,7 @@ import type { Logger } from '../../shared/platform/logger.js';
 import type { TokenClaims } from '../../shared/kernel/ports.js';
 import type { Services } from '../../shared/features/index.js';
 import type { RoomAccess } from '../../shared/features/rooms/index.js';
+import type { MessageKey } from '../../shared/kernel/events.js';
 
 /** The caller as captured at authentication (docs/protocol/tcp.md §6, §7.16: `get_current_user` returns this snapshot). */
 export interface AuthSnapshot {
@@ -39,6 +40,8 @@ export interface CommandContext {
   requireSessionLeased(): Promise<void>;
   /** The room-access policy for `typing`: the relay's room index first, storage otherwise. */
   typingAccess: RoomAccess;
+  /** Where a message lives, when this relay delivered its event recently (reactions skip a lookup). */
+  locateMessage?: (id: Uuid) => MessageKey | undefined;
 }
 
 /** What a connection knew about one room just before a send's storage work (docs/adr/005). */
@@ -93,6 +96,7 @@ export function commandContext(
   logger: Logger,
   lease?: SendLease,
   inRoomIndex?: (roomId: Uuid) => boolean,
+  locateMessage?: (id: Uuid) => MessageKey | undefined,
 ): CommandContext {
   const requireSession = async (): Promise<void> => {
     await services.auth.requireSession(auth.claims);
@@ -107,6 +111,7 @@ export function commandContext(
     requireSession,
     requireSessionLeased,
     sendAccess: leasedAccess(base, lease, requireSessionLeased),
+    ...(locateMessage ? { locateMessage } : {}),
     typingAccess: {
       isMember: (roomId, userId) =>
         inRoomIndex?.(roomId) === true ? Promise.resolve(true) : base.isMember(roomId, userId),

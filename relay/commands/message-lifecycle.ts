@@ -50,6 +50,7 @@ async function addReaction(msg: Msg<'add_reaction'>, ctx: CommandContext): Promi
   await ctx.requireSessionLeased();
   const { message } = await ctx.services.messages.react(ctx.auth.user.id, id, msg.emoji, true, {
     access: ctx.sendAccess,
+    ...(ctx.locateMessage ? { locate: ctx.locateMessage } : {}),
   });
   return okResponse('add_reaction_response', msg.request_id, { message });
 }
@@ -60,6 +61,7 @@ async function removeReaction(msg: Msg<'remove_reaction'>, ctx: CommandContext):
   await ctx.requireSessionLeased();
   const { message } = await ctx.services.messages.react(ctx.auth.user.id, id, msg.emoji, false, {
     access: ctx.sendAccess,
+    ...(ctx.locateMessage ? { locate: ctx.locateMessage } : {}),
   });
   return okResponse('remove_reaction_response', msg.request_id, { message });
 }

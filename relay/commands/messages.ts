@@ -34,6 +34,7 @@ const schemas = {
     message_type: z.enum(['text', 'markdown', 'code', 'system', 'file', 'image']).nullish(),
     reply_to: z.string().nullish(),
     priority: z.enum(['normal', 'high']).nullish(),
+    attachment_ids: z.array(z.string()).max(10).nullish(),
   }),
   edit_message: command('edit_message', { message_id: z.string(), content: z.string() }),
   delete_message: command('delete_message', { message_id: z.string() }),
@@ -62,6 +63,8 @@ export async function sendMessage(msg: Msg<'send_message'>, ctx: CommandContext)
     message_type: msg.message_type ?? null,
     reply_to: msg.reply_to == null ? null : requireId(msg.reply_to, 'invalid_reply', 'Invalid reply target'),
     priority: msg.priority ?? null,
+    attachment_ids:
+      msg.attachment_ids?.map((id) => requireId(id, 'attachment_invalid', 'Attachment invalid')) ?? null,
   });
   return okResponse('send_message_response', msg.request_id, { message });
 }

@@ -334,6 +334,7 @@ export class Connection implements DeliveryTarget {
       this.log,
       this.sendAccess,
       (roomId) => registry.indexStamp(auth.user.id, roomId) !== undefined,
+      (id) => registry.messageKeys.locate(id),
     );
   }
 

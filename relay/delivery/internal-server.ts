@@ -20,6 +20,18 @@ const eventSchema = z.object({
   at: z.number(),
   audience: audienceSchema,
   payload: z.looseObject({ type: z.string() }),
+  messageKey: z
+    .object({
+      id: z.string(),
+      conversation: z.string(),
+      seq: z.string(),
+      author: z.string(),
+      target: z.discriminatedUnion('type', [
+        z.object({ type: z.literal('room'), room_id: z.string() }),
+        z.object({ type: z.literal('dm'), recipient: z.string() }),
+      ]),
+    })
+    .optional(),
 });
 
 /**

@@ -3,6 +3,7 @@ import type { Uuid } from '../../shared/kernel/types.js';
 import { isRelayNotice, type Audience, type DomainEvent } from '../../shared/kernel/events.js';
 import { mayReceive } from '../../shared/kernel/extensions.js';
 import { serializeServerMessage } from '../protocol/index.js';
+import { MessageKeys } from './message-keys.js';
 import { SeenIds } from './seen-ids.js';
 import type {
   DeliveryTarget,
@@ -35,6 +36,8 @@ export class DeliveryRegistry {
   private readonly roomEpochs = new Map<Uuid, number>();
   private changeCounter = 0;
   private readonly seen: SeenIds;
+  /** Addresses of the messages whose events passed through here (reactions skip a lookup). */
+  readonly messageKeys = new MessageKeys();
   private readonly verified: SeenIds;
   private readonly revokedSessions: SeenIds;
   private readonly backlog: DomainEvent[] = [];
@@ -94,7 +97,11 @@ export class DeliveryRegistry {
    * unless a room must first be read from storage (later events then wait their turn). Never throws.
    */
   deliver(events: readonly DomainEvent[]): void {
-    for (const event of events) if (this.seen.firstSeen(event.id)) this.backlog.push(event);
+    for (const event of events) {
+      if (!this.seen.firstSeen(event.id)) continue;
+      if (event.messageKey !== undefined) this.messageKeys.remember(event.messageKey);
+      this.backlog.push(event);
+    }
     if (this.running || this.backlog.length === 0) return;
     this.running = true;
     this.draining = this.drain();

@@ -42,6 +42,12 @@ const schema = z.object({
   LAIR_RELAY_AUTH_LEASE_MS: lenientInt(30_000),
   /** Room-index re-verification period, ms; 0 = off (relay/delivery/reverify-loop.ts). */
   LAIR_RELAY_REVERIFY_MS: lenientInt(60_000),
+  /** S3 bucket of attachment bytes (docs/protocol/extensions.md §1.7); unset = files under LAIR_DATA_DIR/attachments/. */
+  LAIR_ATTACHMENTS_BUCKET: z.string().min(3).optional(),
+  /** Largest attachment, bytes (default 25 MiB). */
+  LAIR_ATTACHMENT_MAX_BYTES: lenientInt(25 * 1024 * 1024),
+  /** Base URL clients reach the local HTTP server at, for local attachment URLs; default http(s)://127.0.0.1:<LAIR_HTTP_PORT>. */
+  LAIR_PUBLIC_URL: z.url().optional(),
 });
 
 /** Parsed settings. Ports are TCP port numbers; rate limits are requests per 60 s window (docs/protocol/http.md §3). */
@@ -51,6 +57,14 @@ export type Settings = z.infer<typeof schema> & {
   /** The effective JWT secret (raw UTF-8 bytes are the HS256 key). Never log it. */
   jwtSecret: string;
 };
+
+/** Base URL of the local HTTP server as clients reach it: `LAIR_PUBLIC_URL`, else `http(s)://127.0.0.1:<LAIR_HTTP_PORT>`. */
+export function publicBaseUrl(settings: Settings): string {
+  return (
+    settings.LAIR_PUBLIC_URL ??
+    `${settings.LAIR_TLS_ENABLED ? 'https' : 'http'}://127.0.0.1:${settings.LAIR_HTTP_PORT}`
+  );
+}
 
 /**
  * Reads settings from `env`. When `LAIR_JWT_SECRET` is unset, a random 32-byte base64 secret is

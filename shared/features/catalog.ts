@@ -2,6 +2,7 @@
 // Imports only feature models, which import nothing but types at runtime: the kernel's DomainError reads ERROR_ROWS at load time.
 import { KERNEL_ERRORS, type ErrorRow, type ErrorRows } from '../kernel/error-rows.js';
 import * as admin from './admin/model.js';
+import * as attachments from './attachments/model.js';
 import * as auth from './auth/model.js';
 import * as invitations from './invitations/model.js';
 import * as messages from './messages/model.js';
@@ -10,7 +11,7 @@ import * as rooms from './rooms/model.js';
 import * as users from './users/model.js';
 
 /** Every feature's model, in dependency order. A new feature adds itself here and to {@link EventPayload} below, and to ./index.ts. */
-const MODELS = [auth, users, rooms, messages, invitations, presence, admin] as const;
+const MODELS = [auth, users, rooms, attachments, messages, invitations, presence, admin] as const;
 
 type Model = (typeof MODELS)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
@@ -67,6 +68,7 @@ interface FeatureEvents {
   auth: auth.Events;
   users: users.Events;
   rooms: rooms.Events;
+  attachments: attachments.Events;
   messages: messages.Events;
   invitations: invitations.Events;
   presence: presence.Events;

@@ -7,6 +7,7 @@ import { ENTITY as STORAGE_ENTITY } from '../storage/items.js';
 import { keys as storageKeys } from '../storage/keys.js';
 import { DynamoRateLimiter } from '../storage/rate-limiter.js';
 import { adminFeature } from './admin/index.js';
+import { attachmentsFeature, type BlobStore } from './attachments/index.js';
 import { authFeature } from './auth/index.js';
 import { invitationsFeature } from './invitations/index.js';
 import { messagesFeature } from './messages/index.js';
@@ -22,6 +23,7 @@ export const FEATURES = [
   authFeature,
   usersFeature,
   roomsFeature,
+  attachmentsFeature,
   messagesFeature,
   invitationsFeature,
   presenceFeature,
@@ -46,6 +48,10 @@ export interface ServiceDeps extends Omit<Repositories, 'rateLimiter'>, EmitDeps
   tokens: TokenService;
   /** The default room-access policy (membership reads), shared by every service. */
   access: RoomAccess;
+  /** Where attachment bytes live (S3 or local files), chosen from settings by the composition root. */
+  blobs: BlobStore;
+  /** `LAIR_ATTACHMENT_MAX_BYTES`: largest attachment, bytes. */
+  attachmentMaxBytes: number;
 }
 
 /** All services, as built by {@link createServices}: one entry per feature's `services(deps)`. */

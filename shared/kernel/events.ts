@@ -37,6 +37,21 @@ export interface DomainEvent {
   at: number;
   audience: Audience;
   payload: EventPayload | RelayNotice;
+  /**
+   * Where the event's message is stored (never serialized to a client): lets a relay address
+   * that message later without an index lookup (reactions, docs/protocol/extensions.md §1.4).
+   */
+  messageKey?: MessageKey;
+}
+
+/** A stored message's table address and target, as carried by {@link DomainEvent.messageKey}. */
+export interface MessageKey {
+  id: Uuid;
+  conversation: string;
+  seq: string;
+  author: Uuid;
+  /** The wire target (`room_id`, or the DM `recipient` as seen by the author). */
+  target: { type: 'room'; room_id: Uuid } | { type: 'dm'; recipient: Uuid };
 }
 
 /** What {@link emit} needs: the publisher, the clock (event time) and the id source (event id). */
@@ -55,8 +70,9 @@ export async function emit(
   deps: EmitDeps,
   audience: Audience,
   payload: EventPayload | RelayNotice,
+  extra: Pick<DomainEvent, 'messageKey'> = {},
 ): Promise<void> {
-  const event: DomainEvent = { id: deps.ids.uuid(), at: deps.clock.now(), audience, payload };
+  const event: DomainEvent = { id: deps.ids.uuid(), at: deps.clock.now(), audience, payload, ...extra };
   try {
     await deps.events.publish(event);
   } catch {

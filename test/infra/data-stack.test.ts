@@ -110,3 +110,62 @@ describe('translateTableDefinition', () => {
     ).toThrow(/attribute type/);
   });
 });
+
+describe('DataStack attachments bucket (extensions.md §1.7)', () => {
+  const { stacks } = synthLairChat();
+  const template = Template.fromStack(stacks.data);
+  const api = Template.fromStack(stacks.api);
+
+  it('is private, SSE-S3, TLS-only, expires pending/ after a day and allows browser PUT/GET', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: Match.anyValue(),
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Id: 'ExpireUnattachedUploads',
+            Prefix: 'pending/',
+            ExpirationInDays: 1,
+            Status: 'Enabled',
+          }),
+        ]),
+      },
+      CorsConfiguration: {
+        CorsRules: [Match.objectLike({ AllowedMethods: ['PUT', 'GET'], AllowedOrigins: ['*'] })],
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('grants only GetObject/PutObject on its objects to the attachments and messages functions, and names it in their env', () => {
+    const policies = Object.values(api.findResources('AWS::IAM::Policy'));
+    const withObjects = policies.filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('"Sid":"AttachmentObjects"'),
+    );
+    expect(withObjects).toHaveLength(2);
+    for (const p of withObjects) {
+      const st = (p.Properties.PolicyDocument.Statement as { Sid?: string; Action: unknown }[]).find(
+        (x) => x.Sid === 'AttachmentObjects',
+      );
+      expect(st?.Action).toEqual(['s3:GetObject', 's3:PutObject']);
+    }
+    const fns = Object.values(api.findResources('AWS::Lambda::Function')).filter(
+      (f) => f.Properties.Environment?.Variables?.LAIR_ATTACHMENTS_BUCKET !== undefined,
+    );
+    expect(fns).toHaveLength(2);
+  });
+});

@@ -7,6 +7,11 @@ import { loadSettings } from '../../shared/config/settings.js';
 import type { DomainEvent } from '../../shared/kernel/events.js';
 import { createLogger } from '../../shared/platform/logger.js';
 import { keys } from '../../shared/features/index.js';
+import { LocalBlobStore } from '../../shared/features/attachments/index.js';
+import type { Clock } from '../../shared/kernel/ports.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestTable, deleteTestTable, type TestTable } from './dynamo.js';
 
 /** A parsed response. `json` is `undefined` when the body is not JSON. */
@@ -39,6 +44,8 @@ export interface TestApi {
   server: RunningHttpServer;
   /** Every event the services published, in order. */
   events: DomainEvent[];
+  /** The local attachment store (files in a temp dir, URLs to this server). */
+  blobs: LocalBlobStore;
   /** Default X-Forwarded-For of this instance (distinct per instance so rate limits never collide). */
   ip: string;
   request(method: string, path: string, opts?: RequestOptions): Promise<TestResponse>;
@@ -55,7 +62,10 @@ export function randomIp(): string {
  * rate limits 100000 so only the rate-limit tests trip them), a recording event publisher,
  * deps injected through `setDeps`, server on 127.0.0.1:0.
  */
-export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(
+  env: Record<string, string> = {},
+  opts: { clock?: Clock } = {},
+): Promise<TestApi> {
   const table = await createTestTable();
   const settings = loadSettings(
     {
@@ -73,7 +83,15 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
   );
   const logger = createLogger(settings.LAIR_LOG_LEVEL, 'http-test');
   const events: DomainEvent[] = [];
+  let baseUrl = '';
+  const blobs = new LocalBlobStore({
+    dataDir: mkdtempSync(join(tmpdir(), 'lair-blobs-')),
+    secret: settings.jwtSecret,
+    baseUrl: () => baseUrl,
+    clock: opts.clock ?? { now: () => Date.now() },
+  });
   const deps = createHttpDeps({
+    blobs,
     settings,
     logger,
     client: table.client,
@@ -87,8 +105,8 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     },
   });
   setDeps(deps);
-  const server = await startHttpServer({ port: 0, host: '127.0.0.1', logger });
-  const baseUrl = `http://127.0.0.1:${server.port}`;
+  const server = await startHttpServer({ port: 0, host: '127.0.0.1', logger, blobs });
+  baseUrl = `http://127.0.0.1:${server.port}`;
   const ip = randomIp();
   return {
     baseUrl,
@@ -96,6 +114,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     deps,
     server,
     events,
+    blobs,
     ip,
     async request(method, path, opts = {}) {
       const forwarded = opts.ip === undefined ? ip : opts.ip;

@@ -1,5 +1,5 @@
 // Message lifecycle use cases beyond upstream: edit history, reactions, threads, admin hard delete (docs/protocol/extensions.md §1.2–§1.5).
-import { emit, type EmitDeps } from '../../kernel/events.js';
+import { emit, type EmitDeps, type MessageKey } from '../../kernel/events.js';
 import { DomainError } from '../../kernel/errors.js';
 import { toTimestamp } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
@@ -42,8 +42,12 @@ export interface LifecycleService {
     messageId: Uuid,
     emoji: string,
     add: boolean,
-    /** `access`: the caller's room-access policy (the relay's leased one); default storage reads. */
-    opts?: { access?: RoomAccess },
+    /**
+     * `access`: the caller's room-access policy (the relay's leased one); default storage reads.
+     * `locate`: the message's table address when the caller knows it (the relay's cache of
+     * `DomainEvent.messageKey`); saves the index lookup.
+     */
+    opts?: { access?: RoomAccess; locate?: (messageId: Uuid) => MessageKey | undefined },
   ): Promise<{ message: Message; changed: boolean }>;
   /**
    * The thread of a root (a reply id resolves to its root): replies oldest first (extensions.md §1.5).
@@ -161,18 +165,37 @@ export function createLifecycle(deps: LifecycleDeps): LifecycleService {
 
     async react(actorId, messageId, emoji, add, opts = {}) {
       validateEmoji(emoji);
-      // The conditional update re-checks existence and tombstone: the index copy is enough here.
-      const m = await readable(actorId, messageId, {
-        consistent: false,
-        ...(opts.access ? { access: opts.access } : {}),
-      });
-      const change = await messages.react(m, emoji, actorId, add, toTimestamp(clock.now()));
+      const access = opts.access ?? deps.access;
+      // A relay that saw the message's event knows its address: one UpdateItem, no lookup.
+      const key = opts.locate?.(messageId);
+      let where: {
+        conversation: string;
+        seq: string;
+        known?: { count: number; users: readonly Uuid[] } | null;
+      };
+      if (key !== undefined) {
+        const readableKey =
+          key.target.type === 'room'
+            ? await access.isMember(key.target.room_id, actorId)
+            : key.author === actorId || key.target.recipient === actorId;
+        if (!readableKey) throw new DomainError('message_not_found');
+        where = { conversation: key.conversation, seq: key.seq };
+      } else {
+        // The conditional update re-checks existence and tombstone: the index copy is enough here.
+        const m = await readable(actorId, messageId, { consistent: false, access });
+        where = {
+          conversation: m.conversation,
+          seq: m.seq,
+          known: m.reactions.find((r) => r.emoji === emoji) ?? null,
+        };
+      }
+      const change = await messages.react(where, emoji, actorId, add, toTimestamp(clock.now()));
       if (!add && !change.changed) throw new DomainError('reaction_not_found');
       const message = toMessage(change.message);
       if (change.changed) {
-        await emit(deps, targetAudience(m.target, actorId), {
+        await emit(deps, targetAudience(change.message.target, actorId), {
           type: add ? 'reaction_added' : 'reaction_removed',
-          message_id: m.id,
+          message_id: messageId,
           target: message.target,
           emoji,
           user_id: actorId,

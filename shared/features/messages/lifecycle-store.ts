@@ -141,7 +141,7 @@ export async function tombstone(
       Key: keys.message(message.conversation, message.seq),
       UpdateExpression:
         'SET content = :empty, deleted = :true, deleted_at = :at, updated_at = :at, attachments = :none, #version = :next' +
-        (removals.length > 0 ? ` REMOVE reaction_kinds, ${removals.join(', ')}` : ''),
+        (removals.length > 0 ? ` REMOVE ${REACTION_ATTR.emoji}, ${removals.join(', ')}` : ''),
       ConditionExpression: 'attribute_exists(PK) AND #version = :version',
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: {
@@ -196,15 +196,18 @@ class RootGoneError extends Error {}
  * Stores a reply and bumps its root in one transaction (Put `attribute_not_exists` + root
  * `reply_count + 1`, `last_reply_at`, conditioned on the root existing and not being a tombstone),
  * then reads the root back (strongly consistent) so `thread_updated` carries the exact count.
- * @throws DomainError `invalid_reply` when the root is gone or deleted
+ * `attach` (the reply's attach updates, extensions.md §1.7) joins the same transaction.
+ * @throws DomainError `invalid_reply` when the root is gone or deleted | `attachment_invalid` when an attachment was taken meanwhile
  */
 export async function putReply(
   doc: DynamoDBDocumentClient,
   TableName: string,
   reply: MessageRecord,
   root: MessageRecord,
+  attach: TransactItem[] = [],
 ): Promise<MessageRecord> {
   const rootKey = keys.message(root.conversation, root.seq);
+  const rootIndex = 1 + reply.mentions.length;
   await transactWrite(
     doc,
     [
@@ -219,11 +222,14 @@ export async function putReply(
           ExpressionAttributeValues: { ':one': 1, ':at': reply.created_at, ':false': false },
         },
       },
+      ...attach,
     ],
     (c) =>
-      c.failed(1 + reply.mentions.length)
+      c.failed(rootIndex)
         ? new DomainError('invalid_reply')
-        : new DomainError('internal_error'),
+        : c.reasons.some((_, i) => i > rootIndex && c.failed(i))
+          ? new DomainError('attachment_invalid')
+          : new DomainError('internal_error'),
   );
   const out = await doc.send(new GetCommand({ TableName, Key: rootKey, ConsistentRead: true }));
   return out.Item ? messageFromItem(out.Item) : root;
@@ -232,43 +238,37 @@ export async function putReply(
 /** Attempts per reaction change: each conditional update either applies or tells us which variant fits. */
 const REACT_ATTEMPTS = 4;
 
+/** Where a message lives and what we know of its reactions, as much as the caller has. */
+export interface ReactionTarget {
+  conversation: string;
+  seq: string;
+  /** The reactors of this emoji as last seen (absent = unknown: the add needs no guess anyway). */
+  known?: { count: number; users: readonly Uuid[] } | null;
+}
+
 /**
  * Adds or removes one reaction with a single conditional UpdateItem per attempt. The reactor set
  * `rx:<emoji>` (String Set) is the truth: ADD/DELETE of the caller's id is atomic, its size is the
- * count. A first reactor also sets `rt:<emoji>` and increments `reaction_kinds` (≤ 20); a last
- * one removes both. Which variant applies is guessed from `message` and corrected from a fresh
- * read when its condition fails; no value is ever read, modified and written back.
+ * count. The distinct emoji are the String Set `remoji`: an add puts the emoji in it (a no-op when
+ * already there) under the condition `size(remoji) < 20 OR contains(remoji, emoji)`, so an add is
+ * always ONE UpdateItem whatever the message held; a last remover takes the emoji out again. A
+ * failed condition is explained by a fresh read; nothing is read, modified and written back.
  * @throws DomainError `message_not_found` (gone or tombstone); ConflictError `reaction_limit`
  */
 export async function react(
   doc: DynamoDBDocumentClient,
   TableName: string,
-  message: MessageRecord,
+  where: ReactionTarget,
   emoji: string,
   userId: Uuid,
   add: boolean,
   at: string,
 ): Promise<ReactionChange> {
-  const Key = keys.message(message.conversation, message.seq);
-  let current: Item | undefined = undefined;
-  let known = message.reactions.find((r) => r.emoji === emoji);
-  let exists = known !== undefined;
-  let mine = known?.users.includes(userId) ?? false;
-  let single = known?.count === 1;
+  const Key = keys.message(where.conversation, where.seq);
+  // For a removal, guess "one of several" unless we know we are the last reactor.
+  let single = where.known?.count === 1;
   for (let attempt = 1; attempt <= REACT_ATTEMPTS; attempt++) {
-    if (current !== undefined) {
-      if (current.deleted === true) throw new DomainError('message_not_found');
-      const set = current[REACTION_ATTR.users + emoji];
-      const users = set instanceof Set ? (set as Set<string>) : new Set<string>();
-      exists = users.size > 0;
-      mine = users.has(userId);
-      single = users.size === 1;
-      const kinds = typeof current.reaction_kinds === 'number' ? current.reaction_kinds : 0;
-      if (add && mine) return { message: messageFromItem(current), changed: false, count: users.size };
-      if (!add && !mine) return { message: messageFromItem(current), changed: false, count: users.size };
-      if (add && !exists && kinds >= LIMITS.distinctReactions) throw new ConflictError('reaction_limit');
-    }
-    const input = add ? addVariant(exists) : removeVariant(single);
+    const input = add ? ADD_VARIANT : removeVariant(single);
     const condition = `attribute_exists(PK) AND ${NOT_DELETED} AND ${input.condition}`;
     const expression = `${input.update} ${condition}`;
     const used = <T>(entries: Record<string, T>): Record<string, T> =>
@@ -283,13 +283,17 @@ export async function react(
           ExpressionAttributeNames: used({
             '#u': REACTION_ATTR.users + emoji,
             '#f': REACTION_ATTR.first + emoji,
+            '#e': REACTION_ATTR.emoji,
           }),
           ExpressionAttributeValues: used<unknown>({
             ':me': new Set([userId]),
             ':uid': userId,
+            ':emoji': emoji,
+            ':es': new Set([emoji]),
             ':at': at,
             ':false': false,
-            ...input.values,
+            ':one': 1,
+            ':max': LIMITS.distinctReactions,
           }),
           ReturnValues: 'ALL_NEW',
         }),
@@ -300,45 +304,35 @@ export async function react(
     } catch (e) {
       if (!isConditionalCheckFailed(e)) throw e;
       const read = await doc.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
-      if (read.Item === undefined) throw new DomainError('message_not_found');
-      current = read.Item;
-      known = undefined;
+      const current = read.Item as Item | undefined;
+      if (current === undefined || current.deleted === true) throw new DomainError('message_not_found');
+      const set = current[REACTION_ATTR.users + emoji];
+      const users = set instanceof Set ? (set as Set<string>) : new Set<string>();
+      if (add === users.has(userId))
+        return { message: messageFromItem(current), changed: false, count: users.size };
+      if (add) throw new ConflictError('reaction_limit'); // not reacted, so the distinct-emoji cap refused it
+      single = users.size === 1;
     }
   }
   throw new DomainError('database_error', 'Database error: reaction kept racing');
 }
 
-/** The two add variants: onto an existing emoji, or the first reactor of a new one (under the cap). */
-function addVariant(exists: boolean): { update: string; condition: string; values: Record<string, unknown> } {
-  return exists
-    ? {
-        update: 'ADD #u :me SET updated_at = :at',
-        condition: 'attribute_exists(#u) AND NOT contains(#u, :uid)',
-        values: {},
-      }
-    : {
-        update: 'ADD #u :me, reaction_kinds :one SET #f = :at, updated_at = :at',
-        condition:
-          'attribute_not_exists(#u) AND (attribute_not_exists(reaction_kinds) OR reaction_kinds < :max)',
-        values: { ':one': 1, ':max': LIMITS.distinctReactions },
-      };
-}
+/** The add: the caller joins the emoji's reactor set; the emoji joins `remoji` under the cap of 20 distinct. */
+const ADD_VARIANT = {
+  update: 'ADD #u :me, #e :es SET #f = if_not_exists(#f, :at), updated_at = :at',
+  condition:
+    '(attribute_not_exists(#u) OR NOT contains(#u, :uid)) AND (attribute_not_exists(#e) OR size(#e) < :max OR contains(#e, :emoji))',
+};
 
 /** The two remove variants: one of several reactors, or the last one (which also drops the emoji). */
-function removeVariant(single: boolean): {
-  update: string;
-  condition: string;
-  values: Record<string, unknown>;
-} {
+function removeVariant(single: boolean): { update: string; condition: string } {
   return single
     ? {
-        update: 'DELETE #u :me REMOVE #f ADD reaction_kinds :minus SET updated_at = :at',
+        update: 'DELETE #u :me, #e :es REMOVE #f SET updated_at = :at',
         condition: 'contains(#u, :uid) AND size(#u) = :one',
-        values: { ':one': 1, ':minus': -1 },
       }
     : {
         update: 'DELETE #u :me SET updated_at = :at',
         condition: 'contains(#u, :uid) AND size(#u) > :one',
-        values: { ':one': 1 },
       };
 }

@@ -269,7 +269,7 @@ export interface MessageRepository {
    * @throws DomainError `message_not_found` (gone or tombstone) | ConflictError `reaction_limit` (21st distinct emoji)
    */
   react(
-    message: MessageRecord,
+    where: { conversation: string; seq: string; known?: { count: number; users: readonly Uuid[] } | null },
     emoji: string,
     userId: Uuid,
     add: boolean,

@@ -4,6 +4,7 @@ import { DomainError, isDomainError, ValidationError } from '../../kernel/errors
 import { toTimestamp } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
 import { validateContent } from '../../kernel/validation.js';
+import { claimAttachments, type AttachmentServiceDeps } from '../attachments/index.js';
 import { isModeratorOrAbove, requireMembership, type RoomAccess } from '../rooms/index.js';
 import type { UserRepository } from '../users/index.js';
 import { createLifecycle, type LifecycleService } from './lifecycle-service.js';
@@ -20,11 +21,12 @@ import {
   type MessageTarget,
   type MessageType,
 } from './model.js';
+import { resolveMentions } from './mentions.js';
 import { conversationKey } from './store.js';
 import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor.js';
 
-/** What the MessageService needs. */
-export interface MessageServiceDeps extends EmitDeps {
+/** What the MessageService needs (attachments + blobs: to claim uploads, extensions.md §1.7). */
+export interface MessageServiceDeps extends EmitDeps, Pick<AttachmentServiceDeps, 'attachments' | 'blobs'> {
   messages: MessageRepository;
   users: Pick<UserRepository, 'getById' | 'getByUsername'>;
   /** The default room-access policy (storage reads); callers may pass a leased one per call. */
@@ -41,12 +43,14 @@ export interface SendOptions {
    * over every other check.
    */
   access?: RoomAccess;
-  /** extensions.md §1.1: `text` (default), `markdown`, `code`; `system` is the server's, `file`/`image` need attachments. */
+  /** extensions.md §1.1: `text` (default), `markdown`, `code`; `system` is the server's; `file`/`image` need ≥ 1 attachment. */
   message_type?: MessageType | null;
   /** extensions.md §1.5: the message replied to (same target, not deleted). */
   reply_to?: Uuid | null;
   /** extensions.md §1.6: `high` needs room moderator+ (any DM participant). */
   priority?: MessagePriority | null;
+  /** extensions.md §1.7: ≤ 10 of the sender's uploaded, unattached attachments. */
+  attachment_ids?: readonly Uuid[] | null;
 }
 
 /** Paging of {@link MessageService.history} (extensions.md §0.5, §1.3, §1.5). */
@@ -73,7 +77,7 @@ export interface MessageService extends LifecycleService {
   /**
    * Sends to a room (caller must be a member) or a DM (recipient must exist); a reply also bumps
    * its thread root in the same transaction. Emits `message_received` (+ `thread_updated`).
-   * @throws `content_invalid` | `not_room_member` | `user_not_found` | `validation_failed` | `invalid_reply` | `permission_denied`
+   * @throws `content_invalid` | `not_room_member` | `user_not_found` | `validation_failed` | `invalid_reply` | `permission_denied` | `attachment_invalid`
    */
   send(actorId: Uuid, target: MessageTarget, content: string, opts?: SendOptions): Promise<Message>;
   /**
@@ -102,10 +106,6 @@ export interface MessageService extends LifecycleService {
 /** Edit attempts when the message's version moved between read and conditional write. */
 const EDIT_ATTEMPTS = 2;
 const CLIENT_TYPES: ReadonlySet<string> = new Set(['text', 'markdown', 'code']);
-/** `@username` as written in content (usernames are letters, digits and `_`, docs/protocol/domain.md §5). */
-const MENTION = /(?<![\p{L}\p{N}_])@([\p{L}\p{N}_]{3,32})/gu;
-/** Distinct names looked up per message. */
-const MAX_MENTIONS = 20;
 
 /**
  * Builds the MessageService (permission matrix docs/protocol/domain.md §7):
@@ -153,7 +153,8 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
     access: RoomAccess,
   ) {
     const type = opts.message_type ?? 'text';
-    if (!CLIENT_TYPES.has(type)) {
+    const withFiles = (opts.attachment_ids?.length ?? 0) > 0;
+    if (!CLIENT_TYPES.has(type) && !(withFiles && (type === 'file' || type === 'image'))) {
       throw new ValidationError(
         'validation_failed',
         type === 'system'
@@ -187,13 +188,21 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
       validateContent(content);
       if (checked.status === 'rejected') throw checked.reason;
       const conversation = checked.value;
-      const plain = opts.message_type == null && opts.priority == null && opts.reply_to == null;
+      const plain =
+        opts.message_type == null &&
+        opts.priority == null &&
+        opts.reply_to == null &&
+        opts.attachment_ids == null;
       const extra = plain
         ? { message_type: 'text' as const, priority: 'normal' as const }
         : await checkExtensions(actorId, target, opts, access);
       const root = opts.reply_to == null ? null : await replyRoot(conversation, opts.reply_to);
+      // Claimed last (after every other check); the put attaches them in its transaction.
+      const attachments = opts.attachment_ids?.length
+        ? await claimAttachments(deps, actorId, opts.attachment_ids)
+        : [];
       // Only content naming someone costs reads (extensions.md §1.6); a plain send stays one PutItem.
-      const mentions = content.includes('@') ? await resolveMentions(content, actorId, target) : [];
+      const mentions = content.includes('@') ? await resolveMentions(deps, content, actorId, target) : [];
       const now = clock.now();
       const createdAt = toTimestamp(now);
       const record: MessageRecord = {
@@ -211,6 +220,7 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
         reply_to: opts.reply_to ?? null,
         thread_root_id: root?.id ?? null,
         mentions,
+        attachments,
       };
       // Hot path: a plain send is one PutItem (bench/README.md).
       const updatedRoot = root === null ? null : await messages.putReply(record, root);
@@ -218,7 +228,20 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
       const authorUsername = opts.authorUsername ?? (await users.getById(actorId))?.username ?? actorId;
       const message = toMessage(record);
       const audience = targetAudience(target, actorId);
-      await emit(deps, audience, { type: 'message_received', message, author_username: authorUsername });
+      await emit(
+        deps,
+        audience,
+        { type: 'message_received', message, author_username: authorUsername },
+        {
+          messageKey: {
+            id: record.id,
+            conversation,
+            seq: record.seq,
+            author: actorId,
+            target: message.target,
+          },
+        },
+      );
       for (const userId of mentions) {
         await emit(
           deps,
@@ -354,28 +377,6 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
       }
     },
   };
-
-  /**
-   * The users named as `@username` (case-insensitive) who exist and can read the message: room
-   * members, or the two DM parties (extensions.md §1.6). At most {@link MAX_MENTIONS} names are looked up.
-   */
-  async function resolveMentions(content: string, actorId: Uuid, target: MessageTarget): Promise<Uuid[]> {
-    const names = [...new Set([...content.matchAll(MENTION)].map((m) => (m[1] ?? '').toLowerCase()))].slice(
-      0,
-      MAX_MENTIONS,
-    );
-    const found = await Promise.all(names.map((n) => users.getByUsername(n)));
-    const out: Uuid[] = [];
-    for (const u of found) {
-      if (u === null || out.includes(u.id)) continue;
-      const readable =
-        target.type === 'room'
-          ? await deps.access.isMember(target.room_id, u.id)
-          : u.id === actorId || u.id === target.recipient;
-      if (readable) out.push(u.id);
-    }
-    return out;
-  }
 
   /** The seq of a `before`/`after` anchor message in this conversation. @throws `validation_failed` */
   async function anchorSeq(conversation: string, id: Uuid, field: 'before' | 'after'): Promise<string> {

@@ -23,6 +23,7 @@ import { GSI1, GSI2 } from '../../storage/table.js';
 import * as lifecycle from './lifecycle-store.js';
 import * as marks from './marks-store.js';
 import { DomainError } from '../../kernel/errors.js';
+import { attachUpdates } from '../attachments/index.js';
 import { transactWrite } from '../../storage/transactions.js';
 
 /** Keys of the messages feature's items: one partition per conversation, ordered by ULID (docs/design.md §3). */
@@ -76,6 +77,8 @@ export const REACTION_ATTR = {
   users: 'rx:',
   /** First-use time of the emoji (orders the `reactions` array). */
   first: 'rt:',
+  /** String Set of the distinct emoji on the message (its size is capped at 20). */
+  emoji: 'remoji',
 } as const;
 
 /**
@@ -162,10 +165,15 @@ export class DynamoMessageRepository implements MessageRepository {
     private readonly clock: Clock,
   ) {}
 
-  /** Conditional Put (`attribute_not_exists`): a ULID is never reused; with mentions, one transaction with their index items. */
+  /**
+   * Conditional Put (`attribute_not_exists`): a ULID is never reused. With mentions or attachments,
+   * one transaction with the mention index items and the attach updates (extensions.md §1.7).
+   * @throws DomainError `attachment_invalid` when an attachment was attached (or expired) meanwhile
+   */
   async put(message: MessageRecord): Promise<void> {
-    if (message.mentions.length > 0) {
-      // The message and its mention index items land together (extensions.md §0.7).
+    if (message.mentions.length > 0 || message.attachments.length > 0) {
+      // The message, its mention index items and its attachments land together (extensions.md §0.7).
+      const first = 1 + message.mentions.length;
       await transactWrite(
         this.doc,
         [
@@ -177,8 +185,12 @@ export class DynamoMessageRepository implements MessageRepository {
             },
           },
           ...marks.mentionPuts(this.tableName, message),
+          ...attachUpdates(this.tableName, message, this.clock.now()),
         ],
-        () => new DomainError('internal_error'),
+        (c) =>
+          c.reasons.some((_, i) => i >= first && c.failed(i))
+            ? new DomainError('attachment_invalid')
+            : new DomainError('internal_error'),
       );
       return;
     }
@@ -234,17 +246,23 @@ export class DynamoMessageRepository implements MessageRepository {
   }
 
   putReply(reply: MessageRecord, root: MessageRecord): Promise<MessageRecord> {
-    return lifecycle.putReply(this.doc, this.tableName, reply, root);
+    return lifecycle.putReply(
+      this.doc,
+      this.tableName,
+      reply,
+      root,
+      attachUpdates(this.tableName, reply, this.clock.now()),
+    );
   }
 
   react(
-    message: MessageRecord,
+    where: lifecycle.ReactionTarget,
     emoji: string,
     userId: Uuid,
     add: boolean,
     at: string,
   ): Promise<ReactionChange> {
-    return lifecycle.react(this.doc, this.tableName, message, emoji, userId, add, at);
+    return lifecycle.react(this.doc, this.tableName, where, emoji, userId, add, at);
   }
 
   setPinned(message: MessageRecord, pin: boolean, by: Uuid, at: string): Promise<MessageRecord | null> {

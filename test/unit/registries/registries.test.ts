@@ -20,7 +20,16 @@ describe('shared/features registry', () => {
   const folders = dirs('shared/features');
 
   it("has a folder for each of today's areas", () => {
-    expect(folders).toEqual(['admin', 'auth', 'invitations', 'messages', 'presence', 'rooms', 'users']);
+    expect(folders).toEqual([
+      'admin',
+      'attachments',
+      'auth',
+      'invitations',
+      'messages',
+      'presence',
+      'rooms',
+      'users',
+    ]);
   });
 
   it.each(folders)(

@@ -8,18 +8,18 @@ import { GROUP_HANDLERS } from '../../../../local/http-server.js';
 import { DomainError } from '../../../../shared/kernel/errors.js';
 
 describe('ROUTES', () => {
-  it('has the 31 routes of docs/protocol/http.md §4 (all but GET /ws) plus the 9 of extensions.md §1, unique keys, every group used', () => {
-    expect(ROUTES).toHaveLength(40);
-    expect(new Set(ROUTES.map(routeKey)).size).toBe(40);
+  it('has the 31 routes of docs/protocol/http.md §4 (all but GET /ws) plus the 9 of extensions.md §1.2–§1.6 and the 2 of §1.7, unique keys, every group used', () => {
+    expect(ROUTES).toHaveLength(42);
+    expect(new Set(ROUTES.map(routeKey)).size).toBe(42);
     expect(new Set(ROUTES.map((r) => r.group))).toEqual(new Set(ROUTE_GROUPS));
     expect(ROUTES.some((r) => r.path === '/ws')).toBe(false);
   });
 
-  it('puts /auth/* in the auth bucket and /messages* in the messaging bucket', () => {
+  it('puts /auth/* in the auth bucket and /messages* and attachment creation in the messaging bucket', () => {
     for (const r of ROUTES) {
       const expected = r.path.startsWith('/api/v1/auth/')
         ? ['auth']
-        : r.path.startsWith('/api/v1/messages')
+        : r.path.startsWith('/api/v1/messages') || routeKey(r) === 'POST /api/v1/attachments'
           ? ['messaging']
           : [];
       expect({ key: routeKey(r), buckets: r.buckets }).toEqual({ key: routeKey(r), buckets: expected });

@@ -1,0 +1,38 @@
+// Mention resolution on send (docs/protocol/extensions.md §1.6): `@username` in content -> the ids of existing users who can read the message.
+import type { Uuid } from '../../kernel/types.js';
+import type { RoomAccess } from '../rooms/index.js';
+import type { UserRepository } from '../users/index.js';
+import type { MessageTarget } from './model.js';
+
+/** `@username` as written in content (usernames are letters, digits and `_`, docs/protocol/domain.md §5). */
+const MENTION = /(?<![\p{L}\p{N}_])@([\p{L}\p{N}_]{3,32})/gu;
+/** Distinct names looked up per message. */
+export const MAX_MENTIONS = 20;
+
+/**
+ * The users named as `@username` (case-insensitive) who exist and can read the message: room
+ * members, or the two DM parties. At most {@link MAX_MENTIONS} distinct names are looked up
+ * (one username read each, in parallel).
+ */
+export async function resolveMentions(
+  deps: { users: Pick<UserRepository, 'getByUsername'>; access: RoomAccess },
+  content: string,
+  actorId: Uuid,
+  target: MessageTarget,
+): Promise<Uuid[]> {
+  const names = [...new Set([...content.matchAll(MENTION)].map((m) => (m[1] ?? '').toLowerCase()))].slice(
+    0,
+    MAX_MENTIONS,
+  );
+  const found = await Promise.all(names.map((n) => deps.users.getByUsername(n)));
+  const out: Uuid[] = [];
+  for (const u of found) {
+    if (u === null || out.includes(u.id)) continue;
+    const readable =
+      target.type === 'room'
+        ? await deps.access.isMember(target.room_id, u.id)
+        : u.id === actorId || u.id === target.recipient;
+    if (readable) out.push(u.id);
+  }
+  return out;
+}
