@@ -2,10 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { composeServices, type Repositories } from '../shared/compose.js';
-import { loadSettings, publicBaseUrl, type Settings } from '../shared/config/settings.js';
-import { createBlobStore, type BlobStore } from '../shared/features/attachments/index.js';
-import { systemClock } from '../shared/platform/system.js';
+import { blobStoreFromSettings, composeServices, type Repositories } from '../shared/compose.js';
+import { loadSettings, type Settings } from '../shared/config/settings.js';
+import type { BlobStore } from '../shared/features/attachments/index.js';
 import { RelayEventPublisher } from '../shared/delivery/relay-publisher.js';
 import { createLogger, type Logger } from '../shared/platform/logger.js';
 import type { EventPublisher, RateLimiter } from '../shared/kernel/ports.js';
@@ -43,18 +42,6 @@ export interface HttpDepsOptions {
    * under `LAIR_DATA_DIR/attachments/` with URLs to `LAIR_PUBLIC_URL` (the local server).
    */
   blobs?: BlobStore;
-}
-
-/** The BlobStore the settings ask for (extensions.md §1.7): S3 with a bucket, else local files. */
-export function blobStoreFromSettings(settings: Settings): BlobStore {
-  return createBlobStore({
-    bucket: settings.LAIR_ATTACHMENTS_BUCKET,
-    region: settings.AWS_REGION,
-    dataDir: settings.LAIR_DATA_DIR,
-    secret: settings.jwtSecret,
-    baseUrl: () => publicBaseUrl(settings),
-    clock: systemClock,
-  });
 }
 
 /** Budget of the readiness probe, ms. */

@@ -1,9 +1,9 @@
 // Builds and starts a relay from LAIR_* settings: the one wiring shared by relay/main.ts (ECS) and local/main.ts (npm start).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { composeServices } from '../shared/compose.js';
-import { publicBaseUrl, type Settings } from '../shared/config/settings.js';
-import { createBlobStore, type BlobStore } from '../shared/features/attachments/index.js';
-import { systemClock } from '../shared/platform/system.js';
+import type { Settings } from '../shared/config/settings.js';
+import { blobStoreFromSettings } from '../shared/compose.js';
+import type { BlobStore } from '../shared/features/attachments/index.js';
 import type { Logger } from '../shared/platform/logger.js';
 import { createRelay, type RunningRelay } from './server.js';
 
@@ -23,16 +23,7 @@ export async function startRelayFromSettings(opts: {
   blobs?: BlobStore;
 }): Promise<RunningRelay> {
   const { settings, doc, logger, advertiseUrl } = opts;
-  const blobs =
-    opts.blobs ??
-    createBlobStore({
-      bucket: settings.LAIR_ATTACHMENTS_BUCKET,
-      region: settings.AWS_REGION,
-      dataDir: settings.LAIR_DATA_DIR,
-      secret: settings.jwtSecret,
-      baseUrl: () => publicBaseUrl(settings),
-      clock: systemClock,
-    });
+  const blobs = opts.blobs ?? blobStoreFromSettings(settings);
   const relay = createRelay({
     secret: settings.jwtSecret,
     logger,

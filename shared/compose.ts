@@ -12,7 +12,8 @@ import {
   type Services,
 } from './features/index.js';
 import type { Clock, EventPublisher, IdGenerator, PasswordHasher } from './kernel/ports.js';
-import { ATTACHMENT_LIMITS, type BlobStore } from './features/attachments/index.js';
+import { publicBaseUrl, type Settings } from './config/settings.js';
+import { ATTACHMENT_LIMITS, createBlobStore, type BlobStore } from './features/attachments/index.js';
 
 /** Every storage port built by `createRepositories` (re-exported for composition roots). */
 export type { Repositories };
@@ -81,4 +82,20 @@ export function composeServices(opts: ComposeOptions): Composition {
     attachmentMaxBytes: opts.attachmentMaxBytes ?? ATTACHMENT_LIMITS.defaultMaxBytes,
   };
   return { services: createServices(deps), repos, deps };
+}
+
+/**
+ * The BlobStore the settings ask for (docs/protocol/extensions.md §1.7): S3 presigned URLs when
+ * `LAIR_ATTACHMENTS_BUCKET` is set, else files under `LAIR_DATA_DIR/attachments` with URLs signed by
+ * the JWT secret and based at `LAIR_PUBLIC_URL`. Pure wiring: no I/O here.
+ */
+export function blobStoreFromSettings(settings: Settings): BlobStore {
+  return createBlobStore({
+    bucket: settings.LAIR_ATTACHMENTS_BUCKET,
+    region: settings.AWS_REGION,
+    dataDir: settings.LAIR_DATA_DIR,
+    secret: settings.jwtSecret,
+    baseUrl: () => publicBaseUrl(settings),
+    clock: systemClock,
+  });
 }
