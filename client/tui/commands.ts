@@ -7,6 +7,7 @@ import type { Message } from '../../shared/features/messages/index.js';
 import type { EventPayload } from '../../shared/kernel/events.js';
 import { parseUuid } from '../../shared/kernel/validation.js';
 import { MessageBook } from './message-book.js';
+import { fileCommands, type FileTransfer } from './file-commands.js';
 import { MessageCommands } from './message-commands.js';
 import { HELP, formatInvitations, formatRooms, formatWho, shortId, style } from './render.js';
 import type { RenderContext } from './render.js';
@@ -41,6 +42,8 @@ export class ChatState implements RenderContext {
   constructor(
     readonly session: ChatSession,
     readonly me: User,
+    /** HTTP file transfer for /upload and /download (absent: those commands say so). */
+    readonly files?: FileTransfer,
   ) {
     this.users.set(me.id, me);
   }
@@ -132,6 +135,7 @@ export class ChatState implements RenderContext {
     accept: (rest) => this.answerInvite(rest, 'accept_invitation'),
     decline: (rest) => this.answerInvite(rest, 'decline_invitation'),
     ...this.lifecycle.handlers,
+    ...fileCommands(this),
   };
 
   private async say(text: string): Promise<CommandResult> {

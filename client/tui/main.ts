@@ -1,5 +1,7 @@
 // Terminal client entry point: server prompt, HTTP login/register, encrypted TCP session, input loop.
 import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { downloadFile, uploadFile } from '../sdk/attachments.js';
 import { LairHttpClient, LairHttpError } from '../sdk/http.js';
 import { LAIR_MESSAGES, LairRequestError } from '../sdk/session.js';
 import { LairTcpClient } from '../sdk/tcp.js';
@@ -100,7 +102,8 @@ async function run(
   const httpUrl = values.yes === true ? defaultHttp : await term.ask('HTTP server', defaultHttp);
   const tcpAddr = values.yes === true ? defaultTcp : await term.ask('TCP server', defaultTcp);
 
-  const auth = await signIn(term, new LairHttpClient(httpUrl), values.user, values.register);
+  const http = new LairHttpClient(httpUrl);
+  const auth = await signIn(term, http, values.user, values.register);
   term.print(style.green(`Signed in as ${auth.user.username}`));
 
   const client = new LairTcpClient();
@@ -113,7 +116,11 @@ async function run(
     features: [LAIR_MESSAGES], // reactions and thread updates live (docs/protocol/extensions.md §1)
   });
   await client.authenticate(auth.token);
-  const state = new ChatState(client, auth.user);
+  const downloads = join(process.cwd(), 'downloads');
+  const state = new ChatState(client, auth.user, {
+    upload: (path) => uploadFile(http, path),
+    download: (id) => downloadFile(http, id, downloads),
+  });
   await state.warmUp();
   term.print(
     style.dim(`Connected to ${tcpAddr}${client.encrypted ? ' (encrypted)' : ''}. Type /help for commands.`),

@@ -256,6 +256,8 @@ export const HELP: readonly string[] = [
   '  /pin <n> | /unpin <n>      pin or unpin [n] (room moderators and owners)',
   '  /pins                      pinned messages of the current room',
   '  /mentions                  messages that mention you (@yourname)',
+  '  /upload <path>             send a file to the current room',
+  '  /download <n>              save the attachments of [n] under ./downloads',
   '  /help                      this help',
   '  /quit                      disconnect and exit',
   'Anything else is sent to the current room. <n> is the number printed before a message, e.g. [12].',
