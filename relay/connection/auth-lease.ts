@@ -1,7 +1,9 @@
-// Per-connection authorization lease for send_message: how long a storage-confirmed session and room membership are trusted (docs/adr/005).
+// Per-connection authorization lease for send_message: how long a storage-confirmed session and room membership are trusted, and the SendLease built on it (docs/adr/005).
 import { performance } from 'node:perf_hooks';
 import type { Uuid } from '../../shared/kernel/types.js';
 import { DomainError } from '../../shared/kernel/errors.js';
+import type { SendLease } from '../commands/context.js';
+import type { DeliveryRegistry } from '../delivery/registry.js';
 
 /** Default lease, ms: a confirmed session/membership is trusted this long without a storage read. */
 export const DEFAULT_AUTH_LEASE_MS = 30_000;
@@ -112,4 +114,31 @@ export class AuthLease {
   private fresh(confirmedAt: number, now: number): boolean {
     return this.leaseMs > 0 && now - confirmedAt < this.leaseMs;
   }
+}
+
+/**
+ * The {@link SendLease} a connection hands its commands (docs/adr/005): the session re-check through
+ * `lease`, and room membership from `lease` bound to the registry's room-index stamps, so a leave
+ * or kick (which changes the stamp) ends the lease for that room at once.
+ * @param readSession - the storage re-check run when the lease has run out
+ */
+export function sendLeaseOf(
+  lease: AuthLease,
+  registry: Pick<DeliveryRegistry, 'indexStamp' | 'forgetMembership'>,
+  readSession: () => Promise<void>,
+): (userId: Uuid) => SendLease {
+  return (userId) => ({
+    requireSession: () => lease.requireSession(readSession),
+    begin: (roomId) => {
+      const stamp = registry.indexStamp(userId, roomId);
+      return { leased: lease.isMember(roomId, stamp), at: lease.now(), stamp };
+    },
+    confirmMember: (roomId, ticket) => {
+      lease.confirmMember(roomId, ticket.at, ticket.stamp);
+    },
+    notMember: (roomId, ticket) => {
+      lease.forgetRoom(roomId);
+      registry.forgetMembership(userId, roomId, ticket.stamp);
+    },
+  });
 }

@@ -31,7 +31,7 @@ import {
   type ServerMessage,
   type TopLevelErrorCode,
 } from '../protocol/index.js';
-import { AuthLease } from './auth-lease.js';
+import { AuthLease, sendLeaseOf } from './auth-lease.js';
 import { InactivityTimer } from './inactivity.js';
 import { PresenceLink } from './presence-link.js';
 import { SerialQueue } from './serial-queue.js';
@@ -347,21 +347,9 @@ export class Connection implements DeliveryTarget {
     const lease = new AuthLease(authLeaseMs, Date.parse(auth.session.expires_at), readAt);
     const userId = auth.user.id;
     this.lease = lease;
-    this.sendAccess = {
-      requireSession: () =>
-        lease.requireSession(() => services.auth.requireSession(auth.claims).then(() => undefined)),
-      begin: (roomId) => {
-        const stamp = registry.indexStamp(userId, roomId);
-        return { leased: lease.isMember(roomId, stamp), at: lease.now(), stamp };
-      },
-      confirmMember: (roomId, ticket) => {
-        lease.confirmMember(roomId, ticket.at, ticket.stamp);
-      },
-      notMember: (roomId, ticket) => {
-        lease.forgetRoom(roomId);
-        registry.forgetMembership(userId, roomId, ticket.stamp);
-      },
-    };
+    this.sendAccess = sendLeaseOf(lease, registry, () =>
+      services.auth.requireSession(auth.claims).then(() => undefined),
+    )(userId);
   }
 
   private async doCleanup(): Promise<void> {
