@@ -20,7 +20,8 @@ import { cpuSeconds, machineCoresBusy, machineInfo, machineTicks } from './lib/p
 import { summarizeProfile } from './lib/profile-summary.js';
 import { keys } from '../shared/features/index.js';
 import { spawnRelay, type RelayProcess } from './lib/relay-process.js';
-import { formatReport, judge, writeResult, type BenchResult, type PhaseReport } from './lib/report.js';
+import { formatReport, judge, type BenchResult, type PhaseReport } from './lib/report.js';
+import { runBench } from './lib/main.js';
 
 const log = (msg: string): void => {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -257,27 +258,4 @@ async function run(args: BenchArgs, cleanup: (() => Promise<void>)[]): Promise<B
   return { ...partial, ...judge(partial) };
 }
 
-async function main(): Promise<void> {
-  let args: BenchArgs;
-  try {
-    args = parseBenchArgs(process.argv.slice(2));
-  } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
-  const cleanup: (() => Promise<void>)[] = [];
-  let code = 0;
-  try {
-    const result = await run(args, cleanup);
-    process.stdout.write(formatReport(result));
-    log(`result written to ${await writeResult(result, args.outDir)}`);
-  } catch (err) {
-    log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    code = 1;
-  } finally {
-    for (const step of cleanup.reverse()) await step().catch(() => undefined);
-  }
-  process.exit(code);
-}
-
-void main();
+void runBench({ log, parse: parseBenchArgs, run, format: formatReport });

@@ -17,8 +17,8 @@ import { populate } from './lib/population.js';
 import { cpuSeconds, machineInfo, type MachineInfo } from './lib/proc.js';
 import { spawnRelay, type RelayProcess } from './lib/relay-process.js';
 import type { CallStats } from './lib/relay-probe.js';
-import { writeResult } from './lib/report.js';
 import { createHistogram, nowMicros, recordMicros, summarize, type LatencySummary } from './lib/stats.js';
+import { runBench } from './lib/main.js';
 
 /** Flags of this benchmark. */
 interface LifecycleArgs {
@@ -430,27 +430,4 @@ function formatLifecycle(r: LifecycleResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function main(): Promise<void> {
-  let args: LifecycleArgs;
-  try {
-    args = parseLifecycleArgs(process.argv.slice(2));
-  } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
-  const cleanup: (() => Promise<void>)[] = [];
-  let code = 0;
-  try {
-    const result = await run(args, cleanup);
-    process.stdout.write(formatLifecycle(result));
-    log(`result written to ${await writeResult(result, args.outDir, '-lifecycle')}`);
-  } catch (err) {
-    log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    code = 1;
-  } finally {
-    for (const step of cleanup.reverse()) await step().catch(() => undefined);
-  }
-  process.exit(code);
-}
-
-void main();
+void runBench({ log, parse: parseLifecycleArgs, run, format: formatLifecycle, suffix: '-lifecycle' });
