@@ -87,7 +87,12 @@ export class LocalBlobStore implements BlobStore {
    * @param pathKey - the path after {@link LOCAL_BLOB_PATH}, still percent-encoded
    */
   verify(method: string, pathKey: string, query: URLSearchParams): VerifiedBlobRequest {
-    const key = decodeURIComponent(pathKey);
+    let key: string;
+    try {
+      key = decodeURIComponent(pathKey);
+    } catch {
+      return { ok: false, reason: 'bad_key' }; // malformed percent-encoding
+    }
     if (!KEY.test(key)) return { ok: false, reason: 'bad_key' };
     const params: Record<string, string> = {};
     for (const [k, v] of query) if (k !== 'signature') params[k] = v;

@@ -170,6 +170,10 @@ describe('attachments (extensions.md §1.7)', () => {
       Date.now() - 1000,
     );
     expect((await fetch(oldGet)).status).toBe(403);
+    // Malformed percent-encoding and path tricks in the key: 404, never a crash or a file outside the store.
+    const origin = url.origin;
+    expect((await fetch(`${origin}/blobs/pending/%E0%A4%A`)).status).toBe(404);
+    expect((await fetch(`${origin}/blobs/..%2F..%2Fetc%2Fpasswd`)).status).toBe(404);
   });
 
   it('attaches one upload to exactly one of two concurrent sends', async () => {
