@@ -94,9 +94,15 @@ export function formatMessage(message: Message, author: string, ctx: RenderConte
   const body = message.deleted
     ? style.dim('[deleted]')
     : `${message.content}${message.edited ? style.dim(' (edited)') : ''}`;
+  const files = message.deleted
+    ? ''
+    : message.attachments.map((a) => `📎 ${a.filename} (${a.size_bytes} B)`).join(' ');
+  const pinned = message.pinned && !message.deleted ? '📌' : '';
   const extras = [
+    files,
     message.deleted ? '' : formatReactions(message.reactions),
     formatReplyCount(message.reply_count),
+    pinned,
   ]
     .filter((x) => x !== '')
     .map((x) => style.dim(x));

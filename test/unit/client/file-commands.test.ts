@@ -61,3 +61,21 @@ describe('file commands', () => {
     expect((await state.run('/download 2')).lines[0]).toContain('has no attachment');
   });
 });
+
+describe('rendering attachments and pins', () => {
+  it('shows a file message with its attachment, and a pin mark', async () => {
+    const { formatMessage } = await import('../../../client/tui/render.js');
+    const state = new ChatState(new FakeSession(() => undefined), aUser());
+    state.currentRoomId = ROOM_ID;
+    const line = formatMessage(
+      aMessage({
+        content: 'notes.txt',
+        pinned: true,
+        attachments: [{ id: 'att-1', filename: 'notes.txt', content_type: 'text/plain', size_bytes: 5 }],
+      }),
+      'alice',
+      state,
+    );
+    expect(line).toMatch(/notes\.txt {2}📎 notes\.txt \(5 B\) {2}📌$/);
+  });
+});
