@@ -146,8 +146,8 @@ export function createLifecycle(deps: LifecycleDeps): LifecycleService {
         }
       }
       const page = await messages.listMentions(actorId, limit, before);
-      const visible: Message[] = [];
-      for (const m of page.messages) if (await canRead(actorId, m)) visible.push(toMessage(m));
+      const allowed = await Promise.all(page.messages.map((m) => canRead(actorId, m)));
+      const visible = page.messages.filter((_, i) => allowed[i]).map(toMessage);
       return {
         messages: visible,
         next_cursor: page.lastSk === null ? null : Buffer.from(page.lastSk, 'utf8').toString('base64url'),

@@ -268,18 +268,17 @@ export async function react(
   // For a removal, guess "one of several" unless we know we are the last reactor.
   let single = where.known?.count === 1;
   for (let attempt = 1; attempt <= REACT_ATTEMPTS; attempt++) {
-    const input = add ? ADD_VARIANT : removeVariant(single);
-    const condition = `attribute_exists(PK) AND ${NOT_DELETED} AND ${input.condition}`;
-    const expression = `${input.update} ${condition}`;
+    const input = add ? REACT_VARIANTS.add : single ? REACT_VARIANTS.removeLast : REACT_VARIANTS.removeOne;
+    // DynamoDB refuses unused placeholders: send only the ones this variant's expressions name.
     const used = <T>(entries: Record<string, T>): Record<string, T> =>
-      Object.fromEntries(Object.entries(entries).filter(([k]) => new RegExp(`${k}\\b`).test(expression)));
+      Object.fromEntries(Object.entries(entries).filter(([k]) => input.placeholders.has(k)));
     try {
       const out = await doc.send(
         new UpdateCommand({
           TableName,
           Key,
           UpdateExpression: input.update,
-          ConditionExpression: condition,
+          ConditionExpression: input.condition,
           ExpressionAttributeNames: used({
             '#u': REACTION_ATTR.users + emoji,
             '#f': REACTION_ATTR.first + emoji,
@@ -317,22 +316,25 @@ export async function react(
   throw new DomainError('database_error', 'Database error: reaction kept racing');
 }
 
-/** The add: the caller joins the emoji's reactor set; the emoji joins `remoji` under the cap of 20 distinct. */
-const ADD_VARIANT = {
-  update: 'ADD #u :me, #e :es SET #f = if_not_exists(#f, :at), updated_at = :at',
-  condition:
-    '(attribute_not_exists(#u) OR NOT contains(#u, :uid)) AND (attribute_not_exists(#e) OR size(#e) < :max OR contains(#e, :emoji))',
-};
-
-/** The two remove variants: one of several reactors, or the last one (which also drops the emoji). */
-function removeVariant(single: boolean): { update: string; condition: string } {
-  return single
-    ? {
-        update: 'DELETE #u :me, #e :es REMOVE #f SET updated_at = :at',
-        condition: 'contains(#u, :uid) AND size(#u) = :one',
-      }
-    : {
-        update: 'DELETE #u :me SET updated_at = :at',
-        condition: 'contains(#u, :uid) AND size(#u) > :one',
-      };
+/** One reaction UpdateItem shape, with the placeholders its expressions use (computed once, at load). */
+function variant(update: string, condition: string) {
+  const full = `attribute_exists(PK) AND ${NOT_DELETED} AND ${condition}`;
+  return { update, condition: full, placeholders: new Set(`${update} ${full}`.match(/[#:][a-z]+/g)) };
 }
+
+/**
+ * - add: the caller joins the emoji's reactor set; the emoji joins `remoji` under the cap of 20 distinct;
+ * - removeOne: one of several reactors leaves;
+ * - removeLast: the last reactor leaves, which also drops the emoji.
+ */
+const REACT_VARIANTS = {
+  add: variant(
+    'ADD #u :me, #e :es SET #f = if_not_exists(#f, :at), updated_at = :at',
+    '(attribute_not_exists(#u) OR NOT contains(#u, :uid)) AND (attribute_not_exists(#e) OR size(#e) < :max OR contains(#e, :emoji))',
+  ),
+  removeOne: variant('DELETE #u :me SET updated_at = :at', 'contains(#u, :uid) AND size(#u) > :one'),
+  removeLast: variant(
+    'DELETE #u :me, #e :es REMOVE #f SET updated_at = :at',
+    'contains(#u, :uid) AND size(#u) = :one',
+  ),
+} as const;
