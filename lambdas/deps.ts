@@ -92,14 +92,24 @@ export function createHttpDeps(opts: HttpDepsOptions): HttpDeps {
   };
 }
 
+/** Settings, logger and DynamoDB clients of a Lambda, from its environment. */
+export interface LambdaEnvironment {
+  settings: Settings;
+  logger: Logger;
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+}
+
 /**
- * Reads settings from `env` and builds the deps: DynamoDB clients (`LAIR_DYNAMODB_ENDPOINT`,
- * `AWS_REGION`), the JWT secret — `LAIR_JWT_SECRET`, else the Secrets Manager secret named by
- * `LAIR_JWT_SECRET_ARN` (what infra/stacks/api-stack.ts sets), else a random one with a loud
- * warning —, the pino logger (name `http`), then {@link createHttpDeps}.
+ * Reads settings from `env`: DynamoDB clients (`LAIR_DYNAMODB_ENDPOINT`, `AWS_REGION`), the JWT
+ * secret — `LAIR_JWT_SECRET`, else the Secrets Manager secret named by `LAIR_JWT_SECRET_ARN` (what
+ * infra/stacks/api-stack.ts sets), else a random one with a loud warning —, the pino logger `name`.
  * @throws z.ZodError on invalid settings; Error when the secret cannot be fetched
  */
-export async function createHttpDepsFromEnv(env: Record<string, string | undefined>): Promise<HttpDeps> {
+export async function loadLambdaEnvironment(
+  env: Record<string, string | undefined>,
+  name: string,
+): Promise<LambdaEnvironment> {
   const preliminary = loadSettings(env, () => '');
   const { client, doc } = createDynamoClients({
     endpoint: preliminary.LAIR_DYNAMODB_ENDPOINT,
@@ -113,14 +123,23 @@ export async function createHttpDepsFromEnv(env: Record<string, string | undefin
   const settings = loadSettings(fetched === undefined ? env : { ...env, LAIR_JWT_SECRET: fetched }, () =>
     randomBytes(32).toString('base64'),
   );
-  const logger = createLogger(settings.LAIR_LOG_LEVEL, 'http');
+  const logger = createLogger(settings.LAIR_LOG_LEVEL, name);
   if (settings.jwtSecretGenerated) {
     logger.warn(
       'LAIR_JWT_SECRET is not set: using a random secret for this process only. Tokens will not verify on other ' +
         'instances or after a restart. Set LAIR_JWT_SECRET (or LAIR_JWT_SECRET_ARN).',
     );
   }
-  return createHttpDeps({ settings, logger, client, doc });
+  return { settings, logger, client, doc };
+}
+
+/**
+ * Builds the HTTP deps from `env` ({@link loadLambdaEnvironment} with logger name `http`, then
+ * {@link createHttpDeps}).
+ * @throws z.ZodError on invalid settings; Error when the secret cannot be fetched
+ */
+export async function createHttpDepsFromEnv(env: Record<string, string | undefined>): Promise<HttpDeps> {
+  return createHttpDeps(await loadLambdaEnvironment(env, 'http'));
 }
 
 let current: Promise<HttpDeps> | undefined;

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createStreamHandler } from '../lambdas/streams/handler.js';
+import { streamComposition } from '../lambdas/streams/deps.js';
 import { createHttpDeps, setDeps } from '../lambdas/deps.js';
 import { blobStoreFromSettings } from '../shared/compose.js';
 import { LocalBlobStore } from '../shared/features/attachments/index.js';
@@ -126,11 +127,16 @@ export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<LocalStac
     stoppers.push({ name: 'HTTP server', stop: () => http.close() });
 
     if (endpoint !== undefined) {
+      const streamLogger = logger.child({ component: 'streams' });
       const poller = await startStreamPoller({
         endpoint,
         region,
         tableName,
-        handler: createStreamHandler({ logger: logger.child({ component: 'streams' }) }),
+        handler: createStreamHandler({
+          logger: streamLogger,
+          deps: () =>
+            Promise.resolve(streamComposition({ settings, doc, logger: streamLogger, tableName, blobs })),
+        }),
         logger: logger.child({ component: 'stream-poller' }),
       });
       stoppers.push({ name: 'stream poller', stop: () => poller.stop() });

@@ -1,43 +1,26 @@
-// DynamoDB Streams Lambda: recognises invitations removed by TTL and reports them; ignores every other record.
+// DynamoDB Streams Lambda: unmarshals each record once and hands it to every registered consumer (consumers.ts).
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Composition } from '../../shared/compose.js';
 import { createLogger, type Logger } from '../../shared/platform/logger.js';
-import { ENTITY } from '../../shared/features/index.js';
+import type { StreamChange, StreamConsumer, StreamContext, StreamStats } from './consumer.js';
+import { createConsumers } from './consumers.js';
+import { compositionFromEnv } from './deps.js';
+import type { InvitationExpiredHook } from './invitation-expiry.js';
 
-/** What is known about an invitation that TTL removed (from the record's OldImage). */
-export interface ExpiredInvitation {
-  invitationId: string;
-  roomId: string;
-  roomName: string;
-  inviterId: string;
-  inviteeId: string;
-  /** Status as stored when removed (`pending` means it expired unanswered). */
-  status: string;
-  /** RFC 3339 expiry as stored. */
-  expiresAt: string;
-}
-
-/** Counters of one handler instance (cumulative across invocations). */
-export interface StreamStats {
-  /** Pending invitations removed by TTL (i.e. expired unanswered). */
-  invitationsExpired: number;
-  /** TTL removals of other items, or of invitations that were already answered. */
-  ttlRemovalsIgnored: number;
-  /** Records that were not TTL removals (inserts, updates, user deletes). */
-  recordsIgnored: number;
-}
+export type { ExpiredInvitation } from './invitation-expiry.js';
+export type { StreamChange, StreamConsumer, StreamStats } from './consumer.js';
 
 /** Options of {@link createStreamHandler}. */
 export interface StreamHandlerOptions {
   logger: Logger;
-  /**
-   * Extension point for invitation expiry notices (docs/design.md §4.4, §7). docs/protocol/tcp.md §8 defines no
-   * `invitation_expired` event and upstream clients abort on unknown frames, so nothing is
-   * published by default; a future opt-in feature (e.g. a `client_hello` feature flag) can
-   * deliver a notice from here. Errors thrown here are logged, never retried.
-   */
-  onInvitationExpired?: (invitation: ExpiredInvitation) => Promise<void>;
+  /** Called for each pending invitation TTL removed (lambdas/streams/invitation-expiry.ts). */
+  onInvitationExpired?: InvitationExpiredHook;
+  /** Services and repositories for consumers that write or publish; built lazily, once. */
+  deps?: () => Promise<Composition>;
+  /** Replaces the registry's consumers (tests). */
+  consumers?: StreamConsumer[];
 }
 
 /** The Lambda entry type, plus its counters. */
@@ -57,47 +40,68 @@ export function isTtlRemoval(record: DynamoDBRecord): boolean {
   );
 }
 
+/** The record as consumers see it, or undefined for an event type they never act on. */
+export function toChange(record: DynamoDBRecord): StreamChange | undefined {
+  const ttl = isTtlRemoval(record);
+  const name = ttl ? 'REMOVE' : record.eventName;
+  if (name !== 'INSERT' && name !== 'MODIFY' && name !== 'REMOVE') return undefined;
+  const image = (raw: unknown): Record<string, unknown> | undefined =>
+    raw === undefined ? undefined : unmarshall(raw as Record<string, AttributeValue>);
+  const oldImage = image(record.dynamodb?.OldImage);
+  const newImage = image(record.dynamodb?.NewImage);
+  const entity = (newImage?.entity ?? oldImage?.entity) as string | undefined;
+  return {
+    eventName: name,
+    ttl,
+    eventId: record.eventID ?? '',
+    ...(oldImage !== undefined ? { oldImage } : {}),
+    ...(newImage !== undefined ? { newImage } : {}),
+    entity,
+  };
+}
+
 /**
  * Builds the stream handler. The same function is the deployed Lambda (`handler` below) and what
  * the local stream poller (local/stream-poller.ts) feeds. It never throws for a bad record (a
- * throwing stream Lambda blocks its shard): problems are logged and the record is skipped.
+ * throwing stream Lambda blocks its shard): each consumer's failure is logged and the next one runs.
  */
 export function createStreamHandler(opts: StreamHandlerOptions): StreamHandler {
   const stats: StreamStats = { invitationsExpired: 0, ttlRemovalsIgnored: 0, recordsIgnored: 0 };
   const { logger } = opts;
+  const consumers = opts.consumers ?? createConsumers(opts);
+  let built: Promise<Composition> | undefined;
+  const { deps } = opts;
+  const ctx: StreamContext = {
+    logger,
+    ...(deps !== undefined
+      ? {
+          deps: () => {
+            built ??= deps().catch((err: unknown) => {
+              built = undefined;
+              throw err;
+            });
+            return built;
+          },
+        }
+      : {}),
+    count(counter, by = 1) {
+      stats[counter] = (stats[counter] ?? 0) + by;
+    },
+  };
 
   async function handleRecord(record: DynamoDBRecord): Promise<void> {
-    if (!isTtlRemoval(record)) {
-      stats.recordsIgnored += 1;
-      return;
-    }
-    const image = record.dynamodb?.OldImage;
-    const item = image ? unmarshall(image as Record<string, AttributeValue>) : {};
-    if (item.entity !== ENTITY.invitation || item.status !== 'pending') {
-      stats.ttlRemovalsIgnored += 1;
-      return;
-    }
-    const invitation: ExpiredInvitation = {
-      invitationId: String(item.id),
-      roomId: String(item.room_id),
-      roomName: String(item.room_name),
-      inviterId: String(item.inviter_id),
-      inviteeId: String(item.invitee_id),
-      status: String(item.status),
-      expiresAt: String(item.expires_at),
-    };
-    stats.invitationsExpired += 1;
-    logger.info(
-      { notice: 'invitation_expired', ...invitation, eventId: record.eventID },
-      'invitation expired (TTL)',
-    );
-    if (opts.onInvitationExpired !== undefined) {
-      try {
-        await opts.onInvitationExpired(invitation);
-      } catch (err) {
-        logger.error({ err, invitationId: invitation.invitationId }, 'invitation expiry hook failed');
+    const change = toChange(record);
+    let acted = false;
+    if (change !== undefined) {
+      for (const consumer of consumers) {
+        try {
+          if (await consumer.handle(change, ctx)) acted = true;
+        } catch (err) {
+          logger.error({ err, consumer: consumer.name, eventId: change.eventId }, 'stream consumer failed');
+        }
       }
     }
+    if (!acted) ctx.count(change?.ttl === true ? 'ttlRemovalsIgnored' : 'recordsIgnored');
   }
 
   const handle = async (event: DynamoDBStreamEvent): Promise<void> => {
@@ -114,8 +118,11 @@ export function createStreamHandler(opts: StreamHandlerOptions): StreamHandler {
 
 let deployed: StreamHandler | undefined;
 
-/** Lambda entry point (built lazily: one logger per container, LAIR_LOG_LEVEL). */
+/** Lambda entry point (built lazily: one logger and one composition per container, LAIR_LOG_LEVEL). */
 export const handler = (event: DynamoDBStreamEvent): Promise<void> => {
-  deployed ??= createStreamHandler({ logger: createLogger(process.env.LAIR_LOG_LEVEL ?? 'info', 'streams') });
+  deployed ??= createStreamHandler({
+    logger: createLogger(process.env.LAIR_LOG_LEVEL ?? 'info', 'streams'),
+    deps: () => compositionFromEnv(process.env),
+  });
   return deployed(event);
 };
