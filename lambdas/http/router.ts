@@ -61,8 +61,11 @@ export function route<P extends string = never, B = undefined, Q = undefined>(
         if (state.claims === undefined) throw new Error(`route ${state.route.path} has no bearer claims`);
         return state.claims;
       };
-      const requireSession = async (): Promise<void> => {
-        await deps.services.auth.requireSession(claims());
+      // One session read per request at most (cached for this request only, never across requests).
+      let session: Promise<void> | undefined;
+      const requireSession = (): Promise<void> => {
+        session ??= deps.services.auth.requireSession(claims()).then(() => undefined);
+        return session;
       };
       if (state.route.auth === 'session' || state.route.auth === 'admin') await requireSession();
       return spec.handle({

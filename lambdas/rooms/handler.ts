@@ -33,19 +33,14 @@ const create = route({
     jsonResponse(201, { room: await deps.services.rooms.create(claims.sub, body) }),
 });
 
-/** §7.2 200 `{rooms, has_more, total_count}`; B, but B+S with `joined_only=true`; public list: is_member false without a session. */
+/** §7.2 200 `{rooms, has_more, total_count}`; B+S (the session is checked before the handler runs). */
 const list = route({
   query: listQuery,
-  handle: async ({ deps, claims, query, requireSession, hasSession }) => {
+  handle: async ({ deps, claims, query }) => {
     const limit = clampLimit(query.limit);
-    let rooms;
-    if (query.joinedOnly) {
-      await requireSession();
-      rooms = await deps.services.rooms.listJoined(claims.sub, limit, query.offset);
-    } else {
-      const viewer = (await hasSession()) ? claims.sub : null;
-      rooms = await deps.services.rooms.listPublic(viewer, limit, query.offset);
-    }
+    const rooms = query.joinedOnly
+      ? await deps.services.rooms.listJoined(claims.sub, limit, query.offset)
+      : await deps.services.rooms.listPublic(claims.sub, limit, query.offset);
     return jsonResponse(200, { rooms, has_more: rooms.length === query.limit, total_count: rooms.length });
   },
 });

@@ -1,11 +1,11 @@
 // Route table of the `rooms` Lambda group: rooms and memberships (docs/protocol/http.md §7–§8); its handler (./handler.ts) serves exactly these.
 import { defineRoutes } from '../http/route-def.js';
 
-/** The `rooms` group's routes, in docs/protocol/http.md §4 order. */
+/** The `rooms` group's routes, in docs/protocol/http.md §4 order; upstream's bearer-only reads check the session too (docs/upstream-differences.md). */
 export const routes = defineRoutes([
   ['POST', '/api/v1/rooms', 'session'],
-  ['GET', '/api/v1/rooms', 'bearer'],
-  ['GET', '/api/v1/rooms/{room_id}', 'bearer'],
+  ['GET', '/api/v1/rooms', 'session'],
+  ['GET', '/api/v1/rooms/{room_id}', 'session'],
   ['PATCH', '/api/v1/rooms/{room_id}', 'session'],
   ['DELETE', '/api/v1/rooms/{room_id}', 'session'],
   ['POST', '/api/v1/rooms/{room_id}/join', 'session'],

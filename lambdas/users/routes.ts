@@ -1,12 +1,12 @@
 // Route table of the `users` Lambda group: profile and user lists (docs/protocol/http.md §6); its handler (./handler.ts) serves exactly these.
 import { defineRoutes } from '../http/route-def.js';
 
-/** The `users` group's routes, in docs/protocol/http.md §4 order. */
+/** The `users` group's routes, in docs/protocol/http.md §4 order; upstream's bearer-only reads check the session too (docs/upstream-differences.md). */
 export const routes = defineRoutes([
   ['GET', '/api/v1/users/me', 'session'],
   ['PATCH', '/api/v1/users/me', 'session'],
-  ['GET', '/api/v1/users', 'bearer'],
-  ['GET', '/api/v1/users/{user_id}', 'bearer'],
+  ['GET', '/api/v1/users', 'session'],
+  ['GET', '/api/v1/users/{user_id}', 'session'],
   // docs/protocol/extensions.md §1.6
   ['GET', '/api/v1/users/me/mentions', 'session'],
 ]);

@@ -118,6 +118,20 @@ describe('WebSocket endpoint', () => {
     ws.close();
   });
 
+  it('a logged-out ?token= is refused (session_not_found) and the connection stays unauthenticated', async () => {
+    const auth = await relay.register();
+    await relay.services.auth.logout(auth.user.id, auth.session.id);
+    const ws = await TestWsClient.connect(port, auth.token);
+    await ws.nextOf('server_hello');
+    expect(await ws.nextOf('authenticate_response')).toMatchObject({
+      success: false,
+      error: { code: 'session_not_found' },
+    });
+    ws.send({ type: 'get_current_user', request_id: 'me' });
+    expect(await ws.nextOf('error')).toMatchObject({ code: 'unauthorized' });
+    ws.close();
+  });
+
   it('events flow between TCP and WebSocket clients; WS does not count toward the TCP limit', async () => {
     const tcp = await connectUser(relay); // uses the single TCP slot
     const auth = await relay.register();

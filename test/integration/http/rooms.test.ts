@@ -109,18 +109,12 @@ describe('room routes', () => {
       expect(page.json).toMatchObject({ has_more: true, total_count: 1 });
     });
 
-    it('without a session: public list works with is_member false; joined_only is 401', async () => {
+    it('a logged-out token reads nothing: list, joined_only and get are 401 session_not_found', async () => {
       const u = await registerUser(api);
-      await createRoom(api, u);
+      const room = await createRoom(api, u);
       await api.request('POST', '/api/v1/auth/logout', { token: u.token });
-      const listed = await api.request('GET', '/api/v1/rooms', { token: u.token });
-      expect(listed.status).toBe(200);
-      expect(listed.json.rooms.every((r: { is_member: boolean }) => !r.is_member)).toBe(true);
-      expectError(
-        await api.request('GET', '/api/v1/rooms?joined_only=true', { token: u.token }),
-        401,
-        'session_not_found',
-      );
+      for (const path of ['/api/v1/rooms', '/api/v1/rooms?joined_only=true', `/api/v1/rooms/${room}`])
+        expectError(await api.request('GET', path, { token: u.token }), 401, 'session_not_found');
     });
   });
 

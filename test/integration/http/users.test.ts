@@ -101,10 +101,11 @@ describe('user routes', () => {
       expect(page.json).toMatchObject({ has_more: true, total_count: 1 });
     });
 
-    it('works with a logged-out token (B only)', async () => {
+    it('a logged-out token is 401 session_not_found on the list and on one user', async () => {
       const u = await registerUser(api);
       await api.request('POST', '/api/v1/auth/logout', { token: u.token });
-      expect((await api.request('GET', '/api/v1/users', { token: u.token })).status).toBe(200);
+      for (const path of ['/api/v1/users', `/api/v1/users/${u.id}`])
+        expectError(await api.request('GET', path, { token: u.token }), 401, 'session_not_found');
     });
   });
 
