@@ -29,7 +29,7 @@ export class RequestError extends DomainError {
   }
 }
 
-/** A refused rate-limit bucket (docs/protocol/http.md §3): 429 with `Retry-After` and `details`. */
+/** A refused rate-limit bucket (docs/protocol/http.md §3): 429 with `Retry-After`, `details` and that bucket's `X-RateLimit-*`. */
 export class RateLimitedError extends DomainError {
   override readonly name = 'RateLimitedError';
   /** @param retryAfter - whole seconds until the refusing bucket's window resets; @param limit - that bucket's limit */
@@ -62,6 +62,10 @@ export function toErrorResponse(err: unknown, logger: Logger): HttpResult {
       errorBody('rate_limited', err.message, { retry_after: err.retryAfter, limit: err.limit }),
       {
         'retry-after': String(err.retryAfter),
+        // The bucket that refused, not the general one (its limit is the body's `details.limit`).
+        'x-ratelimit-limit': String(err.limit),
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': String(err.retryAfter),
       },
     );
   }

@@ -61,7 +61,8 @@ export function httpEdge(group: RouteGroup): HttpMiddleware {
   const finish = async (request: HttpRequest, result: HttpResult): Promise<HttpResult> => {
     const state = states.get(request.event);
     const headers: Record<string, string> = { ...result.headers, ...CORS_HEADERS };
-    if (state?.general?.allowed) {
+    // A 429 already carries the refusing bucket's headers (errors.ts); never mask them with general's.
+    if (state?.general?.allowed && headers['x-ratelimit-limit'] === undefined) {
       headers['x-ratelimit-limit'] = String(state.general.limit);
       headers['x-ratelimit-remaining'] = String(state.general.remaining);
       headers['x-ratelimit-reset'] = String(state.general.resetSeconds);

@@ -30,10 +30,10 @@ describe('rate limiting', () => {
     await api.close();
   });
 
-  it('general bucket: X-RateLimit-* on success, then 429 with only Retry-After and details', async () => {
+  it('general bucket: X-RateLimit-* on success, then 429 with Retry-After, details and the refusing bucket in X-RateLimit-*', async () => {
     const ip = randomIp();
     for (let i = 1; i <= 6; i++) {
-      const res = await api.request('GET', '/health', { ip });
+      const res = await api.request('GET', '/ready', { ip });
       expect(res.status).toBe(200);
       expect([
         res.headers.get('x-ratelimit-limit'),
@@ -41,16 +41,20 @@ describe('rate limiting', () => {
         res.headers.get('x-ratelimit-reset'),
       ]).toEqual(['6', String(6 - i), '30']);
     }
-    const res = await api.request('GET', '/health', { ip });
+    const res = await api.request('GET', '/ready', { ip });
     expectError(res, 429, 'rate_limited');
     expect(res.json).toEqual({
       error: { code: 'rate_limited', message: 'Too many requests', details: { retry_after: 30, limit: 6 } },
     });
     expect(res.headers.get('retry-after')).toBe('30');
-    expect(res.headers.get('x-ratelimit-limit')).toBeNull();
+    expect([
+      res.headers.get('x-ratelimit-limit'),
+      res.headers.get('x-ratelimit-remaining'),
+      res.headers.get('x-ratelimit-reset'),
+    ]).toEqual(['6', '0', '30']);
     // Other clients are unaffected; preflight is never limited.
-    expect((await api.request('GET', '/health', { ip: randomIp() })).status).toBe(200);
-    expect((await api.request('OPTIONS', '/health', { ip })).status).toBe(204);
+    expect((await api.request('GET', '/ready', { ip: randomIp() })).status).toBe(200);
+    expect((await api.request('OPTIONS', '/ready', { ip })).status).toBe(204);
   });
 
   it('429 beats 401 (check order)', async () => {
@@ -59,7 +63,7 @@ describe('rate limiting', () => {
     expectError(await api.request('GET', '/api/v1/users', { ip }), 429, 'rate_limited');
   });
 
-  it('auth bucket: 429 with limit 3 and the general bucket headers; general was consumed too', async () => {
+  it('auth bucket: 429 whose X-RateLimit-* headers name the auth bucket (limit 3), like its body; general was consumed too', async () => {
     const ip = randomIp();
     for (let i = 0; i < 3; i++) {
       expectError(
@@ -78,10 +82,13 @@ describe('rate limiting', () => {
     expectError(res, 429, 'rate_limited');
     expect(res.json.error.details).toEqual({ retry_after: 30, limit: 3 });
     expect(res.headers.get('retry-after')).toBe('30');
-    expect(res.headers.get('x-ratelimit-limit')).toBe('6');
-    expect(res.headers.get('x-ratelimit-remaining')).toBe('2');
+    expect([
+      res.headers.get('x-ratelimit-limit'),
+      res.headers.get('x-ratelimit-remaining'),
+      res.headers.get('x-ratelimit-reset'),
+    ]).toEqual(['3', '0', '30']);
     // Non-auth routes still pass until the general bucket is empty.
-    expect((await api.request('GET', '/health', { ip })).headers.get('x-ratelimit-remaining')).toBe('1');
+    expect((await api.request('GET', '/ready', { ip })).headers.get('x-ratelimit-remaining')).toBe('1');
   });
 
   it('messaging bucket covers GET /messages too (limit 4)', async () => {
@@ -95,17 +102,17 @@ describe('rate limiting', () => {
 
   it('keys on the first X-Forwarded-For entry, else X-Real-IP, else the socket address', async () => {
     const first = randomIp();
-    for (let i = 0; i < 6; i++) await api.request('GET', '/health', { ip: `${first}, 192.0.2.1` });
-    expect((await api.request('GET', '/health', { ip: ` ${first} ` })).status).toBe(429);
-    expect((await api.request('GET', '/health', { ip: '192.0.2.1' })).status).toBe(200);
+    for (let i = 0; i < 6; i++) await api.request('GET', '/ready', { ip: `${first}, 192.0.2.1` });
+    expect((await api.request('GET', '/ready', { ip: ` ${first} ` })).status).toBe(429);
+    expect((await api.request('GET', '/ready', { ip: '192.0.2.1' })).status).toBe(200);
 
     const real = randomIp();
     for (let i = 0; i < 6; i++)
-      await api.request('GET', '/health', { ip: null, headers: { 'x-real-ip': real } });
-    expect((await api.request('GET', '/health', { ip: real })).status).toBe(429);
+      await api.request('GET', '/ready', { ip: null, headers: { 'x-real-ip': real } });
+    expect((await api.request('GET', '/ready', { ip: real })).status).toBe(429);
 
-    for (let i = 0; i < 6; i++) await api.request('GET', '/health', { ip: '127.0.0.1' });
-    expect((await api.request('GET', '/health', { ip: null })).status).toBe(429);
+    for (let i = 0; i < 6; i++) await api.request('GET', '/ready', { ip: '127.0.0.1' });
+    expect((await api.request('GET', '/ready', { ip: null })).status).toBe(429);
   });
 
   it('without LAIR_TRUST_PROXY, rotating X-Forwarded-For cannot escape the limit (key = source address)', async () => {
@@ -119,10 +126,10 @@ describe('rate limiting', () => {
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++)
-        statuses.push((await api.request('GET', '/health', { ip: randomIp() })).status);
+        statuses.push((await api.request('GET', '/ready', { ip: randomIp() })).status);
       expect(statuses).toEqual([200, 200, 200, 429]);
       // An oversized header is hashed into a bounded key: still limited, never a 500.
-      const long = await api.request('GET', '/health', { ip: '9'.repeat(5000) });
+      const long = await api.request('GET', '/ready', { ip: '9'.repeat(5000) });
       expectError(long, 429, 'rate_limited');
     } finally {
       setDeps(api.deps);
