@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { blobStoreFromSettings, composeServices, type Repositories } from '../shared/compose.js';
-import { loadSettings, type Settings } from '../shared/config/settings.js';
+import { dynamoBudgets, loadSettings, type Settings } from '../shared/config/settings.js';
 import type { BlobStore } from '../shared/features/attachments/index.js';
 import { RelayEventPublisher } from '../shared/delivery/relay-publisher.js';
 import { createLogger, type Logger } from '../shared/platform/logger.js';
@@ -112,6 +112,7 @@ export async function loadLambdaEnvironment(
 ): Promise<LambdaEnvironment> {
   const preliminary = loadSettings(env, () => '');
   const { client, doc } = createDynamoClients({
+    ...dynamoBudgets(preliminary),
     endpoint: preliminary.LAIR_DYNAMODB_ENDPOINT,
     region: preliminary.AWS_REGION,
   });

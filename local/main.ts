@@ -7,7 +7,7 @@ import { streamComposition } from '../lambdas/streams/deps.js';
 import { createHttpDeps, setDeps } from '../lambdas/deps.js';
 import { blobStoreFromSettings } from '../shared/compose.js';
 import { LocalBlobStore } from '../shared/features/attachments/index.js';
-import { loadSettings, type Settings } from '../shared/config/settings.js';
+import { dynamoBudgets, loadSettings, type Settings } from '../shared/config/settings.js';
 import { createLogger, type Logger } from '../shared/platform/logger.js';
 import { installProcessGuards } from '../shared/platform/process-guards.js';
 import { createDynamoClients, ensureTable } from '../shared/storage/index.js';
@@ -97,7 +97,11 @@ export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<LocalStac
     const endpoint = await startStorage(settings, logger, stoppers);
     const region = settings.AWS_REGION;
     const tableName = settings.LAIR_TABLE_NAME;
-    const { client, doc } = createDynamoClients({ region, ...(endpoint ? { endpoint } : {}) });
+    const { client, doc } = createDynamoClients({
+      region,
+      ...dynamoBudgets(settings),
+      ...(endpoint ? { endpoint } : {}),
+    });
     await ensureTable(client, tableName, {
       info: (m) => {
         logger.info(m);

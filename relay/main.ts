@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadSettings } from '../shared/config/settings.js';
+import { dynamoBudgets, loadSettings } from '../shared/config/settings.js';
 import { createLogger } from '../shared/platform/logger.js';
 import { installProcessGuards } from '../shared/platform/process-guards.js';
 import { createDynamoClients, ensureTable } from '../shared/storage/index.js';
@@ -41,6 +41,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const endpoint = settings.LAIR_DYNAMODB_ENDPOINT;
   const { client, doc } = createDynamoClients({
     region: settings.AWS_REGION,
+    ...dynamoBudgets(settings),
     ...(endpoint ? { endpoint } : {}),
   });
   if (endpoint)

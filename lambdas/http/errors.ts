@@ -2,6 +2,7 @@
 import { ERROR_ROWS } from '../../shared/features/catalog.js';
 import { DomainError, type ErrorCode } from '../../shared/kernel/errors.js';
 import type { Logger } from '../../shared/platform/logger.js';
+import { isStorageUnavailable } from '../../shared/storage/index.js';
 import { jsonResponse, type HttpResult } from './response.js';
 
 /**
@@ -52,7 +53,8 @@ export function errorBody(
 
 /**
  * Turns anything thrown into a response. DomainErrors keep their code and message; 5xx codes get a
- * fixed text and are logged with their cause; non-DomainErrors become 500 `internal_error`
+ * fixed text and are logged with their cause; storage failures (SDK, socket, timeout) become 500
+ * `database_error` "Database error"; other non-DomainErrors become 500 `internal_error`
  * "Internal error" and are logged — never echoed (docs/design.md §2).
  */
 export function toErrorResponse(err: unknown, logger: Logger): HttpResult {
@@ -78,6 +80,11 @@ export function toErrorResponse(err: unknown, logger: Logger): HttpResult {
       status,
       errorBody(code, code === 'database_error' ? 'Database error' : 'Internal error'),
     );
+  }
+  if (isStorageUnavailable(err)) {
+    // DynamoDB unreachable, timed out or failing (docs/protocol/tcp.md §9.3 `database_error`, HTTP 500).
+    logger.error({ err }, 'request failed: storage unavailable');
+    return jsonResponse(500, errorBody('database_error', 'Database error'));
   }
   logger.error({ err }, 'unhandled error');
   return jsonResponse(500, errorBody('internal_error', 'Internal error'));

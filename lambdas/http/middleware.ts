@@ -40,6 +40,28 @@ export function stateOf(event: APIGatewayProxyEventV2): RequestState {
 /** Rate-limit window length, seconds (docs/protocol/http.md §3). */
 export const RATE_WINDOW_SECONDS = 60;
 
+/** Budget of one rate-limiter call, ms: past it the request is allowed (fail open, issue 17 finding 3). */
+export const RATE_LIMIT_BUDGET_MS = 500;
+
+/** Routes the rate limiter never sees: `/health` must answer without any DynamoDB call (liveness). */
+export const UNLIMITED_ROUTES: ReadonlySet<string> = new Set(['/health']);
+
+/** Resolves with `work`, or rejects with a TimeoutError after `ms` (the timer never keeps the process alive). */
+function withinBudget<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new Error(`rate limiter exceeded its ${ms} ms budget`);
+      err.name = 'TimeoutError';
+      reject(err);
+    }, ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => {
+    clearTimeout(timer);
+  });
+}
+
 let fallbackLogger: Logger | undefined;
 async function loggerOf(): Promise<Logger> {
   try {
@@ -103,7 +125,8 @@ export function httpEdge(group: RouteGroup): HttpMiddleware {
  * (limit `LAIR_RATE_LIMIT_GENERAL`), then one from each category bucket of the route (`auth`:
  * `LAIR_RATE_LIMIT_AUTH`, `messaging`: `LAIR_RATE_LIMIT_MESSAGING`), 60 s windows, keyed by
  * {@link clientKey}. A limit of 0 disables that bucket. Fails open (logged) when the limiter's
- * storage is unreachable, so `/health` and `/ready` keep answering.
+ * storage errs or takes longer than {@link RATE_LIMIT_BUDGET_MS}; {@link UNLIMITED_ROUTES}
+ * (`/health`) skip it entirely, so liveness never touches DynamoDB.
  * @throws RateLimitedError (429) naming the refusing bucket's limit and its seconds to reset
  */
 export function rateLimit(): HttpMiddleware {
@@ -111,6 +134,7 @@ export function rateLimit(): HttpMiddleware {
     name: 'rateLimit',
     before: async ({ event }) => {
       const state = stateOf(event);
+      if (UNLIMITED_ROUTES.has(state.route.path)) return;
       const { rateLimiter, settings, logger } = state.deps;
       const key = clientKey(event, settings.LAIR_TRUST_PROXY);
       const limits = {
@@ -123,9 +147,12 @@ export function rateLimit(): HttpMiddleware {
         if (limit <= 0) continue;
         let decision: RateLimitDecision;
         try {
-          decision = await rateLimiter.consume(key, bucket, limit, RATE_WINDOW_SECONDS);
+          decision = await withinBudget(
+            rateLimiter.consume(key, bucket, limit, RATE_WINDOW_SECONDS),
+            RATE_LIMIT_BUDGET_MS,
+          );
         } catch (err) {
-          // Fail open: a storage outage must not turn /health or /ready into 500s.
+          // Fail open (error or timeout): a storage outage must not turn /ready or the API into hangs or 500s.
           logger.warn({ err, bucket }, 'rate limiter unavailable; request allowed');
           continue;
         }

@@ -34,6 +34,12 @@ const schema = z.object({
   LAIR_RATE_LIMIT_GENERAL: lenientInt(100),
   LAIR_RATE_LIMIT_AUTH: lenientInt(10),
   LAIR_RATE_LIMIT_MESSAGING: lenientInt(30),
+  /** DynamoDB per-attempt response budget, ms (shared/storage/client.ts). */
+  LAIR_DYNAMODB_TIMEOUT_MS: lenientInt(3000),
+  /** DynamoDB TCP connect budget, ms. */
+  LAIR_DYNAMODB_CONNECT_TIMEOUT_MS: lenientInt(1000),
+  /** DynamoDB attempts per call including the first. */
+  LAIR_DYNAMODB_MAX_ATTEMPTS: lenientInt(3),
   LAIR_RELAY_ID: z.string().optional(),
   LAIR_RELAY_INTERNAL_HOST: z.string().default('127.0.0.1'),
   LAIR_RELAY_INTERNAL_PORT: lenientInt(0),
@@ -79,5 +85,18 @@ export function loadSettings(env: Record<string, string | undefined>, randomSecr
     ...parsed,
     jwtSecret: secret ?? randomSecret(),
     jwtSecretGenerated: secret === undefined,
+  };
+}
+
+/** The DynamoDB client budgets of `settings` (`LAIR_DYNAMODB_*TIMEOUT_MS`, `LAIR_DYNAMODB_MAX_ATTEMPTS`) for `createDynamoClients`. */
+export function dynamoBudgets(settings: Settings): {
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxAttempts: number;
+} {
+  return {
+    connectTimeoutMs: settings.LAIR_DYNAMODB_CONNECT_TIMEOUT_MS,
+    requestTimeoutMs: settings.LAIR_DYNAMODB_TIMEOUT_MS,
+    maxAttempts: Math.max(1, settings.LAIR_DYNAMODB_MAX_ATTEMPTS),
   };
 }

@@ -7,3 +7,4 @@ export * from './cursor.js';
 export * from './context.js';
 export { isLive, liveFilter, ttlEpochSeconds, type Item } from './items.js';
 export { DynamoRateLimiter } from './rate-limiter.js';
+export { isStorageUnavailable } from './errors.js';

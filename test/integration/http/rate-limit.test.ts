@@ -9,6 +9,9 @@ import {
   type TestApi,
 } from '../../support/http.js';
 
+/** A limited route that needs no storage besides the limiter: 401 `missing_token` when allowed (`/health` is never limited). */
+const PROBE = '/api/v1/rooms';
+
 describe('rate limiting', () => {
   let api: TestApi;
   beforeAll(async () => {
@@ -33,15 +36,15 @@ describe('rate limiting', () => {
   it('general bucket: X-RateLimit-* on success, then 429 with Retry-After, details and the refusing bucket in X-RateLimit-*', async () => {
     const ip = randomIp();
     for (let i = 1; i <= 6; i++) {
-      const res = await api.request('GET', '/ready', { ip });
-      expect(res.status).toBe(200);
+      const res = await api.request('GET', PROBE, { ip });
+      expect(res.status).toBe(401);
       expect([
         res.headers.get('x-ratelimit-limit'),
         res.headers.get('x-ratelimit-remaining'),
         res.headers.get('x-ratelimit-reset'),
       ]).toEqual(['6', String(6 - i), '30']);
     }
-    const res = await api.request('GET', '/ready', { ip });
+    const res = await api.request('GET', PROBE, { ip });
     expectError(res, 429, 'rate_limited');
     expect(res.json).toEqual({
       error: { code: 'rate_limited', message: 'Too many requests', details: { retry_after: 30, limit: 6 } },
@@ -53,8 +56,8 @@ describe('rate limiting', () => {
       res.headers.get('x-ratelimit-reset'),
     ]).toEqual(['6', '0', '30']);
     // Other clients are unaffected; preflight is never limited.
-    expect((await api.request('GET', '/ready', { ip: randomIp() })).status).toBe(200);
-    expect((await api.request('OPTIONS', '/ready', { ip })).status).toBe(204);
+    expect((await api.request('GET', PROBE, { ip: randomIp() })).status).toBe(401);
+    expect((await api.request('OPTIONS', PROBE, { ip })).status).toBe(204);
   });
 
   it('429 beats 401 (check order)', async () => {
@@ -88,7 +91,7 @@ describe('rate limiting', () => {
       res.headers.get('x-ratelimit-reset'),
     ]).toEqual(['3', '0', '30']);
     // Non-auth routes still pass until the general bucket is empty.
-    expect((await api.request('GET', '/ready', { ip })).headers.get('x-ratelimit-remaining')).toBe('1');
+    expect((await api.request('GET', PROBE, { ip })).headers.get('x-ratelimit-remaining')).toBe('1');
   });
 
   it('messaging bucket covers GET /messages too (limit 4)', async () => {
@@ -102,17 +105,16 @@ describe('rate limiting', () => {
 
   it('keys on the first X-Forwarded-For entry, else X-Real-IP, else the socket address', async () => {
     const first = randomIp();
-    for (let i = 0; i < 6; i++) await api.request('GET', '/ready', { ip: `${first}, 192.0.2.1` });
-    expect((await api.request('GET', '/ready', { ip: ` ${first} ` })).status).toBe(429);
-    expect((await api.request('GET', '/ready', { ip: '192.0.2.1' })).status).toBe(200);
+    for (let i = 0; i < 6; i++) await api.request('GET', PROBE, { ip: `${first}, 192.0.2.1` });
+    expect((await api.request('GET', PROBE, { ip: ` ${first} ` })).status).toBe(429);
+    expect((await api.request('GET', PROBE, { ip: '192.0.2.1' })).status).toBe(401);
 
     const real = randomIp();
-    for (let i = 0; i < 6; i++)
-      await api.request('GET', '/ready', { ip: null, headers: { 'x-real-ip': real } });
-    expect((await api.request('GET', '/ready', { ip: real })).status).toBe(429);
+    for (let i = 0; i < 6; i++) await api.request('GET', PROBE, { ip: null, headers: { 'x-real-ip': real } });
+    expect((await api.request('GET', PROBE, { ip: real })).status).toBe(429);
 
-    for (let i = 0; i < 6; i++) await api.request('GET', '/ready', { ip: '127.0.0.1' });
-    expect((await api.request('GET', '/ready', { ip: null })).status).toBe(429);
+    for (let i = 0; i < 6; i++) await api.request('GET', PROBE, { ip: '127.0.0.1' });
+    expect((await api.request('GET', PROBE, { ip: null })).status).toBe(429);
   });
 
   it('without LAIR_TRUST_PROXY, rotating X-Forwarded-For cannot escape the limit (key = source address)', async () => {
@@ -125,11 +127,10 @@ describe('rate limiting', () => {
     });
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i++)
-        statuses.push((await api.request('GET', '/ready', { ip: randomIp() })).status);
-      expect(statuses).toEqual([200, 200, 200, 429]);
+      for (let i = 0; i < 4; i++) statuses.push((await api.request('GET', PROBE, { ip: randomIp() })).status);
+      expect(statuses).toEqual([401, 401, 401, 429]);
       // An oversized header is hashed into a bounded key: still limited, never a 500.
-      const long = await api.request('GET', '/ready', { ip: '9'.repeat(5000) });
+      const long = await api.request('GET', PROBE, { ip: '9'.repeat(5000) });
       expectError(long, 429, 'rate_limited');
     } finally {
       setDeps(api.deps);
