@@ -60,15 +60,56 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-/** `too_large`: over the cap (413); `aborted`: the client went away before the body ended. */
-type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too_large' | 'aborted' };
+/**
+ * Most bytes of an oversize body read and discarded after its 413, so the client (which often reads
+ * only once it has sent everything, like curl) can read the answer instead of a reset; past this
+ * the connection is destroyed (abuse bound). Bytes.
+ */
+export const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
-/** Reads the body up to {@link MAX_BODY_BYTES}; beyond that it stops buffering and reports `ok: false`. */
+/**
+ * Discards the rest of an oversize body. Resolves true once the body has ended, false (socket
+ * destroyed) past {@link MAX_DRAIN_BYTES} or when the client goes away first.
+ */
+function drain(req: IncomingMessage, alreadyRead: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (req.readableEnded) {
+      resolve(true);
+      return;
+    }
+    let drained = alreadyRead;
+    req.on('data', (chunk: Buffer) => {
+      drained += chunk.length;
+      if (drained > MAX_DRAIN_BYTES) {
+        req.socket.destroy();
+        resolve(false);
+      }
+    });
+    req.once('end', () => {
+      resolve(true);
+    });
+    req.once('close', () => {
+      resolve(req.readableEnded);
+    });
+    req.resume();
+  });
+}
+
+/** `too_large`: over the cap (413) once `drained` says the rest was read; `aborted`: the client went away first. */
+type BodyResult =
+  | { ok: true; body: Buffer }
+  | { ok: false; reason: 'too_large'; drained: Promise<boolean> }
+  | { ok: false; reason: 'aborted' };
+
+/**
+ * Reads the body up to {@link MAX_BODY_BYTES}; beyond that (or when `Content-Length` says so) it
+ * stops buffering, discards the rest ({@link drain}) and reports `too_large`.
+ */
 function readBody(req: IncomingMessage): Promise<BodyResult> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > MAX_BODY_BYTES) {
-      resolve({ ok: false, reason: 'too_large' });
+      resolve({ ok: false, reason: 'too_large', drained: drain(req, 0) });
       return;
     }
     const chunks: Buffer[] = [];
@@ -80,7 +121,7 @@ function readBody(req: IncomingMessage): Promise<BodyResult> {
         done = true;
         chunks.length = 0;
         req.off('data', onData);
-        resolve({ ok: false, reason: 'too_large' });
+        resolve({ ok: false, reason: 'too_large', drained: drain(req, size) });
         return;
       }
       chunks.push(chunk);
@@ -126,7 +167,8 @@ function sendJson(
 /**
  * Starts the local HTTP API (default port 8082). Per request: `OPTIONS` → CORS preflight (204);
  * a non-upgrade `GET /ws` → 400 plain text; unknown path → 404 empty; known path, wrong method →
- * 405 empty with `Allow`; body over 2 MiB → 413 envelope (stops reading, closes the connection);
+ * 405 empty with `Allow`; body over 2 MiB → 413 envelope once the rest is drained (up to 64 MiB, else the
+ * socket is destroyed), so the client can read it;
  * otherwise the API Gateway v2 event goes to the route's group handler and its result is written
  * back. Each request is logged at debug.
  * @throws the listen error (e.g. EADDRINUSE)
@@ -176,12 +218,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       return;
     }
     if (!body.ok) {
-      sendJson(res, 413, errorBody('payload_too_large', 'Request body too large (limit 2 MiB)'), {
-        connection: 'close',
-      });
-      res.on('finish', () => {
-        req.socket.destroySoon();
-      });
+      // Answer once the rest is drained: closing while the client was still sending reset the
+      // socket before it could read the 413 (issue 17 finding 12). Past the drain cap: destroyed.
+      if (!(await body.drained)) return;
+      sendJson(res, 413, errorBody('payload_too_large', 'Request body too large (limit 2 MiB)'));
       done(413);
       return;
     }

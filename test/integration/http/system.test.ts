@@ -1,4 +1,6 @@
 // Integration: root endpoints /health, /ready, /metrics, routing 404/405, CORS preflight (docs/protocol/http.md §1, §2.2, §11).
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createHttpDeps, setDeps } from '../../../lambdas/deps.js';
@@ -118,6 +120,14 @@ describe('root endpoints', () => {
     const health = await api.request('POST', '/health');
     expect(health.status).toBe(405);
     expect(health.headers.get('allow')).toBe('GET');
+  });
+
+  it('docs/upstream-differences.md says what the code sends for 404/405 (empty bodies, not the envelope)', async () => {
+    const doc = await readFile(resolve(import.meta.dirname, '../../../docs/upstream-differences.md'), 'utf8');
+    const item = doc.split('\n3. ')[1]?.split(/\n\d+\. /)[0] ?? '';
+    expect(item).toMatch(/Framework errors/);
+    expect(item).not.toMatch(/404\/405\) use the JSON error envelope/);
+    expect(item).toMatch(/404 and 405 answer with an empty body/);
   });
 
   it('answers CORS preflight for any path without rate limiting', async () => {
