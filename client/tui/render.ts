@@ -247,6 +247,8 @@ export const HELP: readonly string[] = [
   '  /leave                     leave the current room',
   '  /msg <user> <text>         send a direct message',
   '  /who                       list online users',
+  '  /find-rooms <text>         public rooms whose name contains <text>',
+  '  /find-users <text>         users whose name contains <text> (● online)',
   '  /invite <user>             invite a user to the current room',
   '  /invites                   list your pending invitations',
   '  /accept <n|id>             accept an invitation (number from /invites or id prefix)',

@@ -15,11 +15,11 @@ const roleBody = z.object({ role: z.string() });
 const ROOM = { room_id: 'room_not_found' } as const;
 const MEMBER = { room_id: 'room_not_found', user_id: 'user_not_found' } as const;
 
-/** `joined_only` bool, `limit`/`offset` u32; `search`/`public_only` accepted, ignored (§7.2). */
+/** `joined_only`/`public_only` bool, `search` string, `limit`/`offset` u32 (§7.2; filters: issue 17 finding 5). */
 const listQuery = (q: QueryParams) => {
-  q.string('search');
-  q.bool('public_only');
   return {
+    search: q.string('search') ?? null,
+    publicOnly: q.bool('public_only') ?? false,
     joinedOnly: q.bool('joined_only') ?? false,
     limit: q.u32('limit') ?? PAGE.defaultLimit,
     offset: q.u32('offset') ?? 0,
@@ -38,9 +38,10 @@ const list = route({
   query: listQuery,
   handle: async ({ deps, claims, query }) => {
     const limit = clampLimit(query.limit);
+    const filter = { search: query.search, publicOnly: query.publicOnly };
     const rooms = query.joinedOnly
-      ? await deps.services.rooms.listJoined(claims.sub, limit, query.offset)
-      : await deps.services.rooms.listPublic(claims.sub, limit, query.offset);
+      ? await deps.services.rooms.listJoined(claims.sub, limit, query.offset, filter)
+      : await deps.services.rooms.listPublic(claims.sub, limit, query.offset, filter);
     return jsonResponse(200, { rooms, has_more: rooms.length === query.limit, total_count: rooms.length });
   },
 });

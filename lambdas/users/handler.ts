@@ -7,12 +7,13 @@ import { jsonResponse } from '../http/response.js';
 
 const patchMeBody = z.object({ email: z.string().nullish() });
 
-/** `limit`/`offset` u32, `search` string and `online_only` bool (the last two accepted, ignored). */
-const listQuery = (q: QueryParams) => {
-  q.string('search');
-  q.bool('online_only');
-  return { limit: q.u32('limit') ?? PAGE.defaultLimit, offset: q.u32('offset') ?? 0 };
-};
+/** `limit`/`offset` u32, `search` string (username substring) and `online_only` bool (issue 17 finding 5). */
+const listQuery = (q: QueryParams) => ({
+  search: q.string('search') ?? null,
+  onlineOnly: q.bool('online_only') ?? false,
+  limit: q.u32('limit') ?? PAGE.defaultLimit,
+  offset: q.u32('offset') ?? 0,
+});
 
 /** §6.1 200 `{user}` fresh from storage. */
 const me = route({
@@ -32,7 +33,10 @@ const patchMe = route({
 const list = route({
   query: listQuery,
   handle: async ({ deps, query }) => {
-    const users = await deps.services.users.list(clampLimit(query.limit), query.offset);
+    const users = await deps.services.users.list(clampLimit(query.limit), query.offset, {
+      search: query.search,
+      onlineOnly: query.onlineOnly,
+    });
     return jsonResponse(200, { users, has_more: users.length === query.limit, total_count: users.length });
   },
 });

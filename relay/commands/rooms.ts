@@ -78,12 +78,15 @@ export async function getRoom(msg: Msg<'get_room'>, ctx: CommandContext): Promis
  * `list_rooms` (deprecated) (docs/protocol/tcp.md §7.7): with `filter.joined_only` the first 50 joined rooms
  * (session re-validated, `has_more: false`); otherwise a page of public rooms by name with
  * `is_member` for the caller (no re-validation). `total_count` = items in this page.
+ * `filter.search` keeps names containing it (case-insensitive), `filter.public_only` drops private
+ * joined rooms (issue 17 finding 5; upstream ignores both).
  */
 export async function listRooms(msg: Msg<'list_rooms'>, ctx: CommandContext): Promise<CommandResponse> {
   const userId = ctx.auth.user.id;
+  const filter = { search: msg.filter?.search ?? null, publicOnly: msg.filter?.public_only ?? false };
   if (msg.filter?.joined_only === true) {
     await ctx.requireSession();
-    const rooms = await ctx.services.rooms.listJoined(userId, JOINED_ROOMS_PAGE, 0);
+    const rooms = await ctx.services.rooms.listJoined(userId, JOINED_ROOMS_PAGE, 0, filter);
     return okResponse('list_rooms_response', msg.request_id, {
       rooms,
       has_more: false,
@@ -91,7 +94,7 @@ export async function listRooms(msg: Msg<'list_rooms'>, ctx: CommandContext): Pr
     });
   }
   const requested = msg.limit ?? PAGE.defaultLimit;
-  const rooms = await ctx.services.rooms.listPublic(userId, clampLimit(msg.limit), msg.offset ?? 0);
+  const rooms = await ctx.services.rooms.listPublic(userId, clampLimit(msg.limit), msg.offset ?? 0, filter);
   return okResponse('list_rooms_response', msg.request_id, {
     rooms,
     has_more: rooms.length === requested,

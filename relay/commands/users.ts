@@ -45,12 +45,16 @@ export async function getUser(msg: Msg<'get_user'>, ctx: CommandContext): Promis
 /**
  * `list_users` (deprecated) -> `users` by username, `online_user_ids` (every online user, not
  * just this page), `has_more` (= page size == requested limit), `total_count` (page size)
- * (docs/protocol/tcp.md §7.15). `filter` is ignored.
+ * (docs/protocol/tcp.md §7.15). `filter.search` keeps usernames containing it (case-insensitive),
+ * `filter.online_only` keeps online users (issue 17 finding 5; upstream ignores both).
  */
 export async function listUsers(msg: Msg<'list_users'>, ctx: CommandContext): Promise<CommandResponse> {
   const requested = msg.limit ?? PAGE.defaultLimit;
   const [rows, online] = await Promise.all([
-    ctx.services.users.list(clampLimit(msg.limit), msg.offset ?? 0),
+    ctx.services.users.list(clampLimit(msg.limit), msg.offset ?? 0, {
+      search: msg.filter?.search ?? null,
+      onlineOnly: msg.filter?.online_only ?? false,
+    }),
     ctx.services.users.onlineUserIds(),
   ]);
   const users = rows.map((r) => r.user);

@@ -132,6 +132,19 @@ export function parseUuid(s: string): string | null {
  */
 export const PAGE = { defaultLimit: 50, maxLimit: 100, maxOffset: 10_000 } as const;
 
+/** Longest list `search` term kept, characters (longer input is cut: no stored name is longer). */
+export const MAX_SEARCH_CHARS = 64;
+
+/**
+ * Normalises a list `search` term the way stored names are indexed (trimmed, lowercased, cut at
+ * {@link MAX_SEARCH_CHARS}); `null` when absent or blank, i.e. no filter (issue 17 finding 5:
+ * case-insensitive substring match on the normalised name, docs/upstream-differences.md).
+ */
+export function normalizeSearch(raw: string | null | undefined): string | null {
+  const term = (raw ?? '').trim().toLowerCase().slice(0, MAX_SEARCH_CHARS);
+  return term === '' ? null : term;
+}
+
 /** Applies the default (50) and silent cap (100) to a requested `limit`. */
 export function clampLimit(limit: number | null | undefined): number {
   if (limit === null || limit === undefined) return PAGE.defaultLimit;

@@ -79,19 +79,30 @@ export function gsi1Partition(tableName: string, pk: string): QueryCommandInput 
 }
 
 /**
+ * In-code filter for list search on lowercased names (issue 17 finding 5): keeps items whose
+ * GSI1SK (the lowercased name; DynamoDB refuses filter expressions on key attributes) contains
+ * `term`; `undefined` (no filter) when `term` is unset.
+ */
+export function gsi1SkContains(term: string | null | undefined): ((item: Item) => boolean) | undefined {
+  if (term === null || term === undefined || term === '') return undefined;
+  return (item) => typeof item.GSI1SK === 'string' && item.GSI1SK.includes(term);
+}
+
+/**
  * Offset paging over a Query in index order (docs/protocol/http.md list endpoints): reads at most
- * `offset + limit` items and returns those from `offset` on; `limit <= 0` reads nothing and a
- * negative `offset` counts as 0.
+ * `offset + limit` items (after `keep`) and returns those from `offset` on; `limit <= 0` reads
+ * nothing and a negative `offset` counts as 0.
  */
 export async function queryOffsetPage(
   doc: DynamoDBDocumentClient,
   input: QueryCommandInput,
   limit: number,
   offset: number,
+  keep?: (item: Item) => boolean,
 ): Promise<Item[]> {
   if (limit <= 0) return [];
   const skip = Math.max(0, offset);
-  return (await queryAll(doc, input, { max: skip + limit })).slice(skip);
+  return (await queryAll(doc, input, { max: skip + limit, ...(keep ? { keep } : {}) })).slice(skip);
 }
 
 /** Counts the items a Query matches (`Select: COUNT`, filters included), paginating to the end. */

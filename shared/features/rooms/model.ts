@@ -163,8 +163,11 @@ export interface RoomRepository {
   update(id: Uuid, patch: RoomPatch, expectedVersion: number): Promise<RoomRecord>;
   /** Deletes META, sentinel, all memberships and all invitations of the room (batched). */
   delete(room: RoomRecord): Promise<void>;
-  /** Public rooms ordered by lowercased name, `offset` then `limit` (docs/protocol/domain.md §9). */
-  listPublic(limit: number, offset: number): Promise<RoomRecord[]>;
+  /**
+   * Public rooms ordered by lowercased name, `offset` then `limit` (docs/protocol/domain.md §9); with
+   * `search` (normalised, shared/kernel/validation.ts `normalizeSearch`) only names containing it.
+   */
+  listPublic(limit: number, offset: number, search?: string | null): Promise<RoomRecord[]>;
   /** Number of rooms, public and private (admin stats). */
   count(): Promise<number>;
 }

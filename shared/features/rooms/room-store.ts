@@ -14,6 +14,7 @@ import {
   gsi1Partition,
   queryAll,
   queryOffsetPage,
+  gsi1SkContains,
 } from '../../storage/operations.js';
 import { transactWrite, type TransactItem } from '../../storage/transactions.js';
 
@@ -199,10 +200,15 @@ export class DynamoRoomRepository implements RoomRepository {
     }
   }
 
-  /** GSI1 `ROOMS#public` ascending by lowercased name; skips `offset`, returns at most `limit`. */
-  async listPublic(limit: number, offset: number): Promise<RoomRecord[]> {
+  /**
+   * GSI1 `ROOMS#public` ascending by lowercased name; skips `offset`, returns at most `limit`. With
+   * `search`, only names containing it (GSI1SK = lowercased name), filtered before `offset` counts.
+   */
+  async listPublic(limit: number, offset: number, search?: string | null): Promise<RoomRecord[]> {
     const page = gsi1Partition(this.tableName, partitions.publicRooms);
-    return (await queryOffsetPage(this.doc, page, limit, offset)).map(roomRecordFromItem);
+    return (await queryOffsetPage(this.doc, page, limit, offset, gsi1SkContains(search))).map(
+      roomRecordFromItem,
+    );
   }
 
   /** Counts the GSI1 `ROOMS#public` and `ROOMS#private` partitions (eventually consistent). */

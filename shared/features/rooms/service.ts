@@ -3,7 +3,7 @@ import { emit, type EmitDeps } from '../../kernel/events.js';
 import { ConflictError, DomainError, VersionConflictError, isDomainError } from '../../kernel/errors.js';
 import { isExpired, toTimestamp } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
-import { PAGE, validateRoomName } from '../../kernel/validation.js';
+import { normalizeSearch, PAGE, validateRoomName } from '../../kernel/validation.js';
 import type { PresenceRepository } from '../presence/index.js';
 import { toUser, type UserRepository } from '../users/index.js';
 import { requireMember } from './access.js';
@@ -48,16 +48,35 @@ export interface UpdateRoomInput {
   settings?: { public?: boolean | null; max_members?: number | null } | null;
 }
 
+/** Room list filters (HTTP `search`/`public_only`, TCP `list_rooms.filter`; issue 17 finding 5). */
+export interface RoomListFilter {
+  /** Raw search term: trimmed and lowercased here; blank = no filter. */
+  search?: string | null;
+  /** Joined list only: drop private rooms (the public list is public-only anyway). */
+  publicOnly?: boolean | null;
+}
+
 /** Rooms and memberships (docs/protocol/http.md §7–8, docs/protocol/tcp.md §7.5–7.9, permission matrix docs/protocol/domain.md §7). */
 export interface RoomService {
   /** The default room-access policy (membership reads) the other services share; adapters wrap it (docs/adr/005). */
   readonly access: RoomAccess;
   /** Creates a room; the caller becomes `owner`. No event. @throws `room_name_invalid` | `room_name_taken` */
   create(actorId: Uuid, input: CreateRoomInput): Promise<Room>;
-  /** Public rooms by name with `is_member` for `viewerId` (null = false everywhere). */
-  listPublic(viewerId: Uuid | null, limit: number, offset: number): Promise<RoomListItem[]>;
-  /** The caller's rooms (public and private) by name, `is_member: true`. */
-  listJoined(actorId: Uuid, limit: number, offset: number): Promise<RoomListItem[]>;
+  /**
+   * Public rooms by name with `is_member` for `viewerId` (null = false everywhere); `filter.search`
+   * keeps names containing it, case-insensitively (issue 17 finding 5).
+   */
+  listPublic(
+    viewerId: Uuid | null,
+    limit: number,
+    offset: number,
+    filter?: RoomListFilter,
+  ): Promise<RoomListItem[]>;
+  /**
+   * The caller's rooms (public and private) by name, `is_member: true`; `filter.search` as above,
+   * `filter.publicOnly` drops private rooms.
+   */
+  listJoined(actorId: Uuid, limit: number, offset: number, filter?: RoomListFilter): Promise<RoomListItem[]>;
   /** Any authenticated user may read any room. @throws `room_not_found` */
   get(
     actorId: Uuid,
@@ -176,10 +195,10 @@ export function createRoomService(deps: RoomServiceDeps): RoomService {
       return toRoom(await rooms.create(room, owner));
     },
 
-    async listPublic(viewerId, limit, offset) {
+    async listPublic(viewerId, limit, offset, filter = {}) {
       if (limit <= 0 || offset > PAGE.maxOffset) return [];
       const [page, mine] = await Promise.all([
-        rooms.listPublic(limit, offset),
+        rooms.listPublic(limit, offset, normalizeSearch(filter.search)),
         viewerId === null ? Promise.resolve([]) : memberships.listByUser(viewerId),
       ]);
       const joined = new Set(mine.map((m) => m.room_id));
@@ -190,11 +209,17 @@ export function createRoomService(deps: RoomServiceDeps): RoomService {
       }));
     },
 
-    async listJoined(actorId, limit, offset) {
+    async listJoined(actorId, limit, offset, filter = {}) {
       if (limit <= 0) return [];
       const mine = await memberships.listByUser(actorId);
       const found = await rooms.getMany(mine.map((m) => m.room_id));
-      const sorted = [...found.values()].sort((a, b) => {
+      const term = normalizeSearch(filter.search);
+      const kept = [...found.values()].filter(
+        (r) =>
+          (term === null || r.name.toLowerCase().includes(term)) &&
+          !(filter.publicOnly === true && r.settings.is_private),
+      );
+      const sorted = kept.sort((a, b) => {
         const [x, y] = [a.name.toLowerCase(), b.name.toLowerCase()];
         return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : 1;
       });

@@ -69,8 +69,11 @@ export interface UserRepository {
   updateEmail(id: Uuid, email: string, updatedAt: string): Promise<UserRecord>;
   /** Replaces the password hash and bumps `updated_at`. @throws `user_not_found` */
   updatePasswordHash(id: Uuid, passwordHash: string, updatedAt: string): Promise<void>;
-  /** Users ordered by lowercased username ascending, `offset` then `limit` (docs/protocol/domain.md §9). */
-  list(limit: number, offset: number): Promise<User[]>;
+  /**
+   * Users ordered by lowercased username ascending, `offset` then `limit` (docs/protocol/domain.md §9);
+   * with `search` (already normalised (shared/kernel/validation.ts `normalizeSearch`)) only usernames containing it.
+   */
+  list(limit: number, offset: number, search?: string | null): Promise<User[]>;
   /** Number of users (admin stats). */
   count(): Promise<number>;
 }

@@ -3,7 +3,7 @@ import { DomainError } from '../../kernel/errors.js';
 import { toTimestamp } from '../../kernel/time.js';
 import type { Clock } from '../../kernel/ports.js';
 import type { Uuid } from '../../kernel/types.js';
-import { PAGE, validateEmail } from '../../kernel/validation.js';
+import { normalizeSearch, PAGE, validateEmail } from '../../kernel/validation.js';
 import type { PresenceRepository } from '../presence/index.js';
 import { toUser, type User, type UserRepository } from './model.js';
 
@@ -14,6 +14,13 @@ export interface UserServiceDeps {
   clock: Clock;
 }
 
+/** User list filters (HTTP `search`/`online_only`, TCP `list_users.filter`). */
+export interface UserListFilter {
+  /** Raw search term: trimmed and lowercased here; blank = no filter. */
+  search?: string | null;
+  onlineOnly?: boolean | null;
+}
+
 /** Users and presence reads (docs/protocol/http.md §6, docs/protocol/tcp.md §7.14–7.16). */
 export interface UserService {
   /** Fresh from storage. @throws `user_not_found` */
@@ -22,8 +29,12 @@ export interface UserService {
   getWithPresence(userId: Uuid): Promise<{ user: User; online: boolean }>;
   /** Changes the caller's email (null/undefined = unchanged). @throws `email_invalid` | `email_taken` */
   updateMe(userId: Uuid, patch: { email?: string | null }): Promise<User>;
-  /** Users by username, `limit` already clamped by the caller via clampLimit. */
-  list(limit: number, offset: number): Promise<{ user: User; online: boolean }[]>;
+  /**
+   * Users by username, `limit` already clamped by the caller via clampLimit. `filter.search` keeps
+   * usernames containing it case-insensitively; `filter.onlineOnly` keeps users with a live
+   * TCP/WS connection (issue 17 finding 5).
+   */
+  list(limit: number, offset: number, filter?: UserListFilter): Promise<{ user: User; online: boolean }[]>;
   /** Every user with a live TCP/WS connection. */
   onlineUserIds(): Promise<Uuid[]>;
 }
@@ -60,9 +71,26 @@ export function createUserService(deps: UserServiceDeps): UserService {
       return toUser(await users.updateEmail(userId, email, toTimestamp(clock.now())));
     },
 
-    async list(limit, offset) {
+    async list(limit, offset, filter = {}) {
       if (limit <= 0 || offset > PAGE.maxOffset) return [];
-      const [page, online] = await Promise.all([users.list(limit, offset), presence.listOnlineUserIds()]);
+      const term = normalizeSearch(filter.search);
+      if (filter.onlineOnly === true) {
+        // Online users are few next to all users: read them by id, then filter, sort and page here.
+        const online = await presence.listOnlineUserIds();
+        const found = await users.getMany(online);
+        return [...found.values()]
+          .filter((u) => term === null || u.username.toLowerCase().includes(term))
+          .sort((a, b) => {
+            const [x, y] = [a.username.toLowerCase(), b.username.toLowerCase()];
+            return x < y ? -1 : x > y ? 1 : 0;
+          })
+          .slice(offset, offset + limit)
+          .map((user) => ({ user: toUser(user), online: true }));
+      }
+      const [page, online] = await Promise.all([
+        users.list(limit, offset, term),
+        presence.listOnlineUserIds(),
+      ]);
       const onlineIds = new Set(online);
       return page.map((user) => ({ user: toUser(user), online: onlineIds.has(user.id) }));
     },

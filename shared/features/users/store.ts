@@ -5,7 +5,13 @@ import { toUser, type User, type UserRecord, type UserRepository } from './model
 import { ConflictError, DomainError } from '../../kernel/errors.js';
 import type { Item } from '../../storage/items.js';
 import { lower, type Key } from '../../storage/keys.js';
-import { batchGet, countAll, gsi1Partition, queryOffsetPage } from '../../storage/operations.js';
+import {
+  batchGet,
+  countAll,
+  gsi1Partition,
+  queryOffsetPage,
+  gsi1SkContains,
+} from '../../storage/operations.js';
 import { StaleReadError, isConditionalCheckFailed, transactWrite } from '../../storage/transactions.js';
 import { MAX_EMAIL_BYTES, MAX_USERNAME_BYTES, utf8Length } from '../../kernel/validation.js';
 
@@ -179,10 +185,14 @@ export class DynamoUserRepository implements UserRepository {
     await this.setFields(id, { password_hash: passwordHash, updated_at: updatedAt });
   }
 
-  /** GSI1 `USERS` ascending by lowercased username; skips `offset`, returns at most `limit`. */
-  async list(limit: number, offset: number): Promise<User[]> {
+  /**
+   * GSI1 `USERS` ascending by lowercased username; skips `offset`, returns at most `limit`. With
+   * `search`, only usernames containing it (GSI1SK is the lowercased username), filtered before
+   * `offset` counts (reads the partition up to the page end).
+   */
+  async list(limit: number, offset: number, search?: string | null): Promise<User[]> {
     const page = gsi1Partition(this.tableName, partitions.users);
-    return (await queryOffsetPage(this.doc, page, limit, offset)).map((item) =>
+    return (await queryOffsetPage(this.doc, page, limit, offset, gsi1SkContains(search))).map((item) =>
       toUser(userRecordFromItem(item)),
     );
   }
