@@ -52,5 +52,6 @@ export async function startRelayFromSettings(opts: {
     presence: repos.presence,
     memberships: repos.memberships,
     authRateLimit: { limiter: repos.rateLimiter, perMinute: settings.LAIR_RATE_LIMIT_AUTH },
+    messageRateLimit: { limiter: repos.rateLimiter, perMinute: settings.LAIR_RATE_LIMIT_USER_MESSAGES },
   });
 }

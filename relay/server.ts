@@ -15,6 +15,7 @@ import {
   type ConnectionEnv,
   type ConnectionTimeouts,
 } from './connection/connection.js';
+import { MessageThrottle } from './connection/message-throttle.js';
 import { PresenceHeartbeat } from './connection/presence-link.js';
 import { TcpTransport } from './connection/tcp-transport.js';
 import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits, type Transport } from './connection/transport.js';
@@ -84,6 +85,11 @@ export interface RelayDeps {
    * bucket's limit, LAIR_RATE_LIMIT_AUTH); absent or 0 = unlimited, as upstream.
    */
   authRateLimit?: { limiter: RateLimiter; perMinute: number };
+  /**
+   * Per-user send budget shared with HTTP and other relays (`LAIR_RATE_LIMIT_USER_MESSAGES` per
+   * 60 s) plus typing throttling (relay/connection/message-throttle.ts); absent or 0 = unlimited.
+   */
+  messageRateLimit?: { limiter: RateLimiter; perMinute: number };
 }
 
 /** A relay that is not listening yet: wire its `publisher` into the services, then `start`. */
@@ -208,6 +214,9 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
     authLeaseMs: opts.authLeaseMs ?? DEFAULT_AUTH_LEASE_MS,
     ...(deps.authRateLimit && deps.authRateLimit.perMinute > 0
       ? { allowAuthAttempt: authThrottle(deps.authRateLimit, logger) }
+      : {}),
+    ...(deps.messageRateLimit && deps.messageRateLimit.perMinute > 0
+      ? { messageThrottle: new MessageThrottle({ ...deps.messageRateLimit, logger }) }
       : {}),
   };
   const open = (transport: Transport): Connection => {

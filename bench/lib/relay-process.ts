@@ -73,6 +73,8 @@ export async function spawnRelay(opts: {
         LAIR_JWT_SECRET: opts.jwtSecret,
         LAIR_TCP_MAX_CONNECTIONS: '0',
         LAIR_LOG_LEVEL: 'warn',
+        // The bench drives more than a person types: no per-user send budget (issue 17 finding 4).
+        LAIR_RATE_LIMIT_USER_MESSAGES: '0',
       },
     },
   );

@@ -37,6 +37,8 @@ export class RateLimitedError extends DomainError {
   constructor(
     readonly retryAfter: number,
     readonly limit: number,
+    /** Per-user message budget only: ms until a retry can succeed (`error.retry_after_ms`). */
+    readonly retryAfterMs?: number,
   ) {
     super('rate_limited', 'Too many requests');
   }
@@ -61,7 +63,15 @@ export function toErrorResponse(err: unknown, logger: Logger): HttpResult {
   if (err instanceof RateLimitedError) {
     return jsonResponse(
       429,
-      errorBody('rate_limited', err.message, { retry_after: err.retryAfter, limit: err.limit }),
+      err.retryAfterMs === undefined
+        ? errorBody('rate_limited', err.message, { retry_after: err.retryAfter, limit: err.limit })
+        : {
+            error: {
+              ...(errorBody('rate_limited', err.message, { retry_after: err.retryAfter, limit: err.limit })
+                .error as object),
+              retry_after_ms: err.retryAfterMs,
+            },
+          },
       {
         'retry-after': String(err.retryAfter),
         // The bucket that refused, not the general one (its limit is the body's `details.limit`).

@@ -8,6 +8,7 @@ import type { TokenClaims } from '../../shared/kernel/ports.js';
 import type { HttpDeps } from '../deps.js';
 import { bearerAuth, httpEdge, rateLimit, stateOf } from './middleware.js';
 import { parseJsonBody, parsePathIds, QueryParams } from './request.js';
+import { userRateLimit } from './user-rate-limit.js';
 import type { HttpResult } from './response.js';
 import { routeKey, routesOf, type RouteGroup } from './routes.js';
 
@@ -100,7 +101,7 @@ export type GroupHandler = (
 
 /**
  * Builds a group's Lambda handler: middy with {@link httpEdge} -> {@link rateLimit} ->
- * {@link bearerAuth}, then dispatch on `event.routeKey`.
+ * {@link bearerAuth} -> {@link userRateLimit} (sends only), then dispatch on `event.routeKey`.
  * @param routes - one {@link Route} per route key of `group` in the route table, no more, no less
  * @throws Error at module load when `routes` does not match the table (fail at cold start, not per request)
  */
@@ -121,6 +122,7 @@ export function createGroupHandler(group: RouteGroup, routes: Readonly<Record<st
     .use(httpEdge(group))
     .use(rateLimit())
     .use(bearerAuth())
+    .use(userRateLimit())
     .handler(dispatch);
 }
 

@@ -33,6 +33,7 @@ import {
 } from '../protocol/index.js';
 import { AuthLease, sendLeaseOf } from './auth-lease.js';
 import { InactivityTimer } from './inactivity.js';
+import { throttledResponse } from './throttled-response.js';
 import { PresenceLink } from './presence-link.js';
 import { SerialQueue } from './serial-queue.js';
 import { timeoutFor, UNAUTHORIZED_TEXT, type ConnectionEnv as Env, type ConnectionState } from './state.js';
@@ -305,9 +306,17 @@ export class Connection implements DeliveryTarget {
         this.closeAfterFlush();
         return;
       case 'typing':
+        if (this.env.messageThrottle?.allowTyping(auth.user.id, JSON.stringify(msg.target)) === false) return;
         await typing(msg, this.commandContext(auth));
         return;
       default:
+        if (msg.type === 'send_message' && this.env.messageThrottle !== undefined) {
+          const waitMs = await this.env.messageThrottle.checkSend(auth.user.id);
+          if (waitMs !== null) {
+            this.send(throttledResponse(msg.request_id, waitMs));
+            return;
+          }
+        }
         if (isCommandType(msg.type)) {
           this.send(await runCommand(msg as Parameters<typeof runCommand>[0], this.commandContext(auth)));
         }

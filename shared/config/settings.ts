@@ -34,6 +34,8 @@ const schema = z.object({
   LAIR_RATE_LIMIT_GENERAL: lenientInt(100),
   LAIR_RATE_LIMIT_AUTH: lenientInt(10),
   LAIR_RATE_LIMIT_MESSAGING: lenientInt(30),
+  /** Message sends per user per 60 s on every transport, shared by relays and Lambdas (shared/platform/message-rate.ts); 0 = off. */
+  LAIR_RATE_LIMIT_USER_MESSAGES: lenientInt(120),
   /** DynamoDB per-attempt response budget, ms (shared/storage/client.ts). */
   LAIR_DYNAMODB_TIMEOUT_MS: lenientInt(3000),
   /** DynamoDB TCP connect budget, ms. */

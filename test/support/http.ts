@@ -77,6 +77,7 @@ export async function startTestApi(
       LAIR_RATE_LIMIT_GENERAL: '100000',
       LAIR_RATE_LIMIT_AUTH: '100000',
       LAIR_RATE_LIMIT_MESSAGING: '100000',
+      LAIR_RATE_LIMIT_USER_MESSAGES: '100000',
       ...env,
     },
     () => 'unused',

@@ -6,6 +6,7 @@ import { composeServices, type Repositories } from '../../shared/compose.js';
 import type { AuthResult } from '../../shared/features/auth/index.js';
 import { createLogger, type Logger } from '../../shared/platform/logger.js';
 import type { Services } from '../../shared/features/index.js';
+import type { RateLimiter } from '../../shared/kernel/ports.js';
 import {
   decryptPayload,
   deriveKey,
@@ -38,6 +39,9 @@ export interface TestRelayOptions {
   authAttemptsPerMinute?: number;
   /** send_message lease, ms (relay `authLeaseMs`); default the relay's default. */
   authLeaseMs?: number;
+  /** Per-user send budget per 60 s (relay `messageRateLimit`) over `messageLimiter` (default the table's); default unlimited. */
+  messagesPerMinute?: number;
+  messageLimiter?: RateLimiter;
 }
 
 /** A running relay with its services. */
@@ -87,6 +91,14 @@ export async function startTestRelay(opts: TestRelayOptions = {}): Promise<TestR
     memberships: repos.memberships,
     ...(opts.authAttemptsPerMinute !== undefined
       ? { authRateLimit: { limiter: repos.rateLimiter, perMinute: opts.authAttemptsPerMinute } }
+      : {}),
+    ...(opts.messagesPerMinute !== undefined
+      ? {
+          messageRateLimit: {
+            limiter: opts.messageLimiter ?? repos.rateLimiter,
+            perMinute: opts.messagesPerMinute,
+          },
+        }
       : {}),
   });
   return {

@@ -2,9 +2,11 @@
 import { setDeps } from '../../../lambdas/deps.js';
 import { DynamoRateLimiter } from '../../../shared/storage/index.js';
 import {
+  createRoom,
   expectError,
   expectNoServerErrors,
   randomIp,
+  registerUser,
   startTestApi,
   type TestApi,
 } from '../../support/http.js';
@@ -19,6 +21,7 @@ describe('rate limiting', () => {
       LAIR_RATE_LIMIT_GENERAL: '6',
       LAIR_RATE_LIMIT_AUTH: '3',
       LAIR_RATE_LIMIT_MESSAGING: '4',
+      LAIR_RATE_LIMIT_USER_MESSAGES: '3',
     });
     // Freeze the limiter's clock 30 s into a window so counts and Retry-After are deterministic.
     const now = Math.floor(Date.now() / 60_000) * 60_000 + 30_000;
@@ -135,5 +138,26 @@ describe('rate limiting', () => {
     } finally {
       setDeps(api.deps);
     }
+  });
+
+  it('per-user message budget: the 4th POST /messages of one user is 429 with retry_after_ms, whatever its address', async () => {
+    const frozen = Math.floor(Date.now() / 60_000) * 60_000 + 30_000;
+    setDeps({
+      ...api.deps,
+      rateLimiter: new DynamoRateLimiter(api.table.doc, api.table.tableName, { now: () => frozen }),
+    });
+    const user = await registerUser(api).catch(() => null);
+    expect(user).not.toBeNull();
+    const room = await createRoom(api, user!);
+    const send = () =>
+      api.request('POST', '/api/v1/messages', {
+        ip: randomIp(),
+        token: user!.token,
+        body: { target: { type: 'room', room_id: room }, content: 'hi' },
+      });
+    for (let i = 0; i < 3; i++) expect((await send()).status).toBe(201);
+    const res = await send();
+    expectError(res, 429, 'rate_limited');
+    expect(res.json.error).toMatchObject({ details: { retry_after: 30, limit: 3 }, retry_after_ms: 30_000 });
   });
 });
