@@ -58,6 +58,8 @@ export interface Composition {
   services: Services;
   repos: Repositories;
   deps: ServiceDeps;
+  /** The table the repositories use (stream consumers that sweep whole partitions, e.g. room purge). */
+  storage: { doc: DynamoDBDocumentClient; tableName: string };
 }
 
 /**
@@ -81,7 +83,12 @@ export function composeServices(opts: ComposeOptions): Composition {
     blobs: opts.blobs ?? unavailableBlobStore(),
     attachmentMaxBytes: opts.attachmentMaxBytes ?? ATTACHMENT_LIMITS.defaultMaxBytes,
   };
-  return { services: createServices(deps), repos, deps };
+  return {
+    services: createServices(deps),
+    repos,
+    deps,
+    storage: { doc: opts.doc, tableName: opts.tableName },
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import * as store from './store.js';
 export * from './model.js';
 export * from './service.js';
 export { DynamoMessageRepository, conversationKey, messageFromItem, messageItem } from './store.js';
+export { markKeys } from './marks-store.js';
 
 /** The messages feature: its keys, entity tags, repositories and services. */
 export const messagesFeature = {
