@@ -49,6 +49,8 @@ export interface HttpServerOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** The local attachment store: serves its signed `/blobs/…` URLs (local/blob-routes.ts); absent = no such routes. */
   blobs?: LocalBlobStore;
+  /** More Prometheus text appended to a 200 `GET /metrics` (the in-process relay's metrics under `npm start`). */
+  extraMetrics?: () => Promise<string>;
 }
 
 /** A listening server. WebSocket support attaches to `server`'s `'upgrade'` event; this module never touches upgrades. */
@@ -227,6 +229,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     }
     const event = toApiGatewayEvent(req, body.body, match);
     const result = await handlers[match.route.group](event, localContext(`lair-chat-${match.route.group}`));
+    if (opts.extraMetrics !== undefined && match.route.path === '/metrics' && result.statusCode === 200)
+      result.body = `${result.body ?? ''}${await opts.extraMetrics()}`;
     writeResult(res, result);
     done(res.statusCode, match.route.path);
   };

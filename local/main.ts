@@ -15,6 +15,7 @@ import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startHttpServer } from './http-server.js';
 import { startStreamPoller } from './stream-poller.js';
 import { startRelayFromSettings } from '../relay/from-settings.js';
+import { relayMetrics } from '../relay/metrics.js';
 import { SHUTDOWN_NOTICE } from '../relay/server.js';
 
 /**
@@ -126,6 +127,8 @@ export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<LocalStac
       logger: httpLogger,
       ...(blobs instanceof LocalBlobStore ? { blobs } : {}),
       ...(tls ? { tls } : {}),
+      // One /metrics for the whole local stack: HTTP metrics, then the relay's (relay/metrics.ts).
+      extraMetrics: async () => (await relayMetrics()).body,
     });
     running.attachWebSocket(http.server);
     stoppers.push({ name: 'HTTP server', stop: () => http.close() });

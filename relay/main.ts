@@ -8,6 +8,7 @@ import { installProcessGuards } from '../shared/platform/process-guards.js';
 import { createDynamoClients, ensureTable } from '../shared/storage/index.js';
 import { SHUTDOWN_NOTICE, type RunningRelay } from './server.js';
 import { startRelayFromSettings } from './from-settings.js';
+import { relayMetrics } from './metrics.js';
 import { listen } from '../shared/platform/listen.js';
 
 /**
@@ -111,11 +112,18 @@ function positiveInt(value: string | undefined): number | undefined {
   return value !== undefined && value !== '' && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
-/** An HTTP server serving `/ws` upgrades and `GET /health` (200 `{"status":"ok",…}`); 404 otherwise. */
+/** An HTTP server serving `/ws` upgrades, `GET /health` (200 `{"status":"ok",…}`) and `GET /metrics` (relay Prometheus text, relay/metrics.ts); 404 otherwise. */
 async function listenWs(running: RunningRelay, port: number): Promise<HttpServer> {
   const http = createServer((req, res) => {
     // Container health check (relay/Dockerfile): answered by the event loop, independent of the
     // TCP connection limit, so a relay that is merely full stays healthy. Closed while draining.
+    if (req.method === 'GET' && req.url === '/metrics') {
+      void relayMetrics().then(({ contentType, body }) => {
+        res.setHeader('content-type', contentType);
+        res.end(body);
+      });
+      return;
+    }
     if (req.method === 'GET' && req.url === '/health') {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ status: 'ok', tcpConnections: running.tcpConnectionCount() }));

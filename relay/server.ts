@@ -16,6 +16,7 @@ import {
   type ConnectionTimeouts,
 } from './connection/connection.js';
 import { MessageThrottle } from './connection/message-throttle.js';
+import { trackConnections } from './metrics.js';
 import { PresenceHeartbeat } from './connection/presence-link.js';
 import { TcpTransport } from './connection/tcp-transport.js';
 import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits, type Transport } from './connection/transport.js';
@@ -188,6 +189,9 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
     closeGraceMs: opts.closeGraceMs ?? DEFAULT_OUTBOUND_LIMITS.closeGraceMs,
   };
   const connections = new Set<Connection>();
+  const untrack = trackConnections(function* () {
+    for (const c of connections) yield { transport: c.transportKind, state: c.state };
+  });
   let closing = false;
   let tcpCount = 0;
 
@@ -304,6 +308,7 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
     async close(closeOpts = {}) {
       if (closing) return;
       closing = true;
+      untrack();
       reverify.stop();
       const stopped = new Promise<void>((resolve) =>
         tcp.close(() => {

@@ -1,4 +1,5 @@
 // Shared socket lifecycle of the TCP and WebSocket transports: bounded outgoing queue, flush-then-close with a grace period, destroy.
+import { framesOut, queueDrops, slowClientDisconnects } from '../metrics.js';
 import type { Logger } from '../../shared/platform/logger.js';
 import { OutboundGauge, type OutboundLimits } from './transport.js';
 
@@ -23,6 +24,8 @@ export abstract class BaseTransport {
 
   /** Bytes buffered in user space (`socket.writableLength` / `ws.bufferedAmount`). */
   protected abstract bufferedBytes(): number;
+  /** `tcp` or `ws` (metric labels). */
+  abstract readonly kind: string;
   /** Hands bytes to the socket; `onWritten` fires once they are written. */
   protected abstract write(data: Buffer, onWritten: () => void): void;
   /** Starts a graceful close (TCP FIN / WebSocket Close 1000). */
@@ -51,9 +54,12 @@ export abstract class BaseTransport {
         },
         'slow client: outgoing queue limit exceeded, disconnecting',
       );
+      queueDrops.inc({ transport: this.kind });
+      if (!this.destroyed) slowClientDisconnects.inc({ transport: this.kind });
       this.destroy('outgoing queue limit exceeded');
       return;
     }
+    framesOut.inc({ transport: this.kind });
     this.gauge.write(
       (onWritten) => {
         this.write(data, onWritten);

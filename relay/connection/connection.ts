@@ -32,6 +32,7 @@ import {
   type TopLevelErrorCode,
 } from '../protocol/index.js';
 import { AuthLease, sendLeaseOf } from './auth-lease.js';
+import { commandDuration, fanoutDeliveries, framesIn } from '../metrics.js';
 import { InactivityTimer } from './inactivity.js';
 import { throttledResponse } from './throttled-response.js';
 import { PresenceLink } from './presence-link.js';
@@ -87,6 +88,11 @@ export class Connection implements DeliveryTarget {
     });
   }
 
+  /** `tcp` or `ws` (metrics). */
+  get transportKind(): string {
+    return this.transport.kind;
+  }
+
   /** Current state (docs/protocol/tcp.md §3). */
   get state(): ConnectionState {
     return this.current;
@@ -133,6 +139,7 @@ export class Connection implements DeliveryTarget {
   /** A complete frame arrived: re-arm the inactivity timer and queue it for in-order processing. */
   receive(payload: Buffer): void {
     if (!this.isOpen()) return;
+    framesIn.inc({ transport: this.transport.kind });
     this.arm();
     this.queue.push(() => this.process(payload));
   }
@@ -173,6 +180,7 @@ export class Connection implements DeliveryTarget {
   /** DeliveryTarget: queue one serialized event (held until the auth response is out). */
   deliver(json: Buffer): void {
     if (this.current !== 'AUTHENTICATED') return;
+    fanoutDeliveries.inc();
     if (this.heldEvents !== undefined) this.heldEvents.push(json);
     else this.transport.send(json);
   }
@@ -318,7 +326,13 @@ export class Connection implements DeliveryTarget {
           }
         }
         if (isCommandType(msg.type)) {
-          this.send(await runCommand(msg as Parameters<typeof runCommand>[0], this.commandContext(auth)));
+          const stopTimer = commandDuration.startTimer({ command: msg.type });
+          const response = await runCommand(
+            msg as Parameters<typeof runCommand>[0],
+            this.commandContext(auth),
+          );
+          stopTimer();
+          this.send(response);
         }
     }
   }
