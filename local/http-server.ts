@@ -16,6 +16,7 @@ import { handler as roomsHandler } from '../lambdas/rooms/handler.js';
 import { handler as systemHandler } from '../lambdas/system/handler.js';
 import { handler as usersHandler } from '../lambdas/users/handler.js';
 import type { Logger } from '../shared/platform/logger.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../shared/platform/request-id.js';
 import { localContext, matchRoute, splitUrl, toApiGatewayEvent, writeResult } from './api-gateway.js';
 import { listen } from '../shared/platform/listen.js';
 import type { LocalBlobStore } from '../shared/features/attachments/index.js';
@@ -183,10 +184,16 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     const started = process.hrtime.bigint();
     const method = req.method ?? 'GET';
     const { rawPath } = splitUrl(req.url);
+    // One id for the whole request: the handler reads the same header (lambdas/http/middleware.ts).
+    const header = req.headers[REQUEST_ID_HEADER];
+    const requestId = requestIdFrom(typeof header === 'string' ? header : undefined);
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
     const done = (status: number, route = 'unknown'): void => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (route === 'unknown') recordRequest(method, route, status, seconds);
-      log.debug({ method, path: rawPath, status, ms: Math.round(seconds * 1000) }, 'http request');
+      // The access log line (one per request, issue 17 finding 8).
+      log.info({ requestId, method, path: rawPath, status, ms: Math.round(seconds * 1000) }, 'http access');
     };
     if (method === 'OPTIONS') {
       writeResult(res, preflightResponse());

@@ -3,6 +3,7 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DomainError, isDomainError } from '../../shared/kernel/errors.js';
 import { createLogger, type Logger } from '../../shared/platform/logger.js';
+import { enterRequestId, REQUEST_ID_HEADER, requestIdFrom } from '../../shared/platform/request-id.js';
 import type { RateLimitDecision, TokenClaims } from '../../shared/kernel/ports.js';
 import { getDeps, type HttpDeps } from '../deps.js';
 import { RateLimitedError, toErrorResponse } from './errors.js';
@@ -21,8 +22,10 @@ export interface RequestState {
   claims?: TokenClaims;
   /** The general bucket's decision when it allowed the request (drives X-RateLimit-* headers). */
   general?: RateLimitDecision;
-  /** The process's deps, looked up once per request by {@link httpEdge}. */
+  /** The process's deps, looked up once per request by {@link httpEdge}; `logger` is a child carrying `requestId`. */
   deps: HttpDeps;
+  /** `x-request-id` of this request: the client's (if safe) or a new UUID (issue 17 finding 8). */
+  requestId: string;
 }
 
 type HttpRequest = Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
@@ -76,13 +79,18 @@ async function loggerOf(): Promise<Logger> {
  * Outermost middleware. before: answers `OPTIONS` preflight (204, CORS layer), resolves the route
  * of `event.routeKey` (404 with an empty body when it is not one of `group`'s routes) and starts
  * the timer. after/onError: maps errors to the envelope ({@link toErrorResponse}), adds CORS and
- * the general bucket's `X-RateLimit-*` headers, records `http_requests_total` /
+ * `x-request-id` (the client's if safe, else a new UUID; every log line of the request carries it
+ * as `requestId`), the general bucket's `X-RateLimit-*` headers, records `http_requests_total` /
  * `http_request_duration_seconds` and logs the request at debug.
  */
 export function httpEdge(group: RouteGroup): HttpMiddleware {
   const finish = async (request: HttpRequest, result: HttpResult): Promise<HttpResult> => {
     const state = states.get(request.event);
-    const headers: Record<string, string> = { ...result.headers, ...CORS_HEADERS };
+    const headers: Record<string, string> = {
+      ...result.headers,
+      ...CORS_HEADERS,
+      [REQUEST_ID_HEADER]: state?.requestId ?? requestIdFrom(request.event.headers[REQUEST_ID_HEADER]),
+    };
     // A 429 already carries the refusing bucket's headers (errors.ts); never mask them with general's.
     if (state?.general?.allowed && headers['x-ratelimit-limit'] === undefined) {
       headers['x-ratelimit-limit'] = String(state.general.limit);
@@ -104,10 +112,19 @@ export function httpEdge(group: RouteGroup): HttpMiddleware {
     before: async (request) => {
       const { event } = request;
       if (event.requestContext.http.method === 'OPTIONS') return preflightResponse();
+      const requestId = requestIdFrom(event.headers[REQUEST_ID_HEADER]);
       const route = findRoute(event.routeKey);
-      if (route?.group !== group) return { statusCode: 404, headers: { ...CORS_HEADERS }, body: '' };
+      if (route?.group !== group)
+        return { statusCode: 404, headers: { ...CORS_HEADERS, [REQUEST_ID_HEADER]: requestId }, body: '' };
       const startedNs = process.hrtime.bigint();
-      states.set(event, { route, startedNs, deps: await getDeps() });
+      const deps = await getDeps();
+      enterRequestId(requestId); // services' relay posts carry it (shared/delivery/relay-publisher.ts)
+      states.set(event, {
+        route,
+        startedNs,
+        requestId,
+        deps: { ...deps, logger: deps.logger.child({ requestId }) },
+      });
       return undefined;
     },
     after: async (request) => {

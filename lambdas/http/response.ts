@@ -10,7 +10,8 @@ export type HttpResult = APIGatewayProxyStructuredResultV2 & {
 /** Headers added to every response: any origin; rate-limit headers readable by browsers. */
 export const CORS_HEADERS: Readonly<Record<string, string>> = {
   'access-control-allow-origin': '*',
-  'access-control-expose-headers': 'x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after',
+  'access-control-expose-headers':
+    'x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after, x-request-id',
 };
 
 /** Preflight answer of the CORS layer (any origin, method and header; cached 1 h). Not rate-limited. */

@@ -33,6 +33,7 @@ import {
 } from '../protocol/index.js';
 import { AuthLease, sendLeaseOf } from './auth-lease.js';
 import { commandDuration, fanoutDeliveries, framesIn } from '../metrics.js';
+import { requestIdFrom, withRequestId } from '../../shared/platform/request-id.js';
 import { InactivityTimer } from './inactivity.js';
 import { throttledResponse } from './throttled-response.js';
 import { PresenceLink } from './presence-link.js';
@@ -327,9 +328,11 @@ export class Connection implements DeliveryTarget {
         }
         if (isCommandType(msg.type)) {
           const stopTimer = commandDuration.startTimer({ command: msg.type });
-          const response = await runCommand(
-            msg as Parameters<typeof runCommand>[0],
-            this.commandContext(auth),
+          // One id per command: its log lines and the relay-internal posts it causes carry it (issue 17 finding 8).
+          const requestId = requestIdFrom(undefined);
+          const ctx = this.commandContext(auth, this.log.child({ requestId, command: msg.type }));
+          const response = await withRequestId(requestId, () =>
+            runCommand(msg as Parameters<typeof runCommand>[0], ctx),
           );
           stopTimer();
           this.send(response);
@@ -348,13 +351,13 @@ export class Connection implements DeliveryTarget {
     };
   }
 
-  private commandContext(auth: AuthSnapshot): CommandContext {
+  private commandContext(auth: AuthSnapshot, log: Logger = this.log): CommandContext {
     const { registry } = this.env;
     return commandContext(
       this.env.services,
       auth,
       this.transport.kind,
-      this.log,
+      log,
       this.sendAccess,
       (roomId) => registry.indexStamp(auth.user.id, roomId) !== undefined,
       (id) => registry.messageKeys.locate(id),

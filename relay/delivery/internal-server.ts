@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { INTERNAL_EVENTS_PATH, SIGNATURE_HEADER, verifyBody } from '../../shared/delivery/signature.js';
 import type { DomainEvent } from '../../shared/kernel/events.js';
 import type { Logger } from '../../shared/platform/logger.js';
+import { REQUEST_ID_HEADER } from '../../shared/platform/request-id.js';
 import { listen } from '../../shared/platform/listen.js';
 
 /** Largest accepted post body, bytes (a batch of events; one event is far below 1 MiB). */
@@ -113,6 +114,11 @@ export async function startInternalServer(opts: {
       return;
     }
     const { events, notices = [] } = parsed.data;
+    const requestId = req.headers[REQUEST_ID_HEADER];
+    logger.debug(
+      { requestId: typeof requestId === 'string' ? requestId : undefined, events: events.length },
+      'internal event post',
+    );
     opts.deliver([...events, ...notices] as unknown as DomainEvent[]);
     reply(res, 204);
   }

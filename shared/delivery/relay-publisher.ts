@@ -1,4 +1,5 @@
 // EventPublisher that delivers locally and POSTs signed event batches to every other live relay (docs/design.md §4.3).
+import { currentRequestId, REQUEST_ID_HEADER } from '../platform/request-id.js';
 import { isRelayNotice, type DomainEvent } from '../kernel/events.js';
 import type { Logger } from '../platform/logger.js';
 import type { EventPublisher } from '../kernel/ports.js';
@@ -107,7 +108,11 @@ export class RelayEventPublisher implements EventPublisher {
     try {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signature },
+        headers: {
+          'content-type': 'application/json',
+          [SIGNATURE_HEADER]: signature,
+          ...requestIdHeader(),
+        },
         body,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -123,4 +128,10 @@ export class RelayEventPublisher implements EventPublisher {
       this.opts.logger.warn({ err, relayId: relay.relayId, url }, 'event post to relay failed');
     }
   }
+}
+
+/** `x-request-id` of the current request, if any, so the receiving relay logs the same id (issue 17 finding 8). */
+function requestIdHeader(): Record<string, string> {
+  const id = currentRequestId();
+  return id === undefined ? {} : { [REQUEST_ID_HEADER]: id };
 }
