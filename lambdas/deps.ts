@@ -2,7 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { blobStoreFromSettings, composeServices, type Repositories } from '../shared/compose.js';
+import {
+  authPolicyFromSettings,
+  blobStoreFromSettings,
+  composeServices,
+  securityAuditToLog,
+  type Repositories,
+} from '../shared/compose.js';
 import { loadSettings, type Settings } from '../shared/config/settings.js';
 import type { BlobStore } from '../shared/features/attachments/index.js';
 import { RelayEventPublisher } from '../shared/delivery/relay-publisher.js';
@@ -25,6 +31,12 @@ export interface HttpDeps {
   metrics: MetricsSource;
   /** Really asks DynamoDB (DescribeTable, table ACTIVE, 2 s budget); false on any failure (`/ready`). */
   pingDatabase(): Promise<boolean>;
+  /**
+   * Re-reads the configuration source and applies its non-critical keys (docs/protocol/extensions.md §10);
+   * set by roots that have one (local server: the config file). @param by - who asked, for the log
+   * @throws DomainError `validation_failed` naming the key when the new document is invalid (old config kept)
+   */
+  reloadConfig?: (by: string) => Promise<{ applied: string[]; restart_required: string[] }>;
 }
 
 /** Inputs of {@link createHttpDeps}. */
@@ -59,6 +71,8 @@ export function createHttpDeps(opts: HttpDepsOptions): HttpDeps {
     jwtSecret: opts.settings.jwtSecret,
     blobs: opts.blobs ?? blobStoreFromSettings(opts.settings),
     attachmentMaxBytes: opts.settings.LAIR_ATTACHMENT_MAX_BYTES,
+    authPolicy: authPolicyFromSettings(opts.settings),
+    securityAudit: securityAuditToLog(opts.logger),
     events:
       opts.events ??
       ((r: Repositories) =>
