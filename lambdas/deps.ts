@@ -13,7 +13,7 @@ import { loadSettings, type Settings } from '../shared/config/settings.js';
 import type { BlobStore } from '../shared/features/attachments/index.js';
 import { RelayEventPublisher } from '../shared/delivery/relay-publisher.js';
 import { createLogger, type Logger } from '../shared/platform/logger.js';
-import type { EventPublisher, RateLimiter } from '../shared/kernel/ports.js';
+import type { Clock, EventPublisher, RateLimiter } from '../shared/kernel/ports.js';
 import type { Services } from '../shared/features/index.js';
 import { createDynamoClients } from '../shared/storage/index.js';
 import type { MetricsSource } from './http/metrics.js';
@@ -54,6 +54,8 @@ export interface HttpDepsOptions {
    * under `LAIR_DATA_DIR/attachments/` with URLs to `LAIR_PUBLIC_URL` (the local server).
    */
   blobs?: BlobStore;
+  /** Time source of the services and repositories (epoch ms); default the wall clock (tests pass a fake one). */
+  clock?: Clock;
 }
 
 /** Budget of the readiness probe, ms. */
@@ -71,6 +73,7 @@ export function createHttpDeps(opts: HttpDepsOptions): HttpDeps {
     jwtSecret: opts.settings.jwtSecret,
     blobs: opts.blobs ?? blobStoreFromSettings(opts.settings),
     attachmentMaxBytes: opts.settings.LAIR_ATTACHMENT_MAX_BYTES,
+    ...(opts.clock ? { clock: opts.clock } : {}),
     authPolicy: authPolicyFromSettings(opts.settings),
     securityAudit: securityAuditToLog(opts.logger),
     events:
