@@ -4,6 +4,7 @@ import { createServer as createTlsServer } from 'node:https';
 import { handler as adminHandler } from '../lambdas/admin/handler.js';
 import { handler as attachmentsHandler } from '../lambdas/attachments/handler.js';
 import { handler as authHandler } from '../lambdas/auth/handler.js';
+import { handler as docsHandler } from '../lambdas/docs/handler.js';
 import { errorBody } from '../lambdas/http/errors.js';
 import { recordRequest } from '../lambdas/http/metrics.js';
 import { MAX_BODY_BYTES } from '../lambdas/http/request.js';
@@ -33,6 +34,7 @@ export const GROUP_HANDLERS: Readonly<Record<RouteGroup, GroupHandler>> = {
   invitations: invitationsHandler,
   admin: adminHandler,
   security: securityHandler,
+  docs: docsHandler,
 };
 
 /** Options of {@link startHttpServer}. */

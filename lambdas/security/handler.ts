@@ -5,6 +5,20 @@ import { createGroupHandler, route, SUCCESS } from '../http/router.js';
 import { jsonResponse } from '../http/response.js';
 
 const codeBody = z.object({ code: z.string() });
+const success = z.object({ success: z.literal(true) });
+const revoked = z.object({ success: z.literal(true), revoked_sessions: z.number().int() });
+const sessionsResponse = z.object({
+  sessions: z.array(
+    z.object({
+      id: z.uuid(),
+      created_at: z.string(),
+      last_used_at: z.string(),
+      ip: z.string().nullable(),
+      user_agent: z.string().nullable(),
+      current: z.boolean(),
+    }),
+  ),
+});
 const disableBody = z.object({
   password: z.string(),
   code: z.string().optional(),
@@ -13,6 +27,7 @@ const disableBody = z.object({
 
 /** 200 `{sessions:[{id, created_at, last_used_at, ip, user_agent, current}]}`, oldest first. */
 const listSessions = route({
+  responses: { 200: sessionsResponse },
   handle: async ({ deps, claims }) =>
     jsonResponse(200, { sessions: await deps.services.auth.listSessions(claims.sub, claims.sid) }),
 });
@@ -20,6 +35,7 @@ const listSessions = route({
 /** 200 `{"success":true}`; the session's sockets close on every relay. Unknown or another user's ⇒ `not_found` 404. */
 const revokeSession = route({
   path: { session_id: 'not_found' },
+  responses: { 200: success },
   handle: async ({ deps, claims, params }) => {
     await deps.services.auth.revokeSession(claims.sub, params.session_id);
     return jsonResponse(200, SUCCESS);
@@ -28,18 +44,24 @@ const revokeSession = route({
 
 /** 200 `{"success":true,"revoked_sessions":n}`: every session of the caller, this one included. */
 const logoutAll = route({
+  responses: { 200: revoked },
   handle: async ({ deps, claims }) =>
-    jsonResponse(200, { ...SUCCESS, revoked_sessions: await deps.services.auth.revokeAllSessions(claims.sub) }),
+    jsonResponse(200, {
+      ...SUCCESS,
+      revoked_sessions: await deps.services.auth.revokeAllSessions(claims.sub),
+    }),
 });
 
 /** 200 `{secret, otpauth_url}` (pending until enable); already enabled ⇒ `validation_failed` 400. */
 const setup = route({
+  responses: { 200: z.object({ secret: z.string(), otpauth_url: z.string() }) },
   handle: async ({ deps, claims }) => jsonResponse(200, await deps.services.twoFactor.setup(claims.sub)),
 });
 
 /** 200 `{recovery_codes:[10]}`; wrong code ⇒ `totp_invalid` 401. */
 const enable = route({
   body: codeBody,
+  responses: { 200: z.object({ recovery_codes: z.array(z.string()).length(10) }) },
   handle: async ({ deps, claims, body }) =>
     jsonResponse(200, await deps.services.twoFactor.enable(claims.sub, body.code)),
 });
@@ -47,6 +69,7 @@ const enable = route({
 /** 200 `{"success":true}`; `incorrect_password` 400, `totp_invalid` 401. */
 const disable = route({
   body: disableBody,
+  responses: { 200: success },
   handle: async ({ deps, claims, body }) => {
     await deps.services.twoFactor.disable(claims.sub, body.password, {
       totp_code: body.code,
@@ -59,8 +82,12 @@ const disable = route({
 /** 200 `{"success":true,"was_locked":bool}`; stored role admin only (`permission_denied` 403). */
 const unlock = route({
   path: { user_id: 'user_not_found' },
+  responses: { 200: z.object({ success: z.literal(true), was_locked: z.boolean() }) },
   handle: async ({ deps, claims, params }) =>
-    jsonResponse(200, { ...SUCCESS, was_locked: await deps.services.auth.unlock(params.user_id, claims.sub) }),
+    jsonResponse(200, {
+      ...SUCCESS,
+      was_locked: await deps.services.auth.unlock(params.user_id, claims.sub),
+    }),
 });
 
 /**
@@ -68,6 +95,7 @@ const unlock = route({
  * naming the key, the old config stays. No reloader in this process ⇒ `validation_failed`.
  */
 const reloadConfig = route({
+  responses: { 200: z.object({ applied: z.array(z.string()), restart_required: z.array(z.string()) }) },
   handle: async ({ deps, claims }) => {
     await deps.services.auth.requireAdmin(claims.sub);
     if (deps.reloadConfig === undefined) {
