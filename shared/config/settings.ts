@@ -17,7 +17,11 @@ const flag = z
   .optional()
   .transform((v) => v !== undefined && (v.toLowerCase() === 'true' || v === '1'));
 
-const schema = z.object({
+/**
+ * THE settings schema: every setting by its environment name (README "Configuration"). A config
+ * file (shared/config/config-file.ts) maps its keys onto these names; append new settings here.
+ */
+export const settingsSchema = z.object({
   LAIR_TCP_PORT: port(8080),
   LAIR_HTTP_PORT: port(8082),
   LAIR_TCP_MAX_CONNECTIONS: lenientInt(10000),
@@ -60,10 +64,18 @@ const schema = z.object({
   LAIR_LOCKOUT_WINDOW_MINUTES: lenientInt(15),
   /** Lock length, minutes. */
   LAIR_LOCKOUT_DURATION_MINUTES: lenientInt(15),
+  /** Standalone relay: base URL other processes use for its internal endpoint (relay/main.ts). */
+  LAIR_RELAY_ADVERTISE_URL: z.url().optional(),
+  /** Standalone relay: also serve `/ws` and `/health` on this port. */
+  LAIR_RELAY_WS_PORT: z.string().regex(/^\d+$/).optional(),
+  /** Standalone relay: SIGTERM drain deadline, ms. */
+  LAIR_RELAY_DRAIN_DEADLINE_MS: lenientInt(20_000),
+  /** Config file path (TOML or JSON) — the file itself cannot set this (shared/config/config-file.ts). */
+  LAIR_CONFIG: z.string().optional(),
 });
 
 /** Parsed settings. Ports are TCP port numbers; rate limits are requests per 60 s window (docs/protocol/http.md §3). */
-export type Settings = z.infer<typeof schema> & {
+export type Settings = z.infer<typeof settingsSchema> & {
   /** True when `LAIR_JWT_SECRET` was unset and a random secret was generated for this start. */
   jwtSecretGenerated: boolean;
   /** The effective JWT secret (raw UTF-8 bytes are the HS256 key). Never log it. */
@@ -85,7 +97,7 @@ export function publicBaseUrl(settings: Settings): string {
  * @throws z.ZodError on invalid values (e.g. a malformed `LAIR_DYNAMODB_ENDPOINT` URL)
  */
 export function loadSettings(env: Record<string, string | undefined>, randomSecret: () => string): Settings {
-  const parsed = schema.parse(env);
+  const parsed = settingsSchema.parse(env);
   const secret = parsed.LAIR_JWT_SECRET;
   return {
     ...parsed,

@@ -28,6 +28,9 @@ export const authFeature = {
   }),
   services: (deps: AuthServiceDeps) => ({
     auth: createAuthService(deps),
-    twoFactor: createTwoFactorService({ ...deps, ...(deps.securityAudit ? { audit: deps.securityAudit } : {}) }),
+    twoFactor: createTwoFactorService({
+      ...deps,
+      ...(deps.securityAudit ? { audit: deps.securityAudit } : {}),
+    }),
   }),
 };

@@ -55,7 +55,11 @@ export class DynamoLockoutRepository implements LockoutRepository {
 
   async lockedFor(kind: LockoutKind, subject: string): Promise<number> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: lockoutKeys.lockout(kind, subject), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: lockoutKeys.lockout(kind, subject),
+        ConsistentRead: true,
+      }),
     );
     const until = out.Item?.locked_until;
     return typeof until === 'number' ? Math.max(0, until - this.clock.now()) : 0;

@@ -85,7 +85,13 @@ export function lockoutGuard(deps: {
     },
     async unlock(userId, adminId) {
       const had = await lockouts.clear('account', `user:${userId}`);
-      audit({ action: 'account_unlocked', actor_id: adminId, target: userId, at: at(), reason: 'admin unlock' });
+      audit({
+        action: 'account_unlocked',
+        actor_id: adminId,
+        target: userId,
+        at: at(),
+        reason: 'admin unlock',
+      });
       return had;
     },
   };

@@ -191,7 +191,11 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     const existed = await Promise.all(ids.map((id) => sessions.delete(userId, id)));
     const gone = ids.filter((_, i) => existed[i]);
     for (const sessionId of gone) {
-      await emit(deps, { kind: 'users', userIds: [userId] }, { type: 'session_revoked', user_id: userId, session_id: sessionId });
+      await emit(
+        deps,
+        { kind: 'users', userIds: [userId] },
+        { type: 'session_revoked', user_id: userId, session_id: sessionId },
+      );
     }
     return gone.length;
   }
@@ -219,7 +223,11 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     async register(input, protocol, origin) {
       const username = validateUsername(input.username);
       const email = validateEmail(input.email);
-      const password = await checkPasswordPolicy(input.password, { username, email }, policy().passwordMinScore);
+      const password = await checkPasswordPolicy(
+        input.password,
+        { username, email },
+        policy().passwordMinScore,
+      );
       const now = toTimestamp(clock.now());
       const user: UserRecord = {
         id: ids.uuid(),
@@ -344,7 +352,8 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     },
 
     async revokeSession(userId, sessionId) {
-      if ((await revokeMany(userId, [sessionId])) === 0) throw new DomainError('not_found', 'Session not found');
+      if ((await revokeMany(userId, [sessionId])) === 0)
+        throw new DomainError('not_found', 'Session not found');
     },
 
     revokeAllSessions: revokeAll,

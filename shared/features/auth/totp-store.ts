@@ -86,7 +86,8 @@ export class DynamoTotpRepository implements TotpRepository {
     return this.conditional({
       TableName: this.tableName,
       Key: totpKeys.totp(userId),
-      UpdateExpression: 'SET secret = :s, enabled = :t, recovery = :r, last_step = :step REMOVE pending_secret',
+      UpdateExpression:
+        'SET secret = :s, enabled = :t, recovery = :r, last_step = :step REMOVE pending_secret',
       ConditionExpression: 'pending_secret = :s',
       ExpressionAttributeValues: { ':s': secret, ':t': true, ':r': new Set(recoveryHashes), ':step': step },
     });

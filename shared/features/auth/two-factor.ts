@@ -154,7 +154,11 @@ export function createTwoFactorService(deps: TwoFactorDeps): TwoFactorService {
       if (record?.enabled !== true) {
         throw new DomainError('validation_failed', 'Two-factor authentication is not enabled');
       }
-      await checkFactor(userId, record, factor.totp_code === undefined && factor.recovery_code === undefined ? { totp_code: '' } : factor);
+      await checkFactor(
+        userId,
+        record,
+        factor.totp_code === undefined && factor.recovery_code === undefined ? { totp_code: '' } : factor,
+      );
       await totp.delete(userId);
       audit('totp_disabled', userId);
     },

@@ -1,6 +1,6 @@
 // The OpenAPI document covers THE route table (a route missing from the spec fails here), and real responses of every route validate against it (docs/protocol/extensions.md §10).
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formatsPlugin from 'ajv-formats';
 import { openApiDocument } from '../../../lambdas/docs/openapi.js';
 import { ROUTES, routeKey } from '../../../lambdas/http/routes.js';
 import { routeDocOf } from '../../../lambdas/http/route-docs.js';
@@ -37,7 +37,8 @@ describe('OpenAPI document', () => {
 describe('contract: real responses validate against the spec', () => {
   let api: TestApi;
   const ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats(ajv);
+  // ajv-formats is CommonJS with `exports.default`: the same function under either import shape.
+  (formatsPlugin as unknown as { default: (a: Ajv2020) => void }).default(ajv);
   const doc = openApiDocument() as { paths: Paths };
 
   beforeAll(async () => {
