@@ -75,7 +75,10 @@ export interface LocalStack {
  * @param env - process environment (LAIR_* settings, README "Configuration")
  * @throws Error with a one-line message when Java is missing or a port is taken
  */
-export async function startLocalStack(env: NodeJS.ProcessEnv, argv: readonly string[] = []): Promise<LocalStack> {
+export async function startLocalStack(
+  env: NodeJS.ProcessEnv,
+  argv: readonly string[] = [],
+): Promise<LocalStack> {
   // env > --config FILE / LAIR_CONFIG > defaults; a bad key stops here (docs/protocol/extensions.md §10).
   const config = loadConfig(argv, env, () => randomBytes(32).toString('base64'));
   const { settings } = config;
@@ -117,7 +120,13 @@ export async function startLocalStack(env: NodeJS.ProcessEnv, argv: readonly str
     // The HTTP side is wired exactly as a Lambda is: its own services, publishing to relays over the internal endpoint.
     const httpLogger = logger.child({ component: 'http' });
     const reloader = startConfigReloader(config, logger, [logger, httpLogger, relayLogger]);
-    stoppers.push({ name: 'config reloader', stop: () => Promise.resolve(reloader.stop()) });
+    stoppers.push({
+      name: 'config reloader',
+      stop: () => {
+        reloader.stop();
+        return Promise.resolve();
+      },
+    });
     setDeps({
       ...createHttpDeps({ settings, logger: httpLogger, client, doc, tableName, blobs }),
       reloadConfig: (by) => reloadForRoute(reloader, by),

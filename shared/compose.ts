@@ -131,5 +131,7 @@ export function authPolicyFromSettings(settings: Settings): () => AuthPolicy {
 
 /** Security events as one `warn` log line each (`security: true` + the audit fields); never secrets. */
 export function securityAuditToLog(logger: Logger): SecurityAudit {
-  return (entry) => logger.warn({ security: true, ...entry }, `security: ${entry.action}`);
+  return (entry) => {
+    logger.warn({ security: true, ...entry }, `security: ${entry.action}`);
+  };
 }

@@ -74,7 +74,12 @@ export async function runAuth(msg: AuthMessage, ctx: AuthContext): Promise<AuthO
     }
   } catch (err) {
     const e = toResponseError(err, ctx.logger, { command: msg.type });
-    const response = failResponse(responseTypeFor(msg.type), msg.request_id, e.code, e.message) as CommandResponse;
+    const response = failResponse(
+      responseTypeFor(msg.type),
+      msg.request_id,
+      e.code,
+      e.message,
+    ) as CommandResponse;
     // A lockout tells when to retry inside `error` (docs/protocol/extensions.md §0.6, §10).
     if (err instanceof LockedError && response.error) {
       (response.error as { retry_after_ms?: number }).retry_after_ms = err.retryAfterMs;

@@ -206,8 +206,7 @@ export class Connection implements DeliveryTarget {
         if (msg.type === 'client_hello') {
           this.clientName = msg.client_name ?? undefined; // the session's user_agent (extensions.md §10)
           this.hello(msg.version, msg.features ?? []);
-        }
-        else this.sendError('unauthorized', UNAUTHORIZED_TEXT.AWAIT_HELLO);
+        } else this.sendError('unauthorized', UNAUTHORIZED_TEXT.AWAIT_HELLO);
         return;
       case 'AWAIT_KEY':
         if (msg.type === 'key_exchange') this.keyExchange(msg.public_key);

@@ -140,7 +140,10 @@ export function startConfigReloader(
   // Polling (1 s) survives editors that replace the file by rename, which fs.watch does not.
   const onChange = (): void => {
     clearTimeout(timer);
-    timer = setTimeout(() => reload('file-watch').catch(() => undefined), 200); // editors write in bursts
+    // Editors write in bursts: one reload 200 ms after the last change.
+    timer = setTimeout(() => {
+      reload('file-watch').catch(() => undefined);
+    }, 200);
   };
   if (path !== undefined) watchFile(path, { interval: 1000, persistent: false }, onChange);
   return {

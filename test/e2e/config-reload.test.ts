@@ -39,10 +39,9 @@ describe('config hot reload (npm start --config)', () => {
   ): Promise<Record<string, unknown>> {
     const start = lines.length;
     return new Promise((res, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no matching log line; got ${JSON.stringify(lines.slice(start))}`)),
-        ms,
-      );
+      const timer = setTimeout(() => {
+        reject(new Error(`no matching log line; got ${JSON.stringify(lines.slice(start))}`));
+      }, ms);
       const check = setInterval(() => {
         const hit = lines.slice(start).find(pred);
         if (hit) {

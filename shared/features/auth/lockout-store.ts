@@ -61,7 +61,7 @@ export class DynamoLockoutRepository implements LockoutRepository {
         ConsistentRead: true,
       }),
     );
-    const until = out.Item?.locked_until;
+    const until: unknown = out.Item?.locked_until;
     return typeof until === 'number' ? Math.max(0, until - this.clock.now()) : 0;
   }
 
@@ -81,7 +81,7 @@ export class DynamoLockoutRepository implements LockoutRepository {
             ReturnValues: 'ALL_NEW',
           }),
         );
-        failures = out.Attributes?.failures as number;
+        failures = Number(out.Attributes?.failures ?? 1);
       } catch (e) {
         if (!isConditionalCheckFailed(e)) throw e;
         try {

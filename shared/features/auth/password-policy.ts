@@ -31,13 +31,13 @@ const weak = (reason: string): ValidationError =>
  * @param user - the account the password is for; `username`/`email` may be absent
  * @throws ValidationError `password_too_weak` (400) with the reason
  */
-export async function checkPasswordPolicy(
+export function checkPasswordPolicy(
   password: string,
   user: { username?: string; email?: string },
   minScore: number,
-): Promise<string> {
+): string {
   validatePassword(password);
-  if ([...password].length > MAX_PASSWORD_CHARS) {
+  if (Array.from(password).length > MAX_PASSWORD_CHARS) {
     throw weak(`password must be at most ${MAX_PASSWORD_CHARS} characters`);
   }
   const lower = password.toLowerCase();
@@ -48,7 +48,7 @@ export async function checkPasswordPolicy(
     }
   }
   if (minScore <= 0) return password;
-  const result = await estimator().check(password, [user.username ?? '', local ?? '']);
+  const result = estimator().check(password, [user.username ?? '', local ?? '']);
   if (result.score < minScore) {
     const hints = [result.feedback.warning, ...result.feedback.suggestions].filter(
       (h): h is string => typeof h === 'string' && h.length > 0,

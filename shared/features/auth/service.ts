@@ -17,7 +17,7 @@ import { checkPasswordPolicy } from './password-policy.js';
 import { DEFAULT_AUTH_POLICY, type AuthPolicy, type SecurityAudit } from './policy.js';
 import type { TotpRepository } from './totp-store.js';
 import { createTwoFactorService, type SecondFactor } from './two-factor.js';
-import { LockedError, lockoutGuard } from './lockout.js';
+import { lockoutGuard } from './lockout.js';
 import {
   SESSION_TTL_MS,
   type ClientOrigin,
@@ -61,7 +61,7 @@ export interface AuthService {
    * refused before the password is checked; a wrong password or code counts one failure for the
    * account (unknown identifiers alike) and the address.
    * @throws `invalid_credentials` (unknown identifier and wrong password alike) | `account_locked` /
-   *   `rate_limited` ({@link LockedError}, with `retryAfterMs`) | `totp_required` | `totp_invalid`
+   *   `rate_limited` (LockedError of ./lockout.ts, with `retryAfterMs`) | `totp_required` | `totp_invalid`
    */
   login(
     input: { identifier: string; password: string } & SecondFactor,
@@ -223,11 +223,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     async register(input, protocol, origin) {
       const username = validateUsername(input.username);
       const email = validateEmail(input.email);
-      const password = await checkPasswordPolicy(
-        input.password,
-        { username, email },
-        policy().passwordMinScore,
-      );
+      const password = checkPasswordPolicy(input.password, { username, email }, policy().passwordMinScore);
       const now = toTimestamp(clock.now());
       const user: UserRecord = {
         id: ids.uuid(),
@@ -331,7 +327,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       if (!(await hasher.verify(user.password_hash, currentPassword))) {
         throw new DomainError('incorrect_password');
       }
-      await checkPasswordPolicy(newPassword, user, policy().passwordMinScore);
+      checkPasswordPolicy(newPassword, user, policy().passwordMinScore);
       await users.updatePasswordHash(userId, await hasher.hash(newPassword), toTimestamp(clock.now()));
       // Issue 17 finding 2: a password change ends every other session (docs/upstream-differences.md).
       return { revoked_sessions: await revokeAll(userId, keepSessionId) };

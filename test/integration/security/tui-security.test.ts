@@ -1,7 +1,7 @@
 // Terminal-client /2fa setup (QR + code prompt), the SDK's second-factor login and /sessions, against the real HTTP API.
 import { TOTP, Secret } from 'otpauth';
 import { ChatState } from '../../../client/tui/commands.js';
-import { LairHttpClient, LairHttpError } from '../../../client/sdk/http.js';
+import { LairHttpClient } from '../../../client/sdk/http.js';
 import { FakeSession } from '../../unit/client/fake-session.js';
 import { aUser } from '../../unit/client/fixtures.js';
 import { registerUser, startTestApi, type TestApi } from '../../support/http.js';
@@ -43,7 +43,7 @@ it('/2fa setup prints a QR code, asks for a code and shows 10 recovery codes; lo
   const fresh = new LairHttpClient(api.baseUrl);
   await expect(fresh.login(u.username, u.password)).rejects.toMatchObject({
     code: 'totp_required',
-  } as Partial<LairHttpError>);
+  });
   const second = await fresh.login(u.username, u.password, { totp_code: code(secret) });
   expect(second.user.id).toBe(u.id);
 

@@ -84,7 +84,8 @@ describe('LiveConfig.reload', () => {
     let doc = '[rate_limit]\nauth = 10\n';
     const live = new LiveConfig(fromToml(doc), () => Promise.resolve(fromToml(doc)));
     const same = live.settings;
-    doc = 'table_name = "other-table"\ntcp_port = 9999\n[rate_limit]\nauth = 2\n[lockout]\naccount_failures = 3\n';
+    doc =
+      'table_name = "other-table"\ntcp_port = 9999\n[rate_limit]\nauth = 2\n[lockout]\naccount_failures = 3\n';
     await expect(live.reload()).resolves.toEqual({
       applied: ['LAIR_RATE_LIMIT_AUTH', 'LAIR_LOCKOUT_ACCOUNT_FAILURES'],
       restart_required: ['LAIR_TCP_PORT', 'LAIR_TABLE_NAME'],
