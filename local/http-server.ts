@@ -4,7 +4,6 @@ import { createServer as createTlsServer } from 'node:https';
 import { handler as adminHandler } from '../lambdas/admin/handler.js';
 import { handler as attachmentsHandler } from '../lambdas/attachments/handler.js';
 import { handler as authHandler } from '../lambdas/auth/handler.js';
-import { handler as docsHandler } from '../lambdas/docs/handler.js';
 import { errorBody } from '../lambdas/http/errors.js';
 import { recordRequest } from '../lambdas/http/metrics.js';
 import { MAX_BODY_BYTES } from '../lambdas/http/request.js';
@@ -14,7 +13,6 @@ import type { RouteGroup } from '../lambdas/http/routes.js';
 import { handler as invitationsHandler } from '../lambdas/invitations/handler.js';
 import { handler as messagesHandler } from '../lambdas/messages/handler.js';
 import { handler as roomsHandler } from '../lambdas/rooms/handler.js';
-import { handler as securityHandler } from '../lambdas/security/handler.js';
 import { handler as systemHandler } from '../lambdas/system/handler.js';
 import { handler as usersHandler } from '../lambdas/users/handler.js';
 import type { Logger } from '../shared/platform/logger.js';
@@ -33,8 +31,6 @@ export const GROUP_HANDLERS: Readonly<Record<RouteGroup, GroupHandler>> = {
   attachments: attachmentsHandler,
   invitations: invitationsHandler,
   admin: adminHandler,
-  security: securityHandler,
-  docs: docsHandler,
 };
 
 /** Options of {@link startHttpServer}. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createGroupHandler, route, SUCCESS } from '../http/router.js';
 import { jsonResponse } from '../http/response.js';
 import { originOf } from '../http/origin.js';
+import { securityRouteFunctions } from './security.js';
 
 const registerBody = z.object({ username: z.string(), email: z.string(), password: z.string() });
 // totp_code / recovery_code: the second factor after `totp_required` (docs/protocol/extensions.md §10).
@@ -65,4 +66,5 @@ export const handler = createGroupHandler('auth', {
   'POST /api/v1/auth/logout': logout,
   'POST /api/v1/auth/refresh': refresh,
   'POST /api/v1/auth/change-password': changePassword,
+  ...securityRouteFunctions,
 });

@@ -5,6 +5,5 @@ import '../auth/handler.js';
 import '../invitations/handler.js';
 import '../messages/handler.js';
 import '../rooms/handler.js';
-import '../security/handler.js';
 import '../system/handler.js';
 import '../users/handler.js';

@@ -1,8 +1,8 @@
-// Lambda for the API description: GET /api/v1/openapi.json (OpenAPI 3.1) and Swagger UI at /docs with its assets from swagger-ui-dist (docs/protocol/extensions.md §10).
+// Route functions of the API description (rows: ./routes.ts, in the `system` group): GET /api/v1/openapi.json (OpenAPI 3.1) and Swagger UI at /docs with its assets from swagger-ui-dist (docs/protocol/extensions.md §10).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { createGroupHandler, route } from '../http/router.js';
+import { route, type Route } from '../http/router.js';
 import { jsonResponse, textResponse } from '../http/response.js';
 import { openApiDocument } from './openapi.js';
 
@@ -51,9 +51,9 @@ const asset = route({
   },
 });
 
-/** Entry of the `docs` group (routes: lambdas/http/routes.ts). */
-export const handler = createGroupHandler('docs', {
+/** The functions of ./routes.ts by route key (spread into the `system` group's handler). */
+export const docsRouteFunctions: Readonly<Record<string, Route>> = {
   'GET /api/v1/openapi.json': openapi,
   'GET /docs': page,
   'GET /docs/{asset}': asset,
-});
+};

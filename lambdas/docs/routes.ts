@@ -1,9 +1,9 @@
-// Route table of the `docs` Lambda group: the OpenAPI 3.1 document and Swagger UI (docs/protocol/extensions.md §10); its handler (./handler.ts) serves exactly these.
-import { defineRoutes } from '../http/route-def.js';
+// API-description rows of the `system` group's route table: the OpenAPI 3.1 document and Swagger UI (docs/protocol/extensions.md §10); served by ./handler.ts.
+import type { RouteRow } from '../http/route-def.js';
 
-/** The `docs` group's routes. */
-export const routes = defineRoutes([
+/** The API-description rows, appended to the `system` group. */
+export const docsRoutes: readonly RouteRow[] = [
   ['GET', '/api/v1/openapi.json', 'none'],
   ['GET', '/docs', 'none'],
   ['GET', '/docs/{asset}', 'none'],
-]);
+];

@@ -1,7 +1,7 @@
-// Lambda for account-security routes (docs/protocol/extensions.md §10): sessions list/revoke/logout-all, TOTP setup/enable/disable, admin unlock, config reload.
+// Route functions of the account-security rows of the `auth` group (docs/protocol/extensions.md §10): sessions list/revoke/logout-all, TOTP setup/enable/disable, admin unlock, config reload.
 import { z } from 'zod';
 import { DomainError } from '../../shared/kernel/errors.js';
-import { createGroupHandler, route, SUCCESS } from '../http/router.js';
+import { route, SUCCESS, type Route } from '../http/router.js';
 import { jsonResponse } from '../http/response.js';
 
 const codeBody = z.object({ code: z.string() });
@@ -105,8 +105,8 @@ const reloadConfig = route({
   },
 });
 
-/** Entry of the `security` group (routes: lambdas/http/routes.ts). */
-export const handler = createGroupHandler('security', {
+/** The functions of ./security-routes.ts, by route key (spread into the `auth` group's handler). */
+export const securityRouteFunctions: Readonly<Record<string, Route>> = {
   'GET /api/v1/auth/sessions': listSessions,
   'DELETE /api/v1/auth/sessions/{session_id}': revokeSession,
   'POST /api/v1/auth/logout-all': logoutAll,
@@ -115,4 +115,4 @@ export const handler = createGroupHandler('security', {
   'POST /api/v1/auth/2fa/disable': disable,
   'POST /api/v1/admin/users/{user_id}/unlock': unlock,
   'POST /api/v1/admin/config/reload': reloadConfig,
-});
+};
