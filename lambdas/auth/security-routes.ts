@@ -3,8 +3,8 @@ import type { RouteRow } from '../http/route-def.js';
 
 /** The account-security rows (docs/protocol/extensions.md §10), appended to the `auth` group. */
 export const securityRoutes: readonly RouteRow[] = [
-  ['GET', '/api/v1/auth/sessions', 'session'],
-  ['DELETE', '/api/v1/auth/sessions/{session_id}', 'session'],
+  ['GET', '/api/v1/auth/sessions', 'session', ['auth']],
+  ['DELETE', '/api/v1/auth/sessions/{session_id}', 'session', ['auth']],
   ['POST', '/api/v1/auth/logout-all', 'session', ['auth']],
   ['POST', '/api/v1/auth/2fa/setup', 'session', ['auth']],
   ['POST', '/api/v1/auth/2fa/enable', 'session', ['auth']],

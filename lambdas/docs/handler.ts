@@ -1,4 +1,4 @@
-// Route functions of the API description (rows: ./routes.ts, in the `system` group): GET /api/v1/openapi.json (OpenAPI 3.1) and Swagger UI at /docs with its assets from swagger-ui-dist (docs/protocol/extensions.md §10).
+// Route functions of the API description (rows: ./docs-routes.ts, in the `system` group): GET /api/v1/openapi.json (OpenAPI 3.1) and Swagger UI at /docs with its assets from swagger-ui-dist (docs/protocol/extensions.md §10).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -51,7 +51,7 @@ const asset = route({
   },
 });
 
-/** The functions of ./routes.ts by route key (spread into the `system` group's handler). */
+/** The functions of ./docs-routes.ts by route key (spread into the `system` group's handler). */
 export const docsRouteFunctions: Readonly<Record<string, Route>> = {
   'GET /api/v1/openapi.json': openapi,
   'GET /docs': page,

@@ -98,7 +98,7 @@ describe('login', () => {
       message: 'Invalid credentials',
     });
     await expect(
-      t.services.auth.login({ identifier: 'nobody_here', password: 'password123' }, 'http'),
+      t.services.auth.login({ identifier: 'nobody_here', password: 'plaid-otter-quarry-9' }, 'http'),
     ).rejects.toMatchObject({
       code: 'invalid_credentials',
       message: 'Invalid credentials',
