@@ -18,6 +18,10 @@ import type { Services } from '../shared/features/index.js';
 import { createDynamoClients } from '../shared/storage/index.js';
 import type { MetricsSource } from './http/metrics.js';
 import { fetchSecretString } from './secret.js';
+import { appConfigSourceFromEnv } from './appconfig.js';
+import { ConfigError, resolveSettings } from '../shared/config/config-file.js';
+import { LiveConfig } from '../shared/config/reload.js';
+import { DomainError } from '../shared/kernel/errors.js';
 import { JWT_SECRET_ARN_ENV } from './secret-env.js';
 
 /** What the HTTP middleware and handlers use. Build with {@link createHttpDeps}. */
@@ -112,6 +116,8 @@ export function createHttpDeps(opts: HttpDepsOptions): HttpDeps {
 /** Settings, logger and DynamoDB clients of a Lambda, from its environment. */
 export interface LambdaEnvironment {
   settings: Settings;
+  /** Re-reads the AppConfig document and applies its non-critical keys (absent without AppConfig). */
+  reloadConfig?: HttpDeps['reloadConfig'];
   logger: Logger;
   client: DynamoDBClient;
   doc: DynamoDBDocumentClient;
@@ -137,17 +143,48 @@ export async function loadLambdaEnvironment(
     env.LAIR_JWT_SECRET === undefined && arn
       ? await fetchSecretString(arn, preliminary.AWS_REGION)
       : undefined;
-  const settings = loadSettings(fetched === undefined ? env : { ...env, LAIR_JWT_SECRET: fetched }, () =>
-    randomBytes(32).toString('base64'),
-  );
+  const secretEnv = fetched === undefined ? env : { ...env, LAIR_JWT_SECRET: fetched };
+  const random = () => randomBytes(32).toString('base64');
+  // env > AppConfig document > defaults (docs/adr/009); without AppConfig, env only.
+  const source = appConfigSourceFromEnv(env, preliminary.AWS_REGION);
+  const settings =
+    source === undefined
+      ? loadSettings(secretEnv, random)
+      : resolveSettings(secretEnv, await source.read(), random).settings;
   const logger = createLogger(settings.LAIR_LOG_LEVEL, name);
+  const live =
+    source === undefined
+      ? undefined
+      : new LiveConfig(
+          settings,
+          async () => resolveSettings(secretEnv, await source.read(), random).settings,
+        );
   if (settings.jwtSecretGenerated) {
     logger.warn(
       'LAIR_JWT_SECRET is not set: using a random secret for this process only. Tokens will not verify on other ' +
         'instances or after a restart. Set LAIR_JWT_SECRET (or LAIR_JWT_SECRET_ARN).',
     );
   }
-  return { settings, logger, client, doc };
+  return {
+    settings,
+    logger,
+    client,
+    doc,
+    ...(live === undefined
+      ? {}
+      : {
+          reloadConfig: async (by: string) => {
+            try {
+              const result = await live.reload();
+              logger.info({ by, ...result }, 'config reloaded');
+              return result;
+            } catch (e) {
+              if (e instanceof ConfigError) throw new DomainError('validation_failed', e.message);
+              throw e;
+            }
+          },
+        }),
+  };
 }
 
 /**
@@ -156,7 +193,9 @@ export async function loadLambdaEnvironment(
  * @throws z.ZodError on invalid settings; Error when the secret cannot be fetched
  */
 export async function createHttpDepsFromEnv(env: Record<string, string | undefined>): Promise<HttpDeps> {
-  return createHttpDeps(await loadLambdaEnvironment(env, 'http'));
+  const environment = await loadLambdaEnvironment(env, 'http');
+  const deps = createHttpDeps(environment);
+  return environment.reloadConfig === undefined ? deps : { ...deps, reloadConfig: environment.reloadConfig };
 }
 
 let current: Promise<HttpDeps> | undefined;

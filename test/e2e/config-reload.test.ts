@@ -119,7 +119,7 @@ describe('config hot reload (npm start --config)', () => {
 
     writeFileSync(file, config(2));
     child.kill('SIGHUP');
-    const reloaded = await waitLog((l) => l.msg === 'config reloaded');
+    const reloaded = await waitLog((l) => l.msg === 'config reloaded' && l.by === 'sighup');
     expect(reloaded.applied).toEqual(['LAIR_RATE_LIMIT_AUTH']);
     // The new limit (2 per minute) is in force: the earlier attempt counted, one more passes, then 429.
     expect(await login()).toBe(401);
@@ -159,7 +159,9 @@ describe('config hot reload (npm start --config)', () => {
     await makeAdmin(table.doc, table.tableName, reg.user.id);
     const res = await call(reg.token);
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { applied: string[] }).applied).toContain('LAIR_RATE_LIMIT_AUTH');
+    // The file watcher may have applied the change first (it polls every second): either way the
+    // route answers the two lists and nothing needs a restart.
+    expect(await res.json()).toEqual({ applied: expect.any(Array), restart_required: [] });
     expect(clients.filter((c) => c.isClosed)).toHaveLength(0);
   }, 120_000);
 });
