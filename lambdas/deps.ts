@@ -2,16 +2,26 @@
 import { randomBytes } from 'node:crypto';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { blobStoreFromSettings, composeServices, type Repositories } from '../shared/compose.js';
+import {
+  authPolicyFromSettings,
+  blobStoreFromSettings,
+  composeServices,
+  securityAuditToLog,
+  type Repositories,
+} from '../shared/compose.js';
 import { dynamoBudgets, loadSettings, type Settings } from '../shared/config/settings.js';
 import type { BlobStore } from '../shared/features/attachments/index.js';
 import { RelayEventPublisher } from '../shared/delivery/relay-publisher.js';
 import { createLogger, type Logger } from '../shared/platform/logger.js';
-import type { EventPublisher, RateLimiter } from '../shared/kernel/ports.js';
+import type { Clock, EventPublisher, RateLimiter } from '../shared/kernel/ports.js';
 import type { Services } from '../shared/features/index.js';
 import { createDynamoClients } from '../shared/storage/index.js';
 import type { MetricsSource } from './http/metrics.js';
 import { fetchSecretString } from './secret.js';
+import { appConfigSourceFromEnv } from './appconfig.js';
+import { ConfigError, resolveSettings } from '../shared/config/config-file.js';
+import { LiveConfig } from '../shared/config/reload.js';
+import { DomainError } from '../shared/kernel/errors.js';
 import { JWT_SECRET_ARN_ENV } from './secret-env.js';
 
 /** What the HTTP middleware and handlers use. Build with {@link createHttpDeps}. */
@@ -25,6 +35,12 @@ export interface HttpDeps {
   metrics: MetricsSource;
   /** Really asks DynamoDB (DescribeTable, table ACTIVE, 2 s budget); false on any failure (`/ready`). */
   pingDatabase(): Promise<boolean>;
+  /**
+   * Re-reads the configuration source and applies its non-critical keys (docs/protocol/extensions.md §10);
+   * set by roots that have one (local server: the config file). @param by - who asked, for the log
+   * @throws DomainError `validation_failed` naming the key when the new document is invalid (old config kept)
+   */
+  reloadConfig?: (by: string) => Promise<{ applied: string[]; restart_required: string[] }>;
 }
 
 /** Inputs of {@link createHttpDeps}. */
@@ -42,6 +58,8 @@ export interface HttpDepsOptions {
    * under `LAIR_DATA_DIR/attachments/` with URLs to `LAIR_PUBLIC_URL` (the local server).
    */
   blobs?: BlobStore;
+  /** Time source of the services and repositories (epoch ms); default the wall clock (tests pass a fake one). */
+  clock?: Clock;
 }
 
 /** Budget of the readiness probe, ms. */
@@ -59,6 +77,9 @@ export function createHttpDeps(opts: HttpDepsOptions): HttpDeps {
     jwtSecret: opts.settings.jwtSecret,
     blobs: opts.blobs ?? blobStoreFromSettings(opts.settings),
     attachmentMaxBytes: opts.settings.LAIR_ATTACHMENT_MAX_BYTES,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    authPolicy: authPolicyFromSettings(opts.settings),
+    securityAudit: securityAuditToLog(opts.logger),
     events:
       opts.events ??
       ((r: Repositories) =>
@@ -95,6 +116,8 @@ export function createHttpDeps(opts: HttpDepsOptions): HttpDeps {
 /** Settings, logger and DynamoDB clients of a Lambda, from its environment. */
 export interface LambdaEnvironment {
   settings: Settings;
+  /** Re-reads the AppConfig document and applies its non-critical keys (absent without AppConfig). */
+  reloadConfig?: HttpDeps['reloadConfig'];
   logger: Logger;
   client: DynamoDBClient;
   doc: DynamoDBDocumentClient;
@@ -121,17 +144,48 @@ export async function loadLambdaEnvironment(
     env.LAIR_JWT_SECRET === undefined && arn
       ? await fetchSecretString(arn, preliminary.AWS_REGION)
       : undefined;
-  const settings = loadSettings(fetched === undefined ? env : { ...env, LAIR_JWT_SECRET: fetched }, () =>
-    randomBytes(32).toString('base64'),
-  );
+  const secretEnv = fetched === undefined ? env : { ...env, LAIR_JWT_SECRET: fetched };
+  const random = () => randomBytes(32).toString('base64');
+  // env > AppConfig document > defaults (docs/adr/009); without AppConfig, env only.
+  const source = appConfigSourceFromEnv(env, preliminary.AWS_REGION);
+  const settings =
+    source === undefined
+      ? loadSettings(secretEnv, random)
+      : resolveSettings(secretEnv, await source.read(), random).settings;
   const logger = createLogger(settings.LAIR_LOG_LEVEL, name);
+  const live =
+    source === undefined
+      ? undefined
+      : new LiveConfig(
+          settings,
+          async () => resolveSettings(secretEnv, await source.read(), random).settings,
+        );
   if (settings.jwtSecretGenerated) {
     logger.warn(
       'LAIR_JWT_SECRET is not set: using a random secret for this process only. Tokens will not verify on other ' +
         'instances or after a restart. Set LAIR_JWT_SECRET (or LAIR_JWT_SECRET_ARN).',
     );
   }
-  return { settings, logger, client, doc };
+  return {
+    settings,
+    logger,
+    client,
+    doc,
+    ...(live === undefined
+      ? {}
+      : {
+          reloadConfig: async (by: string) => {
+            try {
+              const result = await live.reload();
+              logger.info({ by, ...result }, 'config reloaded');
+              return result;
+            } catch (e) {
+              if (e instanceof ConfigError) throw new DomainError('validation_failed', e.message);
+              throw e;
+            }
+          },
+        }),
+  };
 }
 
 /**
@@ -140,7 +194,9 @@ export async function loadLambdaEnvironment(
  * @throws z.ZodError on invalid settings; Error when the secret cannot be fetched
  */
 export async function createHttpDepsFromEnv(env: Record<string, string | undefined>): Promise<HttpDeps> {
-  return createHttpDeps(await loadLambdaEnvironment(env, 'http'));
+  const environment = await loadLambdaEnvironment(env, 'http');
+  const deps = createHttpDeps(environment);
+  return environment.reloadConfig === undefined ? deps : { ...deps, reloadConfig: environment.reloadConfig };
 }
 
 let current: Promise<HttpDeps> | undefined;

@@ -7,7 +7,9 @@ import { streamComposition } from '../lambdas/streams/deps.js';
 import { createHttpDeps, setDeps } from '../lambdas/deps.js';
 import { blobStoreFromSettings } from '../shared/compose.js';
 import { LocalBlobStore } from '../shared/features/attachments/index.js';
-import { dynamoBudgets, loadSettings, type Settings } from '../shared/config/settings.js';
+import { dynamoBudgets, type Settings } from '../shared/config/settings.js';
+import { loadConfig, startConfigReloader } from '../shared/platform/config-source.js';
+import { reloadForRoute } from './config-route.js';
 import { createLogger, type Logger } from '../shared/platform/logger.js';
 import { installProcessGuards } from '../shared/platform/process-guards.js';
 import { createDynamoClients, ensureTable } from '../shared/storage/index.js';
@@ -74,8 +76,13 @@ export interface LocalStack {
  * @param env - process environment (LAIR_* settings, README "Configuration")
  * @throws Error with a one-line message when Java is missing or a port is taken
  */
-export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<LocalStack> {
-  const settings = loadSettings(env, () => randomBytes(32).toString('base64'));
+export async function startLocalStack(
+  env: NodeJS.ProcessEnv,
+  argv: readonly string[] = [],
+): Promise<LocalStack> {
+  // env > --config FILE / LAIR_CONFIG > defaults; a bad key stops here (docs/protocol/extensions.md §10).
+  const config = loadConfig(argv, env, () => randomBytes(32).toString('base64'));
+  const { settings } = config;
   const logger = createLogger(settings.LAIR_LOG_LEVEL, 'local');
   if (settings.jwtSecretGenerated) {
     logger.warn(
@@ -111,17 +118,24 @@ export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<LocalStac
 
     // One attachment store for both sides: S3 with LAIR_ATTACHMENTS_BUCKET, else files served by the HTTP server's /blobs routes.
     const blobs = blobStoreFromSettings(settings);
-    const running = await startRelayFromSettings({
-      settings,
-      doc,
-      blobs,
-      logger: logger.child({ component: 'relay' }),
-    });
+    const relayLogger = logger.child({ component: 'relay' });
+    const running = await startRelayFromSettings({ settings, doc, blobs, logger: relayLogger });
     stoppers.push({ name: 'relay', stop: () => running.close({ notice: SHUTDOWN_NOTICE }) });
 
     // The HTTP side is wired exactly as a Lambda is: its own services, publishing to relays over the internal endpoint.
     const httpLogger = logger.child({ component: 'http' });
-    setDeps(createHttpDeps({ settings, logger: httpLogger, client, doc, tableName, blobs }));
+    const reloader = startConfigReloader(config, logger, [logger, httpLogger, relayLogger]);
+    stoppers.push({
+      name: 'config reloader',
+      stop: () => {
+        reloader.stop();
+        return Promise.resolve();
+      },
+    });
+    setDeps({
+      ...createHttpDeps({ settings, logger: httpLogger, client, doc, tableName, blobs }),
+      reloadConfig: (by) => reloadForRoute(reloader, by),
+    });
     const http = await startHttpServer({
       port: settings.LAIR_HTTP_PORT,
       logger: httpLogger,
@@ -168,7 +182,7 @@ export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<LocalStac
 async function main(): Promise<void> {
   let shutdown: () => Promise<void>;
   try {
-    ({ shutdown } = await startLocalStack(process.env));
+    ({ shutdown } = await startLocalStack(process.env, process.argv.slice(2)));
   } catch (err) {
     process.stderr.write(`lair-chat: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

@@ -1,6 +1,6 @@
 // Builds and starts a relay from LAIR_* settings: the one wiring shared by relay/main.ts (ECS) and local/main.ts (npm start).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { composeServices } from '../shared/compose.js';
+import { authPolicyFromSettings, composeServices, securityAuditToLog } from '../shared/compose.js';
 import type { Settings } from '../shared/config/settings.js';
 import { blobStoreFromSettings } from '../shared/compose.js';
 import type { BlobStore } from '../shared/features/attachments/index.js';
@@ -46,12 +46,25 @@ export async function startRelayFromSettings(opts: {
     events: relay.publisher,
     blobs,
     attachmentMaxBytes: settings.LAIR_ATTACHMENT_MAX_BYTES,
+    authPolicy: authPolicyFromSettings(settings),
+    securityAudit: securityAuditToLog(logger),
   });
   return relay.start({
     services,
     presence: repos.presence,
     memberships: repos.memberships,
-    authRateLimit: { limiter: repos.rateLimiter, perMinute: settings.LAIR_RATE_LIMIT_AUTH },
-    messageRateLimit: { limiter: repos.rateLimiter, perMinute: settings.LAIR_RATE_LIMIT_USER_MESSAGES },
+    // Getters: a config hot reload of the limits applies to the next attempt / send.
+    authRateLimit: {
+      limiter: repos.rateLimiter,
+      get perMinute() {
+        return settings.LAIR_RATE_LIMIT_AUTH;
+      },
+    },
+    messageRateLimit: {
+      limiter: repos.rateLimiter,
+      get perMinute() {
+        return settings.LAIR_RATE_LIMIT_USER_MESSAGES;
+      },
+    },
   });
 }

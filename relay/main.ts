@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dynamoBudgets, loadSettings } from '../shared/config/settings.js';
+import { dynamoBudgets } from '../shared/config/settings.js';
+import { loadConfig, startConfigReloader } from '../shared/platform/config-source.js';
 import { createLogger } from '../shared/platform/logger.js';
 import { installProcessGuards } from '../shared/platform/process-guards.js';
 import { createDynamoClients, ensureTable } from '../shared/storage/index.js';
@@ -30,10 +31,16 @@ import { listen } from '../shared/platform/listen.js';
  * everyone), flush and close every connection (presence updated), exit 0; exit 1 if the drain
  * outlives the deadline or a second signal arrives.
  */
-export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const settings = loadSettings(env, () => randomBytes(32).toString('base64'));
+export async function main(
+  env: NodeJS.ProcessEnv = process.env,
+  argv: readonly string[] = process.argv.slice(2),
+): Promise<void> {
+  // env > --config FILE / LAIR_CONFIG > defaults (docs/protocol/extensions.md §10); SIGHUP reloads.
+  const config = loadConfig(argv, env, () => randomBytes(32).toString('base64'));
+  const { settings } = config;
   const logger = createLogger(settings.LAIR_LOG_LEVEL, 'relay');
   installProcessGuards(logger);
+  startConfigReloader(config, logger);
   if (settings.jwtSecretGenerated) {
     logger.warn(
       'LAIR_JWT_SECRET is unset: a random secret was generated; tokens and internal event posts will not work across processes',
@@ -56,13 +63,13 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     settings,
     doc,
     logger,
-    ...(env.LAIR_RELAY_ADVERTISE_URL ? { advertiseUrl: env.LAIR_RELAY_ADVERTISE_URL } : {}),
+    ...(settings.LAIR_RELAY_ADVERTISE_URL ? { advertiseUrl: settings.LAIR_RELAY_ADVERTISE_URL } : {}),
   });
 
   let http: HttpServer | undefined;
   let wsPort: number | null = null;
-  const wsPortSetting = env.LAIR_RELAY_WS_PORT;
-  if (wsPortSetting !== undefined && wsPortSetting !== '' && Number.isInteger(Number(wsPortSetting))) {
+  const wsPortSetting = settings.LAIR_RELAY_WS_PORT;
+  if (wsPortSetting !== undefined) {
     http = await listenWs(running, Number(wsPortSetting));
     wsPort = (http.address() as AddressInfo).port;
   }
@@ -70,7 +77,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     `${JSON.stringify({ msg: 'relay listening', relayId: running.relayId, port: running.port, internalEndpoint: running.internalEndpoint, wsPort })}\n`,
   );
 
-  const drainDeadlineMs = positiveInt(env.LAIR_RELAY_DRAIN_DEADLINE_MS) ?? DEFAULT_DRAIN_DEADLINE_MS;
+  const drainDeadlineMs = settings.LAIR_RELAY_DRAIN_DEADLINE_MS || DEFAULT_DRAIN_DEADLINE_MS;
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) {
@@ -105,12 +112,6 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
 
 /** Default hard limit of the shutdown drain, ms (ECS: `relay.drainSeconds` of infra/config.ts). */
 const DEFAULT_DRAIN_DEADLINE_MS = 20_000;
-
-/** A positive integer from an env value, else undefined. */
-function positiveInt(value: string | undefined): number | undefined {
-  const n = Number(value);
-  return value !== undefined && value !== '' && Number.isInteger(n) && n > 0 ? n : undefined;
-}
 
 /** An HTTP server serving `/ws` upgrades, `GET /health` (200 `{"status":"ok",…}`) and `GET /metrics` (relay Prometheus text, relay/metrics.ts); 404 otherwise. */
 async function listenWs(running: RunningRelay, port: number): Promise<HttpServer> {

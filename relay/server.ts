@@ -132,6 +132,7 @@ function authThrottle(
   logger: Logger,
 ): (remoteAddress: string) => Promise<boolean> {
   return async (remoteAddress) => {
+    if (cfg.perMinute <= 0) return true; // read per attempt: a config reload may change it
     try {
       return (await cfg.limiter.consume(remoteAddress, 'tcp-auth', cfg.perMinute, 60)).allowed;
     } catch (err) {
@@ -216,9 +217,7 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
     presence: heartbeat,
     onClosed: (conn) => connections.delete(conn),
     authLeaseMs: opts.authLeaseMs ?? DEFAULT_AUTH_LEASE_MS,
-    ...(deps.authRateLimit && deps.authRateLimit.perMinute > 0
-      ? { allowAuthAttempt: authThrottle(deps.authRateLimit, logger) }
-      : {}),
+    ...(deps.authRateLimit ? { allowAuthAttempt: authThrottle(deps.authRateLimit, logger) } : {}),
     ...(deps.messageRateLimit && deps.messageRateLimit.perMinute > 0
       ? { messageThrottle: new MessageThrottle({ ...deps.messageRateLimit, logger }) }
       : {}),

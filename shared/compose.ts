@@ -14,6 +14,8 @@ import {
 import type { Clock, EventPublisher, IdGenerator, PasswordHasher } from './kernel/ports.js';
 import { publicBaseUrl, type Settings } from './config/settings.js';
 import { ATTACHMENT_LIMITS, createBlobStore, type BlobStore } from './features/attachments/index.js';
+import type { AuthPolicy, SecurityAudit } from './features/auth/index.js';
+import type { Logger } from './platform/logger.js';
 
 /** Every storage port built by `createRepositories` (re-exported for composition roots). */
 export type { Repositories };
@@ -44,6 +46,10 @@ export interface ComposeOptions {
   blobs?: BlobStore;
   /** `LAIR_ATTACHMENT_MAX_BYTES`, bytes; default 25 MiB. */
   attachmentMaxBytes?: number;
+  /** Password/lockout rules read per use (see {@link authPolicyFromSettings}); default the contract's. */
+  authPolicy?: () => AuthPolicy;
+  /** Security events sink (see {@link securityAuditToLog}); default dropped. */
+  securityAudit?: SecurityAudit;
 }
 
 /** A BlobStore for roots without attachments: every call rejects (an attachment send answers `internal_error`). */
@@ -82,6 +88,8 @@ export function composeServices(opts: ComposeOptions): Composition {
     tokens: createTokenService(opts.jwtSecret, clock),
     blobs: opts.blobs ?? unavailableBlobStore(),
     attachmentMaxBytes: opts.attachmentMaxBytes ?? ATTACHMENT_LIMITS.defaultMaxBytes,
+    ...(opts.authPolicy ? { authPolicy: opts.authPolicy } : {}),
+    ...(opts.securityAudit ? { securityAudit: opts.securityAudit } : {}),
   };
   return {
     services: createServices(deps),
@@ -105,4 +113,32 @@ export function blobStoreFromSettings(settings: Settings): BlobStore {
     baseUrl: () => publicBaseUrl(settings),
     clock: systemClock,
   });
+}
+
+/**
+ * The auth policy as a live view of `settings` (docs/protocol/extensions.md §10): each call reads
+ * the current values, so a config hot reload that mutates `settings` applies at once.
+ * Settings are minutes for windows and locks; the policy is in ms.
+ */
+export function authPolicyFromSettings(settings: Settings): () => AuthPolicy {
+  return () => ({
+    passwordMinScore: settings.LAIR_AUTH_PASSWORD_MIN_SCORE,
+    account: {
+      maxFailures: settings.LAIR_LOCKOUT_ACCOUNT_FAILURES,
+      windowMs: settings.LAIR_LOCKOUT_WINDOW_MINUTES * 60_000,
+      lockMs: settings.LAIR_LOCKOUT_DURATION_MINUTES * 60_000,
+    },
+    address: {
+      maxFailures: settings.LAIR_LOCKOUT_ADDRESS_FAILURES,
+      windowMs: settings.LAIR_LOCKOUT_WINDOW_MINUTES * 60_000,
+      lockMs: settings.LAIR_LOCKOUT_DURATION_MINUTES * 60_000,
+    },
+  });
+}
+
+/** Security events as one `warn` log line each (`security: true` + the audit fields); never secrets. */
+export function securityAuditToLog(logger: Logger): SecurityAudit {
+  return (entry) => {
+    logger.warn({ security: true, ...entry }, `security: ${entry.action}`);
+  };
 }

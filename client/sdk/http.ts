@@ -52,9 +52,20 @@ export class LairHttpClient {
     return res;
   }
 
-  /** `POST /api/v1/auth/login` with username or email (docs/protocol/http.md §5.2); stores the token. */
-  async login(identifier: string, password: string): Promise<AuthResult> {
-    const res = await this.send<AuthResult>('POST', '/api/v1/auth/login', { identifier, password });
+  /**
+   * `POST /api/v1/auth/login` with username or email (docs/protocol/http.md §5.2); stores the token.
+   * @param factor - the second factor after a `totp_required` answer (docs/protocol/extensions.md §10)
+   */
+  async login(
+    identifier: string,
+    password: string,
+    factor: { totp_code?: string; recovery_code?: string } = {},
+  ): Promise<AuthResult> {
+    const res = await this.send<AuthResult>('POST', '/api/v1/auth/login', {
+      identifier,
+      password,
+      ...factor,
+    });
     this.token = res.token;
     return res;
   }

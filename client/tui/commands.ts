@@ -9,6 +9,7 @@ import { parseUuid } from '../../shared/kernel/validation.js';
 import { MessageBook } from './message-book.js';
 import { searchCommands } from './search-commands.js';
 import { fileCommands, type FileTransfer } from './file-commands.js';
+import { securityCommands, type AccountApi } from './security-commands.js';
 import { MessageCommands } from './message-commands.js';
 import { HELP, formatInvitations, formatRooms, formatWho, shortId, style } from './render.js';
 import type { RenderContext } from './render.js';
@@ -45,6 +46,8 @@ export class ChatState implements RenderContext {
     readonly me: User,
     /** HTTP file transfer for /upload and /download (absent: those commands say so). */
     readonly files?: FileTransfer,
+    /** HTTP account API + terminal questions for /2fa and /sessions (absent: those commands say so). */
+    readonly account?: AccountApi & { print: (...lines: string[]) => void },
   ) {
     this.users.set(me.id, me);
   }
@@ -138,6 +141,10 @@ export class ChatState implements RenderContext {
     ...this.lifecycle.handlers,
     ...fileCommands(this),
     ...searchCommands(this),
+    ...securityCommands(
+      () => this.account,
+      (...lines) => this.account?.print(...lines),
+    ),
   };
 
   private async say(text: string): Promise<CommandResult> {

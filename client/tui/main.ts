@@ -42,9 +42,19 @@ async function signIn(
     const email = registering ? await term.ask('Email') : '';
     const password = await term.askSecret('Password');
     try {
-      return registering
-        ? await http.register(username, email, password)
-        : await http.login(username, password);
+      if (registering) return await http.register(username, email, password);
+      try {
+        return await http.login(username, password);
+      } catch (err) {
+        if (!(err instanceof LairHttpError && err.code === 'totp_required')) throw err;
+        // 2FA is on (docs/protocol/extensions.md §10): a 6-digit code, or a recovery code.
+        const code = (await term.ask('Two-factor code (or a recovery code)')).trim();
+        return await http.login(
+          username,
+          password,
+          /^\d{6}$/.test(code) ? { totp_code: code } : { recovery_code: code },
+        );
+      }
     } catch (err) {
       term.print(style.red(`✖ ${describeError(err)}`));
       user = undefined;
@@ -117,10 +127,22 @@ async function run(
   });
   await client.authenticate(auth.token);
   const downloads = join(process.cwd(), 'downloads');
-  const state = new ChatState(client, auth.user, {
-    upload: (path) => uploadFile(http, path),
-    download: (id) => downloadFile(http, id, downloads),
-  });
+  const state = new ChatState(
+    client,
+    auth.user,
+    {
+      upload: (path) => uploadFile(http, path),
+      download: (id) => downloadFile(http, id, downloads),
+    },
+    {
+      send: (method, path, body) => http.send(method, path, body),
+      ask: (q) => term.ask(q),
+      askSecret: (q) => term.askSecret(q),
+      print: (...lines) => {
+        term.print(...lines);
+      },
+    },
+  );
   await state.warmUp();
   term.print(
     style.dim(`Connected to ${tcpAddr}${client.encrypted ? ' (encrypted)' : ''}. Type /help for commands.`),

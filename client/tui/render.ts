@@ -266,6 +266,8 @@ export const HELP: readonly string[] = [
   '  /mentions                  messages that mention you (@yourname)',
   '  /upload <path>             send a file to the current room',
   '  /download <n>              save the attachments of [n] under ./downloads',
+  '  /2fa setup | /2fa disable  turn two-factor login on (QR code for your authenticator) or off',
+  '  /sessions                  list your sessions; /sessions revoke <n>; /sessions all logs out everywhere',
   '  /help                      this help',
   '  /quit                      disconnect and exit',
   'Anything else is sent to the current room. <n> is the number printed before a message, e.g. [12].',

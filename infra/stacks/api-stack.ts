@@ -23,7 +23,8 @@ import type { Construct } from 'constructs';
 import { ROUTE_GROUPS, ROUTES, routeKey, type RouteDef, type RouteGroup } from '../../lambdas/http/routes.js';
 import { keys } from '../../shared/features/index.js';
 import type { StageConfig } from '../config.js';
-import { ChatFunction } from '../constructs/chat-function.js';
+import { LairAppConfig } from '../constructs/app-config.js';
+import { ChatFunction, NATIVE_NODE_MODULES } from '../constructs/chat-function.js';
 import { grantTableAccess } from '../constructs/table-access.js';
 import {
   ATTACHMENTS_BUCKET_ENV,
@@ -131,7 +132,12 @@ export class ApiStack extends Stack {
   public constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const routes = props.routes ?? ROUTES;
-    const environment = { [JWT_SECRET_ARN_ENV]: props.jwtSecret.secretArn };
+    // The settings document in AWS AppConfig (docs/adr/009): every route function reads it at cold start.
+    const appConfig = new LairAppConfig(this, 'AppConfig', { stage: props.stage });
+    const environment = {
+      [JWT_SECRET_ARN_ENV]: props.jwtSecret.secretArn,
+      ...appConfig.environmentVariables,
+    };
     const inVpc = {
       vpc: props.vpc,
       vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
@@ -190,7 +196,12 @@ export class ApiStack extends Stack {
           ? { environment: { ...environment, [ATTACHMENTS_BUCKET_ENV]: attachmentsBucketName(props.stage) } }
           : {}),
         ...(readOnly ? {} : inVpc),
+        // The system group serves Swagger UI's files from the package (lambdas/docs/handler.ts).
+        ...(group === 'system'
+          ? { bundling: { nodeModules: [...NATIVE_NODE_MODULES, 'swagger-ui-dist'] } }
+          : {}),
       });
+      appConfig.grantRead(fn);
       if (blobs) grantAttachmentObjects(fn, props.stage);
       if (readOnly) {
         grantTableAccess(fn, props.table, 'read');

@@ -81,6 +81,15 @@ export function toErrorResponse(err: unknown, logger: Logger): HttpResult {
       },
     );
   }
+  const retryMs = (err as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  if (err instanceof DomainError && typeof retryMs === 'number') {
+    // Lockouts (docs/protocol/extensions.md §0.6, §10): `retry_after_ms` inside `error`.
+    return jsonResponse(
+      HTTP_STATUS[err.code],
+      { error: { code: err.code, message: err.message, retry_after_ms: retryMs } },
+      { 'retry-after': String(Math.ceil(retryMs / 1000)) },
+    );
+  }
   if (err instanceof DomainError) {
     const status = err instanceof RequestError ? err.status : HTTP_STATUS[err.code];
     if (status < 500) return jsonResponse(status, errorBody(err.code, err.message));

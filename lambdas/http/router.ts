@@ -10,6 +10,7 @@ import { bearerAuth, httpEdge, rateLimit, stateOf } from './middleware.js';
 import { parseJsonBody, parsePathIds, QueryParams } from './request.js';
 import { userRateLimit } from './user-rate-limit.js';
 import type { HttpResult } from './response.js';
+import { registerRouteDocs, type RouteDoc } from './route-docs.js';
 import { routeKey, routesOf, type RouteGroup } from './routes.js';
 
 /** What a route function receives once path, body and query parsed and the session (if any) checked. */
@@ -36,12 +37,15 @@ export interface RouteSpec<P extends string, B, Q> {
   body?: z.ZodType<B>;
   /** Query reader (400 on malformed values); absent = query ignored. */
   query?: (q: QueryParams) => Q;
+  /** Documented success bodies by status, for the OpenAPI document (lambdas/docs/openapi.ts); optional. */
+  responses?: Readonly<Record<number, z.ZodType>>;
   handle(input: RouteInput<P, B, Q>): Promise<HttpResult>;
 }
 
-/** A route with its types erased, ready for dispatch. */
+/** A route with its types erased, ready for dispatch; `doc` is what the OpenAPI generator reads. */
 export interface Route {
   run(event: APIGatewayProxyEventV2): Promise<HttpResult>;
+  doc: RouteDoc;
 }
 
 /** Declares a route; infers parameter names, body and query types from the spec. */
@@ -49,6 +53,11 @@ export function route<P extends string = never, B = undefined, Q = undefined>(
   spec: RouteSpec<P, B, Q>,
 ): Route {
   return {
+    doc: {
+      ...(spec.path ? { path: spec.path } : {}),
+      ...(spec.body ? { body: spec.body } : {}),
+      ...(spec.responses ? { responses: spec.responses } : {}),
+    },
     async run(event) {
       const state = stateOf(event);
       const { deps } = state;
@@ -113,6 +122,7 @@ export function createGroupHandler(group: RouteGroup, routes: Readonly<Record<st
       `group ${group}: routes ${actual.join(', ')} do not match the table's ${expected.join(', ')}`,
     );
   }
+  registerRouteDocs(routes);
   const dispatch = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const target = routes[event.routeKey];
     if (target === undefined) throw new Error(`no route function for ${event.routeKey}`);

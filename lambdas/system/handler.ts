@@ -1,5 +1,6 @@
 // Lambda for the root endpoints (docs/protocol/http.md §11): /health, /ready (real DynamoDB probe), /metrics (Prometheus text).
 import pkg from '../../package.json' with { type: 'json' };
+import { docsRouteFunctions } from '../docs/handler.js';
 import { scrape } from '../http/metrics.js';
 import { createGroupHandler, route } from '../http/router.js';
 import { jsonResponse, textResponse } from '../http/response.js';
@@ -33,4 +34,5 @@ export const handler = createGroupHandler('system', {
   'GET /health': health,
   'GET /ready': ready,
   'GET /metrics': metrics,
+  ...docsRouteFunctions,
 });

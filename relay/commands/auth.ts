@@ -1,5 +1,5 @@
 // Auth messages: authenticate, login, register (AWAIT_AUTH, docs/protocol/tcp.md §6.1–6.3) and logout (§6.4).
-import type { AuthResult } from '../../shared/features/auth/index.js';
+import { LockedError, type AuthResult } from '../../shared/features/auth/index.js';
 import {
   failResponse,
   okResponse,
@@ -49,8 +49,14 @@ export async function runAuth(msg: AuthMessage, ctx: AuthContext): Promise<AuthO
       }
       case 'login': {
         const result = await ctx.services.auth.login(
-          { identifier: msg.identifier, password: msg.password },
+          {
+            identifier: msg.identifier,
+            password: msg.password,
+            totp_code: msg.totp_code,
+            recovery_code: msg.recovery_code,
+          },
           ctx.protocol,
+          ctx.origin,
         );
         return {
           response: okResponse('login_response', msg.request_id, result),
@@ -59,7 +65,7 @@ export async function runAuth(msg: AuthMessage, ctx: AuthContext): Promise<AuthO
       }
       case 'register': {
         const input = { username: msg.username, email: msg.email, password: msg.password };
-        const result = await ctx.services.auth.register(input, ctx.protocol);
+        const result = await ctx.services.auth.register(input, ctx.protocol, ctx.origin);
         return {
           response: okResponse('register_response', msg.request_id, result),
           auth: await snapshot(result, ctx),
@@ -68,9 +74,17 @@ export async function runAuth(msg: AuthMessage, ctx: AuthContext): Promise<AuthO
     }
   } catch (err) {
     const e = toResponseError(err, ctx.logger, { command: msg.type });
-    return {
-      response: failResponse(responseTypeFor(msg.type), msg.request_id, e.code, e.message) as CommandResponse,
-    };
+    const response = failResponse(
+      responseTypeFor(msg.type),
+      msg.request_id,
+      e.code,
+      e.message,
+    ) as CommandResponse;
+    // A lockout tells when to retry inside `error` (docs/protocol/extensions.md §0.6, §10).
+    if (err instanceof LockedError && response.error) {
+      (response.error as { retry_after_ms?: number }).retry_after_ms = err.retryAfterMs;
+    }
+    return { response };
   }
 }
 

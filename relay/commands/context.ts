@@ -1,5 +1,5 @@
 // What every command handler receives (caller snapshot, services, logger) and the shared id-parsing helpers.
-import type { SessionInfo, SessionProtocol } from '../../shared/features/auth/index.js';
+import type { ClientOrigin, SessionInfo, SessionProtocol } from '../../shared/features/auth/index.js';
 import type { User } from '../../shared/features/users/index.js';
 import type { Uuid } from '../../shared/kernel/types.js';
 import { DomainError, type ErrorCode } from '../../shared/kernel/errors.js';
@@ -82,6 +82,8 @@ export interface AuthContext {
   logger: Logger;
   /** Consumes one password attempt for this peer; false => answer `rate_limited` (docs/protocol/tcp.md §10). */
   allowAttempt?: () => Promise<boolean>;
+  /** Peer address and client name, recorded on new sessions and keying the address lockout (docs/protocol/extensions.md §10). */
+  origin?: ClientOrigin;
 }
 
 /**

@@ -104,6 +104,8 @@ export class Connection implements DeliveryTarget {
     return this.auth?.user.id ?? '';
   }
 
+  private clientName: string | undefined;
+
   /** Extensions this connection asked for (`client_hello.features` or `/ws?features=`, docs/protocol/extensions.md §0.1). */
   get features(): FeatureSet {
     return this.requested;
@@ -211,8 +213,10 @@ export class Connection implements DeliveryTarget {
     }
     switch (this.current) {
       case 'AWAIT_HELLO':
-        if (msg.type === 'client_hello') this.hello(msg.version, msg.features ?? []);
-        else this.sendError('unauthorized', UNAUTHORIZED_TEXT.AWAIT_HELLO);
+        if (msg.type === 'client_hello') {
+          this.clientName = msg.client_name ?? undefined; // the session's user_agent (extensions.md §10)
+          this.hello(msg.version, msg.features ?? []);
+        } else this.sendError('unauthorized', UNAUTHORIZED_TEXT.AWAIT_HELLO);
         return;
       case 'AWAIT_KEY':
         if (msg.type === 'key_exchange') this.keyExchange(msg.public_key);
@@ -347,6 +351,7 @@ export class Connection implements DeliveryTarget {
       services: this.env.services,
       protocol: this.transport.kind,
       logger: this.log,
+      origin: { ip: remote, ...(this.clientName ? { userAgent: this.clientName } : {}) },
       ...(allowAuthAttempt ? { allowAttempt: () => allowAuthAttempt(remote) } : {}),
     };
   }

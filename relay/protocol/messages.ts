@@ -48,7 +48,13 @@ export const coreMessageSchemas = {
   }),
   key_exchange: z.object({ type: z.literal('key_exchange'), public_key: z.string() }),
   authenticate: command('authenticate', { token: z.string() }),
-  login: command('login', { identifier: z.string(), password: z.string() }),
+  // totp_code / recovery_code: docs/protocol/extensions.md §10 (second factor after `totp_required`).
+  login: command('login', {
+    identifier: z.string(),
+    password: z.string(),
+    totp_code: z.string().optional(),
+    recovery_code: z.string().optional(),
+  }),
   register: command('register', { username: z.string(), email: z.string(), password: z.string() }),
   logout: command('logout', {}),
   typing: z.object({ type: z.literal('typing'), target: messageTargetSchema }),

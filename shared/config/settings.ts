@@ -2,22 +2,28 @@
 import { z } from 'zod';
 
 /** Upstream parses numbers leniently: an unparsable value silently falls back to the default. */
-const lenientInt = (def: number) =>
+const lenientInt = (def: number, max = Number.MAX_SAFE_INTEGER) =>
   z
     .string()
     .optional()
     .transform((v) => {
       const n = v === undefined ? NaN : Number.parseInt(v, 10);
-      return Number.isFinite(n) && n >= 0 ? n : def;
+      return Number.isFinite(n) && n >= 0 && n <= max ? n : def;
     });
+/** A TCP port: 0..65535 (0 = any free port where the code allows it). */
+const port = (def: number) => lenientInt(def, 65535);
 const flag = z
   .string()
   .optional()
   .transform((v) => v !== undefined && (v.toLowerCase() === 'true' || v === '1'));
 
-const schema = z.object({
-  LAIR_TCP_PORT: lenientInt(8080),
-  LAIR_HTTP_PORT: lenientInt(8082),
+/**
+ * THE settings schema: every setting by its environment name (README "Configuration"). A config
+ * file (shared/config/config-file.ts) maps its keys onto these names; append new settings here.
+ */
+export const settingsSchema = z.object({
+  LAIR_TCP_PORT: port(8080),
+  LAIR_HTTP_PORT: port(8082),
   LAIR_TCP_MAX_CONNECTIONS: lenientInt(10000),
   LAIR_JWT_SECRET: z.string().min(1).optional(),
   LAIR_TLS_ENABLED: flag,
@@ -27,7 +33,7 @@ const schema = z.object({
   LAIR_TABLE_NAME: z.string().min(3).default('lair-chat'),
   LAIR_DATA_DIR: z.string().default('.data'),
   LAIR_USE_AWS: flag,
-  LAIR_DYNAMODB_PORT: lenientInt(0),
+  LAIR_DYNAMODB_PORT: port(0),
   AWS_REGION: z.string().default('us-east-1'),
   LAIR_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   LAIR_TRUST_PROXY: flag,
@@ -44,7 +50,7 @@ const schema = z.object({
   LAIR_DYNAMODB_MAX_ATTEMPTS: lenientInt(3),
   LAIR_RELAY_ID: z.string().optional(),
   LAIR_RELAY_INTERNAL_HOST: z.string().default('127.0.0.1'),
-  LAIR_RELAY_INTERNAL_PORT: lenientInt(0),
+  LAIR_RELAY_INTERNAL_PORT: port(0),
   LAIR_RELAY_QUEUE_LIMIT: lenientInt(1024),
   /** send_message lease on session/membership checks, ms; 0 = re-read on every send (docs/adr/005). */
   LAIR_RELAY_AUTH_LEASE_MS: lenientInt(30_000),
@@ -56,10 +62,28 @@ const schema = z.object({
   LAIR_ATTACHMENT_MAX_BYTES: lenientInt(25 * 1024 * 1024),
   /** Base URL clients reach the local HTTP server at, for local attachment URLs; default http(s)://127.0.0.1:<LAIR_HTTP_PORT>. */
   LAIR_PUBLIC_URL: z.url().optional(),
+  /** Minimum zxcvbn score 0–4 of a new password (docs/protocol/extensions.md §10). */
+  LAIR_AUTH_PASSWORD_MIN_SCORE: lenientInt(2, 4),
+  /** Failed logins per account (or unknown identifier) within the window before a lock; 0 = off. */
+  LAIR_LOCKOUT_ACCOUNT_FAILURES: lenientInt(5),
+  /** Failed logins per source address within the window before it is throttled; 0 = off. */
+  LAIR_LOCKOUT_ADDRESS_FAILURES: lenientInt(20),
+  /** Lockout counting window, minutes. */
+  LAIR_LOCKOUT_WINDOW_MINUTES: lenientInt(15),
+  /** Lock length, minutes. */
+  LAIR_LOCKOUT_DURATION_MINUTES: lenientInt(15),
+  /** Standalone relay: base URL other processes use for its internal endpoint (relay/main.ts). */
+  LAIR_RELAY_ADVERTISE_URL: z.url().optional(),
+  /** Standalone relay: also serve `/ws` and `/health` on this port. */
+  LAIR_RELAY_WS_PORT: z.string().regex(/^\d+$/).optional(),
+  /** Standalone relay: SIGTERM drain deadline, ms. */
+  LAIR_RELAY_DRAIN_DEADLINE_MS: lenientInt(20_000),
+  /** Config file path (TOML or JSON) — the file itself cannot set this (shared/config/config-file.ts). */
+  LAIR_CONFIG: z.string().optional(),
 });
 
 /** Parsed settings. Ports are TCP port numbers; rate limits are requests per 60 s window (docs/protocol/http.md §3). */
-export type Settings = z.infer<typeof schema> & {
+export type Settings = z.infer<typeof settingsSchema> & {
   /** True when `LAIR_JWT_SECRET` was unset and a random secret was generated for this start. */
   jwtSecretGenerated: boolean;
   /** The effective JWT secret (raw UTF-8 bytes are the HS256 key). Never log it. */
@@ -81,7 +105,7 @@ export function publicBaseUrl(settings: Settings): string {
  * @throws z.ZodError on invalid values (e.g. a malformed `LAIR_DYNAMODB_ENDPOINT` URL)
  */
 export function loadSettings(env: Record<string, string | undefined>, randomSecret: () => string): Settings {
-  const parsed = schema.parse(env);
+  const parsed = settingsSchema.parse(env);
   const secret = parsed.LAIR_JWT_SECRET;
   return {
     ...parsed,

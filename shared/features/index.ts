@@ -8,7 +8,7 @@ import { keys as storageKeys } from '../storage/keys.js';
 import { DynamoRateLimiter } from '../storage/rate-limiter.js';
 import { adminFeature } from './admin/index.js';
 import { attachmentsFeature, type BlobStore } from './attachments/index.js';
-import { authFeature } from './auth/index.js';
+import { authFeature, type AuthPolicy, type SecurityAudit } from './auth/index.js';
 import { invitationsFeature } from './invitations/index.js';
 import { messagesFeature } from './messages/index.js';
 import { presenceFeature } from './presence/index.js';
@@ -52,6 +52,10 @@ export interface ServiceDeps extends Omit<Repositories, 'rateLimiter'>, EmitDeps
   blobs: BlobStore;
   /** `LAIR_ATTACHMENT_MAX_BYTES`: largest attachment, bytes. */
   attachmentMaxBytes: number;
+  /** Password and lockout rules, read per use (docs/protocol/extensions.md §10); default the contract's. */
+  authPolicy?: () => AuthPolicy;
+  /** Security events sink (a log line); default dropped. */
+  securityAudit?: SecurityAudit;
 }
 
 /** All services, as built by {@link createServices}: one entry per feature's `services(deps)`. */

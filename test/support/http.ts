@@ -93,6 +93,7 @@ export async function startTestApi(
   });
   const deps = createHttpDeps({
     blobs,
+    ...(opts.clock ? { clock: opts.clock } : {}),
     settings,
     logger,
     client: table.client,

@@ -91,7 +91,7 @@ export function userInput(overrides: Partial<{ username: string; email: string; 
   return {
     username,
     email: overrides.email ?? `${username}@example.com`,
-    password: overrides.password ?? 'password123',
+    password: overrides.password ?? 'plaid-otter-quarry-9',
   };
 }
 

@@ -14,6 +14,29 @@ export interface Session {
   created_at: Timestamp;
   /** Expiry, RFC 3339. */
   expires_at: Timestamp;
+  /** Source address at login (docs/protocol/extensions.md §10 sessions list); absent on old rows. */
+  ip?: string;
+  /** `User-Agent` header (HTTP) or `client_hello.client_name` (TCP/WS) at login. */
+  user_agent?: string;
+  /** Last authenticated use, RFC 3339; refreshed at most once a minute. */
+  last_used_at?: Timestamp;
+}
+
+/** Where a login or register comes from: recorded on the session, keys the per-address lockout. */
+export interface ClientOrigin {
+  /** Source address (the rate-limit client key). */
+  ip?: string;
+  userAgent?: string;
+}
+
+/** One entry of `GET /api/v1/auth/sessions` (docs/protocol/extensions.md §10). */
+export interface SessionListEntry {
+  id: Uuid;
+  created_at: Timestamp;
+  last_used_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+  current: boolean;
 }
 
 /** What clients see of a session: `expires_at` in `+00:00` form (docs/protocol/domain.md §2). */
@@ -61,6 +84,10 @@ export const errors = {
     tcpText: 'Invalid token: invalid claims',
   },
   incorrect_password: { message: 'Current password incorrect', http: 400 },
+  // docs/protocol/extensions.md §10-§11
+  account_locked: { message: 'Too many failed logins; try again later', http: 429 },
+  totp_required: { message: 'Two-factor code required', http: 401 },
+  totp_invalid: { message: 'Invalid two-factor code', http: 401 },
 } as const satisfies ErrorRows;
 
 /** The auth feature pushes no client events (it has a relay notice, {@link Notices}). */
@@ -80,4 +107,8 @@ export interface SessionRepository {
   get(userId: Uuid, sessionId: Uuid): Promise<Session | null>;
   /** Deletes a session. @returns whether it existed */
   delete(userId: Uuid, sessionId: Uuid): Promise<boolean>;
+  /** Every stored session of a user (expired ones included; the caller filters), oldest first. */
+  list(userId: Uuid): Promise<Session[]>;
+  /** Sets `last_used_at` (only when the session still exists). */
+  touch(userId: Uuid, sessionId: Uuid, at: Timestamp): Promise<void>;
 }

@@ -10,10 +10,18 @@ import {
   toTimestamp,
 } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
-import { validateEmail, validatePassword, validateUsername } from '../../kernel/validation.js';
+import { validateEmail, validateUsername } from '../../kernel/validation.js';
 import { toUser, type User, type UserRecord, type UserRepository } from '../users/index.js';
+import type { LockoutRepository } from './lockout-store.js';
+import { checkPasswordPolicy } from './password-policy.js';
+import { DEFAULT_AUTH_POLICY, type AuthPolicy, type SecurityAudit } from './policy.js';
+import type { TotpRepository } from './totp-store.js';
+import { createTwoFactorService, type SecondFactor } from './two-factor.js';
+import { lockoutGuard } from './lockout.js';
 import {
   SESSION_TTL_MS,
+  type ClientOrigin,
+  type SessionListEntry,
   type AuthResult,
   type Session,
   type SessionInfo,
@@ -27,6 +35,12 @@ export interface AuthServiceDeps extends EmitDeps {
   sessions: SessionRepository;
   hasher: PasswordHasher;
   tokens: TokenService;
+  lockouts: LockoutRepository;
+  totp: TotpRepository;
+  /** Current policy values (read per call, so a config reload applies at once); default the contract's. */
+  authPolicy?: () => AuthPolicy;
+  /** Security events (lockouts, 2FA changes, revocations); default dropped. */
+  securityAudit?: SecurityAudit;
 }
 
 /** Registration, login, sessions and tokens (docs/protocol/http.md §5, docs/protocol/tcp.md §6, docs/protocol/domain.md §8.1). */
@@ -39,12 +53,21 @@ export interface AuthService {
   register(
     input: { username: string; email: string; password: string },
     protocol: SessionProtocol,
+    origin?: ClientOrigin,
   ): Promise<AuthResult>;
   /**
-   * Logs in by username, then email (case-insensitive); new 24 h session per login.
-   * @throws `invalid_credentials` (unknown identifier and wrong password alike)
+   * Logs in by username, then email (case-insensitive); new 24 h session per login. Lockout and
+   * the second factor of docs/protocol/extensions.md §10 apply: a locked account or address is
+   * refused before the password is checked; a wrong password or code counts one failure for the
+   * account (unknown identifiers alike) and the address.
+   * @throws `invalid_credentials` (unknown identifier and wrong password alike) | `account_locked` /
+   *   `rate_limited` (LockedError of ./lockout.ts, with `retryAfterMs`) | `totp_required` | `totp_invalid`
    */
-  login(input: { identifier: string; password: string }, protocol: SessionProtocol): Promise<AuthResult>;
+  login(
+    input: { identifier: string; password: string } & SecondFactor,
+    protocol: SessionProtocol,
+    origin?: ClientOrigin,
+  ): Promise<AuthResult>;
   /** Verifies a JWT only (the "B" level of docs/protocol/http.md §4). @throws `invalid_token` | `token_expired` | `invalid_claims` */
   verifyToken(token: string): Promise<TokenClaims>;
   /**
@@ -64,9 +87,39 @@ export interface AuthService {
   logout(userId: Uuid, sessionId: Uuid): Promise<void>;
   /** New JWT for the same session and the same expiry (docs/protocol/http.md §5.4). @returns `expires_at` in +00:00 form */
   refresh(claims: TokenClaims): Promise<{ token: string; expires_at: string }>;
-  /** @throws `incorrect_password` (checked first) | `password_too_weak` */
-  changePassword(userId: Uuid, currentPassword: string, newPassword: string): Promise<void>;
+  /**
+   * Changes the password and revokes every other session of the user (their sockets close on
+   * every relay); `keepSessionId` survives.
+   * @returns how many other sessions were revoked
+   * @throws `incorrect_password` (checked first) | `password_too_weak`
+   */
+  changePassword(
+    userId: Uuid,
+    currentPassword: string,
+    newPassword: string,
+    keepSessionId?: Uuid,
+  ): Promise<{ revoked_sessions: number }>;
+  /** The user's live sessions, oldest first; `current` marks `currentSessionId` (docs/protocol/extensions.md §10). */
+  listSessions(userId: Uuid, currentSessionId: Uuid): Promise<SessionListEntry[]>;
+  /** Revokes one of the caller's own sessions. @throws `not_found` (unknown or someone else's) */
+  revokeSession(userId: Uuid, sessionId: Uuid): Promise<void>;
+  /**
+   * Revokes every session of the user (`except` survives when given).
+   * @returns how many were revoked
+   */
+  revokeAllSessions(userId: Uuid, except?: Uuid): Promise<number>;
+  /**
+   * Admin unlock: clears the account's failed-login counter (docs/protocol/extensions.md §10).
+   * @returns whether it was locked or counting
+   * @throws `permission_denied` (caller's stored role is not admin) | `user_not_found`
+   */
+  unlock(userId: Uuid, adminId: Uuid): Promise<boolean>;
+  /** @throws `permission_denied` unless the stored role of `userId` is `admin` */
+  requireAdmin(userId: Uuid): Promise<void>;
 }
+
+/** Minimum spacing of `last_used_at` writes, ms. */
+const TOUCH_INTERVAL_MS = 60_000;
 
 /** Password hashed once per service instance to keep "unknown user" logins as slow as real ones. */
 const DUMMY_PASSWORD = 'lair-chat-timing-equaliser';
@@ -84,10 +137,18 @@ const DUMMY_PASSWORD = 'lair-chat-timing-equaliser';
  */
 export function createAuthService(deps: AuthServiceDeps): AuthService {
   const { users, sessions, clock, ids, hasher, tokens } = deps;
+  const policy = deps.authPolicy ?? (() => DEFAULT_AUTH_POLICY);
+  const audit: SecurityAudit = deps.securityAudit ?? (() => undefined);
+  const twoFactor = createTwoFactorService({ ...deps, audit });
+  const guard = lockoutGuard({ lockouts: deps.lockouts, policy, audit, clock });
   let dummyHash: Promise<string> | undefined;
 
   /** Creates a 24 h session row and its JWT for `user`. */
-  async function openSession(user: UserRecord, protocol: SessionProtocol): Promise<AuthResult> {
+  async function openSession(
+    user: UserRecord,
+    protocol: SessionProtocol,
+    origin: ClientOrigin = {},
+  ): Promise<AuthResult> {
     const now = clock.now();
     const expiresMs = now + SESSION_TTL_MS;
     const session: Session = {
@@ -96,6 +157,9 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       protocol,
       created_at: toTimestamp(now),
       expires_at: toTimestamp(expiresMs),
+      last_used_at: toTimestamp(now),
+      ...(origin.ip === undefined ? {} : { ip: origin.ip.slice(0, 64) }),
+      ...(origin.userAgent === undefined ? {} : { user_agent: origin.userAgent.slice(0, 256) }),
     };
     await sessions.create(session);
     const token = await tokens.issue({
@@ -116,14 +180,50 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       await sessions.delete(claims.sub, claims.sid);
       throw new DomainError('session_expired');
     }
+    const now = clock.now();
+    const last = session.last_used_at === undefined ? 0 : parseTimestamp(session.last_used_at);
+    if (now - last >= TOUCH_INTERVAL_MS) await sessions.touch(claims.sub, claims.sid, toTimestamp(now));
     return session;
   }
 
+  /** Deletes sessions and tells every relay, like logout (docs/adr/005). @returns how many existed */
+  async function revokeMany(userId: Uuid, ids: Uuid[]): Promise<number> {
+    const existed = await Promise.all(ids.map((id) => sessions.delete(userId, id)));
+    const gone = ids.filter((_, i) => existed[i]);
+    for (const sessionId of gone) {
+      await emit(
+        deps,
+        { kind: 'users', userIds: [userId] },
+        { type: 'session_revoked', user_id: userId, session_id: sessionId },
+      );
+    }
+    return gone.length;
+  }
+
+  async function requireAdmin(userId: Uuid): Promise<void> {
+    if ((await users.getById(userId))?.role !== 'admin') throw new DomainError('permission_denied');
+  }
+
+  async function revokeAll(userId: Uuid, except?: Uuid): Promise<number> {
+    const ids = (await sessions.list(userId)).map((s) => s.id).filter((id) => id !== except);
+    const n = await revokeMany(userId, ids);
+    if (n > 0) {
+      audit({
+        action: 'sessions_revoked',
+        actor_id: userId,
+        target: userId,
+        at: toTimestamp(clock.now()),
+        reason: `${n} session(s)`,
+      });
+    }
+    return n;
+  }
+
   return {
-    async register(input, protocol) {
+    async register(input, protocol, origin) {
       const username = validateUsername(input.username);
       const email = validateEmail(input.email);
-      const password = validatePassword(input.password);
+      const password = checkPasswordPolicy(input.password, { username, email }, policy().passwordMinScore);
       const now = toTimestamp(clock.now());
       const user: UserRecord = {
         id: ids.uuid(),
@@ -136,21 +236,36 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
         password_hash: await hasher.hash(password),
       };
       await users.create(user); // username_taken before email_taken (repository contract)
-      return openSession(user, protocol);
+      return openSession(user, protocol, origin);
     },
 
-    async login(input, protocol) {
+    async login(input, protocol, origin = {}) {
+      await guard.checkAddress(origin.ip);
       const user =
         (await users.getByUsername(input.identifier)) ?? (await users.getByEmail(input.identifier));
+      // Unknown identifiers get a counter of their own: the same lock, the same answers (no enumeration).
+      const subject = user === null ? `name:${input.identifier.toLowerCase()}` : `user:${user.id}`;
+      await guard.checkAccount(subject, user?.id);
+      let passwordOk: boolean;
       if (user === null) {
         dummyHash ??= hasher.hash(DUMMY_PASSWORD);
         await hasher.verify(await dummyHash, input.password);
+        passwordOk = false;
+      } else {
+        passwordOk = await hasher.verify(user.password_hash, input.password);
+      }
+      if (!passwordOk || user === null) {
+        await guard.fail(subject, origin.ip, user?.id);
         throw new DomainError('invalid_credentials');
       }
-      if (!(await hasher.verify(user.password_hash, input.password))) {
-        throw new DomainError('invalid_credentials');
+      try {
+        await twoFactor.verifyLogin(user.id, input);
+      } catch (e) {
+        if (isDomainError(e, 'totp_invalid')) await guard.fail(subject, origin.ip, user.id);
+        throw e;
       }
-      return openSession(user, protocol);
+      await guard.succeed(subject);
+      return openSession(user, protocol, origin);
     },
 
     verifyToken: (token) => tokens.verify(token),
@@ -206,14 +321,45 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       return { token, expires_at: toRfc3339Offset(expiresMs) };
     },
 
-    async changePassword(userId, currentPassword, newPassword) {
+    async changePassword(userId, currentPassword, newPassword, keepSessionId) {
       const user = await users.getById(userId);
       if (user === null) throw new DomainError('user_not_found');
       if (!(await hasher.verify(user.password_hash, currentPassword))) {
         throw new DomainError('incorrect_password');
       }
-      validatePassword(newPassword);
+      checkPasswordPolicy(newPassword, user, policy().passwordMinScore);
       await users.updatePasswordHash(userId, await hasher.hash(newPassword), toTimestamp(clock.now()));
+      // Issue 17 finding 2: a password change ends every other session (docs/upstream-differences.md).
+      return { revoked_sessions: await revokeAll(userId, keepSessionId) };
     },
+
+    async listSessions(userId, currentSessionId) {
+      const now = clock.now();
+      return (await sessions.list(userId))
+        .filter((s) => !isExpired(s.expires_at, now))
+        .map((s) => ({
+          id: s.id,
+          created_at: s.created_at,
+          last_used_at: s.last_used_at ?? s.created_at,
+          ip: s.ip ?? null,
+          user_agent: s.user_agent ?? null,
+          current: s.id === currentSessionId,
+        }));
+    },
+
+    async revokeSession(userId, sessionId) {
+      if ((await revokeMany(userId, [sessionId])) === 0)
+        throw new DomainError('not_found', 'Session not found');
+    },
+
+    revokeAllSessions: revokeAll,
+
+    async unlock(userId, adminId) {
+      await requireAdmin(adminId);
+      if ((await users.getById(userId)) === null) throw new DomainError('user_not_found');
+      return guard.unlock(userId, adminId);
+    },
+
+    requireAdmin,
   };
 }

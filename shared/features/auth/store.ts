@@ -1,5 +1,13 @@
 // SessionRepository over DynamoDB: `USER#<id>` / `SESSION#<id>` items with TTL (docs/protocol/domain.md §8.1).
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed } from '../../storage/transactions.js';
 import type { Uuid } from '../../kernel/types.js';
 import type { Session, SessionRepository } from './model.js';
 import { parseTimestamp } from '../../kernel/time.js';
@@ -28,6 +36,9 @@ export function sessionItem(session: Session): Item {
     protocol: session.protocol,
     created_at: session.created_at,
     expires_at: session.expires_at,
+    ...(session.ip === undefined ? {} : { ip: session.ip }),
+    ...(session.user_agent === undefined ? {} : { user_agent: session.user_agent }),
+    ...(session.last_used_at === undefined ? {} : { last_used_at: session.last_used_at }),
     [ATTR.ttl]: ttlEpochSeconds(parseTimestamp(session.expires_at)),
   };
 }
@@ -40,6 +51,9 @@ export function sessionFromItem(item: Item): Session {
     protocol: item.protocol as Session['protocol'],
     created_at: item.created_at as string,
     expires_at: item.expires_at as string,
+    ...(typeof item.ip === 'string' ? { ip: item.ip } : {}),
+    ...(typeof item.user_agent === 'string' ? { user_agent: item.user_agent } : {}),
+    ...(typeof item.last_used_at === 'string' ? { last_used_at: item.last_used_at } : {}),
   };
 }
 
@@ -79,5 +93,41 @@ export class DynamoSessionRepository implements SessionRepository {
       }),
     );
     return out.Attributes !== undefined;
+  }
+
+  async list(userId: Uuid): Promise<Session[]> {
+    const out: Session[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+          ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':sk': prefixes.session },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) out.push(sessionFromItem(item));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return out.sort((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+
+  /** Conditional on the item existing, so a touch never resurrects a deleted session. */
+  async touch(userId: Uuid, sessionId: Uuid, at: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.session(userId, sessionId),
+          UpdateExpression: 'SET last_used_at = :at',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionalCheckFailed(e)) throw e;
+    }
   }
 }

@@ -176,7 +176,7 @@ describe.each([
     const other = await relay.services.auth.login(
       {
         identifier: (await bob.request({ type: 'get_current_user' })).user.username,
-        password: 'password123',
+        password: 'plaid-otter-quarry-9',
       },
       'http',
     );

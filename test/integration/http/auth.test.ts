@@ -26,7 +26,7 @@ describe('auth routes', () => {
     it('creates the user and a session: 201 {user, session, token}', async () => {
       const username = uniqueName('Reg');
       const res = await api.request('POST', '/api/v1/auth/register', {
-        body: { username, email: `${username}@Example.COM`, password: 'hunter2hunter2' },
+        body: { username, email: `${username}@Example.COM`, password: 'hunter2-lantern-9' },
       });
       expect(res.status).toBe(201);
       expect(res.json.user).toEqual({
@@ -51,12 +51,12 @@ describe('auth routes', () => {
         body: {
           username: u.username.toUpperCase(),
           email: `${uniqueName()}@example.com`,
-          password: 'password123',
+          password: 'plaid-otter-quarry-9',
         },
       });
       expectError(byName, 409, 'username_taken');
       const byEmail = await api.request('POST', '/api/v1/auth/register', {
-        body: { username: uniqueName(), email: u.email.toUpperCase(), password: 'password123' },
+        body: { username: uniqueName(), email: u.email.toUpperCase(), password: 'plaid-otter-quarry-9' },
       });
       expectError(byEmail, 409, 'email_taken');
     });
@@ -66,7 +66,7 @@ describe('auth routes', () => {
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
           api.request('POST', '/api/v1/auth/register', {
-            body: { username, email: `${username}${i}@example.com`, password: 'password123' },
+            body: { username, email: `${username}${i}@example.com`, password: 'plaid-otter-quarry-9' },
           }),
         ),
       );
@@ -77,9 +77,9 @@ describe('auth routes', () => {
     });
 
     it.each([
-      [{ username: 'ab', email: 'ab@example.com', password: 'password123' }, 'username_invalid'],
-      [{ username: '_abc', email: 'abc@example.com', password: 'password123' }, 'username_invalid'],
-      [{ username: uniqueName(), email: 'not-an-email', password: 'password123' }, 'email_invalid'],
+      [{ username: 'ab', email: 'ab@example.com', password: 'plaid-otter-quarry-9' }, 'username_invalid'],
+      [{ username: '_abc', email: 'abc@example.com', password: 'plaid-otter-quarry-9' }, 'username_invalid'],
+      [{ username: uniqueName(), email: 'not-an-email', password: 'plaid-otter-quarry-9' }, 'email_invalid'],
       [{ username: uniqueName(), email: 'x@example.com', password: 'short' }, 'password_too_weak'],
     ])('rejects invalid input %# with 400', async (body, code) => {
       expectError(await api.request('POST', '/api/v1/auth/register', { body }), 400, code);
@@ -87,7 +87,7 @@ describe('auth routes', () => {
 
     it('is 422 invalid_request naming a missing field', async () => {
       const res = await api.request('POST', '/api/v1/auth/register', {
-        body: { username: uniqueName(), password: 'password123' },
+        body: { username: uniqueName(), password: 'plaid-otter-quarry-9' },
       });
       expectError(res, 422, 'invalid_request');
       expect(res.json.error.message).toContain('email');
@@ -243,15 +243,24 @@ describe('auth routes', () => {
   });
 
   describe('POST /api/v1/auth/change-password', () => {
-    it('changes the password; existing sessions stay valid', async () => {
+    it('changes the password; the current session stays, every other one is revoked (issue 17 finding 2)', async () => {
       const u = await registerUser(api);
+      const other = await api.request('POST', '/api/v1/auth/login', {
+        body: { identifier: u.username, password: u.password },
+      });
+      const otherToken = (other.json as { token: string }).token;
       const res = await api.request('POST', '/api/v1/auth/change-password', {
         token: u.token,
         body: { current_password: u.password, new_password: 'a-new-password' },
       });
       expect(res.status).toBe(200);
-      expect(res.json).toEqual({ success: true });
+      expect(res.json).toEqual({ success: true, revoked_sessions: 1 });
       expect((await api.request('GET', '/api/v1/users/me', { token: u.token })).status).toBe(200);
+      expectError(
+        await api.request('GET', '/api/v1/users/me', { token: otherToken }),
+        401,
+        'session_not_found',
+      );
       expect(
         (
           await api.request('POST', '/api/v1/auth/login', {

@@ -101,7 +101,7 @@ describe('root endpoints', () => {
       '/nope',
       '/api/v1/rooms/',
       '/api/v1',
-      '/docs',
+      '/docs/a/b', // /docs is Swagger UI now (extensions.md §10)
       '/openapi.json',
       '/api/v1/messages/read/x',
     ]) {

@@ -83,7 +83,7 @@ describe('users', () => {
     });
     expect(changed.email).toBe(`new.${u.user.username}@example.com`);
     await expect(
-      t.services.auth.login({ identifier: changed.email, password: 'password123' }, 'http'),
+      t.services.auth.login({ identifier: changed.email, password: 'plaid-otter-quarry-9' }, 'http'),
     ).resolves.toBeDefined();
   });
 });

@@ -98,7 +98,7 @@ describe('login', () => {
       message: 'Invalid credentials',
     });
     await expect(
-      t.services.auth.login({ identifier: 'nobody_here', password: 'password123' }, 'http'),
+      t.services.auth.login({ identifier: 'nobody_here', password: 'plaid-otter-quarry-9' }, 'http'),
     ).rejects.toMatchObject({
       code: 'invalid_credentials',
       message: 'Invalid credentials',
@@ -216,9 +216,13 @@ describe('authenticate (docs/protocol/tcp.md §6.1)', () => {
 });
 
 describe('changePassword', () => {
-  it('checks the current password first, then the new one; other sessions stay valid', async () => {
+  it('checks the current password first, then the new one; revokes every other session (issue 17 finding 2)', async () => {
     const alice = await registerUser(t.services, { password: 'old-password' });
     const id = alice.user.id;
+    const second = await t.services.auth.login(
+      { identifier: alice.user.username, password: 'old-password' },
+      'tcp',
+    );
     await expect(t.services.auth.changePassword(id, 'not-it', 'x')).rejects.toMatchObject({
       code: 'incorrect_password',
     });
@@ -226,7 +230,19 @@ describe('changePassword', () => {
       code: 'password_too_weak',
     });
 
-    await t.services.auth.changePassword(id, 'old-password', 'new-password');
+    t.events.length = 0;
+    await expect(
+      t.services.auth.changePassword(id, 'old-password', 'new-password', alice.session.id),
+    ).resolves.toEqual({
+      revoked_sessions: 1,
+    });
+    // The other session is gone and every relay is told (its sockets close), like logout.
+    await expect(t.services.auth.authenticate(second.token)).rejects.toMatchObject({
+      code: 'session_not_found',
+    });
+    expect(t.events.map((e) => e.payload).filter((p) => p.type === 'session_revoked')).toEqual([
+      { type: 'session_revoked', user_id: id, session_id: second.session.id },
+    ]);
 
     await expect(
       t.services.auth.login({ identifier: alice.user.username, password: 'old-password' }, 'http'),

@@ -1,0 +1,25 @@
+// What each route function declares about itself (path ids, body schema, response schemas), collected by route key when its group handler is built; read by the OpenAPI generator.
+import type { z } from 'zod';
+import type { ErrorCode } from '../../shared/kernel/errors.js';
+
+/** The documentation view of one route (its zod schemas, never its handler). */
+export interface RouteDoc {
+  /** Path parameter -> not-found code (docs/protocol/http.md §1 "Path ids"). */
+  path?: Readonly<Record<string, ErrorCode>>;
+  /** The JSON body schema that validates requests. */
+  body?: z.ZodType;
+  /** Success bodies by status. */
+  responses?: Readonly<Record<number, z.ZodType>>;
+}
+
+const DOCS = new Map<string, RouteDoc>();
+
+/** Records the docs of a group's routes (called by `createGroupHandler`). @param routes - route key -> route */
+export function registerRouteDocs(routes: Readonly<Record<string, { doc: RouteDoc }>>): void {
+  for (const [key, route] of Object.entries(routes)) DOCS.set(key, route.doc);
+}
+
+/** The docs of a route key (`'POST /api/v1/auth/login'`), if its group handler was loaded. */
+export function routeDocOf(key: string): RouteDoc | undefined {
+  return DOCS.get(key);
+}
