@@ -112,6 +112,13 @@ export class Connection implements DeliveryTarget {
     this.log.info({ userId: this.userId }, 'session revoked; no more events on this connection');
   }
 
+  /** DeliveryTarget: banned (docs/protocol/extensions.md §9): `error` `account_banned`, then close. */
+  accountBanned(message: string): void {
+    this.lease?.revoke();
+    this.sendError('account_banned', message);
+    this.closeAfterFlush();
+  }
+
   /**
    * Sends `server_hello` (plaintext, docs/protocol/tcp.md §4.1) and arms the 30 s timer. With `preAuthToken`
    * (WebSocket `?token=`, docs/protocol/websocket.md §3) an `authenticate` is run at once: success makes the
