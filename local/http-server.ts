@@ -12,6 +12,7 @@ import type { GroupHandler } from '../lambdas/http/router.js';
 import type { RouteGroup } from '../lambdas/http/routes.js';
 import { handler as invitationsHandler } from '../lambdas/invitations/handler.js';
 import { handler as messagesHandler } from '../lambdas/messages/handler.js';
+import { handler as moderationHandler } from '../lambdas/moderation/handler.js';
 import { handler as roomsHandler } from '../lambdas/rooms/handler.js';
 import { handler as systemHandler } from '../lambdas/system/handler.js';
 import { handler as usersHandler } from '../lambdas/users/handler.js';
@@ -31,6 +32,7 @@ export const GROUP_HANDLERS: Readonly<Record<RouteGroup, GroupHandler>> = {
   attachments: attachmentsHandler,
   invitations: invitationsHandler,
   admin: adminHandler,
+  moderation: moderationHandler,
 };
 
 /** Options of {@link startHttpServer}. */

@@ -33,6 +33,7 @@ import {
 } from '../protocol/index.js';
 import { AuthLease, sendLeaseOf } from './auth-lease.js';
 import { InactivityTimer } from './inactivity.js';
+import { sendActiveNotices } from './login-notices.js';
 import { PresenceLink } from './presence-link.js';
 import { SerialQueue } from './serial-queue.js';
 import { timeoutFor, UNAUTHORIZED_TEXT, type ConnectionEnv as Env, type ConnectionState } from './state.js';
@@ -290,6 +291,7 @@ export class Connection implements DeliveryTarget {
     const held = this.heldEvents;
     this.heldEvents = undefined;
     for (const json of held) this.transport.send(json);
+    void sendActiveNotices(this.env.services, this.userId, (json) => this.deliver(json), this.log);
     this.log.info({ userId: this.userId }, 'connection authenticated');
   }
 

@@ -48,6 +48,16 @@ const schema = z.object({
   LAIR_ATTACHMENT_MAX_BYTES: lenientInt(25 * 1024 * 1024),
   /** Base URL clients reach the local HTTP server at, for local attachment URLs; default http(s)://127.0.0.1:<LAIR_HTTP_PORT>. */
   LAIR_PUBLIC_URL: z.url().optional(),
+  /** Config key `admin.bootstrap_usernames` (docs/protocol/extensions.md §9): comma-separated usernames made admin at startup and on registration. */
+  LAIR_ADMIN_BOOTSTRAP_USERNAMES: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
 });
 
 /** Parsed settings. Ports are TCP port numbers; rate limits are requests per 60 s window (docs/protocol/http.md §3). */

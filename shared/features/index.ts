@@ -60,6 +60,8 @@ export interface ServiceDeps extends Omit<Repositories, 'rateLimiter'>, EmitDeps
   blobs: BlobStore;
   /** `LAIR_ATTACHMENT_MAX_BYTES`: largest attachment, bytes. */
   attachmentMaxBytes: number;
+  /** Usernames made admin at startup and on registration (docs/protocol/extensions.md §9). */
+  bootstrapAdmins: readonly string[];
 }
 
 /** All services, as built by {@link createServices}: one entry per feature's `services(deps)`. */

@@ -12,6 +12,8 @@ import { MAX_BAN_MINUTES, MAX_REASON_CHARS, type Ban, type ModerationRepository 
 export interface ModerationServiceDeps extends EmitDeps {
   users: Pick<UserRepository, 'getById' | 'getByUsername'>;
   moderation: ModerationRepository;
+  /** `admin.bootstrap_usernames`: made admin at startup and on registration. */
+  bootstrapAdmins?: readonly string[];
 }
 
 /** Input of a ban (docs/protocol/extensions.md §9): `duration_minutes` absent/null = until unbanned. */
@@ -43,6 +45,13 @@ export interface ModerationService {
    * @throws `user_not_found` | `validation_failed` | `last_admin`
    */
   grant(username: string, role: string, via: 'cli' | 'bootstrap'): Promise<User>;
+  /**
+   * Applies `admin.bootstrap_usernames`: every listed user that exists (or just `username`, when
+   * given and listed) becomes admin. Idempotent. @returns the usernames granted now
+   */
+  applyBootstrap(username?: string): Promise<string[]>;
+  /** A user by id (UUID form) or username, for commands that take either. @throws `user_not_found` */
+  resolveUser(ref: string): Promise<User>;
 }
 
 /** @throws ValidationError for an unknown role name */
@@ -186,6 +195,28 @@ export function createModerationService(deps: ModerationServiceDeps): Moderation
       const target = await users.getByUsername(username);
       if (target === null) throw new DomainError('user_not_found');
       return changeRole(null, target, next, {}, { via });
+    },
+
+    async resolveUser(ref) {
+      const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref)
+        ? await users.getById(ref.toLowerCase())
+        : null;
+      const user = byId ?? (await users.getByUsername(ref));
+      if (user === null) throw new DomainError('user_not_found');
+      return toUser(user);
+    },
+
+    async applyBootstrap(username) {
+      const listed = (deps.bootstrapAdmins ?? []).map((u) => u.toLowerCase());
+      const wanted = username === undefined ? listed : listed.filter((u) => u === username.toLowerCase());
+      const granted: string[] = [];
+      for (const name of wanted) {
+        const user = await users.getByUsername(name);
+        if (user === null || user.role === 'admin') continue;
+        await changeRole(null, user, 'admin', {}, { via: 'bootstrap' });
+        granted.push(user.username);
+      }
+      return granted;
     },
   };
 }
