@@ -62,7 +62,10 @@ async function startStorage(
   writeFileSync(endpointFile, `${local.endpoint}\n`);
   stoppers.push({
     name: 'endpoint file',
-    stop: () => Promise.resolve(rmSync(endpointFile, { force: true })),
+    stop: () => {
+      rmSync(endpointFile, { force: true });
+      return Promise.resolve();
+    },
   });
   logger.info({ endpoint: local.endpoint, dataDir }, 'DynamoDB Local started');
   return local.endpoint;

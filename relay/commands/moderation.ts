@@ -11,9 +11,9 @@ import { defineCommands } from './define.js';
 declare module '../protocol/server-messages.js' {
   interface ResponsePayloads {
     ban_user_response: { ban: Ban };
-    unban_user_response: Record<never, never>;
+    unban_user_response: NoFields;
     set_user_role_response: { user: User };
-    kick_member_response: Record<never, never>;
+    kick_member_response: NoFields;
     get_audit_log_response: { entries: AuditEntry[]; next_cursor: string | null };
     send_server_notice_response: { notice: Notice };
     get_notices_response: { notices: Notice[] };

@@ -1,7 +1,6 @@
 // Admin directory over DynamoDB: every user and every room (public and private) for the admin listings, and a user's removal (docs/protocol/extensions.md §9).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../kernel/errors.js';
-import type { Uuid } from '../../kernel/types.js';
 import { auditPut, type AuditEntry } from '../audit/index.js';
 import { roomKeys, roomRecordFromItem, type RoomRecord } from '../rooms/index.js';
 import { toUser, userRecordFromItem, usersFeature, type User, type UserRecord } from '../users/index.js';

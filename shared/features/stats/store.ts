@@ -145,9 +145,9 @@ export class DynamoStatsRepository implements StatsRepository {
           RequestItems: { [this.tableName]: { Keys: days.slice(i, i + 100).map(keys.usageDay) } },
         }),
       );
-      for (const item of out.Responses?.[this.tableName] ?? []) found.set(item.day as string, item);
+      for (const item of out.Responses?.[this.tableName] ?? []) found.set(String(item.day), item);
     }
-    const n = (i: Item | undefined, f: string): number => (typeof i?.[f] === 'number' ? (i[f] as number) : 0);
+    const n = (i: Item | undefined, f: string): number => (typeof i?.[f] === 'number' ? (i[f]) : 0);
     return days.map((day) => {
       const i = found.get(day);
       return {
