@@ -82,7 +82,8 @@ export class DynamoAuditRepository implements AuditRepository {
     limit: number,
     cursor?: string,
   ): Promise<{ entries: AuditEntry[]; next_cursor: string | null }> {
-    const names: Record<string, string> = { '#pk': 'PK', '#sk': 'SK' };
+    const names: Record<string, string> = { '#pk': 'PK' };
+    if (filter.after !== undefined || filter.before !== undefined) names['#sk'] = 'SK';
     const values: Record<string, unknown> = { ':pk': partitions.audit };
     let keyCond = '#pk = :pk';
     // `<at>#<id>`: '#' sorts below every id char, '~' above, so bounds stay exclusive of `at` itself.
