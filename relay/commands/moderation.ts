@@ -58,7 +58,7 @@ const actor = (ctx: CommandContext): string => ctx.auth.user.id;
 /** `ban_user` -> `ban` (moderator+; not on admins). */
 async function banUser(msg: Msg<'ban_user'>, ctx: CommandContext): Promise<CommandResponse> {
   await ctx.requireSession();
-  const target = await ctx.services.moderation.resolveUser(msg.user);
+  const target = await ctx.services.moderation.resolveUser(actor(ctx), msg.user, 'user.ban');
   const ban = await ctx.services.moderation.ban(actor(ctx), target.id, {
     reason: msg.reason ?? '',
     duration_minutes: msg.duration_minutes ?? null,
@@ -69,7 +69,7 @@ async function banUser(msg: Msg<'ban_user'>, ctx: CommandContext): Promise<Comma
 /** `unban_user` -> `{}` (moderator+). */
 async function unbanUser(msg: Msg<'unban_user'>, ctx: CommandContext): Promise<CommandResponse> {
   await ctx.requireSession();
-  const target = await ctx.services.moderation.resolveUser(msg.user);
+  const target = await ctx.services.moderation.resolveUser(actor(ctx), msg.user, 'user.ban');
   await ctx.services.moderation.unban(actor(ctx), target.id);
   return okResponse('unban_user_response', msg.request_id, {});
 }
@@ -77,7 +77,7 @@ async function unbanUser(msg: Msg<'unban_user'>, ctx: CommandContext): Promise<C
 /** `set_user_role` -> `user` (admin; `last_admin`). */
 async function setUserRole(msg: Msg<'set_user_role'>, ctx: CommandContext): Promise<CommandResponse> {
   await ctx.requireSession();
-  const target = await ctx.services.moderation.resolveUser(msg.user);
+  const target = await ctx.services.moderation.resolveUser(actor(ctx), msg.user, 'user.role');
   const user = await ctx.services.moderation.setRole(actor(ctx), target.id, msg.role);
   return okResponse('set_user_role_response', msg.request_id, { user });
 }
@@ -86,7 +86,7 @@ async function setUserRole(msg: Msg<'set_user_role'>, ctx: CommandContext): Prom
 async function kickMember(msg: Msg<'kick_member'>, ctx: CommandContext): Promise<CommandResponse> {
   await ctx.requireSession();
   const roomId = requireId(msg.room_id, 'room_not_found', 'Room not found');
-  const target = await ctx.services.moderation.resolveUser(msg.user);
+  const target = await ctx.services.moderation.resolveUser(actor(ctx), msg.user);
   await ctx.services.rooms.kick(actor(ctx), roomId, target.id);
   return okResponse('kick_member_response', msg.request_id, {});
 }

@@ -1,7 +1,7 @@
 // System roles and bans: role changes with last-admin protection, bootstrap grants, bans that revoke every session and close every socket (docs/protocol/extensions.md §9).
 import { emit, type EmitDeps } from '../../kernel/events.js';
 import { DomainError, ValidationError } from '../../kernel/errors.js';
-import { isSystemRole, requirePermission, roleRank } from '../../kernel/permissions.js';
+import { isSystemRole, requirePermission, roleRank, type Permission } from '../../kernel/permissions.js';
 import { toTimestamp } from '../../kernel/time.js';
 import type { SystemRole, Uuid } from '../../kernel/types.js';
 import { newAuditEntry, type AuditContext } from '../audit/index.js';
@@ -50,8 +50,12 @@ export interface ModerationService {
    * given and listed) becomes admin. Idempotent. @returns the usernames granted now
    */
   applyBootstrap(username?: string): Promise<string[]>;
-  /** A user by id (UUID form) or username, for commands that take either. @throws `user_not_found` */
-  resolveUser(ref: string): Promise<User>;
+  /**
+   * A user by id (UUID form) or username, for commands that take either. With `permission` the
+   * actor must hold it first (no existence oracle for those who may not act).
+   * @throws `permission_denied` | `user_not_found`
+   */
+  resolveUser(actorId: Uuid, ref: string, permission?: Permission): Promise<User>;
 }
 
 /** @throws ValidationError for an unknown role name */
@@ -197,7 +201,8 @@ export function createModerationService(deps: ModerationServiceDeps): Moderation
       return changeRole(null, target, next, {}, { via });
     },
 
-    async resolveUser(ref) {
+    async resolveUser(actorId, ref, permission) {
+      if (permission !== undefined) requirePermission(await users.getById(actorId), permission);
       const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref)
         ? await users.getById(ref.toLowerCase())
         : null;
