@@ -21,6 +21,7 @@ import { localContext, matchRoute, splitUrl, toApiGatewayEvent, writeResult } fr
 import { listen } from '../shared/platform/listen.js';
 import type { LocalBlobStore } from '../shared/features/attachments/index.js';
 import { isBlobPath, serveBlob } from './blob-routes.js';
+import { isConsolePath, serveConsole } from './console-routes.js';
 
 /** The Lambda entry of every group (lambdas/<group>/handler.ts). */
 export const GROUP_HANDLERS: Readonly<Record<RouteGroup, GroupHandler>> = {
@@ -155,6 +156,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
       res.end("Connection header did not include 'upgrade'");
       done(400);
+      return;
+    }
+    if (isConsolePath(rawPath)) {
+      done(await serveConsole(req, res, rawPath));
       return;
     }
     if (opts.blobs !== undefined && isBlobPath(rawPath)) {
