@@ -8,6 +8,7 @@ import type { EventPayload } from '../../shared/kernel/events.js';
 import { parseUuid } from '../../shared/kernel/validation.js';
 import { MessageBook } from './message-book.js';
 import { fileCommands, type FileTransfer } from './file-commands.js';
+import { moderationCommands } from './moderation-commands.js';
 import { MessageCommands } from './message-commands.js';
 import { HELP, formatInvitations, formatRooms, formatWho, shortId, style } from './render.js';
 import type { RenderContext } from './render.js';
@@ -136,6 +137,7 @@ export class ChatState implements RenderContext {
     decline: (rest) => this.answerInvite(rest, 'decline_invitation'),
     ...this.lifecycle.handlers,
     ...fileCommands(this),
+    ...moderationCommands(this),
   };
 
   private async say(text: string): Promise<CommandResult> {
