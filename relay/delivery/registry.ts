@@ -274,7 +274,8 @@ export class DeliveryRegistry {
         this.revokeSession(p.user_id, p.session_id);
         return;
       case 'account_banned': // docs/protocol/extensions.md §9: every connection of the user
-        for (const target of [...(this.users.get(p.user_id)?.conns ?? [])]) this.revokeTarget(target, p.message);
+        for (const target of [...(this.users.get(p.user_id)?.conns ?? [])])
+          this.revokeTarget(target, p.message);
         return;
       default:
         this.send(event);

@@ -15,7 +15,20 @@ import * as stats from './stats/model.js';
 import * as users from './users/model.js';
 
 /** Every feature's model, in dependency order. A new feature adds itself here and to {@link EventPayload} below, and to ./index.ts. */
-const MODELS = [auth, users, rooms, attachments, messages, invitations, presence, admin, audit, moderation, notices, stats] as const;
+const MODELS = [
+  auth,
+  users,
+  rooms,
+  attachments,
+  messages,
+  invitations,
+  presence,
+  admin,
+  audit,
+  moderation,
+  notices,
+  stats,
+] as const;
 
 type Model = (typeof MODELS)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void

@@ -148,7 +148,8 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       try {
         await users.create(user); // username_taken before email_taken (repository contract)
       } catch (e) {
-        const owner = e instanceof ConflictError && e.code === 'email_taken' ? await users.getByEmail(email) : null;
+        const owner =
+          e instanceof ConflictError && e.code === 'email_taken' ? await users.getByEmail(email) : null;
         if (owner !== null) await refuseBanned(owner.id);
         throw e;
       }

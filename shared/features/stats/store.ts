@@ -147,7 +147,7 @@ export class DynamoStatsRepository implements StatsRepository {
       );
       for (const item of out.Responses?.[this.tableName] ?? []) found.set(String(item.day), item);
     }
-    const n = (i: Item | undefined, f: string): number => (typeof i?.[f] === 'number' ? (i[f]) : 0);
+    const n = (i: Item | undefined, f: string): number => (typeof i?.[f] === 'number' ? i[f] : 0);
     return days.map((day) => {
       const i = found.get(day);
       return {
