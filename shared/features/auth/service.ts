@@ -186,7 +186,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
         throw e;
       }
       const session = await requireSession(claims);
-      const user = await users.getById(claims.sub);
+      const [user] = await Promise.all([users.getById(claims.sub), refuseBanned(claims.sub)]);
       if (user === null) throw new DomainError('user_not_found');
       const expiresMs = parseTimestamp(session.expires_at);
       return {

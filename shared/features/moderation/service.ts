@@ -152,7 +152,8 @@ export function createModerationService(deps: ModerationServiceDeps): Moderation
         ctx,
       );
       await moderation.putBan(ban, audit);
-      await moderation.revokeSessions(target.id);
+      // Sockets first (one signed post per relay), then the session sweep (one delete per session):
+      // a connection authenticating in between is refused by the ban check in `authenticate`.
       await emit(
         deps,
         { kind: 'users', userIds: [target.id] },
@@ -162,6 +163,7 @@ export function createModerationService(deps: ModerationServiceDeps): Moderation
           message: reason === '' ? 'Account banned' : `Account banned: ${reason}`,
         },
       );
+      await moderation.revokeSessions(target.id);
       return ban;
     },
 
