@@ -12,6 +12,7 @@ import type { GroupHandler } from '../lambdas/http/router.js';
 import type { RouteGroup } from '../lambdas/http/routes.js';
 import { handler as invitationsHandler } from '../lambdas/invitations/handler.js';
 import { handler as messagesHandler } from '../lambdas/messages/handler.js';
+import { handler as moderationHandler } from '../lambdas/moderation/handler.js';
 import { handler as roomsHandler } from '../lambdas/rooms/handler.js';
 import { handler as systemHandler } from '../lambdas/system/handler.js';
 import { handler as usersHandler } from '../lambdas/users/handler.js';
@@ -21,6 +22,7 @@ import { localContext, matchRoute, splitUrl, toApiGatewayEvent, writeResult } fr
 import { listen } from '../shared/platform/listen.js';
 import type { LocalBlobStore } from '../shared/features/attachments/index.js';
 import { isBlobPath, serveBlob } from './blob-routes.js';
+import { isConsolePath, serveConsole } from './console-routes.js';
 
 /** The Lambda entry of every group (lambdas/<group>/handler.ts). */
 export const GROUP_HANDLERS: Readonly<Record<RouteGroup, GroupHandler>> = {
@@ -32,6 +34,7 @@ export const GROUP_HANDLERS: Readonly<Record<RouteGroup, GroupHandler>> = {
   attachments: attachmentsHandler,
   invitations: invitationsHandler,
   admin: adminHandler,
+  moderation: moderationHandler,
 };
 
 /** Options of {@link startHttpServer}. */
@@ -204,6 +207,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
       res.end("Connection header did not include 'upgrade'");
       done(400);
+      return;
+    }
+    if (isConsolePath(rawPath)) {
+      done(await serveConsole(req, res, rawPath));
       return;
     }
     if (opts.blobs !== undefined && isBlobPath(rawPath)) {

@@ -1,11 +1,11 @@
 // The embedded stack (`npm start`): DynamoDB Local + table + HTTP API + TCP relay + /ws + stream poller, stopped cleanly on Ctrl-C.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createStreamHandler } from '../lambdas/streams/handler.js';
 import { streamComposition } from '../lambdas/streams/deps.js';
 import { createHttpDeps, setDeps } from '../lambdas/deps.js';
-import { blobStoreFromSettings } from '../shared/compose.js';
+import { blobStoreFromSettings, composeServices } from '../shared/compose.js';
 import { LocalBlobStore } from '../shared/features/attachments/index.js';
 import { dynamoBudgets, type Settings } from '../shared/config/settings.js';
 import { loadConfig, startConfigReloader } from '../shared/platform/config-source.js';
@@ -19,6 +19,7 @@ import { startStreamPoller } from './stream-poller.js';
 import { startRelayFromSettings } from '../relay/from-settings.js';
 import { relayMetrics } from '../relay/metrics.js';
 import { SHUTDOWN_NOTICE } from '../relay/server.js';
+import { ENDPOINT_FILE } from './admin-cli.js';
 
 /**
  * Reads the TLS pair when `LAIR_TLS_ENABLED` is on (docs/protocol/README.md: both paths are then required).
@@ -58,8 +59,38 @@ async function startStorage(
     },
   });
   stoppers.push({ name: 'DynamoDB Local', stop: () => local.stop() });
+  // `npm run admin` finds this stack's table through this file (local/admin-cli.ts).
+  mkdirSync(dataDir, { recursive: true });
+  const endpointFile = join(dataDir, ENDPOINT_FILE);
+  writeFileSync(endpointFile, `${local.endpoint}\n`);
+  stoppers.push({
+    name: 'endpoint file',
+    stop: () => {
+      rmSync(endpointFile, { force: true });
+      return Promise.resolve();
+    },
+  });
   logger.info({ endpoint: local.endpoint, dataDir }, 'DynamoDB Local started');
   return local.endpoint;
+}
+
+/** `admin.bootstrap_usernames` at startup (docs/protocol/extensions.md §9): listed users that exist become admin. */
+async function applyBootstrapAdmins(
+  settings: Settings,
+  doc: Parameters<typeof composeServices>[0]['doc'],
+  tableName: string,
+  logger: Logger,
+): Promise<void> {
+  if (settings.LAIR_ADMIN_BOOTSTRAP_USERNAMES.length === 0) return;
+  const { services } = composeServices({
+    doc,
+    tableName,
+    jwtSecret: settings.jwtSecret,
+    events: { publish: () => Promise.resolve() },
+    bootstrapAdmins: settings.LAIR_ADMIN_BOOTSTRAP_USERNAMES,
+  });
+  const granted = await services.moderation.applyBootstrap();
+  if (granted.length > 0) logger.info({ granted }, 'admin.bootstrap_usernames: granted admin');
 }
 
 /** A started stack: the bound ports and the function that stops everything in reverse order. */
@@ -115,6 +146,8 @@ export async function startLocalStack(
         logger.info(m);
       },
     });
+
+    await applyBootstrapAdmins(settings, doc, tableName, logger);
 
     // One attachment store for both sides: S3 with LAIR_ATTACHMENTS_BUCKET, else files served by the HTTP server's /blobs routes.
     const blobs = blobStoreFromSettings(settings);

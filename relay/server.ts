@@ -22,6 +22,7 @@ import { TcpTransport } from './connection/tcp-transport.js';
 import { DEFAULT_OUTBOUND_LIMITS, type OutboundLimits, type Transport } from './connection/transport.js';
 import { startInternalServer } from './delivery/internal-server.js';
 import { internalBaseUrl, registerRelay, type RelayRegistration } from './delivery/registration.js';
+import { startStatsReporter } from './stats/reporter.js';
 import { DEFAULT_AUTH_LEASE_MS } from './connection/auth-lease.js';
 import { DeliveryRegistry } from './delivery/registry.js';
 import { DEFAULT_REVERIFY_MS, ReverifyLoop } from './delivery/reverify-loop.js';
@@ -292,6 +293,12 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
   const attached: AttachedWebSocket[] = [];
   const reverify = new ReverifyLoop(registry, opts.reverifyMs ?? DEFAULT_REVERIFY_MS, logger);
   reverify.start();
+  const reporter = startStatsReporter({
+    relayId,
+    stats: deps.services.stats,
+    connections: () => registry.connectionCount,
+    logger,
+  });
   logger.info({ port, internalEndpoint, maxConnections: opts.maxConnections }, 'relay started');
 
   return {
@@ -309,6 +316,7 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
       closing = true;
       untrack();
       reverify.stop();
+      reporter.stop();
       const stopped = new Promise<void>((resolve) =>
         tcp.close(() => {
           resolve();

@@ -50,6 +50,8 @@ export interface ComposeOptions {
   authPolicy?: () => AuthPolicy;
   /** Security events sink (see {@link securityAuditToLog}); default dropped. */
   securityAudit?: SecurityAudit;
+  /** `admin.bootstrap_usernames` (LAIR_ADMIN_BOOTSTRAP_USERNAMES); default none. */
+  bootstrapAdmins?: readonly string[];
 }
 
 /** A BlobStore for roots without attachments: every call rejects (an attachment send answers `internal_error`). */
@@ -90,6 +92,7 @@ export function composeServices(opts: ComposeOptions): Composition {
     attachmentMaxBytes: opts.attachmentMaxBytes ?? ATTACHMENT_LIMITS.defaultMaxBytes,
     ...(opts.authPolicy ? { authPolicy: opts.authPolicy } : {}),
     ...(opts.securityAudit ? { securityAudit: opts.securityAudit } : {}),
+    bootstrapAdmins: opts.bootstrapAdmins ?? [],
   };
   return {
     services: createServices(deps),

@@ -10,6 +10,7 @@ import { MessageBook } from './message-book.js';
 import { searchCommands } from './search-commands.js';
 import { fileCommands, type FileTransfer } from './file-commands.js';
 import { securityCommands, type AccountApi } from './security-commands.js';
+import { moderationCommands } from './moderation-commands.js';
 import { MessageCommands } from './message-commands.js';
 import { HELP, formatInvitations, formatRooms, formatWho, shortId, style } from './render.js';
 import type { RenderContext } from './render.js';
@@ -145,6 +146,7 @@ export class ChatState implements RenderContext {
       () => this.account,
       (...lines) => this.account?.print(...lines),
     ),
+    ...moderationCommands(this),
   };
 
   private async say(text: string): Promise<CommandResult> {

@@ -2,6 +2,7 @@
 import type { StreamConsumer } from './consumer.js';
 import { invitationExpiryConsumer, type InvitationExpiredHook } from './invitation-expiry.js';
 import { roomPurgeConsumer } from './room-purge.js';
+import { moderationConsumer } from './moderation.js';
 
 /** Options every consumer factory may read. */
 export interface ConsumerOptions {
@@ -10,5 +11,9 @@ export interface ConsumerOptions {
 
 /** Every consumer, in the order they see each record. Add a feature with one line. */
 export function createConsumers(opts: ConsumerOptions): StreamConsumer[] {
-  return [invitationExpiryConsumer(opts.onInvitationExpired), roomPurgeConsumer()];
+  return [
+    invitationExpiryConsumer(opts.onInvitationExpired),
+    roomPurgeConsumer(),
+    moderationConsumer(),
+  ];
 }

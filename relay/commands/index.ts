@@ -17,8 +17,10 @@ import { toResponseError } from './errors.js';
 import { invitationCommands } from './invitations.js';
 import { messageLifecycleCommands } from './message-lifecycle.js';
 import { messageCommands } from './messages.js';
+import { moderationCommands } from './moderation.js';
 import { roomCommands } from './rooms.js';
 import { userCommands } from './users.js';
+import { countCommand } from '../stats/live-counters.js';
 
 export { runAuth, runLogout, type AuthMessage, type AuthOutcome } from './auth.js';
 export { typing } from './messages.js';
@@ -38,6 +40,7 @@ const GROUPS = [
   roomCommands,
   invitationCommands,
   userCommands,
+  moderationCommands,
 ] as const;
 
 type Group = (typeof GROUPS)[number];
@@ -126,8 +129,11 @@ export async function runCommand(
   if (DEPRECATED.has(msg.type)) ctx.logger.debug({ command: msg.type }, 'deprecated command used');
   const handler = COMMANDS[msg.type] as Handler<ClientMessageOf<CommandType>>;
   try {
-    return await handler(msg, ctx);
+    const response = await handler(msg, ctx);
+    countCommand(msg.type, response.success); // stats/live (relay/stats/live-counters.ts)
+    return response;
   } catch (err) {
+    countCommand(msg.type, false);
     const e = toResponseError(err, ctx.logger, { command: msg.type, userId: ctx.auth.user.id });
     return failResponse(responseTypeFor(msg.type), msg.request_id, e.code, e.message) as CommandResponse;
   }

@@ -36,6 +36,7 @@ import { commandDuration, fanoutDeliveries, framesIn } from '../metrics.js';
 import { requestIdFrom, withRequestId } from '../../shared/platform/request-id.js';
 import { InactivityTimer } from './inactivity.js';
 import { throttledResponse } from './throttled-response.js';
+import { sendActiveNotices } from './login-notices.js';
 import { PresenceLink } from './presence-link.js';
 import { SerialQueue } from './serial-queue.js';
 import { timeoutFor, UNAUTHORIZED_TEXT, type ConnectionEnv as Env, type ConnectionState } from './state.js';
@@ -120,6 +121,13 @@ export class Connection implements DeliveryTarget {
   sessionRevoked(): void {
     this.lease?.revoke();
     this.log.info({ userId: this.userId }, 'session revoked; no more events on this connection');
+  }
+
+  /** DeliveryTarget: banned (docs/protocol/extensions.md §9): `error` `account_banned`, then close. */
+  accountBanned(message: string): void {
+    this.lease?.revoke();
+    this.sendError('account_banned', message);
+    this.closeAfterFlush();
   }
 
   /**
@@ -297,6 +305,14 @@ export class Connection implements DeliveryTarget {
     const held = this.heldEvents;
     this.heldEvents = undefined;
     for (const json of held) this.transport.send(json);
+    void sendActiveNotices(
+      this.env.services,
+      this.userId,
+      (json) => {
+        this.deliver(json);
+      },
+      this.log,
+    );
     this.log.info({ userId: this.userId }, 'connection authenticated');
   }
 

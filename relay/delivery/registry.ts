@@ -273,6 +273,10 @@ export class DeliveryRegistry {
       case 'session_revoked':
         this.revokeSession(p.user_id, p.session_id);
         return;
+      case 'account_banned': // docs/protocol/extensions.md §9: every connection of the user
+        for (const target of [...(this.users.get(p.user_id)?.conns ?? [])])
+          this.revokeTarget(target, p.message);
+        return;
       default:
         this.send(event);
     }
@@ -286,10 +290,11 @@ export class DeliveryRegistry {
     for (const target of [...entry.conns]) if (target.sessionId === sessionId) this.revokeTarget(target);
   }
 
-  /** Tells one connection its session is gone and stops delivering to it (never throws). */
-  private revokeTarget(target: DeliveryTarget): void {
+  /** Tells one connection its session (or, with `banned`, its account) is gone and stops delivering to it (never throws). */
+  private revokeTarget(target: DeliveryTarget, banned?: string): void {
     try {
-      target.sessionRevoked();
+      if (banned !== undefined && target.accountBanned !== undefined) target.accountBanned(banned);
+      else target.sessionRevoked();
     } catch (err) {
       this.opts.logger.error({ err, connectionId: target.id }, 'session revocation failed on a connection');
     }

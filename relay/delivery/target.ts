@@ -23,6 +23,11 @@ export interface DeliveryTarget {
    * with `session_not_found` from now on (docs/protocol/tcp.md §7). Called right before the registry detaches it.
    */
   sessionRevoked(): void;
+  /**
+   * The account was banned (docs/protocol/extensions.md §9): send the top-level error
+   * `account_banned` with `message` and close. Called right before the registry detaches it.
+   */
+  accountBanned?(message: string): void;
 }
 
 /** Loads the ids of every room `userId` is currently a member of (storage read). */

@@ -47,7 +47,8 @@ export type TopLevelErrorCode =
   | 'not_implemented'
   | 'timeout'
   | 'unsupported'
-  | 'not_supported';
+  | 'not_supported'
+  | 'account_banned';
 
 /** Top-level `error` (docs/protocol/tcp.md §9.1); `request_id`/`details` are never set. */
 export interface ErrorMessage {

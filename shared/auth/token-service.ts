@@ -6,7 +6,7 @@ import { parseUuid } from '../kernel/validation.js';
 import type { Clock, TokenClaims, TokenService } from '../kernel/ports.js';
 
 const ALG = 'HS256';
-const SYSTEM_ROLES: readonly string[] = ['user', 'moderator', 'admin'] satisfies SystemRole[];
+const SYSTEM_ROLES: readonly string[] = ['guest', 'user', 'moderator', 'admin'] satisfies SystemRole[];
 
 const invalidToken = (reason: string): DomainError =>
   new DomainError('invalid_token', `Invalid token: ${reason}`);

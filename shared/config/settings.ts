@@ -80,6 +80,16 @@ export const settingsSchema = z.object({
   LAIR_RELAY_DRAIN_DEADLINE_MS: lenientInt(20_000),
   /** Config file path (TOML or JSON) — the file itself cannot set this (shared/config/config-file.ts). */
   LAIR_CONFIG: z.string().optional(),
+  /** Config key `admin.bootstrap_usernames` (docs/protocol/extensions.md §9): comma-separated usernames made admin at startup and on registration. */
+  LAIR_ADMIN_BOOTSTRAP_USERNAMES: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
 });
 
 /** Parsed settings. Ports are TCP port numbers; rate limits are requests per 60 s window (docs/protocol/http.md §3). */

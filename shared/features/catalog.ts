@@ -3,15 +3,32 @@
 import { KERNEL_ERRORS, type ErrorRow, type ErrorRows } from '../kernel/error-rows.js';
 import * as admin from './admin/model.js';
 import * as attachments from './attachments/model.js';
+import * as audit from './audit/model.js';
 import * as auth from './auth/model.js';
 import * as invitations from './invitations/model.js';
 import * as messages from './messages/model.js';
+import * as moderation from './moderation/model.js';
+import * as notices from './notices/model.js';
 import * as presence from './presence/model.js';
 import * as rooms from './rooms/model.js';
+import * as stats from './stats/model.js';
 import * as users from './users/model.js';
 
 /** Every feature's model, in dependency order. A new feature adds itself here and to {@link EventPayload} below, and to ./index.ts. */
-const MODELS = [auth, users, rooms, attachments, messages, invitations, presence, admin] as const;
+const MODELS = [
+  auth,
+  users,
+  rooms,
+  attachments,
+  messages,
+  invitations,
+  presence,
+  admin,
+  audit,
+  moderation,
+  notices,
+  stats,
+] as const;
 
 type Model = (typeof MODELS)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
@@ -73,7 +90,11 @@ interface FeatureEvents {
   invitations: invitations.Events;
   presence: presence.Events;
   admin: admin.Events;
+  audit: audit.Events;
+  moderation: moderation.Events;
+  notices: notices.Events;
+  stats: stats.Events;
 }
 
 /** Relay-internal notices: travel the event path but are never serialized to a client (docs/adr/005). */
-export type RelayNotice = auth.Notices;
+export type RelayNotice = auth.Notices | moderation.Notices;

@@ -8,11 +8,15 @@ import { keys as storageKeys } from '../storage/keys.js';
 import { DynamoRateLimiter } from '../storage/rate-limiter.js';
 import { adminFeature } from './admin/index.js';
 import { attachmentsFeature, type BlobStore } from './attachments/index.js';
+import { auditFeature } from './audit/index.js';
 import { authFeature, type AuthPolicy, type SecurityAudit } from './auth/index.js';
 import { invitationsFeature } from './invitations/index.js';
 import { messagesFeature } from './messages/index.js';
+import { moderationFeature } from './moderation/index.js';
+import { noticesFeature } from './notices/index.js';
 import { presenceFeature } from './presence/index.js';
 import { createRoomAccess, roomsFeature, type RoomAccess } from './rooms/index.js';
+import { statsFeature } from './stats/index.js';
 import { usersFeature } from './users/index.js';
 
 /**
@@ -28,6 +32,10 @@ export const FEATURES = [
   invitationsFeature,
   presenceFeature,
   adminFeature,
+  auditFeature,
+  moderationFeature,
+  noticesFeature,
+  statsFeature,
 ] as const;
 
 type Feature = (typeof FEATURES)[number];
@@ -56,6 +64,8 @@ export interface ServiceDeps extends Omit<Repositories, 'rateLimiter'>, EmitDeps
   authPolicy?: () => AuthPolicy;
   /** Security events sink (a log line); default dropped. */
   securityAudit?: SecurityAudit;
+  /** Usernames made admin at startup and on registration (docs/protocol/extensions.md §9). */
+  bootstrapAdmins: readonly string[];
 }
 
 /** All services, as built by {@link createServices}: one entry per feature's `services(deps)`. */

@@ -9,7 +9,10 @@ export type { EventPayload, RelayNotice };
 export type EventType = EventPayload['type'];
 
 /** Relay notice types ({@link RelayNotice}); everything else is a client event. */
-const RELAY_NOTICE_TYPES: ReadonlySet<string> = new Set<RelayNotice['type']>(['session_revoked']);
+const RELAY_NOTICE_TYPES: ReadonlySet<string> = new Set<RelayNotice['type']>([
+  'session_revoked',
+  'account_banned',
+]);
 
 /** True for a relay-internal notice (never to be serialized to a client). */
 export function isRelayNotice(payload: { type: string }): payload is RelayNotice {

@@ -41,6 +41,15 @@ export interface TokenClaims {
   iat: number;
 }
 
+/**
+ * Is this account banned? (docs/protocol/extensions.md §9): the auth service asks it on login,
+ * register-as-same-email and token use; the moderation store implements it.
+ */
+export interface BanCheck {
+  /** The live ban of `userId` (expired ones count as none), `null` when not banned. */
+  activeBan(userId: Uuid): Promise<{ reason: string; expires_at: string | null } | null>;
+}
+
 /** HS256 JWT issue/verify with zero leeway on `exp` (docs/protocol/domain.md §8.1). */
 export interface TokenService {
   /** Signs claims. @param claims - `exp`/`iat` in epoch seconds */

@@ -1,13 +1,22 @@
 // Public surface of the admin feature (model, service) and its descriptor for the composition root; admin has no store of its own.
+import type { StoreContext } from '../../storage/context.js';
+import { createAdminManagement, type AdminManagementDeps } from './management.js';
 import { createAdminService, type AdminServiceDeps } from './service.js';
+import { DynamoAdminDirectory } from './store.js';
 
 export * from './model.js';
 export * from './service.js';
+export * from './management.js';
+export type { AdminDirectory } from './store.js';
 
-/** The admin feature: no items or repositories of its own; its service reads the other features' repositories. */
+/** The admin feature: no items of its own; a read-mostly directory over the users' and rooms' items. */
 export const adminFeature = {
   keys: {},
   partitions: {},
   entities: {},
-  services: (deps: AdminServiceDeps) => ({ admin: createAdminService(deps) }),
+  repositories: (ctx: StoreContext) => ({ adminDirectory: new DynamoAdminDirectory(ctx.doc, ctx.tableName) }),
+  services: (deps: AdminServiceDeps & AdminManagementDeps) => ({
+    admin: createAdminService(deps),
+    adminManagement: createAdminManagement(deps),
+  }),
 };

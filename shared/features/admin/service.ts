@@ -1,5 +1,5 @@
 // Admin use cases: server statistics for system admins (docs/protocol/http.md §12).
-import { DomainError } from '../../kernel/errors.js';
+import { requirePermission } from '../../kernel/permissions.js';
 import type { Uuid } from '../../kernel/types.js';
 import type { PresenceRepository } from '../presence/index.js';
 import type { RoomRepository } from '../rooms/index.js';
@@ -28,8 +28,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
   const { users, rooms, presence } = deps;
   return {
     async stats(actorId) {
-      const actor = await users.getById(actorId);
-      if (actor?.role !== 'admin') throw new DomainError('permission_denied');
+      requirePermission(await users.getById(actorId), 'stats.read');
       const [total_users, total_rooms, online] = await Promise.all([
         users.count(),
         rooms.count(),

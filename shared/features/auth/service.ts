@@ -1,7 +1,7 @@
 // Auth use cases: register, login, sessions, token verification, logout, refresh, password change.
 import { emit, type EmitDeps } from '../../kernel/events.js';
-import { DomainError, isDomainError } from '../../kernel/errors.js';
-import type { PasswordHasher, TokenClaims, TokenService } from '../../kernel/ports.js';
+import { ConflictError, DomainError, isDomainError } from '../../kernel/errors.js';
+import type { BanCheck, PasswordHasher, TokenClaims, TokenService } from '../../kernel/ports.js';
 import {
   isExpired,
   parseTimestamp,
@@ -41,6 +41,8 @@ export interface AuthServiceDeps extends EmitDeps {
   authPolicy?: () => AuthPolicy;
   /** Security events (lockouts, 2FA changes, revocations); default dropped. */
   securityAudit?: SecurityAudit;
+  /** Ban lookups (docs/protocol/extensions.md §9; the moderation store); absent = no bans. */
+  moderation?: BanCheck;
 }
 
 /** Registration, login, sessions and tokens (docs/protocol/http.md §5, docs/protocol/tcp.md §6, docs/protocol/domain.md §8.1). */
@@ -173,9 +175,17 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     return { user: toUser(user), session: { id: session.id, expires_at: toRfc3339Offset(expiresMs) }, token };
   }
 
+  /** extensions.md §9: a banned account answers `account_banned` (403). @throws DomainError `account_banned` */
+  async function refuseBanned(userId: Uuid): Promise<void> {
+    if ((await deps.moderation?.activeBan(userId)) != null) throw new DomainError('account_banned');
+  }
+
   async function requireSession(claims: TokenClaims): Promise<Session> {
     const session = await sessions.get(claims.sub, claims.sid);
-    if (session === null) throw new DomainError('session_not_found');
+    if (session === null) {
+      await refuseBanned(claims.sub); // a ban deleted every session: say why (only on this failure path)
+      throw new DomainError('session_not_found');
+    }
     if (isExpired(session.expires_at, clock.now())) {
       await sessions.delete(claims.sub, claims.sid);
       throw new DomainError('session_expired');
@@ -235,7 +245,14 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
         last_seen_at: null,
         password_hash: await hasher.hash(password),
       };
-      await users.create(user); // username_taken before email_taken (repository contract)
+      try {
+        await users.create(user); // username_taken before email_taken (repository contract)
+      } catch (e) {
+        const owner =
+          e instanceof ConflictError && e.code === 'email_taken' ? await users.getByEmail(email) : null;
+        if (owner !== null) await refuseBanned(owner.id);
+        throw e;
+      }
       return openSession(user, protocol, origin);
     },
 
@@ -264,6 +281,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
         if (isDomainError(e, 'totp_invalid')) await guard.fail(subject, origin.ip, user.id);
         throw e;
       }
+      await refuseBanned(user.id);
       await guard.succeed(subject);
       return openSession(user, protocol, origin);
     },
@@ -283,7 +301,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
         throw e;
       }
       const session = await requireSession(claims);
-      const user = await users.getById(claims.sub);
+      const [user] = await Promise.all([users.getById(claims.sub), refuseBanned(claims.sub)]);
       if (user === null) throw new DomainError('user_not_found');
       const expiresMs = parseTimestamp(session.expires_at);
       return {

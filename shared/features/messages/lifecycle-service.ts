@@ -1,11 +1,13 @@
 // Message lifecycle use cases beyond upstream: edit history, reactions, threads, admin hard delete (docs/protocol/extensions.md §1.2–§1.5).
 import { emit, type EmitDeps, type MessageKey } from '../../kernel/events.js';
 import { DomainError } from '../../kernel/errors.js';
+import { requirePermission } from '../../kernel/permissions.js';
 import { toTimestamp } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
 import { validateEmoji } from '../../kernel/validation.js';
 import { isModeratorOrAbove, requireMembership, type RoomAccess } from '../rooms/index.js';
 import type { UserRepository } from '../users/index.js';
+import { newAuditEntry, type AuditRepository } from '../audit/index.js';
 import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor.js';
 import {
   targetAudience,
@@ -23,6 +25,8 @@ export interface LifecycleDeps extends EmitDeps {
   messages: MessageRepository;
   users: Pick<UserRepository, 'getById'>;
   access: RoomAccess;
+  /** The audit log (docs/protocol/extensions.md §9); absent in roots that audit nothing. */
+  audit?: Pick<AuditRepository, 'append'>;
 }
 
 /** Edit history, reactions, threads and the admin hard delete. */
@@ -224,11 +228,19 @@ export function createLifecycle(deps: LifecycleDeps): LifecycleService {
     },
 
     async hardDelete(actorId, messageId) {
-      const actor = await deps.users.getById(actorId);
-      if (actor?.role !== 'admin') throw new DomainError('permission_denied');
+      const actor = requirePermission(await deps.users.getById(actorId), 'message.hard_delete');
       const m = await messages.getById(messageId);
       if (m === null) throw new DomainError('message_not_found');
       await messages.delete(m);
+      // The delete is several batched writes, so its entry is appended right after it.
+      await deps.audit?.append(
+        newAuditEntry(deps, actor, {
+          action: 'message.delete',
+          target_type: 'message',
+          target_id: m.id,
+          details: { hard: true },
+        }),
+      );
       await emit(deps, targetAudience(m.target, actorId), {
         type: 'message_deleted',
         message_id: m.id,

@@ -23,11 +23,15 @@ describe('shared/features registry', () => {
     expect(folders).toEqual([
       'admin',
       'attachments',
+      'audit',
       'auth',
       'invitations',
       'messages',
+      'moderation',
+      'notices',
       'presence',
       'rooms',
+      'stats',
       'users',
     ]);
   });

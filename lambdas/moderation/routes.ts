@@ -1,0 +1,22 @@
+// Route table of the `moderation` Lambda group (docs/protocol/extensions.md §9): roles, bans, admin users/rooms, audit, notices, live and usage stats.
+import { defineRoutes } from '../http/route-def.js';
+
+/** The `moderation` group's routes; each admin route's permission is in shared/kernel/permissions.ts. */
+export const routes = defineRoutes([
+  ['PUT', '/api/v1/admin/users/{user_id}/role', 'admin'],
+  ['POST', '/api/v1/admin/users/{user_id}/ban', 'admin'],
+  ['DELETE', '/api/v1/admin/users/{user_id}/ban', 'admin'],
+  ['GET', '/api/v1/admin/bans', 'admin'],
+  ['GET', '/api/v1/admin/users', 'admin'],
+  ['DELETE', '/api/v1/admin/users/{user_id}', 'admin'],
+  ['GET', '/api/v1/admin/rooms', 'admin'],
+  ['GET', '/api/v1/admin/rooms/{room_id}', 'admin'],
+  ['DELETE', '/api/v1/admin/rooms/{room_id}', 'admin'],
+  ['GET', '/api/v1/admin/audit', 'admin'],
+  ['GET', '/api/v1/admin/audit/export', 'admin'],
+  ['POST', '/api/v1/admin/notices', 'admin'],
+  ['DELETE', '/api/v1/admin/notices/{notice_id}', 'admin'],
+  ['GET', '/api/v1/notices', 'session'],
+  ['GET', '/api/v1/admin/stats/live', 'admin'],
+  ['GET', '/api/v1/admin/stats/usage', 'admin'],
+]);
