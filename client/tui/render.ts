@@ -1,6 +1,7 @@
 // Pure text rendering for the terminal client: events, messages, room and invitation lists.
 import type { EventPayload } from '../../shared/kernel/events.js';
 import type { Invitation } from '../../shared/features/invitations/index.js';
+import { formatInvitationEvent } from './invitation-render.js';
 import type { Message } from '../../shared/features/messages/index.js';
 import type { RoomListItem } from '../../shared/features/rooms/index.js';
 import type { User } from '../../shared/features/users/index.js';
@@ -175,6 +176,10 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
       return style.magenta(
         `✉ ${event.invitation.inviter_name} invited you to #${event.invitation.room_name} — /accept ${shortId(event.invitation.id)}`,
       );
+    case 'invitation_cancelled':
+    case 'invitation_status_changed':
+    case 'invitation_reminder':
+      return formatInvitationEvent(event, ctx.myId);
     case 'room_updated':
       return note(`#${event.room.name} was updated`);
     case 'reaction_added':
