@@ -113,6 +113,12 @@ export interface InvitationService {
    * (`invitation_status_changed`). Idempotent: false when it was no longer pending.
    */
   closeBySystem(invitationId: Uuid, reason: Exclude<CancelReason, 'cancelled_by_inviter'>): Promise<boolean>;
+  /**
+   * Finishes an accept made by upstream's `join_room` on a private room (rooms' membership
+   * transaction marked only the slot `accepted`): the record becomes `accepted` and the inviter
+   * is told. Idempotent: false when the record was no longer pending.
+   */
+  completeAccepted(invitationId: Uuid, at: string): Promise<boolean>;
   /** Sends `invitation_reminder` to the invitee of a pending invitation (the sweep decides when). */
   remind(invitationId: Uuid): Promise<boolean>;
   /**
@@ -399,6 +405,19 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
       });
       await statusChanged(after);
       return true;
+    },
+
+    async completeAccepted(invitationId, at) {
+      const rec = await invitations.getById(invitationId);
+      if (rec?.status !== 'pending') return false;
+      try {
+        const after = await invitations.transition(rec, { status: 'accepted', at, by: rec.invitee_id });
+        await statusChanged(toInvitation(after));
+        return true;
+      } catch (e) {
+        if (isDomainError(e, 'invitation_not_pending')) return false;
+        throw e;
+      }
     },
 
     async remind(invitationId) {
