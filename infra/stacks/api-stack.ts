@@ -25,6 +25,7 @@ import { keys } from '../../shared/features/index.js';
 import type { StageConfig } from '../config.js';
 import { ChatFunction } from '../constructs/chat-function.js';
 import { grantTableAccess } from '../constructs/table-access.js';
+import { InvitationSweep } from '../constructs/invitation-sweep.js';
 import {
   ATTACHMENTS_BUCKET_ENV,
   attachmentsBucketName,
@@ -267,6 +268,8 @@ export class ApiStack extends Stack {
         ],
       }),
     );
+
+    new InvitationSweep(this, 'InvitationSweep', { ...props, ...inVpc, memorySize: props.lambdaMemoryMiB, logRetention: props.logRetention });
 
     new CfnOutput(this, 'HttpApiUrl', {
       value: this.httpApi.apiEndpoint,
