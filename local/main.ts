@@ -146,7 +146,10 @@ export async function startLocalStack(env: NodeJS.ProcessEnv): Promise<LocalStac
     // Invitations (docs/adr/008): upgrade old-layout items once, then the reminder/expiry sweep every minute.
     await migrateLegacyInvitations(doc, tableName, Date.now());
     const sweepLogger = logger.child({ component: 'invitation-sweep' });
-    const sweep = startSweepTimer(streamComposition({ settings, doc, logger: sweepLogger, tableName, blobs }), sweepLogger);
+    const sweep = startSweepTimer(
+      streamComposition({ settings, doc, logger: sweepLogger, tableName, blobs }),
+      sweepLogger,
+    );
     stoppers.push({ name: 'invitation sweep', stop: () => sweep.stop() });
 
     const scheme = tls ? 'https' : 'http';

@@ -13,7 +13,11 @@ export function formatInvitationEvent(event: InvitationEvent, myId: string): str
   switch (event.type) {
     case 'invitation_cancelled': {
       const why =
-        event.reason === 'expired' ? 'expired' : event.reason === 'room_deleted' ? 'was cancelled (room deleted)' : 'was revoked';
+        event.reason === 'expired'
+          ? 'expired'
+          : event.reason === 'room_deleted'
+            ? 'was cancelled (room deleted)'
+            : 'was revoked';
       return style.yellow(`✉ invitation ${shortId(event.invitation_id)} ${why}`);
     }
     case 'invitation_status_changed': {

@@ -269,7 +269,12 @@ export class ApiStack extends Stack {
       }),
     );
 
-    new InvitationSweep(this, 'InvitationSweep', { ...props, ...inVpc, memorySize: props.lambdaMemoryMiB, logRetention: props.logRetention });
+    new InvitationSweep(this, 'InvitationSweep', {
+      ...props,
+      ...inVpc,
+      memorySize: props.lambdaMemoryMiB,
+      logRetention: props.logRetention,
+    });
 
     new CfnOutput(this, 'HttpApiUrl', {
       value: this.httpApi.apiEndpoint,

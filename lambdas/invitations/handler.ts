@@ -34,7 +34,10 @@ const list = route({
   query: (q: QueryParams) => (lifecycle.isExtendedList(q) ? lifecycle.listQuery(q) : null),
   handle: async ({ deps, claims, query }) =>
     query === null
-      ? jsonResponse(200, { invitations: await deps.services.invitations.listPending(claims.sub), has_more: false })
+      ? jsonResponse(200, {
+          invitations: await deps.services.invitations.listPending(claims.sub),
+          has_more: false,
+        })
       : jsonResponse(200, await deps.services.invitations.list(claims.sub, query)),
 });
 

@@ -20,7 +20,12 @@ export const inviteFields = {
 
 /** The service's InviteOptions from a parsed body. @throws `not_found` for a malformed template id */
 export function inviteOptions(
-  body: { message?: string | null | undefined; role?: 'member' | 'moderator' | undefined; ttl_hours?: number | undefined; template_id?: string | undefined },
+  body: {
+    message?: string | null | undefined;
+    role?: 'member' | 'moderator' | undefined;
+    ttl_hours?: number | undefined;
+    template_id?: string | undefined;
+  },
   requireModerator: boolean,
 ) {
   return {
@@ -76,7 +81,10 @@ export const bulk = route({
     const out = await deps.services.invitations.createBulk(
       claims.sub,
       roomId,
-      { ...(body.user_ids ? { userIds: body.user_ids } : {}), ...(body.usernames ? { usernames: body.usernames } : {}) },
+      {
+        ...(body.user_ids ? { userIds: body.user_ids } : {}),
+        ...(body.usernames ? { usernames: body.usernames } : {}),
+      },
       inviteOptions(body, true),
     );
     return jsonResponse(200, out);
@@ -94,12 +102,15 @@ export const getOne = route({
 export const revoke = route({
   path: INVITATION,
   handle: async ({ deps, claims, params }) =>
-    jsonResponse(200, { invitation: await deps.services.invitations.revoke(claims.sub, params.invitation_id) }),
+    jsonResponse(200, {
+      invitation: await deps.services.invitations.revoke(claims.sub, params.invitation_id),
+    }),
 });
 
 /** §6.2 accept all: 200 `{results}`. */
 export const acceptAll = route({
-  handle: async ({ deps, claims }) => jsonResponse(200, await deps.services.invitations.acceptAll(claims.sub)),
+  handle: async ({ deps, claims }) =>
+    jsonResponse(200, await deps.services.invitations.acceptAll(claims.sub)),
 });
 
 /** §6.2 stats: own, or a room's with `room_id` (moderator+). */

@@ -78,7 +78,9 @@ export const createTemplate = route({
 export const listTemplates = route({
   path: ROOM,
   handle: async ({ deps, claims, params }) =>
-    jsonResponse(200, { templates: await deps.services.inviteLinks.listTemplates(claims.sub, params.room_id) }),
+    jsonResponse(200, {
+      templates: await deps.services.inviteLinks.listTemplates(claims.sub, params.room_id),
+    }),
 });
 
 /** 200 `{"success":true}`. */

@@ -7,7 +7,10 @@ import { compositionFromEnv } from '../streams/deps.js';
 export const SWEEP_INTERVAL_MS = 60_000;
 
 /** One sweep over `composition`; logs the counts. Never throws (a failed run is retried next tick). */
-export async function runSweep(composition: Composition, logger: Logger): Promise<{ reminded: number; expired: number }> {
+export async function runSweep(
+  composition: Composition,
+  logger: Logger,
+): Promise<{ reminded: number; expired: number }> {
   try {
     const out = await composition.services.invitations.sweep();
     if (out.reminded + out.expired > 0) logger.info(out, 'invitation sweep');

@@ -36,7 +36,8 @@ async function countStats(change: StreamChange, ctx: StreamContext): Promise<boo
   const after = img.status as string;
   let status: 'pending' | 'accepted' | 'declined' | 'cancelled' | 'expired';
   if (change.eventName === 'INSERT') status = 'pending';
-  else if (change.eventName === 'MODIFY' && before === 'pending' && after !== 'pending') status = after as typeof status;
+  else if (change.eventName === 'MODIFY' && before === 'pending' && after !== 'pending')
+    status = after as typeof status;
   else return false;
   const responded = img.responded_at;
   const responseSeconds =
@@ -68,7 +69,8 @@ async function followSlot(change: StreamChange, ctx: StreamContext): Promise<boo
     const reason = change.ttl ? 'expired' : 'room_deleted';
     const s = await services();
     // A transition of ours deleted the slot after the record moved: closeBySystem sees "not pending" and does nothing.
-    if (s !== undefined && (await s.invitations.closeBySystem(String(old.id), reason))) ctx.count(`invitations_${reason}`);
+    if (s !== undefined && (await s.invitations.closeBySystem(String(old.id), reason)))
+      ctx.count(`invitations_${reason}`);
     return true;
   }
   if (change.eventName === 'MODIFY' && isSlot(old) && old.status === 'pending') {
@@ -76,7 +78,10 @@ async function followSlot(change: StreamChange, ctx: StreamContext): Promise<boo
     if (s === undefined) return true;
     if (now?.id !== old.id) await s.invitations.closeBySystem(String(old.id), 'expired');
     else if (now !== undefined && now.status === 'accepted') {
-      await s.invitations.completeAccepted(String(old.id), String(now.responded_at ?? new Date().toISOString()));
+      await s.invitations.completeAccepted(
+        String(old.id),
+        typeof now.responded_at === 'string' ? now.responded_at : new Date().toISOString(),
+      );
     }
     return true;
   }
@@ -94,14 +99,17 @@ export function invitationExpiryConsumer(hook?: InvitationExpiredHook): StreamCo
         const invitation: ExpiredInvitation = {
           invitationId: String(item.id),
           roomId: String(item.room_id),
-          roomName: String(item.room_name ?? ''),
+          roomName: typeof item.room_name === 'string' ? item.room_name : '',
           inviterId: String(item.inviter_id),
           inviteeId: String(item.invitee_id),
           status: 'pending',
           expiresAt: String(item.expires_at),
         };
         ctx.count('invitationsExpired');
-        ctx.logger.info({ notice: 'invitation_expired', ...invitation, eventId: change.eventId }, 'invitation expired (TTL)');
+        ctx.logger.info(
+          { notice: 'invitation_expired', ...invitation, eventId: change.eventId },
+          'invitation expired (TTL)',
+        );
         if (hook !== undefined) {
           try {
             await hook(invitation);

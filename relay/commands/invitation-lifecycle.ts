@@ -74,7 +74,8 @@ export const isExtendedListMsg = (m: ListFields): boolean =>
 /** The list query of a command. @throws `validation_failed` for a limit outside 1–100 */
 export function listQueryOf(m: ListFields, direction: 'received' | 'sent'): InvitationListQuery {
   const limit = m.limit ?? PAGE.defaultLimit;
-  if (limit < 1 || limit > PAGE.maxLimit) throw new DomainError('validation_failed', 'Validation failed: limit - 1-100');
+  if (limit < 1 || limit > PAGE.maxLimit)
+    throw new DomainError('validation_failed', 'Validation failed: limit - 1-100');
   return {
     direction: m.direction ?? direction,
     status: m.status ?? (direction === 'sent' ? 'all' : 'pending'),
@@ -96,7 +97,10 @@ const schemas = {
   get_invitation: command('get_invitation', { invitation_id: z.string() }),
   revoke_invitation: command('revoke_invitation', { invitation_id: z.string() }),
   accept_all_invitations: command('accept_all_invitations', {}),
-  invitation_stats: command('invitation_stats', { room_id: z.string().optional(), all: z.boolean().optional() }),
+  invitation_stats: command('invitation_stats', {
+    room_id: z.string().optional(),
+    all: z.boolean().optional(),
+  }),
   invitation_summary: command('invitation_summary', {}),
   join_by_invite_link: command('join_by_invite_link', { code: z.string() }),
 };
@@ -109,7 +113,10 @@ async function inviteMultiple(msg: Msg<'invite_multiple'>, ctx: CommandContext):
   const out = await ctx.services.invitations.createBulk(
     ctx.auth.user.id,
     room,
-    { ...(msg.user_ids ? { userIds: msg.user_ids } : {}), ...(msg.usernames ? { usernames: msg.usernames } : {}) },
+    {
+      ...(msg.user_ids ? { userIds: msg.user_ids } : {}),
+      ...(msg.usernames ? { usernames: msg.usernames } : {}),
+    },
     tcpInviteOptions(msg),
   );
   return okResponse('invite_multiple_response', msg.request_id, out);
@@ -118,7 +125,10 @@ async function inviteMultiple(msg: Msg<'invite_multiple'>, ctx: CommandContext):
 /** `list_sent_invitations` -> `{invitations, next_cursor}` (default status `all`). */
 async function listSent(msg: Msg<'list_sent_invitations'>, ctx: CommandContext): Promise<CommandResponse> {
   await ctx.requireSession();
-  const page = await ctx.services.invitations.list(ctx.auth.user.id, listQueryOf({ ...msg, direction: 'sent' }, 'sent'));
+  const page = await ctx.services.invitations.list(
+    ctx.auth.user.id,
+    listQueryOf({ ...msg, direction: 'sent' }, 'sent'),
+  );
   return okResponse('list_sent_invitations_response', msg.request_id, page);
 }
 
@@ -131,7 +141,10 @@ async function getInvitation(msg: Msg<'get_invitation'>, ctx: CommandContext): P
 }
 
 /** `revoke_invitation` -> `{invitation}` (cancelled). */
-async function revokeInvitation(msg: Msg<'revoke_invitation'>, ctx: CommandContext): Promise<CommandResponse> {
+async function revokeInvitation(
+  msg: Msg<'revoke_invitation'>,
+  ctx: CommandContext,
+): Promise<CommandResponse> {
   const id = invitationId(msg.invitation_id);
   await ctx.requireSession();
   const invitation = await ctx.services.invitations.revoke(ctx.auth.user.id, id);
@@ -141,7 +154,11 @@ async function revokeInvitation(msg: Msg<'revoke_invitation'>, ctx: CommandConte
 /** `accept_all_invitations` -> `{results}`. */
 async function acceptAll(msg: Msg<'accept_all_invitations'>, ctx: CommandContext): Promise<CommandResponse> {
   await ctx.requireSession();
-  return okResponse('accept_all_invitations_response', msg.request_id, await ctx.services.invitations.acceptAll(ctx.auth.user.id));
+  return okResponse(
+    'accept_all_invitations_response',
+    msg.request_id,
+    await ctx.services.invitations.acceptAll(ctx.auth.user.id),
+  );
 }
 
 /** `invitation_stats {room_id?, all?}` -> `{stats}`. */
@@ -156,9 +173,16 @@ async function invitationStats(msg: Msg<'invitation_stats'>, ctx: CommandContext
 }
 
 /** `invitation_summary` -> `{pending, expiring_soon}` (the login summary, extensions.md §6.3). */
-async function invitationSummary(msg: Msg<'invitation_summary'>, ctx: CommandContext): Promise<CommandResponse> {
+async function invitationSummary(
+  msg: Msg<'invitation_summary'>,
+  ctx: CommandContext,
+): Promise<CommandResponse> {
   await ctx.requireSession();
-  return okResponse('invitation_summary_response', msg.request_id, await ctx.services.invitations.summary(ctx.auth.user.id));
+  return okResponse(
+    'invitation_summary_response',
+    msg.request_id,
+    await ctx.services.invitations.summary(ctx.auth.user.id),
+  );
 }
 
 /** `join_by_invite_link {code}` -> `{room, membership}`. */

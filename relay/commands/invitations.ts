@@ -5,7 +5,13 @@ import type { RoomMembership } from '../../shared/features/rooms/index.js';
 import { command, okResponse, type CommandResponse } from '../protocol/index.js';
 import { invitationId, roomId, userId, type CommandContext } from './context.js';
 import { defineCommands } from './define.js';
-import { inviteFieldShape, isExtendedListMsg, listFieldShape, listQueryOf, tcpInviteOptions } from './invitation-lifecycle.js';
+import {
+  inviteFieldShape,
+  isExtendedListMsg,
+  listFieldShape,
+  listQueryOf,
+  tcpInviteOptions,
+} from './invitation-lifecycle.js';
 
 declare module '../protocol/server-messages.js' {
   interface ResponsePayloads {
@@ -40,7 +46,12 @@ export async function inviteToRoom(
   const room = roomId(msg.room_id);
   const invitee = userId(msg.user_id);
   await ctx.requireSession();
-  const invitation = await ctx.services.invitations.create(ctx.auth.user.id, room, invitee, tcpInviteOptions(msg));
+  const invitation = await ctx.services.invitations.create(
+    ctx.auth.user.id,
+    room,
+    invitee,
+    tcpInviteOptions(msg),
+  );
   return okResponse('invite_to_room_response', msg.request_id, { invitation });
 }
 

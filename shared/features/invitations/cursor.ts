@@ -1,7 +1,8 @@
 // Opaque list cursors of the invitation lists: the Query's LastEvaluatedKey as base64url JSON, checked against the list's own partition.
 import { DomainError } from '../../kernel/errors.js';
 
-const invalid = (): DomainError => new DomainError('validation_failed', 'Validation failed: cursor - invalid');
+const invalid = (): DomainError =>
+  new DomainError('validation_failed', 'Validation failed: cursor - invalid');
 
 /** Encodes a `LastEvaluatedKey` (string/number attributes only) as base64url JSON. */
 export function encodePageCursor(lastKey: Record<string, unknown>): string {
@@ -14,7 +15,11 @@ export function encodePageCursor(lastKey: Record<string, unknown>): string {
  * never reads outside the caller's partition.
  * @throws DomainError `validation_failed` ("Validation failed: cursor - invalid")
  */
-export function decodePageCursor(cursor: string, pkName: string, pk: string): Record<string, string | number> {
+export function decodePageCursor(
+  cursor: string,
+  pkName: string,
+  pk: string,
+): Record<string, string | number> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

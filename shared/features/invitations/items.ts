@@ -74,7 +74,7 @@ export function invitationFromItem(item: Item): Invitation {
     created_at: item.created_at as string,
     expires_at: item.expires_at as string,
     responded_at: (item.responded_at as string | null | undefined) ?? null,
-    role: ((item.role as InvitationRole | undefined) ?? 'member'),
+    role: (item.role as InvitationRole | undefined) ?? 'member',
     cancelled_at: (item.cancelled_at as string | null | undefined) ?? null,
     cancelled_by: (item.cancelled_by as string | null | undefined) ?? null,
   };

@@ -30,7 +30,14 @@ import { toStats } from './stats.js';
 export interface InviteLinkServiceDeps extends EmitDeps {
   inviteLinks: Pick<
     DynamoInviteLinkRepository,
-    'createLink' | 'getLink' | 'listLinks' | 'revokeLink' | 'joinByLink' | 'putTemplate' | 'listTemplates' | 'deleteTemplate'
+    | 'createLink'
+    | 'getLink'
+    | 'listLinks'
+    | 'revokeLink'
+    | 'joinByLink'
+    | 'putTemplate'
+    | 'listTemplates'
+    | 'deleteTemplate'
   >;
   invitationStats: Pick<DynamoInvitationStatsRepository, 'get'>;
   rooms: Pick<RoomRepository, 'get'>;
@@ -90,7 +97,8 @@ export function createInviteLinkService(deps: InviteLinkServiceDeps): InviteLink
     return m;
   }
 
-  const bad = (field: string, rule: string) => new ValidationError('validation_failed', `Validation failed: ${field} - ${rule}`);
+  const bad = (field: string, rule: string) =>
+    new ValidationError('validation_failed', `Validation failed: ${field} - ${rule}`);
   const ttlOk = (t: number) => Number.isInteger(t) && t >= TTL_HOURS.min && t <= TTL_HOURS.max;
 
   return {
@@ -143,18 +151,28 @@ export function createInviteLinkService(deps: InviteLinkServiceDeps): InviteLink
       if (room === null) throw new DomainError('invite_link_invalid');
       const user = await users.getById(actorId);
       if (user === null) throw new DomainError('user_not_found');
-      const membership: RoomMembership = { room_id: room.id, user_id: actorId, role: link.role, joined_at: toTimestamp(now) };
+      const membership: RoomMembership = {
+        room_id: room.id,
+        user_id: actorId,
+        role: link.role,
+        joined_at: toTimestamp(now),
+      };
       await inviteLinks.joinByLink(link, membership, now);
-      await emit(deps, { kind: 'room', roomId: room.id }, { type: 'user_joined_room', room_id: room.id, user: toUser(user), membership });
+      await emit(
+        deps,
+        { kind: 'room', roomId: room.id },
+        { type: 'user_joined_room', room_id: room.id, user: toUser(user), membership },
+      );
       return { room: toRoom(room), membership };
     },
 
     async createTemplate(actorId, roomId, t) {
       await requireModerator(actorId, roomId, t.role);
       const name = t.name.trim();
-      if (name === '' || [...name].length > 64) throw bad('name', '1-64 characters');
+      if (name === '' || Array.from(name).length > 64) throw bad('name', '1-64 characters');
       const message = t.message ?? null;
-      if (message !== null && [...message].length > MAX_INVITATION_MESSAGE_CHARS) throw bad('message', 'at most 500 characters');
+      if (message !== null && Array.from(message).length > MAX_INVITATION_MESSAGE_CHARS)
+        throw bad('message', 'at most 500 characters');
       const ttl = t.ttl_hours ?? TTL_HOURS.default;
       if (!ttlOk(ttl)) throw bad('ttl_hours', `${TTL_HOURS.min}-${TTL_HOURS.max}`);
       const template: InvitationTemplate = {

@@ -78,7 +78,11 @@ export class DynamoInviteLinkRepository {
   /** Puts a new link (`attribute_not_exists`: codes are random, a clash is a bug). */
   async createLink(link: InviteLink): Promise<void> {
     await this.doc.send(
-      new PutCommand({ TableName: this.tableName, Item: linkItem(link), ConditionExpression: 'attribute_not_exists(PK)' }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: linkItem(link),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
     );
   }
 

@@ -42,11 +42,20 @@ export async function migrateLegacyInvitations(
   return converted;
 }
 
-async function convert(doc: DynamoDBDocumentClient, tableName: string, old: Item, nowMs: number): Promise<boolean> {
+async function convert(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  old: Item,
+  nowMs: number,
+): Promise<boolean> {
   const inv = invitationFromItem(old);
   const history: InvitationHistoryEntry[] = [{ status: 'pending', at: inv.created_at, by: inv.inviter_id }];
   if (inv.status !== 'pending') {
-    history.push({ status: inv.status, at: inv.responded_at ?? inv.created_at, by: inv.status === 'accepted' || inv.status === 'declined' ? inv.invitee_id : null });
+    history.push({
+      status: inv.status,
+      at: inv.responded_at ?? inv.created_at,
+      by: inv.status === 'accepted' || inv.status === 'declined' ? inv.invitee_id : null,
+    });
   }
   const record: InvitationRecord = { ...inv, history };
   const createdMs = parseTimestamp(inv.created_at);
@@ -69,7 +78,13 @@ async function convert(doc: DynamoDBDocumentClient, tableName: string, old: Item
         },
         live
           ? { Put: { TableName: tableName, Item: slotItem(inv), ...sameOld } }
-          : { Delete: { TableName: tableName, Key: keys.invitationSlot(inv.room_id, inv.invitee_id), ...sameOld } },
+          : {
+              Delete: {
+                TableName: tableName,
+                Key: keys.invitationSlot(inv.room_id, inv.invitee_id),
+                ...sameOld,
+              },
+            },
       ],
       () => new Error('already converted or changed'),
     );

@@ -1,6 +1,12 @@
 // Invitation use cases: invite (one or bulk), view, lists, accept (one or all), decline, revoke, system expiry and reminders (docs/protocol/http.md §10, docs/protocol/extensions.md §6).
 import { emit, type EmitDeps } from '../../kernel/events.js';
-import { ConflictError, DomainError, ValidationError, isDomainError, type ErrorCode } from '../../kernel/errors.js';
+import {
+  ConflictError,
+  DomainError,
+  ValidationError,
+  isDomainError,
+  type ErrorCode,
+} from '../../kernel/errors.js';
 import { isExpired, toTimestamp } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
 import { parseUuid } from '../../kernel/validation.js';
@@ -51,7 +57,9 @@ export interface InviteOptions {
 }
 
 /** One row of a bulk invite's results (docs/protocol/extensions.md §6.2). */
-export type BulkResult = { user_id: string; invitation: Invitation } | { user_id: string; error: { code: ErrorCode; message: string } };
+export type BulkResult =
+  | { user_id: string; invitation: Invitation }
+  | { user_id: string; error: { code: ErrorCode; message: string } };
 
 /** One row of accept-all's results. */
 export type AcceptAllResult =
@@ -132,7 +140,10 @@ export interface InvitationService {
 /** Validates `ttl_hours` (integer 1–720). @throws ValidationError `validation_failed` */
 function checkTtl(ttl: number): number {
   if (!Number.isInteger(ttl) || ttl < TTL_HOURS.min || ttl > TTL_HOURS.max) {
-    throw new ValidationError('validation_failed', `Validation failed: ttl_hours - must be ${TTL_HOURS.min}-${TTL_HOURS.max}`);
+    throw new ValidationError(
+      'validation_failed',
+      `Validation failed: ttl_hours - must be ${TTL_HOURS.min}-${TTL_HOURS.max}`,
+    );
   }
   return ttl;
 }
@@ -140,7 +151,7 @@ function checkTtl(ttl: number): number {
 /** Validates `message` (≤ 500 characters; empty ⇒ null). @throws ValidationError `validation_failed` */
 function checkMessage(message: string | null | undefined): string | null {
   if (message === null || message === undefined || message.trim() === '') return null;
-  if ([...message].length > MAX_INVITATION_MESSAGE_CHARS) {
+  if (Array.from(message).length > MAX_INVITATION_MESSAGE_CHARS) {
     throw new ValidationError('validation_failed', 'Validation failed: message - at most 500 characters');
   }
   return message;
@@ -175,7 +186,8 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
     let room: RoomRecord | null = opts.requireModerator ? null : await rooms.get(roomId);
     if (!opts.requireModerator && room === null) throw new DomainError('room_not_found');
     const membership = await requireMember(access, roomId, actorId);
-    if (opts.requireModerator && !isModeratorOrAbove(membership.role)) throw new DomainError('permission_denied');
+    if (opts.requireModerator && !isModeratorOrAbove(membership.role))
+      throw new DomainError('permission_denied');
     room ??= await rooms.get(roomId);
     if (room === null) throw new DomainError('room_not_found');
     let template: InvitationTemplate | null = null;
@@ -253,12 +265,16 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
       role: invitation.role,
       joined_at: joinedAt,
     };
-    await emit(deps, { kind: 'room', roomId: room.id }, {
-      type: 'user_joined_room',
-      room_id: room.id,
-      user: toUser(user),
-      membership,
-    });
+    await emit(
+      deps,
+      { kind: 'room', roomId: room.id },
+      {
+        type: 'user_joined_room',
+        room_id: room.id,
+        user: toUser(user),
+        membership,
+      },
+    );
     await statusChanged(accepted);
     return { membership, room: toRoom(room) };
   }
@@ -275,7 +291,10 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
     async createBulk(actorId, roomId, targets, opts) {
       const keys = [...(targets.userIds ?? []), ...(targets.usernames ?? [])];
       if (keys.length === 0 || keys.length > MAX_BULK_INVITEES) {
-        throw new ValidationError('validation_failed', `Validation failed: users - 1 to ${MAX_BULK_INVITEES}`);
+        throw new ValidationError(
+          'validation_failed',
+          `Validation failed: users - 1 to ${MAX_BULK_INVITEES}`,
+        );
       }
       const p = await prepare(actorId, roomId, opts);
       const ids = (targets.userIds ?? []).map((id) => parseUuid(id));
@@ -285,7 +304,9 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
           const isName = i >= (targets.userIds ?? []).length;
           try {
             const id = isName ? null : (ids[i] ?? null);
-            const invitee = isName ? await users.getByUsername(key) : ((id !== null ? byId.get(id) : undefined) ?? null);
+            const invitee = isName
+              ? await users.getByUsername(key)
+              : ((id !== null ? byId.get(id) : undefined) ?? null);
             if (invitee === null) throw new DomainError('user_not_found');
             return { user_id: invitee.id, invitation: await inviteOne(actorId, p, invitee) };
           } catch (e) {

@@ -49,7 +49,10 @@ export class DynamoInvitationStatsRepository {
         ? responseBucket(change.responseSeconds)
         : undefined;
     const expr = bucket === undefined ? 'ADD #f :one' : 'ADD #f :one, #h :one';
-    const names: Record<string, string> = { '#f': field, ...(bucket !== undefined ? { '#h': `h_${bucket}` } : {}) };
+    const names: Record<string, string> = {
+      '#f': field,
+      ...(bucket !== undefined ? { '#h': `h_${bucket}` } : {}),
+    };
     const scopes: StatsScope[] = [
       { kind: 'user', id: change.inviterId },
       { kind: 'room', id: change.roomId },
@@ -68,17 +71,15 @@ export class DynamoInvitationStatsRepository {
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
-      ...scopes.map(
-        (s): TransactItem => ({
-          Update: {
-            TableName: this.tableName,
-            Key: scopeKey(s),
-            UpdateExpression: `SET entity = :e ${expr}`,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ':one': 1, ':e': 'invitation_stats' },
-          },
-        }),
-      ),
+      ...scopes.map((s): TransactItem => ({
+        Update: {
+          TableName: this.tableName,
+          Key: scopeKey(s),
+          UpdateExpression: `SET entity = :e ${expr}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':one': 1, ':e': 'invitation_stats' },
+        },
+      })),
     ];
     let duplicate = false;
     try {
@@ -99,7 +100,10 @@ export class DynamoInvitationStatsRepository {
       new GetCommand({ TableName: this.tableName, Key: scopeKey(scope), ConsistentRead: true }),
     );
     const item: Item = out.Item ?? {};
-    const num = (k: string): number => (typeof item[k] === 'number' ? (item[k] as number) : 0);
+    const num = (k: string): number => {
+      const v = item[k];
+      return typeof v === 'number' ? v : 0;
+    };
     const histogram = new Map<number, number>();
     for (const [k, v] of Object.entries(item)) {
       if (k.startsWith('h_') && typeof v === 'number') histogram.set(Number(k.slice(2)), v);

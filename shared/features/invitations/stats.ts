@@ -38,7 +38,7 @@ export function estimateMedian(histogram: ReadonlyMap<number, number>): number |
       }
       seen += n;
     }
-    return Math.pow(2, (buckets[buckets.length - 1]![0] + 1) / BUCKETS_PER_OCTAVE);
+    return Math.pow(2, ((buckets.at(-1)?.[0] ?? 0) + 1) / BUCKETS_PER_OCTAVE);
   };
   const lo = Math.floor((total - 1) / 2);
   const hi = Math.ceil((total - 1) / 2);

@@ -98,7 +98,10 @@ function statusFilter(
 ): { expr: string; values: Record<string, unknown> } | null {
   if (status === 'all') return null;
   if (status === 'pending') {
-    return { expr: '#status = :pending AND expires_ms > :now', values: { ':pending': 'pending', ':now': nowMs } };
+    return {
+      expr: '#status = :pending AND expires_ms > :now',
+      values: { ':pending': 'pending', ':now': nowMs },
+    };
   }
   if (status === 'expired') {
     return {
@@ -158,7 +161,10 @@ export class DynamoInvitationRepository implements InvitationRepository {
             Item: slotItem(invitation),
             ConditionExpression: 'attribute_not_exists(PK) OR #status <> :pending OR #ttl <= :nowSec',
             ExpressionAttributeNames: { '#status': 'status', '#ttl': ATTR.ttl },
-            ExpressionAttributeValues: { ':pending': 'pending', ':nowSec': Math.floor(this.clock.now() / 1000) },
+            ExpressionAttributeValues: {
+              ':pending': 'pending',
+              ':nowSec': Math.floor(this.clock.now() / 1000),
+            },
           },
         },
         {
@@ -178,16 +184,33 @@ export class DynamoInvitationRepository implements InvitationRepository {
     );
   }
 
-  /** Strongly consistent GetItem of the record. */
+  /**
+   * Strongly consistent GetItem of the record. A `pending` record whose slot upstream's
+   * `join_room` already marked `accepted` (rooms' membership transaction, which knows only the
+   * slot) reads as accepted until the stream consumer writes that to the record (one more GetItem,
+   * pending records only).
+   */
   async getById(id: Uuid): Promise<InvitationRecord | null> {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.invitationRecord(id), ConsistentRead: true }),
     );
-    return out.Item?.entity === ENTITY.invitation ? recordFromItem(out.Item) : null;
+    if (out.Item?.entity !== ENTITY.invitation) return null;
+    const record = recordFromItem(out.Item);
+    if (record.status !== 'pending') return record;
+    const slot = await this.readSlot(record.room_id, record.invitee_id);
+    if (slot?.id === id && slot.status === 'accepted') {
+      const at = (slot.responded_at as string | undefined) ?? record.created_at;
+      return {
+        ...record,
+        status: 'accepted',
+        responded_at: at,
+        history: [...record.history, { status: 'accepted', at, by: record.invitee_id }],
+      };
+    }
+    return record;
   }
 
-  /** Slot (consistent) then record: the pending invitation, expired ones included. */
-  async getPending(roomId: Uuid, inviteeId: Uuid): Promise<Invitation | null> {
+  private async readSlot(roomId: Uuid, inviteeId: Uuid): Promise<Item | undefined> {
     const out = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
@@ -195,10 +218,21 @@ export class DynamoInvitationRepository implements InvitationRepository {
         ConsistentRead: true,
       }),
     );
-    const slot = out.Item;
-    if (slot?.entity !== ENTITY.invitationSlot || slot.status !== 'pending') return null;
-    const record = await this.getById(slot.id as string);
-    return record?.status === 'pending' ? invitationFromItem(record as unknown as Item) : null;
+    return out.Item?.entity === ENTITY.invitationSlot ? out.Item : undefined;
+  }
+
+  /** Slot (consistent) then record: the pending invitation, expired ones included. */
+  async getPending(roomId: Uuid, inviteeId: Uuid): Promise<Invitation | null> {
+    const slot = await this.readSlot(roomId, inviteeId);
+    if (slot?.status !== 'pending') return null;
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.invitationRecord(slot.id as string),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item?.status === 'pending' ? invitationFromItem(out.Item) : null;
   }
 
   /**
@@ -271,7 +305,8 @@ export class DynamoInvitationRepository implements InvitationRepository {
           Update: {
             TableName,
             Key: keys.invitationRecord(invitation.id),
-            UpdateExpression: 'SET #status = :accepted, responded_at = :at, history = list_append(history, :entry)',
+            UpdateExpression:
+              'SET #status = :accepted, responded_at = :at, history = list_append(history, :entry)',
             ConditionExpression: '#status = :pending AND expires_ms > :atMs',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
@@ -293,7 +328,8 @@ export class DynamoInvitationRepository implements InvitationRepository {
         },
       ],
       async (c) => {
-        if (c.failed(1) && !(await this.roomExists(invitation.room_id))) return new DomainError('room_not_found');
+        if (c.failed(1) && !(await this.roomExists(invitation.room_id)))
+          return new DomainError('room_not_found');
         if (c.failed(0)) return new ConflictError('already_member');
         if (c.failed(1)) return new ConflictError('room_full');
         return new ConflictError('invitation_expired');
@@ -346,7 +382,8 @@ export class DynamoInvitationRepository implements InvitationRepository {
       values[':room'] = query.roomId;
     }
     if (query.q !== undefined && query.q !== '') {
-      filters.push('contains(search, :q)');
+      filters.push('contains(#search, :q)');
+      names['#search'] = 'search';
       values[':q'] = searchText([query.q]);
     }
     if (received) values[':prefix'] = 'INVITE#';
@@ -380,7 +417,10 @@ export class DynamoInvitationRepository implements InvitationRepository {
         TableName: this.tableName,
         IndexName: GSI2,
         KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK <= :until',
-        ExpressionAttributeValues: { ':pk': partitions.dueSlots, ':until': `${new Date(untilMs).toISOString()}~` },
+        ExpressionAttributeValues: {
+          ':pk': partitions.dueSlots,
+          ':until': `${new Date(untilMs).toISOString()}~`,
+        },
       },
       { max: limit },
     );
