@@ -164,6 +164,16 @@ export interface InvitationRepository {
    * @throws DomainError `room_not_found`; ConflictError `already_member` / `already_invited`
    */
   create(invitation: Invitation): Promise<void>;
+  /**
+   * Creates many invitations into ONE room with few transactions (≤ 33 per TransactWriteItems:
+   * one room check + membership check, slot and record per invitee). A refused invitee is dropped
+   * and its chunk retried, so one failure never blocks the others.
+   * @returns per invitation (same order) `null` when created, else the error code
+   *   (`room_not_found` | `already_member` | `already_invited`)
+   */
+  createMany(
+    invitations: Invitation[],
+  ): Promise<(null | 'room_not_found' | 'already_member' | 'already_invited')[]>;
   /** Strongly consistent read by id; `null` when absent. Status as stored. */
   getById(id: Uuid): Promise<InvitationRecord | null>;
   /** The pending invitation of `inviteeId` to `roomId` (from the slot), expired ones included. */

@@ -211,11 +211,9 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
     if (max !== null && room.member_count >= max) throw new ConflictError('room_full');
   }
 
-  async function inviteOne(actorId: Uuid, p: Prepared, invitee: UserRecord): Promise<Invitation> {
-    if (invitee.id === actorId) throw new ConflictError('already_member');
-    checkCapacity(p.room);
-    const now = clock.now();
-    const invitation: Invitation = {
+  /** The new pending invitation of `invitee` (ids, times from `now` epoch ms, options from `p`). */
+  function newInvitation(actorId: Uuid, p: Prepared, invitee: UserRecord, now: number): Invitation {
+    return {
       id: ids.uuid(),
       room_id: p.room.id,
       room_name: p.room.name,
@@ -232,6 +230,12 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
       cancelled_at: null,
       cancelled_by: null,
     };
+  }
+
+  async function inviteOne(actorId: Uuid, p: Prepared, invitee: UserRecord): Promise<Invitation> {
+    if (invitee.id === actorId) throw new ConflictError('already_member');
+    checkCapacity(p.room);
+    const invitation = newInvitation(actorId, p, invitee, clock.now());
     await invitations.create(invitation); // room_not_found | already_member | already_invited
     await emit(deps, to(invitee.id), { type: 'invitation_received', invitation });
     return invitation;
@@ -297,22 +301,42 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
         );
       }
       const p = await prepare(actorId, roomId, opts);
-      const ids = (targets.userIds ?? []).map((id) => parseUuid(id));
-      const byId = await users.getMany(ids.filter((id): id is string => id !== null));
-      const results = await Promise.all(
-        keys.map(async (key, i): Promise<BulkResult> => {
-          const isName = i >= (targets.userIds ?? []).length;
-          try {
-            const id = isName ? null : (ids[i] ?? null);
-            const invitee = isName
-              ? await users.getByUsername(key)
-              : ((id !== null ? byId.get(id) : undefined) ?? null);
-            if (invitee === null) throw new DomainError('user_not_found');
-            return { user_id: invitee.id, invitation: await inviteOne(actorId, p, invitee) };
-          } catch (e) {
-            if (!isDomainError(e)) throw e;
-            return { user_id: key, error: errorOf(e) };
+      checkCapacity(p.room);
+      const idKeys = targets.userIds ?? [];
+      const parsed = idKeys.map((id) => parseUuid(id));
+      const [byId, byName] = await Promise.all([
+        users.getMany(parsed.filter((id): id is string => id !== null)),
+        Promise.all((targets.usernames ?? []).map((n) => users.getByUsername(n))),
+      ]);
+      const found: (UserRecord | null)[] = [
+        ...parsed.map((id) => (id !== null ? byId.get(id) : undefined) ?? null),
+        ...byName,
+      ];
+      const now = clock.now();
+      const seen = new Set<string>();
+      const results: BulkResult[] = [];
+      const toCreate: { at: number; invitation: Invitation }[] = [];
+      found.forEach((invitee, i) => {
+        const key = keys[i] ?? '';
+        const fail = (code: ErrorCode) => {
+          results[i] = { user_id: invitee?.id ?? key, error: errorOf(new DomainError(code)) };
+        };
+        if (invitee === null) { fail('user_not_found'); return; }
+        if (invitee.id === actorId) { fail('already_member'); return; }
+        if (seen.has(invitee.id)) { fail('already_invited'); return; } // the same user twice in one request
+        seen.add(invitee.id);
+        toCreate.push({ at: i, invitation: newInvitation(actorId, p, invitee, now) });
+      });
+      const outcomes = await invitations.createMany(toCreate.map((c) => c.invitation));
+      await Promise.all(
+        toCreate.map(async ({ at, invitation }, k) => {
+          const code = outcomes[k] ?? null;
+          if (code !== null) {
+            results[at] = { user_id: invitation.invitee_id, error: errorOf(new DomainError(code)) };
+            return;
           }
+          results[at] = { user_id: invitation.invitee_id, invitation };
+          await emit(deps, to(invitation.invitee_id), { type: 'invitation_received', invitation });
         }),
       );
       const created = results.filter((r) => 'invitation' in r).length;

@@ -41,6 +41,9 @@ export const partitions = {
   dueSlots: 'INVITEDUE',
 } as const;
 
+/** Invitees per bulk transaction: 1 room check + 3 items each ≤ 100 items (TransactWriteItems limit). */
+const BULK_CHUNK = 33;
+
 /** `entity` tags: the record (same tag the old single-item layout used) and the pending slot. */
 export const ENTITY = { invitation: 'invitation', invitationSlot: 'invitation_slot' } as const;
 
@@ -182,6 +185,101 @@ export class DynamoInvitationRepository implements InvitationRepository {
         return new ConflictError('already_invited');
       },
     );
+  }
+
+  /** See {@link InvitationRepository.createMany}; chunks run in parallel. */
+  async createMany(
+    invitations: Invitation[],
+  ): Promise<(null | 'room_not_found' | 'already_member' | 'already_invited')[]> {
+    type Outcome = null | 'room_not_found' | 'already_member' | 'already_invited';
+    const out: Outcome[] = invitations.map(() => null);
+    const chunks: number[][] = [];
+    for (let i = 0; i < invitations.length; i += BULK_CHUNK) {
+      chunks.push(invitations.slice(i, i + BULK_CHUNK).map((_, k) => i + k));
+    }
+    const nowSec = Math.floor(this.clock.now() / 1000);
+    const TableName = this.tableName;
+    const itemsOf = (idx: number): TransactItem[] => {
+      const inv = invitations[idx];
+      if (inv === undefined) return [];
+      const createdMs = parseTimestamp(inv.created_at);
+      const record: InvitationRecord = {
+        ...inv,
+        history: [{ status: 'pending', at: inv.created_at, by: inv.inviter_id }],
+      };
+      return [
+        {
+          ConditionCheck: {
+            TableName,
+            Key: roomKeys.keys.membership(inv.room_id, inv.invitee_id),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Put: {
+            TableName,
+            Item: slotItem(inv),
+            ConditionExpression: 'attribute_not_exists(PK) OR #status <> :pending OR #ttl <= :nowSec',
+            ExpressionAttributeNames: { '#status': 'status', '#ttl': ATTR.ttl },
+            ExpressionAttributeValues: { ':pending': 'pending', ':nowSec': nowSec },
+          },
+        },
+        {
+          Put: {
+            TableName,
+            Item: invitationRecordItem(
+              record,
+              ulid(Number.isFinite(createdMs) ? createdMs : this.clock.now()),
+            ),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      ];
+    };
+    const roomId = invitations[0]?.room_id;
+    if (roomId === undefined) return out;
+    const roomCheck: TransactItem = {
+      ConditionCheck: {
+        TableName,
+        Key: roomKeys.keys.room(roomId),
+        ConditionExpression: 'attribute_exists(PK)',
+      },
+    };
+    /** Runs one chunk; a cancelled transaction marks the refused invitees and retries the rest. */
+    const runChunk = async (chunk: number[]): Promise<void> => {
+      let live = chunk;
+      while (live.length > 0) {
+        const refused = new Set<number>();
+        let roomMissing = false;
+        try {
+          await transactWrite(this.doc, [roomCheck, ...live.flatMap(itemsOf)], (c) => {
+            roomMissing = c.failed(0);
+            live.forEach((idx, k) => {
+              const base = 1 + 3 * k;
+              const code: Outcome = roomMissing
+                ? 'room_not_found'
+                : c.failed(base)
+                  ? 'already_member'
+                  : c.failed(base + 1) || c.failed(base + 2)
+                    ? 'already_invited'
+                    : null;
+              if (code !== null) {
+                out[idx] = code;
+                refused.add(idx);
+              }
+            });
+            return new ConflictError('already_invited');
+          });
+          return;
+        } catch (e) {
+          if (roomMissing) return;
+          if (refused.size === 0) throw e; // not a condition failure we can attribute: do not loop
+          live = live.filter((idx) => !refused.has(idx));
+        }
+      }
+    };
+    await Promise.all(chunks.map(runChunk));
+    return out;
   }
 
   /**
