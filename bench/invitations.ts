@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { composeServices } from '../shared/compose.js';
 import type { Room } from '../shared/features/rooms/index.js';
+import { invitationRecordItem, slotItem, type Invitation } from '../shared/features/invitations/index.js';
 import { startStorage } from './lib/dynamo.js';
 import { machineInfo, type MachineInfo } from './lib/proc.js';
 import { createHistogram, nowMicros, recordMicros, summarize, type LatencySummary } from './lib/stats.js';
@@ -112,11 +113,30 @@ async function run(args: Args, cleanup: (() => Promise<void>)[]): Promise<Result
     services.rooms.create(inviter.id, { name: `r${randomUUID().slice(0, 12)}` });
   const opts = { requireModerator: true };
 
-  // Raw baseline: the exact transaction shape of one invitation (2 ConditionChecks + slot Put + record Put).
+  // Raw baseline: one invitation's transaction with its real items (room check, membership check,
+  // slot Put with its GSI2 entry, record Put with GSI1 + GSI2) — what a single invite writes.
   log('raw TransactWriteItems');
   const rawRoom = await newRoom();
-  const rawTransactWrite = await time(args.ops, 50, (i) =>
-    doc.send(
+  const rawInvitation = (i: number): Invitation => ({
+    id: randomUUID(),
+    room_id: rawRoom.id,
+    room_name: rawRoom.name,
+    inviter_id: inviter.id,
+    inviter_name: inviter.username,
+    invitee_id: `raw-${i}-${randomUUID()}`,
+    invitee_name: `raw${i}`,
+    status: 'pending',
+    message: null,
+    created_at: new Date().toISOString(),
+    expires_at: new Date(Date.now() + 7 * 24 * 3600_000).toISOString(),
+    responded_at: null,
+    role: 'member',
+    cancelled_at: null,
+    cancelled_by: null,
+  });
+  const rawTransactWrite = await time(args.ops, 50, (i) => {
+    const inv = rawInvitation(i);
+    return doc.send(
       new TransactWriteCommand({
         TransactItems: [
           {
@@ -129,34 +149,22 @@ async function run(args: Args, cleanup: (() => Promise<void>)[]): Promise<Result
           {
             ConditionCheck: {
               TableName,
-              Key: { PK: `ROOM#${rawRoom.id}`, SK: `MEMBER#raw${i}` },
+              Key: { PK: `ROOM#${rawRoom.id}`, SK: `MEMBER#${inv.invitee_id}` },
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
+          { Put: { TableName, Item: slotItem(inv), ConditionExpression: 'attribute_not_exists(PK)' } },
           {
             Put: {
               TableName,
-              Item: { PK: `ROOM#${rawRoom.id}`, SK: `INVITE#raw${i}`, status: 'pending', id: `raw${i}` },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-          {
-            Put: {
-              TableName,
-              Item: {
-                PK: `INVITATION#raw${i}`,
-                SK: 'INVITATION',
-                GSI2PK: 'INVITER#raw',
-                GSI2SK: String(i).padStart(8, '0'),
-                status: 'pending',
-              },
+              Item: invitationRecordItem({ ...inv, history: [] }, `01RAW${String(i).padStart(21, '0')}`),
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
         ],
       }),
-    ),
-  );
+    );
+  });
 
   log(`bulk invite of 50 x ${args.reps} (fresh room each)`);
   const rooms = await Promise.all(Array.from({ length: args.reps + 2 }, () => newRoom()));

@@ -12,7 +12,6 @@ import type { Uuid } from '../../kernel/types.js';
 import { parseUuid } from '../../kernel/validation.js';
 import {
   isModeratorOrAbove,
-  requireMember,
   toRoom,
   type Room,
   type RoomAccess,
@@ -182,24 +181,30 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
   const to = (userId: Uuid) => ({ kind: 'users' as const, userIds: [userId] });
 
   /** Caller/room checks shared by single and bulk invites; returns what both need. */
+  /**
+   * Reads room, caller membership, template and inviter in parallel (one round trip), then
+   * applies the checks in the documented order.
+   */
   async function prepare(actorId: Uuid, roomId: Uuid, opts: InviteOptions) {
-    let room: RoomRecord | null = opts.requireModerator ? null : await rooms.get(roomId);
+    const [room, membership, template, inviter] = await Promise.all([
+      rooms.get(roomId),
+      access.membership(roomId, actorId),
+      opts.templateId !== undefined
+        ? deps.inviteLinks.getTemplate(roomId, opts.templateId)
+        : Promise.resolve(null),
+      users.getById(actorId),
+    ]);
     if (!opts.requireModerator && room === null) throw new DomainError('room_not_found');
-    const membership = await requireMember(access, roomId, actorId);
+    if (membership === null) throw new DomainError('not_room_member');
     if (opts.requireModerator && !isModeratorOrAbove(membership.role))
       throw new DomainError('permission_denied');
-    room ??= await rooms.get(roomId);
     if (room === null) throw new DomainError('room_not_found');
-    let template: InvitationTemplate | null = null;
-    if (opts.templateId !== undefined) {
-      template = await deps.inviteLinks.getTemplate(roomId, opts.templateId);
-      if (template === null) throw new DomainError('not_found', 'Template not found');
-    }
+    if (opts.templateId !== undefined && template === null)
+      throw new DomainError('not_found', 'Template not found');
     const role = opts.role ?? template?.role ?? 'member';
     if (role === 'moderator' && membership.role !== 'owner') throw new DomainError('permission_denied');
     const ttlHours = checkTtl(opts.ttlHours ?? template?.ttl_hours ?? TTL_HOURS.default);
     const message = checkMessage(opts.message !== undefined ? opts.message : template?.message);
-    const inviter = await users.getById(actorId);
     return { room, role, ttlHours, message, inviterName: inviter?.username ?? actorId };
   }
 
@@ -321,9 +326,18 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
         const fail = (code: ErrorCode) => {
           results[i] = { user_id: invitee?.id ?? key, error: errorOf(new DomainError(code)) };
         };
-        if (invitee === null) { fail('user_not_found'); return; }
-        if (invitee.id === actorId) { fail('already_member'); return; }
-        if (seen.has(invitee.id)) { fail('already_invited'); return; } // the same user twice in one request
+        if (invitee === null) {
+          fail('user_not_found');
+          return;
+        }
+        if (invitee.id === actorId) {
+          fail('already_member');
+          return;
+        }
+        if (seen.has(invitee.id)) {
+          fail('already_invited');
+          return;
+        } // the same user twice in one request
         seen.add(invitee.id);
         toCreate.push({ at: i, invitation: newInvitation(actorId, p, invitee, now) });
       });
