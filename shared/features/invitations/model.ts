@@ -174,8 +174,11 @@ export interface InvitationRepository {
   createMany(
     invitations: Invitation[],
   ): Promise<(null | 'room_not_found' | 'already_member' | 'already_invited')[]>;
-  /** Strongly consistent read by id; `null` when absent. Status as stored. */
-  getById(id: Uuid): Promise<InvitationRecord | null>;
+  /**
+   * Strongly consistent read by id; `null` when absent. A pending record whose slot rooms'
+   * `join_room` already accepted reads as `accepted` unless `asStored`.
+   */
+  getById(id: Uuid, opts?: { asStored?: boolean }): Promise<InvitationRecord | null>;
   /** The pending invitation of `inviteeId` to `roomId` (from the slot), expired ones included. */
   getPending(roomId: Uuid, inviteeId: Uuid): Promise<Invitation | null>;
   /**

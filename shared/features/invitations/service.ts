@@ -467,7 +467,7 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
     },
 
     async completeAccepted(invitationId, at) {
-      const rec = await invitations.getById(invitationId);
+      const rec = await invitations.getById(invitationId, { asStored: true });
       if (rec?.status !== 'pending') return false;
       try {
         const after = await invitations.transition(rec, { status: 'accepted', at, by: rec.invitee_id });

@@ -288,13 +288,13 @@ export class DynamoInvitationRepository implements InvitationRepository {
    * slot) reads as accepted until the stream consumer writes that to the record (one more GetItem,
    * pending records only).
    */
-  async getById(id: Uuid): Promise<InvitationRecord | null> {
+  async getById(id: Uuid, opts: { asStored?: boolean } = {}): Promise<InvitationRecord | null> {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.invitationRecord(id), ConsistentRead: true }),
     );
     if (out.Item?.entity !== ENTITY.invitation) return null;
     const record = recordFromItem(out.Item);
-    if (record.status !== 'pending') return record;
+    if (record.status !== 'pending' || opts.asStored === true) return record;
     const slot = await this.readSlot(record.room_id, record.invitee_id);
     if (slot?.id === id && slot.status === 'accepted') {
       const at = (slot.responded_at as string | undefined) ?? record.created_at;
