@@ -2,6 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SubnetType, type ISecurityGroup, type IVpc } from 'aws-cdk-lib/aws-ec2';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -33,6 +34,8 @@ export interface InvitationSweepProps {
 export class InvitationSweep extends Construct {
   public readonly fn: ChatFunction;
   public readonly schedule: Schedule;
+  /** The role EventBridge Scheduler assumes to invoke {@link fn} (lambda:InvokeFunction on it only). */
+  public readonly schedulerRole: Role;
 
   public constructor(scope: Construct, id: string, props: InvitationSweepProps) {
     super(scope, id);
@@ -50,9 +53,13 @@ export class InvitationSweep extends Construct {
     });
     grantTableAccess(this.fn, props.table, 'readWrite');
     props.jwtSecret.grantRead(this.fn);
+    this.schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'EventBridge Scheduler: invoke the invitation sweep',
+    });
     this.schedule = new Schedule(this, 'Schedule', {
       schedule: ScheduleExpression.rate(Duration.minutes(props.everyMinutes ?? 5)),
-      target: new LambdaInvoke(this.fn, { retryAttempts: 0 }),
+      target: new LambdaInvoke(this.fn, { retryAttempts: 0, role: this.schedulerRole }),
       description: 'Invitation reminders (24 h before expiry) and overdue expiry',
     });
   }

@@ -128,6 +128,8 @@ export class ApiStack extends Stack {
   public readonly groupFunctions: ReadonlyMap<RouteGroup, ChatFunction>;
   /** The DynamoDB Streams consumer. */
   public readonly streamsFunction: ChatFunction;
+  /** Invitation reminders and overdue expiry (infra/constructs/invitation-sweep.ts). */
+  public readonly invitationSweep: InvitationSweep;
 
   public constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -269,7 +271,7 @@ export class ApiStack extends Stack {
       }),
     );
 
-    new InvitationSweep(this, 'InvitationSweep', {
+    this.invitationSweep = new InvitationSweep(this, 'InvitationSweep', {
       ...props,
       ...inVpc,
       memorySize: props.lambdaMemoryMiB,
