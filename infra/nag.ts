@@ -1,5 +1,6 @@
 // cdk-nag: every acknowledged AwsSolutions finding of the Lair Chat stacks with its reason, in one place to audit.
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import type { StageConfig } from './config.js';
 import type { LairChatStacks } from './lair-chat.js';
@@ -57,6 +58,9 @@ export const NAG_REASONS = {
   attachmentObjects:
     'GetObject/PutObject on <attachments bucket>/* only: every attachment is its own object (pending/<id>, files/<id>), so the keys ' +
     'cannot be listed in advance; no bucket-level action is granted, and only the attachments and messages functions and the relay task hold it.',
+  schedulerInvoke:
+    'lambda:InvokeFunction on the invitation sweep function and its own qualifiers (<arn>:*, what grantInvoke writes so versions and aliases ' +
+    'stay invocable); the role can be assumed only by scheduler.amazonaws.com and invokes nothing else.',
   dlqWithoutDlq:
     'This queue is itself the on-failure destination of the stream mapping (a dead-letter queue); nothing consumes it automatically, ' +
     'so a dead-letter queue of its own would never receive a message.',
@@ -84,7 +88,7 @@ export function acknowledgeNagFindings(stacks: LairChatStacks, config: StageConf
     acknowledge(task.executionRole, 'AwsSolutions-IAM5[Resource::*]', NAG_REASONS.ecrAuthToken);
   acknowledge(relay.loadBalancer, 'AwsSolutions-ELB2', NAG_REASONS.nlbAccessLogs);
 
-  for (const fn of [...api.groupFunctions.values(), api.streamsFunction]) {
+  for (const fn of [...api.groupFunctions.values(), api.streamsFunction, api.invitationSweep.fn]) {
     acknowledge(
       fn,
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -101,6 +105,12 @@ export function acknowledgeNagFindings(stacks: LairChatStacks, config: StageConf
   }
   for (const route of api.routes) acknowledge(route, 'AwsSolutions-APIG4', NAG_REASONS.routeAuthorization);
   acknowledge(api.streamFailures, 'AwsSolutions-SQS3', NAG_REASONS.dlqWithoutDlq);
+  const sweepFn = Stack.of(api).getLogicalId(api.invitationSweep.fn.node.defaultChild as CfnFunction);
+  acknowledge(
+    api.invitationSweep.schedulerRole,
+    `AwsSolutions-IAM5[Resource::<${sweepFn}.Arn>:*]`,
+    NAG_REASONS.schedulerInvoke,
+  );
   const objectsId = attachmentObjectsNagId(config.stage);
   acknowledge(relay.service.taskDefinition.taskRole, objectsId, NAG_REASONS.attachmentObjects);
   for (const [group, fn] of api.groupFunctions)

@@ -16,6 +16,8 @@ import { createDynamoClients, ensureTable } from '../shared/storage/index.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startHttpServer } from './http-server.js';
 import { startStreamPoller } from './stream-poller.js';
+import { startSweepTimer } from '../lambdas/invitations/sweep.js';
+import { migrateLegacyInvitations } from '../shared/features/invitations/index.js';
 import { startRelayFromSettings } from '../relay/from-settings.js';
 import { relayMetrics } from '../relay/metrics.js';
 import { SHUTDOWN_NOTICE } from '../relay/server.js';
@@ -195,6 +197,14 @@ export async function startLocalStack(
       });
       stoppers.push({ name: 'stream poller', stop: () => poller.stop() });
     }
+    // Invitations (docs/adr/008): upgrade old-layout items once, then the reminder/expiry sweep every minute.
+    await migrateLegacyInvitations(doc, tableName, Date.now());
+    const sweepLogger = logger.child({ component: 'invitation-sweep' });
+    const sweep = startSweepTimer(
+      streamComposition({ settings, doc, logger: sweepLogger, tableName, blobs }),
+      sweepLogger,
+    );
+    stoppers.push({ name: 'invitation sweep', stop: () => sweep.stop() });
 
     const scheme = tls ? 'https' : 'http';
     const lines = [

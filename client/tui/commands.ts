@@ -11,6 +11,7 @@ import { searchCommands } from './search-commands.js';
 import { fileCommands, type FileTransfer } from './file-commands.js';
 import { securityCommands, type AccountApi } from './security-commands.js';
 import { moderationCommands } from './moderation-commands.js';
+import { invitationCommands, type InviteLinkMaker } from './invitation-commands.js';
 import { MessageCommands } from './message-commands.js';
 import { HELP, formatInvitations, formatRooms, formatWho, shortId, style } from './render.js';
 import type { RenderContext } from './render.js';
@@ -49,6 +50,8 @@ export class ChatState implements RenderContext {
     readonly files?: FileTransfer,
     /** HTTP account API + terminal questions for /2fa and /sessions (absent: those commands say so). */
     readonly account?: AccountApi & { print: (...lines: string[]) => void },
+    /** HTTP invite-link creation for /invite-link (absent: the command says so). */
+    readonly links?: InviteLinkMaker,
   ) {
     this.users.set(me.id, me);
   }
@@ -147,7 +150,25 @@ export class ChatState implements RenderContext {
       (...lines) => this.account?.print(...lines),
     ),
     ...moderationCommands(this),
+    ...invitationCommands(this),
   };
+
+  /** The numbered invitation list (from /invites) that /accept, /decline and /revoke refer to. */
+  rememberInvitations(list: Invitation[]): void {
+    this.invitations = list;
+  }
+
+  /** The invitation `[n]` of the last list, or the one whose id starts with `ref`. */
+  numberedInvitation(ref: string): Invitation | undefined {
+    const index = /^\d{1,3}$/.test(ref) ? Number(ref) - 1 : -1;
+    return this.invitations[index] ?? this.invitations.find((i) => i.id.startsWith(ref.toLowerCase()));
+  }
+
+  /** Makes a just-joined room current. */
+  enterRoom(roomId: string, name: string): void {
+    this.rooms.set(roomId, { ...placeholderRoom(roomId), name });
+    this.currentRoomId = roomId;
+  }
 
   private async say(text: string): Promise<CommandResult> {
     if (text.trim() === '') return { lines: [] };
@@ -219,7 +240,8 @@ export class ChatState implements RenderContext {
   }
 
   /** Finds a user by username (case-insensitive), paging through `list_users` if needed. */
-  private async findUser(username: string): Promise<User | null> {
+  /** A user by name: the cache, else `list_users` pages. */
+  async findUser(username: string): Promise<User | null> {
     const wanted = username.replace(/^@/, '').toLowerCase();
     const cached = [...this.users.values()].find((u) => u.username.toLowerCase() === wanted);
     if (cached !== undefined) return cached;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { downloadFile, uploadFile } from '../sdk/attachments.js';
 import { LairHttpClient, LairHttpError } from '../sdk/http.js';
 import { LAIR_MESSAGES, LairRequestError } from '../sdk/session.js';
+import { invitationSummaryLines } from './invitation-commands.js';
 import { LairTcpClient } from '../sdk/tcp.js';
 import type { AuthResult } from '../../shared/features/auth/index.js';
 import { ChatState } from './commands.js';
@@ -123,7 +124,7 @@ async function run(
     port: Number(tcpAddr.slice(sep + 1)),
     encryption: values['no-encryption'] !== true,
     clientName: 'Lair Chat TS TUI',
-    features: [LAIR_MESSAGES], // reactions and thread updates live (docs/protocol/extensions.md §1)
+    features: [LAIR_MESSAGES, 'lair.invitations'], // live reactions/threads (§1) and invitation status/reminders (§6)
   });
   await client.authenticate(auth.token);
   const downloads = join(process.cwd(), 'downloads');
@@ -142,8 +143,17 @@ async function run(
         term.print(...lines);
       },
     },
+    (roomId, maxUses) =>
+      http
+        .send<{ link: { code: string; max_uses: number | null } }>(
+          'POST',
+          `/api/v1/rooms/${roomId}/invite-links`,
+          { max_uses: maxUses },
+        )
+        .then((r) => r.link),
   );
   await state.warmUp();
+  for (const line of await invitationSummaryLines(client).catch(() => [])) term.print(line); // offline invitations + reminders
   term.print(
     style.dim(`Connected to ${tcpAddr}${client.encrypted ? ' (encrypted)' : ''}. Type /help for commands.`),
   );

@@ -1,6 +1,7 @@
 // Pure text rendering for the terminal client: events, messages, room and invitation lists.
 import type { EventPayload } from '../../shared/kernel/events.js';
 import type { Invitation } from '../../shared/features/invitations/index.js';
+import { formatInvitationEvent } from './invitation-render.js';
 import type { Message } from '../../shared/features/messages/index.js';
 import type { RoomListItem } from '../../shared/features/rooms/index.js';
 import type { User } from '../../shared/features/users/index.js';
@@ -175,6 +176,10 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
       return style.magenta(
         `✉ ${event.invitation.inviter_name} invited you to #${event.invitation.room_name} — /accept ${shortId(event.invitation.id)}`,
       );
+    case 'invitation_cancelled':
+    case 'invitation_status_changed':
+    case 'invitation_reminder':
+      return formatInvitationEvent(event, ctx.myId);
     case 'room_updated':
       return note(`#${event.room.name} was updated`);
     case 'reaction_added':
@@ -249,10 +254,16 @@ export const HELP: readonly string[] = [
   '  /who                       list online users',
   '  /find-rooms <text>         public rooms whose name contains <text>',
   '  /find-users <text>         users whose name contains <text> (● online)',
-  '  /invite <user>             invite a user to the current room',
-  '  /invites                   list your pending invitations',
+  '  /invite <user…> [--role moderator] [--message text] [--ttl 48h]',
+  '                             invite users to the current room',
+  '  /invites [sent|received] [status]  list invitations (default: received, pending)',
   '  /accept <n|id>             accept an invitation (number from /invites or id prefix)',
   '  /decline <n|id>            decline an invitation',
+  '  /revoke <n|id>             revoke an invitation you sent (number from /invites sent)',
+  '  /accept-all                accept every pending invitation',
+  '  /invite-link [--uses 10]   create a shareable invite link for the current room',
+  '  /join-link <code>          join a room through an invite link',
+  '  /invite-stats [room]       your invitation statistics (or the current room’s)',
   '  /history [n]               show recent messages in the current room',
   '  /more                      older messages (after /history) or more replies (after /thread)',
   '  /reply <n> <text>          reply to message [n]',

@@ -26,6 +26,7 @@ import type { StageConfig } from '../config.js';
 import { LairAppConfig } from '../constructs/app-config.js';
 import { ChatFunction, NATIVE_NODE_MODULES } from '../constructs/chat-function.js';
 import { grantTableAccess } from '../constructs/table-access.js';
+import { InvitationSweep } from '../constructs/invitation-sweep.js';
 import {
   ATTACHMENTS_BUCKET_ENV,
   attachmentsBucketName,
@@ -128,6 +129,8 @@ export class ApiStack extends Stack {
   public readonly groupFunctions: ReadonlyMap<RouteGroup, ChatFunction>;
   /** The DynamoDB Streams consumer. */
   public readonly streamsFunction: ChatFunction;
+  /** Invitation reminders and overdue expiry (infra/constructs/invitation-sweep.ts). */
+  public readonly invitationSweep: InvitationSweep;
 
   public constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -278,6 +281,13 @@ export class ApiStack extends Stack {
         ],
       }),
     );
+
+    this.invitationSweep = new InvitationSweep(this, 'InvitationSweep', {
+      ...props,
+      ...inVpc,
+      memorySize: props.lambdaMemoryMiB,
+      logRetention: props.logRetention,
+    });
 
     new CfnOutput(this, 'HttpApiUrl', {
       value: this.httpApi.apiEndpoint,

@@ -14,6 +14,7 @@ import {
 import type { CommandContext } from './context.js';
 import type { Handler } from './define.js';
 import { toResponseError } from './errors.js';
+import { invitationLifecycleCommands } from './invitation-lifecycle.js';
 import { invitationCommands } from './invitations.js';
 import { messageLifecycleCommands } from './message-lifecycle.js';
 import { messageCommands } from './messages.js';
@@ -39,6 +40,7 @@ const GROUPS = [
   messageLifecycleCommands,
   roomCommands,
   invitationCommands,
+  invitationLifecycleCommands,
   userCommands,
   moderationCommands,
 ] as const;

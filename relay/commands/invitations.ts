@@ -1,17 +1,24 @@
 // Invitation commands: invite_to_room, accept_invitation, decline_invitation, list_invitations (docs/protocol/tcp.md §7.10–7.13).
 import { z } from 'zod';
-import type { Invitation } from '../../shared/features/invitations/index.js';
+import type { Invitation, InvitationPage } from '../../shared/features/invitations/index.js';
 import type { RoomMembership } from '../../shared/features/rooms/index.js';
 import { command, okResponse, type CommandResponse } from '../protocol/index.js';
 import { invitationId, roomId, userId, type CommandContext } from './context.js';
 import { defineCommands } from './define.js';
+import {
+  inviteFieldShape,
+  isExtendedListMsg,
+  listFieldShape,
+  listQueryOf,
+  tcpInviteOptions,
+} from './invitation-lifecycle.js';
 
 declare module '../protocol/server-messages.js' {
   interface ResponsePayloads {
     invite_to_room_response: { invitation: Invitation };
     accept_invitation_response: { membership: RoomMembership };
     decline_invitation_response: NoFields;
-    list_invitations_response: { invitations: Invitation[] };
+    list_invitations_response: { invitations: Invitation[] } | InvitationPage;
   }
 }
 
@@ -20,17 +27,17 @@ const schemas = {
   invite_to_room: command('invite_to_room', {
     room_id: z.string(),
     user_id: z.string(),
-    message: z.string().nullish(),
+    ...inviteFieldShape,
   }),
   accept_invitation: command('accept_invitation', { invitation_id: z.string() }),
   decline_invitation: command('decline_invitation', { invitation_id: z.string() }),
-  list_invitations: command('list_invitations', {}),
+  list_invitations: command('list_invitations', listFieldShape),
 };
 type Msg<K extends keyof typeof schemas> = z.output<(typeof schemas)[K]>;
 
 /**
  * `invite_to_room` (deprecated) -> `invitation` (docs/protocol/tcp.md §7.10). Any member may invite over TCP/WS;
- * `message` is accepted and discarded. Ids checked room first, then user.
+ * with the §6.1 fields of docs/protocol/extensions.md (`message`, `role`, `ttl_hours`, `template_id`). Ids checked room first, then user.
  */
 export async function inviteToRoom(
   msg: Msg<'invite_to_room'>,
@@ -39,9 +46,12 @@ export async function inviteToRoom(
   const room = roomId(msg.room_id);
   const invitee = userId(msg.user_id);
   await ctx.requireSession();
-  const invitation = await ctx.services.invitations.create(ctx.auth.user.id, room, invitee, {
-    requireModerator: false,
-  });
+  const invitation = await ctx.services.invitations.create(
+    ctx.auth.user.id,
+    room,
+    invitee,
+    tcpInviteOptions(msg),
+  );
   return okResponse('invite_to_room_response', msg.request_id, { invitation });
 }
 
@@ -67,12 +77,16 @@ export async function declineInvitation(
   return okResponse('decline_invitation_response', msg.request_id, {});
 }
 
-/** `list_invitations` (deprecated) -> the caller's pending, unexpired invitations, newest first (docs/protocol/tcp.md §7.13). */
+/** `list_invitations` (deprecated) -> the caller's pending, unexpired invitations, newest first (docs/protocol/tcp.md §7.13); with an extension field, one page of extensions.md §6.2. */
 export async function listInvitations(
   msg: Msg<'list_invitations'>,
   ctx: CommandContext,
 ): Promise<CommandResponse> {
   await ctx.requireSession();
+  if (isExtendedListMsg(msg)) {
+    const page = await ctx.services.invitations.list(ctx.auth.user.id, listQueryOf(msg, 'received'));
+    return okResponse('list_invitations_response', msg.request_id, page);
+  }
   const invitations = await ctx.services.invitations.listPending(ctx.auth.user.id);
   return okResponse('list_invitations_response', msg.request_id, { invitations });
 }

@@ -51,8 +51,8 @@ describe('ApiStack', () => {
   });
 
   describe('functions', () => {
-    it('has one function per route group plus the streams function', () => {
-      expect(Object.keys(functions)).toHaveLength(groups.length + 1);
+    it('has one function per route group plus the streams and invitation-sweep functions', () => {
+      expect(Object.keys(functions)).toHaveLength(groups.length + 2);
       expect([...fnIdOf.keys()].sort()).toEqual([...groups].sort());
     });
 
@@ -82,8 +82,8 @@ describe('ApiStack', () => {
         expect(fn.Properties.LoggingConfig.LogFormat).toBe('JSON');
         expect(Object.keys(logGroups)).toContain(fn.Properties.LoggingConfig.LogGroup.Ref);
       }
-      // one per function + the API access log, all with the dev stage's retention
-      template.resourceCountIs('AWS::Logs::LogGroup', groups.length + 2);
+      // one per function (groups, streams, invitation sweep) + the API access log, all with the dev stage's retention
+      template.resourceCountIs('AWS::Logs::LogGroup', groups.length + 3);
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
     });
 

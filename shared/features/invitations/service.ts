@@ -1,74 +1,251 @@
-// Invitation use cases: invite, list pending, accept (and join), decline (docs/protocol/http.md §10, docs/protocol/tcp.md §7.10–7.13).
+// Invitation use cases: invite (one or bulk), view, lists, accept (one or all), decline, revoke, system expiry and reminders (docs/protocol/http.md §10, docs/protocol/extensions.md §6).
 import { emit, type EmitDeps } from '../../kernel/events.js';
-import { ConflictError, DomainError } from '../../kernel/errors.js';
+import {
+  ConflictError,
+  DomainError,
+  ValidationError,
+  isDomainError,
+  type ErrorCode,
+} from '../../kernel/errors.js';
 import { isExpired, toTimestamp } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
+import { parseUuid } from '../../kernel/validation.js';
 import {
   isModeratorOrAbove,
-  requireMember,
   toRoom,
-  type MembershipRepository,
   type Room,
   type RoomAccess,
   type RoomMembership,
+  type RoomRecord,
   type RoomRepository,
 } from '../rooms/index.js';
-import { toUser, type UserRepository } from '../users/index.js';
-import { INVITATION_TTL_MS, type Invitation, type InvitationRepository } from './model.js';
+import { toUser, type UserRecord, type UserRepository } from '../users/index.js';
+import { toInvitation } from './items.js';
+import {
+  MAX_BULK_INVITEES,
+  MAX_INVITATION_MESSAGE_CHARS,
+  REMINDER_LEAD_MS,
+  TTL_HOURS,
+  type CancelReason,
+  type Invitation,
+  type InvitationListQuery,
+  type InvitationPage,
+  type InvitationRepository,
+  type InvitationRole,
+  type InvitationTemplate,
+} from './model.js';
 
 /** What the InvitationService needs. */
 export interface InvitationServiceDeps extends EmitDeps {
   invitations: InvitationRepository;
+  inviteLinks: { getTemplate(roomId: Uuid, id: Uuid): Promise<InvitationTemplate | null> };
   rooms: Pick<RoomRepository, 'get'>;
-  memberships: Pick<MembershipRepository, 'add'>;
-  users: Pick<UserRepository, 'getById'>;
+  users: Pick<UserRepository, 'getById' | 'getMany' | 'getByUsername'>;
   access: RoomAccess;
 }
 
-/** Invitations (docs/protocol/http.md §10, docs/protocol/tcp.md §7.10–7.13, lifecycle docs/protocol/domain.md §8.2). */
+/** Extension fields of an invite (docs/protocol/extensions.md §6.1–6.2); all optional. */
+export interface InviteOptions {
+  /** HTTP requires moderator-or-above; TCP/WS any member (upstream). */
+  requireModerator: boolean;
+  message?: string | null;
+  role?: InvitationRole;
+  /** 1–720 hours; default 168 (or the template's). */
+  ttlHours?: number;
+  templateId?: Uuid;
+}
+
+/** One row of a bulk invite's results (docs/protocol/extensions.md §6.2). */
+export type BulkResult =
+  | { user_id: string; invitation: Invitation }
+  | { user_id: string; error: { code: ErrorCode; message: string } };
+
+/** One row of accept-all's results. */
+export type AcceptAllResult =
+  | { invitation_id: Uuid; membership: RoomMembership }
+  | { invitation_id: Uuid; error: { code: ErrorCode; message: string } };
+
+/** What a user sees on login: pending invitations and those expiring within 24 h (docs/protocol/extensions.md §6.3). */
+export interface InvitationSummary {
+  pending: Invitation[];
+  expiring_soon: Invitation[];
+}
+
+/** Invitations (docs/protocol/http.md §10, docs/protocol/tcp.md §7.10–7.13, docs/protocol/extensions.md §6). */
 export interface InvitationService {
   /**
-   * Invites `inviteeId`; HTTP requires moderator-or-above (`requireModerator: true`), TCP/WS any
-   * member. Emits `invitation_received` to the invitee.
-   * @throws `not_room_member` | `permission_denied` | `user_not_found` | `already_member` | `already_invited` | `room_not_found`
+   * Invites `inviteeId`. Emits `invitation_received` to the invitee.
+   * @throws `not_room_member` | `permission_denied` | `user_not_found` | `already_member` |
+   *   `already_invited` | `room_not_found` | `room_full` | `validation_failed` | `not_found` (template)
    */
-  create(
+  create(actorId: Uuid, roomId: Uuid, inviteeId: Uuid, opts: InviteOptions): Promise<Invitation>;
+  /**
+   * Invites up to 50 users by id or username; one failure never blocks the others.
+   * @throws (for the whole call) `validation_failed` (0 or > 50 users, bad options) and the
+   *   caller/room checks of {@link create}
+   */
+  createBulk(
     actorId: Uuid,
     roomId: Uuid,
-    inviteeId: Uuid,
-    opts: { requireModerator: boolean },
-  ): Promise<Invitation>;
-  /** Caller's pending unexpired invitations, newest first. */
+    targets: { userIds?: string[]; usernames?: string[] },
+    opts: InviteOptions,
+  ): Promise<{ results: BulkResult[]; created: number; failed: number }>;
+  /** Caller's pending unexpired invitations, newest first (upstream list). */
   listPending(actorId: Uuid): Promise<Invitation[]>;
+  /** One page of the caller's received or sent invitations. @throws `validation_failed` (cursor) */
+  list(actorId: Uuid, query: InvitationListQuery): Promise<InvitationPage>;
+  /** Inviter, invitee or room moderator+. @throws `invitation_not_found` */
+  get(actorId: Uuid, invitationId: Uuid): Promise<Invitation>;
   /**
-   * Accepts and joins (role member). Emits `user_joined_room`.
+   * Accepts and joins with the invitation's role. Emits `user_joined_room` (room) and
+   * `invitation_status_changed` (inviter).
    * @throws `invitation_not_found` | `not_invitee` | `invitation_expired` | `already_member` | `room_full` | `room_not_found`
    */
   accept(actorId: Uuid, invitationId: Uuid): Promise<{ membership: RoomMembership; room: Room }>;
-  /** @throws `invitation_not_found` | `not_invitee` | `invitation_expired` */
+  /** Accepts every pending invitation of the caller, each on its own. */
+  acceptAll(actorId: Uuid): Promise<{ results: AcceptAllResult[] }>;
+  /** Emits `invitation_status_changed` (inviter). @throws `invitation_not_found` | `not_invitee` | `invitation_expired` */
   decline(actorId: Uuid, invitationId: Uuid): Promise<void>;
+  /**
+   * Inviter or room moderator+ cancels a pending invitation. Emits `invitation_cancelled`
+   * (`cancelled_by_inviter`, invitee) and `invitation_status_changed` (inviter).
+   * @throws `invitation_not_found` | `permission_denied` | `invitation_not_pending`
+   */
+  revoke(actorId: Uuid, invitationId: Uuid): Promise<Invitation>;
+  /** Pending + expiring within 24 h, for the login summary. */
+  summary(actorId: Uuid): Promise<InvitationSummary>;
+  /**
+   * System transition of a pending invitation (expiry sweep, TTL stream, room deletion): marks it
+   * `expired` or `cancelled`, notifies invitee (`invitation_cancelled`) and inviter
+   * (`invitation_status_changed`). Idempotent: false when it was no longer pending.
+   */
+  closeBySystem(invitationId: Uuid, reason: Exclude<CancelReason, 'cancelled_by_inviter'>): Promise<boolean>;
+  /**
+   * Finishes an accept made by upstream's `join_room` on a private room (rooms' membership
+   * transaction marked only the slot `accepted`): the record becomes `accepted` and the inviter
+   * is told. Idempotent: false when the record was no longer pending.
+   */
+  completeAccepted(invitationId: Uuid, at: string): Promise<boolean>;
+  /** Sends `invitation_reminder` to the invitee of a pending invitation (the sweep decides when). */
+  remind(invitationId: Uuid): Promise<boolean>;
+  /**
+   * The reminder/expiry sweep (docs/protocol/extensions.md §6.3): expires pending invitations past
+   * `expires_at` (TTL may lag hours) and reminds those expiring within 24 h, once each.
+   * @returns counts of this run
+   */
+  sweep(): Promise<{ reminded: number; expired: number }>;
+}
+
+/** Validates `ttl_hours` (integer 1–720). @throws ValidationError `validation_failed` */
+function checkTtl(ttl: number): number {
+  if (!Number.isInteger(ttl) || ttl < TTL_HOURS.min || ttl > TTL_HOURS.max) {
+    throw new ValidationError(
+      'validation_failed',
+      `Validation failed: ttl_hours - must be ${TTL_HOURS.min}-${TTL_HOURS.max}`,
+    );
+  }
+  return ttl;
+}
+
+/** Validates `message` (≤ 500 characters; empty ⇒ null). @throws ValidationError `validation_failed` */
+function checkMessage(message: string | null | undefined): string | null {
+  if (message === null || message === undefined || message.trim() === '') return null;
+  if (Array.from(message).length > MAX_INVITATION_MESSAGE_CHARS) {
+    throw new ValidationError('validation_failed', 'Validation failed: message - at most 500 characters');
+  }
+  return message;
+}
+
+/** Error row of a DomainError for per-item results. */
+const errorOf = (e: DomainError) => ({ code: e.code, message: e.message });
+
+/** A pending record past `expires_at` reads as `expired` (docs/protocol/extensions.md §6.3). */
+export function effective(inv: Invitation, nowMs: number): Invitation {
+  return inv.status === 'pending' && isExpired(inv.expires_at, nowMs) ? { ...inv, status: 'expired' } : inv;
 }
 
 /**
- * Builds the InvitationService (lifecycle docs/protocol/domain.md §8.2).
+ * Builds the InvitationService (lifecycle docs/protocol/domain.md §8.2, docs/protocol/extensions.md §6).
  *
  * create, check order:
- * - HTTP (`requireModerator: true`, docs/protocol/http.md §10.1): not_room_member (caller; also unknown room) →
- *   permission_denied (plain member) → user_not_found (invitee) → already_member → already_invited.
- * - TCP/WS (`requireModerator: false`, docs/protocol/tcp.md §7.10): room_not_found → not_room_member →
- *   user_not_found → already_member → already_invited.
- * The invitation is stored enriched (room_name, inviter_name, invitee_name), `message` null,
- * `expires_at` = created + 7 days (INVITATION_TTL_MS). Emits `invitation_received` to the invitee.
- *
- * accept/decline, check order: invitation_not_found → not_invitee → invitation_expired (expired
- * **or** no longer pending); accept then joins (role member) via the membership transaction that
- * also marks the invitation `accepted`: already_member | room_full | room_not_found.
- * Accept emits `user_joined_room` (audience: the room); decline emits nothing.
+ * - HTTP (`requireModerator: true`): not_room_member (caller; also unknown room) → permission_denied
+ *   (plain member; or `role: moderator` from a non-owner) → validation_failed (ttl, message) →
+ *   user_not_found (invitee) → already_member → room_full → already_invited.
+ * - TCP/WS (`requireModerator: false`): room_not_found first, then the same.
+ * Options: `template_id` fills `message`/`role`/`ttl_hours` not given; an explicit field wins.
  */
 export function createInvitationService(deps: InvitationServiceDeps): InvitationService {
-  const { invitations, rooms, memberships, users, clock, ids, access } = deps;
+  const { invitations, rooms, users, clock, ids, access } = deps;
 
-  /** Loads an invitation the caller may still answer. */
+  /** The audience of one user. */
+  const to = (userId: Uuid) => ({ kind: 'users' as const, userIds: [userId] });
+
+  /** Caller/room checks shared by single and bulk invites; returns what both need. */
+  /**
+   * Reads room, caller membership, template and inviter in parallel (one round trip), then
+   * applies the checks in the documented order.
+   */
+  async function prepare(actorId: Uuid, roomId: Uuid, opts: InviteOptions) {
+    const [room, membership, template, inviter] = await Promise.all([
+      rooms.get(roomId),
+      access.membership(roomId, actorId),
+      opts.templateId !== undefined
+        ? deps.inviteLinks.getTemplate(roomId, opts.templateId)
+        : Promise.resolve(null),
+      users.getById(actorId),
+    ]);
+    if (!opts.requireModerator && room === null) throw new DomainError('room_not_found');
+    if (membership === null) throw new DomainError('not_room_member');
+    if (opts.requireModerator && !isModeratorOrAbove(membership.role))
+      throw new DomainError('permission_denied');
+    if (room === null) throw new DomainError('room_not_found');
+    if (opts.templateId !== undefined && template === null)
+      throw new DomainError('not_found', 'Template not found');
+    const role = opts.role ?? template?.role ?? 'member';
+    if (role === 'moderator' && membership.role !== 'owner') throw new DomainError('permission_denied');
+    const ttlHours = checkTtl(opts.ttlHours ?? template?.ttl_hours ?? TTL_HOURS.default);
+    const message = checkMessage(opts.message !== undefined ? opts.message : template?.message);
+    return { room, role, ttlHours, message, inviterName: inviter?.username ?? actorId };
+  }
+
+  type Prepared = Awaited<ReturnType<typeof prepare>>;
+
+  /** Room capacity at invite time (issue 17 finding 6): a full room refuses the invite. */
+  function checkCapacity(room: RoomRecord): void {
+    const max = room.settings.max_members;
+    if (max !== null && room.member_count >= max) throw new ConflictError('room_full');
+  }
+
+  /** The new pending invitation of `invitee` (ids, times from `now` epoch ms, options from `p`). */
+  function newInvitation(actorId: Uuid, p: Prepared, invitee: UserRecord, now: number): Invitation {
+    return {
+      id: ids.uuid(),
+      room_id: p.room.id,
+      room_name: p.room.name,
+      inviter_id: actorId,
+      inviter_name: p.inviterName,
+      invitee_id: invitee.id,
+      invitee_name: invitee.username,
+      status: 'pending',
+      message: p.message,
+      created_at: toTimestamp(now),
+      expires_at: toTimestamp(now + p.ttlHours * 3600 * 1000),
+      responded_at: null,
+      role: p.role,
+      cancelled_at: null,
+      cancelled_by: null,
+    };
+  }
+
+  async function inviteOne(actorId: Uuid, p: Prepared, invitee: UserRecord): Promise<Invitation> {
+    if (invitee.id === actorId) throw new ConflictError('already_member');
+    checkCapacity(p.room);
+    const invitation = newInvitation(actorId, p, invitee, clock.now());
+    await invitations.create(invitation); // room_not_found | already_member | already_invited
+    await emit(deps, to(invitee.id), { type: 'invitation_received', invitation });
+    return invitation;
+  }
+
   async function requireAnswerable(actorId: Uuid, invitationId: Uuid): Promise<Invitation> {
     const invitation = await invitations.getById(invitationId);
     if (invitation === null) throw new DomainError('invitation_not_found');
@@ -76,72 +253,253 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
     if (invitation.status !== 'pending' || isExpired(invitation.expires_at, clock.now())) {
       throw new ConflictError('invitation_expired');
     }
-    return invitation;
+    return toInvitation(invitation);
   }
 
-  return {
+  async function statusChanged(invitation: Invitation): Promise<void> {
+    await emit(deps, to(invitation.inviter_id), { type: 'invitation_status_changed', invitation });
+  }
+
+  async function accept(actorId: Uuid, invitationId: Uuid) {
+    const invitation = await requireAnswerable(actorId, invitationId);
+    const room = await rooms.get(invitation.room_id);
+    if (room === null) throw new DomainError('room_not_found');
+    const user = await users.getById(actorId);
+    if (user === null) throw new DomainError('user_not_found');
+    const joinedAt = toTimestamp(clock.now());
+    const accepted = toInvitation(await invitations.accept(invitation, joinedAt));
+    const membership: RoomMembership = {
+      room_id: room.id,
+      user_id: actorId,
+      role: invitation.role,
+      joined_at: joinedAt,
+    };
+    await emit(
+      deps,
+      { kind: 'room', roomId: room.id },
+      {
+        type: 'user_joined_room',
+        room_id: room.id,
+        user: toUser(user),
+        membership,
+      },
+    );
+    await statusChanged(accepted);
+    return { membership, room: toRoom(room) };
+  }
+
+  const service: InvitationService = {
     async create(actorId, roomId, inviteeId, opts) {
-      let room = opts.requireModerator ? null : await rooms.get(roomId);
-      if (!opts.requireModerator && room === null) throw new DomainError('room_not_found');
-      const membership = await requireMember(access, roomId, actorId);
-      if (opts.requireModerator && !isModeratorOrAbove(membership.role)) {
-        throw new DomainError('permission_denied');
-      }
-      room ??= await rooms.get(roomId);
-      if (room === null) throw new DomainError('room_not_found');
-      const [invitee, inviter] = await Promise.all([users.getById(inviteeId), users.getById(actorId)]);
+      const p = await prepare(actorId, roomId, opts);
+      const invitee = await users.getById(inviteeId);
       if (invitee === null) throw new DomainError('user_not_found');
       if ((await access.membership(roomId, inviteeId)) !== null) throw new ConflictError('already_member');
+      return inviteOne(actorId, p, invitee);
+    },
+
+    async createBulk(actorId, roomId, targets, opts) {
+      const keys = [...(targets.userIds ?? []), ...(targets.usernames ?? [])];
+      if (keys.length === 0 || keys.length > MAX_BULK_INVITEES) {
+        throw new ValidationError(
+          'validation_failed',
+          `Validation failed: users - 1 to ${MAX_BULK_INVITEES}`,
+        );
+      }
+      const p = await prepare(actorId, roomId, opts);
+      checkCapacity(p.room);
+      const idKeys = targets.userIds ?? [];
+      const parsed = idKeys.map((id) => parseUuid(id));
+      const [byId, byName] = await Promise.all([
+        users.getMany(parsed.filter((id): id is string => id !== null)),
+        Promise.all((targets.usernames ?? []).map((n) => users.getByUsername(n))),
+      ]);
+      const found: (UserRecord | null)[] = [
+        ...parsed.map((id) => (id !== null ? byId.get(id) : undefined) ?? null),
+        ...byName,
+      ];
       const now = clock.now();
-      const invitation: Invitation = {
-        id: ids.uuid(),
-        room_id: roomId,
-        room_name: room.name,
-        inviter_id: actorId,
-        inviter_name: inviter?.username ?? actorId,
-        invitee_id: inviteeId,
-        invitee_name: invitee.username,
-        status: 'pending',
-        message: null,
-        created_at: toTimestamp(now),
-        expires_at: toTimestamp(now + INVITATION_TTL_MS),
-        responded_at: null,
-      };
-      await invitations.create(invitation); // already_invited
-      await emit(deps, { kind: 'users', userIds: [inviteeId] }, { type: 'invitation_received', invitation });
-      return invitation;
+      const seen = new Set<string>();
+      const results: BulkResult[] = [];
+      const toCreate: { at: number; invitation: Invitation }[] = [];
+      found.forEach((invitee, i) => {
+        const key = keys[i] ?? '';
+        const fail = (code: ErrorCode) => {
+          results[i] = { user_id: invitee?.id ?? key, error: errorOf(new DomainError(code)) };
+        };
+        if (invitee === null) {
+          fail('user_not_found');
+          return;
+        }
+        if (invitee.id === actorId) {
+          fail('already_member');
+          return;
+        }
+        if (seen.has(invitee.id)) {
+          fail('already_invited');
+          return;
+        } // the same user twice in one request
+        seen.add(invitee.id);
+        toCreate.push({ at: i, invitation: newInvitation(actorId, p, invitee, now) });
+      });
+      const outcomes = await invitations.createMany(toCreate.map((c) => c.invitation));
+      await Promise.all(
+        toCreate.map(async ({ at, invitation }, k) => {
+          const code = outcomes[k] ?? null;
+          if (code !== null) {
+            results[at] = { user_id: invitation.invitee_id, error: errorOf(new DomainError(code)) };
+            return;
+          }
+          results[at] = { user_id: invitation.invitee_id, invitation };
+          await emit(deps, to(invitation.invitee_id), { type: 'invitation_received', invitation });
+        }),
+      );
+      const created = results.filter((r) => 'invitation' in r).length;
+      return { results, created, failed: results.length - created };
     },
 
     listPending: (actorId) => invitations.listPendingForUser(actorId, clock.now()),
 
-    async accept(actorId, invitationId) {
-      const invitation = await requireAnswerable(actorId, invitationId);
-      const room = await rooms.get(invitation.room_id);
-      if (room === null) throw new DomainError('room_not_found');
-      const user = await users.getById(actorId);
-      if (user === null) throw new DomainError('user_not_found');
-      const joinedAt = toTimestamp(clock.now());
-      const membership: RoomMembership = {
-        room_id: room.id,
-        user_id: actorId,
-        role: 'member',
-        joined_at: joinedAt,
-      };
-      // already_member | room_full | room_not_found | invitation_expired (answered concurrently)
-      await memberships.add(membership, {
-        acceptInvitation: { invitationId: invitation.id, respondedAt: joinedAt },
-      });
-      await emit(
-        deps,
-        { kind: 'room', roomId: room.id },
-        { type: 'user_joined_room', room_id: room.id, user: toUser(user), membership },
-      );
-      return { membership, room: toRoom(room) };
+    async list(actorId, query) {
+      const now = clock.now();
+      const page = await invitations.list(actorId, query, now);
+      return { ...page, invitations: page.invitations.map((i) => effective(i, now)) };
+    },
+
+    async get(actorId, invitationId) {
+      const rec = await invitations.getById(invitationId);
+      if (rec === null) throw new DomainError('invitation_not_found');
+      if (rec.inviter_id !== actorId && rec.invitee_id !== actorId) {
+        const m = await access.membership(rec.room_id, actorId);
+        if (m === null || !isModeratorOrAbove(m.role)) throw new DomainError('invitation_not_found');
+      }
+      return effective(toInvitation(rec), clock.now());
+    },
+
+    accept,
+
+    async acceptAll(actorId) {
+      const pending = await invitations.listPendingForUser(actorId, clock.now());
+      const results: AcceptAllResult[] = [];
+      for (const inv of pending) {
+        try {
+          const { membership } = await accept(actorId, inv.id);
+          results.push({ invitation_id: inv.id, membership });
+        } catch (e) {
+          if (!isDomainError(e)) throw e;
+          results.push({ invitation_id: inv.id, error: errorOf(e) });
+        }
+      }
+      return { results };
     },
 
     async decline(actorId, invitationId) {
       const invitation = await requireAnswerable(actorId, invitationId);
-      await invitations.setStatus(invitation, 'declined', toTimestamp(clock.now())); // invitation_expired on a race
+      let after: Invitation;
+      try {
+        after = await invitations.transition(invitation, {
+          status: 'declined',
+          at: toTimestamp(clock.now()),
+          by: actorId,
+        });
+      } catch (e) {
+        if (isDomainError(e, 'invitation_not_pending')) throw new ConflictError('invitation_expired');
+        throw e;
+      }
+      await statusChanged(toInvitation(after));
+    },
+
+    async revoke(actorId, invitationId) {
+      const rec = await invitations.getById(invitationId);
+      if (rec === null) throw new DomainError('invitation_not_found');
+      if (rec.inviter_id !== actorId) {
+        const m = await access.membership(rec.room_id, actorId);
+        const visible = rec.invitee_id === actorId || m !== null;
+        if (!visible) throw new DomainError('invitation_not_found');
+        if (m === null || !isModeratorOrAbove(m.role)) throw new DomainError('permission_denied');
+      }
+      if (effective(rec, clock.now()).status !== 'pending') throw new ConflictError('invitation_not_pending');
+      const after = toInvitation(
+        await invitations.transition(rec, { status: 'cancelled', at: toTimestamp(clock.now()), by: actorId }),
+      );
+      await emit(deps, to(after.invitee_id), {
+        type: 'invitation_cancelled',
+        invitation_id: after.id,
+        invitee: after.invitee_id,
+        reason: 'cancelled_by_inviter',
+      });
+      await statusChanged(after);
+      return after;
+    },
+
+    async summary(actorId) {
+      const now = clock.now();
+      const pending = await invitations.listPendingForUser(actorId, now);
+      return {
+        pending,
+        expiring_soon: pending.filter((i) => isExpired(i.expires_at, now + REMINDER_LEAD_MS)),
+      };
+    },
+
+    async closeBySystem(invitationId, reason) {
+      const rec = await invitations.getById(invitationId);
+      if (rec?.status !== 'pending') return false;
+      let after: Invitation;
+      try {
+        after = toInvitation(
+          await invitations.transition(rec, {
+            status: reason === 'expired' ? 'expired' : 'cancelled',
+            at: toTimestamp(clock.now()),
+            by: null,
+          }),
+        );
+      } catch (e) {
+        if (isDomainError(e, 'invitation_not_pending')) return false;
+        throw e;
+      }
+      await emit(deps, to(after.invitee_id), {
+        type: 'invitation_cancelled',
+        invitation_id: after.id,
+        invitee: after.invitee_id,
+        reason,
+      });
+      await statusChanged(after);
+      return true;
+    },
+
+    async completeAccepted(invitationId, at) {
+      const rec = await invitations.getById(invitationId, { asStored: true });
+      if (rec?.status !== 'pending') return false;
+      try {
+        const after = await invitations.transition(rec, { status: 'accepted', at, by: rec.invitee_id });
+        await statusChanged(toInvitation(after));
+        return true;
+      } catch (e) {
+        if (isDomainError(e, 'invitation_not_pending')) return false;
+        throw e;
+      }
+    },
+
+    async remind(invitationId) {
+      const rec = await invitations.getById(invitationId);
+      if (rec === null || effective(rec, clock.now()).status !== 'pending') return false;
+      await emit(deps, to(rec.invitee_id), { type: 'invitation_reminder', invitation: toInvitation(rec) });
+      return true;
+    },
+
+    async sweep() {
+      const now = clock.now();
+      let reminded = 0;
+      let expired = 0;
+      const due = await invitations.listDueSlots(now + REMINDER_LEAD_MS, 500);
+      for (const slot of due) {
+        if (isExpired(slot.expiresAt, now)) {
+          if (await service.closeBySystem(slot.invitationId, 'expired')) expired++;
+        } else if (!slot.reminded && (await invitations.markReminded(slot))) {
+          if (await service.remind(slot.invitationId)) reminded++;
+        }
+      }
+      return { reminded, expired };
     },
   };
+  return service;
 }

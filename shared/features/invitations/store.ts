@@ -1,91 +1,124 @@
-// InvitationRepository over DynamoDB: `ROOM#<id>` / `INVITE#<invitee>` items, GSI1 by invitee, GSI2 by id, TTL.
+// InvitationRepository over DynamoDB: one `INVITATION#<id>` record per invitation plus one pending slot per (room, invitee) (docs/adr/008-invitation-records.md).
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulidx';
 import type { Uuid } from '../../kernel/types.js';
-import type { Invitation, InvitationRepository, InvitationStatus } from './model.js';
 import { ConflictError, DomainError } from '../../kernel/errors.js';
 import { parseTimestamp } from '../../kernel/time.js';
 import type { Clock } from '../../kernel/ports.js';
-import { liveFilter, ttlEpochSeconds, type Item } from '../../storage/items.js';
-import { roomKeys } from '../rooms/index.js';
-import { queryAll } from '../../storage/operations.js';
+import { ttlEpochSeconds, type Item } from '../../storage/items.js';
+import { membershipItem, roomKeys, type RoomMembership } from '../rooms/index.js';
+import { queryAll, queryPages } from '../../storage/operations.js';
 import { ATTR, GSI1, GSI2 } from '../../storage/table.js';
-import { isConditionalCheckFailed, transactWrite } from '../../storage/transactions.js';
+import { isConditionalCheckFailed, transactWrite, type TransactItem } from '../../storage/transactions.js';
+import { decodePageCursor, encodePageCursor } from './cursor.js';
+import { invitationFromItem, invitationRecordItem, recordFromItem, searchText } from './items.js';
+import {
+  type DueSlot,
+  type Invitation,
+  type InvitationListQuery,
+  type InvitationPage,
+  type InvitationRecord,
+  type InvitationRepository,
+  type Transition,
+} from './model.js';
 
-/** Keys used by the invitations store: the invitation item lives in its room's partition (rooms/keys.ts). */
-const keys = roomKeys.keys;
+export { invitationFromItem, invitationRecordItem, recordFromItem } from './items.js';
 
-/** Secondary-index keys: GSI1 an invitee's invitations newest first by ULID; GSI2 an invitation by id. */
-export const indexKeys = {
-  invitationByInvitee: (inviteeId: Uuid, seq: string) => ({
-    GSI1PK: `USER#${inviteeId}`,
-    GSI1SK: `INVITE#${seq}`,
-  }),
-  invitationById: (id: Uuid) => ({ GSI2PK: `INVITE#${id}`, GSI2SK: 'INVITE' }),
+/** Primary keys: the record by id; the pending slot lives in the room partition (rooms/keys.ts spells it). */
+export const keys = {
+  invitationRecord: (id: Uuid) => ({ PK: `INVITATION#${id}`, SK: 'INVITATION' }),
+  invitationSlot: roomKeys.keys.invitation,
 } as const;
 
 /** Partition values used in queries. */
 export const partitions = {
-  invitationById: (id: Uuid) => `INVITE#${id}`,
+  invitationRecord: (id: Uuid) => `INVITATION#${id}`,
+  /** GSI1: an invitee's received records (`INVITE#<ULID>`, shared with memberships' `ROOM#`). */
   userIndex: roomKeys.partitions.userIndex,
+  /** GSI2: an inviter's sent records. */
+  sentBy: (inviterId: Uuid) => `INVITER#${inviterId}`,
+  /** GSI2: every pending slot by expiry (the reminder/expiry sweep). */
+  dueSlots: 'INVITEDUE',
 } as const;
 
-/** Sort-key prefixes used with `begins_with`. */
-const prefixes = { invite: roomKeys.prefixes.invite } as const;
+/** Invitees per bulk transaction: 1 room check + 3 items each ≤ 100 items (TransactWriteItems limit). */
+const BULK_CHUNK = 33;
 
-/** `entity` tags of the invitations feature's items. */
-export const ENTITY = { invitation: 'invitation' } as const;
+/** `entity` tags: the record (same tag the old single-item layout used) and the pending slot. */
+export const ENTITY = { invitation: 'invitation', invitationSlot: 'invitation_slot' } as const;
 
 /**
- * The stored invitation item. `seq` is a ULID whose time part is `created_at` (GSI1 sorts the
- * invitee's list newest first by it); `expiresAt` (TTL) = `expires_at` in epoch **seconds**, rounded up.
+ * The pending slot `ROOM#<room>` / `INVITE#<invitee>`: exists while the invitation is pending; TTL
+ * at `expires_at` (epoch s, rounded up) drives expiry through the stream; GSI2 `INVITEDUE` /
+ * `<expires_at>#<id>` lists it for the reminder sweep.
  */
-export function invitationItem(inv: Invitation, seq: string): Item {
+export function slotItem(inv: Invitation): Item {
+  const expiresMs = parseTimestamp(inv.expires_at);
   return {
-    ...keys.invitation(inv.room_id, inv.invitee_id),
-    ...indexKeys.invitationByInvitee(inv.invitee_id, seq),
-    ...indexKeys.invitationById(inv.id),
-    entity: ENTITY.invitation,
+    ...keys.invitationSlot(inv.room_id, inv.invitee_id),
+    GSI2PK: partitions.dueSlots,
+    GSI2SK: `${inv.expires_at}#${inv.id}`,
+    entity: ENTITY.invitationSlot,
     id: inv.id,
     room_id: inv.room_id,
-    room_name: inv.room_name,
-    inviter_id: inv.inviter_id,
-    inviter_name: inv.inviter_name,
     invitee_id: inv.invitee_id,
-    invitee_name: inv.invitee_name,
-    status: inv.status,
-    message: inv.message,
-    created_at: inv.created_at,
+    inviter_id: inv.inviter_id,
+    status: 'pending',
     expires_at: inv.expires_at,
-    responded_at: inv.responded_at,
-    seq,
-    [ATTR.ttl]: ttlEpochSeconds(parseTimestamp(inv.expires_at)),
+    reminded: false,
+    [ATTR.ttl]: ttlEpochSeconds(expiresMs),
   };
 }
 
-/** Maps an invitation item back to an {@link Invitation} (status as stored). */
-export function invitationFromItem(item: Item): Invitation {
-  return {
-    id: item.id as string,
-    room_id: item.room_id as string,
-    room_name: item.room_name as string,
-    inviter_id: item.inviter_id as string,
-    inviter_name: item.inviter_name as string,
-    invitee_id: item.invitee_id as string,
-    invitee_name: item.invitee_name as string,
-    status: item.status as InvitationStatus,
-    message: (item.message as string | null | undefined) ?? null,
-    created_at: item.created_at as string,
-    expires_at: item.expires_at as string,
-    responded_at: (item.responded_at as string | null | undefined) ?? null,
-  };
+/** The Put + counter Update a join adds to a transaction (same conditions as rooms' membership-store `add`). */
+export function joinItems(tableName: string, membership: RoomMembership): TransactItem[] {
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: membershipItem(membership),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    {
+      Update: {
+        TableName: tableName,
+        Key: roomKeys.keys.room(membership.room_id),
+        UpdateExpression: 'ADD member_count :one',
+        ConditionExpression:
+          'attribute_exists(PK) AND (attribute_not_exists(#s.#max) OR attribute_type(#s.#max, :null) OR member_count < #s.#max)',
+        ExpressionAttributeNames: { '#s': 'settings', '#max': 'max_members' },
+        ExpressionAttributeValues: { ':one': 1, ':null': 'NULL' },
+      },
+    },
+  ];
+}
+
+/** Effective status filter of a list query: a pending record past `expires_at` counts as `expired`. */
+function statusFilter(
+  status: InvitationListQuery['status'],
+  nowMs: number,
+): { expr: string; values: Record<string, unknown> } | null {
+  if (status === 'all') return null;
+  if (status === 'pending') {
+    return {
+      expr: '#status = :pending AND expires_ms > :now',
+      values: { ':pending': 'pending', ':now': nowMs },
+    };
+  }
+  if (status === 'expired') {
+    return {
+      expr: '(#status = :expired OR (#status = :pending AND expires_ms <= :now))',
+      values: { ':expired': 'expired', ':pending': 'pending', ':now': nowMs },
+    };
+  }
+  return { expr: '#status = :want', values: { ':want': status } };
 }
 
 /**
- * {@link InvitationRepository} over the single table. One item per (room, invitee): a new
- * invitation replaces a declined/accepted/expired one. `getById`/`getPending` return expired
- * pending invitations as stored (the service answers `invitation_expired`, docs/protocol/domain.md §8.2); lists
- * hide them.
+ * {@link InvitationRepository} over the single table. Records are never overwritten: a re-invite
+ * after a decline, expiry or cancellation is a new record (docs/protocol/extensions.md §6.1). The
+ * one-pending rule is the slot's Put condition.
  */
 export class DynamoInvitationRepository implements InvitationRepository {
   constructor(
@@ -95,38 +128,40 @@ export class DynamoInvitationRepository implements InvitationRepository {
   ) {}
 
   /**
-   * One transaction (docs/design.md §3 "invite only if not a member and no live pending invite"):
-   * ConditionCheck room META exists, ConditionCheck no membership of the invitee, and a Put allowed
-   * when no invitation item exists, the existing one is not `pending`, or its `expiresAt` <= now
-   * (epoch s, from the injected clock).
+   * One transaction: ConditionCheck room META exists, ConditionCheck no membership of the invitee,
+   * Put the slot when absent, not `pending`, or past its `expiresAt` (epoch s, injected clock), and
+   * Put the record (`attribute_not_exists`).
    * @throws DomainError `room_not_found`; ConflictError `already_member` / `already_invited`
-   *   (in that order of precedence)
    */
   async create(invitation: Invitation): Promise<void> {
     const createdMs = parseTimestamp(invitation.created_at);
     const seq = ulid(Number.isFinite(createdMs) ? createdMs : this.clock.now());
     const TableName = this.tableName;
+    const record: InvitationRecord = {
+      ...invitation,
+      history: [{ status: 'pending', at: invitation.created_at, by: invitation.inviter_id }],
+    };
     await transactWrite(
       this.doc,
       [
         {
           ConditionCheck: {
             TableName,
-            Key: keys.room(invitation.room_id),
+            Key: roomKeys.keys.room(invitation.room_id),
             ConditionExpression: 'attribute_exists(PK)',
           },
         },
         {
           ConditionCheck: {
             TableName,
-            Key: keys.membership(invitation.room_id, invitation.invitee_id),
+            Key: roomKeys.keys.membership(invitation.room_id, invitation.invitee_id),
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
         {
           Put: {
             TableName,
-            Item: invitationItem(invitation, seq),
+            Item: slotItem(invitation),
             ConditionExpression: 'attribute_not_exists(PK) OR #status <> :pending OR #ttl <= :nowSec',
             ExpressionAttributeNames: { '#status': 'status', '#ttl': ATTR.ttl },
             ExpressionAttributeValues: {
@@ -135,107 +170,390 @@ export class DynamoInvitationRepository implements InvitationRepository {
             },
           },
         },
+        {
+          Put: {
+            TableName,
+            Item: invitationRecordItem(record, seq),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
       ],
       (c) => {
         if (c.failed(0)) return new DomainError('room_not_found');
         if (c.failed(1)) return new ConflictError('already_member');
+        if (c.failed(2)) return new ConflictError('already_invited');
         return new ConflictError('already_invited');
       },
     );
   }
 
-  /** GSI2 `INVITE#<id>` for the key, then a strongly consistent GetItem (the id must still match). */
-  async getById(id: Uuid): Promise<Invitation | null> {
-    const [hit] = await queryAll(
+  /** See {@link InvitationRepository.createMany}; chunks run in parallel. */
+  async createMany(
+    invitations: Invitation[],
+  ): Promise<(null | 'room_not_found' | 'already_member' | 'already_invited')[]> {
+    type Outcome = null | 'room_not_found' | 'already_member' | 'already_invited';
+    const out: Outcome[] = invitations.map(() => null);
+    const chunks: number[][] = [];
+    for (let i = 0; i < invitations.length; i += BULK_CHUNK) {
+      chunks.push(invitations.slice(i, i + BULK_CHUNK).map((_, k) => i + k));
+    }
+    const nowSec = Math.floor(this.clock.now() / 1000);
+    const TableName = this.tableName;
+    const itemsOf = (idx: number): TransactItem[] => {
+      const inv = invitations[idx];
+      if (inv === undefined) return [];
+      const createdMs = parseTimestamp(inv.created_at);
+      const record: InvitationRecord = {
+        ...inv,
+        history: [{ status: 'pending', at: inv.created_at, by: inv.inviter_id }],
+      };
+      return [
+        {
+          ConditionCheck: {
+            TableName,
+            Key: roomKeys.keys.membership(inv.room_id, inv.invitee_id),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Put: {
+            TableName,
+            Item: slotItem(inv),
+            ConditionExpression: 'attribute_not_exists(PK) OR #status <> :pending OR #ttl <= :nowSec',
+            ExpressionAttributeNames: { '#status': 'status', '#ttl': ATTR.ttl },
+            ExpressionAttributeValues: { ':pending': 'pending', ':nowSec': nowSec },
+          },
+        },
+        {
+          Put: {
+            TableName,
+            Item: invitationRecordItem(
+              record,
+              ulid(Number.isFinite(createdMs) ? createdMs : this.clock.now()),
+            ),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      ];
+    };
+    const roomId = invitations[0]?.room_id;
+    if (roomId === undefined) return out;
+    const roomCheck: TransactItem = {
+      ConditionCheck: {
+        TableName,
+        Key: roomKeys.keys.room(roomId),
+        ConditionExpression: 'attribute_exists(PK)',
+      },
+    };
+    /** Runs one chunk; a cancelled transaction marks the refused invitees and retries the rest. */
+    const runChunk = async (chunk: number[]): Promise<void> => {
+      let live = chunk;
+      while (live.length > 0) {
+        const refused = new Set<number>();
+        let roomMissing = false;
+        try {
+          await transactWrite(this.doc, [roomCheck, ...live.flatMap(itemsOf)], (c) => {
+            roomMissing = c.failed(0);
+            live.forEach((idx, k) => {
+              const base = 1 + 3 * k;
+              const code: Outcome = roomMissing
+                ? 'room_not_found'
+                : c.failed(base)
+                  ? 'already_member'
+                  : c.failed(base + 1) || c.failed(base + 2)
+                    ? 'already_invited'
+                    : null;
+              if (code !== null) {
+                out[idx] = code;
+                refused.add(idx);
+              }
+            });
+            return new ConflictError('already_invited');
+          });
+          return;
+        } catch (e) {
+          if (roomMissing) return;
+          if (refused.size === 0) throw e; // not a condition failure we can attribute: do not loop
+          live = live.filter((idx) => !refused.has(idx));
+        }
+      }
+    };
+    await Promise.all(chunks.map(runChunk));
+    return out;
+  }
+
+  /**
+   * Strongly consistent GetItem of the record. A `pending` record whose slot upstream's
+   * `join_room` already marked `accepted` (rooms' membership transaction, which knows only the
+   * slot) reads as accepted until the stream consumer writes that to the record (one more GetItem,
+   * pending records only).
+   */
+  async getById(id: Uuid, opts: { asStored?: boolean } = {}): Promise<InvitationRecord | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.invitationRecord(id), ConsistentRead: true }),
+    );
+    if (out.Item?.entity !== ENTITY.invitation) return null;
+    const record = recordFromItem(out.Item);
+    if (record.status !== 'pending' || opts.asStored === true) return record;
+    const slot = await this.readSlot(record.room_id, record.invitee_id);
+    if (slot?.id === id && slot.status === 'accepted') {
+      const at = (slot.responded_at as string | undefined) ?? record.created_at;
+      return {
+        ...record,
+        status: 'accepted',
+        responded_at: at,
+        history: [...record.history, { status: 'accepted', at, by: record.invitee_id }],
+      };
+    }
+    return record;
+  }
+
+  private async readSlot(roomId: Uuid, inviteeId: Uuid): Promise<Item | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.invitationSlot(roomId, inviteeId),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item?.entity === ENTITY.invitationSlot ? out.Item : undefined;
+  }
+
+  /** Slot (consistent) then record: the pending invitation, expired ones included. */
+  async getPending(roomId: Uuid, inviteeId: Uuid): Promise<Invitation | null> {
+    const slot = await this.readSlot(roomId, inviteeId);
+    if (slot?.status !== 'pending') return null;
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.invitationRecord(slot.id as string),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item?.status === 'pending' ? invitationFromItem(out.Item) : null;
+  }
+
+  /**
+   * Record `SET status, …, history = list_append(history, :entry)` conditioned on `status = pending`,
+   * plus the slot's Delete conditioned on it still holding this id. When the slot already moved on
+   * (a re-invite after expiry took it) the record alone is updated.
+   * @throws ConflictError `invitation_not_pending`
+   */
+  async transition(invitation: Invitation, to: Transition): Promise<Invitation> {
+    const cancelled = to.status === 'cancelled';
+    const update: TransactItem = {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.invitationRecord(invitation.id),
+        UpdateExpression: `SET #status = :to, history = list_append(history, :entry), ${
+          cancelled ? 'cancelled_at = :at, cancelled_by = :by' : 'responded_at = :at'
+        }`,
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':to': to.status,
+          ':entry': [{ status: to.status, at: to.at, by: to.by }],
+          ':at': to.at,
+          ':pending': 'pending',
+          ...(cancelled ? { ':by': to.by } : {}),
+        },
+      },
+    };
+    const freeSlot: TransactItem = {
+      Delete: {
+        TableName: this.tableName,
+        Key: keys.invitationSlot(invitation.room_id, invitation.invitee_id),
+        ConditionExpression: 'id = :id',
+        ExpressionAttributeValues: { ':id': invitation.id },
+      },
+    };
+    let slotGone = false;
+    try {
+      await transactWrite(this.doc, [update, freeSlot], (c) => {
+        if (c.failed(0)) return new ConflictError('invitation_not_pending');
+        slotGone = true;
+        return new ConflictError('invitation_not_pending');
+      });
+    } catch (e) {
+      if (!slotGone) throw e;
+      await transactWrite(this.doc, [update], () => new ConflictError('invitation_not_pending'));
+    }
+    const after = await this.getById(invitation.id);
+    return after ?? { ...invitation, status: to.status };
+  }
+
+  /**
+   * One transaction: membership Put, room `ADD member_count` with the capacity condition, record
+   * accepted (pending and `expires_ms` later than `at`), slot Delete (absent or this id).
+   * @throws DomainError `room_not_found`; ConflictError `already_member` / `room_full` / `invitation_expired`
+   */
+  async accept(invitation: Invitation, at: string): Promise<Invitation> {
+    const membership: RoomMembership = {
+      room_id: invitation.room_id,
+      user_id: invitation.invitee_id,
+      role: invitation.role,
+      joined_at: at,
+    };
+    const TableName = this.tableName;
+    await transactWrite(
+      this.doc,
+      [
+        ...joinItems(TableName, membership),
+        {
+          Update: {
+            TableName,
+            Key: keys.invitationRecord(invitation.id),
+            UpdateExpression:
+              'SET #status = :accepted, responded_at = :at, history = list_append(history, :entry)',
+            ConditionExpression: '#status = :pending AND expires_ms > :atMs',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':accepted': 'accepted',
+              ':pending': 'pending',
+              ':at': at,
+              ':atMs': parseTimestamp(at),
+              ':entry': [{ status: 'accepted', at, by: invitation.invitee_id }],
+            },
+          },
+        },
+        {
+          Delete: {
+            TableName,
+            Key: keys.invitationSlot(invitation.room_id, invitation.invitee_id),
+            ConditionExpression: 'attribute_not_exists(PK) OR id = :id',
+            ExpressionAttributeValues: { ':id': invitation.id },
+          },
+        },
+      ],
+      async (c) => {
+        if (c.failed(1) && !(await this.roomExists(invitation.room_id)))
+          return new DomainError('room_not_found');
+        if (c.failed(0)) return new ConflictError('already_member');
+        if (c.failed(1)) return new ConflictError('room_full');
+        return new ConflictError('invitation_expired');
+      },
+    );
+    const after = await this.getById(invitation.id);
+    return after ?? { ...invitation, status: 'accepted', responded_at: at };
+  }
+
+  /** GSI1 `USER#<invitee>` / `INVITE#…` newest first, `status = pending` and `expires_ms > nowMs`. */
+  async listPendingForUser(inviteeId: Uuid, nowMs: number): Promise<Invitation[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: GSI1,
+      KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :prefix)',
+      FilterExpression: '#status = :pending AND expires_ms > :now AND entity = :entity',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':pk': partitions.userIndex(inviteeId),
+        ':prefix': 'INVITE#',
+        ':pending': 'pending',
+        ':now': nowMs,
+        ':entity': ENTITY.invitation,
+      },
+      ScanIndexForward: false,
+    });
+    return items.filter((i) => String(i.PK).startsWith('INVITATION#')).map(invitationFromItem);
+  }
+
+  /**
+   * One page (≤ `limit`) of GSI1 (received) or GSI2 (sent), newest first, with status/room/`q`
+   * filters as a FilterExpression (pages continue until `limit` matches or the partition ends).
+   * @throws DomainError `validation_failed` for a cursor that is not this list's
+   */
+  async list(userId: Uuid, query: InvitationListQuery, nowMs: number): Promise<InvitationPage> {
+    const received = query.direction === 'received';
+    const pk = received ? partitions.userIndex(userId) : partitions.sentBy(userId);
+    const pkName = received ? 'GSI1PK' : 'GSI2PK';
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':pk': pk, ':entity': ENTITY.invitation };
+    const filters = ['entity = :entity'];
+    const status = statusFilter(query.status, nowMs);
+    if (status) {
+      filters.push(status.expr);
+      names['#status'] = 'status';
+      Object.assign(values, status.values);
+    }
+    if (query.roomId !== undefined) {
+      filters.push('room_id = :room');
+      values[':room'] = query.roomId;
+    }
+    if (query.q !== undefined && query.q !== '') {
+      filters.push('contains(#search, :q)');
+      names['#search'] = 'search';
+      values[':q'] = searchText([query.q]);
+    }
+    if (received) values[':prefix'] = 'INVITE#';
+    const page = await queryPages(
       this.doc,
       {
         TableName: this.tableName,
-        IndexName: GSI2,
-        KeyConditionExpression: 'GSI2PK = :pk',
-        ExpressionAttributeValues: { ':pk': partitions.invitationById(id) },
-        ProjectionExpression: 'room_id, invitee_id',
+        IndexName: received ? GSI1 : GSI2,
+        KeyConditionExpression: received ? 'GSI1PK = :pk AND begins_with(GSI1SK, :prefix)' : 'GSI2PK = :pk',
+        FilterExpression: filters.join(' AND '),
+        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+        ...(query.cursor !== undefined
+          ? { ExclusiveStartKey: decodePageCursor(query.cursor, pkName, pk) }
+          : {}),
       },
-      { max: 1 },
+      { max: query.limit },
     );
-    if (!hit) return null;
-    const item = await this.read(hit.room_id as string, hit.invitee_id as string);
-    return item?.id === id ? invitationFromItem(item) : null;
+    return {
+      invitations: page.items.map(invitationFromItem),
+      next_cursor: page.lastKey === undefined ? null : encodePageCursor(page.lastKey),
+    };
   }
 
-  /** Strongly consistent GetItem; only a `pending` invitation is returned (expired ones included). */
-  async getPending(roomId: Uuid, inviteeId: Uuid): Promise<Invitation | null> {
-    const item = await this.read(roomId, inviteeId);
-    return item?.status === 'pending' ? invitationFromItem(item) : null;
-  }
-
-  /**
-   * Sets `status` and `responded_at`, conditioned on the same invitation id still being `pending`.
-   * @throws ConflictError `invitation_expired` when it is no longer pending (or was replaced)
-   */
-  async setStatus(
-    invitation: Invitation,
-    status: InvitationStatus,
-    respondedAt: string,
-  ): Promise<Invitation> {
-    try {
-      const out = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.invitation(invitation.room_id, invitation.invitee_id),
-          UpdateExpression: 'SET #status = :status, responded_at = :at',
-          ConditionExpression: 'id = :id AND #status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':status': status,
-            ':at': respondedAt,
-            ':id': invitation.id,
-            ':pending': 'pending',
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return invitationFromItem(out.Attributes ?? {});
-    } catch (e) {
-      if (isConditionalCheckFailed(e)) throw new ConflictError('invitation_expired');
-      throw e;
-    }
-  }
-
-  /**
-   * GSI1 `USER#<invitee>` / `INVITE#<ULID>` newest first, filtered to `status = pending` and
-   * `expires_at` later than `nowMs` (epoch milliseconds; exact, not rounded to the TTL second).
-   */
-  async listPendingForUser(inviteeId: Uuid, nowMs: number): Promise<Invitation[]> {
-    const live = liveFilter(nowMs);
+  /** GSI2 `INVITEDUE` with `GSI2SK <= "<until ISO>~"`, ascending (soonest expiry first). */
+  async listDueSlots(untilMs: number, limit: number): Promise<DueSlot[]> {
     const items = await queryAll(
       this.doc,
       {
         TableName: this.tableName,
-        IndexName: GSI1,
-        KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :prefix)',
-        FilterExpression: `#status = :pending AND ${live.expression}`,
-        ExpressionAttributeNames: { '#status': 'status', ...live.names },
+        IndexName: GSI2,
+        KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK <= :until',
         ExpressionAttributeValues: {
-          ':pk': partitions.userIndex(inviteeId),
-          ':prefix': prefixes.invite,
-          ':pending': 'pending',
-          ...live.values,
+          ':pk': partitions.dueSlots,
+          ':until': `${new Date(untilMs).toISOString()}~`,
         },
-        ScanIndexForward: false,
       },
-      { keep: (item) => parseTimestamp(item.expires_at as string) > nowMs },
+      { max: limit },
     );
-    return items.map(invitationFromItem);
+    return items.map((i) => ({
+      invitationId: i.id as string,
+      roomId: i.room_id as string,
+      inviteeId: i.invitee_id as string,
+      expiresAt: i.expires_at as string,
+      reminded: i.reminded === true,
+    }));
   }
 
-  private async read(roomId: Uuid, inviteeId: Uuid): Promise<Item | undefined> {
+  /** `SET reminded = true` conditioned on the slot still holding this id and not yet reminded. */
+  async markReminded(slot: DueSlot): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.invitationSlot(slot.roomId, slot.inviteeId),
+          UpdateExpression: 'SET reminded = :t',
+          ConditionExpression: 'id = :id AND reminded = :f',
+          ExpressionAttributeValues: { ':t': true, ':f': false, ':id': slot.invitationId },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionalCheckFailed(e)) return false;
+      throw e;
+    }
+  }
+
+  private async roomExists(roomId: Uuid): Promise<boolean> {
     const out = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.invitation(roomId, inviteeId),
-        ConsistentRead: true,
-      }),
+      new GetCommand({ TableName: this.tableName, Key: roomKeys.keys.room(roomId), ConsistentRead: true }),
     );
-    return out.Item;
+    return out.Item !== undefined;
   }
 }

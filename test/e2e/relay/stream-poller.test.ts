@@ -72,6 +72,9 @@ describe('stream poller (DynamoDB Local)', () => {
       created_at: past,
       expires_at: past,
       responded_at: null,
+      role: 'member',
+      cancelled_at: null,
+      cancelled_by: null,
     });
     await eventually(() => expired.some((e) => e.invitationId === id), 120_000);
     expect(expired.find((e) => e.invitationId === id)).toMatchObject({

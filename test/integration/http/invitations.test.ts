@@ -44,7 +44,7 @@ describe('invitation routes', () => {
     });
 
   describe('POST /api/v1/invitations', () => {
-    it('201 {invitation} (pending, message discarded); emits invitation_received', async () => {
+    it('201 {invitation} (pending, message kept, role member: extensions.md §6.1); emits invitation_received', async () => {
       const invitee = await registerUser(api);
       const res = await invite(owner, roomId, invitee.id, { message: 'come!' });
       expect(res.status).toBe(201);
@@ -57,10 +57,13 @@ describe('invitation routes', () => {
         invitee_id: invitee.id,
         invitee_name: invitee.username,
         status: 'pending',
-        message: null,
+        message: 'come!',
         created_at: expect.any(String),
         expires_at: expect.any(String),
         responded_at: null,
+        role: 'member',
+        cancelled_at: null,
+        cancelled_by: null,
       });
       expect(api.events.some((e) => e.payload.type === 'invitation_received')).toBe(true);
     });

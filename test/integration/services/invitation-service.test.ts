@@ -52,6 +52,9 @@ async function storeInvitation(room: Room, inviteeId: string, createdMs: number)
     created_at: toTimestamp(createdMs),
     expires_at: toTimestamp(createdMs + INVITATION_TTL_MS),
     responded_at: null,
+    role: 'member',
+    cancelled_at: null,
+    cancelled_by: null,
   };
   await t.repos.invitations.create(invitation);
   return invitation;
@@ -125,6 +128,9 @@ describe('create', () => {
       created_at: expect.any(String),
       expires_at: expect.any(String),
       responded_at: null,
+      role: 'member',
+      cancelled_at: null,
+      cancelled_by: null,
     });
     expect(parseTimestamp(invitation.expires_at) - parseTimestamp(invitation.created_at)).toBe(
       INVITATION_TTL_MS,
@@ -135,7 +141,7 @@ describe('create', () => {
         payload: { type: 'invitation_received', invitation },
       }),
     ]);
-    await expect(t.repos.invitations.getById(invitation.id)).resolves.toEqual(invitation);
+    await expect(t.repos.invitations.getById(invitation.id)).resolves.toMatchObject(invitation);
   });
 });
 
@@ -173,6 +179,13 @@ describe('accept', () => {
         audience: { kind: 'room', roomId: room.id },
         payload: { type: 'user_joined_room', room_id: room.id, user: eve.user, membership: out.membership },
       }),
+      expect.objectContaining({
+        audience: { kind: 'users', userIds: [alice.user.id] },
+        payload: {
+          type: 'invitation_status_changed',
+          invitation: expect.objectContaining({ id: invitation.id, status: 'accepted' }),
+        },
+      }),
     ]);
     await expect(t.repos.invitations.getById(invitation.id)).resolves.toMatchObject({
       status: 'accepted',
@@ -198,8 +211,9 @@ describe('accept', () => {
   });
 
   it('join errors come after the invitation checks: room_full, already_member', async () => {
-    const room = await newRoom({ max_members: 3 });
+    const room = await newRoom({ max_members: 4 });
     const full = await t.services.invitations.create(alice.user.id, room.id, eve.user.id, HTTP);
+    await t.services.rooms.update(alice.user.id, room.id, { settings: { max_members: 3 } });
     await expect(t.services.invitations.accept(eve.user.id, full.id)).rejects.toMatchObject({
       code: 'room_full',
     });
@@ -220,7 +234,7 @@ describe('accept', () => {
 });
 
 describe('decline', () => {
-  it('declines without an event; a re-invite after a decline is allowed', async () => {
+  it('declines with only invitation_status_changed to the inviter; a re-invite after a decline is allowed', async () => {
     const room = await newRoom();
     const invitation = await t.services.invitations.create(alice.user.id, room.id, eve.user.id, HTTP);
     t.events.length = 0;
@@ -231,7 +245,15 @@ describe('decline', () => {
       code: 'invitation_not_found',
     });
     await t.services.invitations.decline(eve.user.id, invitation.id);
-    expect(t.events).toHaveLength(0);
+    expect(t.events).toEqual([
+      expect.objectContaining({
+        audience: { kind: 'users', userIds: [alice.user.id] },
+        payload: {
+          type: 'invitation_status_changed',
+          invitation: expect.objectContaining({ status: 'declined' }),
+        },
+      }),
+    ]);
     await expect(t.repos.invitations.getById(invitation.id)).resolves.toMatchObject({
       status: 'declined',
       responded_at: expect.any(String),

@@ -76,6 +76,9 @@ describe('join / leave', () => {
       created_at: toTimestamp(created),
       expires_at: toTimestamp(created + INVITATION_TTL_MS),
       responded_at: null,
+      role: 'member',
+      cancelled_at: null,
+      cancelled_by: null,
     });
     await expect(t.services.rooms.join(bob.user.id, room.id)).rejects.toMatchObject({ code: 'room_private' });
 

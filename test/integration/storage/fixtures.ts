@@ -99,6 +99,9 @@ export function anInvitation(overrides: Partial<Invitation> = {}, createdMs = Da
     created_at: iso(createdMs),
     expires_at: iso(createdMs + 7 * 24 * 3600 * 1000),
     responded_at: null,
+    role: 'member',
+    cancelled_at: null,
+    cancelled_by: null,
     ...overrides,
   };
 }

@@ -36,8 +36,8 @@ describe('DynamoInvitationRepository', () => {
     const inv = anInvitation();
     await create(inv);
 
-    expect(await repos.invitations.getById(inv.id)).toEqual(inv);
-    expect(await repos.invitations.getPending(inv.room_id, inv.invitee_id)).toEqual(inv);
+    expect(await repos.invitations.getById(inv.id)).toMatchObject(inv);
+    expect(await repos.invitations.getPending(inv.room_id, inv.invitee_id)).toMatchObject(inv);
     expect(await repos.invitations.getById(randomUUID())).toBeNull();
     expect(await repos.invitations.getPending(inv.room_id, randomUUID())).toBeNull();
   });
@@ -49,7 +49,7 @@ describe('DynamoInvitationRepository', () => {
     await expect(
       repos.invitations.create(anInvitation({ room_id: inv.room_id, invitee_id: inv.invitee_id })),
     ).rejects.toMatchObject({ name: 'ConflictError', code: 'already_invited' });
-    expect(await repos.invitations.getById(inv.id)).toEqual(inv);
+    expect(await repos.invitations.getById(inv.id)).toMatchObject(inv);
   });
 
   it('refuses inviting a member or into an unknown room', async () => {
@@ -67,15 +67,26 @@ describe('DynamoInvitationRepository', () => {
   it('allows re-inviting after a decline', async () => {
     const first = anInvitation();
     await create(first);
-    const declined = await repos.invitations.setStatus(first, 'declined', iso(clock.now()));
-    expect(declined).toEqual({ ...first, status: 'declined', responded_at: iso(clock.now()) });
+    const declined = await repos.invitations.transition(first, {
+      status: 'declined',
+      at: iso(clock.now()),
+      by: first.invitee_id,
+    });
+    expect(declined).toMatchObject({ ...first, status: 'declined', responded_at: iso(clock.now()) });
     expect(await repos.invitations.getPending(first.room_id, first.invitee_id)).toBeNull();
 
     const again = anInvitation({ room_id: first.room_id, invitee_id: first.invitee_id });
     await create(again);
 
     expect(await repos.invitations.getPending(first.room_id, first.invitee_id)).toEqual(again);
-    expect(await repos.invitations.getById(first.id)).toBeNull(); // replaced: one item per (room, invitee)
+    // one record per invitation: the declined one is kept, with its history (extensions.md §6.1)
+    expect(await repos.invitations.getById(first.id)).toMatchObject({
+      status: 'declined',
+      history: [
+        { status: 'pending', by: first.inviter_id },
+        { status: 'declined', by: first.invitee_id },
+      ],
+    });
   });
 
   it('allows re-inviting over an expired pending invitation', async () => {
@@ -91,11 +102,11 @@ describe('DynamoInvitationRepository', () => {
   it('moves status only from pending', async () => {
     const inv = anInvitation();
     await create(inv);
-    await repos.invitations.setStatus(inv, 'accepted', iso(clock.now()));
+    await repos.invitations.transition(inv, { status: 'accepted', at: iso(clock.now()), by: inv.invitee_id });
 
-    await expect(repos.invitations.setStatus(inv, 'declined', iso(clock.now()))).rejects.toMatchObject({
-      code: 'invitation_expired',
-    });
+    await expect(
+      repos.invitations.transition(inv, { status: 'declined', at: iso(clock.now()), by: inv.invitee_id }),
+    ).rejects.toMatchObject({ code: 'invitation_not_pending' });
     expect((await repos.invitations.getById(inv.id))?.status).toBe('accepted');
   });
 
@@ -108,7 +119,7 @@ describe('DynamoInvitationRepository', () => {
     const expired = anInvitation({ invitee_id: invitee }, now - 7 * DAY - 1000);
     const declined = anInvitation({ invitee_id: invitee }, now - 1000);
     for (const inv of [oldest, newest, middle, expired, declined]) await create(inv);
-    await repos.invitations.setStatus(declined, 'declined', iso(now));
+    await repos.invitations.transition(declined, { status: 'declined', at: iso(now), by: invitee });
     await create(anInvitation()); // someone else's
 
     const list = await repos.invitations.listPendingForUser(invitee, now);

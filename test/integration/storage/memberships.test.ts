@@ -89,7 +89,11 @@ describe('DynamoMembershipRepository', () => {
       const room = await newRoom({ is_private: true });
       const declined = anInvitation({ room_id: room.id });
       await repos.invitations.create(declined);
-      await repos.invitations.setStatus(declined, 'declined', iso(Date.now()));
+      await repos.invitations.transition(declined, {
+        status: 'declined',
+        at: iso(Date.now()),
+        by: declined.invitee_id,
+      });
       const created = Date.now() - 8 * 24 * 3600 * 1000;
       const expired = anInvitation({ room_id: room.id }, created);
       await repos.invitations.create(expired);

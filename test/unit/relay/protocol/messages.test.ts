@@ -47,6 +47,17 @@ const EXAMPLES: Record<string, string> = {
   list_mentions: '{"type":"list_mentions","request_id":"m","limit":10}',
   get_thread:
     '{"type":"get_thread","request_id":"t","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","limit":20}',
+  // docs/protocol/extensions.md §6.2
+  invite_multiple: `{"type":"invite_multiple","request_id":"b","room_id":"${ROOM}","usernames":["bob"],"ttl_hours":48}`,
+  list_sent_invitations: '{"type":"list_sent_invitations","request_id":"s","status":"all","limit":20}',
+  get_invitation:
+    '{"type":"get_invitation","request_id":"g","invitation_id":"5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c"}',
+  revoke_invitation:
+    '{"type":"revoke_invitation","request_id":"v","invitation_id":"5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c"}',
+  accept_all_invitations: '{"type":"accept_all_invitations","request_id":"a"}',
+  invitation_stats: `{"type":"invitation_stats","request_id":"st","room_id":"${ROOM}"}`,
+  invitation_summary: '{"type":"invitation_summary","request_id":"su"}',
+  join_by_invite_link: '{"type":"join_by_invite_link","request_id":"jl","code":"AbCdEf012345"}',
   typing: `{"type":"typing","target":{"type":"room","room_id":"${ROOM}"}}`,
   ping: '{"type":"ping"}',
 };

@@ -1,0 +1,239 @@
+// Invitation benchmark (`npm run bench:invitations`): bulk invite of 50 vs one raw TransactWriteItems, and one page of a 1,000-record list vs one raw Query, in one run.
+import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { composeServices } from '../shared/compose.js';
+import type { Room } from '../shared/features/rooms/index.js';
+import { invitationRecordItem, slotItem, type Invitation } from '../shared/features/invitations/index.js';
+import { startStorage } from './lib/dynamo.js';
+import { machineInfo, type MachineInfo } from './lib/proc.js';
+import { createHistogram, nowMicros, recordMicros, summarize, type LatencySummary } from './lib/stats.js';
+import { runBench } from './lib/main.js';
+
+interface Args {
+  /** Timed bulk invites (each into a fresh room). */
+  reps: number;
+  /** Timed raw transactions / queries / list pages. */
+  ops: number;
+  /** Records in the listed partition. */
+  records: number;
+  endpoint: string | undefined;
+  outDir: string;
+  label: string;
+}
+
+interface Result {
+  startedAt: string;
+  label: string;
+  machine: MachineInfo;
+  loadavg: number[];
+  args: Omit<Args, 'outDir'>;
+  rawTransactWrite: LatencySummary;
+  bulkInvite50: LatencySummary;
+  bulkRatio: number;
+  rawQueryPage: LatencySummary;
+  listPage: LatencySummary;
+  listRatio: number;
+  targets: { bulk: string; list: string };
+}
+
+const USAGE =
+  'usage: npm run bench:invitations -- [--reps 30] [--ops 300] [--records 1000] [--endpoint URL] [--out bench/results] [--label text]';
+
+function parse(argv: string[]): Args {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      reps: { type: 'string', default: '30' },
+      ops: { type: 'string', default: '300' },
+      records: { type: 'string', default: '1000' },
+      endpoint: { type: 'string' },
+      out: { type: 'string', default: 'bench/results' },
+      label: { type: 'string', default: '' },
+    },
+  });
+  const int = (n: string, v: string, min: number) => {
+    const x = Number(v);
+    if (!Number.isInteger(x) || x < min) throw new Error(`--${n} must be an integer >= ${min}\n${USAGE}`);
+    return x;
+  };
+  return {
+    reps: int('reps', values.reps, 1),
+    ops: int('ops', values.ops, 1),
+    records: int('records', values.records, 50),
+    endpoint: values.endpoint ?? process.env.LAIR_DYNAMODB_ENDPOINT,
+    outDir: values.out,
+    label: values.label,
+  };
+}
+
+async function time(n: number, warmup: number, op: (i: number) => Promise<unknown>): Promise<LatencySummary> {
+  for (let i = 0; i < warmup; i++) await op(i);
+  const h = createHistogram();
+  for (let i = 0; i < n; i++) {
+    const t0 = nowMicros();
+    await op(warmup + i);
+    recordMicros(h, nowMicros() - t0);
+  }
+  return summarize(h);
+}
+
+const log = (m: string) => process.stderr.write(`[bench:invitations] ${m}\n`);
+
+async function run(args: Args, cleanup: (() => Promise<void>)[]): Promise<Result> {
+  const startedAt = new Date().toISOString();
+  const storage = await startStorage(args.endpoint);
+  cleanup.push(() => storage.stop());
+  const { doc } = storage.clients;
+  const TableName = storage.tableName;
+  const c = composeServices({
+    doc,
+    tableName: TableName,
+    jwtSecret: 'bench',
+    events: { publish: () => Promise.resolve() },
+  });
+  const { services } = c;
+  log('population: inviter, 50 invitees');
+  const reg = (i: number) =>
+    services.auth.register(
+      {
+        username: `b${i}_${randomUUID().slice(0, 6)}`,
+        email: `b${i}_${randomUUID().slice(0, 6)}@bench.invalid`,
+        password: 'bench-password-1',
+      },
+      'http',
+    );
+  const inviter = (await reg(0)).user;
+  const invitees = (await Promise.all(Array.from({ length: 50 }, (_, i) => reg(i + 1)))).map(
+    (r) => r.user.id,
+  );
+  const newRoom = (): Promise<Room> =>
+    services.rooms.create(inviter.id, { name: `r${randomUUID().slice(0, 12)}` });
+  const opts = { requireModerator: true };
+
+  // Raw baseline: one invitation's transaction with its real items (room check, membership check,
+  // slot Put with its GSI2 entry, record Put with GSI1 + GSI2) — what a single invite writes.
+  log('raw TransactWriteItems');
+  const rawRoom = await newRoom();
+  const rawInvitation = (i: number): Invitation => ({
+    id: randomUUID(),
+    room_id: rawRoom.id,
+    room_name: rawRoom.name,
+    inviter_id: inviter.id,
+    inviter_name: inviter.username,
+    invitee_id: `raw-${i}-${randomUUID()}`,
+    invitee_name: `raw${i}`,
+    status: 'pending',
+    message: null,
+    created_at: new Date().toISOString(),
+    expires_at: new Date(Date.now() + 7 * 24 * 3600_000).toISOString(),
+    responded_at: null,
+    role: 'member',
+    cancelled_at: null,
+    cancelled_by: null,
+  });
+  const rawTransactWrite = await time(args.ops, 50, (i) => {
+    const inv = rawInvitation(i);
+    return doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName,
+              Key: { PK: `ROOM#${rawRoom.id}`, SK: 'META' },
+              ConditionExpression: 'attribute_exists(PK)',
+            },
+          },
+          {
+            ConditionCheck: {
+              TableName,
+              Key: { PK: `ROOM#${rawRoom.id}`, SK: `MEMBER#${inv.invitee_id}` },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          { Put: { TableName, Item: slotItem(inv), ConditionExpression: 'attribute_not_exists(PK)' } },
+          {
+            Put: {
+              TableName,
+              Item: invitationRecordItem({ ...inv, history: [] }, `01RAW${String(i).padStart(21, '0')}`),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+        ],
+      }),
+    );
+  });
+
+  log(`bulk invite of 50 x ${args.reps} (fresh room each)`);
+  const rooms = await Promise.all(Array.from({ length: args.reps + 2 }, () => newRoom()));
+  const bulkInvite50 = await time(args.reps, 2, async (i) => {
+    const out = await services.invitations.createBulk(inviter.id, rooms[i]!.id, { userIds: invitees }, opts);
+    if (out.created !== 50) throw new Error(`bulk created ${out.created}`);
+  });
+
+  const have = (args.reps + 2) * 50;
+  log(`list population to ${args.records} records`);
+  for (let n = have; n < args.records; n += 50) {
+    await services.invitations.createBulk(inviter.id, (await newRoom()).id, { userIds: invitees }, opts);
+  }
+  log('raw Query page vs list page');
+  const rawQueryPage = await time(args.ops, 20, () =>
+    doc.send(
+      new QueryCommand({
+        TableName,
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': `INVITER#${inviter.id}` },
+        ScanIndexForward: false,
+        Limit: 50,
+      }),
+    ),
+  );
+  const listPage = await time(args.ops, 20, () =>
+    services.invitations.list(inviter.id, { direction: 'sent', status: 'all', limit: 50 }),
+  );
+  const bulkRatio = Math.round((bulkInvite50.p50 / rawTransactWrite.p50) * 100) / 100;
+  const listRatio = Math.round((listPage.p50 / rawQueryPage.p50) * 100) / 100;
+  return {
+    startedAt,
+    label: args.label,
+    machine: machineInfo(),
+    loadavg: loadavg().map((x) => Math.round(x * 100) / 100),
+    args: {
+      reps: args.reps,
+      ops: args.ops,
+      records: args.records,
+      endpoint: args.endpoint,
+      label: args.label,
+    },
+    rawTransactWrite,
+    bulkInvite50,
+    bulkRatio,
+    rawQueryPage,
+    listPage,
+    listRatio,
+    targets: {
+      bulk: bulkRatio <= 4 ? 'met (≤ 4×)' : 'MISSED (> 4×)',
+      list: listRatio <= 1.5 ? 'met (≤ 1.5×)' : 'MISSED (> 1.5×)',
+    },
+  };
+}
+
+function format(r: Result): string {
+  const row = (name: string, s: LatencySummary) =>
+    `${name.padEnd(34)} p50 ${s.p50.toFixed(2).padStart(8)} ms  p90 ${s.p90.toFixed(2).padStart(8)} ms  p99 ${s.p99.toFixed(2).padStart(8)} ms  n=${s.count}`;
+  return [
+    `Invitations bench ${r.startedAt} (load ${r.loadavg.join(' ')})`,
+    row('raw TransactWriteItems (1 invite)', r.rawTransactWrite),
+    row('bulk invite of 50', r.bulkInvite50),
+    `  ratio p50 ${r.bulkRatio}×  target ≤ 4×: ${r.targets.bulk}`,
+    row('raw Query (GSI2, Limit 50)', r.rawQueryPage),
+    row(`list page (50 of ${r.args.records})`, r.listPage),
+    `  ratio p50 ${r.listRatio}×  target ≤ 1.5×: ${r.targets.list}`,
+    '',
+  ].join('\n');
+}
+
+await runBench<Args, Result>({ log, parse, run, format, suffix: '-invitations' });
