@@ -40,7 +40,12 @@ describe('invitations over the real stream (DynamoDB Local)', () => {
 
   beforeAll(async () => {
     ts = await createTestServices({ clock });
-    const composition: Composition = { services: ts.services, repos: ts.repos, deps: ts.deps };
+    const composition: Composition = {
+      services: ts.services,
+      repos: ts.repos,
+      deps: ts.deps,
+      storage: { doc: ts.doc, tableName: ts.tableName },
+    };
     const handler = createStreamHandler({ logger: testLogger(), deps: () => Promise.resolve(composition) });
     poller = await startStreamPoller({
       endpoint: process.env.LAIR_DYNAMODB_ENDPOINT!,

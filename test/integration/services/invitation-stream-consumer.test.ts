@@ -43,7 +43,12 @@ let handler: ReturnType<typeof createStreamHandler>;
 beforeAll(async () => {
   t = await createTestServices({ clock });
   cast = await registerCast(t.services);
-  const composition: Composition = { services: t.services, repos: t.repos, deps: t.deps };
+  const composition: Composition = {
+    services: t.services,
+    repos: t.repos,
+    deps: t.deps,
+    storage: { doc: t.doc, tableName: t.tableName },
+  };
   handler = createStreamHandler({ logger: testLogger(), deps: () => Promise.resolve(composition) });
 });
 afterAll(async () => {
