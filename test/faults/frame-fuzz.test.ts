@@ -73,7 +73,9 @@ function fuzzConnection(port: number, frames: number): Promise<void> {
     const socket = connect(port, '127.0.0.1');
     socket.on('data', () => undefined);
     socket.on('error', () => undefined);
-    socket.on('close', () => resolve());
+    socket.on('close', () => {
+      resolve();
+    });
     socket.once('connect', () => {
       const chunks: Buffer[] = [];
       for (let i = 0; i < frames; i++) chunks.push(hostileFrame());
