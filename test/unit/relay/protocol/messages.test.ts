@@ -45,6 +45,15 @@ const EXAMPLES: Record<string, string> = {
   list_pins:
     '{"type":"list_pins","request_id":"l","target":{"type":"room","room_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d"}}',
   list_mentions: '{"type":"list_mentions","request_id":"m","limit":10}',
+  ban_user: '{"type":"ban_user","request_id":"b","user":"mallory","reason":"spam","duration_minutes":30}',
+  unban_user: '{"type":"unban_user","request_id":"u","user":"mallory"}',
+  set_user_role: '{"type":"set_user_role","request_id":"r","user":"alice","role":"moderator"}',
+  kick_member:
+    '{"type":"kick_member","request_id":"k","room_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","user":"bob"}',
+  get_audit_log: '{"type":"get_audit_log","request_id":"a","filters":{"action":"user.ban"},"limit":20}',
+  send_server_notice:
+    '{"type":"send_server_notice","request_id":"n","message":"Maintenance","severity":"info"}',
+  get_notices: '{"type":"get_notices","request_id":"g"}',
   get_thread:
     '{"type":"get_thread","request_id":"t","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","limit":20}',
   // docs/protocol/extensions.md §6.2
