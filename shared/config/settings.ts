@@ -43,7 +43,7 @@ export const settingsSchema = z.object({
   /** Message sends per user per 60 s on every transport, shared by relays and Lambdas (shared/platform/message-rate.ts); 0 = off. */
   LAIR_RATE_LIMIT_USER_MESSAGES: lenientInt(120),
   /** DynamoDB per-attempt response budget, ms (shared/storage/client.ts). */
-  LAIR_DYNAMODB_TIMEOUT_MS: lenientInt(3000),
+  LAIR_DYNAMODB_TIMEOUT_MS: lenientInt(10_000),
   /** DynamoDB TCP connect budget, ms. */
   LAIR_DYNAMODB_CONNECT_TIMEOUT_MS: lenientInt(1000),
   /** DynamoDB attempts per call including the first. */

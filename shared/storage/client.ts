@@ -11,7 +11,7 @@ export const DEFAULT_DYNAMO_TIMEOUTS = {
   /** TCP connect budget, ms. */
   connectTimeoutMs: 1000,
   /** Budget from request sent to response headers, ms. */
-  requestTimeoutMs: 3000,
+  requestTimeoutMs: 10_000,
   /** Total attempts including the first (the SDK's own default is 3). */
   maxAttempts: 3,
 } as const;
