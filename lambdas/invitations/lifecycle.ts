@@ -37,9 +37,12 @@ export function inviteOptions(
   };
 }
 
-/** True when the list request uses any extension parameter (§0.5: otherwise upstream's shape). */
+/**
+ * True when the list request uses an extension parameter (§0.5: otherwise upstream's shape).
+ * `limit` alone is not one: upstream accepts and ignores it on this route (http.md §10.2).
+ */
 export function isExtendedList(q: QueryParams): boolean {
-  return ['direction', 'status', 'room_id', 'q', 'cursor', 'limit'].some((k) => q.string(k) !== undefined);
+  return ['direction', 'status', 'room_id', 'q', 'cursor'].some((k) => q.string(k) !== undefined);
 }
 
 /**

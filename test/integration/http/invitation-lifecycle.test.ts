@@ -74,7 +74,7 @@ describe('invitation lifecycle routes', () => {
       `/api/v1/invitations?direction=sent&status=pending&limit=1&cursor=${sent.json.next_cursor}`,
     );
     expect(next.json.invitations).toHaveLength(1);
-    expectError(await get(owner, '/api/v1/invitations?limit=101'), 400, 'validation_failed');
+    expectError(await get(owner, '/api/v1/invitations?status=all&limit=101'), 400, 'validation_failed');
     expectError(await get(owner, '/api/v1/invitations?status=bogus'), 400, 'validation_failed');
     const upstream = await get(a, '/api/v1/invitations');
     expect(upstream.json).toEqual({ invitations: [expect.objectContaining({ id: toA })], has_more: false });

@@ -187,7 +187,8 @@ describe('delete', () => {
     await expect(t.services.rooms.get(alice.user.id, room.id)).rejects.toMatchObject({
       code: 'room_not_found',
     });
-    await expect(t.repos.invitations.getById(invitation.id)).resolves.toBeNull();
+    // the slot goes with the room; the record stays (history), cancelled by the stream consumer (ADR 008)
+    await expect(t.repos.invitations.getPending(room.id, invitation.invitee_id)).resolves.toBeNull();
     await expect(t.repos.memberships.listByRoom(room.id)).resolves.toEqual([]);
     const [event] = eventsOf(t.events, 'room_deleted');
     expect(event?.payload).toEqual({
