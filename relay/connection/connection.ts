@@ -33,7 +33,6 @@ import {
 } from '../protocol/index.js';
 import { AuthLease, sendLeaseOf } from './auth-lease.js';
 import { InactivityTimer } from './inactivity.js';
-import { sendActiveNotices } from './login-notices.js';
 import { PresenceLink } from './presence-link.js';
 import { SerialQueue } from './serial-queue.js';
 import { timeoutFor, UNAUTHORIZED_TEXT, type ConnectionEnv as Env, type ConnectionState } from './state.js';
