@@ -290,14 +290,6 @@ export class Connection implements DeliveryTarget {
     const held = this.heldEvents;
     this.heldEvents = undefined;
     for (const json of held) this.transport.send(json);
-    void sendActiveNotices(
-      this.env.services,
-      this.userId,
-      (json) => {
-        this.deliver(json);
-      },
-      this.log,
-    );
     this.log.info({ userId: this.userId }, 'connection authenticated');
   }
 
