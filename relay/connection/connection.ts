@@ -36,7 +36,6 @@ import { commandDuration, fanoutDeliveries, framesIn } from '../metrics.js';
 import { requestIdFrom, withRequestId } from '../../shared/platform/request-id.js';
 import { InactivityTimer } from './inactivity.js';
 import { throttledResponse } from './throttled-response.js';
-import { sendActiveNotices } from './login-notices.js';
 import { PresenceLink } from './presence-link.js';
 import { SerialQueue } from './serial-queue.js';
 import { timeoutFor, UNAUTHORIZED_TEXT, type ConnectionEnv as Env, type ConnectionState } from './state.js';
@@ -305,14 +304,6 @@ export class Connection implements DeliveryTarget {
     const held = this.heldEvents;
     this.heldEvents = undefined;
     for (const json of held) this.transport.send(json);
-    void sendActiveNotices(
-      this.env.services,
-      this.userId,
-      (json) => {
-        this.deliver(json);
-      },
-      this.log,
-    );
     this.log.info({ userId: this.userId }, 'connection authenticated');
   }
 

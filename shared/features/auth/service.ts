@@ -300,8 +300,17 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
         }
         throw e;
       }
-      const session = await requireSession(claims);
-      const [user] = await Promise.all([users.getById(claims.sub), refuseBanned(claims.sub)]);
+      // One round trip: session, user and ban reads in parallel (the session error wins).
+      const [sessionRead, userRead, banRead] = await Promise.allSettled([
+        requireSession(claims),
+        users.getById(claims.sub),
+        refuseBanned(claims.sub),
+      ]);
+      if (sessionRead.status === 'rejected') throw sessionRead.reason;
+      if (banRead.status === 'rejected') throw banRead.reason;
+      if (userRead.status === 'rejected') throw userRead.reason;
+      const session = sessionRead.value;
+      const user = userRead.value;
       if (user === null) throw new DomainError('user_not_found');
       const expiresMs = parseTimestamp(session.expires_at);
       return {

@@ -133,8 +133,9 @@ describe('WebSocket endpoint', () => {
   });
 
   it('events flow between TCP and WebSocket clients; WS does not count toward the TCP limit', async () => {
-    const tcp = await connectUser(relay); // uses the single TCP slot
+    // Register first: Argon2 on a loaded machine can outlast the TCP client's 1 s idle timeout.
     const auth = await relay.register();
+    const tcp = await connectUser(relay); // uses the single TCP slot
     const ws = await TestWsClient.connect(port, auth.token);
     await ws.nextOf('authenticate_response');
     const room = (await tcp.client.request({ type: 'create_room', name: `ws-${Date.now()}` })).room;
