@@ -57,6 +57,8 @@ export const PERMISSIONS = {
     http: ['POST /api/v1/admin/notices', 'DELETE /api/v1/admin/notices/{notice_id}'],
     tcp: ['send_server_notice'],
   },
+  'account.unlock': { min: 'admin', http: ['POST /api/v1/admin/users/{user_id}/unlock'], tcp: [] },
+  'config.reload': { min: 'admin', http: ['POST /api/v1/admin/config/reload'], tcp: [] },
 } as const satisfies Record<string, { min: SystemRole; http: readonly string[]; tcp: readonly string[] }>;
 
 /** A permission name of {@link PERMISSIONS}. */

@@ -141,7 +141,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
   const { users, sessions, clock, ids, hasher, tokens } = deps;
   const policy = deps.authPolicy ?? (() => DEFAULT_AUTH_POLICY);
   const audit: SecurityAudit = deps.securityAudit ?? (() => undefined);
-  const twoFactor = createTwoFactorService({ ...deps, audit });
+  const twoFactor = createTwoFactorService({ ...deps, securityAudit: audit });
   const guard = lockoutGuard({ lockouts: deps.lockouts, policy, audit, clock });
   let dummyHash: Promise<string> | undefined;
 

@@ -28,7 +28,7 @@ export interface TwoFactorDeps {
   totp: TotpRepository;
   hasher: PasswordHasher;
   clock: Clock;
-  audit?: SecurityAudit;
+  securityAudit?: SecurityAudit;
 }
 
 /** Setup / enable / disable (docs/protocol/extensions.md §10). */
@@ -85,7 +85,13 @@ const normaliseRecovery = (code: string): string => code.trim().toLowerCase();
 export function createTwoFactorService(deps: TwoFactorDeps): TwoFactorService {
   const { totp, hasher, clock, users } = deps;
   const audit = (action: 'totp_enabled' | 'totp_disabled' | 'recovery_code_used', userId: Uuid): void =>
-    deps.audit?.({ action, actor_id: userId, target: userId, at: toTimestamp(clock.now()), reason: action });
+    deps.securityAudit?.({
+      action,
+      actor_id: userId,
+      target: userId,
+      at: toTimestamp(clock.now()),
+      reason: action,
+    });
 
   /** The step `code` is valid at for `secret` (±1), or null; malformed codes are null. */
   function matchStep(secret: string, code: string): number | null {

@@ -65,7 +65,7 @@ describe('moderation across two relay processes', () => {
   it('a ban closes every socket of the user on both relays with account_banned; login is refused', async () => {
     const victim = await services.auth.register(userInput(), 'http');
     const second = await services.auth.login(
-      { identifier: victim.user.username, password: 'password123' },
+      { identifier: victim.user.username, password: 'plaid-otter-quarry-9' },
       'http',
     );
     const mod = await services.auth.register(userInput(), 'http');
@@ -95,7 +95,7 @@ describe('moderation across two relay processes', () => {
     clients.push(again);
     await expect(again.login(second.token, false)).rejects.toThrow(/account_banned/);
     await expect(
-      services.auth.login({ identifier: victim.user.username, password: 'password123' }, 'tcp'),
+      services.auth.login({ identifier: victim.user.username, password: 'plaid-otter-quarry-9' }, 'tcp'),
     ).rejects.toMatchObject({ code: 'account_banned' });
   });
 
