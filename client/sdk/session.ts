@@ -35,6 +35,9 @@ const EVENT_TYPE_FLAGS: Record<EventType, true> = {
   mention: true,
   message_pinned: true,
   message_unpinned: true,
+  read_marker_updated: true,
+  read_receipt: true,
+  delivery_receipt: true,
 };
 const EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(EVENT_TYPE_FLAGS));
 

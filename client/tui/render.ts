@@ -203,6 +203,11 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
         `${ctx.userName(event.pinned_by)} ${verb} ${ref !== '' ? ref : 'a message'}: ${event.message.content}`,
       );
     }
+    case 'read_marker_updated':
+    case 'delivery_receipt':
+      return null; // shown by /unread and receipts lookups, not as a line
+    case 'read_receipt':
+      return event.user_id === ctx.myId ? null : style.dim(`✓ read by ${ctx.userName(event.user_id)}`);
     case 'server_notice':
       return (event.severity === 'info' ? style.cyan : style.red)(`[${event.severity}] ${event.message}`);
   }

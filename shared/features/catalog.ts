@@ -7,11 +7,13 @@ import * as auth from './auth/model.js';
 import * as invitations from './invitations/model.js';
 import * as messages from './messages/model.js';
 import * as presence from './presence/model.js';
+import * as receipts from './receipts/model.js';
+import * as sync from './sync/model.js';
 import * as rooms from './rooms/model.js';
 import * as users from './users/model.js';
 
 /** Every feature's model, in dependency order. A new feature adds itself here and to {@link EventPayload} below, and to ./index.ts. */
-const MODELS = [auth, users, rooms, attachments, messages, invitations, presence, admin] as const;
+const MODELS = [auth, users, rooms, attachments, messages, invitations, presence, admin, receipts, sync] as const;
 
 type Model = (typeof MODELS)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
@@ -73,6 +75,8 @@ interface FeatureEvents {
   invitations: invitations.Events;
   presence: presence.Events;
   admin: admin.Events;
+  receipts: receipts.Events;
+  sync: sync.Events;
 }
 
 /** Relay-internal notices: travel the event path but are never serialized to a client (docs/adr/005). */

@@ -12,6 +12,8 @@ import { authFeature } from './auth/index.js';
 import { invitationsFeature } from './invitations/index.js';
 import { messagesFeature } from './messages/index.js';
 import { presenceFeature } from './presence/index.js';
+import { receiptsFeature } from './receipts/index.js';
+import { syncFeature } from './sync/index.js';
 import { createRoomAccess, roomsFeature, type RoomAccess } from './rooms/index.js';
 import { usersFeature } from './users/index.js';
 
@@ -28,6 +30,8 @@ export const FEATURES = [
   invitationsFeature,
   presenceFeature,
   adminFeature,
+  receiptsFeature,
+  syncFeature,
 ] as const;
 
 type Feature = (typeof FEATURES)[number];

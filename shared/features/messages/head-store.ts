@@ -14,7 +14,7 @@ const OWN_PREFIX = 'o:';
 export const headKeys = {
   /** `HEAD#<conversation>` / `HEAD`: `n` messages ever created, `o:<author>` per author, `dl` tombstones. */
   head: (conversation: string): Key => ({ PK: `HEAD#${conversation}`, SK: 'HEAD' }),
-  /** `DMPEERS#<user>` / `<conversation>`: a DM conversation this user received a message in. */
+  /** `DMPEERS#<user>` / `<conversation>`: a DM conversation this user has messages in. */
   dmPeer: (userId: Uuid, conversation: string): Key => ({ PK: `DMPEERS#${userId}`, SK: conversation }),
 } as const;
 
@@ -32,7 +32,7 @@ export interface TargetHead {
   last_seq: string | null;
 }
 
-/** A DM conversation a user has received messages in (discovered by `GET /unread`). */
+/** A DM conversation a user has messages in (found by `GET /unread` and `sync`). */
 export interface DmPeer {
   conversation: string;
   peer: Uuid;
@@ -54,21 +54,20 @@ export function headUpdate(TableName: string, m: MessageRecord): TransactItem {
   };
 }
 
-/** The DM-peer item of the recipient (and of the author), so `GET /unread` finds DMs without a scan. */
+/** The DM-peer items of both parties, so `GET /unread` and `sync` find DMs without a scan. */
 export function dmPeerUpdates(TableName: string, m: MessageRecord): TransactItem[] {
   if (m.target.type !== 'dm') return [];
   const recipient = m.target.recipient;
   if (recipient === m.author) return [];
-  return [
-    {
-      Update: {
-        TableName,
-        Key: headKeys.dmPeer(recipient, m.conversation),
-        UpdateExpression: 'SET peer = :peer, entity = :e',
-        ExpressionAttributeValues: { ':peer': m.author, ':e': 'dm_peer' },
-      },
+  const peer = (userId: Uuid, other: Uuid): TransactItem => ({
+    Update: {
+      TableName,
+      Key: headKeys.dmPeer(userId, m.conversation),
+      UpdateExpression: 'SET peer = :peer, entity = :e',
+      ExpressionAttributeValues: { ':peer': other, ':e': 'dm_peer' },
     },
-  ];
+  });
+  return [peer(recipient, m.author), peer(m.author, recipient)];
 }
 
 /** The head update of a tombstone: `ADD dl <seq>|<author>` (a String Set, so a retry is idempotent). */
@@ -153,7 +152,7 @@ export async function countAfter(
   return { all: items.length, own: items.filter((i) => i.author === author).length };
 }
 
-/** The DM conversations `userId` has received messages in (one Query). */
+/** The DM conversations `userId` has messages in (one Query). */
 export async function listDmPeers(
   doc: DynamoDBDocumentClient,
   TableName: string,
@@ -165,6 +164,31 @@ export async function listDmPeers(
     ExpressionAttributeValues: { ':pk': `DMPEERS#${userId}` },
   });
   return items.map((i) => ({ conversation: String(i.SK), peer: String(i.peer) }));
+}
+
+/**
+ * The user's mention index items after `afterSeq` (all when empty), newest first, at most `max`:
+ * `{conversation, seq}` each (one Query of `MENTION#<user>`, extensions.md §1.6).
+ */
+export async function mentionMarksAfter(
+  doc: DynamoDBDocumentClient,
+  TableName: string,
+  userId: Uuid,
+  afterSeq: string,
+  max: number,
+): Promise<{ conversation: string; seq: string }[]> {
+  const items = await queryAll(
+    doc,
+    {
+      TableName,
+      KeyConditionExpression: afterSeq === '' ? 'PK = :pk' : 'PK = :pk AND SK > :after',
+      ExpressionAttributeValues: { ':pk': `MENTION#${userId}`, ...(afterSeq === '' ? {} : { ':after': afterSeq }) },
+      ProjectionExpression: 'conversation, seq',
+      ScanIndexForward: false,
+    },
+    { max },
+  );
+  return items.map((i) => ({ conversation: String(i.conversation), seq: String(i.seq) }));
 }
 
 /** The head reads of the receipts feature (docs/adr/011), over the single table. */
@@ -189,11 +213,16 @@ export class DynamoHeadRepository {
     return countAfter(this.doc, this.tableName, conversation, seq, author);
   }
 
-  /** DM conversations the user received messages in. */
+  /** Mention index items of the user after `afterSeq`, newest first, at most `max`. */
+  mentionsAfter(userId: Uuid, afterSeq: string, max: number): Promise<{ conversation: string; seq: string }[]> {
+    return mentionMarksAfter(this.doc, this.tableName, userId, afterSeq, max);
+  }
+
+  /** DM conversations the user has messages in. */
   dmPeers(userId: Uuid): Promise<DmPeer[]> {
     return listDmPeers(this.doc, this.tableName, userId);
   }
 }
 
 /** The port the receipts feature reads heads through. */
-export type HeadRepository = Pick<DynamoHeadRepository, 'many' | 'one' | 'countAfter' | 'dmPeers'>;
+export type HeadRepository = Pick<DynamoHeadRepository, 'many' | 'one' | 'countAfter' | 'dmPeers' | 'mentionsAfter'>;
