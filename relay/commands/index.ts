@@ -17,11 +17,14 @@ import { toResponseError } from './errors.js';
 import { invitationCommands } from './invitations.js';
 import { messageLifecycleCommands } from './message-lifecycle.js';
 import { messageCommands } from './messages.js';
+import { receiptCommands } from './receipts.js';
 import { roomCommands } from './rooms.js';
+import { syncCommands } from './sync.js';
 import { userCommands } from './users.js';
 
 export { runAuth, runLogout, type AuthMessage, type AuthOutcome } from './auth.js';
 export { typing } from './messages.js';
+export { delivered } from './receipts.js';
 export {
   commandContext,
   type AuthContext,
@@ -38,6 +41,8 @@ const GROUPS = [
   roomCommands,
   invitationCommands,
   userCommands,
+  receiptCommands,
+  syncCommands,
 ] as const;
 
 type Group = (typeof GROUPS)[number];

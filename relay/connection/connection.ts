@@ -16,6 +16,7 @@ import {
   runCommand,
   runLogout,
   typing,
+  delivered,
   type AuthContext,
   type AuthMessage,
   type AuthSnapshot,
@@ -306,6 +307,9 @@ export class Connection implements DeliveryTarget {
         return;
       case 'typing':
         await typing(msg, this.commandContext(auth));
+        return;
+      case 'delivered':
+        await delivered(msg, this.commandContext(auth));
         return;
       default:
         if (isCommandType(msg.type)) {

@@ -13,7 +13,18 @@ import * as rooms from './rooms/model.js';
 import * as users from './users/model.js';
 
 /** Every feature's model, in dependency order. A new feature adds itself here and to {@link EventPayload} below, and to ./index.ts. */
-const MODELS = [auth, users, rooms, attachments, messages, invitations, presence, admin, receipts, sync] as const;
+const MODELS = [
+  auth,
+  users,
+  rooms,
+  attachments,
+  messages,
+  invitations,
+  presence,
+  admin,
+  receipts,
+  sync,
+] as const;
 
 type Model = (typeof MODELS)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void

@@ -81,7 +81,9 @@ async function addMissingIndexes(
     }
     for (let i = 0; i < 120; i++) {
       const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
-      const status = out.Table?.GlobalSecondaryIndexes?.find((g) => g.IndexName === gsi.IndexName)?.IndexStatus;
+      const status = out.Table?.GlobalSecondaryIndexes?.find(
+        (g) => g.IndexName === gsi.IndexName,
+      )?.IndexStatus;
       if (status === 'ACTIVE') break;
       await new Promise((r) => setTimeout(r, 500));
     }

@@ -117,9 +117,7 @@ export async function getHeads(
 ): Promise<Map<string, TargetHead>> {
   const chunks: string[][] = [];
   for (let i = 0; i < conversations.length; i += 100) chunks.push(conversations.slice(i, i + 100));
-  const got = (
-    await Promise.all(chunks.map((c) => batchGet(doc, TableName, c.map(headKeys.head))))
-  ).flat();
+  const got = (await Promise.all(chunks.map((c) => batchGet(doc, TableName, c.map(headKeys.head))))).flat();
   const byPk = new Map(got.map((i) => [String(i.PK), i]));
   return new Map(conversations.map((c) => [c, headFromItem(c, byPk.get(headKeys.head(c).PK))]));
 }
@@ -130,7 +128,9 @@ export async function getHead(
   TableName: string,
   conversation: string,
 ): Promise<TargetHead> {
-  const out = await doc.send(new GetCommand({ TableName, Key: headKeys.head(conversation), ConsistentRead: true }));
+  const out = await doc.send(
+    new GetCommand({ TableName, Key: headKeys.head(conversation), ConsistentRead: true }),
+  );
   return headFromItem(conversation, out.Item);
 }
 
@@ -182,7 +182,10 @@ export async function mentionMarksAfter(
     {
       TableName,
       KeyConditionExpression: afterSeq === '' ? 'PK = :pk' : 'PK = :pk AND SK > :after',
-      ExpressionAttributeValues: { ':pk': `MENTION#${userId}`, ...(afterSeq === '' ? {} : { ':after': afterSeq }) },
+      ExpressionAttributeValues: {
+        ':pk': `MENTION#${userId}`,
+        ...(afterSeq === '' ? {} : { ':after': afterSeq }),
+      },
       ProjectionExpression: 'conversation, seq',
       ScanIndexForward: false,
     },
@@ -214,7 +217,11 @@ export class DynamoHeadRepository {
   }
 
   /** Mention index items of the user after `afterSeq`, newest first, at most `max`. */
-  mentionsAfter(userId: Uuid, afterSeq: string, max: number): Promise<{ conversation: string; seq: string }[]> {
+  mentionsAfter(
+    userId: Uuid,
+    afterSeq: string,
+    max: number,
+  ): Promise<{ conversation: string; seq: string }[]> {
     return mentionMarksAfter(this.doc, this.tableName, userId, afterSeq, max);
   }
 
@@ -225,4 +232,7 @@ export class DynamoHeadRepository {
 }
 
 /** The port the receipts feature reads heads through. */
-export type HeadRepository = Pick<DynamoHeadRepository, 'many' | 'one' | 'countAfter' | 'dmPeers' | 'mentionsAfter'>;
+export type HeadRepository = Pick<
+  DynamoHeadRepository,
+  'many' | 'one' | 'countAfter' | 'dmPeers' | 'mentionsAfter'
+>;

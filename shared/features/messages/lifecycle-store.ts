@@ -175,7 +175,11 @@ export async function tombstone(
     );
   } catch (e) {
     if (!(e instanceof RootGoneError)) throw e;
-    await transactWrite(doc, [update, headTombstone(TableName, message)], () => new ConflictError('message_not_found'));
+    await transactWrite(
+      doc,
+      [update, headTombstone(TableName, message)],
+      () => new ConflictError('message_not_found'),
+    );
   }
   await purgeVersions(doc, TableName, message);
   return {

@@ -12,6 +12,8 @@ export const receiptsFeature = {
   keys: store.keys,
   partitions: store.partitions,
   entities: store.ENTITY,
-  repositories: (ctx: StoreContext) => ({ receipts: new store.DynamoReceiptRepository(ctx.doc, ctx.tableName) }),
+  repositories: (ctx: StoreContext) => ({
+    receipts: new store.DynamoReceiptRepository(ctx.doc, ctx.tableName),
+  }),
   services: (deps: ReceiptServiceDeps) => ({ receipts: createReceiptService(deps) }),
 };

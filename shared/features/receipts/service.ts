@@ -10,7 +10,12 @@ import {
   type MessageRepository,
   type TargetHead,
 } from '../messages/index.js';
-import { requireMembership, type MembershipRepository, type RoomAccess, type RoomRepository } from '../rooms/index.js';
+import {
+  requireMembership,
+  type MembershipRepository,
+  type RoomAccess,
+  type RoomRepository,
+} from '../rooms/index.js';
 import type { UserRepository } from '../users/index.js';
 import {
   MAX_DELIVERED_BATCH,
@@ -100,7 +105,10 @@ export function createReceiptService(deps: ReceiptServiceDeps): ReceiptService {
    * `n_at`/`own_at` for a marker on `message`: head, count after, head again; equal heads mean no
    * send committed in between (sends and heads change in one transaction), so the count is exact.
    */
-  async function snapshot(actorId: Uuid, message: MessageRecord): Promise<{ head: TargetHead; n_at: number; own_at: number }> {
+  async function snapshot(
+    actorId: Uuid,
+    message: MessageRecord,
+  ): Promise<{ head: TargetHead; n_at: number; own_at: number }> {
     for (let attempt = 1; ; attempt++) {
       const before = await heads.one(message.conversation);
       const after = await heads.countAfter(message.conversation, message.seq, actorId);
@@ -156,7 +164,10 @@ export function createReceiptService(deps: ReceiptServiceDeps): ReceiptService {
       const conversation = await conversationOf(actorId, target);
       const message = await messages.getById(upTo);
       if (message === null || message.conversation !== conversation) {
-        throw new ValidationError('validation_failed', 'Validation failed: up_to - no such message in this target');
+        throw new ValidationError(
+          'validation_failed',
+          'Validation failed: up_to - no such message in this target',
+        );
       }
       const current = await receipts.marker(actorId, conversation);
       if (current !== null && current.up_to_seq >= message.seq) {
@@ -182,15 +193,25 @@ export function createReceiptService(deps: ReceiptServiceDeps): ReceiptService {
         const now = await receipts.marker(actorId, conversation);
         return {
           unread_count: await this.unreadOn(actorId, conversation),
-          receipt: { target, user_id: actorId, up_to: now?.up_to ?? upTo, read_at: now?.read_at ?? marker.read_at },
+          receipt: {
+            target,
+            user_id: actorId,
+            up_to: now?.up_to ?? upTo,
+            read_at: now?.read_at ?? marker.read_at,
+          },
         };
       }
       const unread_count = unreadCount(snap.head, marker, actorId);
       const receipt: ReadReceipt = { target, user_id: actorId, up_to: marker.up_to, read_at: marker.read_at };
-      await emit(deps, { kind: 'users', userIds: [actorId] }, { type: 'read_marker_updated', target, up_to: marker.up_to, unread_count });
+      await emit(
+        deps,
+        { kind: 'users', userIds: [actorId] },
+        { type: 'read_marker_updated', target, up_to: marker.up_to, unread_count },
+      );
       if (await sendsReceipts(actorId)) {
         const audience = await receiptAudience(actorId, target);
-        if (audience.length > 0) await emit(deps, { kind: 'users', userIds: audience }, { type: 'read_receipt', ...receipt });
+        if (audience.length > 0)
+          await emit(deps, { kind: 'users', userIds: audience }, { type: 'read_receipt', ...receipt });
       }
       return { unread_count, receipt };
     },
@@ -207,10 +228,17 @@ export function createReceiptService(deps: ReceiptServiceDeps): ReceiptService {
         const unread_count = unreadCount(head, marker, actorId);
         const mention_count = Math.min(
           UNREAD_CAP,
-          mentionMarks.filter((m) => m.conversation === conversation && m.seq > after && !deleted.has(m.seq)).length,
+          mentionMarks.filter((m) => m.conversation === conversation && m.seq > after && !deleted.has(m.seq))
+            .length,
         );
         if (unread_count === 0 && mention_count === 0) continue;
-        out.push({ target, unread_count, mention_count, last_message_id: head.last_message_id, up_to: marker?.up_to ?? null });
+        out.push({
+          target,
+          unread_count,
+          mention_count,
+          last_message_id: head.last_message_id,
+          up_to: marker?.up_to ?? null,
+        });
       }
       return out;
     },
@@ -227,7 +255,10 @@ export function createReceiptService(deps: ReceiptServiceDeps): ReceiptService {
     },
 
     async unreadOn(actorId, conversation) {
-      const [head, marker] = await Promise.all([heads.one(conversation), receipts.marker(actorId, conversation)]);
+      const [head, marker] = await Promise.all([
+        heads.one(conversation),
+        receipts.marker(actorId, conversation),
+      ]);
       return unreadCount(head, marker, actorId);
     },
 
@@ -266,7 +297,8 @@ export function createReceiptService(deps: ReceiptServiceDeps): ReceiptService {
         others = parties.filter((u) => u !== message.author);
       } else {
         // No existence oracle (extensions.md §0.6): a non-member gets not found.
-        if (!(await deps.access.isMember(message.target.room_id, actorId))) throw new DomainError('message_not_found');
+        if (!(await deps.access.isMember(message.target.room_id, actorId)))
+          throw new DomainError('message_not_found');
         others = (await deps.memberships.listByRoom(message.target.room_id))
           .map((m) => m.user_id)
           .filter((u) => u !== message.author);

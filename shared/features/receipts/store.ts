@@ -5,7 +5,13 @@ import type { Item } from '../../storage/items.js';
 import type { Key } from '../../storage/keys.js';
 import { batchGet, queryAll } from '../../storage/operations.js';
 import { isConditionalCheckFailed } from '../../storage/transactions.js';
-import { DEFAULT_PREFERENCES, type Preferences, type ReadMarker, type ReadTarget, type ReceiptRepository } from './model.js';
+import {
+  DEFAULT_PREFERENCES,
+  type Preferences,
+  type ReadMarker,
+  type ReadTarget,
+  type ReceiptRepository,
+} from './model.js';
 
 /** Keys of the receipts feature's items. */
 export const keys = {
@@ -21,7 +27,11 @@ export const partitions = {
 } as const;
 
 /** `entity` tags of the receipts feature's items. */
-export const ENTITY = { readMarker: 'read_marker', delivery: 'delivery', preferences: 'preferences' } as const;
+export const ENTITY = {
+  readMarker: 'read_marker',
+  delivery: 'delivery',
+  preferences: 'preferences',
+} as const;
 
 function markerFromItem(item: Item): ReadMarker {
   return {
@@ -64,7 +74,11 @@ export class DynamoReceiptRepository implements ReceiptRepository {
 
   async marker(userId: Uuid, conversation: string): Promise<ReadMarker | null> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.readMarker(userId, conversation), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.readMarker(userId, conversation),
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? markerFromItem(out.Item) : null;
   }
@@ -83,7 +97,11 @@ export class DynamoReceiptRepository implements ReceiptRepository {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.readMarker(marker.user_id, marker.conversation), entity: ENTITY.readMarker, ...marker },
+          Item: {
+            ...keys.readMarker(marker.user_id, marker.conversation),
+            entity: ENTITY.readMarker,
+            ...marker,
+          },
           // Only forward (extensions.md §2): an older or equal up_to is a no-op.
           ConditionExpression: 'attribute_not_exists(PK) OR up_to_seq < :seq',
           ExpressionAttributeValues: { ':seq': marker.up_to_seq },

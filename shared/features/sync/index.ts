@@ -13,6 +13,8 @@ export const syncFeature = {
   keys: store.keys,
   partitions: store.partitions,
   entities: store.ENTITY,
-  repositories: (ctx: StoreContext) => ({ changes: new store.DynamoChangeRepository(ctx.doc, ctx.tableName, ctx.clock) }),
+  repositories: (ctx: StoreContext) => ({
+    changes: new store.DynamoChangeRepository(ctx.doc, ctx.tableName, ctx.clock),
+  }),
   services: (deps: SyncServiceDeps) => ({ sync: createSyncService(deps) }),
 };

@@ -11,7 +11,12 @@ export interface SectionDeps {
  * One contributed list: everything new or changed for `userId` since `sinceMs` (epoch ms; `null` =
  * no token: the current state). May repeat entries across syncs (clients dedupe by id).
  */
-export type SyncSection = (deps: SectionDeps, userId: Uuid, sinceMs: number | null, nowMs: number) => Promise<unknown[]>;
+export type SyncSection = (
+  deps: SectionDeps,
+  userId: Uuid,
+  sinceMs: number | null,
+  nowMs: number,
+) => Promise<unknown[]>;
 
 /**
  * The sections, keyed by their response field. Adding one = one line here (and its repository
@@ -23,6 +28,6 @@ export const SYNC_SECTIONS: Readonly<Record<string, SyncSection>> = {
     (await deps.invitations.listPendingForUser(userId, nowMs)).filter(
       (i) => sinceMs === null || Date.parse(i.created_at) >= sinceMs,
     ),
-  notices: async () => [],
-  friend_requests: async () => [],
+  notices: () => Promise.resolve([]),
+  friend_requests: () => Promise.resolve([]),
 };

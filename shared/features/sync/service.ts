@@ -35,8 +35,8 @@ export interface SyncService {
    * `since` the last `limit` messages of each target. `next_since` stands
    * {@link SYNC_MARGIN_MS} behind the sync's start (and never after the first change a
    * `has_more` target left out), so nothing is missed.
-   * @param limit - per target, already clamped (1–100)
-   * @throws `validation_failed` when `since` is garbage or another user's token
+   * @param limit - per target, 1–100 (extensions.md §0.5)
+   * @throws `validation_failed` when `since` is garbage or another user's token, or `limit` is out of range
    */
   sync(actorId: Uuid, since: string | null, limit: number): Promise<SyncResult>;
 }
@@ -45,7 +45,7 @@ export interface SyncService {
 const PARALLEL = 16;
 
 async function mapPool<T, R>(items: readonly T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
@@ -64,11 +64,17 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
   return {
     async sync(actorId, since, limit) {
       const start = clock.now();
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+        throw new ValidationError('validation_failed', 'Validation failed: limit - must be 1 to 100');
+      }
       let sinceMs: number | null = null;
       if (since !== null) {
         const token = decodeSyncToken(since, actorId, start);
         if (token === null) {
-          throw new ValidationError('validation_failed', 'Validation failed: since - not a sync token of this user');
+          throw new ValidationError(
+            'validation_failed',
+            'Validation failed: since - not a sync token of this user',
+          );
         }
         sinceMs = token.t;
       }
@@ -109,7 +115,8 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           target,
           messages: page.messages.map(toMessage),
           has_more: page.hasMore,
-          unread_count: head === undefined ? 0 : unreadCount(head, markerBy.get(conversation) ?? null, actorId),
+          unread_count:
+            head === undefined ? 0 : unreadCount(head, markerBy.get(conversation) ?? null, actorId),
         });
       });
       const changes: MembershipChange[] = memberships
@@ -117,7 +124,9 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         .map((m) => ({ room_id: m.room_id, change: 'joined', at: m.joined_at }));
       const sections = Object.fromEntries(
         await Promise.all(
-          Object.entries(SYNC_SECTIONS).map(async ([key, section]) => [key, await section(deps, actorId, sinceMs, start)] as const),
+          Object.entries(SYNC_SECTIONS).map(
+            async ([key, section]) => [key, await section(deps, actorId, sinceMs, start)] as const,
+          ),
         ),
       );
       return {
