@@ -32,26 +32,41 @@ afterAll(() => t.close());
 
 /** The count by definition (extensions.md §2): messages by others after the marker seq, tombstones excluded. */
 async function bruteUnread(readerId: string, roomId: string, afterSeq: string): Promise<number> {
-  const all = await t.repos.messages.history({ conversation: roomId, limit: 10_000, order: 'asc', includeDeleted: true });
+  const all = await t.repos.messages.history({
+    conversation: roomId,
+    limit: 10_000,
+    order: 'asc',
+    includeDeleted: true,
+  });
   return all.filter((m) => m.seq > afterSeq && m.author !== readerId && !m.deleted).length;
 }
 
 const unreadIn = async (userId: string, roomId: string) =>
-  (await t.services.receipts.unread(userId)).find((e) => e.target.type === 'room' && e.target.room_id === roomId);
+  (await t.services.receipts.unread(userId)).find(
+    (e) => e.target.type === 'room' && e.target.room_id === roomId,
+  );
 
 describe('unread counts (§2)', () => {
   it('are exact with own messages, tombstones and 3 concurrent writers', async () => {
-    const r = await t.services.rooms.create(alice.user.id, { name: `exact-${randomBytes(4).toString('hex')}` });
+    const r = await t.services.rooms.create(alice.user.id, {
+      name: `exact-${randomBytes(4).toString('hex')}`,
+    });
     await Promise.all([mo, bob, eve].map((u) => t.services.rooms.join(u.user.id, r.id)));
     const target: MessageTarget = { type: 'room', room_id: r.id };
     const burst = (who: AuthResult, n: number, tag: string) =>
       (async () => {
         const ids: string[] = [];
-        for (let i = 0; i < n; i++) ids.push((await t.services.messages.send(who.user.id, target, `${tag} ${i}`)).id);
+        for (let i = 0; i < n; i++)
+          ids.push((await t.services.messages.send(who.user.id, target, `${tag} ${i}`)).id);
         return ids;
       })();
     // Three writers plus the reader's own messages, all at once.
-    const [a1, m1, e1, own1] = await Promise.all([burst(alice, 12, 'a'), burst(mo, 12, 'm'), burst(eve, 12, 'e'), burst(bob, 5, 'b')]);
+    const [a1, m1, e1, own1] = await Promise.all([
+      burst(alice, 12, 'a'),
+      burst(mo, 12, 'm'),
+      burst(eve, 12, 'e'),
+      burst(bob, 5, 'b'),
+    ]);
     expect((await unreadIn(bob.user.id, r.id))?.unread_count).toBe(36);
 
     // Mark read in the middle of alice's burst.
@@ -148,7 +163,10 @@ describe('receipts (§2)', () => {
     expect((receipt?.audience as { userIds: string[] }).userIds).not.toContain(bob.user.id);
 
     const prefs = await t.services.receipts.preferences(mo.user.id);
-    await t.services.receipts.setPreferences(mo.user.id, { ...prefs, privacy: { ...prefs.privacy, send_read_receipts: false } });
+    await t.services.receipts.setPreferences(mo.user.id, {
+      ...prefs,
+      privacy: { ...prefs.privacy, send_read_receipts: false },
+    });
     const m2 = await t.services.messages.send(alice.user.id, inRoom, 'private reader');
     t.events.length = 0;
     const r = await t.services.receipts.markRead(mo.user.id, inRoom, m2.id);
@@ -176,7 +194,9 @@ describe('receipts (§2)', () => {
     const r = await t.services.receipts.receiptsOf(alice.user.id, m.id);
     expect(r.delivered.map((d) => d.user_id)).toEqual([bob.user.id]);
     expect(r.read.map((d) => d.user_id)).toEqual([bob.user.id]);
-    await expect(t.services.receipts.receiptsOf(eve.user.id, m.id)).rejects.toMatchObject({ code: 'message_not_found' });
+    await expect(t.services.receipts.receiptsOf(eve.user.id, m.id)).rejects.toMatchObject({
+      code: 'message_not_found',
+    });
   });
 
   it('a new user sees nothing unread and default preferences', async () => {
