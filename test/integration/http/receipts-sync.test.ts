@@ -117,8 +117,8 @@ describe('receipts and sync routes', () => {
         token: eve.token,
         body: { privacy: { nope: 1 } },
       }),
-      400,
-      'validation_failed',
+      422,
+      'invalid_request',
     );
   });
 
