@@ -9,6 +9,7 @@ import { parseUuid } from '../../shared/kernel/validation.js';
 import { MessageBook } from './message-book.js';
 import { fileCommands, type FileTransfer } from './file-commands.js';
 import { MessageCommands } from './message-commands.js';
+import { CatchUp, syncCommands } from './sync-commands.js';
 import { HELP, formatInvitations, formatRooms, formatWho, shortId, style } from './render.js';
 import type { RenderContext } from './render.js';
 
@@ -33,6 +34,8 @@ export class ChatState implements RenderContext {
   /** Every printed message by its short number `[n]` (per session). */
   readonly book = new MessageBook();
   private readonly lifecycle = new MessageCommands(this);
+  /** Sync on (re)connect and read state (docs/protocol/extensions.md §2, §3). */
+  readonly catchUp: CatchUp;
   private readonly rooms = new Map<string, Room>();
   private readonly users = new Map<string, User>();
   /** Usernames learnt from events that carry no full User (presence, messages, invitations). */
@@ -40,12 +43,16 @@ export class ChatState implements RenderContext {
   private invitations: Invitation[] = [];
 
   constructor(
-    readonly session: ChatSession,
+    /** The connection in use; replaced after a reconnect. */
+    public session: ChatSession,
     readonly me: User,
     /** HTTP file transfer for /upload and /download (absent: those commands say so). */
     readonly files?: FileTransfer,
+    /** Where the sync token is kept between runs (null: memory only). */
+    catchUpFile: string | null = null,
   ) {
     this.users.set(me.id, me);
+    this.catchUp = new CatchUp(this, catchUpFile);
   }
 
   get myId(): string {
@@ -81,6 +88,14 @@ export class ChatState implements RenderContext {
   /** Learns names and message state from a pushed event and keeps the current room valid. */
   observe(event: EventPayload): void {
     this.book.observe(event);
+    this.catchUp.observe(event);
+    if (
+      event.type === 'message_received' &&
+      event.message.target.type === 'room' &&
+      event.message.target.room_id === this.currentRoomId
+    ) {
+      this.catchUp.shownInRoom(event.message.target.room_id, event.message.id);
+    }
     switch (event.type) {
       case 'user_joined_room':
         this.users.set(event.user.id, event.user);
@@ -136,6 +151,7 @@ export class ChatState implements RenderContext {
     decline: (rest) => this.answerInvite(rest, 'decline_invitation'),
     ...this.lifecycle.handlers,
     ...fileCommands(this),
+    ...syncCommands(this),
   };
 
   private async say(text: string): Promise<CommandResult> {
@@ -147,17 +163,23 @@ export class ChatState implements RenderContext {
   }
 
   private async listRooms(): Promise<CommandResult> {
-    const [pub, joined] = await Promise.all([
+    const [pub, joined, unread] = await Promise.all([
       this.session.call({ type: 'list_rooms', limit: 100 }),
       this.session.call({ type: 'list_rooms', filter: { joined_only: true } }),
+      this.session.call({ type: 'get_unread' }).catch(() => ({ unread: [] })),
     ]);
+    const counts = new Map(
+      (unread.unread ?? []).flatMap((u) =>
+        u.target.type === 'room' ? [[u.target.room_id, u.unread_count] as const] : [],
+      ),
+    );
     const all = new Map<string, NonNullable<typeof pub.rooms>[number]>();
     for (const item of [...(pub.rooms ?? []), ...(joined.rooms ?? [])]) {
       this.rooms.set(item.room.id, item.room);
       all.set(item.room.id, item);
     }
     const sorted = [...all.values()].sort((a, b) => a.room.name.localeCompare(b.room.name));
-    return { lines: ['Rooms:', ...formatRooms(sorted, this.currentRoomId)] };
+    return { lines: ['Rooms:', ...formatRooms(sorted, this.currentRoomId, counts)] };
   }
 
   /** Resolves `#name`, a name or a UUID to a room id (searching joined rooms, then public ones). */

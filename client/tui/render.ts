@@ -213,12 +213,18 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
   }
 }
 
-/** Room list rows: `#name  3 members  (joined) (private)`. */
-export function formatRooms(rooms: RoomListItem[], currentRoomId: string | undefined): string[] {
+/** Room list rows: `#name  3 members  (joined) 4 unread (private)`. */
+export function formatRooms(
+  rooms: RoomListItem[],
+  currentRoomId: string | undefined,
+  unread: ReadonlyMap<string, number> = new Map(),
+): string[] {
   if (rooms.length === 0) return [style.dim('(no rooms)')];
   return rooms.map(({ room, member_count, is_member }) => {
+    const n = unread.get(room.id) ?? 0;
     const marks = [
       room.id === currentRoomId ? style.green('(current)') : is_member ? style.dim('(joined)') : '',
+      n > 0 ? style.cyan(`${n} unread`) : '',
       room.settings.is_private ? style.yellow('(private)') : '',
     ].filter((m) => m !== '');
     const desc = room.settings.description !== null ? style.dim(` — ${room.settings.description}`) : '';
@@ -269,6 +275,9 @@ export const HELP: readonly string[] = [
   '  /mentions                  messages that mention you (@yourname)',
   '  /upload <path>             send a file to the current room',
   '  /download <n>              save the attachments of [n] under ./downloads',
+  '  /unread                    unread messages and mentions per room and DM',
+  '  /read                      mark the current room read',
+  '  /sync                      catch up now (also done on every connect and reconnect)',
   '  /help                      this help',
   '  /quit                      disconnect and exit',
   'Anything else is sent to the current room. <n> is the number printed before a message, e.g. [12].',

@@ -37,7 +37,7 @@ describe('receipts and sync over TCP/WS', () => {
     });
     await relay.services.rooms.join(bob.user.id, room.id);
     await relay.services.rooms.join(carol.user.id, room.id);
-    const target = { type: 'room', room_id: room.id };
+    const target = { type: 'room' as const, room_id: room.id };
     const ids: string[] = [];
     for (let i = 0; i < 3; i++)
       ids.push((await a.request({ type: 'send_message', target, content: `m${i}` })).message.id);
@@ -104,7 +104,7 @@ describe('receipts and sync over TCP/WS', () => {
     const room = await relay.services.rooms.create(alice.user.id, {
       name: `sy-${randomBytes(4).toString('hex')}`,
     });
-    const target = { type: 'room', room_id: room.id };
+    const target = { type: 'room' as const, room_id: room.id };
     const first = await a.request({ type: 'sync', request_id: 's0', limit: 10 });
     expectOk(first, 'sync_response', 's0');
     const m = (await a.request({ type: 'send_message', target, content: 'after the token' })).message;
@@ -142,7 +142,7 @@ describe('receipts and sync over TCP/WS', () => {
       name: `rr-${randomBytes(4).toString('hex')}`,
     });
     await relay.services.rooms.join(bob.user.id, room.id);
-    const target = { type: 'room', room_id: room.id };
+    const target = { type: 'room' as const, room_id: room.id };
     const keep = (await a.request({ type: 'send_message', target, content: 'before' })).message;
     const token = (await b.request({ type: 'sync', limit: 5 })).next_since as string;
 
