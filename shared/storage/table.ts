@@ -13,6 +13,8 @@ export const ATTR = {
   gsi3pk: 'conversation',
   /** GSI3 range: a message item's `updated_at` (every change sets it, extensions.md §1.1). */
   gsi3sk: 'updated_at',
+  /** GSI4 hash: every item's `entity` tag (only `message` is queried, docs/adr/012). */
+  gsi4pk: 'entity',
   ttl: 'expiresAt',
 } as const;
 
@@ -24,11 +26,17 @@ export const GSI2 = 'GSI2';
  * reads (docs/protocol/extensions.md §3, docs/adr/011). Only message items carry both attributes.
  */
 export const GSI3 = 'GSI3';
+/**
+ * Every message by last change (`entity` / `updated_at`): the global change feed `sync` reads
+ * first; one hash key, so in AWS its write rate is one GSI partition's (docs/adr/012).
+ */
+export const GSI4 = 'GSI4';
 
 const INDEX_KEYS: readonly [string, string, string][] = [
   [GSI1, ATTR.gsi1pk, ATTR.gsi1sk],
   [GSI2, ATTR.gsi2pk, ATTR.gsi2sk],
   [GSI3, ATTR.gsi3pk, ATTR.gsi3sk],
+  [GSI4, ATTR.gsi4pk, ATTR.gsi3sk],
 ];
 
 /** Default table name; override with `LAIR_TABLE_NAME`. */
@@ -53,6 +61,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       s(ATTR.gsi2sk),
       s(ATTR.gsi3pk),
       s(ATTR.gsi3sk),
+      s(ATTR.gsi4pk),
     ],
     KeySchema: [
       { AttributeName: ATTR.pk, KeyType: 'HASH' },

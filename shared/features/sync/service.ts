@@ -3,7 +3,12 @@ import { ValidationError } from '../../kernel/errors.js';
 import type { Clock } from '../../kernel/ports.js';
 import { toTimestamp } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
-import { toMessage, type HeadRepository, type MessageRepository } from '../messages/index.js';
+import {
+  toMessage,
+  type HeadRepository,
+  type MessageRecord,
+  type MessageRepository,
+} from '../messages/index.js';
 import { unreadCount, type ReadTarget, type ReceiptRepository } from '../receipts/index.js';
 import type { MembershipRepository } from '../rooms/index.js';
 import {
@@ -25,6 +30,8 @@ export interface SyncServiceDeps extends SectionDeps {
   messages: Pick<MessageRepository, 'history'>;
   memberships: Pick<MembershipRepository, 'listByUser'>;
   clock: Clock;
+  /** Override of {@link GLOBAL_WINDOW} (tests of the per-target path). */
+  syncGlobalWindow?: number;
 }
 
 /** Sync (extensions.md §3). */
@@ -44,6 +51,12 @@ export interface SyncService {
 /** Targets read at once (DynamoDB Local and the SDK's socket pool both like a bound). */
 const PARALLEL = 16;
 
+/**
+ * Changes read from the global feed (GSI4) before falling back to one GSI3 query per target
+ * (docs/adr/012): a short absence costs one Query, a long one stays bounded per target.
+ */
+export const GLOBAL_WINDOW = 2000;
+
 async function mapPool<T, R>(items: readonly T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
@@ -55,6 +68,16 @@ async function mapPool<T, R>(items: readonly T[], width: number, fn: (item: T) =
   };
   await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
   return out;
+}
+
+/** Splits the global feed (oldest change first) into the caller's targets, `limit` each. */
+function perTarget(conversations: readonly string[], messages: readonly MessageRecord[], limit: number) {
+  const by = new Map<string, MessageRecord[]>(conversations.map((c) => [c, []]));
+  for (const m of messages) by.get(m.conversation)?.push(m);
+  return conversations.map((c) => {
+    const all = by.get(c) ?? [];
+    return { messages: all.slice(0, limit), hasMore: all.length > limit };
+  });
 }
 
 /** Builds the SyncService (docs/adr/012). */
@@ -92,11 +115,20 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       const markerBy = new Map(markers.map((m) => [m.conversation, m]));
       const [heads, pages] = await Promise.all([
         deps.heads.many(conversations),
-        mapPool(conversations, PARALLEL, async (conversation) => {
-          if (sinceIso !== null) return deps.changes.changedSince(conversation, sinceIso, limit);
-          const newest = await deps.messages.history({ conversation, limit, order: 'desc' });
-          return { messages: newest.reverse(), hasMore: newest.length === limit };
-        }),
+        (async () => {
+          if (sinceIso !== null) {
+            const global = await deps.changes.changedEverywhere(
+              sinceIso,
+              deps.syncGlobalWindow ?? GLOBAL_WINDOW,
+            );
+            if (global.complete) return perTarget(conversations, global.messages, limit);
+          }
+          return mapPool(conversations, PARALLEL, async (conversation) => {
+            if (sinceIso !== null) return deps.changes.changedSince(conversation, sinceIso, limit);
+            const newest = await deps.messages.history({ conversation, limit, order: 'desc' });
+            return { messages: newest.reverse(), hasMore: newest.length === limit };
+          });
+        })(),
       ]);
       // The token never moves past a change a has_more target has not returned yet.
       let nextMs = start - SYNC_MARGIN_MS;

@@ -4,7 +4,12 @@ import { composeServices } from '../../../shared/compose.js';
 import type { AuthResult } from '../../../shared/features/auth/index.js';
 import type { Message, MessageTarget } from '../../../shared/features/messages/index.js';
 import type { Room } from '../../../shared/features/rooms/index.js';
-import { encodeSyncToken, type SyncResult } from '../../../shared/features/sync/index.js';
+import {
+  createSyncService,
+  encodeSyncToken,
+  type SyncResult,
+  type SyncService,
+} from '../../../shared/features/sync/index.js';
 import {
   createTestServices,
   registerCast,
@@ -104,65 +109,75 @@ describe('sync (§3)', () => {
     });
   });
 
-  it('never misses a write racing the sync, even one whose clock lags 5 s', async () => {
-    const r = await t.services.rooms.create(alice.user.id, {
-      name: `race-${randomBytes(4).toString('hex')}`,
-    });
-    await t.services.rooms.join(bob.user.id, r.id);
-    const target: MessageTarget = { type: 'room', room_id: r.id };
-    // A second writer over the same table whose clock is 5 s behind: its updated_at stamps are
-    // older than syncs that ran before its writes committed.
-    const lagging = composeServices({
-      doc: t.doc,
-      tableName: t.tableName,
-      jwtSecret: TEST_JWT_SECRET,
-      events: new RecordingPublisher(),
-      clock: { now: () => Date.now() - 5_000 },
-    }).services;
-    let token = (await t.services.sync.sync(bob.user.id, null, 1)).next_since;
-    const seen = new Map<string, Set<string>>(); // id -> updated_at values seen
-    const note = (res: SyncResult) => {
-      for (const m of messagesIn(res, r.id)) {
-        if (!seen.has(m.id)) seen.set(m.id, new Set());
-        seen.get(m.id)?.add(m.updated_at);
-      }
-    };
-    let writing = true;
-    const writer = async (svc: typeof t.services, who: AuthResult, tag: string) => {
-      const mine: string[] = [];
-      for (let i = 0; i < 15; i++) {
-        const m = await svc.messages.send(who.user.id, target, `${tag} ${i}`);
-        mine.push(m.id);
-        if (i % 3 === 1) await svc.messages.edit(who.user.id, mine[i - 1]!, `${tag} ${i - 1} edited`);
-        if (i % 5 === 4) await svc.messages.react(who.user.id, mine[i - 2]!, '🎉', true);
-        if (i % 7 === 6) await svc.messages.delete(who.user.id, mine[i - 3]!);
-      }
-    };
-    const syncer = (async () => {
-      let rounds = 0;
-      while (writing || rounds < 1) {
-        const res = await t.services.sync.sync(bob.user.id, token, 100);
+  it.each([
+    ['the global change feed (GSI4)', () => t.services.sync],
+    [
+      'per-target reads (GSI3, the long-absence path)',
+      () => createSyncService({ ...t.deps, syncGlobalWindow: 3 }),
+    ],
+  ] as [string, () => SyncService][])(
+    'never misses a write racing the sync, even one whose clock lags 5 s: %s',
+    async (_, which) => {
+      const syncService = which();
+      const r = await t.services.rooms.create(alice.user.id, {
+        name: `race-${randomBytes(4).toString('hex')}`,
+      });
+      await t.services.rooms.join(bob.user.id, r.id);
+      const target: MessageTarget = { type: 'room', room_id: r.id };
+      // A second writer over the same table whose clock is 5 s behind: its updated_at stamps are
+      // older than syncs that ran before its writes committed.
+      const lagging = composeServices({
+        doc: t.doc,
+        tableName: t.tableName,
+        jwtSecret: TEST_JWT_SECRET,
+        events: new RecordingPublisher(),
+        clock: { now: () => Date.now() - 5_000 },
+      }).services;
+      let token = (await t.services.sync.sync(bob.user.id, null, 1)).next_since;
+      const seen = new Map<string, Set<string>>(); // id -> updated_at values seen
+      const note = (res: SyncResult) => {
+        for (const m of messagesIn(res, r.id)) {
+          if (!seen.has(m.id)) seen.set(m.id, new Set());
+          seen.get(m.id)?.add(m.updated_at);
+        }
+      };
+      let writing = true;
+      const writer = async (svc: typeof t.services, who: AuthResult, tag: string) => {
+        const mine: string[] = [];
+        for (let i = 0; i < 15; i++) {
+          const m = await svc.messages.send(who.user.id, target, `${tag} ${i}`);
+          mine.push(m.id);
+          if (i % 3 === 1) await svc.messages.edit(who.user.id, mine[i - 1]!, `${tag} ${i - 1} edited`);
+          if (i % 5 === 4) await svc.messages.react(who.user.id, mine[i - 2]!, '🎉', true);
+          if (i % 7 === 6) await svc.messages.delete(who.user.id, mine[i - 3]!);
+        }
+      };
+      const syncer = (async () => {
+        let rounds = 0;
+        while (writing || rounds < 1) {
+          const res = await syncService.sync(bob.user.id, token, 100);
+          note(res);
+          token = res.next_since;
+          rounds += 1;
+        }
+        // One last sync after every write was acknowledged.
+        const res = await syncService.sync(bob.user.id, token, 100);
         note(res);
-        token = res.next_since;
-        rounds += 1;
-      }
-      // One last sync after every write was acknowledged.
-      const res = await t.services.sync.sync(bob.user.id, token, 100);
-      note(res);
-      return rounds;
-    })();
-    await Promise.all([writer(t.services, alice, 'a'), writer(lagging, bob, 'b')]);
-    writing = false;
-    const rounds = await syncer;
-    expect(rounds).toBeGreaterThan(2);
-    // Every message's final state was delivered by some sync.
-    const final = await t.repos.messages.history({
-      conversation: r.id,
-      limit: 1000,
-      order: 'asc',
-      includeDeleted: true,
-    });
-    expect(final).toHaveLength(30);
-    for (const m of final) expect(seen.get(m.id)?.has(m.updated_at)).toBe(true);
-  });
+        return rounds;
+      })();
+      await Promise.all([writer(t.services, alice, 'a'), writer(lagging, bob, 'b')]);
+      writing = false;
+      const rounds = await syncer;
+      expect(rounds).toBeGreaterThan(2);
+      // Every message's final state was delivered by some sync.
+      const final = await t.repos.messages.history({
+        conversation: r.id,
+        limit: 1000,
+        order: 'asc',
+        includeDeleted: true,
+      });
+      expect(final).toHaveLength(30);
+      for (const m of final) expect(seen.get(m.id)?.has(m.updated_at)).toBe(true);
+    },
+  );
 });
