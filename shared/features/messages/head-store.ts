@@ -63,8 +63,14 @@ export function dmPeerUpdates(TableName: string, m: MessageRecord): TransactItem
     Update: {
       TableName,
       Key: headKeys.dmPeer(userId, m.conversation),
-      UpdateExpression: 'SET peer = :peer, entity = :e',
-      ExpressionAttributeValues: { ':peer': other, ':e': 'dm_peer' },
+      // GSI1 `USER#<id>` / `DMPEER#<conversation>`: found by the user's one index Query (docs/adr/011).
+      UpdateExpression: 'SET peer = :peer, entity = :e, GSI1PK = :gpk, GSI1SK = :gsk',
+      ExpressionAttributeValues: {
+        ':peer': other,
+        ':e': 'dm_peer',
+        ':gpk': `USER#${userId}`,
+        ':gsk': `DMPEER#${m.conversation}`,
+      },
     },
   });
   return [peer(recipient, m.author), peer(m.author, recipient)];

@@ -118,8 +118,17 @@ export const eventExtensions = {
   delivery_receipt: 'lair.receipts',
 } as const;
 
+/** One Query of a user's GSI1 index partition: joined rooms, markers and DM conversations (docs/adr/011). */
+export interface UserIndex {
+  rooms: { room_id: Uuid; joined_at: string }[];
+  markers: ReadMarker[];
+  dmPeers: { conversation: string; peer: Uuid }[];
+}
+
 /** Storage of markers, deliveries and preferences. */
 export interface ReceiptRepository {
+  /** The user's targets and markers from GSI1 `USER#<id>` (eventually consistent in AWS). */
+  userIndex(userId: Uuid): Promise<UserIndex>;
   /** Every marker of a user (one Query of `READ#<user>`). */
   markers(userId: Uuid): Promise<ReadMarker[]>;
   /** One marker, strongly consistent; null when never marked. */

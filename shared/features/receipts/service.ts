@@ -59,9 +59,9 @@ export interface ReceiptService {
    */
   markRead(actorId: Uuid, target: ReadTarget, upTo: Uuid): Promise<MarkReadResult>;
   /**
-   * Every joined room and DM with something unread or a mention after the marker: one marker
-   * Query, one membership Query, one DM-peer Query, one mention Query, one BatchGetItem per 100
-   * heads (in parallel). Counts exact up to 1000.
+   * Every joined room and DM with something unread or a mention after the marker: one Query of
+   * the user's GSI1 index (rooms, markers, DM peers), then one BatchGetItem per 100 heads and one
+   * mention Query, in parallel. Counts exact up to 1000.
    */
   unread(actorId: Uuid): Promise<UnreadEntry[]>;
   /** The `unread_counts` object of `GET /users/me` (extensions.md §2); `total` sums the capped counts. */
@@ -102,18 +102,24 @@ export function createReceiptService(deps: ReceiptServiceDeps): ReceiptService {
   }
 
   /**
-   * `n_at`/`own_at` for a marker on `message`: head, count after, head again; equal heads mean no
-   * send committed in between (sends and heads change in one transaction), so the count is exact.
+   * `n_at`/`own_at` for a marker on `message`: the head and the count of messages after it, read
+   * until two rounds agree (a send moves both: message and head change in one transaction).
    */
   async function snapshot(
     actorId: Uuid,
     message: MessageRecord,
   ): Promise<{ head: TargetHead; n_at: number; own_at: number }> {
     for (let attempt = 1; ; attempt++) {
+      // A Query may see a transaction's message before (or after) its head update (read-committed
+      // per item, docs/adr/011): head, count, head, count, head must all agree.
       const before = await heads.one(message.conversation);
       const after = await heads.countAfter(message.conversation, message.seq, actorId);
+      const mid = await heads.one(message.conversation);
+      const recount = await heads.countAfter(message.conversation, message.seq, actorId);
       const again = await heads.one(message.conversation);
-      if (before.n === again.n || attempt >= SNAPSHOT_ATTEMPTS) {
+      const stable =
+        before.n === mid.n && mid.n === again.n && after.all === recount.all && after.own === recount.own;
+      if (stable || attempt >= SNAPSHOT_ATTEMPTS) {
         return {
           head: again,
           n_at: Math.max(0, again.n - after.all),
@@ -136,18 +142,14 @@ export function createReceiptService(deps: ReceiptServiceDeps): ReceiptService {
     return members.map((m) => m.user_id).filter((u) => u !== actorId);
   }
 
-  /** Every target of the user with its marker and head (the shared read of unread/unreadCounts). */
+  /** Every target of the user with its marker and head: one index Query, then heads ‖ mentions. */
   async function targetsOf(actorId: Uuid) {
-    const [memberships, peers, markers] = await Promise.all([
-      deps.memberships.listByUser(actorId),
-      heads.dmPeers(actorId),
-      receipts.markers(actorId),
-    ]);
-    const byConversation = new Map(markers.map((m) => [m.conversation, m]));
+    const index = await receipts.userIndex(actorId);
+    const byConversation = new Map(index.markers.map((m) => [m.conversation, m]));
     const targets = new Map<string, ReadTarget>();
-    for (const m of memberships) targets.set(m.room_id, { type: 'room', room_id: m.room_id });
-    for (const p of peers) targets.set(p.conversation, { type: 'dm', recipient: p.peer });
-    for (const m of markers) if (m.target.type === 'dm') targets.set(m.conversation, m.target);
+    for (const r of index.rooms) targets.set(r.room_id, { type: 'room', room_id: r.room_id });
+    for (const p of index.dmPeers) targets.set(p.conversation, { type: 'dm', recipient: p.peer });
+    for (const m of index.markers) if (m.target.type === 'dm') targets.set(m.conversation, m.target);
     const oldest = [...targets.keys()].reduce<string | null>((low, c) => {
       const seq = byConversation.get(c)?.up_to_seq ?? '';
       return low === null || seq < low ? seq : low;

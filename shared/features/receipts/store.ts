@@ -4,6 +4,7 @@ import type { Uuid } from '../../kernel/types.js';
 import type { Item } from '../../storage/items.js';
 import type { Key } from '../../storage/keys.js';
 import { batchGet, queryAll } from '../../storage/operations.js';
+import { GSI1 } from '../../storage/table.js';
 import { isConditionalCheckFailed } from '../../storage/transactions.js';
 import {
   DEFAULT_PREFERENCES,
@@ -11,6 +12,7 @@ import {
   type ReadMarker,
   type ReadTarget,
   type ReceiptRepository,
+  type UserIndex,
 } from './model.js';
 
 /** Keys of the receipts feature's items. */
@@ -24,6 +26,17 @@ export const keys = {
 export const partitions = {
   readMarkers: (userId: Uuid) => `READ#${userId}`,
   deliveries: (messageId: Uuid) => `RCPT#${messageId}`,
+} as const;
+
+/**
+ * GSI1 copy of a marker in the user's index partition (`USER#<id>`, shared with memberships
+ * `ROOM#…`, DM peers `DMPEER#…` and invitations): one Query lists a user's targets and markers.
+ */
+export const indexKeys = {
+  readMarker: (userId: Uuid, conversation: string) => ({
+    GSI1PK: `USER#${userId}`,
+    GSI1SK: `READ#${conversation}`,
+  }),
 } as const;
 
 /** `entity` tags of the receipts feature's items. */
@@ -72,6 +85,26 @@ export class DynamoReceiptRepository implements ReceiptRepository {
     return items.map(markerFromItem);
   }
 
+  async userIndex(userId: Uuid): Promise<UserIndex> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: GSI1,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': `USER#${userId}` },
+    });
+    const out: UserIndex = { rooms: [], markers: [], dmPeers: [] };
+    for (const item of items) {
+      const sk = String(item.GSI1SK);
+      // Membership rows belong to the rooms feature: only their room id and join time are read here.
+      if (sk.startsWith('ROOM#') && item.entity === 'membership')
+        out.rooms.push({ room_id: item.room_id as string, joined_at: item.joined_at as string });
+      else if (sk.startsWith('READ#')) out.markers.push(markerFromItem({ ...item, SK: sk.slice(5) }));
+      else if (sk.startsWith('DMPEER#'))
+        out.dmPeers.push({ conversation: sk.slice(7), peer: item.peer as string });
+    }
+    return out;
+  }
+
   async marker(userId: Uuid, conversation: string): Promise<ReadMarker | null> {
     const out = await this.doc.send(
       new GetCommand({
@@ -99,6 +132,7 @@ export class DynamoReceiptRepository implements ReceiptRepository {
           TableName: this.tableName,
           Item: {
             ...keys.readMarker(marker.user_id, marker.conversation),
+            ...indexKeys.readMarker(marker.user_id, marker.conversation),
             entity: ENTITY.readMarker,
             ...marker,
           },

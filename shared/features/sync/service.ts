@@ -10,7 +10,6 @@ import {
   type MessageRepository,
 } from '../messages/index.js';
 import { unreadCount, type ReadTarget, type ReceiptRepository } from '../receipts/index.js';
-import type { MembershipRepository } from '../rooms/index.js';
 import {
   decodeSyncToken,
   encodeSyncToken,
@@ -26,9 +25,8 @@ import type { ChangeRepository } from './store.js';
 export interface SyncServiceDeps extends SectionDeps {
   changes: ChangeRepository;
   heads: HeadRepository;
-  receipts: Pick<ReceiptRepository, 'markers'>;
+  receipts: Pick<ReceiptRepository, 'userIndex'>;
   messages: Pick<MessageRepository, 'history'>;
-  memberships: Pick<MembershipRepository, 'listByUser'>;
   clock: Clock;
   /** Override of {@link GLOBAL_WINDOW} (tests of the per-target path). */
   syncGlobalWindow?: number;
@@ -102,11 +100,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         sinceMs = token.t;
       }
       const sinceIso = sinceMs === null ? null : toTimestamp(sinceMs);
-      const [memberships, peers, markers] = await Promise.all([
-        deps.memberships.listByUser(actorId),
-        deps.heads.dmPeers(actorId),
-        deps.receipts.markers(actorId),
-      ]);
+      const { rooms: memberships, dmPeers: peers, markers } = await deps.receipts.userIndex(actorId);
       const targets = new Map<string, ReadTarget>();
       for (const m of memberships) targets.set(m.room_id, { type: 'room', room_id: m.room_id });
       for (const p of peers) targets.set(p.conversation, { type: 'dm', recipient: p.peer });
