@@ -12,9 +12,7 @@ import type { GroupHandler } from '../lambdas/http/router.js';
 import type { RouteGroup } from '../lambdas/http/routes.js';
 import { handler as invitationsHandler } from '../lambdas/invitations/handler.js';
 import { handler as messagesHandler } from '../lambdas/messages/handler.js';
-import { handler as receiptsHandler } from '../lambdas/receipts/handler.js';
 import { handler as roomsHandler } from '../lambdas/rooms/handler.js';
-import { handler as syncHandler } from '../lambdas/sync/handler.js';
 import { handler as systemHandler } from '../lambdas/system/handler.js';
 import { handler as usersHandler } from '../lambdas/users/handler.js';
 import type { Logger } from '../shared/platform/logger.js';
@@ -33,8 +31,6 @@ export const GROUP_HANDLERS: Readonly<Record<RouteGroup, GroupHandler>> = {
   attachments: attachmentsHandler,
   invitations: invitationsHandler,
   admin: adminHandler,
-  receipts: receiptsHandler,
-  sync: syncHandler,
 };
 
 /** Options of {@link startHttpServer}. */

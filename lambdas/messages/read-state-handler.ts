@@ -1,8 +1,9 @@
-// Lambda for the receipts routes (docs/protocol/extensions.md §2, §7.1): mark read, unread, receipts of a message, preferences.
+// Read-state routes of the `messages` Lambda (docs/protocol/extensions.md §2, §3, §7.1): mark read, unread, receipts of a message, preferences, sync.
 import { z } from 'zod';
 import type { Preferences, ReadTarget } from '../../shared/features/receipts/index.js';
-import { createGroupHandler, route } from '../http/router.js';
-import { requireUuid } from '../http/request.js';
+import { route, type Route } from '../http/router.js';
+import { requireUuid, type QueryParams } from '../http/request.js';
+import { PAGE } from '../../shared/kernel/validation.js';
 import { jsonResponse } from '../http/response.js';
 
 /** HTTP target spelling (docs/protocol/domain.md §4.6): `direct_message` for DMs. */
@@ -80,11 +81,25 @@ const patchPreferences = route({
   },
 });
 
-/** Entry of the `receipts` group (routes: lambdas/http/routes.ts). */
-export const handler = createGroupHandler('receipts', {
+/** `since` (opaque, optional) and `limit` per target (u32, 1–100, default 50; the service checks the range). */
+const syncQuery = (q: QueryParams) => ({
+  since: q.string('since') ?? null,
+  limit: q.u32('limit') ?? PAGE.defaultLimit,
+});
+
+/** extensions.md §3: 200 `{next_since, targets, memberships, invitations, notices, friend_requests}`; a bad `since` is `validation_failed` 400. */
+const sync = route({
+  query: syncQuery,
+  handle: async ({ deps, claims, query }) =>
+    jsonResponse(200, await deps.services.sync.sync(claims.sub, query.since, query.limit)),
+});
+
+/** The read-state routes, merged into the `messages` group's handler (./handler.ts). */
+export const readStateRoutes: Readonly<Record<string, Route>> = {
+  'GET /api/v1/sync': sync,
   'POST /api/v1/messages/read': markRead,
   'GET /api/v1/unread': unread,
   'GET /api/v1/messages/{message_id}/receipts': receipts,
   'GET /api/v1/users/me/preferences': getPreferences,
   'PATCH /api/v1/users/me/preferences': patchPreferences,
-});
+};
