@@ -5,7 +5,7 @@ import type { RouteRow } from '../http/route-def.js';
 export const readStateRows: readonly RouteRow[] = [
   ['POST', '/api/v1/messages/read', 'session', ['messaging']],
   ['GET', '/api/v1/unread', 'session'],
-  ['GET', '/api/v1/messages/{message_id}/receipts', 'session'],
+  ['GET', '/api/v1/messages/{message_id}/receipts', 'session', ['messaging']],
   // extensions.md §7.1 (receipts reads privacy.send_read_receipts)
   ['GET', '/api/v1/users/me/preferences', 'session'],
   ['PATCH', '/api/v1/users/me/preferences', 'session'],
