@@ -20,7 +20,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { GSI1, GSI2 } from '../../shared/storage/table.js';
+import { GSI1, GSI2, GSI3, GSI4 } from '../../shared/storage/table.js';
 
 /** Props of {@link ObservabilityStack}. */
 export interface ObservabilityStackProps extends StackProps {
@@ -74,7 +74,7 @@ export const ITERATOR_AGE_ALARM_MS = 5 * 60 * 1000;
  * - Lambda throttles: `Throttles` of every function summed ≥ 1 in 5 min;
  * - stream: streams function `IteratorAge` max ≥ 5 min; failure queue has ≥ 1 visible message;
  * - API: `5xx` sum ≥ 5 in 5 min;
- * - table: read + write throttle events (table, GSI1, GSI2) sum ≥ 1 in 5 min; `SystemErrors` of the
+ * - table: read + write throttle events (table, GSI1-GSI4) sum ≥ 1 in 5 min; `SystemErrors` of the
  *   {@link WATCHED_TABLE_OPERATIONS} sum ≥ 1 in 5 min;
  * - relay: average CPU ≥ 80 % for 3 × 5 min; average memory ≥ 80 % for 3 × 5 min;
  *   per target group, `UnHealthyHostCount` max ≥ 1 for 2 × 1 min.
@@ -170,7 +170,7 @@ export class ObservabilityStack extends Stack {
         statistic: 'Sum',
       });
     const tableThrottleParts: Record<string, Metric> = {};
-    for (const [i, index] of [undefined, GSI1, GSI2].entries()) {
+    for (const [i, index] of [undefined, GSI1, GSI2, GSI3, GSI4].entries()) {
       tableThrottleParts[`r${i}`] = tableMetric('ReadThrottleEvents', index);
       tableThrottleParts[`w${i}`] = tableMetric('WriteThrottleEvents', index);
     }

@@ -10,6 +10,8 @@ import * as messages from './messages/model.js';
 import * as moderation from './moderation/model.js';
 import * as notices from './notices/model.js';
 import * as presence from './presence/model.js';
+import * as receipts from './receipts/model.js';
+import * as sync from './sync/model.js';
 import * as rooms from './rooms/model.js';
 import * as stats from './stats/model.js';
 import * as users from './users/model.js';
@@ -28,6 +30,8 @@ const MODELS = [
   moderation,
   notices,
   stats,
+  receipts,
+  sync,
 ] as const;
 
 type Model = (typeof MODELS)[number];
@@ -94,6 +98,8 @@ interface FeatureEvents {
   moderation: moderation.Events;
   notices: notices.Events;
   stats: stats.Events;
+  receipts: receipts.Events;
+  sync: sync.Events;
 }
 
 /** Relay-internal notices: travel the event path but are never serialized to a client (docs/adr/005). */

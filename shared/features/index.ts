@@ -15,6 +15,8 @@ import { messagesFeature } from './messages/index.js';
 import { moderationFeature } from './moderation/index.js';
 import { noticesFeature } from './notices/index.js';
 import { presenceFeature } from './presence/index.js';
+import { receiptsFeature } from './receipts/index.js';
+import { syncFeature } from './sync/index.js';
 import { createRoomAccess, roomsFeature, type RoomAccess } from './rooms/index.js';
 import { statsFeature } from './stats/index.js';
 import { usersFeature } from './users/index.js';
@@ -36,6 +38,8 @@ export const FEATURES = [
   moderationFeature,
   noticesFeature,
   statsFeature,
+  receiptsFeature,
+  syncFeature,
 ] as const;
 
 type Feature = (typeof FEATURES)[number];

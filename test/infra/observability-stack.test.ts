@@ -69,7 +69,7 @@ describe('ObservabilityStack', () => {
     const throttles = alarms.find((a) =>
       (a.Metrics ?? []).some((m) => m.MetricStat?.Metric.MetricName === 'WriteThrottleEvents'),
     );
-    expect(throttles!.Metrics!.filter((m) => m.MetricStat)).toHaveLength(6);
+    expect(throttles!.Metrics!.filter((m) => m.MetricStat)).toHaveLength(10); // table + GSI1–GSI4, read and write (the CloudWatch maximum)
     const [systemErrors] = alarmsOn('AWS/DynamoDB', 'SystemErrors');
     expect(systemErrors!.Metrics!.filter((m) => m.MetricStat)).toHaveLength(WATCHED_TABLE_OPERATIONS.length);
     expect(WATCHED_TABLE_OPERATIONS.length).toBeLessThanOrEqual(10); // CloudWatch: ≤ 10 metrics per alarm

@@ -201,7 +201,7 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
       const attachments = opts.attachment_ids?.length
         ? await claimAttachments(deps, actorId, opts.attachment_ids)
         : [];
-      // Only content naming someone costs reads (extensions.md §1.6); a plain send stays one PutItem.
+      // Only content naming someone costs reads (extensions.md §1.6); a plain send stays one write request.
       const mentions = content.includes('@') ? await resolveMentions(deps, content, actorId, target) : [];
       const now = clock.now();
       const createdAt = toTimestamp(now);
@@ -222,7 +222,7 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
         mentions,
         attachments,
       };
-      // Hot path: a plain send is one PutItem (bench/README.md).
+      // Hot path: a plain send is one TransactWriteItems (message + head, docs/adr/011, bench/README.md).
       const updatedRoot = root === null ? null : await messages.putReply(record, root);
       if (root === null) await messages.put(record);
       const authorUsername = opts.authorUsername ?? (await users.getById(actorId))?.username ?? actorId;

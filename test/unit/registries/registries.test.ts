@@ -30,8 +30,10 @@ describe('shared/features registry', () => {
       'moderation',
       'notices',
       'presence',
+      'receipts',
       'rooms',
       'stats',
+      'sync',
       'users',
     ]);
   });
