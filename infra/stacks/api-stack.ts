@@ -14,7 +14,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { SubnetType, type ISecurityGroup, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -111,8 +111,8 @@ const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1)
  * The REST face: an HTTP API (CORS: any origin/method/header, docs/protocol/http.md §1) whose `$default` stage
  * is throttled and writes JSON access logs, one {@link ChatFunction} per route group whose entry
  * is `lambdas/<group>/handler.ts`, one `HttpRoute` per {@link RouteDef} (route key =
- * `routeKey(r)`) and the `lambdas/streams/handler.ts` function fed by the table stream, filtered
- * to TTL deletions (docs/design.md §4.4), with failed records' metadata sent to {@link streamFailures}.
+ * `routeKey(r)`) and the `lambdas/streams/handler.ts` function fed all
+ * of the table stream's events (docs/design.md §4.4), with failed records' metadata sent to {@link streamFailures}.
  */
 export class ApiStack extends Stack {
   /** The HTTP API. */
@@ -228,17 +228,18 @@ export class ApiStack extends Stack {
     });
     this.groupFunctions = functions;
 
-    // Least privilege: the handler only decodes OldImage and logs (it reads no item, no secret and
-    // publishes nothing), so it gets the stream read DynamoEventSource grants and nothing else: no
-    // table access, no JWT secret, and no VPC (it never reaches a relay's internal port).
+    // Stream consumers (lambdas/streams/consumers.ts) index messages for search, stamp retention
+    // TTLs, purge and count: they read and write the table, verify/sign with the JWT secret and
+    // publish events to relays' internal port, so the function gets what a writing route group gets.
     this.streamsFunction = new ChatFunction(this, 'StreamsFunction', {
       entry: 'lambdas/streams/handler.ts',
-      description: `Lair Chat ${props.stage}: DynamoDB Streams (TTL expiry notices)`,
-      table: props.table,
-      memorySize: props.lambdaMemoryMiB,
-      logGroupRetention: props.logRetention,
-      timeout: Duration.seconds(30),
+      description: `Lair Chat ${props.stage}: DynamoDB Streams (search index, retention, expiry)`,
+      ...fnDefaults,
+      ...inVpc,
+      timeout: Duration.seconds(60),
     });
+    grantTableAccess(this.streamsFunction, props.table, 'readWrite');
+    props.jwtSecret.grantRead(this.streamsFunction);
     // Holds stream-record *metadata* (shard, sequence numbers), not item images: 14 days to replay.
     this.streamFailures = new Queue(this, 'StreamFailures', {
       retentionPeriod: Duration.days(14),
@@ -253,18 +254,11 @@ export class ApiStack extends Stack {
         retryAttempts: STREAM_RETRY_ATTEMPTS,
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
-        // Expiry notices are worth nothing after a day (the records themselves live 24 h).
+        // Stream records live 24 h; a record older than that is gone anyway.
         maxRecordAge: Duration.hours(24),
         onFailure: new SqsDlq(this.streamFailures),
-        // Only TTL deletions: REMOVE records written by the DynamoDB service principal (AWS docs
-        // "Working with TTL streams"). Widen this filter when search indexing/retention arrive.
-        // (Literal patterns: what FilterRule.isEqual() builds, without its `any` return type.)
-        filters: [
-          FilterCriteria.filter({
-            eventName: ['REMOVE'],
-            userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] },
-          }),
-        ],
+        // Every event: INSERT/MODIFY feed the search index and retention stamps, REMOVE (user or
+        // TTL) drops index entries and expiry notices (lambdas/streams/consumers.ts).
       }),
     );
 
