@@ -59,6 +59,7 @@ export function createHttpDeps(opts: HttpDepsOptions): HttpDeps {
     jwtSecret: opts.settings.jwtSecret,
     blobs: opts.blobs ?? blobStoreFromSettings(opts.settings),
     attachmentMaxBytes: opts.settings.LAIR_ATTACHMENT_MAX_BYTES,
+    retentionDefaultDays: opts.settings.LAIR_RETENTION_DEFAULT_DAYS,
     events:
       opts.events ??
       ((r: Repositories) =>

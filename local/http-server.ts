@@ -13,6 +13,7 @@ import type { RouteGroup } from '../lambdas/http/routes.js';
 import { handler as invitationsHandler } from '../lambdas/invitations/handler.js';
 import { handler as messagesHandler } from '../lambdas/messages/handler.js';
 import { handler as roomsHandler } from '../lambdas/rooms/handler.js';
+import { handler as searchHandler } from '../lambdas/search/handler.js';
 import { handler as systemHandler } from '../lambdas/system/handler.js';
 import { handler as usersHandler } from '../lambdas/users/handler.js';
 import type { Logger } from '../shared/platform/logger.js';
@@ -28,6 +29,7 @@ export const GROUP_HANDLERS: Readonly<Record<RouteGroup, GroupHandler>> = {
   users: usersHandler,
   rooms: roomsHandler,
   messages: messagesHandler,
+  search: searchHandler,
   attachments: attachmentsHandler,
   invitations: invitationsHandler,
   admin: adminHandler,

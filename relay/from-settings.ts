@@ -46,6 +46,7 @@ export async function startRelayFromSettings(opts: {
     events: relay.publisher,
     blobs,
     attachmentMaxBytes: settings.LAIR_ATTACHMENT_MAX_BYTES,
+    retentionDefaultDays: settings.LAIR_RETENTION_DEFAULT_DAYS,
   });
   return relay.start({
     services,

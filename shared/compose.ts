@@ -44,6 +44,8 @@ export interface ComposeOptions {
   blobs?: BlobStore;
   /** `LAIR_ATTACHMENT_MAX_BYTES`, bytes; default 25 MiB. */
   attachmentMaxBytes?: number;
+  /** `LAIR_RETENTION_DEFAULT_DAYS` (0 or absent = forever), days. */
+  retentionDefaultDays?: number;
 }
 
 /** A BlobStore for roots without attachments: every call rejects (an attachment send answers `internal_error`). */
@@ -80,6 +82,7 @@ export function composeServices(opts: ComposeOptions): Composition {
     tokens: createTokenService(opts.jwtSecret, clock),
     blobs: opts.blobs ?? unavailableBlobStore(),
     attachmentMaxBytes: opts.attachmentMaxBytes ?? ATTACHMENT_LIMITS.defaultMaxBytes,
+    retentionDefaultDays: opts.retentionDefaultDays ? opts.retentionDefaultDays : null,
   };
   return { services: createServices(deps), repos, deps };
 }

@@ -285,7 +285,7 @@ function placeholderRoom(id: string): Room {
     id,
     name: shortId(id),
     owner: '',
-    settings: { description: null, is_private: true, max_members: null },
+    settings: { description: null, is_private: true, max_members: null, retention_days: null },
     created_at: '',
   };
 }

@@ -1,6 +1,8 @@
 // Registry of stream consumers: one line per feature that reacts to table changes (lambdas/streams/consumer.ts).
 import type { StreamConsumer } from './consumer.js';
 import { invitationExpiryConsumer, type InvitationExpiredHook } from './invitation-expiry.js';
+import { retentionConsumer } from './retention.js';
+import { searchIndexConsumer } from './search-index.js';
 
 /** Options every consumer factory may read. */
 export interface ConsumerOptions {
@@ -9,5 +11,5 @@ export interface ConsumerOptions {
 
 /** Every consumer, in the order they see each record. Add a feature with one line. */
 export function createConsumers(opts: ConsumerOptions): StreamConsumer[] {
-  return [invitationExpiryConsumer(opts.onInvitationExpired)];
+  return [invitationExpiryConsumer(opts.onInvitationExpired), searchIndexConsumer(), retentionConsumer()];
 }

@@ -30,6 +30,7 @@ export function streamComposition(opts: StreamCompositionOptions): Composition {
     jwtSecret: settings.jwtSecret,
     blobs: opts.blobs ?? blobStoreFromSettings(settings),
     attachmentMaxBytes: settings.LAIR_ATTACHMENT_MAX_BYTES,
+    retentionDefaultDays: settings.LAIR_RETENTION_DEFAULT_DAYS,
     events: (repos) =>
       new RelayEventPublisher({ presence: repos.presence, secret: settings.jwtSecret, logger }),
   });

@@ -18,6 +18,7 @@ import { invitationCommands } from './invitations.js';
 import { messageLifecycleCommands } from './message-lifecycle.js';
 import { messageCommands } from './messages.js';
 import { roomCommands } from './rooms.js';
+import { searchCommands } from './search.js';
 import { userCommands } from './users.js';
 
 export { runAuth, runLogout, type AuthMessage, type AuthOutcome } from './auth.js';
@@ -35,6 +36,7 @@ export { TCP_ERROR_TABLE, toResponseError, INTERNAL_ERROR_TEXT } from './errors.
 const GROUPS = [
   messageCommands,
   messageLifecycleCommands,
+  searchCommands,
   roomCommands,
   invitationCommands,
   userCommands,

@@ -7,11 +7,13 @@ import * as auth from './auth/model.js';
 import * as invitations from './invitations/model.js';
 import * as messages from './messages/model.js';
 import * as presence from './presence/model.js';
+import * as retention from './retention/model.js';
+import * as search from './search/model.js';
 import * as rooms from './rooms/model.js';
 import * as users from './users/model.js';
 
 /** Every feature's model, in dependency order. A new feature adds itself here and to {@link EventPayload} below, and to ./index.ts. */
-const MODELS = [auth, users, rooms, attachments, messages, invitations, presence, admin] as const;
+const MODELS = [auth, users, rooms, retention, attachments, messages, search, invitations, presence, admin] as const;
 
 type Model = (typeof MODELS)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
@@ -68,8 +70,10 @@ interface FeatureEvents {
   auth: auth.Events;
   users: users.Events;
   rooms: rooms.Events;
+  retention: retention.Events;
   attachments: attachments.Events;
   messages: messages.Events;
+  search: search.Events;
   invitations: invitations.Events;
   presence: presence.Events;
   admin: admin.Events;

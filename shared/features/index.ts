@@ -12,6 +12,8 @@ import { authFeature } from './auth/index.js';
 import { invitationsFeature } from './invitations/index.js';
 import { messagesFeature } from './messages/index.js';
 import { presenceFeature } from './presence/index.js';
+import { retentionFeature } from './retention/index.js';
+import { searchFeature } from './search/index.js';
 import { createRoomAccess, roomsFeature, type RoomAccess } from './rooms/index.js';
 import { usersFeature } from './users/index.js';
 
@@ -23,8 +25,10 @@ export const FEATURES = [
   authFeature,
   usersFeature,
   roomsFeature,
+  retentionFeature,
   attachmentsFeature,
   messagesFeature,
+  searchFeature,
   invitationsFeature,
   presenceFeature,
   adminFeature,
@@ -52,6 +56,8 @@ export interface ServiceDeps extends Omit<Repositories, 'rateLimiter'>, EmitDeps
   blobs: BlobStore;
   /** `LAIR_ATTACHMENT_MAX_BYTES`: largest attachment, bytes. */
   attachmentMaxBytes: number;
+  /** `LAIR_RETENTION_DEFAULT_DAYS` (null = keep forever): rooms without `retention_days`, and DMs (extensions.md §5). */
+  retentionDefaultDays: number | null;
 }
 
 /** All services, as built by {@link createServices}: one entry per feature's `services(deps)`. */
