@@ -24,14 +24,15 @@ const searchQuery = (q: QueryParams) => {
     if (v !== undefined && v !== '') filters[name] = v;
   }
   const raw = q.string('limit');
-  const limit = raw === undefined ? undefined : Number(raw);
-  if (limit !== undefined && (!/^\d{1,3}$/.test(raw!) || limit < 1 || limit > 100))
+  const limit = raw === undefined ? undefined : /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
+  if (limit !== undefined && !(limit >= 1 && limit <= 100))
     throw new ValidationError('validation_failed', 'Validation failed: limit - must be 1 to 100');
+  const cursor = q.string('cursor');
   return {
     q: q.string('q'),
     filters: filters as SearchFilters,
     paging: {
-      ...(q.string('cursor') === undefined ? {} : { cursor: q.string('cursor')! }),
+      ...(cursor === undefined ? {} : { cursor }),
       ...(limit === undefined ? {} : { limit }),
     },
   };

@@ -18,8 +18,8 @@ export function retentionConsumer(): StreamConsumer {
     name: 'retention',
     async handle(change, ctx) {
       if (ctx.deps === undefined || change.ttl) return false;
-      if (change.entity === 'message' && change.eventName === 'INSERT') {
-        const item = change.newImage!;
+      const item = change.newImage;
+      if (change.entity === 'message' && change.eventName === 'INSERT' && item !== undefined) {
         const { services, repos } = await ctx.deps();
         const conversation = String(item.conversation);
         const days = await services.retention.daysFor(conversation);
@@ -38,12 +38,12 @@ export function retentionConsumer(): StreamConsumer {
         const roomId = String(change.newImage?.id);
         const days = await services.retention.daysFor(roomId);
         ctx.logger.info({ roomId, days }, 'retention re-stamp started');
-        const result = await repos.retentionStamper.restamp(roomId, days, (p) =>
+        const result = await repos.retentionStamper.restamp(roomId, days, (p) => {
           ctx.logger.info(
             { roomId, scanned: p.scanned, stamped: p.stamped, done: p.done },
             'retention re-stamp progress',
-          ),
-        );
+          );
+        });
         ctx.logger.info(
           { roomId, scanned: result.scanned, stamped: result.stamped },
           'retention re-stamp done',

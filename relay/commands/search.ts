@@ -1,6 +1,6 @@
 // Search command: `search_messages` (docs/protocol/extensions.md §4), same service and rules as GET /api/v1/search/messages.
 import { z } from 'zod';
-import type { SearchFilters, SearchResult } from '../../shared/features/search/index.js';
+import type { SearchResult } from '../../shared/features/search/index.js';
 import { command, okResponse, type CommandResponse } from '../protocol/index.js';
 import type { CommandContext } from './context.js';
 import { defineCommands } from './define.js';
@@ -38,17 +38,12 @@ type Msg<K extends keyof typeof schemas> = z.output<(typeof schemas)[K]>;
 /** `search_messages` -> `results` newest first with `highlights`, `next_cursor` (§4). */
 async function searchMessages(msg: Msg<'search_messages'>, ctx: CommandContext): Promise<CommandResponse> {
   await ctx.requireSession();
-  const f: Record<string, string> = {};
+  const f: Record<string, string> = {}; // SearchFilters: the given, non-empty string filters
   for (const [k, v] of Object.entries(msg.filters ?? {})) if (typeof v === 'string' && v !== '') f[k] = v;
-  const page = await ctx.services.search.search(
-    ctx.auth.user.id,
-    msg.query ?? undefined,
-    f as SearchFilters,
-    {
-      ...(msg.cursor == null ? {} : { cursor: msg.cursor }),
-      ...(msg.limit == null ? {} : { limit: msg.limit }),
-    },
-  );
+  const page = await ctx.services.search.search(ctx.auth.user.id, msg.query ?? undefined, f, {
+    ...(msg.cursor == null ? {} : { cursor: msg.cursor }),
+    ...(msg.limit == null ? {} : { limit: msg.limit }),
+  });
   return okResponse('search_messages_response', msg.request_id, page);
 }
 

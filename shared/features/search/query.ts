@@ -66,7 +66,7 @@ export function parseQuery(q: string | undefined): ParsedQuery {
       // Phrase words in order, duplicates kept ("a b a" stays a 3-word phrase).
       const words = tokenize(body.replace(/"/g, '')).map((t) => t.term);
       if (negated) out.excluded.push(...words);
-      else if (words.length === 1) out.words.push(words[0]!);
+      else if (words.length === 1) out.words.push(...words);
       else if (words.length > 1) {
         out.phrases.push(words);
         out.words.push(...new Set(words));
@@ -74,9 +74,9 @@ export function parseQuery(q: string | undefined): ParsedQuery {
       continue;
     }
     const modifier = /^(from|in|before|after|has):(.+)$/iu.exec(body);
-    if (modifier !== null && !negated) {
-      const name = modifier[1]!.toLowerCase() as 'from' | 'in' | 'before' | 'after' | 'has';
-      const value = modifier[2]!;
+    if (modifier?.[1] !== undefined && modifier[2] !== undefined && !negated) {
+      const name = modifier[1].toLowerCase() as 'from' | 'in' | 'before' | 'after' | 'has';
+      const value = modifier[2];
       modifiers++;
       if (name === 'has') {
         const v = value.toLowerCase();
@@ -91,8 +91,8 @@ export function parseQuery(q: string | undefined): ParsedQuery {
       const stemWords = termsOf(stem);
       if (stemWords.length === 0) continue;
       if (stemWords.length > 1) out.words.push(...stemWords.slice(0, -1));
-      const last = stemWords.at(-1)!;
-      if ([...last].length < QUERY_LIMITS.minPrefix)
+      const last = stemWords.at(-1) ?? '';
+      if (Array.from(last).length < QUERY_LIMITS.minPrefix)
         throw bad(`a prefix needs at least ${QUERY_LIMITS.minPrefix} characters`);
       out.prefixes.push(last);
       continue;

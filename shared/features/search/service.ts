@@ -118,7 +118,7 @@ async function pool<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): P
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i]!);
+      out[i] = await fn(items[i] as T);
     }
   };
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
@@ -187,10 +187,10 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
         const floor = laterSeq(afterSeq, floorSeq(await retention.cutoffFor(conversation)));
         if (floor !== undefined && beforeSeq !== undefined && floor >= beforeSeq) return [];
         let term = ALL_TERM;
-        if (parsed.words.length === 1) term = parsed.words[0]!;
+        if (parsed.words.length === 1) term = parsed.words[0] ?? ALL_TERM;
         else if (parsed.words.length > 1) {
           const counts = await index.counts(conversation, parsed.words);
-          term = [...parsed.words].sort((a, b) => (counts.get(a) ?? 0) - (counts.get(b) ?? 0))[0]!;
+          term = [...parsed.words].sort((a, b) => (counts.get(a) ?? 0) - (counts.get(b) ?? 0))[0] ?? ALL_TERM;
         }
         return index.query({
           conversation,

@@ -103,7 +103,8 @@ export class DynamoSearchIndex implements SearchIndexRepository {
         gone.map((t) => keys.searchPosting(before.conversation, t, before.seq)),
       );
     }
-    const conversation = (after ?? before)!.conversation;
+    const conversation = (after ?? before)?.conversation;
+    if (conversation === undefined) return;
     await Promise.all([
       ...added.map((t) => this.bump(conversation, t, 1)),
       ...removed.map((t) => this.bump(conversation, t, -1)),
