@@ -27,7 +27,9 @@ describe('shared/features registry', () => {
       'invitations',
       'messages',
       'presence',
+      'retention',
       'rooms',
+      'search',
       'users',
     ]);
   });
