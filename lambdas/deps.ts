@@ -1,4 +1,5 @@
 // Composition root of the HTTP Lambdas: settings, logger, DynamoDB clients and services, built once per cold start.
+import { lambdaExportRunner } from './exports/runner.js';
 import { randomBytes } from 'node:crypto';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -60,6 +61,9 @@ export function createHttpDeps(opts: HttpDepsOptions): HttpDeps {
     blobs: opts.blobs ?? blobStoreFromSettings(opts.settings),
     attachmentMaxBytes: opts.settings.LAIR_ATTACHMENT_MAX_BYTES,
     retentionDefaultDays: opts.settings.LAIR_RETENTION_DEFAULT_DAYS,
+    ...(opts.settings.LAIR_EXPORT_FUNCTION === undefined
+      ? {}
+      : { exportRunner: lambdaExportRunner(opts.settings.LAIR_EXPORT_FUNCTION, opts.settings.AWS_REGION) }),
     events:
       opts.events ??
       ((r: Repositories) =>

@@ -10,6 +10,7 @@ import { MAX_BODY_BYTES } from '../lambdas/http/request.js';
 import { CORS_HEADERS, preflightResponse } from '../lambdas/http/response.js';
 import type { GroupHandler } from '../lambdas/http/router.js';
 import type { RouteGroup } from '../lambdas/http/routes.js';
+import { handler as exportsHandler } from '../lambdas/exports/handler.js';
 import { handler as invitationsHandler } from '../lambdas/invitations/handler.js';
 import { handler as messagesHandler } from '../lambdas/messages/handler.js';
 import { handler as roomsHandler } from '../lambdas/rooms/handler.js';
@@ -30,6 +31,7 @@ export const GROUP_HANDLERS: Readonly<Record<RouteGroup, GroupHandler>> = {
   rooms: roomsHandler,
   messages: messagesHandler,
   search: searchHandler,
+  exports: exportsHandler,
   attachments: attachmentsHandler,
   invitations: invitationsHandler,
   admin: adminHandler,

@@ -13,6 +13,7 @@ import {
 } from './features/index.js';
 import type { Clock, EventPublisher, IdGenerator, PasswordHasher } from './kernel/ports.js';
 import { publicBaseUrl, type Settings } from './config/settings.js';
+import type { ExportRunner } from './features/exports/index.js';
 import { ATTACHMENT_LIMITS, createBlobStore, type BlobStore } from './features/attachments/index.js';
 
 /** Every storage port built by `createRepositories` (re-exported for composition roots). */
@@ -46,13 +47,15 @@ export interface ComposeOptions {
   attachmentMaxBytes?: number;
   /** `LAIR_RETENTION_DEFAULT_DAYS` (0 or absent = forever), days. */
   retentionDefaultDays?: number;
+  /** Where export jobs run; default in this process. */
+  exportRunner?: ExportRunner;
 }
 
 /** A BlobStore for roots without attachments: every call rejects (an attachment send answers `internal_error`). */
 function unavailableBlobStore(): BlobStore {
   const fail = (): Promise<never> =>
     Promise.reject(new Error('no blob store configured in this composition root'));
-  return { uploadUrl: fail, downloadUrl: fail, size: fail, copy: fail };
+  return { uploadUrl: fail, downloadUrl: fail, size: fail, copy: fail, put: fail };
 }
 
 /** Result of {@link composeServices}: the services plus what they were built from. */
@@ -83,6 +86,7 @@ export function composeServices(opts: ComposeOptions): Composition {
     blobs: opts.blobs ?? unavailableBlobStore(),
     attachmentMaxBytes: opts.attachmentMaxBytes ?? ATTACHMENT_LIMITS.defaultMaxBytes,
     retentionDefaultDays: opts.retentionDefaultDays ? opts.retentionDefaultDays : null,
+    ...(opts.exportRunner === undefined ? {} : { exportRunner: opts.exportRunner }),
   };
   return { services: createServices(deps), repos, deps };
 }

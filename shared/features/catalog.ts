@@ -4,6 +4,7 @@ import { KERNEL_ERRORS, type ErrorRow, type ErrorRows } from '../kernel/error-ro
 import * as admin from './admin/model.js';
 import * as attachments from './attachments/model.js';
 import * as auth from './auth/model.js';
+import * as exportsModel from './exports/model.js';
 import * as invitations from './invitations/model.js';
 import * as messages from './messages/model.js';
 import * as presence from './presence/model.js';
@@ -13,7 +14,19 @@ import * as rooms from './rooms/model.js';
 import * as users from './users/model.js';
 
 /** Every feature's model, in dependency order. A new feature adds itself here and to {@link EventPayload} below, and to ./index.ts. */
-const MODELS = [auth, users, rooms, retention, attachments, messages, search, invitations, presence, admin] as const;
+const MODELS = [
+  auth,
+  users,
+  rooms,
+  retention,
+  attachments,
+  messages,
+  search,
+  exportsModel,
+  invitations,
+  presence,
+  admin,
+] as const;
 
 type Model = (typeof MODELS)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
@@ -74,6 +87,7 @@ interface FeatureEvents {
   attachments: attachments.Events;
   messages: messages.Events;
   search: search.Events;
+  exports: exportsModel.Events;
   invitations: invitations.Events;
   presence: presence.Events;
   admin: admin.Events;

@@ -11,6 +11,7 @@ import { attachmentsFeature, type BlobStore } from './attachments/index.js';
 import { authFeature } from './auth/index.js';
 import { invitationsFeature } from './invitations/index.js';
 import { messagesFeature } from './messages/index.js';
+import { exportsFeature, type ExportRunner } from './exports/index.js';
 import { presenceFeature } from './presence/index.js';
 import { retentionFeature } from './retention/index.js';
 import { searchFeature } from './search/index.js';
@@ -29,6 +30,7 @@ export const FEATURES = [
   attachmentsFeature,
   messagesFeature,
   searchFeature,
+  exportsFeature,
   invitationsFeature,
   presenceFeature,
   adminFeature,
@@ -58,6 +60,8 @@ export interface ServiceDeps extends Omit<Repositories, 'rateLimiter'>, EmitDeps
   attachmentMaxBytes: number;
   /** `LAIR_RETENTION_DEFAULT_DAYS` (null = keep forever): rooms without `retention_days`, and DMs (extensions.md §5). */
   retentionDefaultDays: number | null;
+  /** Where export jobs run (AWS: async Lambda invoke); absent = in this process. */
+  exportRunner?: ExportRunner;
 }
 
 /** All services, as built by {@link createServices}: one entry per feature's `services(deps)`. */

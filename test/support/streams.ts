@@ -1,5 +1,9 @@
 // Test support: the stream handler (every registered consumer) fed by the local poller from a test table's DynamoDB Local stream.
-import { createStreamHandler, type StreamHandler } from '../../lambdas/streams/handler.js';
+import {
+  createStreamHandler,
+  type StreamConsumer,
+  type StreamHandler,
+} from '../../lambdas/streams/handler.js';
 import { startStreamPoller, type StreamPoller } from '../../local/stream-poller.js';
 import { testLogger } from './relay.js';
 import type { TestServices } from './services.js';
@@ -11,10 +15,14 @@ export interface TestStreamPipeline {
   stop(): Promise<void>;
 }
 
-/** Starts the poller (200 ms rounds) over `ts`'s table, feeding the real consumers with `ts`'s composition. */
-export async function startTestStreams(ts: TestServices): Promise<TestStreamPipeline> {
+/** Starts the poller (200 ms rounds) over `ts`'s table, feeding the registered consumers (or `consumers`) with `ts`'s composition. */
+export async function startTestStreams(
+  ts: TestServices,
+  consumers?: StreamConsumer[],
+): Promise<TestStreamPipeline> {
   const handler = createStreamHandler({
     logger: testLogger(),
+    ...(consumers === undefined ? {} : { consumers }),
     deps: () => Promise.resolve({ services: ts.services, repos: ts.repos, deps: ts.deps }),
   });
   const poller = await startStreamPoller({

@@ -24,6 +24,7 @@ describe('shared/features registry', () => {
       'admin',
       'attachments',
       'auth',
+      'exports',
       'invitations',
       'messages',
       'presence',
