@@ -12,7 +12,7 @@ import type { BlobStore, SignedRequest } from './model.js';
 export const LOCAL_BLOB_PATH = '/blobs/';
 
 /** A key the local store accepts: `pending/<uuid>` or `files/<uuid>` (nothing else reaches the disk). */
-const KEY = /^(pending|files)\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const KEY = /^(pending|files|exports)\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Options of {@link LocalBlobStore}. */
 export interface LocalBlobStoreOptions {
@@ -157,7 +157,7 @@ export class LocalBlobStore implements BlobStore {
     return { ok: true };
   }
 
-  /** The file path of a key. @throws Error for a key that is not `pending|files/<uuid>` */
+  /** The file path of a key. @throws Error for a key that is not `pending|files|exports/<uuid>` */
   path(key: string): string {
     if (!KEY.test(key)) throw new Error(`invalid blob key ${key}`);
     return join(this.root, key);

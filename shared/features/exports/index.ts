@@ -6,6 +6,7 @@ import * as store from './store.js';
 export * from './model.js';
 export * from './service.js';
 export { DynamoExportRepository } from './store.js';
+export { exportLines } from './lines.js';
 
 /** The exports feature: its keys, entity tags, repository and service. */
 export const exportsFeature = {

@@ -5,9 +5,10 @@ import type { Clock, IdGenerator } from '../../kernel/ports.js';
 import { toTimestamp } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
 import type { BlobStore } from '../attachments/index.js';
-import { conversationKey, toMessage, type MessageRepository, type MessageTarget } from '../messages/index.js';
+import { conversationKey, type MessageRepository, type MessageTarget } from '../messages/index.js';
 import { createRetentionPolicy, floorSeq, laterSeq, type RetentionPolicyDeps } from '../retention/index.js';
 import type { RoomAccess } from '../rooms/index.js';
+import { exportLines } from './lines.js';
 import {
   EXPORT_LIMITS,
   type ExportJob,
@@ -136,31 +137,22 @@ export function createExportService(deps: ExportServiceDeps): ExportService {
             : `${encodeTime(Math.max(0, Date.parse(job.since) - 1), 10)}${'Z'.repeat(16)}`;
         const until =
           job.until === null ? undefined : `${encodeTime(Date.parse(job.until), 10)}${'0'.repeat(16)}`;
-        let after = laterSeq(since, floorSeq(await retention.cutoffFor(job.conversation)));
+        const after = laterSeq(since, floorSeq(await retention.cutoffFor(job.conversation)));
         const chunks: Buffer[] = [];
         let messages = 0;
         let bytes = 0;
-        for (;;) {
-          const page = await deps.messages.history({
-            conversation: job.conversation,
-            limit: EXPORT_LIMITS.page,
-            order: 'asc',
-            ...(after === undefined ? {} : { afterSeq: after }),
-            ...(until === undefined ? {} : { beforeSeq: until }),
-          });
-          for (const record of page) {
-            const line = Buffer.from(`${JSON.stringify(toMessage(record))}\n`, 'utf8');
-            chunks.push(line);
-            bytes += line.length;
-            messages++;
-            if (messages % EXPORT_LIMITS.progressEvery === 0) await deps.exports.update(job.id, { messages });
+        for await (const text of exportLines(deps.messages, job.conversation, after, until)) {
+          const line = Buffer.from(text, 'utf8');
+          chunks.push(line);
+          bytes += line.length;
+          messages++;
+          if (messages % EXPORT_LIMITS.progressEvery === 0) {
+            await deps.exports.update(job.id, { messages });
+            onProgress?.(messages);
           }
-          onProgress?.(messages);
-          const last = page.at(-1);
-          if (page.length < EXPORT_LIMITS.page || last === undefined) break;
-          after = last.seq;
         }
-        const key = `exports/${job.owner}/${job.id}.jsonl`;
+        onProgress?.(messages);
+        const key = `exports/${job.id}`;
         await deps.blobs.put(key, Buffer.concat(chunks), 'application/x-ndjson');
         await deps.exports.update(job.id, { status: 'done', messages, bytes, key });
         return await view({ ...job, status: 'done', messages, bytes, key });

@@ -61,7 +61,7 @@ describe('retention (room retention_days, TTL re-stamp)', () => {
   it('hides messages past retention immediately; the re-stamp sets their TTL and DynamoDB Local removes them', async () => {
     const room = await populatedRoom(ts, cast, 'ret-room');
     const now = Date.now();
-    clock.set(now - 3 * DAY);
+    clock.set(now - DAY - 3_600_000);
     const old = await ts.services.messages.send(
       cast.bob.user.id,
       { type: 'room', room_id: room.id },
