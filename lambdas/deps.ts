@@ -1,5 +1,5 @@
 // Composition root of the HTTP Lambdas: settings, logger, DynamoDB clients and services, built once per cold start.
-import { lambdaExportRunner } from './exports/runner.js';
+import { lambdaExportRunner } from './history/export-runner.js';
 import { randomBytes } from 'node:crypto';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

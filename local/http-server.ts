@@ -10,11 +10,10 @@ import { MAX_BODY_BYTES } from '../lambdas/http/request.js';
 import { CORS_HEADERS, preflightResponse } from '../lambdas/http/response.js';
 import type { GroupHandler } from '../lambdas/http/router.js';
 import type { RouteGroup } from '../lambdas/http/routes.js';
-import { handler as exportsHandler } from '../lambdas/exports/handler.js';
+import { handler as historyHandler } from '../lambdas/history/handler.js';
 import { handler as invitationsHandler } from '../lambdas/invitations/handler.js';
 import { handler as messagesHandler } from '../lambdas/messages/handler.js';
 import { handler as roomsHandler } from '../lambdas/rooms/handler.js';
-import { handler as searchHandler } from '../lambdas/search/handler.js';
 import { handler as systemHandler } from '../lambdas/system/handler.js';
 import { handler as usersHandler } from '../lambdas/users/handler.js';
 import type { Logger } from '../shared/platform/logger.js';
@@ -30,8 +29,7 @@ export const GROUP_HANDLERS: Readonly<Record<RouteGroup, GroupHandler>> = {
   users: usersHandler,
   rooms: roomsHandler,
   messages: messagesHandler,
-  search: searchHandler,
-  exports: exportsHandler,
+  history: historyHandler,
   attachments: attachmentsHandler,
   invitations: invitationsHandler,
   admin: adminHandler,

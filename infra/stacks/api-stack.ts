@@ -55,7 +55,14 @@ export interface ApiStackProps extends StackProps {
 }
 
 /** Groups touching attachment bytes: `attachments` presigns PUT/GET, `messages` checks and copies uploads on send. */
-export const ATTACHMENT_GROUPS: ReadonlySet<RouteGroup> = new Set<RouteGroup>(['attachments', 'messages']);
+export const ATTACHMENT_GROUPS: ReadonlySet<RouteGroup> = new Set<RouteGroup>([
+  'attachments',
+  'messages',
+  'history',
+]);
+
+/** Env var naming the export worker for the history group (shared/config/settings.ts `LAIR_EXPORT_FUNCTION`). */
+export const EXPORT_FUNCTION_ENV = 'LAIR_EXPORT_FUNCTION';
 
 /** Stream batches retried this many times (then bisected, then sent to the failure queue). */
 export const STREAM_RETRY_ATTEMPTS = 3;
@@ -127,6 +134,8 @@ export class ApiStack extends Stack {
   public readonly groupFunctions: ReadonlyMap<RouteGroup, ChatFunction>;
   /** The DynamoDB Streams consumer. */
   public readonly streamsFunction: ChatFunction;
+  /** The async export worker (lambdas/history/export-worker.ts), invoked by the history group. */
+  public readonly exportWorkerFunction: ChatFunction;
 
   public constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -227,6 +236,31 @@ export class ApiStack extends Stack {
       });
     });
     this.groupFunctions = functions;
+
+    // Export jobs (docs/protocol/extensions.md §5): the history group invokes this worker
+    // asynchronously; it reads the table, writes JSONL under `exports/` in the attachments bucket.
+    this.exportWorkerFunction = new ChatFunction(this, 'ExportWorkerFunction', {
+      entry: 'lambdas/history/export-worker.ts',
+      description: `Lair Chat ${props.stage}: export worker (JSONL to S3)`,
+      ...fnDefaults,
+      environment: { ...environment, [ATTACHMENTS_BUCKET_ENV]: attachmentsBucketName(props.stage) },
+      timeout: Duration.minutes(15),
+    });
+    grantTableAccess(this.exportWorkerFunction, props.table, 'readWrite');
+    props.jwtSecret.grantRead(this.exportWorkerFunction);
+    grantAttachmentObjects(this.exportWorkerFunction, props.stage);
+    const exportsFn = functions.get('history');
+    if (exportsFn !== undefined) {
+      exportsFn.addEnvironment(EXPORT_FUNCTION_ENV, this.exportWorkerFunction.functionName);
+      // The unqualified function only (grantInvoke would add `<arn>:*`, every version and alias).
+      exportsFn.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'InvokeExportWorker',
+          actions: ['lambda:InvokeFunction'],
+          resources: [this.exportWorkerFunction.functionArn],
+        }),
+      );
+    }
 
     // Stream consumers (lambdas/streams/consumers.ts) index messages for search, stamp retention
     // TTLs, purge and count: they read and write the table, verify/sign with the JWT secret and

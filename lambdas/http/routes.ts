@@ -2,11 +2,10 @@
 import { routes as admin } from '../admin/routes.js';
 import { routes as attachments } from '../attachments/routes.js';
 import { routes as auth } from '../auth/routes.js';
-import { routes as exports } from '../exports/routes.js';
+import { routes as history } from '../history/routes.js';
 import { routes as invitations } from '../invitations/routes.js';
 import { routes as messages } from '../messages/routes.js';
 import { routes as rooms } from '../rooms/routes.js';
-import { routes as search } from '../search/routes.js';
 import { routes as system } from '../system/routes.js';
 import { routes as users } from '../users/routes.js';
 import type { GroupRoute } from './route-def.js';
@@ -17,7 +16,7 @@ export type { AuthLevel, HttpMethod, RateBucket } from './route-def.js';
  * Every Lambda group and its route table, in a stable order (one Lambda function each; its entry
  * is `lambdas/<group>/handler.ts` exporting `handler`). Adding a group = one line here.
  */
-const GROUPS = { system, auth, users, rooms, messages, search, exports, attachments, invitations, admin } as const;
+const GROUPS = { system, auth, users, rooms, messages, history, attachments, invitations, admin } as const;
 
 /** One Lambda function per group. */
 export type RouteGroup = keyof typeof GROUPS;

@@ -51,8 +51,8 @@ describe('ApiStack', () => {
   });
 
   describe('functions', () => {
-    it('has one function per route group plus the streams function', () => {
-      expect(Object.keys(functions)).toHaveLength(groups.length + 1);
+    it('has one function per route group plus the streams function and the export worker', () => {
+      expect(Object.keys(functions)).toHaveLength(groups.length + 2);
       expect([...fnIdOf.keys()].sort()).toEqual([...groups].sort());
     });
 
@@ -71,6 +71,14 @@ describe('ApiStack', () => {
         expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
       }
       for (const group of groups) expect(functions[fnIdOf.get(group)!]!.Properties.Timeout).toBe(10);
+      const worker = Object.entries(functions).find(([id]) => id.startsWith('ExportWorkerFunction'));
+      expect(worker?.[1].Properties.Timeout).toBe(900);
+      // The history group invokes the export worker by name (lambdas/history/export-runner.ts).
+      expect(
+        functions[fnIdOf.get('history')!]!.Properties.Environment.Variables.LAIR_EXPORT_FUNCTION,
+      ).toEqual({
+        Ref: worker?.[0],
+      });
     });
 
     it('traces every function with X-Ray and logs in JSON to its own log group', () => {
@@ -81,7 +89,7 @@ describe('ApiStack', () => {
         expect(Object.keys(logGroups)).toContain(fn.Properties.LoggingConfig.LogGroup.Ref);
       }
       // one per function + the API access log, all with the dev stage's retention
-      template.resourceCountIs('AWS::Logs::LogGroup', groups.length + 2);
+      template.resourceCountIs('AWS::Logs::LogGroup', groups.length + 3);
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
     });
 

@@ -1,7 +1,7 @@
-// Lambda for export jobs (docs/protocol/extensions.md §5): POST /api/v1/exports (202) and GET /api/v1/exports/{export_id}.
+// Export job routes of the `history` group (docs/protocol/extensions.md §5): POST /api/v1/exports (202) and GET /api/v1/exports/{export_id}.
 import { z } from 'zod';
 import type { MessageTarget } from '../../shared/features/messages/index.js';
-import { createGroupHandler, route } from '../http/router.js';
+import { route } from '../http/router.js';
 import { requireUuid } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
 
@@ -17,7 +17,7 @@ const startBody = z.object({
 });
 
 /** 202 `{"export":{"id","status":"running","messages":0,…}}`; members/participants only. */
-const start = route({
+export const startExport = route({
   body: startBody,
   handle: async ({ deps, claims, body }) => {
     const target: MessageTarget =
@@ -35,14 +35,8 @@ const start = route({
 });
 
 /** 200 `{"export":{"status":"running|done|failed","messages","bytes","download_url?"}}`; own jobs only. */
-const get = route({
+export const getExport = route({
   path: { export_id: 'export_not_found' },
   handle: async ({ deps, claims, params }) =>
     jsonResponse(200, { export: await deps.services.exports.get(claims.sub, params.export_id) }),
-});
-
-/** Entry of the `exports` group (routes: lambdas/http/routes.ts). */
-export const handler = createGroupHandler('exports', {
-  'POST /api/v1/exports': start,
-  'GET /api/v1/exports/{export_id}': get,
 });

@@ -1,4 +1,4 @@
-// Async export worker Lambda (AWS): invoked with `{"export_id"}` (InvocationType Event) by the exports group; writes the JSONL to S3 (docs/protocol/extensions.md §5).
+// Async export worker Lambda (AWS): invoked with `{"export_id"}` (InvocationType Event) by the history group; writes the JSONL to S3 (docs/protocol/extensions.md §5).
 import { createLogger } from '../../shared/platform/logger.js';
 import type { Composition } from '../../shared/compose.js';
 import { compositionFromEnv } from '../streams/deps.js';

@@ -1,7 +1,7 @@
-// Lambda for message search (docs/protocol/extensions.md §4): GET /api/v1/search/messages.
+// GET /api/v1/search/messages (docs/protocol/extensions.md §4): query parsing and the route of the `history` group.
 import type { SearchFilters } from '../../shared/features/search/index.js';
 import { ValidationError } from '../../shared/kernel/errors.js';
-import { createGroupHandler, route } from '../http/router.js';
+import { route } from '../http/router.js';
 import type { QueryParams } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
 
@@ -39,11 +39,8 @@ const searchQuery = (q: QueryParams) => {
 };
 
 /** 200 `{results: [{message, highlights}], next_cursor}`, newest first. */
-const search = route({
+export const searchMessages = route({
   query: searchQuery,
   handle: async ({ deps, claims, query }) =>
     jsonResponse(200, await deps.services.search.search(claims.sub, query.q, query.filters, query.paging)),
 });
-
-/** Entry of the `search` group (routes: lambdas/http/routes.ts). */
-export const handler = createGroupHandler('search', { 'GET /api/v1/search/messages': search });
