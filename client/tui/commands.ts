@@ -8,6 +8,7 @@ import type { EventPayload } from '../../shared/kernel/events.js';
 import { parseUuid } from '../../shared/kernel/validation.js';
 import { MessageBook } from './message-book.js';
 import { fileCommands, type FileTransfer } from './file-commands.js';
+import { searchCommands, type ExportTransfer } from './search-commands.js';
 import { MessageCommands } from './message-commands.js';
 import { HELP, formatInvitations, formatRooms, formatWho, shortId, style } from './render.js';
 import type { RenderContext } from './render.js';
@@ -43,7 +44,7 @@ export class ChatState implements RenderContext {
     readonly session: ChatSession,
     readonly me: User,
     /** HTTP file transfer for /upload and /download (absent: those commands say so). */
-    readonly files?: FileTransfer,
+    readonly files?: FileTransfer & Partial<ExportTransfer>,
   ) {
     this.users.set(me.id, me);
   }
@@ -136,6 +137,7 @@ export class ChatState implements RenderContext {
     decline: (rest) => this.answerInvite(rest, 'decline_invitation'),
     ...this.lifecycle.handlers,
     ...fileCommands(this),
+    ...searchCommands(this),
   };
 
   private async say(text: string): Promise<CommandResult> {

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { downloadFile, uploadFile } from '../sdk/attachments.js';
+import { exportRoomToFile } from '../sdk/exports.js';
 import { LairHttpClient, LairHttpError } from '../sdk/http.js';
 import { LAIR_MESSAGES, LairRequestError } from '../sdk/session.js';
 import { LairTcpClient } from '../sdk/tcp.js';
@@ -120,6 +121,7 @@ async function run(
   const state = new ChatState(client, auth.user, {
     upload: (path) => uploadFile(http, path),
     download: (id) => downloadFile(http, id, downloads),
+    exportRoom: (roomId, file) => exportRoomToFile(http, roomId, file),
   });
   await state.warmUp();
   term.print(

@@ -264,6 +264,8 @@ export const HELP: readonly string[] = [
   '  /mentions                  messages that mention you (@yourname)',
   '  /upload <path>             send a file to the current room',
   '  /download <n>              save the attachments of [n] under ./downloads',
+  '  /search <query>            find messages: words, "phrase", pre*, -word, from:name, in:room, has:pin',
+  '  /export [file]             save the current room as JSONL (default <room>-export.jsonl)',
   '  /help                      this help',
   '  /quit                      disconnect and exit',
   'Anything else is sent to the current room. <n> is the number printed before a message, e.g. [12].',
