@@ -7,7 +7,7 @@ export * from './model.js';
 export * from './service.js';
 export { fold, termsOf, tokenize, type Token } from './tokenize.js';
 export { HAS_VALUES, parseQuery, QUERY_LIMITS, type HasValue, type ParsedQuery } from './query.js';
-export { DynamoSearchIndex, indexedFromItem } from './store.js';
+export { DynamoSearchIndex, countItem, indexedFromItem, postingItems } from './store.js';
 
 /** The search feature: its keys, entity tags, index repository and service. */
 export const searchFeature = {

@@ -60,6 +60,19 @@ function postingItem(m: IndexedMessage, term: string): Item {
   };
 }
 
+/**
+ * Every posting item of `m` (one per term plus {@link ALL_TERM}), for bulk loads that bypass the
+ * stream (bench/search.ts); the consumer writes the same items through {@link DynamoSearchIndex.apply}.
+ */
+export function postingItems(m: IndexedMessage): Item[] {
+  return [ALL_TERM, ...m.terms].map((t) => postingItem(m, t));
+}
+
+/** A term counter item with count `n` (bulk loads). */
+export function countItem(conversation: string, term: string, n: number): Item {
+  return { ...keys.searchCount(conversation, term), entity: ENTITY.searchCount, n };
+}
+
 const sameIndexed = (a: IndexedMessage, b: IndexedMessage): boolean =>
   a.author === b.author &&
   a.message_type === b.message_type &&

@@ -58,7 +58,7 @@ describe('retention (room retention_days, TTL re-stamp)', () => {
     expect(after?.settings).toMatchObject({ retention_days: null, is_private: false });
   });
 
-  it('hides messages past retention immediately; the re-stamp sets their TTL and DynamoDB Local removes them', async () => {
+  it('hides messages past retention immediately; the re-stamp sets their TTL (in the past for the old one)', async () => {
     const room = await populatedRoom(ts, cast, 'ret-room');
     const now = Date.now();
     clock.set(now - DAY - 3_600_000);
@@ -94,12 +94,14 @@ describe('retention (room retention_days, TTL re-stamp)', () => {
       return typeof item?.expiresAt === 'number' ? item : undefined;
     }, 30_000);
     expect(freshItem.expiresAt).toBe(Math.ceil((Date.parse(fresh.created_at) + DAY) / 1000));
-    const t0 = Date.now();
-    // ... and the old one a TTL in the past, which DynamoDB Local's TTL process then deletes.
-    await eventually(async () => (await rawItem(room.id, oldSeq)) === undefined, 400_000);
-    console.log('TTL removal after ms', Date.now() - t0);
+    // ... and the old one a TTL already in the past: DynamoDB's TTL process deletes it (lazily; the
+    // read path has hidden it since the policy change). DynamoDB Local's sweep did not remove such
+    // items within 400 s in our runs, so the deletion itself is not awaited here (docs/protocol-extensions.md "Retention").
+    const oldItem = await rawItem(room.id, oldSeq);
+    expect(oldItem?.expiresAt).toBe(Math.ceil((Date.parse(old.created_at) + DAY) / 1000));
+    expect((oldItem?.expiresAt as number) * 1000).toBeLessThan(Date.now());
     expect(streams.handler.stats.retentionRestamps).toBeGreaterThanOrEqual(1);
-  }, 500_000);
+  }, 60_000);
 
   it('stamps new messages of a room with a policy on insert (the send stays one PutItem)', async () => {
     const room = await populatedRoom(ts, cast, 'ret-new');
