@@ -5,7 +5,13 @@ import * as store from './store.js';
 
 export * from './model.js';
 export * from './service.js';
-export { DynamoMessageRepository, conversationKey, messageFromItem, messageItem, keys as messageKeys } from './store.js';
+export {
+  DynamoMessageRepository,
+  conversationKey,
+  messageFromItem,
+  messageItem,
+  keys as messageKeys,
+} from './store.js';
 
 /** The messages feature: its keys, entity tags, repositories and services. */
 export const messagesFeature = {
