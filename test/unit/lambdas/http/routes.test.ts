@@ -8,9 +8,9 @@ import { GROUP_HANDLERS } from '../../../../local/http-server.js';
 import { DomainError } from '../../../../shared/kernel/errors.js';
 
 describe('ROUTES', () => {
-  it('has the 31 routes of docs/protocol/http.md §4 (all but GET /ws) plus the 9 of extensions.md §1.2–§1.6 and the 2 of §1.7, unique keys, every group used', () => {
-    expect(ROUTES).toHaveLength(42);
-    expect(new Set(ROUTES.map(routeKey)).size).toBe(42);
+  it('has the 31 routes of docs/protocol/http.md §4 (all but GET /ws) plus the 9 of extensions.md §1.2–§1.6, the 2 of §1.7 and the 3 of §4–§5 (search, exports), unique keys, every group used', () => {
+    expect(ROUTES).toHaveLength(45);
+    expect(new Set(ROUTES.map(routeKey)).size).toBe(45);
     expect(new Set(ROUTES.map((r) => r.group))).toEqual(new Set(ROUTE_GROUPS));
     expect(ROUTES.some((r) => r.path === '/ws')).toBe(false);
   });
