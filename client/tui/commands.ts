@@ -12,6 +12,7 @@ import { fileCommands, type FileTransfer } from './file-commands.js';
 import { securityCommands, type AccountApi } from './security-commands.js';
 import { moderationCommands } from './moderation-commands.js';
 import { invitationCommands, type InviteLinkMaker } from './invitation-commands.js';
+import { messageSearchCommands, type ExportTransfer } from './message-search-commands.js';
 import { MessageCommands } from './message-commands.js';
 import { CatchUp, syncCommands } from './sync-commands.js';
 import { HELP, formatInvitations, formatRooms, formatWho, shortId, style } from './render.js';
@@ -51,7 +52,7 @@ export class ChatState implements RenderContext {
     public session: ChatSession,
     readonly me: User,
     /** HTTP file transfer for /upload and /download (absent: those commands say so). */
-    readonly files?: FileTransfer,
+    readonly files?: FileTransfer & Partial<ExportTransfer>,
     /** HTTP account API + terminal questions for /2fa and /sessions (absent: those commands say so). */
     readonly account?: AccountApi & { print: (...lines: string[]) => void },
     /** HTTP invite-link creation for /invite-link (absent: the command says so). */
@@ -160,6 +161,7 @@ export class ChatState implements RenderContext {
     ...this.lifecycle.handlers,
     ...fileCommands(this),
     ...searchCommands(this),
+    ...messageSearchCommands(this),
     ...securityCommands(
       () => this.account,
       (...lines) => this.account?.print(...lines),
@@ -340,7 +342,7 @@ function placeholderRoom(id: string): Room {
     id,
     name: shortId(id),
     owner: '',
-    settings: { description: null, is_private: true, max_members: null },
+    settings: { description: null, is_private: true, max_members: null, retention_days: null },
     created_at: '',
   };
 }

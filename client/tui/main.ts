@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { downloadFile, uploadFile } from '../sdk/attachments.js';
+import { exportRoomToFile } from '../sdk/exports.js';
 import { LairHttpClient, LairHttpError } from '../sdk/http.js';
 import { LAIR_MESSAGES, LAIR_RECEIPTS, LAIR_SYNC, LairRequestError } from '../sdk/session.js';
 import { invitationSummaryLines } from './invitation-commands.js';
@@ -142,6 +143,7 @@ async function run(
     {
       upload: (path) => uploadFile(http, path),
       download: (id) => downloadFile(http, id, downloads),
+      exportRoom: (roomId, file) => exportRoomToFile(http, roomId, file),
     },
     {
       send: (method, path, body) => http.send(method, path, body),

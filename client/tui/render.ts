@@ -298,6 +298,8 @@ export const HELP: readonly string[] = [
   '  /unread                    unread messages and mentions per room and DM',
   '  /read                      mark the current room read',
   '  /sync                      catch up now (also done on every connect and reconnect)',
+  '  /search <query>            find messages: words, "phrase", pre*, -word, from:name, in:room, has:pin',
+  '  /export [file]             save the current room as JSONL (default <room>-export.jsonl)',
   '  /help                      this help',
   '  /quit                      disconnect and exit',
   'Anything else is sent to the current room. <n> is the number printed before a message, e.g. [12].',

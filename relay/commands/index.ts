@@ -22,6 +22,7 @@ import { moderationCommands } from './moderation.js';
 import { receiptCommands } from './receipts.js';
 import { roomCommands } from './rooms.js';
 import { syncCommands } from './sync.js';
+import { searchCommands } from './search.js';
 import { userCommands } from './users.js';
 import { countCommand } from '../stats/live-counters.js';
 
@@ -41,6 +42,7 @@ export { TCP_ERROR_TABLE, toResponseError, INTERNAL_ERROR_TEXT } from './errors.
 const GROUPS = [
   messageCommands,
   messageLifecycleCommands,
+  searchCommands,
   roomCommands,
   invitationCommands,
   invitationLifecycleCommands,

@@ -5,6 +5,7 @@ import * as admin from './admin/model.js';
 import * as attachments from './attachments/model.js';
 import * as audit from './audit/model.js';
 import * as auth from './auth/model.js';
+import * as exportsModel from './exports/model.js';
 import * as invitations from './invitations/model.js';
 import * as messages from './messages/model.js';
 import * as moderation from './moderation/model.js';
@@ -12,6 +13,8 @@ import * as notices from './notices/model.js';
 import * as presence from './presence/model.js';
 import * as receipts from './receipts/model.js';
 import * as sync from './sync/model.js';
+import * as retention from './retention/model.js';
+import * as search from './search/model.js';
 import * as rooms from './rooms/model.js';
 import * as stats from './stats/model.js';
 import * as users from './users/model.js';
@@ -21,8 +24,11 @@ const MODELS = [
   auth,
   users,
   rooms,
+  retention,
   attachments,
   messages,
+  search,
+  exportsModel,
   invitations,
   presence,
   admin,
@@ -89,8 +95,11 @@ interface FeatureEvents {
   auth: auth.Events;
   users: users.Events;
   rooms: rooms.Events;
+  retention: retention.Events;
   attachments: attachments.Events;
   messages: messages.Events;
+  search: search.Events;
+  exports: exportsModel.Events;
   invitations: invitations.Events;
   presence: presence.Events;
   admin: admin.Events;

@@ -5,7 +5,13 @@ import * as store from './store.js';
 
 export * from './model.js';
 export * from './service.js';
-export { DynamoMessageRepository, conversationKey, messageFromItem, messageItem } from './store.js';
+export {
+  DynamoMessageRepository,
+  conversationKey,
+  messageFromItem,
+  messageItem,
+  keys as messageKeys,
+} from './store.js';
 export { markKeys } from './marks-store.js';
 export { headKeys, type HeadRepository, type TargetHead, type DmPeer } from './head-store.js';
 import { DynamoHeadRepository, headKeys } from './head-store.js';

@@ -39,6 +39,8 @@ const EXAMPLES: Record<string, string> = {
     '{"type":"add_reaction","request_id":"r","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","emoji":"👍"}',
   remove_reaction:
     '{"type":"remove_reaction","request_id":"r","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","emoji":"👍"}',
+  search_messages:
+    '{"type":"search_messages","request_id":"s","query":"crème from:alice","filters":{"has":"pin"},"limit":20}',
   pin_message: '{"type":"pin_message","request_id":"p","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d"}',
   unpin_message:
     '{"type":"unpin_message","request_id":"p","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d"}',

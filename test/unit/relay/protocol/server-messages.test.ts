@@ -12,7 +12,7 @@ const room: Room = {
   id: '7d0e5a44-3c1f-4d7a-b2a9-6e8f1c2d3b4a',
   name: 'general',
   owner: '1c6c7e2a-8f3b-4b8e-9a51-2f0d6b3c9e11',
-  settings: { description: null, is_private: false, max_members: null },
+  settings: { description: null, is_private: false, max_members: null, retention_days: null },
   created_at: '2025-01-21T12:00:00Z',
 };
 
