@@ -48,14 +48,26 @@ const BULK_CHUNK = 33;
 export const ENTITY = { invitation: 'invitation', invitationSlot: 'invitation_slot' } as const;
 
 /**
+ * GSI1 keys of a slot: a partition of its own that no query reads. They exist only so that every
+ * key attribute of the table is present: DynamoDB Local's TTL job deletes an expired item by a key
+ * built from *all* the table's AttributeDefinitions (GSI keys included) and fails on an item that
+ * lacks one — and then retries the table's sweep from its start, so that item blocks the TTL of
+ * the whole table (docs/adr/017-invitation-ttl-on-dynamodb-local.md).
+ */
+export function slotIndexKeys(invitationId: Uuid): { GSI1PK: string; GSI1SK: string } {
+  return { GSI1PK: `INVITESLOT#${invitationId}`, GSI1SK: 'SLOT' };
+}
+
+/**
  * The pending slot `ROOM#<room>` / `INVITE#<invitee>`: exists while the invitation is pending; TTL
  * at `expires_at` (epoch s, rounded up) drives expiry through the stream; GSI2 `INVITEDUE` /
- * `<expires_at>#<id>` lists it for the reminder sweep.
+ * `<expires_at>#<id>` lists it for the reminder sweep; GSI1 {@link slotIndexKeys} (never queried).
  */
 export function slotItem(inv: Invitation): Item {
   const expiresMs = parseTimestamp(inv.expires_at);
   return {
     ...keys.invitationSlot(inv.room_id, inv.invitee_id),
+    ...slotIndexKeys(inv.id),
     GSI2PK: partitions.dueSlots,
     GSI2SK: `${inv.expires_at}#${inv.id}`,
     entity: ENTITY.invitationSlot,

@@ -1,6 +1,6 @@
 // Integration: the invitation lifecycle of docs/protocol/extensions.md §6 on DynamoDB Local — options, bad input, bulk, revoke, lists, links, templates, sweep with a fake clock, migration.
 import { randomBytes } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Invitation } from '../../../shared/features/invitations/index.js';
 import { migrateLegacyInvitations } from '../../../shared/features/invitations/index.js';
 import type { Room } from '../../../shared/features/rooms/index.js';
@@ -488,5 +488,21 @@ describe('migration of the old single-item layout (docs/adr/008)', () => {
     // the upgraded pending invitation works end to end
     await t.services.invitations.accept(carol.id, pendingItem.id);
     expect(await t.repos.memberships.get(r.id, carol.id)).toMatchObject({ role: 'member' });
+  });
+
+  it('gives slots stored without GSI1 keys the keys DynamoDB Local TTL needs (ADR 017)', async () => {
+    const r = await room();
+    const erin = await newUser();
+    const inv = await t.services.invitations.create(cast.alice.user.id, r.id, erin.id, HTTP);
+    const key = { PK: `ROOM#${r.id}`, SK: `INVITE#${erin.id}` };
+    const slot = (await t.doc.send(new GetCommand({ TableName: t.tableName, Key: key }))).Item!;
+    expect(slot).toMatchObject({ GSI1PK: `INVITESLOT#${inv.id}`, GSI1SK: 'SLOT' });
+    const { GSI1PK: _pk, GSI1SK: _sk, ...before017 } = slot;
+    await t.doc.send(new PutCommand({ TableName: t.tableName, Item: before017 }));
+
+    expect(await migrateLegacyInvitations(t.doc, t.tableName, clock.now())).toBeGreaterThanOrEqual(1);
+    const after = (await t.doc.send(new GetCommand({ TableName: t.tableName, Key: key }))).Item!;
+    expect(after).toEqual(slot);
+    expect(await migrateLegacyInvitations(t.doc, t.tableName, clock.now())).toBe(0);
   });
 });
