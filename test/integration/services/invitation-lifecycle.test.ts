@@ -94,6 +94,50 @@ describe('invite options and bad input (extensions.md §6.1)', () => {
     ).toEqual([]);
   });
 
+  it('refuses a system-banned invitee with account_banned (single and bulk, by id and by name); an expired ban does not count', async () => {
+    const r = await room();
+    const [banned, banned2, fine] = [await newUser(), await newUser(), await newUser()];
+    const admin = await newUser();
+    const audit = (target: string) => ({
+      id: `audit-${target}`,
+      at: new Date(clock.now()).toISOString(),
+      actor_id: null,
+      actor_username: null,
+      action: 'role.grant',
+      target_type: 'user',
+      target_id: target,
+      details: {},
+      ip: null,
+      request_id: null,
+    });
+    await t.repos.moderation.setRole(admin.id, 'user', 'admin', audit(admin.id));
+    await t.services.moderation.ban(admin.id, banned.id, { reason: 'spam' });
+    await t.services.moderation.ban(admin.id, banned2.id, { reason: 'spam', duration_minutes: 1 });
+    const a = cast.alice.user.id;
+    await expect(t.services.invitations.create(a, r.id, banned.id, HTTP)).rejects.toMatchObject({
+      code: 'account_banned',
+      message: 'User is banned',
+    });
+    const bulk = await t.services.invitations.createBulk(
+      a,
+      r.id,
+      { userIds: [banned.id, fine.id], usernames: [banned2.username] },
+      HTTP,
+    );
+    expect(bulk.results.map((x) => ('error' in x ? x.error.code : 'ok'))).toEqual([
+      'account_banned',
+      'ok',
+      'account_banned',
+    ]);
+    expect(bulk).toMatchObject({ created: 1, failed: 2 });
+    await expect(t.repos.invitations.getPending(r.id, banned.id)).resolves.toBeNull();
+    await expect(t.repos.invitations.getPending(r.id, banned2.id)).resolves.toBeNull();
+    clock.advance(2 * 60_000); // banned2's ban is over
+    await expect(t.services.invitations.create(a, r.id, banned2.id, HTTP)).resolves.toMatchObject({
+      status: 'pending',
+    });
+  });
+
   it('refuses inviting into a full room with room_full at invite time (issue 17 finding 6)', async () => {
     const r = await t.services.rooms.create(cast.alice.user.id, {
       name: name('full'),
