@@ -104,7 +104,7 @@ describe('invite options and bad input (extensions.md §6.1)', () => {
       actor_id: null,
       actor_username: null,
       action: 'role.grant',
-      target_type: 'user',
+      target_type: 'user' as const,
       target_id: target,
       details: {},
       ip: null,
