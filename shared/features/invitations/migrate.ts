@@ -3,6 +3,7 @@ import { ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sd
 import { ulid } from 'ulidx';
 import { isExpired, parseTimestamp } from '../../kernel/time.js';
 import type { Item } from '../../storage/items.js';
+import { ATTR } from '../../storage/table.js';
 import { transactWrite } from '../../storage/transactions.js';
 import { invitationFromItem, invitationRecordItem } from './items.js';
 import type { InvitationHistoryEntry, InvitationRecord } from './model.js';
@@ -14,7 +15,7 @@ import { ENTITY, keys, slotIndexKeys, slotItem } from './store.js';
  * from `created_at`/`responded_at`), then replace the old item with a pending slot when it is
  * still pending and unexpired, else delete it, both conditioned on the old item still being the
  * same invitation. Idempotent and resumable (re-running skips what was converted); safe while the
- * service runs. Slots written before ADR 017 get their GSI1 keys ({@link slotIndexKeys}) the same
+ * service runs. Slots written before ADR 017 get their index attributes ({@link slotIndexKeys}) the same
  * way. `npm start` runs it at boot; in AWS run `npm run migrate:invitations` once.
  * @param nowMs - epoch ms deciding "unexpired"
  * @returns how many items were converted (old-layout items and slots given GSI1 keys)
@@ -31,7 +32,8 @@ export async function migrateLegacyInvitations(
       new ScanCommand({
         TableName: tableName,
         FilterExpression:
-          '(entity = :e AND begins_with(SK, :p) AND begins_with(PK, :room)) OR (entity = :slot AND attribute_not_exists(GSI1PK))',
+          '(entity = :e AND begins_with(SK, :p) AND begins_with(PK, :room)) OR (entity = :slot AND (attribute_not_exists(GSI1PK) OR attribute_not_exists(#conv)))',
+        ExpressionAttributeNames: { '#conv': ATTR.gsi3pk },
         ExpressionAttributeValues: {
           ':e': ENTITY.invitation,
           ':slot': ENTITY.invitationSlot,
@@ -105,23 +107,27 @@ async function convert(
   }
 }
 
-/** `SET GSI1PK, GSI1SK` on a slot stored without them, conditioned on it still holding the same invitation. */
+/** `SET` the {@link slotIndexKeys} on a slot stored without them, conditioned on it still holding the same invitation. */
 async function addSlotIndexKeys(
   doc: DynamoDBDocumentClient,
   tableName: string,
   slot: Item,
 ): Promise<boolean> {
-  const idx = slotIndexKeys(String(slot.id));
+  const createdAt = typeof slot.created_at === 'string' ? slot.created_at : String(slot.expires_at);
+  const idx = slotIndexKeys({ id: String(slot.id), created_at: createdAt });
   try {
     await doc.send(
       new UpdateCommand({
         TableName: tableName,
         Key: { PK: slot.PK, SK: slot.SK },
-        UpdateExpression: 'SET GSI1PK = :pk, GSI1SK = :sk',
-        ConditionExpression: 'entity = :slot AND id = :id AND attribute_not_exists(GSI1PK)',
+        UpdateExpression: 'SET GSI1PK = :pk, GSI1SK = :sk, #conv = :conv, #upd = :upd',
+        ConditionExpression: 'entity = :slot AND id = :id',
+        ExpressionAttributeNames: { '#conv': ATTR.gsi3pk, '#upd': ATTR.gsi3sk },
         ExpressionAttributeValues: {
           ':pk': idx.GSI1PK,
           ':sk': idx.GSI1SK,
+          ':conv': idx.conversation,
+          ':upd': idx.updated_at,
           ':slot': ENTITY.invitationSlot,
           ':id': slot.id,
         },
