@@ -299,6 +299,7 @@ export const HELP: readonly string[] = [
   '  /read                      mark the current room read',
   '  /sync                      catch up now (also done on every connect and reconnect)',
   '  /search <query>            find messages: words, "phrase", pre*, -word, from:name, in:room, has:pin',
+  "  /search-all <query>        search every room, and with from:name that user's DMs (system moderators; audited)",
   '  /export [file]             save the current room as JSONL (default <room>-export.jsonl)',
   '  /help                      this help',
   '  /quit                      disconnect and exit',

@@ -6,4 +6,6 @@ export const routes = defineRoutes([
   ['GET', '/api/v1/search/messages', 'session'],
   ['POST', '/api/v1/exports', 'session'],
   ['GET', '/api/v1/exports/{export_id}', 'session'],
+  // extensions.md §4 last bullet: admin search (permission search.all, audited: writes the audit log)
+  ['GET', '/api/v1/admin/search/messages', 'admin'],
 ]);

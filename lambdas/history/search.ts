@@ -1,6 +1,7 @@
 // GET /api/v1/search/messages (docs/protocol/extensions.md §4): query parsing and the route of the `history` group.
 import type { SearchFilters } from '../../shared/features/search/index.js';
 import { ValidationError } from '../../shared/kernel/errors.js';
+import { auditContext } from '../http/audit-context.js';
 import { route } from '../http/router.js';
 import type { QueryParams } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
@@ -43,4 +44,24 @@ export const searchMessages = route({
   query: searchQuery,
   handle: async ({ deps, claims, query }) =>
     jsonResponse(200, await deps.services.search.search(claims.sub, query.q, query.filters, query.paging)),
+});
+
+/**
+ * `GET /api/v1/admin/search/messages` (extensions.md §4 last bullet): the same query string over
+ * every room (and the `from` author's DMs) for system moderators+, audited. 403 `permission_denied`
+ * below moderator.
+ */
+export const adminSearchMessages = route({
+  query: searchQuery,
+  handle: async ({ deps, claims, query, event }) =>
+    jsonResponse(
+      200,
+      await deps.services.adminSearch.searchMessages(
+        claims.sub,
+        query.q,
+        query.filters,
+        query.paging,
+        auditContext(event, deps),
+      ),
+    ),
 });

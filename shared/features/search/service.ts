@@ -51,6 +51,20 @@ export interface SearchService {
     filters: SearchFilters,
     paging?: SearchPaging,
   ): Promise<SearchPage>;
+  /**
+   * The admin search of extensions.md §4 (last bullet): the same query over every room in `rooms`
+   * (the admin feature passes all of them, public and private) and, when the query names an author
+   * (`from`), that author's DMs; `room_id` narrows to any one room, `dm_user_id` + `from` to one DM.
+   * No membership check here: the caller (shared/features/admin/search.ts) checks the `search.all`
+   * permission and audits the call first.
+   * @throws ValidationError `validation_failed` as {@link search}, and for `dm_user_id` without `from`
+   */
+  searchScoped(
+    rooms: readonly { id: string; name: string }[],
+    q: string | undefined,
+    filters: SearchFilters,
+    paging?: SearchPaging,
+  ): Promise<SearchPage>;
 }
 
 /** Conversations searched at once (a member of 200 rooms: 13 waves). */
@@ -152,80 +166,125 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
       return [...rooms.values()].filter((r) => r.name.toLowerCase() === name).map((r) => r.id);
     }
     // A DM key names both participants (`DM#<a>#<b>`): keep only the caller's own.
-    const dms = (await index.dmConversations(actorId)).filter((c) => c.split('#').slice(1).includes(actorId));
-    return [...joined, ...dms];
+    return [...joined, ...(await ownDms(actorId))];
+  }
+
+  /** A DM key names both participants (`DM#<a>#<b>`): the user's own DM conversations. */
+  async function ownDms(userId: Uuid): Promise<string[]> {
+    return (await index.dmConversations(userId)).filter((c) => c.split('#').slice(1).includes(userId));
+  }
+
+  /** Admin scope: any one room, one DM (`dm_user_id` + `from`), or every room given plus the author's DMs. */
+  async function adminScope(
+    rooms: readonly { id: string; name: string }[],
+    filters: SearchFilters,
+    parsed: ParsedQuery,
+  ): Promise<string[]> {
+    if (filters.conversation_id !== undefined)
+      throw invalid('conversation_id', 'conversations are not available on this server');
+    if (filters.room_id !== undefined) {
+      const roomId = parseUuid(filters.room_id);
+      if (roomId === null) throw invalid('room_id', 'a room id');
+      return [roomId];
+    }
+    const fromName = filters.from ?? parsed.from;
+    const author = fromName === undefined ? null : await deps.users.getByUsername(fromName);
+    if (filters.dm_user_id !== undefined) {
+      const other = parseUuid(filters.dm_user_id);
+      if (other === null) throw invalid('dm_user_id', 'a user id');
+      if (fromName === undefined) throw invalid('dm_user_id', 'needs from (the other participant)');
+      if (author === null) return [];
+      return [conversationKey({ type: 'dm', author: author.id, recipient: other })];
+    }
+    if (parsed.in !== undefined) {
+      const name = parsed.in.toLowerCase();
+      return rooms.filter((r) => r.name.toLowerCase() === name).map((r) => r.id);
+    }
+    return [...rooms.map((r) => r.id), ...(author === null ? [] : await ownDms(author.id))];
+  }
+
+  /** The query over the conversations `scopeOf` resolves (after parsing, before any posting read). */
+  async function run(
+    q: string | undefined,
+    filters: SearchFilters,
+    paging: SearchPaging,
+    scopeOf: (parsed: ParsedQuery) => Promise<string[]>,
+  ): Promise<SearchPage> {
+    const limit = paging.limit ?? PAGE.defaultLimit;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalid('limit', 'must be 1 to 100');
+    const parsed = parseQuery(q);
+    const has = [...new Set([...parsed.has, ...(filters.has === undefined ? [] : [filters.has])])];
+    if (filters.has !== undefined && !(HAS_VALUES as readonly string[]).includes(filters.has))
+      throw invalid('has', `must be one of ${HAS_VALUES.join(', ')}`);
+    const fromName = filters.from ?? parsed.from;
+    const before = filters.before ?? parsed.before;
+    const after = filters.after ?? parsed.after;
+    let beforeSeq = before === undefined ? undefined : seqBefore(parseDate(before, 'before'));
+    const afterSeq = after === undefined ? undefined : seqAfter(parseDate(after, 'after'));
+    if (paging.cursor !== undefined) {
+      const c = decodeSearchCursor(paging.cursor);
+      beforeSeq = beforeSeq === undefined || c < beforeSeq ? c : beforeSeq;
+    }
+    const conversations = await scopeOf(parsed);
+    const inScope = new Set(conversations);
+    let author: Uuid | undefined;
+    if (fromName !== undefined) {
+      const user = await deps.users.getByUsername(fromName);
+      if (user === null) return { results: [], next_cursor: null };
+      author = user.id;
+    }
+    const empty = (): SearchPage => ({ results: [], next_cursor: null });
+    if (conversations.length === 0) return empty();
+
+    const perConversation = await pool(conversations, CONCURRENCY, async (conversation) => {
+      const floor = laterSeq(afterSeq, floorSeq(await retention.cutoffFor(conversation)));
+      if (floor !== undefined && beforeSeq !== undefined && floor >= beforeSeq) return [];
+      let term = ALL_TERM;
+      if (parsed.words.length === 1) term = parsed.words[0] ?? ALL_TERM;
+      else if (parsed.words.length > 1) {
+        const counts = await index.counts(conversation, parsed.words);
+        term = [...parsed.words].sort((a, b) => (counts.get(a) ?? 0) - (counts.get(b) ?? 0))[0] ?? ALL_TERM;
+      }
+      return index.query({
+        conversation,
+        term,
+        words: parsed.words,
+        prefixes: parsed.prefixes,
+        excluded: parsed.excluded,
+        has,
+        limit: limit + 1,
+        ...(author === undefined ? {} : { author }),
+        ...(filters.message_type === undefined ? {} : { messageType: filters.message_type }),
+        ...(beforeSeq === undefined ? {} : { beforeSeq }),
+        ...(floor === undefined ? {} : { afterSeq: floor }),
+      });
+    });
+    const merged: PostingHit[] = perConversation
+      .flat()
+      .sort((a, b) => (a.seq < b.seq ? 1 : a.seq > b.seq ? -1 : 0));
+    const more = merged.length > limit;
+    const page = merged.slice(0, limit);
+    const live = await index.messagesAt(page);
+    const results: SearchResult[] = [];
+    for (const hit of page) {
+      const record = live.get(`${hit.conversation}|${hit.seq}`);
+      // The scope check on every result: the hit's conversation is one the caller may read.
+      if (record === undefined || record.deleted || !inScope.has(record.conversation)) continue;
+      if (!contentMatches(record, parsed)) continue;
+      if (author !== undefined && record.author !== author) continue;
+      if (filters.message_type !== undefined && record.message_type !== filters.message_type) continue;
+      const flags = hasFlags(record);
+      if (!has.every((h) => flags.includes(h))) continue;
+      results.push({ message: toMessage(record), highlights: highlights(record.content, parsed) });
+    }
+    const last = page.at(-1);
+    return { results, next_cursor: more && last !== undefined ? encodeSearchCursor(last.seq) : null };
   }
 
   return {
-    async search(actorId, q, filters, paging = {}) {
-      const limit = paging.limit ?? PAGE.defaultLimit;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalid('limit', 'must be 1 to 100');
-      const parsed = parseQuery(q);
-      const has = [...new Set([...parsed.has, ...(filters.has === undefined ? [] : [filters.has])])];
-      if (filters.has !== undefined && !(HAS_VALUES as readonly string[]).includes(filters.has))
-        throw invalid('has', `must be one of ${HAS_VALUES.join(', ')}`);
-      const fromName = filters.from ?? parsed.from;
-      const before = filters.before ?? parsed.before;
-      const after = filters.after ?? parsed.after;
-      let beforeSeq = before === undefined ? undefined : seqBefore(parseDate(before, 'before'));
-      const afterSeq = after === undefined ? undefined : seqAfter(parseDate(after, 'after'));
-      if (paging.cursor !== undefined) {
-        const c = decodeSearchCursor(paging.cursor);
-        beforeSeq = beforeSeq === undefined || c < beforeSeq ? c : beforeSeq;
-      }
-      const conversations = await scope(actorId, filters, parsed.in);
-      let author: Uuid | undefined;
-      if (fromName !== undefined) {
-        const user = await deps.users.getByUsername(fromName);
-        if (user === null) return { results: [], next_cursor: null };
-        author = user.id;
-      }
-      const empty = (): SearchPage => ({ results: [], next_cursor: null });
-      if (conversations.length === 0) return empty();
-
-      const perConversation = await pool(conversations, CONCURRENCY, async (conversation) => {
-        const floor = laterSeq(afterSeq, floorSeq(await retention.cutoffFor(conversation)));
-        if (floor !== undefined && beforeSeq !== undefined && floor >= beforeSeq) return [];
-        let term = ALL_TERM;
-        if (parsed.words.length === 1) term = parsed.words[0] ?? ALL_TERM;
-        else if (parsed.words.length > 1) {
-          const counts = await index.counts(conversation, parsed.words);
-          term = [...parsed.words].sort((a, b) => (counts.get(a) ?? 0) - (counts.get(b) ?? 0))[0] ?? ALL_TERM;
-        }
-        return index.query({
-          conversation,
-          term,
-          words: parsed.words,
-          prefixes: parsed.prefixes,
-          excluded: parsed.excluded,
-          has,
-          limit: limit + 1,
-          ...(author === undefined ? {} : { author }),
-          ...(filters.message_type === undefined ? {} : { messageType: filters.message_type }),
-          ...(beforeSeq === undefined ? {} : { beforeSeq }),
-          ...(floor === undefined ? {} : { afterSeq: floor }),
-        });
-      });
-      const merged: PostingHit[] = perConversation
-        .flat()
-        .sort((a, b) => (a.seq < b.seq ? 1 : a.seq > b.seq ? -1 : 0));
-      const more = merged.length > limit;
-      const page = merged.slice(0, limit);
-      const live = await index.messagesAt(page);
-      const results: SearchResult[] = [];
-      for (const hit of page) {
-        const record = live.get(`${hit.conversation}|${hit.seq}`);
-        // The scope check on every result: the hit's conversation is one the caller may read.
-        if (record === undefined || record.deleted || !conversations.includes(record.conversation)) continue;
-        if (!contentMatches(record, parsed)) continue;
-        if (author !== undefined && record.author !== author) continue;
-        if (filters.message_type !== undefined && record.message_type !== filters.message_type) continue;
-        const flags = hasFlags(record);
-        if (!has.every((h) => flags.includes(h))) continue;
-        results.push({ message: toMessage(record), highlights: highlights(record.content, parsed) });
-      }
-      const last = page.at(-1);
-      return { results, next_cursor: more && last !== undefined ? encodeSearchCursor(last.seq) : null };
-    },
+    search: (actorId, q, filters, paging = {}) =>
+      run(q, filters, paging, (parsed) => scope(actorId, filters, parsed.in)),
+    searchScoped: (rooms, q, filters, paging = {}) =>
+      run(q, filters, paging, (parsed) => adminScope(rooms, filters, parsed)),
   };
 }

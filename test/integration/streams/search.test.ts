@@ -1,4 +1,6 @@
 // Search end to end on DynamoDB Local: the index is built by the stream consumer (real poller), scope is enforced on every result, edits and deletes follow (docs/protocol/extensions.md §4).
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../../shared/features/index.js';
 import { ValidationError } from '../../../shared/kernel/errors.js';
 import {
   createTestServices,
@@ -127,4 +129,55 @@ describe('search (stream-built index)', () => {
       code: 'validation_failed',
     });
   });
+
+  it("admin search (system moderator+): every room and the from: author's DMs, each call audited; users refused", async () => {
+    const room = await ts.services.rooms.create(cast.alice.user.id, {
+      name: 'search-admin-secret',
+      settings: { public: false },
+    });
+    const secret = await ts.services.messages.send(
+      cast.alice.user.id,
+      { type: 'room', room_id: room.id },
+      'axolotl smuggling ring',
+    );
+    const dm = await ts.services.messages.send(
+      cast.alice.user.id,
+      { type: 'dm', recipient: cast.bob.user.id },
+      'axolotl in the DM',
+    );
+    await eventually(() => found('alice', 'axolotl', dm.id), 20_000);
+    // eve is in neither conversation; as a plain user she is refused and finds nothing through search.
+    const admin = (q: string, filters = {}) =>
+      ts.services.adminSearch.searchMessages(cast.eve.user.id, q, filters, {}, { ip: '198.51.100.7' });
+    await expect(admin('axolotl')).rejects.toMatchObject({ code: 'permission_denied' });
+    expect((await search('eve', 'axolotl')).results).toEqual([]);
+
+    await ts.doc.send(
+      new UpdateCommand({
+        TableName: ts.tableName,
+        Key: keys.user(cast.eve.user.id),
+        UpdateExpression: 'SET #role = :r',
+        ExpressionAttributeNames: { '#role': 'role' },
+        ExpressionAttributeValues: { ':r': 'moderator' },
+      }),
+    );
+    const ids = async (q: string, filters = {}) => (await admin(q, filters)).results.map((r) => r.message.id);
+    expect(await ids('axolotl')).toEqual([secret.id]); // rooms only: no author named, no DMs
+    expect(await ids(`axolotl from:${cast.alice.user.username}`)).toEqual([dm.id, secret.id]);
+    expect(await ids('axolotl', { room_id: room.id })).toEqual([secret.id]);
+    expect(await ids('axolotl', { dm_user_id: cast.bob.user.id, from: cast.alice.user.username })).toEqual([
+      dm.id,
+    ]);
+    await expect(admin('axolotl', { dm_user_id: cast.bob.user.id })).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
+
+    const audited = await ts.services.audit.list(cast.eve.user.id, { action: 'search.messages' });
+    // 5 calls as moderator (4 answered, 1 refused by validation) — the refused-permission call is not audited.
+    expect(audited.entries).toHaveLength(5);
+    expect(audited.entries.every((e) => e.actor_id === cast.eve.user.id && e.ip === '198.51.100.7')).toBe(
+      true,
+    );
+    expect(audited.entries.map((e) => e.details.q)).toContain(`axolotl from:${cast.alice.user.username}`);
+  }, 60_000);
 });
