@@ -16,6 +16,7 @@ import { createDynamoClients, ensureTable } from '../shared/storage/index.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 import { startHttpServer } from './http-server.js';
 import { startStreamPoller } from './stream-poller.js';
+import { startTtlSweeper } from './ttl-sweeper.js';
 import { startSweepTimer } from '../lambdas/invitations/sweep.js';
 import { migrateLegacyInvitations } from '../shared/features/invitations/index.js';
 import { startRelayFromSettings } from '../relay/from-settings.js';
@@ -196,6 +197,9 @@ export async function startLocalStack(
         logger: logger.child({ component: 'stream-poller' }),
       });
       stoppers.push({ name: 'stream poller', stop: () => poller.stop() });
+      // DynamoDB Local's TTL job stalls on items without every GSI key (docs/adr/017): sweep expired items every minute.
+      const ttl = startTtlSweeper({ doc, tableName, logger: logger.child({ component: 'ttl-sweeper' }) });
+      stoppers.push({ name: 'TTL sweeper', stop: () => ttl.stop() });
     }
     // Invitations (docs/adr/008): upgrade old-layout items once, then the reminder/expiry sweep every minute.
     await migrateLegacyInvitations(doc, tableName, Date.now());

@@ -1,4 +1,5 @@
 // Local stand-in for the Lambda event source mapping: polls DynamoDB Local's stream and feeds the same stream handler.
+import { ttlSpecification } from '../shared/storage/table.js';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
@@ -210,6 +211,21 @@ export async function startStreamPoller(opts: StreamPollerOptions): Promise<Stre
   };
 }
 
+/** What AWS puts in `userIdentity` of a TTL deletion's REMOVE record (AWS docs: "DynamoDB Streams and Time to Live"). */
+const TTL_IDENTITY = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;
+
+/**
+ * True for a REMOVE the local TTL sweeper made (local/ttl-sweeper.ts): no identity, and the old
+ * image's TTL (epoch seconds) is due by the time the poller reads the record. An application delete
+ * of an item that had already expired also counts: it was gone by policy either way.
+ */
+function sweptByTtl(r: StreamRecord): boolean {
+  if (r.eventName !== 'REMOVE' || r.userIdentity !== undefined) return false;
+  const due = r.dynamodb?.OldImage?.[ttlSpecification.AttributeName]?.N;
+  // DynamoDB Local rounds ApproximateCreationDateTime (down to the minute): compare with the read time.
+  return due !== undefined && Number(due) <= Math.ceil(Date.now() / 1000);
+}
+
 /** SDK stream record -> the aws-lambda event record shape (creation time in epoch seconds). */
 function toLambdaRecord(r: StreamRecord, streamArn: string): DynamoDBRecord {
   const d = r.dynamodb;
@@ -220,7 +236,7 @@ function toLambdaRecord(r: StreamRecord, streamArn: string): DynamoDBRecord {
     eventSource: r.eventSource,
     awsRegion: r.awsRegion,
     eventSourceARN: streamArn,
-    userIdentity: r.userIdentity,
+    userIdentity: sweptByTtl(r) ? TTL_IDENTITY : r.userIdentity,
     dynamodb: d && {
       ...d,
       ApproximateCreationDateTime: d.ApproximateCreationDateTime
