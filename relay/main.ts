@@ -4,6 +4,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dynamoBudgets } from '../shared/config/settings.js';
 import { loadConfig, startConfigReloader } from '../shared/platform/config-source.js';
+import { localTotpKey } from '../shared/platform/totp-key.js';
 import { createLogger } from '../shared/platform/logger.js';
 import { installProcessGuards } from '../shared/platform/process-guards.js';
 import { createDynamoClients, ensureTable } from '../shared/storage/index.js';
@@ -41,6 +42,8 @@ export async function main(
   const logger = createLogger(settings.LAIR_LOG_LEVEL, 'relay');
   installProcessGuards(logger);
   startConfigReloader(config, logger);
+  // TOTP secrets at rest (docs/adr/021): ECS injects LAIR_TOTP_SECRET_KEY; locally the data-dir key file.
+  settings.totpKey = localTotpKey(settings).key;
   if (settings.jwtSecretGenerated) {
     logger.warn(
       'LAIR_JWT_SECRET is unset: a random secret was generated; tokens and internal event posts will not work across processes',

@@ -18,7 +18,7 @@ import {
 } from '../../relay/protocol/index.js';
 import { createRelay, type ConnectionTimeouts, type RunningRelay } from '../../relay/server.js';
 import { createTestTable, deleteTestTable, type TestTable } from './dynamo.js';
-import { userInput } from './services.js';
+import { TEST_TOTP_KEY, userInput } from './services.js';
 
 /** JWT / HMAC secret of test relays. */
 export const RELAY_TEST_SECRET = 'relay-test-secret';
@@ -83,6 +83,7 @@ export async function startTestRelay(opts: TestRelayOptions = {}): Promise<TestR
     doc: table.doc,
     tableName: table.tableName,
     jwtSecret: RELAY_TEST_SECRET,
+    totpKey: TEST_TOTP_KEY,
     events: r.publisher,
   });
   const relay = await r.start({
