@@ -124,6 +124,14 @@ export interface RunningRelay {
   close(opts?: { notice?: string }): Promise<void>;
 }
 
+/** The send/typing throttle over `cfg`, whose `perMinute` is read on every send (a reload applies at once). */
+function messageThrottleOf(
+  cfg: { limiter: RateLimiter; perMinute: number },
+  logger: Logger,
+): MessageThrottle {
+  return new MessageThrottle({ limiter: cfg.limiter, perMinute: () => cfg.perMinute, logger });
+}
+
 /**
  * Per-address password-attempt throttle over the shared RateLimiter (bucket `tcp-auth`, 60 s
  * fixed window, keyed by the peer address). Fails open (logged) if storage is down.
@@ -219,9 +227,9 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
     onClosed: (conn) => connections.delete(conn),
     authLeaseMs: opts.authLeaseMs ?? DEFAULT_AUTH_LEASE_MS,
     ...(deps.authRateLimit ? { allowAuthAttempt: authThrottle(deps.authRateLimit, logger) } : {}),
-    ...(deps.messageRateLimit && deps.messageRateLimit.perMinute > 0
-      ? { messageThrottle: new MessageThrottle({ ...deps.messageRateLimit, logger }) }
-      : {}),
+    // Built whenever a budget is wired, even at 0, and reading `perMinute` per send (no spread: it
+    // may be a getter over the live settings), so a config reload reaches running relays.
+    ...(deps.messageRateLimit ? { messageThrottle: messageThrottleOf(deps.messageRateLimit, logger) } : {}),
   };
   const open = (transport: Transport): Connection => {
     const conn = new Connection(transport, env);
