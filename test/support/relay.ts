@@ -39,6 +39,8 @@ export interface TestRelayOptions {
   authAttemptsPerMinute?: number;
   /** send_message lease, ms (relay `authLeaseMs`); default the relay's default. */
   authLeaseMs?: number;
+  /** Lead of `session_expiring`, ms (relay `sessionExpiringLeadMs`); default 5 min. */
+  sessionExpiringLeadMs?: number;
   /** Per-user send budget per 60 s (relay `messageRateLimit`) over `messageLimiter` (default the table's); default unlimited. */
   messagesPerMinute?: number;
   messageLimiter?: RateLimiter;
@@ -78,6 +80,9 @@ export async function startTestRelay(opts: TestRelayOptions = {}): Promise<TestR
     ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
     relayCacheMs: 0,
     ...(opts.authLeaseMs !== undefined ? { authLeaseMs: opts.authLeaseMs } : {}),
+    ...(opts.sessionExpiringLeadMs !== undefined
+      ? { sessionExpiringLeadMs: opts.sessionExpiringLeadMs }
+      : {}),
   });
   const { services, repos } = composeServices({
     doc: table.doc,
