@@ -74,7 +74,14 @@ export async function main(
     startAppConfigPoller({ source, reloader, logger });
   }
   // TOTP secrets at rest (docs/adr/021): ECS injects LAIR_TOTP_SECRET_KEY; locally the data-dir key file.
-  settings.totpKey = localTotpKey(settings).key;
+  try {
+    settings.totpKey = localTotpKey(settings).key;
+  } catch (err) {
+    logger.warn(
+      { err },
+      'no TOTP secret key (set LAIR_TOTP_SECRET_KEY): two-factor logins answer internal_error',
+    );
+  }
   if (settings.jwtSecretGenerated) {
     logger.warn(
       'LAIR_JWT_SECRET is unset: a random secret was generated; tokens and internal event posts will not work across processes',
