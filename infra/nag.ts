@@ -29,6 +29,9 @@ export const NAG_REASONS = {
     'LAIR_JWT_SECRET is both the HS256 token key and the relay-event HMAC key, with a single value (no key ids, no grace period): ' +
     'Lambdas read it once per cold start and ECS injects it once per relay task, so a scheduled rotation would log every user out ' +
     'and split relays and Lambdas between two keys until all restart. It is rotated by hand, restarting relays and Lambdas (docs/deploy.md §7).',
+  totpKeyRotation:
+    'LAIR_TOTP_SECRET_KEY seals every stored TOTP secret (AES-256-GCM, docs/adr/021) and values carry the id of the key that sealed them; ' +
+    'a scheduled rotation would make every enabled second factor unreadable until each secret is re-sealed. It is never rotated automatically.',
   publicNlb:
     'The NLB is the public entry of the chat protocol: TCP 8080 (docs/protocol/tcp.md) and WebSocket 8082 (docs/protocol/websocket.md) must accept any IPv4 client. ' +
     'Only these two ports are open, and the relay tasks accept them only from this security group (never from an address range).',
@@ -37,7 +40,7 @@ export const NAG_REASONS = {
     'are alarmed and on the dashboard. Production stages enable it (infra/config.ts).',
   containerEnvironment:
     'Only non-secret settings are plain environment variables (ports, table name, region, log level, drain deadline); ' +
-    'the one secret, LAIR_JWT_SECRET, is injected from Secrets Manager through the container "secrets".',
+    'the secrets, LAIR_JWT_SECRET and LAIR_TOTP_SECRET_KEY, are injected from Secrets Manager through the container "secrets".',
   ecrAuthToken:
     'ecr:GetAuthorizationToken has no resource-level permissions (it must be "*"); the image pull actions are scoped to the asset repository.',
   nlbAccessLogs:
@@ -77,6 +80,7 @@ function acknowledge(scope: IConstruct, id: string, reason: string): void {
 export function acknowledgeNagFindings(stacks: LairChatStacks, config: StageConfig): void {
   const { data, relay, api } = stacks;
   acknowledge(data.jwtSecret, 'AwsSolutions-SMG4', NAG_REASONS.jwtSecretRotation);
+  acknowledge(data.totpSecretKey, 'AwsSolutions-SMG4', NAG_REASONS.totpKeyRotation);
 
   const nlbSg = relay.node.findChild('NlbSg');
   acknowledge(nlbSg, 'AwsSolutions-EC23', NAG_REASONS.publicNlb);

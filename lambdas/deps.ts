@@ -23,7 +23,7 @@ import { appConfigSourceFromEnv } from './appconfig.js';
 import { ConfigError, resolveSettings } from '../shared/config/config-file.js';
 import { LiveConfig } from '../shared/config/reload.js';
 import { DomainError } from '../shared/kernel/errors.js';
-import { JWT_SECRET_ARN_ENV } from './secret-env.js';
+import { JWT_SECRET_ARN_ENV, TOTP_SECRET_KEY_ARN_ENV } from './secret-env.js';
 
 /** What the HTTP middleware and handlers use. Build with {@link createHttpDeps}. */
 export interface HttpDeps {
@@ -76,6 +76,7 @@ export function createHttpDeps(opts: HttpDepsOptions): HttpDeps {
     doc: opts.doc,
     tableName,
     jwtSecret: opts.settings.jwtSecret,
+    totpKey: opts.settings.totpKey,
     blobs: opts.blobs ?? blobStoreFromSettings(opts.settings),
     attachmentMaxBytes: opts.settings.LAIR_ATTACHMENT_MAX_BYTES,
     ...(opts.clock ? { clock: opts.clock } : {}),
@@ -131,7 +132,9 @@ export interface LambdaEnvironment {
 /**
  * Reads settings from `env`: DynamoDB clients (`LAIR_DYNAMODB_ENDPOINT`, `AWS_REGION`), the JWT
  * secret — `LAIR_JWT_SECRET`, else the Secrets Manager secret named by `LAIR_JWT_SECRET_ARN` (what
- * infra/stacks/api-stack.ts sets), else a random one with a loud warning —, the pino logger `name`.
+ * infra/stacks/api-stack.ts sets), else a random one with a loud warning —, the TOTP key
+ * (`LAIR_TOTP_SECRET_KEY`, else the secret named by `LAIR_TOTP_SECRET_KEY_ARN`; none = TOTP calls
+ * fail), the pino logger `name`.
  * @throws z.ZodError on invalid settings; Error when the secret cannot be fetched
  */
 export async function loadLambdaEnvironment(
@@ -149,7 +152,17 @@ export async function loadLambdaEnvironment(
     env.LAIR_JWT_SECRET === undefined && arn
       ? await fetchSecretString(arn, preliminary.AWS_REGION)
       : undefined;
-  const secretEnv = fetched === undefined ? env : { ...env, LAIR_JWT_SECRET: fetched };
+  // The TOTP key (docs/adr/021) the same way: LAIR_TOTP_SECRET_KEY, else its Secrets Manager secret.
+  const totpArn = env[TOTP_SECRET_KEY_ARN_ENV];
+  const totpKey =
+    env.LAIR_TOTP_SECRET_KEY === undefined && totpArn
+      ? await fetchSecretString(totpArn, preliminary.AWS_REGION)
+      : undefined;
+  const secretEnv = {
+    ...env,
+    ...(fetched === undefined ? {} : { LAIR_JWT_SECRET: fetched }),
+    ...(totpKey === undefined ? {} : { LAIR_TOTP_SECRET_KEY: totpKey }),
+  };
   const random = () => randomBytes(32).toString('base64');
   // env > AppConfig document > defaults (docs/adr/009); without AppConfig, env only.
   const source = appConfigSourceFromEnv(env, preliminary.AWS_REGION);

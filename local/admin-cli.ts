@@ -1,7 +1,10 @@
-// `npm run admin -- grant <username> <role>`: out-of-band system-role grants against the running stack's table (docs/protocol/extensions.md §9).
+// `npm run admin -- grant <username> <role>` / `seal-totp`: out-of-band system-role grants (docs/protocol/extensions.md §9) and the TOTP encryption migration (docs/adr/021) against the running stack's table.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fetchSecretString } from '../lambdas/secret.js';
+import { TOTP_SECRET_KEY_ARN_ENV } from '../lambdas/secret-env.js';
 import { composeServices } from '../shared/compose.js';
+import { localTotpKey } from '../shared/platform/totp-key.js';
 import { loadSettings, type Settings } from '../shared/config/settings.js';
 import { isDomainError } from '../shared/kernel/errors.js';
 import { createDynamoClients } from '../shared/storage/index.js';
@@ -27,7 +30,8 @@ export function resolveEndpoint(settings: Settings): string | undefined {
   }
 }
 
-const USAGE = 'usage: npm run admin -- grant <username> <admin|moderator|user|guest>';
+const USAGE =
+  'usage: npm run admin -- grant <username> <admin|moderator|user|guest>\n       npm run admin -- seal-totp';
 
 /**
  * Runs one CLI command. @returns the process exit code (0 ok, 1 failure, 2 usage)
@@ -40,24 +44,35 @@ export async function runAdminCli(
   err: (line: string) => void,
 ): Promise<number> {
   const [command, username, role] = argv;
-  if (command !== 'grant' || username === undefined || role === undefined) {
+  const seal = command === 'seal-totp' && argv.length === 1;
+  if (!seal && (command !== 'grant' || username === undefined || role === undefined)) {
     err(USAGE);
     return 2;
   }
   const settings = loadSettings(env, () => 'admin-cli-unused-secret');
+  // The key every server uses (docs/adr/021): the setting, its secret ARN, else the data-dir key file.
+  const totpArn = env[TOTP_SECRET_KEY_ARN_ENV];
+  settings.totpKey =
+    settings.LAIR_TOTP_SECRET_KEY ??
+    (totpArn ? await fetchSecretString(totpArn, settings.AWS_REGION) : localTotpKey(settings).key);
   const endpoint = resolveEndpoint(settings);
   const { doc, client } = createDynamoClients({
     region: settings.AWS_REGION,
     ...(endpoint !== undefined ? { endpoint } : {}),
   });
   try {
-    const { services } = composeServices({
+    const { services, repos } = composeServices({
       doc,
       tableName: settings.LAIR_TABLE_NAME,
       jwtSecret: settings.jwtSecret,
+      totpKey: settings.totpKey,
       events: { publish: () => Promise.resolve() },
     });
-    const user = await services.moderation.grant(username, role, 'cli');
+    if (seal) {
+      out(`sealed ${await repos.totp.sealPlaintext()} plaintext TOTP secret(s)`);
+      return 0;
+    }
+    const user = await services.moderation.grant(username as string, role as string, 'cli');
     out(`${user.username} is now ${user.role}`);
     return 0;
   } catch (e) {

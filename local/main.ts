@@ -8,6 +8,7 @@ import { createHttpDeps, setDeps } from '../lambdas/deps.js';
 import { blobStoreFromSettings, composeServices } from '../shared/compose.js';
 import { LocalBlobStore } from '../shared/features/attachments/index.js';
 import { dynamoBudgets, type Settings } from '../shared/config/settings.js';
+import { localTotpKey, TOTP_KEY_FILE } from '../shared/platform/totp-key.js';
 import { loadConfig, startConfigReloader } from '../shared/platform/config-source.js';
 import { reloadForRoute } from './config-route.js';
 import { createLogger, type Logger } from '../shared/platform/logger.js';
@@ -19,6 +20,7 @@ import { startStreamPoller } from './stream-poller.js';
 import { startTtlSweeper } from './ttl-sweeper.js';
 import { startSweepTimer } from '../lambdas/invitations/sweep.js';
 import { migrateLegacyInvitations } from '../shared/features/invitations/index.js';
+import { createRepositories } from '../shared/features/index.js';
 import { startRelayFromSettings } from '../relay/from-settings.js';
 import { relayMetrics } from '../relay/metrics.js';
 import { SHUTDOWN_NOTICE } from '../relay/server.js';
@@ -124,6 +126,11 @@ export async function startLocalStack(
     );
   }
   const tls = loadTls(settings); // fail fast, before anything is started
+  // TOTP secrets at rest (docs/adr/021): the setting, else a key file kept in LAIR_DATA_DIR.
+  const totp = localTotpKey(settings);
+  settings.totpKey = totp.key;
+  if (totp.source === 'generated')
+    logger.info({ dataDir: settings.LAIR_DATA_DIR }, `generated ${TOTP_KEY_FILE}`);
   const stoppers: Stopper[] = [];
   const shutdown = async (): Promise<void> => {
     // Reverse start order; each step runs once even if shutdown is called twice (signal + fatal error).
@@ -203,6 +210,11 @@ export async function startLocalStack(
     }
     // Invitations (docs/adr/008): upgrade old-layout items once, then the reminder/expiry sweep every minute.
     await migrateLegacyInvitations(doc, tableName, Date.now());
+    // TOTP secrets written before encryption at rest (docs/adr/021): sealed once here.
+    const sealed = await createRepositories(doc, tableName, {
+      totpKey: settings.totpKey,
+    }).totp.sealPlaintext();
+    if (sealed > 0) logger.info({ sealed }, 'sealed plaintext TOTP secrets');
     const sweepLogger = logger.child({ component: 'invitation-sweep' });
     const sweep = startSweepTimer(
       streamComposition({ settings, doc, logger: sweepLogger, tableName, blobs }),

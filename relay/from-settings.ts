@@ -43,6 +43,7 @@ export async function startRelayFromSettings(opts: {
     doc,
     tableName: settings.LAIR_TABLE_NAME,
     jwtSecret: settings.jwtSecret,
+    totpKey: settings.totpKey,
     events: relay.publisher,
     blobs,
     attachmentMaxBytes: settings.LAIR_ATTACHMENT_MAX_BYTES,

@@ -3,7 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dynamoBudgets } from '../shared/config/settings.js';
+import { ConfigError } from '../shared/config/config-file.js';
+import { appConfigSourceFromEnv } from '../shared/platform/appconfig-source.js';
 import { loadConfig, startConfigReloader } from '../shared/platform/config-source.js';
+import { startAppConfigPoller } from './appconfig-poller.js';
+import { localTotpKey } from '../shared/platform/totp-key.js';
 import { createLogger } from '../shared/platform/logger.js';
 import { installProcessGuards } from '../shared/platform/process-guards.js';
 import { createDynamoClients, ensureTable } from '../shared/storage/index.js';
@@ -21,6 +25,9 @@ import { listen } from '../shared/platform/listen.js';
  *   (default derived from the bind address; see `internalBaseUrl`).
  * - `LAIR_RELAY_WS_PORT`: when set, also serve `/ws` and `GET /health` (the container health check)
  *   on an HTTP listener on this port (0 = free port).
+ * - `LAIR_APPCONFIG_APPLICATION`/`_ENVIRONMENT`/`_PROFILE` (set by infra/stacks/relay-stack.ts): the
+ *   settings document is read from AWS AppConfig before start and polled afterwards
+ *   (relay/appconfig-poller.ts, docs/adr/009); a new document applies as SIGHUP does.
  * - `LAIR_RELAY_DRAIN_DEADLINE_MS`: hard limit of the SIGTERM/SIGINT drain, ms (default
  *   {@link DEFAULT_DRAIN_DEADLINE_MS}); on ECS it is set below the container stopTimeout (infra/config.ts).
  *
@@ -35,12 +42,46 @@ export async function main(
   env: NodeJS.ProcessEnv = process.env,
   argv: readonly string[] = process.argv.slice(2),
 ): Promise<void> {
-  // env > --config FILE / LAIR_CONFIG > defaults (docs/protocol/extensions.md §10); SIGHUP reloads.
-  const config = loadConfig(argv, env, () => randomBytes(32).toString('base64'));
+  // In AWS the settings document comes from AppConfig (docs/adr/009): read once before start (an
+  // invalid document stops startup, as a bad config file does; an unreachable AppConfig does not).
+  const source = appConfigSourceFromEnv(env, env.AWS_REGION ?? 'us-east-1');
+  let unreachable: unknown;
+  if (source !== undefined) {
+    try {
+      await source.poll();
+    } catch (err) {
+      if (err instanceof ConfigError) throw err;
+      unreachable = err;
+    }
+  }
+  // env > AppConfig document > --config FILE / LAIR_CONFIG > defaults (docs/protocol/extensions.md §10); SIGHUP reloads.
+  const config = loadConfig(
+    argv,
+    env,
+    () => randomBytes(32).toString('base64'),
+    () => source?.current() ?? {},
+  );
   const { settings } = config;
   const logger = createLogger(settings.LAIR_LOG_LEVEL, 'relay');
   installProcessGuards(logger);
-  startConfigReloader(config, logger);
+  const reloader = startConfigReloader(config, logger);
+  if (source !== undefined) {
+    if (unreachable !== undefined)
+      logger.warn(
+        { err: unreachable },
+        'AppConfig unreachable at start; env and defaults apply until a poll succeeds',
+      );
+    startAppConfigPoller({ source, reloader, logger });
+  }
+  // TOTP secrets at rest (docs/adr/021): ECS injects LAIR_TOTP_SECRET_KEY; locally the data-dir key file.
+  try {
+    settings.totpKey = localTotpKey(settings).key;
+  } catch (err) {
+    logger.warn(
+      { err },
+      'no TOTP secret key (set LAIR_TOTP_SECRET_KEY): two-factor logins answer internal_error',
+    );
+  }
   if (settings.jwtSecretGenerated) {
     logger.warn(
       'LAIR_JWT_SECRET is unset: a random secret was generated; tokens and internal event posts will not work across processes',

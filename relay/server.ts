@@ -67,6 +67,8 @@ export interface RelayOptions {
    * (LAIR_RELAY_AUTH_LEASE_MS, default 30 000; 0 = re-read on every send). docs/adr/005.
    */
   authLeaseMs?: number;
+  /** Lead of `session_expiring` before a session expires, ms; default 5 min (docs/protocol/extensions.md §10). */
+  sessionExpiringLeadMs?: number;
   /**
    * Period of the room-index re-verification against storage, ms (LAIR_RELAY_REVERIFY_MS, default
    * 60 000; 0 = off): bounds how long a lost `user_left_room` keeps a socket in a room.
@@ -122,6 +124,14 @@ export interface RunningRelay {
    * and ends every connection (presence cleaned up) and closes the internal endpoint. Idempotent.
    */
   close(opts?: { notice?: string }): Promise<void>;
+}
+
+/** The send/typing throttle over `cfg`, whose `perMinute` is read on every send (a reload applies at once). */
+function messageThrottleOf(
+  cfg: { limiter: RateLimiter; perMinute: number },
+  logger: Logger,
+): MessageThrottle {
+  return new MessageThrottle({ limiter: cfg.limiter, perMinute: () => cfg.perMinute, logger });
 }
 
 /**
@@ -218,10 +228,13 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
     presence: heartbeat,
     onClosed: (conn) => connections.delete(conn),
     authLeaseMs: opts.authLeaseMs ?? DEFAULT_AUTH_LEASE_MS,
-    ...(deps.authRateLimit ? { allowAuthAttempt: authThrottle(deps.authRateLimit, logger) } : {}),
-    ...(deps.messageRateLimit && deps.messageRateLimit.perMinute > 0
-      ? { messageThrottle: new MessageThrottle({ ...deps.messageRateLimit, logger }) }
+    ...(opts.sessionExpiringLeadMs !== undefined
+      ? { sessionExpiringLeadMs: opts.sessionExpiringLeadMs }
       : {}),
+    ...(deps.authRateLimit ? { allowAuthAttempt: authThrottle(deps.authRateLimit, logger) } : {}),
+    // Built whenever a budget is wired, even at 0, and reading `perMinute` per send (no spread: it
+    // may be a getter over the live settings), so a config reload reaches running relays.
+    ...(deps.messageRateLimit ? { messageThrottle: messageThrottleOf(deps.messageRateLimit, logger) } : {}),
   };
   const open = (transport: Transport): Connection => {
     const conn = new Connection(transport, env);

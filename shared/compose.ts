@@ -53,6 +53,11 @@ export interface ComposeOptions {
   securityAudit?: SecurityAudit;
   /** `admin.bootstrap_usernames` (LAIR_ADMIN_BOOTSTRAP_USERNAMES); default none. */
   bootstrapAdmins?: readonly string[];
+  /**
+   * Key material sealing TOTP secrets at rest (`LAIR_TOTP_SECRET_KEY` or the data-dir key file,
+   * docs/adr/021); default none: TOTP setup/login then fail with `internal_error`.
+   */
+  totpKey?: string | undefined;
   /** `LAIR_RETENTION_DEFAULT_DAYS` (0 or absent = forever), days. */
   retentionDefaultDays?: number;
   /** Where export jobs run; default in this process. */
@@ -82,7 +87,7 @@ export interface Composition {
  */
 export function composeServices(opts: ComposeOptions): Composition {
   const clock = opts.clock ?? systemClock;
-  const repos = createRepositories(opts.doc, opts.tableName, { clock });
+  const repos = createRepositories(opts.doc, opts.tableName, { clock, totpKey: opts.totpKey });
   const events = typeof opts.events === 'function' ? opts.events(repos) : opts.events;
   const { rateLimiter: _rateLimiter, ...stores } = repos;
   const deps: ServiceDeps = {

@@ -32,6 +32,7 @@ const EVENT_TYPE_FLAGS: Record<EventType, true> = {
   invitation_reminder: true,
   room_updated: true,
   server_notice: true,
+  session_expiring: true,
   reaction_added: true,
   reaction_removed: true,
   thread_updated: true,

@@ -215,6 +215,10 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
       return event.user_id === ctx.myId ? null : style.dim(`✓ read by ${ctx.userName(event.user_id)}`);
     case 'server_notice':
       return (event.severity === 'info' ? style.cyan : style.red)(`[${event.severity}] ${event.message}`);
+    case 'session_expiring':
+      return style.red(
+        `Your session expires at ${event.expires_at}: restart the client and log in again to stay connected`,
+      );
   }
 }
 

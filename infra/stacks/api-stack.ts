@@ -23,7 +23,7 @@ import type { Construct } from 'constructs';
 import { ROUTE_GROUPS, ROUTES, routeKey, type RouteDef, type RouteGroup } from '../../lambdas/http/routes.js';
 import { keys } from '../../shared/features/index.js';
 import type { StageConfig } from '../config.js';
-import { LairAppConfig } from '../constructs/app-config.js';
+import type { LairAppConfig } from '../constructs/app-config.js';
 import { ChatFunction, NATIVE_NODE_MODULES } from '../constructs/chat-function.js';
 import { grantTableAccess } from '../constructs/table-access.js';
 import { InvitationSweep } from '../constructs/invitation-sweep.js';
@@ -32,7 +32,7 @@ import {
   attachmentsBucketName,
   grantAttachmentObjects,
 } from '../constructs/attachments-bucket.js';
-import { JWT_SECRET_ARN_ENV } from '../../lambdas/secret-env.js';
+import { JWT_SECRET_ARN_ENV, TOTP_SECRET_KEY_ARN_ENV } from '../../lambdas/secret-env.js';
 
 /** Props of {@link ApiStack}. */
 export interface ApiStackProps extends StackProps {
@@ -42,6 +42,10 @@ export interface ApiStackProps extends StackProps {
   readonly table: Table;
   /** The JWT secret; functions get `LAIR_JWT_SECRET_ARN` and `secretsmanager:GetSecretValue` on it only. */
   readonly jwtSecret: ISecret;
+  /** The TOTP key (docs/adr/021); route functions get `LAIR_TOTP_SECRET_KEY_ARN` and read on it. */
+  readonly totpSecretKey: ISecret;
+  /** The settings document (DataStack, docs/adr/009); route functions get its ids and read on it. */
+  readonly appConfig: LairAppConfig;
   /** VPC of the relays; functions that may publish events run in its private subnets. */
   readonly vpc: IVpc;
   /** Security group the relays accept internal event posts (port 8081) from; given to publishing functions. */
@@ -145,9 +149,10 @@ export class ApiStack extends Stack {
     super(scope, id, props);
     const routes = props.routes ?? ROUTES;
     // The settings document in AWS AppConfig (docs/adr/009): every route function reads it at cold start.
-    const appConfig = new LairAppConfig(this, 'AppConfig', { stage: props.stage });
+    const appConfig = props.appConfig;
     const environment = {
       [JWT_SECRET_ARN_ENV]: props.jwtSecret.secretArn,
+      [TOTP_SECRET_KEY_ARN_ENV]: props.totpSecretKey.secretArn,
       ...appConfig.environmentVariables,
     };
     const inVpc = {
@@ -231,6 +236,7 @@ export class ApiStack extends Stack {
         grantTableAccess(fn, props.table, 'readWrite');
       }
       props.jwtSecret.grantRead(fn);
+      props.totpSecretKey.grantRead(fn);
       functions.set(group, fn);
       // One resource-policy statement per function (not per route): keeps the policy far below 20 KB.
       integrations.set(
@@ -262,6 +268,9 @@ export class ApiStack extends Stack {
     });
     grantTableAccess(this.exportWorkerFunction, props.table, 'readWrite');
     props.jwtSecret.grantRead(this.exportWorkerFunction);
+    // It gets the route functions' environment: the TOTP key ARN and the AppConfig ids it reads at cold start.
+    props.totpSecretKey.grantRead(this.exportWorkerFunction);
+    appConfig.grantRead(this.exportWorkerFunction);
     grantAttachmentObjects(this.exportWorkerFunction, props.stage);
     const exportsFn = functions.get('history');
     if (exportsFn !== undefined) {

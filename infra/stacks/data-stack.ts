@@ -1,4 +1,4 @@
-// DataStack: the single DynamoDB table (translated from shared/storage/table.ts), the attachments bucket and the JWT secret.
+// DataStack: the single DynamoDB table (translated from shared/storage/table.ts), the attachments bucket, the JWT secret, the TOTP key and the AppConfig settings document.
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { DEFAULT_TABLE_NAME, tableDefinition, ttlSpecification } from '../../shared/storage/table.js';
 import { translateTableDefinition } from '../constructs/table-props.js';
 import { AttachmentsBucket } from '../constructs/attachments-bucket.js';
+import { LairAppConfig } from '../constructs/app-config.js';
 
 /** Props of {@link DataStack}. */
 export interface DataStackProps extends StackProps {
@@ -36,6 +37,13 @@ export class DataStack extends Stack {
   public readonly jwtSecret: ISecret;
   /** Attachment bytes (docs/protocol/extensions.md §1.7) and their access-log bucket. */
   public readonly attachments: AttachmentsBucket;
+  /** Secret whose string value is `LAIR_TOTP_SECRET_KEY` (TOTP secrets at rest, docs/adr/021). */
+  public readonly totpSecretKey: Secret;
+  /**
+   * The settings document in AWS AppConfig (docs/adr/009), read by the route functions and the
+   * relay tasks; here because both stacks need it and data comes first.
+   */
+  public readonly appConfig: LairAppConfig;
 
   public constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -61,5 +69,12 @@ export class DataStack extends Stack {
             removalPolicy,
           })
         : Secret.fromSecretCompleteArn(this, 'JwtSecret', props.jwtSecretArn);
+    // Never rotated automatically: stored TOTP secrets are sealed with it (docs/adr/021).
+    this.totpSecretKey = new Secret(this, 'TotpSecretKey', {
+      description: `Lair Chat ${props.stage}: LAIR_TOTP_SECRET_KEY (AES-256-GCM key material of stored TOTP secrets)`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
+    });
+    this.appConfig = new LairAppConfig(this, 'AppConfig', { stage: props.stage });
   }
 }

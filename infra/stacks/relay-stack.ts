@@ -34,6 +34,7 @@ import {
 } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { LairAppConfig } from '../constructs/app-config.js';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config.js';
 import { REPO_ROOT } from '../constructs/chat-function.js';
@@ -69,6 +70,10 @@ export interface RelayStackProps extends StackProps {
   readonly table: ITable;
   /** The JWT secret, injected by ECS as `LAIR_JWT_SECRET` (execution role gets read on it only). */
   readonly jwtSecret: ISecret;
+  /** The TOTP key (docs/adr/021), injected by ECS as `LAIR_TOTP_SECRET_KEY`. */
+  readonly totpSecretKey: ISecret;
+  /** The settings document (docs/adr/009): the task polls it (relay/appconfig-poller.ts); its role may read it. */
+  readonly appConfig: LairAppConfig;
   /** Task size, scaling and shutdown timings of the stage (infra/config.ts). */
   readonly relay: StageConfig['relay'];
   /** Retention of the relay and VPC flow-log groups. */
@@ -196,8 +201,12 @@ export class RelayStack extends Stack {
         [ATTACHMENTS_BUCKET_ENV]: attachmentsBucketName(props.stage),
         AWS_REGION: this.region,
         LAIR_LOG_LEVEL: 'info',
+        ...props.appConfig.environmentVariables,
       },
-      secrets: { LAIR_JWT_SECRET: EcsSecret.fromSecretsManager(props.jwtSecret) },
+      secrets: {
+        LAIR_JWT_SECRET: EcsSecret.fromSecretsManager(props.jwtSecret),
+        LAIR_TOTP_SECRET_KEY: EcsSecret.fromSecretsManager(props.totpSecretKey),
+      },
       logging: LogDrivers.awsLogs({ streamPrefix: 'relay', logGroup }),
       healthCheck: {
         command: [...RELAY_HEALTHCHECK_COMMAND],
@@ -211,6 +220,7 @@ export class RelayStack extends Stack {
       linuxParameters: new LinuxParameters(this, 'RelayLinux', { initProcessEnabled: true }),
     });
     grantTableAccess(taskDefinition.taskRole, props.table, 'readWrite');
+    props.appConfig.grantRead(taskDefinition.taskRole);
     grantAttachmentObjects(taskDefinition.taskRole, props.stage);
 
     this.service = new FargateService(this, 'RelayService', {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import pkg from '../../package.json' with { type: 'json' };
 import { ERROR_ROWS } from '../../shared/features/catalog.js';
 import { routeDocOf } from '../http/route-docs.js';
+import { discoverQueryParams, type QueryParamDoc } from './query-params.js';
 import { ROUTES, routeKey, type RouteDef } from '../http/routes.js';
 import './all-handlers.js';
 
@@ -29,9 +30,26 @@ function pathParams(route: RouteDef): z.ZodObject | undefined {
   return z.object(Object.fromEntries(names.map((n) => [n, n in ids ? z.uuid() : z.string()])));
 }
 
+const U32_MAX = 4294967295;
+
+/** The query parameters the route's reader reads (lambdas/docs/query-params.ts), as a zod object. */
+function queryParams(route: RouteDef): z.ZodObject | undefined {
+  const reader = routeDocOf(routeKey(route))?.query;
+  if (reader === undefined) return undefined;
+  const found = discoverQueryParams(reader);
+  if (found.length === 0) return undefined;
+  const schemaOf = (p: QueryParamDoc): z.ZodType => {
+    const base =
+      p.type === 'u32' ? z.int().min(0).max(U32_MAX) : p.type === 'boolean' ? z.boolean() : z.string();
+    return p.required ? base : base.optional();
+  };
+  return z.object(Object.fromEntries(found.map((p) => [p.name, schemaOf(p)])));
+}
+
 function operation(route: RouteDef): RouteConfig {
   const doc = routeDocOf(routeKey(route));
   const params = pathParams(route);
+  const query = queryParams(route);
   const json = (schema: z.ZodType, description: string) => ({
     description,
     content: { 'application/json': { schema } },
@@ -51,6 +69,7 @@ function operation(route: RouteDef): RouteConfig {
     ...(route.auth === 'none' ? {} : { security: [{ bearer: [] }] }),
     request: {
       ...(params ? { params } : {}),
+      ...(query ? { query } : {}),
       ...(doc?.body
         ? { body: { required: true, content: { 'application/json': { schema: doc.body } } } }
         : {}),
@@ -65,7 +84,8 @@ let cached: Record<string, unknown> | undefined;
  * The OpenAPI 3.1 document of every route in the route table (built once per process). Request
  * bodies are the routes' own zod schemas; path parameters come from the path templates; routes
  * without a declared response schema document "any JSON" on 200; every route documents the error
- * envelope for 4XX/5XX. Query parameters are read by hand-written readers and are not described.
+ * envelope for 4XX/5XX. Query parameters are discovered from each route's query reader
+ * (lambdas/docs/query-params.ts): name, type (string / integer 0..2^32-1 / boolean), required.
  */
 export function openApiDocument(): Record<string, unknown> {
   if (cached) return cached;

@@ -1,6 +1,7 @@
-// What each route function declares about itself (path ids, body schema, response schemas), collected by route key when its group handler is built; read by the OpenAPI generator.
+// What each route function declares about itself (path ids, body schema, query reader, response schemas), collected by route key when its group handler is built; read by the OpenAPI generator.
 import type { z } from 'zod';
 import type { ErrorCode } from '../../shared/kernel/errors.js';
+import type { QueryParams } from './request.js';
 
 /** The documentation view of one route (its zod schemas, never its handler). */
 export interface RouteDoc {
@@ -10,6 +11,8 @@ export interface RouteDoc {
   body?: z.ZodType;
   /** Success bodies by status. */
   responses?: Readonly<Record<number, z.ZodType>>;
+  /** The route's query reader; its parameters are discovered from it (lambdas/docs/query-params.ts). */
+  query?: (q: QueryParams) => unknown;
 }
 
 const DOCS = new Map<string, RouteDoc>();

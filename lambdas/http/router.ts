@@ -57,6 +57,7 @@ export function route<P extends string = never, B = undefined, Q = undefined>(
       ...(spec.path ? { path: spec.path } : {}),
       ...(spec.body ? { body: spec.body } : {}),
       ...(spec.responses ? { responses: spec.responses } : {}),
+      ...(spec.query ? { query: spec.query } : {}),
     },
     async run(event) {
       const state = stateOf(event);

@@ -2,7 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Uuid } from '../../shared/kernel/types.js';
-import { negotiateFeatures, NO_FEATURES, type FeatureSet } from '../../shared/kernel/extensions.js';
+import {
+  mayReceive,
+  negotiateFeatures,
+  NO_FEATURES,
+  type FeatureSet,
+} from '../../shared/kernel/extensions.js';
 import { toRfc3339Offset } from '../../shared/kernel/time.js';
 import type { Logger } from '../../shared/platform/logger.js';
 import {
@@ -53,12 +58,18 @@ export type ConnectionEnv = Env<Connection>;
  * ({@link receive}), activity ({@link touch}) and its close ({@link handleClose}); the connection
  * answers through `transport.send`. Frames are processed strictly in order, one at a time.
  */
+/** `session_expiring` lead before a session's expiry, ms (docs/protocol/extensions.md §10). */
+const SESSION_EXPIRING_LEAD_MS = 5 * 60_000;
+/** Longest delay setTimeout accepts, ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class Connection implements DeliveryTarget {
   /** Unique across relays (presence items, `Audience.exceptConnectionId`). */
   readonly id: string = randomUUID();
   private current: ConnectionState = 'AWAIT_HELLO';
   private requested: FeatureSet = NO_FEATURES;
   private auth: AuthSnapshot | undefined;
+  private expiryWarning: NodeJS.Timeout | undefined;
   private lease: AuthLease | undefined;
   private sendAccess: SendLease | undefined;
   private heldEvents: Buffer[] | undefined;
@@ -305,6 +316,7 @@ export class Connection implements DeliveryTarget {
     const held = this.heldEvents;
     this.heldEvents = undefined;
     for (const json of held) this.transport.send(json);
+    this.warnBeforeExpiry(outcome.auth); // after the response: an immediate warning follows it
     this.log.info({ userId: this.userId }, 'connection authenticated');
   }
 
@@ -394,9 +406,43 @@ export class Connection implements DeliveryTarget {
     )(userId);
   }
 
+  /**
+   * Arms `session_expiring {session_id, expires_at}` (docs/protocol/extensions.md §10) for
+   * `sessionExpiringLeadMs` (5 min) before the session expires; at once when that is already past.
+   * Delivered through the one opt-in check (`mayReceive`); cleared on close.
+   */
+  private warnBeforeExpiry(auth: AuthSnapshot): void {
+    clearTimeout(this.expiryWarning);
+    const expiresAt = auth.session.expires_at;
+    const lead = this.env.sessionExpiringLeadMs ?? SESSION_EXPIRING_LEAD_MS;
+    const fire = (): void => {
+      const wait = Date.parse(expiresAt) - lead - Date.now();
+      if (wait > 0) {
+        // setTimeout holds at most ~24.8 days: longer waits re-arm.
+        this.expiryWarning = setTimeout(fire, Math.min(wait, MAX_TIMER_MS));
+        this.expiryWarning.unref();
+        return;
+      }
+      const payload = {
+        type: 'session_expiring',
+        session_id: auth.session.id,
+        expires_at: expiresAt,
+      } as const;
+      if (
+        this.isOpen() &&
+        this.auth === auth &&
+        Date.parse(expiresAt) > Date.now() &&
+        mayReceive(this.requested, payload)
+      )
+        this.send(payload);
+    };
+    fire();
+  }
+
   private async doCleanup(): Promise<void> {
     this.current = 'CLOSED';
     this.timer.stop();
+    clearTimeout(this.expiryWarning);
     this.env.registry.detach(this);
     await this.presence.down();
   }

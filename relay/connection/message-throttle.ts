@@ -7,8 +7,11 @@ import { consumeUserMessage } from '../../shared/platform/message-rate.js';
 export interface MessageThrottleOptions {
   /** The shared fixed-window counters (DynamoDB). */
   limiter: RateLimiter;
-  /** Sends per user per 60 s across all transports (`LAIR_RATE_LIMIT_USER_MESSAGES`); 0 = off. */
-  perMinute: number;
+  /**
+   * Sends per user per 60 s across all transports (`LAIR_RATE_LIMIT_USER_MESSAGES`); 0 = off (sends
+   * and typing unthrottled). A function is read on every send, so a config hot reload applies at once.
+   */
+  perMinute: number | (() => number);
   /** Least time between two relayed `typing` of one user to one target, ms (default 1000). */
   typingIntervalMs?: number;
   logger: Logger;
@@ -31,13 +34,14 @@ export class MessageThrottle {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly typingAt = new Map<string, number>();
   private readonly now: () => number;
-  private readonly burst: number;
-  private readonly perMs: number;
+  private readonly perMinute: () => number;
+  /** The limit the current buckets were filled under. */
+  private bucketsLimit = NaN;
 
   constructor(private readonly opts: MessageThrottleOptions) {
     this.now = opts.now ?? (() => performance.now());
-    this.burst = Math.max(5, Math.ceil(opts.perMinute / 6));
-    this.perMs = opts.perMinute / 60_000;
+    const limit = opts.perMinute;
+    this.perMinute = typeof limit === 'function' ? limit : () => limit;
   }
 
   /**
@@ -45,18 +49,28 @@ export class MessageThrottle {
    * @returns null when allowed; else the ms to wait before retrying (≥ 1)
    */
   async checkSend(userId: string): Promise<number | null> {
-    if (this.opts.perMinute <= 0) return null;
+    const perMinute = this.perMinute();
+    if (perMinute <= 0) return null;
+    if (perMinute !== this.bucketsLimit) {
+      // A reload changed the limit: every user starts over with the new burst (the shared
+      // per-minute counter below still holds the budget across the change).
+      this.buckets.clear();
+      this.bucketsLimit = perMinute;
+    }
+    // Derived per call from the current limit: a reload changes burst and refill for every bucket.
+    const burst = Math.max(5, Math.ceil(perMinute / 6));
+    const perMs = perMinute / 60_000;
     const t = this.now();
-    const b = this.buckets.get(userId) ?? { tokens: this.burst, at: t };
-    b.tokens = Math.min(this.burst, b.tokens + (t - b.at) * this.perMs);
+    const b = this.buckets.get(userId) ?? { tokens: burst, at: t };
+    b.tokens = Math.min(burst, b.tokens + (t - b.at) * perMs);
     b.at = t;
     if (b.tokens < 1) {
       this.buckets.set(userId, b);
-      return Math.max(1, Math.ceil((1 - b.tokens) / this.perMs));
+      return Math.max(1, Math.ceil((1 - b.tokens) / perMs));
     }
     b.tokens -= 1;
     this.remember(this.buckets, userId, b);
-    const shared = await consumeUserMessage(this.opts.limiter, userId, this.opts.perMinute, (err) => {
+    const shared = await consumeUserMessage(this.opts.limiter, userId, perMinute, (err) => {
       this.opts.logger.warn({ err }, 'message budget unavailable; send allowed');
     });
     return shared.allowed ? null : shared.retryAfterMs;
@@ -64,6 +78,7 @@ export class MessageThrottle {
 
   /** True when this typing notice of `userId` to `targetKey` may be relayed now. */
   allowTyping(userId: string, targetKey: string): boolean {
+    if (this.perMinute() <= 0) return true;
     const interval = this.opts.typingIntervalMs ?? 1000;
     const key = `${userId}\u0000${targetKey}`;
     const t = this.now();

@@ -49,4 +49,6 @@ export interface ConnectionEnv<C = unknown> {
    * (docs/adr/005). 0 = re-read both on every send (upstream behaviour).
    */
   authLeaseMs: number;
+  /** How long before a session's `expires_at` its connections get `session_expiring`, ms (docs/protocol/extensions.md §10: 5 min). */
+  sessionExpiringLeadMs?: number;
 }

@@ -130,25 +130,39 @@ export function resolveSettings(
   return { settings: loadSettings(merged, randomSecret), sources };
 }
 
-/** Names whose values `--print-config` never shows. */
-const SECRET = /SECRET|PASSWORD|TOKEN|CREDENTIAL/;
+/** Names whose values `--print-config` never shows (ending in SECRET, PASSWORD, TOKEN, CREDENTIAL, optionally `_KEY`; not e.g. `…_PASSWORD_MIN_SCORE`). */
+const SECRET = /(SECRET|PASSWORD|TOKEN|CREDENTIAL)(_KEY)?$/;
 
 /**
- * The effective configuration as TOML-like `key = value  # source` lines, secrets redacted.
+ * The effective configuration as a TOML document: one `key = value  # NAME from source` line per
+ * set setting, secrets redacted (`"<redacted>"` / `"<generated>"`), unset ones as a commented line
+ * (`# key =  # NAME unset`), so the output parses with any TOML parser and can seed a config file.
  * @returns text ending with a newline
  */
 export function printConfig(settings: Settings, sources: Record<string, SettingSource>): string {
   const lines = ['# Effective Lair Chat configuration (env > file > defaults); secrets redacted'];
   for (const name of SETTING_NAMES) {
     const value = (settings as Record<string, unknown>)[name];
-    const shown = SECRET.test(name)
-      ? value === undefined && settings.jwtSecretGenerated
-        ? '"<generated>"'
-        : '"<redacted>"'
-      : value === undefined
-        ? '# unset'
-        : JSON.stringify(value);
-    lines.push(`${fileKeyOf(name)} = ${shown}  # ${name} from ${sources[name] ?? 'default'}`);
+    const from = `${name} from ${sources[name] ?? 'default'}`;
+    if (SECRET.test(name)) {
+      if (value === undefined && !(name === 'LAIR_JWT_SECRET' && settings.jwtSecretGenerated)) {
+        lines.push(`# ${fileKeyOf(name)} =  # ${name} unset`);
+      } else {
+        const shown = value === undefined ? '"<generated>"' : '"<redacted>"';
+        lines.push(`${fileKeyOf(name)} = ${shown}  # ${from}`);
+      }
+    } else if (value === undefined) {
+      lines.push(`# ${fileKeyOf(name)} =  # ${name} unset`);
+    } else {
+      lines.push(`${fileKeyOf(name)} = ${tomlValue(value)}  # ${from}`);
+    }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A TOML literal: strings as basic strings (JSON escapes are valid TOML), arrays of strings as comma-joined strings (the file form), numbers and booleans bare. */
+function tomlValue(value: unknown): string {
+  if (Array.isArray(value)) return JSON.stringify(value.join(','));
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(String(value));
 }

@@ -82,6 +82,11 @@ export const settingsSchema = z.object({
   LAIR_RELAY_WS_PORT: z.string().regex(/^\d+$/).optional(),
   /** Standalone relay: SIGTERM drain deadline, ms. */
   LAIR_RELAY_DRAIN_DEADLINE_MS: lenientInt(20_000),
+  /**
+   * Key material (≥ 32 characters) sealing TOTP secrets at rest (docs/adr/021). Unset: local runs
+   * use `LAIR_DATA_DIR/totp-secret.key` (generated once); Lambdas read `LAIR_TOTP_SECRET_KEY_ARN`.
+   */
+  LAIR_TOTP_SECRET_KEY: z.string().min(32).optional(),
   /** Config file path (TOML or JSON) — the file itself cannot set this (shared/config/config-file.ts). */
   LAIR_CONFIG: z.string().optional(),
   /** Config key `admin.bootstrap_usernames` (docs/protocol/extensions.md §9): comma-separated usernames made admin at startup and on registration. */
@@ -102,6 +107,11 @@ export type Settings = z.infer<typeof settingsSchema> & {
   jwtSecretGenerated: boolean;
   /** The effective JWT secret (raw UTF-8 bytes are the HS256 key). Never log it. */
   jwtSecret: string;
+  /**
+   * The effective TOTP key material (docs/adr/021): `LAIR_TOTP_SECRET_KEY`, or what the root filled
+   * in (local key file, Secrets Manager); undefined = TOTP unavailable. Never log it.
+   */
+  totpKey: string | undefined;
 };
 
 /** Base URL of the local HTTP server as clients reach it: `LAIR_PUBLIC_URL`, else `http(s)://127.0.0.1:<LAIR_HTTP_PORT>`. */
@@ -125,6 +135,7 @@ export function loadSettings(env: Record<string, string | undefined>, randomSecr
     ...parsed,
     jwtSecret: secret ?? randomSecret(),
     jwtSecretGenerated: secret === undefined,
+    totpKey: parsed.LAIR_TOTP_SECRET_KEY,
   };
 }
 

@@ -93,9 +93,14 @@ export type Services = UnionToIntersection<ReturnType<Feature['services']>>;
 export function createRepositories(
   doc: DynamoDBDocumentClient,
   tableName: string,
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; totpKey?: string | undefined } = {},
 ): Repositories {
-  const ctx: StoreContext = { doc, tableName, clock: options.clock ?? { now: () => Date.now() } };
+  const ctx: StoreContext = {
+    doc,
+    tableName,
+    clock: options.clock ?? { now: () => Date.now() },
+    ...(options.totpKey !== undefined ? { totpKey: options.totpKey } : {}),
+  };
   const repos = Object.assign(
     {},
     ...FEATURES.map((f) => ('repositories' in f ? f.repositories(ctx) : {})),

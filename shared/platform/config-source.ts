@@ -52,15 +52,19 @@ export interface LoadedConfig {
 /**
  * Loads settings from env and the optional config file. With `--print-config` in `argv`, the
  * effective config (secrets redacted) is written to stdout and the process exits 0.
+ * @param overlay - a document layered over the file, read on every (re)load: env > overlay > file
+ *   > defaults (the relay's AppConfig document, relay/appconfig-poller.ts)
  * @throws ConfigError naming the key (callers print it and exit 1: fail fast)
  */
 export function loadConfig(
   argv: readonly string[],
   env: Record<string, string | undefined>,
   randomSecret: () => string,
+  overlay: () => Record<string, string> = () => ({}),
 ): LoadedConfig {
   const path = configPathFrom(argv, env);
-  const resolve = () => resolveSettings(env, path === undefined ? {} : readConfigFile(path), randomSecret);
+  const resolve = () =>
+    resolveSettings(env, { ...(path === undefined ? {} : readConfigFile(path)), ...overlay() }, randomSecret);
   const { settings, sources } = resolve();
   if (argv.includes('--print-config')) {
     process.stdout.write(printConfig(settings, sources));
@@ -79,6 +83,8 @@ export interface ConfigReloader {
   live: LiveConfig;
   /** Reloads now and logs the outcome. @throws ConfigError (logged, old config kept) */
   reload(by: string): Promise<ReloadResult>;
+  /** Logs a document rejected before it reached {@link reload} (e.g. by the AppConfig poller) as `reload` does. */
+  rejected(by: string, err: unknown): void;
   stop(): void;
 }
 
@@ -97,6 +103,24 @@ export function startConfigReloader(
   const live = new LiveConfig(config.settings, config.load, (names, s) => {
     if (names.includes('LAIR_LOG_LEVEL')) for (const l of loggers) l.level = s.LAIR_LOG_LEVEL;
   });
+  const rejected = (by: string, err: unknown): void => {
+    const key = err instanceof ConfigError ? err.key : '<source>';
+    logger.error(
+      { by, key, reason: err instanceof Error ? err.message : String(err) },
+      'config reload rejected; keeping the old config',
+    );
+    logger.warn(
+      {
+        security: true,
+        action: 'config_reload_rejected',
+        actor_id: null,
+        target: key,
+        at: new Date().toISOString(),
+        reason: by,
+      },
+      'security: config_reload_rejected',
+    );
+  };
   const reload = async (by: string): Promise<ReloadResult> => {
     try {
       const result = await live.reload();
@@ -112,22 +136,7 @@ export function startConfigReloader(
       }
       return result;
     } catch (err) {
-      const key = err instanceof ConfigError ? err.key : '<source>';
-      logger.error(
-        { by, key, reason: err instanceof Error ? err.message : String(err) },
-        'config reload rejected; keeping the old config',
-      );
-      logger.warn(
-        {
-          security: true,
-          action: 'config_reload_rejected',
-          actor_id: null,
-          target: key,
-          at: new Date().toISOString(),
-          reason: by,
-        },
-        'security: config_reload_rejected',
-      );
+      rejected(by, err);
       throw err;
     }
   };
@@ -149,6 +158,7 @@ export function startConfigReloader(
   return {
     live,
     reload,
+    rejected,
     stop() {
       process.off('SIGHUP', onHup);
       clearTimeout(timer);

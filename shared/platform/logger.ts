@@ -17,6 +17,8 @@ const REDACT = [
   '*.token',
   'jwtSecret',
   '*.jwtSecret',
+  'totpKey',
+  '*.totpKey',
   'headers.authorization',
   '*.headers.authorization',
 ];

@@ -1,4 +1,4 @@
-// What every feature's store factory receives: the document client, the table name and the clock (built once per composition root).
+// What every feature's store factory receives: the document client, the table name, the clock and the TOTP key material (built once per composition root).
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../kernel/ports.js';
 
@@ -9,4 +9,6 @@ export interface StoreContext {
   tableName: string;
   /** Source of "now" (epoch ms) for expiry filters and TTL values; the services' clock. */
   clock: Clock;
+  /** Key material of TOTP secrets at rest (`LAIR_TOTP_SECRET_KEY`, docs/adr/021); absent = TOTP calls fail. */
+  totpKey?: string;
 }

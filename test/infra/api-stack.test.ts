@@ -16,7 +16,8 @@ import { RelayStack } from '../../infra/stacks/relay-stack.js';
 import { stageConfig } from '../../infra/config.js';
 import { keys } from '../../shared/features/index.js';
 import { synthLairChat } from './synth.js';
-import { JWT_SECRET_ARN_ENV } from '../../lambdas/secret-env.js';
+import { JWT_SECRET_ARN_ENV, TOTP_SECRET_KEY_ARN_ENV } from '../../lambdas/secret-env.js';
+import { APPCONFIG_ENV } from '../../lambdas/appconfig.js';
 
 /** An IAM policy statement as synthesized (resources may be intrinsic functions). */
 interface Statement {
@@ -150,6 +151,8 @@ describe('ApiStack', () => {
         stage: 'dev',
         table: data.table,
         jwtSecret: data.jwtSecret,
+        totpSecretKey: data.totpSecretKey,
+        appConfig: data.appConfig,
         relay: config.relay,
         logRetention: RetentionDays.ONE_WEEK,
       });
@@ -157,6 +160,8 @@ describe('ApiStack', () => {
         stage: 'dev',
         table: data.table,
         jwtSecret: data.jwtSecret,
+        totpSecretKey: data.totpSecretKey,
+        appConfig: data.appConfig,
         vpc: relay.vpc,
         eventPublisherSecurityGroup: relay.eventPublisherSecurityGroup,
         api: config.api,
@@ -216,6 +221,8 @@ describe('ApiStack', () => {
       return policies.flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
     };
     const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
+    const fnEnv = (fnLogicalId: string): Record<string, unknown> =>
+      (functions[fnLogicalId]!.Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
     const dynamoStatements = (statements: Statement[]) =>
       statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
 
@@ -298,13 +305,32 @@ describe('ApiStack', () => {
       );
     });
 
-    it('lets every function (streams included) read the JWT secret and nothing else from Secrets Manager', () => {
+    it('lets every function read the JWT secret; route functions and the export worker also the TOTP key; nothing else from Secrets Manager', () => {
       for (const id of Object.keys(functions)) {
         const secretStatements = policyOf(id).filter((s) =>
           actionsOf(s).some((a) => a.startsWith('secretsmanager:')),
         );
-        expect(secretStatements).toHaveLength(1);
+        // The streams function and the invitation sweep read the JWT secret only.
+        const sweep = id.startsWith('InvitationSweep') || id.startsWith('StreamsFunction');
+        expect(secretStatements).toHaveLength(sweep ? 1 : 2);
         expect(JSON.stringify(secretStatements[0]!.Resource)).toMatch(/Fn::ImportValue.*JwtSecret/);
+        if (sweep) continue;
+        expect(JSON.stringify(secretStatements[1]!.Resource)).toMatch(/Fn::ImportValue.*TotpSecretKey/);
+        expect(fnEnv(id)[TOTP_SECRET_KEY_ARN_ENV]).toBeDefined();
+      }
+    });
+
+    it('lets every route function read the AppConfig settings profile (session + latest only)', () => {
+      for (const id of Object.keys(functions)) {
+        if (id.startsWith('StreamsFunction') || id.startsWith('InvitationSweep')) continue;
+        const statements = policyOf(id).filter((s) => actionsOf(s).some((a) => a.startsWith('appconfig:')));
+        // Route functions and the export worker (same environment).
+        expect(statements).toHaveLength(1);
+        expect([...actionsOf(statements[0]!)].sort()).toEqual([
+          'appconfig:GetLatestConfiguration',
+          'appconfig:StartConfigurationSession',
+        ]);
+        expect(fnEnv(id)[APPCONFIG_ENV.profile]).toBeDefined();
       }
     });
   });

@@ -62,6 +62,17 @@ describe('DataStack', () => {
     expect(def.StreamSpecification?.StreamViewType).toBe('NEW_AND_OLD_IMAGES');
   });
 
+  it('generates a TOTP key secret and holds the AppConfig settings document (TOML, linear rollout)', () => {
+    const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret'));
+    expect(secrets).toHaveLength(2);
+    expect(secrets.map((r) => r.Properties.Description as string).join('\n')).toMatch(/LAIR_TOTP_SECRET_KEY/);
+    template.resourceCountIs('AWS::AppConfig::Application', 1);
+    template.hasResourceProperties('AWS::AppConfig::HostedConfigurationVersion', {
+      ContentType: 'application/toml',
+    });
+    template.hasResourceProperties('AWS::AppConfig::DeploymentStrategy', { GrowthType: 'LINEAR' });
+  });
+
   it('generates a 64-character JWT secret, deleted with a dev stage', () => {
     template.hasResource('AWS::SecretsManager::Secret', {
       DeletionPolicy: 'Delete',

@@ -9,6 +9,7 @@ import {
   RELAY_TCP_PORT,
   RELAY_WS_PORT,
 } from '../../infra/stacks/relay-stack.js';
+import { APPCONFIG_ENV } from '../../lambdas/appconfig.js';
 import { synthLairChat } from './synth.js';
 
 /** A `dockerImages` entry of a stack's asset manifest. */
@@ -69,7 +70,12 @@ describe('RelayStack', () => {
     expect(env.AWS_REGION).toBeDefined();
     expect(env.LAIR_RELAY_INTERNAL_HOST).toBeUndefined(); // set at run time from task metadata (relay/Dockerfile)
     expect(env.LAIR_RELAY_WS_PORT).toBe(String(RELAY_WS_PORT));
-    expect(container.Secrets).toEqual([{ Name: 'LAIR_JWT_SECRET', ValueFrom: expect.anything() }]);
+    expect(container.Secrets).toEqual([
+      { Name: 'LAIR_JWT_SECRET', ValueFrom: expect.anything() },
+      { Name: 'LAIR_TOTP_SECRET_KEY', ValueFrom: expect.anything() },
+    ]);
+    // The AppConfig poller (relay/appconfig-poller.ts) finds its profile by these.
+    for (const name of Object.values(APPCONFIG_ENV)) expect(env[name]).toBeDefined();
     expect(container.PortMappings).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ ContainerPort: RELAY_TCP_PORT, Protocol: 'tcp' }),
@@ -261,5 +267,22 @@ describe('RelayStack', () => {
         expect(JSON.stringify(resource)).toMatch(/Fn::ImportValue.*Table/);
       }
     }
+  });
+
+  it('lets the task role read the AppConfig settings profile (StartConfigurationSession + GetLatestConfiguration only)', () => {
+    const [taskDef] = Object.values(template.findResources('AWS::ECS::TaskDefinition'));
+    const roleId = taskDef!.Properties.TaskRoleArn['Fn::GetAtt'][0] as string;
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as { Ref?: string }[]).some((r) => r.Ref === roleId))
+      .flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      );
+    const appconfig = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('appconfig:')));
+    expect(appconfig).toHaveLength(1);
+    expect([appconfig[0]!.Action].flat().sort()).toEqual([
+      'appconfig:GetLatestConfiguration',
+      'appconfig:StartConfigurationSession',
+    ]);
+    expect(JSON.stringify(appconfig[0]!.Resource)).toMatch(/application\/.*environment\/.*configuration\//);
   });
 });

@@ -13,6 +13,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestTable, deleteTestTable, type TestTable } from './dynamo.js';
+import { TEST_TOTP_KEY } from './services.js';
 
 /** A parsed response. `json` is `undefined` when the body is not JSON. */
 export interface TestResponse {
@@ -70,6 +71,7 @@ export async function startTestApi(
   const settings = loadSettings(
     {
       LAIR_JWT_SECRET: 'test-secret-http',
+      LAIR_TOTP_SECRET_KEY: TEST_TOTP_KEY,
       LAIR_TABLE_NAME: table.tableName,
       LAIR_DYNAMODB_ENDPOINT: table.endpoint,
       LAIR_LOG_LEVEL: 'silent',

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { TestTable } from './dynamo.js';
 import { RELAY_TEST_SECRET, type Msg } from './relay.js';
+import { TEST_TOTP_KEY } from './services.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -31,6 +32,7 @@ export function spawnRelayProcess(table: TestTable, env: Record<string, string> 
       LAIR_DYNAMODB_ENDPOINT: table.endpoint,
       LAIR_TABLE_NAME: table.tableName,
       LAIR_JWT_SECRET: RELAY_TEST_SECRET,
+      LAIR_TOTP_SECRET_KEY: TEST_TOTP_KEY,
       LAIR_TCP_PORT: '0',
       LAIR_RELAY_INTERNAL_PORT: '0',
       LAIR_RELAY_WS_PORT: '0',

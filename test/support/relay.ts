@@ -18,7 +18,7 @@ import {
 } from '../../relay/protocol/index.js';
 import { createRelay, type ConnectionTimeouts, type RunningRelay } from '../../relay/server.js';
 import { createTestTable, deleteTestTable, type TestTable } from './dynamo.js';
-import { userInput } from './services.js';
+import { TEST_TOTP_KEY, userInput } from './services.js';
 
 /** JWT / HMAC secret of test relays. */
 export const RELAY_TEST_SECRET = 'relay-test-secret';
@@ -39,6 +39,8 @@ export interface TestRelayOptions {
   authAttemptsPerMinute?: number;
   /** send_message lease, ms (relay `authLeaseMs`); default the relay's default. */
   authLeaseMs?: number;
+  /** Lead of `session_expiring`, ms (relay `sessionExpiringLeadMs`); default 5 min. */
+  sessionExpiringLeadMs?: number;
   /** Per-user send budget per 60 s (relay `messageRateLimit`) over `messageLimiter` (default the table's); default unlimited. */
   messagesPerMinute?: number;
   messageLimiter?: RateLimiter;
@@ -78,11 +80,15 @@ export async function startTestRelay(opts: TestRelayOptions = {}): Promise<TestR
     ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
     relayCacheMs: 0,
     ...(opts.authLeaseMs !== undefined ? { authLeaseMs: opts.authLeaseMs } : {}),
+    ...(opts.sessionExpiringLeadMs !== undefined
+      ? { sessionExpiringLeadMs: opts.sessionExpiringLeadMs }
+      : {}),
   });
   const { services, repos } = composeServices({
     doc: table.doc,
     tableName: table.tableName,
     jwtSecret: RELAY_TEST_SECRET,
+    totpKey: TEST_TOTP_KEY,
     events: r.publisher,
   });
   const relay = await r.start({

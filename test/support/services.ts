@@ -57,6 +57,8 @@ export interface TestServices {
 
 /** The JWT secret of test compositions. */
 export const TEST_JWT_SECRET = 'test-jwt-secret';
+/** TOTP key material of every test composition and spawned test process (docs/adr/021). */
+export const TEST_TOTP_KEY = 'test-totp-secret-key-0123456789abcdef';
 
 /**
  * Builds the real services (composeServices, Argon2id hasher, HS256 tokens) over a new table on
@@ -70,6 +72,7 @@ export async function createTestServices(opts: { clock?: Clock } = {}): Promise<
     doc: table.doc,
     tableName: table.tableName,
     jwtSecret: TEST_JWT_SECRET,
+    totpKey: TEST_TOTP_KEY,
     events: publisher,
     ...(opts.clock ? { clock: opts.clock } : {}),
   });

@@ -3,6 +3,7 @@ import type { StoreContext } from '../../storage/context.js';
 import { DynamoLockoutRepository, LOCKOUT_ENTITY, lockoutKeys } from './lockout-store.js';
 import { createAuthService, type AuthServiceDeps } from './service.js';
 import * as store from './store.js';
+import { createSecretBox, missingSecretBox } from './secret-box.js';
 import { DynamoTotpRepository, TOTP_ENTITY, totpKeys } from './totp-store.js';
 import { createTwoFactorService } from './two-factor.js';
 
@@ -14,6 +15,7 @@ export type { LockoutKind, LockoutRepository, LockoutRule } from './lockout-stor
 export type { TotpRecord, TotpRepository } from './totp-store.js';
 export { TOTP_PARAMS, stepOf, type SecondFactor, type TwoFactorService } from './two-factor.js';
 export { checkPasswordPolicy } from './password-policy.js';
+export { createSecretBox, isSealed, MIN_KEY_MATERIAL_LENGTH, type SecretBox } from './secret-box.js';
 export { DynamoSessionRepository, sessionFromItem, sessionItem } from './store.js';
 
 /** The auth feature: its keys, entity tags, repositories and services. */
@@ -24,7 +26,11 @@ export const authFeature = {
   repositories: (ctx: StoreContext) => ({
     sessions: new store.DynamoSessionRepository(ctx.doc, ctx.tableName),
     lockouts: new DynamoLockoutRepository(ctx.doc, ctx.tableName, ctx.clock),
-    totp: new DynamoTotpRepository(ctx.doc, ctx.tableName),
+    totp: new DynamoTotpRepository(
+      ctx.doc,
+      ctx.tableName,
+      ctx.totpKey === undefined ? missingSecretBox() : createSecretBox(ctx.totpKey),
+    ),
   }),
   services: (deps: AuthServiceDeps) => ({
     auth: createAuthService(deps),

@@ -91,7 +91,12 @@ export const errors = {
 } as const satisfies ErrorRows;
 
 /** The auth feature pushes no client events (it has a relay notice, {@link Notices}). */
-export type Events = never;
+/**
+ * `session_expiring` (docs/protocol/extensions.md §10; upstream declares this type with exactly
+ * these fields): sent by the relay to a session's own connections 5 minutes before `expires_at`.
+ * Relay-local (a timer per connection), never published.
+ */
+export type Events = { type: 'session_expiring'; session_id: Uuid; expires_at: Timestamp };
 
 /**
  * Relay-internal notice `session_revoked`: the session was deleted (logout over HTTP, TCP or WS);

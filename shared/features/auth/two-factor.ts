@@ -143,11 +143,15 @@ export function createTwoFactorService(deps: TwoFactorDeps): TwoFactorService {
         throw new DomainError('validation_failed', 'Two-factor authentication is already enabled');
       }
       const pending = record?.pendingSecret;
+      const stored = record?.pendingStored;
       const step = pending === undefined ? null : matchStep(pending, code);
-      if (pending === undefined || step === null) throw new DomainError('totp_invalid');
+      if (pending === undefined || stored === undefined || step === null)
+        throw new DomainError('totp_invalid');
       const codes = Array.from({ length: RECOVERY_CODE_COUNT }, recoveryCode);
       const hashes = await Promise.all(codes.map((c) => hasher.hash(c)));
-      if (!(await totp.enable(userId, pending, hashes, step))) throw new DomainError('totp_invalid');
+      if (!(await totp.enable(userId, { secret: pending, stored }, hashes, step))) {
+        throw new DomainError('totp_invalid');
+      }
       audit('totp_enabled', userId);
       return { recovery_codes: codes };
     },

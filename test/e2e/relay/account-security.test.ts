@@ -5,7 +5,7 @@ import type { Services } from '../../../shared/features/index.js';
 import { createTestTable, deleteTestTable, type TestTable } from '../../support/dynamo.js';
 import { spawnRelayProcess, type RelayProcess } from '../../support/relay-process.js';
 import { RELAY_TEST_SECRET, TestTcpClient } from '../../support/relay.js';
-import { RecordingPublisher, userInput } from '../../support/services.js';
+import { RecordingPublisher, TEST_TOTP_KEY, userInput } from '../../support/services.js';
 
 describe('account security across processes', () => {
   let table: TestTable;
@@ -19,6 +19,7 @@ describe('account security across processes', () => {
       doc: table.doc,
       tableName: table.tableName,
       jwtSecret: RELAY_TEST_SECRET,
+      totpKey: TEST_TOTP_KEY,
       events: new RecordingPublisher(),
     }).services;
     relay = await spawnRelayProcess(table);

@@ -2,12 +2,14 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formatsPlugin from 'ajv-formats';
 import { openApiDocument } from '../../../lambdas/docs/openapi.js';
+import { discoverQueryParams } from '../../../lambdas/docs/query-params.js';
 import { ROUTES, routeKey } from '../../../lambdas/http/routes.js';
 import { routeDocOf } from '../../../lambdas/http/route-docs.js';
 import { makeAdmin, registerUser, startTestApi, type TestApi } from '../../support/http.js';
 
 type Operation = {
   requestBody?: unknown;
+  parameters?: { name: string; in: string; required?: boolean; schema: { type?: string } }[];
   responses: Record<string, { content?: Record<string, { schema: object }> }>;
 };
 type Paths = Record<string, Record<string, Operation>>;
@@ -31,6 +33,29 @@ describe('OpenAPI document', () => {
         body: routeDocOf(routeKey(r))?.body !== undefined,
       });
     }
+  });
+
+  it('documents the query parameters of every route that reads a query', () => {
+    const readers = ROUTES.filter((r) => routeDocOf(routeKey(r))?.query !== undefined);
+    expect(readers.length).toBeGreaterThan(5);
+    for (const r of readers) {
+      const op = doc.paths[r.path]?.[r.method.toLowerCase()];
+      const query = (op?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+      const expected = discoverQueryParams(routeDocOf(routeKey(r))!.query!).map((p) => p.name);
+      expect({ route: routeKey(r), query }).toEqual({ route: routeKey(r), query: expected });
+      expect({ route: routeKey(r), any: query.length > 0 }).toEqual({ route: routeKey(r), any: true });
+    }
+    // Spot checks: types and branch-only parameters.
+    const params = (path: string) =>
+      Object.fromEntries(
+        (doc.paths[path]?.get?.parameters ?? []).filter((p) => p.in === 'query').map((p) => [p.name, p]),
+      );
+    const invitations = params('/api/v1/invitations');
+    expect(Object.keys(invitations)).toEqual(
+      expect.arrayContaining(['direction', 'status', 'cursor', 'limit']),
+    );
+    const rooms = params('/api/v1/rooms');
+    expect(Object.values(rooms).some((p) => p.schema.type === 'integer')).toBe(true);
   });
 });
 

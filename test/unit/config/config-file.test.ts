@@ -8,6 +8,7 @@ import {
   resolveSettings,
   SETTING_NAMES,
 } from '../../../shared/config/config-file.js';
+import { parse as parseToml, stringify } from 'smol-toml';
 import { LiveConfig } from '../../../shared/config/reload.js';
 import type { Settings } from '../../../shared/config/settings.js';
 
@@ -74,6 +75,32 @@ describe('resolveSettings and printConfig', () => {
     expect(text).not.toContain('super-secret-value');
     expect(text).toContain('jwt_secret = "<redacted>"');
     expect(text).toContain('rate_limit_auth = 10');
+  });
+  it('prints a valid TOML document, unset keys commented out, that reads back to the same settings', () => {
+    const { settings, sources } = resolveSettings(
+      { LAIR_ADMIN_BOOTSTRAP_USERNAMES: 'alice,bob', LAIR_TRUST_PROXY: 'true' },
+      {},
+      secret,
+    );
+    const text = printConfig(settings, sources);
+    const doc = parseToml(text);
+    expect(doc.jwt_secret).toBe('<generated>');
+    expect(doc).not.toHaveProperty('totp_secret_key'); // unset: a comment line
+    expect(text).toMatch(/^# totp_secret_key = {2}# LAIR_TOTP_SECRET_KEY unset$/m);
+    expect(doc).toMatchObject({
+      rate_limit_auth: 10,
+      trust_proxy: true,
+      admin_bootstrap_usernames: 'alice,bob',
+    });
+    // Fed back as a config file (secrets dropped), it resolves to the same settings.
+    const { jwt_secret: _redacted, ...rest } = doc;
+    const again = resolveSettings({}, parseConfigDocument(stringify(rest), 'toml'), secret).settings;
+    for (const name of SETTING_NAMES.filter((n) => !/SECRET/.test(n))) {
+      expect([name, (again as Record<string, unknown>)[name]]).toEqual([
+        name,
+        (settings as Record<string, unknown>)[name],
+      ]);
+    }
   });
 });
 
