@@ -10,6 +10,7 @@ import { populate, type Population } from './lib/population.js';
 import { cpuSeconds, machineCoresBusy, machineInfo, machineTicks, rssKb } from './lib/proc.js';
 import { summarizeProfile } from './lib/profile-summary.js';
 import { spawnRelay, type RelayProcess } from './lib/relay-process.js';
+import { buildRelayBundle, type RelayBundle } from './lib/relay-bundle.js';
 import type { LatencySummary } from './lib/stats.js';
 import { parsePeerArgs, type PeerArgs, type PeerServerName } from './peer/args.js';
 import { startNgircd } from './peer/ngircd.js';
@@ -29,6 +30,7 @@ interface Shared {
   jwtSecret: string;
   startedAt: string;
   runId: string;
+  bundle: RelayBundle | undefined;
 }
 
 /** Starts one server, connects every client (in `steps`), reads memory, runs warm-up + fixed phase, stops it. */
@@ -39,7 +41,7 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
   let stopServer: () => Promise<void>;
   let pid: number;
   let port: number;
-  let version = 'lair relay (relay/main.ts)';
+  let version = `lair relay (${s.bundle ? 'esbuild bundle of relay/main.ts' : 'tsx relay/main.ts'})`;
   if (irc) {
     const srv = await startNgircd();
     ({ pid, port, version } = srv);
@@ -50,6 +52,7 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
       endpoint: s.storage.endpoint,
       tableName: s.storage.tableName,
       jwtSecret: s.jwtSecret,
+      ...(s.bundle ? { bundle: s.bundle } : {}),
     });
     ({ pid, port } = relay);
     stopServer = () => relay!.stop(3000);
@@ -203,7 +206,8 @@ async function run(args: PeerArgs, cleanup: (() => Promise<void>)[]): Promise<Pe
   } else {
     pop = syntheticPopulation(args);
   }
-  const shared: Shared = { args, pop, storage, jwtSecret, startedAt, runId };
+  const bundle = wantsLair && args.relayForm === 'bundle' ? await buildRelayBundle() : undefined;
+  const shared: Shared = { args, pop, storage, jwtSecret, startedAt, runId, bundle };
   const runs: ServerRun[] = [];
   let pacedPut: LatencySummary | null = null;
   for (const name of args.servers) {

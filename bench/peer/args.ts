@@ -23,6 +23,8 @@ export interface PeerArgs {
   /** Only connect and read memory (no messages). */
   idleOnly: boolean;
   profile: boolean;
+  /** `bundle` (default): the relay as its container runs it (esbuild bundle); `tsx`: relay/main.ts through tsx. */
+  relayForm: 'bundle' | 'tsx';
   endpoint: string | undefined;
   outDir: string;
   label: string;
@@ -55,6 +57,7 @@ export function parsePeerArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     servers: ['irc', 'lair'],
     idleOnly: false,
     profile: false,
+    relayForm: 'bundle',
     endpoint: env.LAIR_DYNAMODB_ENDPOINT,
     outDir: 'bench/results',
     label: '',
@@ -78,7 +81,11 @@ export function parsePeerArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       a.servers = list as PeerServerName[];
     } else if (flag === '--idle-only') a.idleOnly = true;
     else if (flag === '--profile') a.profile = true;
-    else if (flag === '--endpoint') a.endpoint = next();
+    else if (flag === '--relay') {
+      const v = next();
+      if (v !== 'bundle' && v !== 'tsx') throw new Error('--relay must be bundle or tsx');
+      a.relayForm = v;
+    } else if (flag === '--endpoint') a.endpoint = next();
     else if (flag === '--out') a.outDir = next();
     else if (flag === '--label') a.label = next();
     else throw new Error(`unknown flag ${flag}`);

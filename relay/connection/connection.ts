@@ -25,6 +25,7 @@ import {
 import type { DeliveryTarget } from '../delivery/registry.js';
 import {
   errorFrame,
+  OutgoingMessage,
   responseTypeFor,
   SERVER_HELLO,
   serializeServerMessage,
@@ -32,7 +33,7 @@ import {
   type TopLevelErrorCode,
 } from '../protocol/index.js';
 import { AuthLease, sendLeaseOf } from './auth-lease.js';
-import { commandDuration, fanoutDeliveries, framesIn } from '../metrics.js';
+import { commandDuration, framesIn } from '../metrics.js';
 import { requestIdFrom, withRequestId } from '../../shared/platform/request-id.js';
 import { InactivityTimer } from './inactivity.js';
 import { throttledResponse } from './throttled-response.js';
@@ -60,7 +61,7 @@ export class Connection implements DeliveryTarget {
   private auth: AuthSnapshot | undefined;
   private lease: AuthLease | undefined;
   private sendAccess: SendLease | undefined;
-  private heldEvents: Buffer[] | undefined;
+  private heldEvents: OutgoingMessage[] | undefined;
   private cleanup: Promise<void> | undefined;
   private readonly log: Logger;
   private readonly timer: InactivityTimer;
@@ -188,11 +189,10 @@ export class Connection implements DeliveryTarget {
   }
 
   /** DeliveryTarget: queue one serialized event (held until the auth response is out). */
-  deliver(json: Buffer): void {
+  deliver(json: Buffer, shared?: OutgoingMessage): void {
     if (this.current !== 'AUTHENTICATED') return;
-    fanoutDeliveries.inc();
-    if (this.heldEvents !== undefined) this.heldEvents.push(json);
-    else this.transport.send(json);
+    if (this.heldEvents !== undefined) this.heldEvents.push(shared ?? new OutgoingMessage(json));
+    else this.transport.send(json, shared);
   }
 
   /** Ends the connection from the server side: flush, then close (server shutdown). */
@@ -303,7 +303,7 @@ export class Connection implements DeliveryTarget {
     this.send(outcome.response);
     const held = this.heldEvents;
     this.heldEvents = undefined;
-    for (const json of held) this.transport.send(json);
+    for (const m of held) this.transport.send(m.json, m);
     this.log.info({ userId: this.userId }, 'connection authenticated');
   }
 
