@@ -18,12 +18,12 @@ const BANNER =
 /**
  * Bundles relay/main.ts with relay/Dockerfile's esbuild flags (ESM, node target, argon2 and ws'
  * optional natives external) and bench/lib/relay-probe.ts next to it, under
- * `node_modules/.cache/lair-bench/` (so the external packages resolve from the repository's
+ * `node_modules/.cache/lair-bench-<pid>/` (one per bench process, so the external packages resolve from the repository's
  * node_modules). The probe's DynamoDB call counter then sees no calls: the bundle has its own
  * copy of the SDK; memory, CPU profile and event-loop readings work as with tsx.
  */
 export async function buildRelayBundle(): Promise<RelayBundle> {
-  const dir = join(ROOT, 'node_modules', '.cache', 'lair-bench');
+  const dir = join(ROOT, 'node_modules', '.cache', `lair-bench-${process.pid}`);
   await mkdir(dir, { recursive: true });
   const common = {
     bundle: true,

@@ -63,31 +63,40 @@ export class Connection implements DeliveryTarget {
   private sendAccess: SendLease | undefined;
   private heldEvents: OutgoingMessage[] | undefined;
   private cleanup: Promise<void> | undefined;
-  private readonly log: Logger;
+  private logger: Logger | undefined;
   private readonly timer: InactivityTimer;
   private readonly queue: SerialQueue;
   private readonly presence: PresenceLink;
-  private readonly closedSignal: Promise<void>;
-  private signalClosed: () => void = () => undefined;
+  private closedSignal: Promise<void> | undefined;
+  private signalClosed: (() => void) | undefined;
+  private closedDone = false;
 
   constructor(
     private readonly transport: Transport,
     private readonly env: ConnectionEnv,
   ) {
-    this.log = env.logger.child({ connectionId: this.id, transport: transport.kind });
     this.timer = new InactivityTimer(() => {
       this.log.debug({ state: this.current }, 'inactivity timeout');
       this.sendError('timeout', 'Connection timed out');
       this.closeAfterFlush();
     });
-    this.queue = new SerialQueue(this.log, {
+    this.queue = new SerialQueue(() => this.log, {
       pause: () => transport.pauseInput?.(),
       resume: () => transport.resumeInput?.(),
     });
-    this.presence = new PresenceLink(env.services.presence, env.relayId, this.id, env.presence, this.log);
-    this.closedSignal = new Promise<void>((resolve) => {
-      this.signalClosed = resolve;
-    });
+    this.presence = new PresenceLink(
+      env.services.presence,
+      env.relayId,
+      this.id,
+      env.presence,
+      () => this.log,
+    );
+  }
+
+  /** This connection's logger, made on first use (most connections never log: issue 16, memory per socket). */
+  private get log(): Logger {
+    this.logger ??= this.env.logger.child({ connectionId: this.id, transport: this.transport.kind });
+    return this.logger;
   }
 
   /** `tcp` or `ws` (metrics). */
@@ -178,13 +187,18 @@ export class Connection implements DeliveryTarget {
   handleClose(): Promise<void> {
     this.cleanup ??= this.doCleanup().finally(() => {
       this.env.onClosed?.(this);
-      this.signalClosed();
+      this.closedDone = true;
+      this.signalClosed?.();
     });
     return this.cleanup;
   }
 
   /** Resolves once the connection has closed and its cleanup finished (never rejects). */
   whenClosed(): Promise<void> {
+    if (this.closedDone) return Promise.resolve();
+    this.closedSignal ??= new Promise<void>((resolve) => {
+      this.signalClosed = resolve;
+    });
     return this.closedSignal;
   }
 
@@ -304,7 +318,8 @@ export class Connection implements DeliveryTarget {
     const held = this.heldEvents;
     this.heldEvents = undefined;
     for (const m of held) this.transport.send(m.json, m);
-    this.log.info({ userId: this.userId }, 'connection authenticated');
+    if (this.env.logger.isLevelEnabled('info'))
+      this.log.info({ userId: this.userId }, 'connection authenticated');
   }
 
   private async authenticated(msg: ClientMessage): Promise<void> {
