@@ -13,7 +13,7 @@ import { spawnRelay, type RelayProcess } from './lib/relay-process.js';
 import { buildRelayBundle, type RelayBundle } from './lib/relay-bundle.js';
 import type { LatencySummary } from './lib/stats.js';
 import { parsePeerArgs, type PeerArgs, type PeerServerName } from './peer/args.js';
-import { startNgircd } from './peer/ngircd.js';
+import { startNgircd, startNodeFloor } from './peer/ngircd.js';
 import { WorkerPool, type PoolPhase } from './peer/pool.js';
 import type { WorkerClient, WorkerSender } from './peer/protocol.js';
 import { formatPeerReport, type PeerResult, type ServerRun } from './peer/report.js';
@@ -36,14 +36,14 @@ interface Shared {
 /** Starts one server, connects every client (in `steps`), reads memory, runs warm-up + fixed phase, stops it. */
 async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
   const { args, pop } = s;
-  const irc = name === 'irc';
+  const irc = name === 'irc' || name === 'node-floor';
   let relay: RelayProcess | undefined;
   let stopServer: () => Promise<void>;
   let pid: number;
   let port: number;
   let version = `lair relay (${s.bundle ? 'esbuild bundle of relay/main.ts' : 'tsx relay/main.ts'})`;
   if (irc) {
-    const srv = await startNgircd();
+    const srv = name === 'irc' ? await startNgircd() : await startNodeFloor();
     ({ pid, port, version } = srv);
     stopServer = () => srv.stop();
   } else {
@@ -104,7 +104,11 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
       });
       log(`${name}: ${step} connected, RSS ${raw} KiB (${memory.at(-1)?.perConnKb} KiB/conn without GC)`);
     }
-    const base = { name, version, pid, connectMs, rssBeforeKb: rssKb(pid), memory };
+    const idle0 = { t: performance.now(), cpu: cpuSeconds(pid) };
+    await sleep(5000);
+    const idleCores = round2((cpuSeconds(pid) - idle0.cpu) / ((performance.now() - idle0.t) / 1000));
+    log(`${name}: idle with ${opened} clients: ${idleCores} cores`);
+    const base = { name, version, pid, connectMs, rssBeforeKb: rssKb(pid), memory, idleCores };
     if (args.idleOnly) return { ...base, fixed: null };
 
     const senders: WorkerSender[] = pop.rooms.map((r) => ({
@@ -189,7 +193,7 @@ async function run(args: PeerArgs, cleanup: (() => Promise<void>)[]): Promise<Pe
   log(`machine: ${machine.nproc} cores, load ${machine.loadavg.join(' ')}, ulimit -n ${machine.fdSoftLimit}`);
   const runId = Date.now().toString(36);
   const jwtSecret = randomBytes(32).toString('base64');
-  const wantsLair = args.servers.some((n) => n !== 'irc');
+  const wantsLair = args.servers.some((n) => n === 'lair' || n === 'lair-enc');
   let storage: BenchStorage | undefined;
   let pop: Population;
   if (wantsLair) {
@@ -212,7 +216,12 @@ async function run(args: PeerArgs, cleanup: (() => Promise<void>)[]): Promise<Pe
   let pacedPut: LatencySummary | null = null;
   for (const name of args.servers) {
     runs.push(await runServer(name, shared));
-    if (name !== 'irc' && pacedPut === null && storage !== undefined && !args.idleOnly) {
+    if (
+      (name === 'lair' || name === 'lair-enc') &&
+      pacedPut === null &&
+      storage !== undefined &&
+      !args.idleOnly
+    ) {
       const rate = pop.rooms.length * args.rate;
       log(`PutItem paced at the fixed phase's arrival rate: ${rate}/s for 10 s`);
       pacedPut = await pacedPutItem(storage.clients.doc, storage.tableName, {

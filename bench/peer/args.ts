@@ -1,7 +1,7 @@
 // Flags of the peer bench (`npm run bench:peer -- …`): workload, driver workers, which servers, profiling.
 
-/** Servers the peer bench can run: ngircd, our relay in plaintext, our relay with X25519 + AES-256-GCM. */
-export type PeerServerName = 'irc' | 'lair' | 'lair-enc';
+/** Servers the peer bench can run: ngircd, the Node floor (bench/peer/node-floor.ts), our relay in plaintext, our relay with X25519 + AES-256-GCM. */
+export type PeerServerName = 'irc' | 'node-floor' | 'lair' | 'lair-enc';
 
 /** Parsed flags of bench/peer.ts. */
 export interface PeerArgs {
@@ -77,7 +77,8 @@ export function parsePeerArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     } else if (flag === '--servers') {
       const list = next().split(',');
       for (const s of list)
-        if (s !== 'irc' && s !== 'lair' && s !== 'lair-enc') throw new Error(`unknown server ${s}`);
+        if (s !== 'irc' && s !== 'node-floor' && s !== 'lair' && s !== 'lair-enc')
+          throw new Error(`unknown server ${s}`);
       a.servers = list as PeerServerName[];
     } else if (flag === '--idle-only') a.idleOnly = true;
     else if (flag === '--profile') a.profile = true;

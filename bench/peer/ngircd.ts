@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A running ngircd child. */
@@ -110,6 +112,60 @@ export async function startNgircd(): Promise<PeerServer> {
         clearTimeout(t);
       }
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Builds bench/peer/node-floor.ts into one ESM file and runs it with plain `node` on a free loopback port.
+ * @throws Error when it does not print `listening <port>` within 30 s
+ */
+export async function startNodeFloor(): Promise<PeerServer> {
+  // Bundled like the relay (no tsx loader in the measured process: tsx alone holds ~70 MB).
+  const script = join(
+    fileURLToPath(new URL('../../', import.meta.url)),
+    'node_modules',
+    '.cache',
+    `lair-bench-${process.pid}`,
+    'node-floor.mjs',
+  );
+  await build({
+    entryPoints: [fileURLToPath(new URL('./node-floor.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: script,
+    logLevel: 'warning',
+  });
+  const child = spawn(process.execPath, [script, '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const t = setTimeout(() => {
+      reject(new Error('node floor did not start'));
+    }, 30_000);
+    child.stdout.on('data', (b: Buffer) => {
+      const m = /listening (\d+)/.exec(b.toString('utf8'));
+      if (m) {
+        clearTimeout(t);
+        resolve(Number(m[1]));
+      }
+    });
+  });
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
+  return {
+    pid: child.pid ?? -1,
+    port,
+    version: `node ${process.version} net.Socket floor`,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
     },
   };
 }
