@@ -48,7 +48,7 @@ export type ToWorker =
 
 /** Worker -> coordinator. */
 export type FromWorker =
-  | { op: 'opened'; ms: number }
+  | { op: 'opened'; ms: number; retries: number }
   | { op: 'phaseDone'; sent: number; acked: number; expected: number; errors: Record<string, number> }
   | { op: 'counted'; received: number }
   | {

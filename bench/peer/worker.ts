@@ -15,6 +15,8 @@ const received: Record<string, number> = { w: 0, f: 0 };
 const clients = new Map<number, Client>();
 let mode: PeerMode = 'lair';
 let pinger: NodeJS.Timeout | undefined;
+/** Authentications retried after a failure (reported with the phase counts). */
+let retries = 0;
 
 const sink = (phase: string, sentMicros: number): void => {
   const h = hist[phase];
@@ -32,9 +34,20 @@ async function open(msg: Extract<ToWorker, { op: 'open' }>): Promise<void> {
   const t0 = Date.now();
   await mapPool(msg.clients, msg.concurrency, async (c) => {
     if (mode === 'lair') {
-      const client = new LeanLairClient(sink);
-      await client.open(msg.port, c.token, msg.encryption, `peer-${c.index}`);
-      clients.set(c.index, client);
+      // A relay whose DynamoDB call timed out answers internal_error: retry like a client would.
+      for (let attempt = 1; ; attempt++) {
+        const client = new LeanLairClient(sink);
+        try {
+          await client.open(msg.port, c.token, msg.encryption, `peer-${c.index}`);
+          clients.set(c.index, client);
+          break;
+        } catch (err) {
+          client.close();
+          if (attempt >= 5) throw err;
+          retries += 1;
+          await sleep(200 * attempt);
+        }
+      }
     } else {
       const client = new LeanIrcClient(sink);
       await client.open(msg.port, c.nick, c.target);
@@ -42,6 +55,7 @@ async function open(msg: Extract<ToWorker, { op: 'open' }>): Promise<void> {
     }
   });
   if (mode === 'lair') {
+    clearInterval(pinger);
     // One shared timer: every client pings once a minute (idle limit 90 s), spread over the minute.
     const all = [...clients.values()] as LeanLairClient[];
     let next = 0;
@@ -51,7 +65,7 @@ async function open(msg: Extract<ToWorker, { op: 'open' }>): Promise<void> {
       for (let k = 0; k < perTick && all.length > 0; k++) all[next++ % all.length]?.ping();
     }, tickMs);
   }
-  reply({ op: 'opened', ms: Date.now() - t0 });
+  reply({ op: 'opened', ms: Date.now() - t0, retries });
 }
 
 async function phase(msg: Extract<ToWorker, { op: 'phase' }>): Promise<void> {
