@@ -103,7 +103,13 @@ export class LeanLairClient {
   send(roomId: string, content: string): Promise<{ ok: boolean; code: string }> {
     const id = `s${this.nextId++}`;
     return new Promise((resolve) => {
+      // A relay whose DynamoDB call hangs never answers: count it as an error after 30 s.
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve({ ok: false, code: 'no_response_30s' });
+      }, 30_000);
       this.pending.set(id, (ok, code) => {
+        clearTimeout(timer);
         resolve({ ok, code });
       });
       this.write({
