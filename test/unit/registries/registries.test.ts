@@ -25,13 +25,18 @@ describe('shared/features registry', () => {
       'attachments',
       'audit',
       'auth',
+      'exports',
       'invitations',
       'messages',
       'moderation',
       'notices',
       'presence',
+      'receipts',
+      'retention',
       'rooms',
+      'search',
       'stats',
+      'sync',
       'users',
     ]);
   });
