@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CallStats, ProbeCommand } from './relay-probe.js';
 import { cpuSeconds, rssKb } from './proc.js';
+import type { RelayBundle } from './relay-bundle.js';
 
 /** Memory of the relay as read by the bench: /proc VmRSS and, after a forced GC, V8's view. */
 export interface RelayMemory {
@@ -58,26 +59,28 @@ export async function spawnRelay(opts: {
   endpoint: string;
   tableName: string;
   jwtSecret: string;
+  /** Run this bundle (bench/lib/relay-bundle.ts, the container's form) instead of `tsx relay/main.ts`. */
+  bundle?: RelayBundle;
 }): Promise<RelayProcess> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--expose-gc', '--import', 'tsx', '--import', PROBE, 'relay/main.ts'],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: {
-        ...process.env,
-        LAIR_TCP_PORT: '0',
-        LAIR_DYNAMODB_ENDPOINT: opts.endpoint,
-        LAIR_TABLE_NAME: opts.tableName,
-        LAIR_JWT_SECRET: opts.jwtSecret,
-        LAIR_TCP_MAX_CONNECTIONS: '0',
-        LAIR_LOG_LEVEL: 'warn',
-        // The bench drives more than a person types: no per-user send budget (issue 17 finding 4).
-        LAIR_RATE_LIMIT_USER_MESSAGES: '0',
-      },
+  const argv =
+    opts.bundle === undefined
+      ? ['--expose-gc', '--import', 'tsx', '--import', PROBE, 'relay/main.ts']
+      : ['--expose-gc', '--import', pathToFileURL(opts.bundle.probe).href, opts.bundle.relay];
+  const child: ChildProcess = spawn(process.execPath, argv, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: {
+      ...process.env,
+      LAIR_TCP_PORT: '0',
+      LAIR_DYNAMODB_ENDPOINT: opts.endpoint,
+      LAIR_TABLE_NAME: opts.tableName,
+      LAIR_JWT_SECRET: opts.jwtSecret,
+      LAIR_TCP_MAX_CONNECTIONS: '0',
+      LAIR_LOG_LEVEL: 'warn',
+      // The bench drives more than a person types: no per-user send budget (issue 17 finding 4).
+      LAIR_RATE_LIMIT_USER_MESSAGES: '0',
     },
-  );
+  });
   const pid = child.pid ?? -1;
   const warnings = new Map<string, number>();
   const stderrTail: string[] = [];

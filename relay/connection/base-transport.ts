@@ -28,6 +28,8 @@ export abstract class BaseTransport {
   abstract readonly kind: string;
   /** Hands bytes to the socket; `onWritten` fires once they are written. */
   protected abstract write(data: Buffer, onWritten: () => void): void;
+  /** `framesOut` for this transport kind, resolved once (a labelled inc hashes its labels every call). */
+  private framesOutChild: { inc(): void } | undefined;
   /** Starts a graceful close (TCP FIN / WebSocket Close 1000). */
   protected abstract closeGracefully(): void;
   /** Closes at once (socket destroy / ws terminate). */
@@ -59,13 +61,9 @@ export abstract class BaseTransport {
       this.destroy('outgoing queue limit exceeded');
       return;
     }
-    framesOut.inc({ transport: this.kind });
-    this.gauge.write(
-      (onWritten) => {
-        this.write(data, onWritten);
-      },
-      () => this.bufferedBytes(),
-    );
+    (this.framesOutChild ??= framesOut.labels({ transport: this.kind })).inc();
+    this.write(data, this.gauge.onWritten);
+    this.gauge.wrote(this.bufferedBytes());
   }
 
   /** Marks the socket gone (its `close` event). */

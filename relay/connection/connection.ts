@@ -31,6 +31,7 @@ import {
 import type { DeliveryTarget } from '../delivery/registry.js';
 import {
   errorFrame,
+  OutgoingMessage,
   responseTypeFor,
   SERVER_HELLO,
   serializeServerMessage,
@@ -38,7 +39,7 @@ import {
   type TopLevelErrorCode,
 } from '../protocol/index.js';
 import { AuthLease, sendLeaseOf } from './auth-lease.js';
-import { commandDuration, fanoutDeliveries, framesIn } from '../metrics.js';
+import { commandDuration, framesIn } from '../metrics.js';
 import { requestIdFrom, withRequestId } from '../../shared/platform/request-id.js';
 import { InactivityTimer } from './inactivity.js';
 import { throttledResponse } from './throttled-response.js';
@@ -72,33 +73,42 @@ export class Connection implements DeliveryTarget {
   private expiryWarning: NodeJS.Timeout | undefined;
   private lease: AuthLease | undefined;
   private sendAccess: SendLease | undefined;
-  private heldEvents: Buffer[] | undefined;
+  private heldEvents: OutgoingMessage[] | undefined;
   private cleanup: Promise<void> | undefined;
-  private readonly log: Logger;
+  private logger: Logger | undefined;
   private readonly timer: InactivityTimer;
   private readonly queue: SerialQueue;
   private readonly presence: PresenceLink;
-  private readonly closedSignal: Promise<void>;
-  private signalClosed: () => void = () => undefined;
+  private closedSignal: Promise<void> | undefined;
+  private signalClosed: (() => void) | undefined;
+  private closedDone = false;
 
   constructor(
     private readonly transport: Transport,
     private readonly env: ConnectionEnv,
   ) {
-    this.log = env.logger.child({ connectionId: this.id, transport: transport.kind });
     this.timer = new InactivityTimer(() => {
       this.log.debug({ state: this.current }, 'inactivity timeout');
       this.sendError('timeout', 'Connection timed out');
       this.closeAfterFlush();
     });
-    this.queue = new SerialQueue(this.log, {
+    this.queue = new SerialQueue(() => this.log, {
       pause: () => transport.pauseInput?.(),
       resume: () => transport.resumeInput?.(),
     });
-    this.presence = new PresenceLink(env.services.presence, env.relayId, this.id, env.presence, this.log);
-    this.closedSignal = new Promise<void>((resolve) => {
-      this.signalClosed = resolve;
-    });
+    this.presence = new PresenceLink(
+      env.services.presence,
+      env.relayId,
+      this.id,
+      env.presence,
+      () => this.log,
+    );
+  }
+
+  /** This connection's logger, made on first use (most connections never log: issue 16, memory per socket). */
+  private get log(): Logger {
+    this.logger ??= this.env.logger.child({ connectionId: this.id, transport: this.transport.kind });
+    return this.logger;
   }
 
   /** `tcp` or `ws` (metrics). */
@@ -189,22 +199,26 @@ export class Connection implements DeliveryTarget {
   handleClose(): Promise<void> {
     this.cleanup ??= this.doCleanup().finally(() => {
       this.env.onClosed?.(this);
-      this.signalClosed();
+      this.closedDone = true;
+      this.signalClosed?.();
     });
     return this.cleanup;
   }
 
   /** Resolves once the connection has closed and its cleanup finished (never rejects). */
   whenClosed(): Promise<void> {
+    if (this.closedDone) return Promise.resolve();
+    this.closedSignal ??= new Promise<void>((resolve) => {
+      this.signalClosed = resolve;
+    });
     return this.closedSignal;
   }
 
   /** DeliveryTarget: queue one serialized event (held until the auth response is out). */
-  deliver(json: Buffer): void {
+  deliver(json: Buffer, shared?: OutgoingMessage): void {
     if (this.current !== 'AUTHENTICATED') return;
-    fanoutDeliveries.inc();
-    if (this.heldEvents !== undefined) this.heldEvents.push(json);
-    else this.transport.send(json);
+    if (this.heldEvents !== undefined) this.heldEvents.push(shared ?? new OutgoingMessage(json));
+    else this.transport.send(json, shared);
   }
 
   /** Ends the connection from the server side: flush, then close (server shutdown). */
@@ -315,9 +329,10 @@ export class Connection implements DeliveryTarget {
     this.send(outcome.response);
     const held = this.heldEvents;
     this.heldEvents = undefined;
-    for (const json of held) this.transport.send(json);
+    for (const m of held) this.transport.send(m.json, m);
     this.warnBeforeExpiry(outcome.auth); // after the response: an immediate warning follows it
-    this.log.info({ userId: this.userId }, 'connection authenticated');
+    if (this.env.logger.isLevelEnabled('info'))
+      this.log.info({ userId: this.userId }, 'connection authenticated');
   }
 
   private async authenticated(msg: ClientMessage): Promise<void> {

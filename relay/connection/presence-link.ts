@@ -74,7 +74,8 @@ export class PresenceLink {
     private readonly relayId: string,
     private readonly connectionId: string,
     private readonly heartbeat: PresenceHeartbeat,
-    private readonly log: Logger,
+    /** The logger, asked for only on a failure (connections make theirs lazily). */
+    private readonly log: () => Logger,
   ) {}
 
   /** Records the connection (`user_online` when first) and joins the relay's heartbeat. */
@@ -87,7 +88,7 @@ export class PresenceLink {
         return true;
       },
       (err: unknown) => {
-        this.log.error({ err, userId: user.id }, 'presence update (connected) failed');
+        this.log().error({ err, userId: user.id }, 'presence update (connected) failed');
         return false;
       },
     );
@@ -105,7 +106,7 @@ export class PresenceLink {
     try {
       await this.presence.disconnected(user, this.relayId, this.connectionId);
     } catch (err) {
-      this.log.error({ err, userId: user.id }, 'presence update (disconnected) failed');
+      this.log().error({ err, userId: user.id }, 'presence update (disconnected) failed');
     }
   }
 }

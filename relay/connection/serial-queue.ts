@@ -12,7 +12,8 @@ export class SerialQueue {
   private paused = false;
 
   constructor(
-    private readonly log: Logger,
+    /** The logger, asked for only when a task fails (connections make theirs lazily). */
+    private readonly log: () => Logger,
     private readonly flow: { pause?: () => void; resume?: () => void },
     private readonly highWater = 64,
   ) {}
@@ -27,7 +28,7 @@ export class SerialQueue {
     this.chain = this.chain
       .then(task)
       .catch((err: unknown) => {
-        this.log.error({ err }, 'unexpected failure while handling a frame');
+        this.log().error({ err }, 'unexpected failure while handling a frame');
       })
       .finally(() => {
         this.waiting -= 1;

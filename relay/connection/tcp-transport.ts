@@ -10,6 +10,7 @@ import {
   FrameTooLargeError,
   generateKeyPair,
   parsePublicKey,
+  type OutgoingMessage,
 } from '../protocol/index.js';
 import { BaseTransport } from './base-transport.js';
 import type { OutboundLimits, Transport } from './transport.js';
@@ -68,11 +69,12 @@ export class TcpTransport extends BaseTransport implements Transport {
     });
   }
 
-  send(json: Buffer): void {
+  send(json: Buffer, shared?: OutgoingMessage): void {
     if (this.closing) return;
     let frame: Buffer;
     try {
-      frame = encodeFrame(this.outKey === undefined ? json : encryptPayload(this.outKey, json));
+      if (this.outKey !== undefined) frame = encodeFrame(encryptPayload(this.outKey, json));
+      else frame = shared === undefined ? encodeFrame(json) : shared.tcpFrame();
     } catch (err) {
       this.log.error({ err, bytes: json.length }, 'refusing to send a frame larger than 1 MiB');
       return;

@@ -1,4 +1,5 @@
 // The byte-level seam between the protocol state machine and a socket (TCP framing/crypto or WebSocket frames).
+import type { OutgoingMessage } from '../protocol/outgoing.js';
 
 /** Which adapter a connection came through (docs/protocol/websocket.md §4 lists the differences). */
 export type TransportKind = 'tcp' | 'websocket';
@@ -17,10 +18,12 @@ export interface Transport {
   readonly closing: boolean;
   /**
    * Queues one serialized server message (compact UTF-8 JSON). Dropped silently when closing.
+   * `shared` (an event fanned out to many sockets) carries `json` with its wire form built once
+   * for every plaintext socket; a transport that needs per-socket bytes (encryption) uses `json`.
    * A message that would make the outgoing queue exceed its bound makes the transport log the
    * reason and destroy the socket instead.
    */
-  send(json: Buffer): void;
+  send(json: Buffer, shared?: OutgoingMessage): void;
   /**
    * Turns one received frame payload into message bytes (TCP: AES-GCM open once the inbound cipher
    * is on). @returns null when the transport closed the socket silently (bad tag, < 28 bytes).
@@ -64,9 +67,14 @@ export const DEFAULT_OUTBOUND_LIMITS: OutboundLimits = {
  * Counts a connection's outgoing messages still held in user space. A write the kernel took in
  * full at once (buffered bytes 0 right after it) is not counted, so a burst to a fast reader never
  * trips the frame bound; a counted message stops counting when its write callback fires.
+ * Allocation-free per message (issue 16): one shared callback ({@link onWritten}) for every write
+ * (write callbacks fire in write order) and a queue of "was it counted" flags.
  */
 export class OutboundGauge {
   private frames = 0;
+  /** Per write not yet called back: whether it was counted (FIFO from `head`). */
+  private pending: boolean[] = [];
+  private head = 0;
 
   constructor(private readonly limits: OutboundLimits) {}
 
@@ -83,19 +91,23 @@ export class OutboundGauge {
     return this.frames + 1 > this.limits.maxFrames || bufferedBytes + frameBytes > this.limits.maxBytes;
   }
 
-  /**
-   * Writes through `write(onWritten)` and counts the message while it stays buffered.
-   * @param bufferedAfter - reads the buffered byte count right after the write
-   */
-  write(write: (onWritten: () => void) => void, bufferedAfter: () => number): void {
-    const rec = { counted: false, written: false };
-    write(() => {
-      rec.written = true;
-      if (rec.counted) this.frames -= 1;
-    });
-    if (!rec.written && bufferedAfter() > 0) {
-      rec.counted = true;
-      this.frames += 1;
+  /** The callback to pass with every write (the same function each time). */
+  readonly onWritten = (): void => {
+    if (this.head >= this.pending.length) return; // more callbacks than writes: never counted
+    if (this.pending[this.head++] === true) this.frames -= 1;
+    if (this.head === this.pending.length) {
+      this.pending.length = 0;
+      this.head = 0;
     }
+  };
+
+  /**
+   * Records one write just made with {@link onWritten} as its callback.
+   * @param bufferedAfter - the buffered byte count read right after the write
+   */
+  wrote(bufferedAfter: number): void {
+    const counted = bufferedAfter > 0;
+    this.pending.push(counted);
+    if (counted) this.frames += 1;
   }
 }

@@ -1,8 +1,9 @@
 // Local delivery registry: this relay's authenticated connections by user and by room, and event fan-out to them.
 import type { Uuid } from '../../shared/kernel/types.js';
 import { isRelayNotice, type Audience, type DomainEvent } from '../../shared/kernel/events.js';
-import { mayReceive } from '../../shared/kernel/extensions.js';
-import { serializeServerMessage } from '../protocol/index.js';
+import { mayReceive, type FeatureSet } from '../../shared/kernel/extensions.js';
+import { OutgoingMessage, serializeServerMessage } from '../protocol/index.js';
+import { fanoutDeliveries } from '../metrics.js';
 import { MessageKeys } from './message-keys.js';
 import { SeenIds } from './seen-ids.js';
 import type {
@@ -301,43 +302,69 @@ export class DeliveryRegistry {
     this.detach(target);
   }
 
+  /**
+   * Fan-out of one event (issue 16): serialized once for the whole audience (one
+   * {@link OutgoingMessage}: JSON bytes + one shared plaintext TCP frame), the opt-in rule asked
+   * once per distinct feature set (connections without extensions share one set object), no
+   * per-recipient allocation, and the delivery counter bumped once per event.
+   */
   private send(event: DomainEvent): void {
     const payload = event.payload;
     if (isRelayNotice(payload)) return; // relay notices never reach a client
-    const targets = this.resolve(event.audience);
-    if (targets.size === 0) return;
-    let json: Buffer | undefined;
-    for (const target of targets) {
-      if (!mayReceive(target.features, payload)) continue; // the opt-in rule, docs/protocol/extensions.md §0.2
-      json ??= serializeServerMessage(payload);
+    let out: OutgoingMessage | undefined;
+    let lastFeatures: FeatureSet | undefined;
+    let allowed = false;
+    let delivered = 0;
+    this.forEachTarget(event.audience, (target) => {
+      if (target.features !== lastFeatures) {
+        lastFeatures = target.features;
+        allowed = mayReceive(lastFeatures, payload); // the opt-in rule, docs/protocol/extensions.md §0.2
+      }
+      if (!allowed) return;
+      out ??= new OutgoingMessage(serializeServerMessage(payload));
       try {
-        target.deliver(json);
+        target.deliver(out.json, out);
+        delivered += 1;
       } catch (err) {
         this.opts.logger.error({ err, connectionId: target.id }, 'connection rejected an event');
       }
-    }
+    });
+    if (delivered > 0) fanoutDeliveries.inc(delivered);
   }
 
-  /** Local connections in `audience` (docs/protocol/tcp.md §8: the acting user is not excluded). */
-  private resolve(audience: Audience): Set<DeliveryTarget> {
-    const out = new Set<DeliveryTarget>();
-    const addUser = (userId: Uuid): void => {
+  /**
+   * Calls `fn` once per local connection in `audience` (docs/protocol/tcp.md §8: the acting user is
+   * not excluded), without building a set of them: a room's member set and each user's connection
+   * set are already duplicate-free; only extra users (`alsoUserIds`, `users`) are de-duplicated.
+   * No copies: `fn` never changes the sets synchronously (a socket's close, which detaches it,
+   * is always a later event).
+   */
+  private forEachTarget(audience: Audience, fn: (target: DeliveryTarget) => void): void {
+    const ofUser = (userId: Uuid): void => {
       const entry = this.users.get(userId);
-      if (entry !== undefined) for (const c of entry.conns) out.add(c);
+      if (entry !== undefined) for (const c of entry.conns) fn(c);
     };
     switch (audience.kind) {
-      case 'room':
-        for (const userId of this.rooms.get(audience.roomId) ?? []) addUser(userId);
-        for (const userId of audience.alsoUserIds ?? []) addUser(userId);
-        break;
+      case 'room': {
+        const members = this.rooms.get(audience.roomId);
+        if (members !== undefined) for (const userId of members) ofUser(userId);
+        const extra = audience.alsoUserIds ?? [];
+        if (extra.length === 0) return;
+        const done = new Set(members);
+        for (const userId of extra) {
+          if (done.has(userId)) continue;
+          done.add(userId);
+          ofUser(userId);
+        }
+        return;
+      }
       case 'users':
-        for (const userId of audience.userIds) addUser(userId);
-        break;
+        for (const userId of new Set(audience.userIds)) ofUser(userId);
+        return;
       case 'all':
-        for (const c of this.conns.values()) if (c.id !== audience.exceptConnectionId) out.add(c);
-        break;
+        for (const c of this.conns.values()) if (c.id !== audience.exceptConnectionId) fn(c);
+        return;
     }
-    return out;
   }
 
   private joinLocal(userId: Uuid, roomId: Uuid): void {

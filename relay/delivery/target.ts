@@ -2,6 +2,7 @@
 import type { FeatureSet } from '../../shared/kernel/extensions.js';
 import type { Uuid } from '../../shared/kernel/types.js';
 import type { Logger } from '../../shared/platform/logger.js';
+import type { OutgoingMessage } from '../protocol/outgoing.js';
 
 /** One authenticated connection as the registry sees it. */
 export interface DeliveryTarget {
@@ -14,10 +15,11 @@ export interface DeliveryTarget {
   /** Extensions the connection requested (docs/protocol/extensions.md §0): gates extension events. */
   readonly features: FeatureSet;
   /**
-   * Queues one serialized event (compact UTF-8 JSON, docs/protocol/tcp.md §8). Must not throw and must not
+   * Queues one serialized event (compact UTF-8 JSON, docs/protocol/tcp.md §8); `shared` is the same
+   * bytes with their wire form built once for every recipient. Must not throw and must not
    * block: a slow connection drops itself (docs/protocol/tcp.md §3 flush rules, backpressure in connection/).
    */
-  deliver(json: Buffer): void;
+  deliver(json: Buffer, shared?: OutgoingMessage): void;
   /**
    * The connection's session was deleted (`session_revoked`, docs/adr/005): its commands must fail
    * with `session_not_found` from now on (docs/protocol/tcp.md §7). Called right before the registry detaches it.

@@ -2,3 +2,4 @@
 export * from './frame.js';
 export * from './crypto.js';
 export * from './messages.js';
+export * from './outgoing.js';

@@ -7,6 +7,9 @@ import type { OutboundLimits, Transport } from '../connection/transport.js';
 /** Normal closure status code (RFC 6455 §7.4.1), sent when the server ends a connection (docs/protocol/websocket.md §4). */
 export const WS_NORMAL_CLOSURE = 1000;
 
+/** `ws.send` options of every message: one text frame (shared, not allocated per send). */
+const TEXT_FRAME = { binary: false } as const;
+
 /**
  * {@link Transport} over a `ws` WebSocket (docs/protocol/websocket.md §2): no framing or encryption of its own
  * (no AWAIT_KEY: `startEncryption` is absent). Outgoing messages count against `limits` until
@@ -51,7 +54,7 @@ export class WsTransport extends BaseTransport implements Transport {
   }
 
   protected write(data: Buffer, onWritten: () => void): void {
-    this.ws.send(data, { binary: false }, onWritten);
+    this.ws.send(data, TEXT_FRAME, onWritten);
   }
 
   protected closeGracefully(): void {

@@ -1,0 +1,264 @@
+// Peer bench driver (`npm run bench:peer`): the same workload against ngircd and against our relay, back to back in one run, one table with both and the ratios.
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pacedPutItem, startStorage, type BenchStorage } from './lib/dynamo.js';
+import { runBench } from './lib/main.js';
+import { populate, type Population } from './lib/population.js';
+import { cpuSeconds, machineCoresBusy, machineInfo, machineTicks, rssKb } from './lib/proc.js';
+import { summarizeProfile } from './lib/profile-summary.js';
+import { spawnRelay, type RelayProcess } from './lib/relay-process.js';
+import { buildRelayBundle, type RelayBundle } from './lib/relay-bundle.js';
+import type { LatencySummary } from './lib/stats.js';
+import { parsePeerArgs, type PeerArgs, type PeerServerName } from './peer/args.js';
+import { startNgircd, startNodeFloor } from './peer/ngircd.js';
+import { WorkerPool, type PoolPhase } from './peer/pool.js';
+import type { WorkerClient, WorkerSender } from './peer/protocol.js';
+import { formatPeerReport, type PeerResult, type ServerRun } from './peer/report.js';
+
+const log = (msg: string): void => {
+  process.stderr.write(`[peer ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+};
+const load1 = (): number => Math.round((loadavg()[0] ?? 0) * 100) / 100;
+
+interface Shared {
+  args: PeerArgs;
+  pop: Population;
+  storage: BenchStorage | undefined;
+  jwtSecret: string;
+  startedAt: string;
+  runId: string;
+  bundle: RelayBundle | undefined;
+}
+
+/** Starts one server, connects every client (in `steps`), reads memory, runs warm-up + fixed phase, stops it. */
+async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
+  const { args, pop } = s;
+  const irc = name === 'irc' || name === 'node-floor';
+  let relay: RelayProcess | undefined;
+  let stopServer: () => Promise<void>;
+  let pid: number;
+  let port: number;
+  let version = `lair relay (${s.bundle ? 'esbuild bundle of relay/main.ts' : 'tsx relay/main.ts'})`;
+  if (irc) {
+    const srv = name === 'irc' ? await startNgircd() : await startNodeFloor();
+    ({ pid, port, version } = srv);
+    stopServer = () => srv.stop();
+  } else {
+    if (s.storage === undefined) throw new Error('no storage');
+    relay = await spawnRelay({
+      endpoint: s.storage.endpoint,
+      tableName: s.storage.tableName,
+      jwtSecret: s.jwtSecret,
+      ...(s.bundle ? { bundle: s.bundle } : {}),
+    });
+    ({ pid, port } = relay);
+    stopServer = () => relay!.stop(3000);
+  }
+  log(`${name}: pid ${pid} on ${port}`);
+  const pool = new WorkerPool(args.workers);
+  try {
+    await sleep(args.settle * 1000);
+    const rss0 = rssKb(pid);
+    const gc0 = relay ? await relay.memory() : undefined;
+    const clients: WorkerClient[] = pop.users.map((u) => ({
+      index: u.index,
+      token: u.token,
+      nick: `u${u.index}`,
+      target: irc ? `#r${u.room}` : (pop.rooms[u.room]?.id ?? ''),
+    }));
+    const memory: ServerRun['memory'] = [];
+    let connectMs = 0;
+    let opened = 0;
+    for (const step of stepsOf(args)) {
+      const batch = clients.slice(opened, step);
+      connectMs += await pool.open(
+        irc ? 'irc' : 'lair',
+        port,
+        name === 'lair-enc',
+        batch,
+        args.connectConcurrency,
+      );
+      opened = step;
+      await sleep(args.settle * 1000);
+      const raw = rssKb(pid);
+      const gc = relay ? await relay.memory() : undefined;
+      const warm = memory[0];
+      memory.push({
+        connections: step,
+        rssKb: raw,
+        perConnKb: round2((raw - rss0) / step),
+        ...(warm ? { marginalKb: round2((raw - warm.rssKb) / (step - warm.connections)) } : {}),
+        ...(gc && gc0
+          ? {
+              gcRssKb: gc.rssKb,
+              ...(warm?.gcRssKb !== undefined
+                ? { gcMarginalKb: round2((gc.rssKb - warm.gcRssKb) / (step - warm.connections)) }
+                : {}),
+              gcPerConnKb: round2((gc.rssKb - gc0.rssKb) / step),
+              heapUsedPerConnKb: round2((gc.heapUsedKb - gc0.heapUsedKb) / step),
+            }
+          : {}),
+      });
+      log(`${name}: ${step} connected, RSS ${raw} KiB (${memory.at(-1)?.perConnKb} KiB/conn without GC)`);
+    }
+    const idle0 = { t: performance.now(), cpu: cpuSeconds(pid) };
+    await sleep(5000);
+    const idleCores = round2((cpuSeconds(pid) - idle0.cpu) / ((performance.now() - idle0.t) / 1000));
+    log(`${name}: idle with ${opened} clients: ${idleCores} cores`);
+    const base = { name, version, pid, connectMs, rssBeforeKb: rssKb(pid), memory, idleCores };
+    if (args.idleOnly) return { ...base, fixed: null };
+
+    const senders: WorkerSender[] = pop.rooms.map((r) => ({
+      index: r.members[0] ?? 0,
+      target: irc ? `#r${pop.users[r.members[0] ?? 0]?.room}` : r.id,
+      members: r.members.length,
+    }));
+    const opts = { rate: args.rate, contentBytes: args.contentBytes };
+    log(`${name}: warm-up ${args.warmup} s`);
+    await pool.phase('w', senders, { ...opts, durationS: args.warmup });
+    const profilePath = resolve(
+      join(args.outDir, `${s.startedAt.replace(/[:.]/g, '-')}-peer-${name}.cpuprofile`),
+    );
+    if (args.profile && relay) {
+      await mkdir(args.outDir, { recursive: true });
+      await relay.profileStart();
+    }
+    log(`${name}: fixed rate ${args.rate} msg/s in ${senders.length} rooms for ${args.duration} s`);
+    const before = {
+      t: performance.now(),
+      server: cpuSeconds(pid),
+      driver: pool.cpuSeconds() + cpuOf(process.cpuUsage()),
+      java: s.storage?.javaPid ? cpuSeconds(s.storage.javaPid) : Number.NaN,
+      machine: machineTicks(),
+      load: load1(),
+    };
+    const phase: PoolPhase = await pool.phase('f', senders, { ...opts, durationS: args.duration });
+    const wall = (performance.now() - before.t) / 1000;
+    const serverCpu = cpuSeconds(pid) - before.server;
+    const driverCpu = pool.cpuSeconds() + cpuOf(process.cpuUsage()) - before.driver;
+    const javaCpu = s.storage?.javaPid ? cpuSeconds(s.storage.javaPid) - before.java : Number.NaN;
+    const machine = machineCoresBusy(before.machine, machineTicks(), wall);
+    let profile: ServerRun['profile'] = null;
+    if (args.profile && relay) {
+      await relay.profileStop(profilePath);
+      profile = { path: profilePath, summary: await summarizeProfile(profilePath, 20) };
+    }
+    return {
+      ...base,
+      fixed: {
+        ...phase,
+        missing: Math.max(0, phase.expected - phase.received),
+        wallSeconds: round2(wall),
+        serverCpuSeconds: round2(serverCpu),
+        cpuPerDeliveryUs: round2((serverCpu * 1e6) / Math.max(1, phase.received)),
+        driverCpuPerDeliveryUs: round2((driverCpu * 1e6) / Math.max(1, phase.received)),
+        cores: {
+          server: round2(serverCpu / wall),
+          driver: round2(driverCpu / wall),
+          dynamodbLocal: Number.isNaN(javaCpu) ? null : round2(javaCpu / wall),
+          machine: machine.busy,
+        },
+        loadStart: before.load,
+        loadEnd: load1(),
+      },
+      profile,
+    };
+  } finally {
+    // Stop the server first, or the relay spends its exit on a user_offline storm.
+    await stopServer();
+    await pool.close();
+  }
+}
+
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+const cpuOf = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1e6;
+
+/** Connection counts at which memory is read: a warm batch of 50 first, then 1,000 / 5,000 / 10,000 below N (idle-only), then N. */
+function stepsOf(args: PeerArgs): number[] {
+  const warm = Math.min(50, Math.floor(args.clients / 2));
+  const steps = args.idleOnly ? [1000, 5000, 10_000].filter((n) => n > warm && n < args.clients) : [];
+  return [warm, ...steps, args.clients];
+}
+
+async function run(args: PeerArgs, cleanup: (() => Promise<void>)[]): Promise<PeerResult> {
+  const startedAt = new Date().toISOString();
+  const machine = machineInfo();
+  if (!(machine.fdSoftLimit >= args.clients + 256))
+    throw new Error(
+      `ulimit -n is ${machine.fdSoftLimit}: ${args.clients} clients need ${args.clients + 256}`,
+    );
+  log(`machine: ${machine.nproc} cores, load ${machine.loadavg.join(' ')}, ulimit -n ${machine.fdSoftLimit}`);
+  const runId = Date.now().toString(36);
+  const jwtSecret = randomBytes(32).toString('base64');
+  const wantsLair = args.servers.some((n) => n === 'lair' || n === 'lair-enc');
+  let storage: BenchStorage | undefined;
+  let pop: Population;
+  if (wantsLair) {
+    log(args.endpoint ? `using DynamoDB at ${args.endpoint}` : 'starting DynamoDB Local (in memory)');
+    storage = await startStorage(args.endpoint);
+    const st = storage;
+    cleanup.push(() => st.stop());
+    log(`creating ${args.clients} users and rooms of ${args.roomSize}`);
+    pop = await populate(st.clients.doc, st.tableName, jwtSecret, {
+      clients: args.clients,
+      roomSize: args.roomSize,
+      runId,
+    });
+  } else {
+    pop = syntheticPopulation(args);
+  }
+  const bundle = wantsLair && args.relayForm === 'bundle' ? await buildRelayBundle() : undefined;
+  const shared: Shared = { args, pop, storage, jwtSecret, startedAt, runId, bundle };
+  const runs: ServerRun[] = [];
+  let pacedPut: LatencySummary | null = null;
+  for (const name of args.servers) {
+    runs.push(await runServer(name, shared));
+    if (
+      (name === 'lair' || name === 'lair-enc') &&
+      pacedPut === null &&
+      storage !== undefined &&
+      !args.idleOnly
+    ) {
+      const rate = pop.rooms.length * args.rate;
+      log(`PutItem paced at the fixed phase's arrival rate: ${rate}/s for 10 s`);
+      pacedPut = await pacedPutItem(storage.clients.doc, storage.tableName, {
+        contentBytes: args.contentBytes,
+        ratePerSecond: rate,
+        seconds: 10,
+      });
+    }
+  }
+  return {
+    startedAt,
+    label: args.label,
+    command: `npm run bench:peer -- ${process.argv.slice(2).join(' ')}`.trim(),
+    args,
+    machine,
+    loadavgEnd: loadavg().map((l) => round2(l)),
+    rooms: pop.rooms.length,
+    pacedPut,
+    runs,
+  };
+}
+
+/** Users/rooms for an IRC-only run (no storage): same shapes, no tokens. */
+function syntheticPopulation(args: PeerArgs): Population {
+  const users = Array.from({ length: args.clients }, (_, i) => ({
+    index: i,
+    id: `u${i}`,
+    username: `u${i}`,
+    sessionId: '',
+    token: '',
+    room: Math.floor(i / args.roomSize),
+  }));
+  const rooms = Array.from({ length: Math.ceil(args.clients / args.roomSize) }, (_, k) => ({
+    id: `#r${k}`,
+    members: users.filter((u) => u.room === k).map((u) => u.index),
+  }));
+  return { users, rooms, usersMs: 0, roomsMs: 0 };
+}
+
+void runBench({ log, parse: parsePeerArgs, run, format: formatPeerReport, suffix: '-peer' });

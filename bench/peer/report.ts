@@ -1,0 +1,206 @@
+// Result shape and stdout table of the peer bench: one column per server, the ratios against ngircd and the issue's targets.
+import type { MachineInfo } from '../lib/proc.js';
+import type { ProfileSummary } from '../lib/profile-summary.js';
+import type { LatencySummary } from '../lib/stats.js';
+import type { PeerArgs, PeerServerName } from './args.js';
+import type { PoolPhase } from './pool.js';
+
+/** Memory of a server at one number of idle connected (and authenticated/registered) clients. */
+export interface MemoryStep {
+  connections: number;
+  /** VmRSS, no forced GC, KiB. */
+  rssKb: number;
+  /** (VmRSS now − VmRSS before any client) / connections, no forced GC, KiB. */
+  perConnKb: number;
+  /** Our relay only: VmRSS after two forced full GCs, and its Δ per connection, KiB. */
+  gcRssKb?: number;
+  /** (VmRSS now − VmRSS at the warm batch) / added connections, KiB (no GC / after GC). */
+  marginalKb?: number;
+  gcMarginalKb?: number;
+  gcPerConnKb?: number;
+  heapUsedPerConnKb?: number;
+}
+
+/** One server's part of a run. */
+export interface ServerRun {
+  name: PeerServerName;
+  version: string;
+  pid: number;
+  connectMs: number;
+  rssBeforeKb: number;
+  memory: MemoryStep[];
+  /** Server CPU over 5 s with every client connected and silent (keep-alives only), cores. */
+  idleCores: number;
+  fixed:
+    | (PoolPhase & {
+        missing: number;
+        wallSeconds: number;
+        serverCpuSeconds: number;
+        /** Server CPU (utime + stime, /proc/<pid>/stat) / deliveries received, µs. */
+        cpuPerDeliveryUs: number;
+        driverCpuPerDeliveryUs: number;
+        cores: { server: number; driver: number; dynamodbLocal: number | null; machine: number };
+        loadStart: number;
+        loadEnd: number;
+      })
+    | null;
+  profile?: { path: string; summary: ProfileSummary } | null;
+}
+
+/** The whole run (written to bench/results/<startedAt>-peer.json). */
+export interface PeerResult {
+  startedAt: string;
+  label: string;
+  command: string;
+  args: PeerArgs;
+  machine: MachineInfo;
+  loadavgEnd: number[];
+  rooms: number;
+  /** Raw PutItem p50 at the fixed phase's arrival rate, same DynamoDB Local (null for IRC-only runs). */
+  pacedPut: LatencySummary | null;
+  runs: ServerRun[];
+}
+
+const f = (n: number | null | undefined, d = 2): string =>
+  n === null || n === undefined || Number.isNaN(n) ? '—' : n.toFixed(d);
+
+/** The table: rows = metrics, columns = servers, then the ratios vs ngircd with the issue's targets. */
+export function formatPeerReport(r: PeerResult): string {
+  const cols = r.runs;
+  const lines: string[] = [];
+  const row = (label: string, cells: string[]): void => {
+    lines.push(`| ${label.padEnd(44)} | ${cells.map((c) => c.padStart(12)).join(' | ')} |`);
+  };
+  lines.push(
+    '',
+    `Peer bench ${r.startedAt} ${r.label}: ${r.args.clients} clients, rooms of ${r.args.roomSize} (${r.rooms} rooms), ${r.args.rate} msg/s per room, ${r.args.duration} s, ${r.args.workers} driver workers`,
+    `machine: ${r.machine.nproc} cores ${r.machine.cpuModel}, ${r.machine.node}; load ${r.machine.loadavg.join(' ')} -> ${r.loadavgEnd.join(' ')} (shared machine: absolute numbers are noisy, read the ratios)`,
+    '',
+  );
+  row(
+    'metric',
+    cols.map((c) => c.name),
+  );
+  row(
+    '-'.repeat(44),
+    cols.map(() => '-'.repeat(12)),
+  );
+  for (const [i, step] of (cols[0]?.memory ?? []).entries()) {
+    if (i === 0) {
+      row(
+        `total RSS at warm batch of ${step.connections}, MiB`,
+        cols.map((c) => f((c.memory[i]?.rssKb ?? NaN) / 1024, 1)),
+      );
+      continue;
+    }
+    row(
+      `RSS/conn at ${step.connections}, no GC, KiB`,
+      cols.map((c) => f(c.memory[i]?.perConnKb)),
+    );
+    row(
+      `  marginal after warm batch, no GC, KiB`,
+      cols.map((c) => f(c.memory[i]?.marginalKb)),
+    );
+    row(
+      `  marginal after warm batch, forced GC, KiB`,
+      cols.map((c) => f(c.memory[i]?.gcMarginalKb)),
+    );
+    row(
+      `total RSS at ${step.connections}, MiB`,
+      cols.map((c) => f((c.memory[i]?.rssKb ?? NaN) / 1024, 1)),
+    );
+  }
+  row(
+    'connect + auth/register all, s',
+    cols.map((c) => f(c.connectMs / 1000, 1)),
+  );
+  if (cols.every((c) => c.fixed !== null)) {
+    const x = (c: ServerRun): NonNullable<ServerRun['fixed']> => c.fixed!;
+    row(
+      'messages sent / acked',
+      cols.map((c) => `${x(c).sent}/${c.name === 'irc' || c.name === 'node-floor' ? '—' : x(c).acked}`),
+    );
+    row(
+      'deliveries expected / received',
+      cols.map((c) => `${x(c).expected}/${x(c).received}`),
+    );
+    row(
+      'missing deliveries (target 0)',
+      cols.map((c) => String(x(c).missing)),
+    );
+    row(
+      'fan-out p50, ms',
+      cols.map((c) => f(x(c).latency.p50, 3)),
+    );
+    row(
+      'fan-out p99, ms',
+      cols.map((c) => f(x(c).latency.p99, 3)),
+    );
+    row(
+      'fan-out max, ms',
+      cols.map((c) => f(x(c).latency.max, 3)),
+    );
+    row(
+      'server CPU per delivery, µs',
+      cols.map((c) => f(x(c).cpuPerDeliveryUs)),
+    );
+    row(
+      'driver CPU per delivery, µs',
+      cols.map((c) => f(x(c).driverCpuPerDeliveryUs)),
+    );
+    row(
+      'cores: server / driver',
+      cols.map((c) => `${f(x(c).cores.server)}/${f(x(c).cores.driver)}`),
+    );
+    row(
+      'cores: DynamoDB Local / whole machine',
+      cols.map((c) => `${f(x(c).cores.dynamodbLocal)}/${f(x(c).cores.machine)}`),
+    );
+    row(
+      '1-min load at phase start / end',
+      cols.map((c) => `${f(x(c).loadStart)}/${f(x(c).loadEnd)}`),
+    );
+    if (r.pacedPut)
+      lines.push(
+        `PutItem p50 paced at ${r.rooms * r.args.rate}/s: ${f(r.pacedPut.p50, 3)} ms (p99 ${f(r.pacedPut.p99, 3)})`,
+      );
+    const peer = cols.find((c) => c.name === 'irc');
+    if (peer?.fixed) {
+      lines.push('', 'Ratios vs ngircd (same run) and targets (issue 16):');
+      const p = peer.fixed;
+      for (const c of cols.filter((k) => k.name !== 'irc')) {
+        const isLair = c.name === 'lair' || c.name === 'lair-enc';
+        const o = x(c);
+        const cpu = o.cpuPerDeliveryUs / p.cpuPerDeliveryUs;
+        const p99 = o.latency.p99 / p.latency.p99;
+        const net = r.pacedPut ? o.latency.p50 - r.pacedPut.p50 : NaN;
+        const ok = (b: boolean): string => (b ? 'PASS' : 'FAIL');
+        if (!isLair) {
+          lines.push(
+            `  ${c.name} (no storage, reference): CPU/delivery ${f(cpu)}x ngircd, p50 ${f(o.latency.p50 / p.latency.p50)}x, p99 ${f(p99)}x`,
+          );
+          continue;
+        }
+        lines.push(
+          `  ${c.name}: CPU/delivery ${f(cpu)}x (<= 1.5: ${ok(cpu <= 1.5)}); p99 ${f(p99)}x (<= 3: ${ok(p99 <= 3)}); ` +
+            `p50 - PutItem p50 = ${f(net, 3)} ms vs ngircd p50 ${f(p.latency.p50, 3)} (${ok(net <= p.latency.p50)}); ` +
+            `driver below server: ${ok(o.cores.driver < o.cores.server)}; missing ${o.missing} (${ok(o.missing === 0)})`,
+        );
+      }
+      const enc = cols.find((c) => c.name === 'lair-enc')?.fixed;
+      const plain = cols.find((c) => c.name === 'lair')?.fixed;
+      if (enc && plain)
+        lines.push(
+          `  encrypted p50 / plaintext p50: ${f(enc.latency.p50 / plain.latency.p50)}x (<= 1.2: ${enc.latency.p50 / plain.latency.p50 <= 1.2 ? 'PASS' : 'FAIL'})`,
+        );
+    }
+    for (const c of cols) {
+      if (!c.profile) continue;
+      lines.push('', `CPU profile of ${c.name} (fixed phase), top self time:`);
+      for (const t of c.profile.summary.topFunctions.slice(0, 12))
+        lines.push(`  ${f(t.pct, 1).padStart(5)} %  ${t.name}`);
+    }
+  }
+  lines.push('');
+  return lines.join('\n');
+}
