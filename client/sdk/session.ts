@@ -38,6 +38,8 @@ const EVENT_TYPE_FLAGS: Record<EventType, true> = {
   mention: true,
   message_pinned: true,
   message_unpinned: true,
+  member_muted: true,
+  member_unmuted: true,
 };
 const EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(EVENT_TYPE_FLAGS));
 

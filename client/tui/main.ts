@@ -124,7 +124,7 @@ async function run(
     port: Number(tcpAddr.slice(sep + 1)),
     encryption: values['no-encryption'] !== true,
     clientName: 'Lair Chat TS TUI',
-    features: [LAIR_MESSAGES, 'lair.invitations'], // live reactions/threads (§1) and invitation status/reminders (§6)
+    features: [LAIR_MESSAGES, 'lair.invitations', 'lair.moderation'], // live reactions/threads (§1), invitation status/reminders (§6), mutes (§9)
   });
   await client.authenticate(auth.token);
   const downloads = join(process.cwd(), 'downloads');

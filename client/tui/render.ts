@@ -180,8 +180,10 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
     case 'invitation_status_changed':
     case 'invitation_reminder':
       return formatInvitationEvent(event, ctx.myId);
-    case 'room_updated':
-      return note(`#${event.room.name} was updated`);
+    case 'room_updated': {
+      const slow = event.room.settings.slow_mode_seconds;
+      return note(`#${event.room.name} was updated${slow ? ` (slow mode ${slow} s)` : ''}`);
+    }
     case 'reaction_added':
     case 'reaction_removed': {
       if (event.user_id === ctx.myId) return null; // /react already said so
@@ -208,6 +210,13 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
         `${ctx.userName(event.pinned_by)} ${verb} ${ref !== '' ? ref : 'a message'}: ${event.message.content}`,
       );
     }
+    case 'member_muted': {
+      const until = event.expires_at === null ? '' : ` until ${event.expires_at.slice(11, 16)} UTC`;
+      const who = event.user_id === ctx.myId ? 'You are' : `${ctx.userName(event.user_id)} is`;
+      return style.yellow(`🔇 ${who} muted in ${room(event.room_id)}${until}${event.reason ? ` (${event.reason})` : ''}`);
+    }
+    case 'member_unmuted':
+      return note(`${event.user_id === ctx.myId ? 'You are' : `${ctx.userName(event.user_id)} is`} no longer muted in ${room(event.room_id)}`);
     case 'server_notice':
       return (event.severity === 'info' ? style.cyan : style.red)(`[${event.severity}] ${event.message}`);
   }

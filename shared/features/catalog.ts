@@ -11,6 +11,7 @@ import * as moderation from './moderation/model.js';
 import * as notices from './notices/model.js';
 import * as presence from './presence/model.js';
 import * as rooms from './rooms/model.js';
+import * as roomModeration from './room-moderation/model.js';
 import * as stats from './stats/model.js';
 import * as users from './users/model.js';
 
@@ -26,6 +27,7 @@ const MODELS = [
   admin,
   audit,
   moderation,
+  roomModeration,
   notices,
   stats,
 ] as const;
@@ -92,6 +94,7 @@ interface FeatureEvents {
   admin: admin.Events;
   audit: audit.Events;
   moderation: moderation.Events;
+  roomModeration: roomModeration.Events;
   notices: notices.Events;
   stats: stats.Events;
 }

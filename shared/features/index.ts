@@ -14,6 +14,7 @@ import { invitationsFeature } from './invitations/index.js';
 import { messagesFeature } from './messages/index.js';
 import { moderationFeature } from './moderation/index.js';
 import { noticesFeature } from './notices/index.js';
+import { roomModerationFeature } from './room-moderation/index.js';
 import { presenceFeature } from './presence/index.js';
 import { createRoomAccess, roomsFeature, type RoomAccess } from './rooms/index.js';
 import { statsFeature } from './stats/index.js';
@@ -34,6 +35,7 @@ export const FEATURES = [
   adminFeature,
   auditFeature,
   moderationFeature,
+  roomModerationFeature,
   noticesFeature,
   statsFeature,
 ] as const;

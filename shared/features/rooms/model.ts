@@ -11,6 +11,8 @@ export interface RoomSettings {
   description: string | null;
   is_private: boolean;
   max_members: number | null;
+  /** Slow mode, seconds (1–3600); absent = off (docs/protocol/extensions.md §9, docs/protocol-extensions.md §9). */
+  slow_mode_seconds?: number;
 }
 
 /** Room as sent on the wire (docs/protocol/domain.md §4.2). */
@@ -26,6 +28,8 @@ export interface Room {
 export interface RoomRecord extends Room {
   member_count: number;
   owner_count: number;
+  /** Slow mode, seconds; 0 = off (top-level META attribute, set by shared/features/room-moderation). */
+  slow_mode_seconds: number;
   /** Optimistic-lock version, bumped on every META update. */
   version: number;
 }
@@ -64,6 +68,7 @@ export function toRoom(r: RoomRecord): Room {
       description: r.settings.description,
       is_private: r.settings.is_private,
       max_members: r.settings.max_members,
+      ...(r.slow_mode_seconds > 0 ? { slow_mode_seconds: r.slow_mode_seconds } : {}),
     },
     created_at: r.created_at,
   };
@@ -100,7 +105,7 @@ export const errors = {
 /** Room events exactly as pushed to TCP/WS clients (docs/protocol/tcp.md §8). */
 export type Events =
   | { type: 'user_joined_room'; room_id: Uuid; user: User; membership: RoomMembership }
-  | { type: 'user_left_room'; room_id: Uuid; user_id: Uuid; reason: 'left' | 'kicked' }
+  | { type: 'user_left_room'; room_id: Uuid; user_id: Uuid; reason: 'left' | 'kicked' | 'banned' }
   | {
       type: 'member_role_changed';
       room_id: Uuid;
@@ -190,9 +195,9 @@ export interface MembershipRepository {
   /**
    * Adds a member in one transaction: put membership (must not exist), increment the room's
    * member_count conditioned on the room existing and `member_count < max_members` (when set),
-   * and, when `acceptInvitation` is given, mark that invitation `accepted` (must be pending).
+   * no live room ban of the user (`ROOM#<id>`/`RBAN#<user>`), and, when `acceptInvitation` is given, mark that invitation `accepted` (must be pending).
    * @throws ConflictError `already_member` / `room_full` / `invitation_expired`;
-   *   DomainError `room_not_found`
+   *   DomainError `room_not_found` / `room_banned`
    */
   add(
     membership: RoomMembership,
