@@ -213,10 +213,14 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
     case 'member_muted': {
       const until = event.expires_at === null ? '' : ` until ${event.expires_at.slice(11, 16)} UTC`;
       const who = event.user_id === ctx.myId ? 'You are' : `${ctx.userName(event.user_id)} is`;
-      return style.yellow(`🔇 ${who} muted in ${room(event.room_id)}${until}${event.reason ? ` (${event.reason})` : ''}`);
+      return style.yellow(
+        `🔇 ${who} muted in ${room(event.room_id)}${until}${event.reason ? ` (${event.reason})` : ''}`,
+      );
     }
     case 'member_unmuted':
-      return note(`${event.user_id === ctx.myId ? 'You are' : `${ctx.userName(event.user_id)} is`} no longer muted in ${room(event.room_id)}`);
+      return note(
+        `${event.user_id === ctx.myId ? 'You are' : `${ctx.userName(event.user_id)} is`} no longer muted in ${room(event.room_id)}`,
+      );
     case 'server_notice':
       return (event.severity === 'info' ? style.cyan : style.red)(`[${event.severity}] ${event.message}`);
   }

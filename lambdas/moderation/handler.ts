@@ -232,7 +232,12 @@ const mute = route({
 const unmute = route({
   path: MEMBER,
   handle: async ({ deps, claims, params, event }) => {
-    await deps.services.roomModeration.unmute(claims.sub, params.room_id, params.user_id, auditContext(event, deps));
+    await deps.services.roomModeration.unmute(
+      claims.sub,
+      params.room_id,
+      params.user_id,
+      auditContext(event, deps),
+    );
     return jsonResponse(200, SUCCESS);
   },
 });
@@ -257,7 +262,12 @@ const roomBan = route({
 const roomUnban = route({
   path: MEMBER,
   handle: async ({ deps, claims, params, event }) => {
-    await deps.services.roomModeration.unban(claims.sub, params.room_id, params.user_id, auditContext(event, deps));
+    await deps.services.roomModeration.unban(
+      claims.sub,
+      params.room_id,
+      params.user_id,
+      auditContext(event, deps),
+    );
     return jsonResponse(200, SUCCESS);
   },
 });

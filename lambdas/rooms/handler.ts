@@ -11,7 +11,11 @@ const settings = z.object({ public: z.boolean().nullish(), max_members: u32.null
 const createBody = z.object({ name: z.string(), description: z.string().nullish(), settings });
 /** PATCH also takes `settings.slow_mode_seconds` (0–3600, docs/protocol/extensions.md §9; checked by the service). */
 const patchSettings = z
-  .object({ public: z.boolean().nullish(), max_members: u32.nullish(), slow_mode_seconds: z.number().nullish() })
+  .object({
+    public: z.boolean().nullish(),
+    max_members: u32.nullish(),
+    slow_mode_seconds: z.number().nullish(),
+  })
   .nullish();
 const patchBody = z.object({
   name: z.string().nullish(),

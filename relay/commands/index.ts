@@ -138,7 +138,12 @@ export async function runCommand(
   } catch (err) {
     countCommand(msg.type, false);
     const e = toResponseError(err, ctx.logger, { command: msg.type, userId: ctx.auth.user.id });
-    const response = failResponse(responseTypeFor(msg.type), msg.request_id, e.code, e.message) as CommandResponse;
+    const response = failResponse(
+      responseTypeFor(msg.type),
+      msg.request_id,
+      e.code,
+      e.message,
+    ) as CommandResponse;
     // A refusal that says when to retry (slow mode) carries `retry_after_ms` inside `error` (docs/protocol/extensions.md §0.6).
     const retry = err instanceof DomainError ? (err as { retryAfterMs?: unknown }).retryAfterMs : undefined;
     if (typeof retry === 'number' && response.error)

@@ -1,5 +1,4 @@
 // Room moderation model: mutes, room bans, slow mode, their repository port, events and error rows (docs/protocol/extensions.md §9, §11).
-import { DomainError } from '../../kernel/errors.js';
 import type { ErrorRows } from '../../kernel/error-rows.js';
 import type { Timestamp, Uuid } from '../../kernel/types.js';
 import type { AuditEntry } from '../audit/index.js';
@@ -37,17 +36,6 @@ export const errors = {
   room_banned: { message: 'You are banned from this room', http: 403 },
   slow_mode: { message: 'Slow mode is on in this room', http: 429 },
 } as const satisfies ErrorRows;
-
-/**
- * `slow_mode` 429: `retryAfterMs` (ms until the next send can succeed) goes inside `error` as
- * `retry_after_ms` on HTTP and TCP/WS (docs/protocol/extensions.md §0.6).
- */
-export class SlowModeError extends DomainError {
-  override readonly name = 'SlowModeError';
-  constructor(readonly retryAfterMs: number) {
-    super('slow_mode');
-  }
-}
 
 /** Room moderation events (lair.moderation only); a room ban sends upstream's `user_left_room` reason `banned`. */
 export type Events =

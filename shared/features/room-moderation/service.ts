@@ -18,11 +18,21 @@ import type { UserRepository } from '../users/index.js';
 import {
   MAX_ROOM_MODERATION_MINUTES,
   MAX_SLOW_MODE_SECONDS,
-  SlowModeError,
   type RoomBan,
   type RoomModerationRepository,
   type RoomMute,
 } from './model.js';
+
+/**
+ * `slow_mode` 429: `retryAfterMs` (ms until the next send can succeed) goes inside `error` as
+ * `retry_after_ms` on HTTP and TCP/WS (docs/protocol/extensions.md §0.6).
+ */
+export class SlowModeError extends DomainError {
+  override readonly name = 'SlowModeError';
+  constructor(readonly retryAfterMs: number) {
+    super('slow_mode');
+  }
+}
 
 /** What the RoomModerationService needs. */
 export interface RoomModerationServiceDeps extends EmitDeps {
@@ -45,7 +55,13 @@ export interface RoomModerationService {
    * owners mute moderators and members, nobody mutes an owner or themselves. Emits `member_muted`.
    * @throws `permission_denied` | `room_not_found` | `not_room_member` (caller or target) | `validation_failed`
    */
-  mute(actorId: Uuid, roomId: Uuid, userId: Uuid, input: RoomSanctionInput, ctx?: AuditContext): Promise<RoomMute>;
+  mute(
+    actorId: Uuid,
+    roomId: Uuid,
+    userId: Uuid,
+    input: RoomSanctionInput,
+    ctx?: AuditContext,
+  ): Promise<RoomMute>;
   /** Lifts a mute. Emits `member_unmuted`. @throws as {@link mute}; `not_found` when not muted */
   unmute(actorId: Uuid, roomId: Uuid, userId: Uuid, ctx?: AuditContext): Promise<void>;
   /**
@@ -53,7 +69,13 @@ export interface RoomModerationService {
    * `banned`), and joins and invitations answer `room_banned` until it expires or is lifted.
    * Same rank rule as {@link mute}. @throws `permission_denied` | `room_not_found` | `not_room_member` (caller) | `user_not_found` | `validation_failed`
    */
-  ban(actorId: Uuid, roomId: Uuid, userId: Uuid, input: RoomSanctionInput, ctx?: AuditContext): Promise<RoomBan>;
+  ban(
+    actorId: Uuid,
+    roomId: Uuid,
+    userId: Uuid,
+    input: RoomSanctionInput,
+    ctx?: AuditContext,
+  ): Promise<RoomBan>;
   /** Lifts a room ban. @throws `permission_denied` | `room_not_found` | `not_room_member` | `not_found` (no ban) */
   unban(actorId: Uuid, roomId: Uuid, userId: Uuid, ctx?: AuditContext): Promise<void>;
   /** Live room bans (room moderator+). */
@@ -161,7 +183,12 @@ export function createRoomModerationService(deps: RoomModerationServiceDeps): Ro
       const audit = newAuditEntry(
         deps,
         actor,
-        { action: 'room.mute', target_type: 'user', target_id: userId, details: { room_id: roomId, reason, duration_minutes: minutes, expires_at: mute.expires_at } },
+        {
+          action: 'room.mute',
+          target_type: 'user',
+          target_id: userId,
+          details: { room_id: roomId, reason, duration_minutes: minutes, expires_at: mute.expires_at },
+        },
         ctx,
       );
       await roomModeration.putMute(mute, audit);
@@ -172,7 +199,8 @@ export function createRoomModerationService(deps: RoomModerationServiceDeps): Ro
     async unmute(actorId, roomId, userId, ctx = {}) {
       const { actor, membership } = await moderator(actorId, roomId);
       const target = await memberships.get(roomId, userId);
-      if (target !== null && !mayAct(membership.role, target.role)) throw new DomainError('permission_denied');
+      if (target !== null && !mayAct(membership.role, target.role))
+        throw new DomainError('permission_denied');
       const audit = newAuditEntry(
         deps,
         actor,
@@ -181,14 +209,21 @@ export function createRoomModerationService(deps: RoomModerationServiceDeps): Ro
       );
       if (!(await roomModeration.deleteMute(roomId, userId, audit)))
         throw new DomainError('not_found', 'Member is not muted');
-      await emit(deps, { kind: 'room', roomId }, { type: 'member_unmuted', room_id: roomId, user_id: userId, unmuted_by: actorId });
+      await emit(
+        deps,
+        { kind: 'room', roomId },
+        { type: 'member_unmuted', room_id: roomId, user_id: userId, unmuted_by: actorId },
+      );
     },
 
     async ban(actorId, roomId, userId, input, ctx = {}) {
       const { reason, minutes } = validateSanction(input);
       const { actor, membership } = await moderator(actorId, roomId);
       if (userId === actorId) throw new DomainError('permission_denied');
-      const [targetUser, target] = await Promise.all([users.getById(userId), memberships.get(roomId, userId)]);
+      const [targetUser, target] = await Promise.all([
+        users.getById(userId),
+        memberships.get(roomId, userId),
+      ]);
       if (targetUser === null) throw new DomainError('user_not_found');
       if (!mayAct(membership.role, target?.role ?? 'member')) throw new DomainError('permission_denied');
       const ban: RoomBan = {
@@ -202,7 +237,18 @@ export function createRoomModerationService(deps: RoomModerationServiceDeps): Ro
       const audit = newAuditEntry(
         deps,
         actor,
-        { action: 'room.ban', target_type: 'user', target_id: userId, details: { room_id: roomId, reason, username: targetUser.username, duration_minutes: minutes, expires_at: ban.expires_at } },
+        {
+          action: 'room.ban',
+          target_type: 'user',
+          target_id: userId,
+          details: {
+            room_id: roomId,
+            reason,
+            username: targetUser.username,
+            duration_minutes: minutes,
+            expires_at: ban.expires_at,
+          },
+        },
         ctx,
       );
       // The ban first (joins refuse from now on), then the removal; a repeated ban call finishes a removal that failed.
@@ -211,7 +257,8 @@ export function createRoomModerationService(deps: RoomModerationServiceDeps): Ro
         try {
           await memberships.remove(roomId, userId, {
             userId: actorId,
-            rolesFor: (role) => (role === 'member' ? ['owner', 'moderator'] : role === 'moderator' ? ['owner'] : []),
+            rolesFor: (role) =>
+              role === 'member' ? ['owner', 'moderator'] : role === 'moderator' ? ['owner'] : [],
           });
         } catch (e) {
           if (!(e instanceof DomainError && e.code === 'not_room_member')) throw e; // left meanwhile
@@ -243,7 +290,12 @@ export function createRoomModerationService(deps: RoomModerationServiceDeps): Ro
     },
 
     async setSlowMode(actorId, roomId, seconds, ctx = {}) {
-      if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0 || seconds > MAX_SLOW_MODE_SECONDS)
+      if (
+        typeof seconds !== 'number' ||
+        !Number.isInteger(seconds) ||
+        seconds < 0 ||
+        seconds > MAX_SLOW_MODE_SECONDS
+      )
         throw new ValidationError(
           'validation_failed',
           `Validation failed: slow_mode_seconds - must be 0-${MAX_SLOW_MODE_SECONDS}`,
@@ -252,12 +304,21 @@ export function createRoomModerationService(deps: RoomModerationServiceDeps): Ro
       const audit = newAuditEntry(
         deps,
         actor,
-        { action: 'room.slow_mode', target_type: 'room', target_id: roomId, details: { from: room.slow_mode_seconds, to: seconds } },
+        {
+          action: 'room.slow_mode',
+          target_type: 'room',
+          target_id: roomId,
+          details: { from: room.slow_mode_seconds, to: seconds },
+        },
         ctx,
       );
       await roomModeration.setSlowMode(roomId, seconds, audit);
       const updated = toRoom({ ...room, slow_mode_seconds: seconds });
-      await emit(deps, { kind: 'room', roomId }, { type: 'room_updated', room: updated, changed_by: actorId });
+      await emit(
+        deps,
+        { kind: 'room', roomId },
+        { type: 'room_updated', room: updated, changed_by: actorId },
+      );
       return updated;
     },
   };

@@ -35,7 +35,8 @@ export const partitions = {} as const;
 /** `entity` tags. */
 export const ENTITY = { mute: 'room_mute', roomBan: 'room_ban', sendSlot: 'slow_mode_slot' } as const;
 
-const expiry = (at: string | null): Item => (at === null ? {} : { [ATTR.ttl]: ttlEpochSeconds(parseTimestamp(at)) });
+const expiry = (at: string | null): Item =>
+  at === null ? {} : { [ATTR.ttl]: ttlEpochSeconds(parseTimestamp(at)) };
 
 const muteFromItem = (i: Item): RoomMute => ({
   room_id: i.room_id as string,
@@ -126,7 +127,12 @@ export class DynamoRoomModerationRepository implements RoomModerationRepository 
         {
           Put: {
             TableName,
-            Item: { ...keys.mute(mute.room_id, mute.user_id), entity: ENTITY.mute, ...mute, ...expiry(mute.expires_at) },
+            Item: {
+              ...keys.mute(mute.room_id, mute.user_id),
+              entity: ENTITY.mute,
+              ...mute,
+              ...expiry(mute.expires_at),
+            },
           },
         },
         auditPut(TableName, audit),
@@ -157,7 +163,12 @@ export class DynamoRoomModerationRepository implements RoomModerationRepository 
         {
           Put: {
             TableName,
-            Item: { ...keys.roomBan(ban.room_id, ban.user_id), entity: ENTITY.roomBan, ...ban, ...expiry(ban.expires_at) },
+            Item: {
+              ...keys.roomBan(ban.room_id, ban.user_id),
+              entity: ENTITY.roomBan,
+              ...ban,
+              ...expiry(ban.expires_at),
+            },
           },
         },
         auditPut(TableName, audit),
@@ -234,7 +245,10 @@ export class DynamoRoomModerationRepository implements RoomModerationRepository 
     try {
       await transactWrite(
         this.doc,
-        [{ Delete: { TableName, Key: key, ConditionExpression: 'attribute_exists(PK)' } }, auditPut(TableName, audit)],
+        [
+          { Delete: { TableName, Key: key, ConditionExpression: 'attribute_exists(PK)' } },
+          auditPut(TableName, audit),
+        ],
         () => new StaleReadError(),
       );
       return true;
