@@ -156,7 +156,7 @@ const roomOf = (raw: string): string => requireId(raw, 'room_not_found', 'Room n
 async function muteMember(msg: Msg<'mute_member'>, ctx: CommandContext): Promise<CommandResponse> {
   await ctx.requireSession();
   const roomId = roomOf(msg.room_id);
-  const target = await ctx.services.moderation.resolveUser(actor(ctx), msg.user);
+  const target = await ctx.services.moderation.resolveUser(actor(ctx), msg.user, 'room.moderate');
   const mute = await ctx.services.roomModeration.mute(actor(ctx), roomId, target.id, {
     reason: msg.reason ?? null,
     duration_minutes: msg.duration_minutes ?? null,
@@ -168,7 +168,7 @@ async function muteMember(msg: Msg<'mute_member'>, ctx: CommandContext): Promise
 async function unmuteMember(msg: Msg<'unmute_member'>, ctx: CommandContext): Promise<CommandResponse> {
   await ctx.requireSession();
   const roomId = roomOf(msg.room_id);
-  const target = await ctx.services.moderation.resolveUser(actor(ctx), msg.user);
+  const target = await ctx.services.moderation.resolveUser(actor(ctx), msg.user, 'room.moderate');
   await ctx.services.roomModeration.unmute(actor(ctx), roomId, target.id);
   return okResponse('unmute_member_response', msg.request_id, {});
 }
@@ -177,7 +177,7 @@ async function unmuteMember(msg: Msg<'unmute_member'>, ctx: CommandContext): Pro
 async function banFromRoom(msg: Msg<'ban_from_room'>, ctx: CommandContext): Promise<CommandResponse> {
   await ctx.requireSession();
   const roomId = roomOf(msg.room_id);
-  const target = await ctx.services.moderation.resolveUser(actor(ctx), msg.user);
+  const target = await ctx.services.moderation.resolveUser(actor(ctx), msg.user, 'room.moderate');
   const ban = await ctx.services.roomModeration.ban(actor(ctx), roomId, target.id, {
     reason: msg.reason ?? null,
     duration_minutes: msg.duration_minutes ?? null,
@@ -189,7 +189,7 @@ async function banFromRoom(msg: Msg<'ban_from_room'>, ctx: CommandContext): Prom
 async function unbanFromRoom(msg: Msg<'unban_from_room'>, ctx: CommandContext): Promise<CommandResponse> {
   await ctx.requireSession();
   const roomId = roomOf(msg.room_id);
-  const target = await ctx.services.moderation.resolveUser(actor(ctx), msg.user);
+  const target = await ctx.services.moderation.resolveUser(actor(ctx), msg.user, 'room.moderate');
   await ctx.services.roomModeration.unban(actor(ctx), roomId, target.id);
   return okResponse('unban_from_room_response', msg.request_id, {});
 }

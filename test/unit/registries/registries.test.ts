@@ -30,6 +30,7 @@ describe('shared/features registry', () => {
       'moderation',
       'notices',
       'presence',
+      'room-moderation',
       'rooms',
       'stats',
       'users',
@@ -43,7 +44,7 @@ describe('shared/features registry', () => {
         string,
         unknown
       >;
-      const descriptor = index[`${name}Feature`];
+      const descriptor = index[`${name.replace(/-(\w)/g, (_: string, c: string) => c.toUpperCase())}Feature`];
       expect(descriptor).toBeDefined();
       expect(FEATURES as readonly unknown[]).toContain(descriptor);
       const errors = index.errors as Record<string, unknown>;
