@@ -60,7 +60,7 @@ async function setStoredRole(
 
 describe('the permission table covers every privileged route and command', () => {
   it('every `admin`-level route is in exactly one row; every row names real routes and commands', () => {
-    const listed = Object.values(PERMISSIONS).flatMap((p) => [...p.http]);
+    const listed: string[] = Object.values(PERMISSIONS).flatMap((p) => [...p.http]);
     expect(new Set(listed).size).toBe(listed.length);
     const adminRoutes = ROUTES.filter((r) => r.auth === 'admin')
       .map(routeKey)
