@@ -89,7 +89,7 @@ export class DynamoRoomModerationRepository implements RoomModerationRepository 
       ),
       this.queryPrefix(roomId, PREFIX.mute),
     ]);
-    const slow = meta.Item?.slow_mode_seconds;
+    const slow: unknown = meta.Item?.slow_mode_seconds;
     return {
       slowModeSeconds: typeof slow === 'number' ? slow : 0,
       mutes: new Map(
