@@ -21,8 +21,12 @@ export interface RelayEventPublisherOptions {
   relayCacheMs?: number;
   /** Per-post timeout, ms (default 1500). */
   timeoutMs?: number;
-  /** After a network-level failure (refused, reset, timeout) the endpoint is skipped for this long, ms (default 2000). */
+  /** After every attempt of a post failed (refused, reset, timeout, 5xx) the endpoint is skipped for this long, ms (default 2000). */
   failureBackoffMs?: number;
+  /** Attempts per post, first included (default 3): a lost post would leave that relay's sockets unaware of a ban or revocation. */
+  attempts?: number;
+  /** Delay before the first retry, ms, doubled per retry with jitter (default 100). */
+  retryDelayMs?: number;
 }
 
 /**
@@ -43,11 +47,15 @@ export class RelayEventPublisher implements EventPublisher {
   private readonly cacheMs: number;
   private readonly timeoutMs: number;
   private readonly backoffMs: number;
+  private readonly attempts: number;
+  private readonly retryDelayMs: number;
 
   constructor(private readonly opts: RelayEventPublisherOptions) {
     this.cacheMs = opts.relayCacheMs ?? 1000;
     this.timeoutMs = opts.timeoutMs ?? 1500;
     this.backoffMs = opts.failureBackoffMs ?? 2000;
+    this.attempts = Math.max(1, opts.attempts ?? 3);
+    this.retryDelayMs = opts.retryDelayMs ?? 100;
   }
 
   /** Delivers locally, then posts to the other relays. Never throws. */
@@ -103,29 +111,46 @@ export class RelayEventPublisher implements EventPublisher {
     return this.pending;
   }
 
+  /**
+   * One signed post, retried on a network failure, a timeout or a 5xx (at most `attempts` tries,
+   * jittered backoff from `retryDelayMs`): bounded by attempts × timeoutMs plus the delays. Relays
+   * drop an event id they have seen, so a retry after a post that did arrive is harmless.
+   */
   private async post(relay: RelayInfo, body: string, signature: string): Promise<void> {
     const url = `${relay.endpoint}${INTERNAL_EVENTS_PATH}`;
-    try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [SIGNATURE_HEADER]: signature,
-          ...requestIdHeader(),
-        },
-        body,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      if (!res.ok)
-        this.opts.logger.warn(
-          { relayId: relay.relayId, url, status: res.status },
-          'relay rejected an event post',
-        );
-      this.failedUntil.delete(relay.endpoint);
-    } catch (err) {
-      this.failedUntil.set(relay.endpoint, Date.now() + this.backoffMs);
-      this.opts.logger.warn({ err, relayId: relay.relayId, url }, 'event post to relay failed');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            [SIGNATURE_HEADER]: signature,
+            ...requestIdHeader(),
+          },
+          body,
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+        await res.arrayBuffer().catch(() => undefined);
+        if (res.status >= 500) throw new Error(`relay answered ${res.status}`);
+        if (!res.ok)
+          this.opts.logger.warn(
+            { relayId: relay.relayId, url, status: res.status },
+            'relay rejected an event post',
+          );
+        this.failedUntil.delete(relay.endpoint);
+        return;
+      } catch (err) {
+        if (attempt >= this.attempts) {
+          this.failedUntil.set(relay.endpoint, Date.now() + this.backoffMs);
+          this.opts.logger.warn(
+            { err, relayId: relay.relayId, url, attempts: attempt },
+            'event post to relay failed',
+          );
+          return;
+        }
+        const delay = this.retryDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
     }
   }
 }
