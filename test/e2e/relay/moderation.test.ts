@@ -114,6 +114,12 @@ describe('moderation across two relay processes', () => {
         severity: 'info',
       });
 
+    // Someone who was offline when it was sent gets the active notice right after authenticating.
+    const late = await tcp(b.port, (await services.auth.register(userInput(), 'http')).token);
+    expect(await late.nextOf('server_notice', 5000, (m) => m.message === 'hello all')).toMatchObject({
+      severity: 'info',
+    });
+
     const banned = await onA.request({ type: 'ban_user', user: target.user.username, duration_minutes: 5 });
     expect(banned).toMatchObject({ success: true, ban: { user_id: target.user.id } });
     expect(await onB.nextOf('error')).toMatchObject({ code: 'account_banned' });
@@ -128,6 +134,4 @@ describe('moderation across two relay processes', () => {
     const self = await listener.request({ type: 'ban_user', user: admin.user.username });
     expectFail(self, 'ban_user_response', 'permission_denied');
   });
-
-  // Notices on TCP login (relay/connection/login-notices.ts) are not wired: see docs/protocol-extensions.md §9.
 });
