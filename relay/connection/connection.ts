@@ -306,7 +306,14 @@ export class Connection implements DeliveryTarget {
     this.heldEvents = undefined;
     for (const json of held) this.transport.send(json);
     // Notices sent while the user was away (docs/protocol/extensions.md §9), after the response.
-    void sendActiveNotices(this.env.services, this.userId, (json) => this.deliver(json), this.log);
+    void sendActiveNotices(
+      this.env.services,
+      this.userId,
+      (json) => {
+        this.deliver(json);
+      },
+      this.log,
+    );
     this.log.info({ userId: this.userId }, 'connection authenticated');
   }
 
