@@ -23,7 +23,7 @@ export interface RelayEventPublisherOptions {
   timeoutMs?: number;
   /** After every attempt of a post failed (refused, reset, timeout, 5xx) the endpoint is skipped for this long, ms (default 2000). */
   failureBackoffMs?: number;
-  /** Attempts per post, first included (default 3): a lost post would leave that relay's sockets unaware of a ban or revocation. */
+  /** Attempts per post that carries relay notices, first included (default 3): a lost post would leave that relay's sockets unaware of a ban or revocation. Other posts are tried once. */
   attempts?: number;
   /** Delay before the first retry, ms, doubled per retry with jitter (default 100). */
   retryDelayMs?: number;
@@ -83,7 +83,9 @@ export class RelayEventPublisher implements EventPublisher {
     await Promise.all(
       relays
         .filter((r) => (this.failedUntil.get(r.endpoint) ?? 0) <= now)
-        .map((r) => this.post(r, body, signature)),
+        // Only posts carrying relay notices (ban, revocation) are retried: retrying every event post
+        // multiplies the load on a relay that is already too slow to answer (bench/README.md).
+        .map((r) => this.post(r, body, signature, notices.length > 0 ? this.attempts : 1)),
     );
   }
 
@@ -113,10 +115,11 @@ export class RelayEventPublisher implements EventPublisher {
 
   /**
    * One signed post, retried on a network failure, a timeout or a 5xx (at most `attempts` tries,
+   * more than one only for relay notices;
    * jittered backoff from `retryDelayMs`): bounded by attempts × timeoutMs plus the delays. Relays
    * drop an event id they have seen, so a retry after a post that did arrive is harmless.
    */
-  private async post(relay: RelayInfo, body: string, signature: string): Promise<void> {
+  private async post(relay: RelayInfo, body: string, signature: string, attempts: number): Promise<void> {
     const url = `${relay.endpoint}${INTERNAL_EVENTS_PATH}`;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -140,7 +143,7 @@ export class RelayEventPublisher implements EventPublisher {
         this.failedUntil.delete(relay.endpoint);
         return;
       } catch (err) {
-        if (attempt >= this.attempts) {
+        if (attempt >= attempts) {
           this.failedUntil.set(relay.endpoint, Date.now() + this.backoffMs);
           this.opts.logger.warn(
             { err, relayId: relay.relayId, url, attempts: attempt },

@@ -125,7 +125,7 @@ describe('internal event delivery', () => {
     expect(received).toEqual([e, notice]);
   });
 
-  it('retries a post that failed (5xx, then a hang past the timeout) a bounded number of times', async () => {
+  it('retries a relay-notice post that failed (5xx, then a hang past the timeout) a bounded number of times; event posts once', async () => {
     let posts = 0;
     const flaky = createServer((req, res) => {
       posts += 1;
@@ -154,10 +154,19 @@ describe('internal event delivery', () => {
         attempts: 3,
         retryDelayMs: 10,
       });
-      await publisher.publish(event());
+      const notice = (): DomainEvent => ({
+        id: randomUUID(),
+        at: Date.now(),
+        audience: { kind: 'users', userIds: [randomUUID()] },
+        payload: { type: 'account_banned', user_id: randomUUID(), message: 'Account banned' },
+      });
+      await publisher.publish(notice());
       expect(posts).toBe(2); // 503, then delivered
-      await publisher.publish(event());
+      await publisher.publish(notice());
       expect(posts).toBe(5); // three attempts, every one timed out; publish still resolved
+      await new Promise((r) => setTimeout(r, 2100)); // past the failure backoff
+      await publisher.publish(event());
+      expect(posts).toBe(6); // a plain event post is tried once
     } finally {
       await ts.repos.presence.deregisterRelay('flaky');
       await ts.repos.presence.registerRelay({ relayId: 'other', endpoint }, 60);
