@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { composeServices } from '../shared/compose.js';
 import type { Room } from '../shared/features/rooms/index.js';
 import { invitationRecordItem, slotItem, type Invitation } from '../shared/features/invitations/index.js';
@@ -32,6 +32,12 @@ interface Result {
   rawTransactWrite: LatencySummary;
   bulkInvite50: LatencySummary;
   bulkRatio: number;
+  /** The bulk's writes alone (`InvitationRepository.createMany` of 50: its TransactWriteItems). */
+  bulkWrites50: LatencySummary;
+  bulkWritesRatio: number;
+  /** Floor: the same 100 items (50 slots + 50 records) by unconditional BatchWriteItem, 4 × 25 in parallel. */
+  batchWrite100: LatencySummary;
+  batchWriteRatio: number;
   rawQueryPage: LatencySummary;
   listPage: LatencySummary;
   listRatio: number;
@@ -173,6 +179,38 @@ async function run(args: Args, cleanup: (() => Promise<void>)[]): Promise<Result
     if (out.created !== 50) throw new Error(`bulk created ${out.created}`);
   });
 
+  // Where the bulk's time goes: its transactions alone, and the floor of writing the same items
+  // without any condition or transaction (not a valid implementation: no one-pending rule).
+  log(`bulk writes alone x ${args.reps}, BatchWriteItem floor x ${args.reps}`);
+  const inviteesOf = (room: Room): Invitation[] =>
+    invitees.map((id, k) => ({
+      ...rawInvitation(k),
+      id: randomUUID(),
+      room_id: room.id,
+      room_name: room.name,
+      invitee_id: id,
+    }));
+  const writeRooms = await Promise.all(Array.from({ length: args.reps + 2 }, () => newRoom()));
+  const bulkWrites50 = await time(args.reps, 2, async (i) => {
+    const out = await c.repos.invitations.createMany(inviteesOf(writeRooms[i]!));
+    if (out.some((o) => o !== null)) throw new Error('createMany refused an invitee');
+  });
+  const batchWrite100 = await time(args.reps, 2, async () => {
+    const items = inviteesOf(rawRoom).flatMap((inv, k) => [
+      { ...slotItem(inv), SK: `INVITE#${inv.id}` },
+      invitationRecordItem({ ...inv, history: [] }, `01BW${String(k).padStart(22, '0')}`),
+    ]);
+    await Promise.all(
+      [0, 25, 50, 75].map((k) =>
+        doc.send(
+          new BatchWriteCommand({
+            RequestItems: { [TableName]: items.slice(k, k + 25).map((Item) => ({ PutRequest: { Item } })) },
+          }),
+        ),
+      ),
+    );
+  });
+
   const have = (args.reps + 2) * 50;
   log(`list population to ${args.records} records`);
   for (let n = have; n < args.records; n += 50) {
@@ -196,6 +234,8 @@ async function run(args: Args, cleanup: (() => Promise<void>)[]): Promise<Result
   );
   const bulkRatio = Math.round((bulkInvite50.p50 / rawTransactWrite.p50) * 100) / 100;
   const listRatio = Math.round((listPage.p50 / rawQueryPage.p50) * 100) / 100;
+  const bulkWritesRatio = Math.round((bulkWrites50.p50 / rawTransactWrite.p50) * 100) / 100;
+  const batchWriteRatio = Math.round((batchWrite100.p50 / rawTransactWrite.p50) * 100) / 100;
   return {
     startedAt,
     label: args.label,
@@ -211,6 +251,10 @@ async function run(args: Args, cleanup: (() => Promise<void>)[]): Promise<Result
     rawTransactWrite,
     bulkInvite50,
     bulkRatio,
+    bulkWrites50,
+    bulkWritesRatio,
+    batchWrite100,
+    batchWriteRatio,
     rawQueryPage,
     listPage,
     listRatio,
@@ -229,6 +273,10 @@ function format(r: Result): string {
     row('raw TransactWriteItems (1 invite)', r.rawTransactWrite),
     row('bulk invite of 50', r.bulkInvite50),
     `  ratio p50 ${r.bulkRatio}×  target ≤ 4×: ${r.targets.bulk}`,
+    row('  of which its transactions', r.bulkWrites50),
+    `  ratio p50 ${r.bulkWritesRatio}×`,
+    row('  floor: same 100 items, BatchWrite', r.batchWrite100),
+    `  ratio p50 ${r.batchWriteRatio}×`,
     row('raw Query (GSI2, Limit 50)', r.rawQueryPage),
     row(`list page (50 of ${r.args.records})`, r.listPage),
     `  ratio p50 ${r.listRatio}×  target ≤ 1.5×: ${r.targets.list}`,

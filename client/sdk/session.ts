@@ -40,11 +40,18 @@ const EVENT_TYPE_FLAGS: Record<EventType, true> = {
   message_unpinned: true,
   member_muted: true,
   member_unmuted: true,
+  read_marker_updated: true,
+  read_receipt: true,
+  delivery_receipt: true,
 };
 const EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(EVENT_TYPE_FLAGS));
 
 /** The extension name of the message lifecycle (docs/protocol/extensions.md §1). */
 export const LAIR_MESSAGES = 'lair.messages';
+/** Read state and delivery (docs/protocol/extensions.md §2). */
+export const LAIR_RECEIPTS = 'lair.receipts';
+/** Catch-up after being away (docs/protocol/extensions.md §3). */
+export const LAIR_SYNC = 'lair.sync';
 
 /** Client message types that get a `<type>_response` (docs/protocol/tcp.md §6, §7). */
 export type RequestType = {

@@ -221,17 +221,28 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
       return note(
         `${event.user_id === ctx.myId ? 'You are' : `${ctx.userName(event.user_id)} is`} no longer muted in ${room(event.room_id)}`,
       );
+    case 'read_marker_updated':
+    case 'delivery_receipt':
+      return null; // shown by /unread and receipts lookups, not as a line
+    case 'read_receipt':
+      return event.user_id === ctx.myId ? null : style.dim(`✓ read by ${ctx.userName(event.user_id)}`);
     case 'server_notice':
       return (event.severity === 'info' ? style.cyan : style.red)(`[${event.severity}] ${event.message}`);
   }
 }
 
-/** Room list rows: `#name  3 members  (joined) (private)`. */
-export function formatRooms(rooms: RoomListItem[], currentRoomId: string | undefined): string[] {
+/** Room list rows: `#name  3 members  (joined) 4 unread (private)`. */
+export function formatRooms(
+  rooms: RoomListItem[],
+  currentRoomId: string | undefined,
+  unread: ReadonlyMap<string, number> = new Map(),
+): string[] {
   if (rooms.length === 0) return [style.dim('(no rooms)')];
   return rooms.map(({ room, member_count, is_member }) => {
+    const n = unread.get(room.id) ?? 0;
     const marks = [
       room.id === currentRoomId ? style.green('(current)') : is_member ? style.dim('(joined)') : '',
+      n > 0 ? style.cyan(`${n} unread`) : '',
       room.settings.is_private ? style.yellow('(private)') : '',
     ].filter((m) => m !== '');
     const desc = room.settings.description !== null ? style.dim(` — ${room.settings.description}`) : '';
@@ -302,6 +313,12 @@ export const HELP: readonly string[] = [
   '  /slowmode <seconds>        one message per N s for members of the current room (0 = off)',
   '  /notice <text>             send a server notice to everyone (admins)',
   '  /audit [key=value …]       audit log: actor= action= target= before= after= (moderators)',
+  '  /unread                    unread messages and mentions per room and DM',
+  '  /read                      mark the current room read',
+  '  /sync                      catch up now (also done on every connect and reconnect)',
+  '  /search <query>            find messages: words, "phrase", pre*, -word, from:name, in:room, has:pin',
+  "  /search-all <query>        search every room, and with from:name that user's DMs (system moderators; audited)",
+  '  /export [file]             save the current room as JSONL (default <room>-export.jsonl)',
   '  /help                      this help',
   '  /quit                      disconnect and exit',
   'Anything else is sent to the current room. <n> is the number printed before a message, e.g. [12].',

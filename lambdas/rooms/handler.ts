@@ -7,13 +7,22 @@ import { jsonResponse } from '../http/response.js';
 
 const u32 = z.number().int().min(0).max(4294967295);
 /** RoomSettingsRequest (docs/protocol/domain.md §4.2): `moderated`, `join_role`, … ignored. */
-const settings = z.object({ public: z.boolean().nullish(), max_members: u32.nullish() }).nullish();
+const settings = z
+  .object({
+    public: z.boolean().nullish(),
+    max_members: u32.nullish(),
+    // docs/protocol/extensions.md §5; range checked by the service (validation_failed)
+    retention_days: z.number().int().nullable().optional(),
+  })
+  .nullish();
 const createBody = z.object({ name: z.string(), description: z.string().nullish(), settings });
 /** PATCH also takes `settings.slow_mode_seconds` (0–3600, docs/protocol/extensions.md §9; checked by the service). */
 const patchSettings = z
   .object({
     public: z.boolean().nullish(),
     max_members: u32.nullish(),
+    // docs/protocol/extensions.md §5; range checked by the service (validation_failed)
+    retention_days: z.number().int().nullable().optional(),
     slow_mode_seconds: z.number().nullish(),
   })
   .nullish();

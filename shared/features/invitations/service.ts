@@ -7,6 +7,7 @@ import {
   isDomainError,
   type ErrorCode,
 } from '../../kernel/errors.js';
+import type { BanCheck } from '../../kernel/ports.js';
 import { isExpired, toTimestamp } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
 import { parseUuid } from '../../kernel/validation.js';
@@ -45,6 +46,16 @@ export interface InvitationServiceDeps extends EmitDeps {
   access: RoomAccess;
   /** Room bans (docs/protocol/extensions.md §9): a room-banned user cannot be invited. */
   roomModeration: Pick<RoomModerationRepository, 'getRoomBan'>;
+  /**
+   * System bans (the moderation store): a banned invitee is refused with `account_banned`
+   * (docs/protocol-extensions.md §6). Absent ⇒ no ban check (unit compositions without moderation).
+   */
+  moderation?: InviteeBans;
+}
+
+/** The two ban reads invites need (moderation's store implements them). */
+export interface InviteeBans extends BanCheck {
+  bannedAmong(userIds: Uuid[]): Promise<Set<Uuid>>;
 }
 
 /** Extension fields of an invite (docs/protocol/extensions.md §6.1–6.2); all optional. */
@@ -159,6 +170,9 @@ function checkMessage(message: string | null | undefined): string | null {
   return message;
 }
 
+/** Message of `account_banned` when the *invitee* is the banned one (the row's text speaks of the caller). */
+const BANNED_INVITEE = 'User is banned';
+
 /** Error row of a DomainError for per-item results. */
 const errorOf = (e: DomainError) => ({ code: e.code, message: e.message });
 
@@ -173,7 +187,7 @@ export function effective(inv: Invitation, nowMs: number): Invitation {
  * create, check order:
  * - HTTP (`requireModerator: true`): not_room_member (caller; also unknown room) → permission_denied
  *   (plain member; or `role: moderator` from a non-owner) → validation_failed (ttl, message) →
- *   user_not_found (invitee) → already_member → room_full → room_banned → already_invited.
+ *   user_not_found (invitee) → account_banned (invitee system-banned) → already_member → room_full → room_banned → already_invited.
  * - TCP/WS (`requireModerator: false`): room_not_found first, then the same.
  * Options: `template_id` fills `message`/`role`/`ttl_hours` not given; an explicit field wins.
  */
@@ -243,7 +257,8 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
   async function inviteOne(actorId: Uuid, p: Prepared, invitee: UserRecord): Promise<Invitation> {
     if (invitee.id === actorId) throw new ConflictError('already_member');
     checkCapacity(p.room);
-    if ((await deps.roomModeration.getRoomBan(p.room.id, invitee.id)) !== null) throw new DomainError('room_banned');
+    if ((await deps.roomModeration.getRoomBan(p.room.id, invitee.id)) !== null)
+      throw new DomainError('room_banned');
     const invitation = newInvitation(actorId, p, invitee, clock.now());
     await invitations.create(invitation); // room_not_found | already_member | already_invited
     await emit(deps, to(invitee.id), { type: 'invitation_received', invitation });
@@ -295,9 +310,14 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
   const service: InvitationService = {
     async create(actorId, roomId, inviteeId, opts) {
       const p = await prepare(actorId, roomId, opts);
-      const invitee = await users.getById(inviteeId);
+      const [invitee, ban, member] = await Promise.all([
+        users.getById(inviteeId),
+        deps.moderation?.activeBan(inviteeId) ?? null,
+        access.membership(roomId, inviteeId),
+      ]);
       if (invitee === null) throw new DomainError('user_not_found');
-      if ((await access.membership(roomId, inviteeId)) !== null) throw new ConflictError('already_member');
+      if (ban !== null) throw new DomainError('account_banned', BANNED_INVITEE);
+      if (member !== null) throw new ConflictError('already_member');
       return inviteOne(actorId, p, invitee);
     },
 
@@ -309,14 +329,22 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
           `Validation failed: users - 1 to ${MAX_BULK_INVITEES}`,
         );
       }
-      const p = await prepare(actorId, roomId, opts);
-      checkCapacity(p.room);
       const idKeys = targets.userIds ?? [];
       const parsed = idKeys.map((id) => parseUuid(id));
-      const [byId, byName] = await Promise.all([
-        users.getMany(parsed.filter((id): id is string => id !== null)),
+      const validIds = parsed.filter((id): id is string => id !== null);
+      // one round trip: the caller/room checks, the users by id, their bans, the users by name
+      const [p, byId, bannedById, byName] = await Promise.all([
+        prepare(actorId, roomId, opts),
+        users.getMany(validIds),
+        deps.moderation?.bannedAmong(validIds) ?? new Set<Uuid>(),
         Promise.all((targets.usernames ?? []).map((n) => users.getByUsername(n))),
       ]);
+      checkCapacity(p.room);
+      const named = byName.filter((u): u is UserRecord => u !== null).map((u) => u.id);
+      const banned =
+        named.length === 0 || deps.moderation === undefined
+          ? bannedById
+          : new Set([...bannedById, ...(await deps.moderation.bannedAmong(named))]);
       const found: (UserRecord | null)[] = [
         ...parsed.map((id) => (id !== null ? byId.get(id) : undefined) ?? null),
         ...byName,
@@ -332,6 +360,13 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
         };
         if (invitee === null) {
           fail('user_not_found');
+          return;
+        }
+        if (banned.has(invitee.id)) {
+          results[i] = {
+            user_id: invitee.id,
+            error: errorOf(new DomainError('account_banned', BANNED_INVITEE)),
+          };
           return;
         }
         if (invitee.id === actorId) {

@@ -48,14 +48,38 @@ const BULK_CHUNK = 33;
 export const ENTITY = { invitation: 'invitation', invitationSlot: 'invitation_slot' } as const;
 
 /**
+ * Index attributes of a slot that no query reads: GSI1 `INVITESLOT#<id>` / `SLOT`, GSI3
+ * `conversation` = the same `INVITESLOT#<id>` with `updated_at` = `created_at` (so GSI4 files it
+ * under `entity = invitation_slot`, never the `message` feed sync reads). They exist only so the
+ * slot carries every attribute of the table's AttributeDefinitions: DynamoDB Local's TTL job
+ * deletes an expired item by a key built from *all* of them and fails on an item that lacks one —
+ * and then restarts the table's sweep at that item, so it blocks the TTL of the whole table
+ * (docs/adr/017-invitation-ttl-on-dynamodb-local.md).
+ */
+export function slotIndexKeys(inv: Pick<Invitation, 'id' | 'created_at'>): {
+  GSI1PK: string;
+  GSI1SK: string;
+  conversation: string;
+  updated_at: string;
+} {
+  return {
+    GSI1PK: `INVITESLOT#${inv.id}`,
+    GSI1SK: 'SLOT',
+    [ATTR.gsi3pk]: `INVITESLOT#${inv.id}`,
+    [ATTR.gsi3sk]: inv.created_at,
+  };
+}
+
+/**
  * The pending slot `ROOM#<room>` / `INVITE#<invitee>`: exists while the invitation is pending; TTL
  * at `expires_at` (epoch s, rounded up) drives expiry through the stream; GSI2 `INVITEDUE` /
- * `<expires_at>#<id>` lists it for the reminder sweep.
+ * `<expires_at>#<id>` lists it for the reminder sweep; {@link slotIndexKeys} (never queried).
  */
 export function slotItem(inv: Invitation): Item {
   const expiresMs = parseTimestamp(inv.expires_at);
   return {
     ...keys.invitationSlot(inv.room_id, inv.invitee_id),
+    ...slotIndexKeys(inv),
     GSI2PK: partitions.dueSlots,
     GSI2SK: `${inv.expires_at}#${inv.id}`,
     entity: ENTITY.invitationSlot,

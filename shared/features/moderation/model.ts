@@ -36,6 +36,8 @@ export type Notices = { type: 'account_banned'; user_id: Uuid; message: string }
 export interface ModerationRepository {
   /** The live ban of a user (expired ones are absent), strongly consistent. */
   getBan(userId: Uuid): Promise<Ban | null>;
+  /** The users among `userIds` with a live ban (one batch read per 100). */
+  bannedAmong(userIds: Uuid[]): Promise<Set<Uuid>>;
   /** Live bans, newest first, at most `limit`. */
   listBans(limit: number): Promise<Ban[]>;
   /** Puts (or replaces) the ban and its audit entry in one transaction. @throws `user_not_found` */

@@ -8,7 +8,7 @@ import { auditPut, type AuditEntry } from '../audit/index.js';
 import { usersFeature } from '../users/index.js';
 import { isLive, ttlEpochSeconds, type Item } from '../../storage/items.js';
 import type { Key } from '../../storage/keys.js';
-import { batchDelete, gsi1Partition, queryAll, queryPages } from '../../storage/operations.js';
+import { batchDelete, batchGet, gsi1Partition, queryAll, queryPages } from '../../storage/operations.js';
 import { ATTR } from '../../storage/table.js';
 import {
   isConditionalCheckFailed,
@@ -67,6 +67,19 @@ export class DynamoModerationRepository implements ModerationRepository {
 
   /** Kept as `activeBan` too: the auth service's BanCheck port (shared/kernel/ports.ts). */
   activeBan = (userId: Uuid): Promise<Ban | null> => this.getBan(userId);
+
+  /**
+   * The users among `userIds` with a live ban: one strongly consistent BatchGetItem per 100 ids
+   * (invitations' bulk invite refuses them, docs/protocol-extensions.md §6).
+   */
+  async bannedAmong(userIds: Uuid[]): Promise<Set<Uuid>> {
+    if (userIds.length === 0) return new Set();
+    const now = this.clock.now();
+    const items = await batchGet(this.doc, this.tableName, userIds.map(keys.ban));
+    return new Set(
+      items.filter((i) => i.entity === ENTITY.ban && isLive(i, now)).map((i) => i.user_id as Uuid),
+    );
+  }
 
   async listBans(limit: number): Promise<Ban[]> {
     const now = this.clock.now();

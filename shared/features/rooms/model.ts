@@ -11,6 +11,8 @@ export interface RoomSettings {
   description: string | null;
   is_private: boolean;
   max_members: number | null;
+  /** Days messages are kept, 1–3650; null = the server default (docs/protocol/extensions.md §5). */
+  retention_days: number | null;
   /** Slow mode, seconds (1–3600); absent = off (docs/protocol/extensions.md §9, docs/protocol-extensions.md §9). */
   slow_mode_seconds?: number;
 }
@@ -68,6 +70,7 @@ export function toRoom(r: RoomRecord): Room {
       description: r.settings.description,
       is_private: r.settings.is_private,
       max_members: r.settings.max_members,
+      retention_days: r.settings.retention_days,
       ...(r.slow_mode_seconds > 0 ? { slow_mode_seconds: r.slow_mode_seconds } : {}),
     },
     created_at: r.created_at,
@@ -145,6 +148,7 @@ export interface RoomPatch {
   description?: string | null;
   is_private?: boolean;
   max_members?: number | null;
+  retention_days?: number | null;
 }
 
 /** Rooms, with case-insensitive name uniqueness via `ROOMNAME#<lower>` sentinels. */

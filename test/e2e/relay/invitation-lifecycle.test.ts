@@ -65,6 +65,28 @@ describe('invitation lifecycle over TCP', () => {
       user_id: owner.auth.user.id,
     });
     expectFail(self, 'invite_to_room_response', 'already_member');
+    // a system-banned invitee (docs/protocol-extensions.md §6)
+    const [admin, banned] = [(await relay.register()).user, (await relay.register()).user];
+    await relay.repos.moderation.setRole(admin.id, 'user', 'admin', {
+      id: randomUUID(),
+      at: new Date().toISOString(),
+      actor_id: null,
+      actor_username: null,
+      action: 'role.grant',
+      target_type: 'user',
+      target_id: admin.id,
+      details: {},
+      ip: null,
+      request_id: null,
+    });
+    await relay.services.moderation.ban(admin.id, banned.id, { reason: 'spam' });
+    const toBanned = await owner.client.request({
+      type: 'invite_to_room',
+      request_id: rid(),
+      room_id: roomId,
+      user_id: banned.id,
+    });
+    expectFail(toBanned, 'invite_to_room_response', 'account_banned');
 
     const res = await owner.client.request({
       type: 'invite_to_room',

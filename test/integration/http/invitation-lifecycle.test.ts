@@ -109,6 +109,27 @@ describe('invitation lifecycle routes', () => {
     expect((await get(outsider, '/api/v1/admin/invitations/stats')).status).toBe(200);
   });
 
+  it('a system-banned invitee: account_banned 403, per-user in bulk; nothing written', async () => {
+    const admin = await registerUser(api, 'adm');
+    await makeAdmin(api.table.doc, api.table.tableName, admin.id);
+    const victim = await registerUser(api, 'ban');
+    const ban = await post(admin, `/api/v1/admin/users/${victim.id}/ban`, { reason: 'spam' });
+    expect(ban.status).toBe(200);
+    expectError(
+      await post(owner, '/api/v1/invitations', { room_id: roomId, user_id: victim.id }),
+      403,
+      'account_banned',
+    );
+    const bulk = await post(owner, '/api/v1/invitations/bulk', { room_id: roomId, user_ids: [victim.id] });
+    expect(bulk.json).toMatchObject({
+      created: 0,
+      failed: 1,
+      results: [{ user_id: victim.id, error: { code: 'account_banned' } }],
+    });
+    const sent = await get(owner, `/api/v1/invitations?direction=sent&status=all&q=${victim.username}`);
+    expect(sent.json.invitations).toEqual([]);
+  });
+
   it('templates and invite links', async () => {
     const tpl = await post(owner, `/api/v1/rooms/${roomId}/invitation-templates`, {
       name: 'std',

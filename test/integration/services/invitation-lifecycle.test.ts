@@ -1,6 +1,6 @@
 // Integration: the invitation lifecycle of docs/protocol/extensions.md §6 on DynamoDB Local — options, bad input, bulk, revoke, lists, links, templates, sweep with a fake clock, migration.
 import { randomBytes } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Invitation } from '../../../shared/features/invitations/index.js';
 import { migrateLegacyInvitations } from '../../../shared/features/invitations/index.js';
 import type { Room } from '../../../shared/features/rooms/index.js';
@@ -92,6 +92,50 @@ describe('invite options and bad input (extensions.md §6.1)', () => {
       (await t.services.invitations.list(carol.id, { direction: 'received', status: 'all', limit: 50 }))
         .invitations,
     ).toEqual([]);
+  });
+
+  it('refuses a system-banned invitee with account_banned (single and bulk, by id and by name); an expired ban does not count', async () => {
+    const r = await room();
+    const [banned, banned2, fine] = [await newUser(), await newUser(), await newUser()];
+    const admin = await newUser();
+    const audit = (target: string) => ({
+      id: `audit-${target}`,
+      at: new Date(clock.now()).toISOString(),
+      actor_id: null,
+      actor_username: null,
+      action: 'role.grant',
+      target_type: 'user' as const,
+      target_id: target,
+      details: {},
+      ip: null,
+      request_id: null,
+    });
+    await t.repos.moderation.setRole(admin.id, 'user', 'admin', audit(admin.id));
+    await t.services.moderation.ban(admin.id, banned.id, { reason: 'spam' });
+    await t.services.moderation.ban(admin.id, banned2.id, { reason: 'spam', duration_minutes: 1 });
+    const a = cast.alice.user.id;
+    await expect(t.services.invitations.create(a, r.id, banned.id, HTTP)).rejects.toMatchObject({
+      code: 'account_banned',
+      message: 'User is banned',
+    });
+    const bulk = await t.services.invitations.createBulk(
+      a,
+      r.id,
+      { userIds: [banned.id, fine.id], usernames: [banned2.username] },
+      HTTP,
+    );
+    expect(bulk.results.map((x) => ('error' in x ? x.error.code : 'ok'))).toEqual([
+      'account_banned',
+      'ok',
+      'account_banned',
+    ]);
+    expect(bulk).toMatchObject({ created: 1, failed: 2 });
+    await expect(t.repos.invitations.getPending(r.id, banned.id)).resolves.toBeNull();
+    await expect(t.repos.invitations.getPending(r.id, banned2.id)).resolves.toBeNull();
+    clock.advance(2 * 60_000); // banned2's ban is over
+    await expect(t.services.invitations.create(a, r.id, banned2.id, HTTP)).resolves.toMatchObject({
+      status: 'pending',
+    });
   });
 
   it('refuses inviting into a full room with room_full at invite time (issue 17 finding 6)', async () => {
@@ -488,5 +532,23 @@ describe('migration of the old single-item layout (docs/adr/008)', () => {
     // the upgraded pending invitation works end to end
     await t.services.invitations.accept(carol.id, pendingItem.id);
     expect(await t.repos.memberships.get(r.id, carol.id)).toMatchObject({ role: 'member' });
+  });
+
+  it('gives slots stored without their index attributes the ones DynamoDB Local TTL needs (ADR 017)', async () => {
+    const r = await room();
+    const erin = await newUser();
+    const inv = await t.services.invitations.create(cast.alice.user.id, r.id, erin.id, HTTP);
+    const key = { PK: `ROOM#${r.id}`, SK: `INVITE#${erin.id}` };
+    const slot = (await t.doc.send(new GetCommand({ TableName: t.tableName, Key: key }))).Item!;
+    expect(slot).toMatchObject({ GSI1PK: `INVITESLOT#${inv.id}`, GSI1SK: 'SLOT' });
+    expect(slot).toMatchObject({ conversation: `INVITESLOT#${inv.id}`, updated_at: inv.created_at });
+    const { GSI1PK: _pk, GSI1SK: _sk, conversation: _c, updated_at: _u, ...before017 } = slot;
+    await t.doc.send(new PutCommand({ TableName: t.tableName, Item: before017 }));
+
+    expect(await migrateLegacyInvitations(t.doc, t.tableName, clock.now())).toBeGreaterThanOrEqual(1);
+    const after = (await t.doc.send(new GetCommand({ TableName: t.tableName, Key: key }))).Item!;
+    // a slot stores no created_at: the backfill's `updated_at` is only an index value (expires_at)
+    expect(after).toEqual({ ...slot, updated_at: slot.expires_at });
+    expect(await migrateLegacyInvitations(t.doc, t.tableName, clock.now())).toBe(0);
   });
 });

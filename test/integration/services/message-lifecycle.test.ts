@@ -47,7 +47,7 @@ beforeEach(() => {
 });
 
 describe('message object (§1.1)', () => {
-  it('a plain send carries every lifecycle field with its default and costs one PutItem', async () => {
+  it('a plain send carries every lifecycle field with its default and costs one write request (message + head, docs/adr/011)', async () => {
     const opts = {
       authorUsername: bob.user.username,
       access: { isMember: () => Promise.resolve(true), membership: () => Promise.resolve(null) },
@@ -56,7 +56,7 @@ describe('message object (§1.1)', () => {
     await t.services.messages.send(bob.user.id, inRoom, 'warm-up', opts);
     sent.length = 0;
     const m = await t.services.messages.send(bob.user.id, inRoom, 'plain', opts);
-    expect(sent).toEqual(['PutItemCommand']);
+    expect(sent).toEqual(['TransactWriteItemsCommand']);
     expect(m).toMatchObject({
       message_type: 'text',
       edited_at: null,
