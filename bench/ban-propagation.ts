@@ -26,7 +26,7 @@ interface Result {
   sockets: number;
   rounds: number;
   /** Per round: ban call → each socket closed, ms (p50 / max are the issue's numbers). */
-  perRound: { close: LatencySummary; banCallMs: number }[];
+  perRound: { close: LatencySummary; banCallMs: number; noticeStartMs: number; noticePostedMs: number }[];
   /** All rounds together. */
   close: LatencySummary;
   /** Raw DynamoDB Local PutItem, sequential, ms (same run). */
@@ -58,6 +58,7 @@ void runBench<Args, Result>({
   },
   async run(args, cleanup) {
     const startedAt = new Date().toISOString();
+    const phase = { noticeStart: 0, noticePosted: 0 };
     const storage = await startStorage(args.endpoint);
     cleanup.push(() => storage.stop());
     const secret = randomBytes(16).toString('hex');
@@ -72,7 +73,18 @@ void runBench<Args, Result>({
       doc: storage.clients.doc,
       tableName: storage.tableName,
       jwtSecret: secret,
-      events: (r) => new RelayEventPublisher({ presence: r.presence, secret, logger, relayCacheMs: 0 }),
+      events: (r) => {
+        const inner = new RelayEventPublisher({ presence: r.presence, secret, logger, relayCacheMs: 0 });
+        // Phase marks: when the ban's relay notice starts out and when every relay has answered.
+        return {
+          async publish(...events) {
+            const ban = events.some((e) => e.payload.type === 'account_banned');
+            if (ban) phase.noticeStart = nowMicros();
+            await inner.publish(...events);
+            if (ban) phase.noticePosted = nowMicros();
+          },
+        };
+      },
     });
     const moderator = await services.auth.register(
       {
@@ -167,7 +179,13 @@ void runBench<Args, Result>({
       await services.moderation.ban(moderator.user.id, victim.user.id, { reason: 'bench' });
       const banCallMs = (nowMicros() - t0) / 1000;
       await closed;
-      perRound.push({ close: summarize(roundHist), banCallMs: Math.round(banCallMs * 10) / 10 });
+      const ms = (us: number): number => Math.round((us - t0) / 100) / 10;
+      perRound.push({
+        close: summarize(roundHist),
+        banCallMs: Math.round(banCallMs * 10) / 10,
+        noticeStartMs: ms(phase.noticeStart),
+        noticePostedMs: ms(phase.noticePosted),
+      });
       log(`round ${round + 1}: p50 ${summarize(roundHist).p50} ms, max ${summarize(roundHist).max} ms`);
     }
     const putItem = await sequentialLatency(
@@ -195,7 +213,7 @@ void runBench<Args, Result>({
       `ban propagation: ${r.sockets} sockets of one user over 2 relay processes, ${r.rounds} rounds`,
       ...r.perRound.map(
         (p, i) =>
-          `  round ${i + 1}: ban call ${p.banCallMs} ms; last close p50 ${p.close.p50} ms, max ${p.close.max} ms`,
+          `  round ${i + 1}: notice out at ${p.noticeStartMs} ms, posted at ${p.noticePostedMs} ms; close p50 ${p.close.p50} ms, max ${p.close.max} ms; ban call returned at ${p.banCallMs} ms`,
       ),
       `  all rounds: p50 ${r.close.p50} ms, p99 ${r.close.p99} ms, max ${r.close.max} ms (target max <= 1000 ms)`,
       `  raw PutItem p50 ${r.putItem.p50} ms (max-close / PutItem p50 = ${(r.close.max / Math.max(0.001, r.putItem.p50)).toFixed(1)}x)`,

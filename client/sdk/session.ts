@@ -39,6 +39,8 @@ const EVENT_TYPE_FLAGS: Record<EventType, true> = {
   mention: true,
   message_pinned: true,
   message_unpinned: true,
+  member_muted: true,
+  member_unmuted: true,
   read_marker_updated: true,
   read_receipt: true,
   delivery_receipt: true,

@@ -11,6 +11,7 @@ import { searchCommands } from './search-commands.js';
 import { fileCommands, type FileTransfer } from './file-commands.js';
 import { securityCommands, type AccountApi } from './security-commands.js';
 import { moderationCommands } from './moderation-commands.js';
+import { roomModerationCommands } from './room-moderation-commands.js';
 import { invitationCommands, type InviteLinkMaker } from './invitation-commands.js';
 import { messageSearchCommands, type ExportTransfer } from './message-search-commands.js';
 import { MessageCommands } from './message-commands.js';
@@ -167,6 +168,7 @@ export class ChatState implements RenderContext {
       (...lines) => this.account?.print(...lines),
     ),
     ...moderationCommands(this),
+    ...roomModerationCommands(this),
     ...invitationCommands(this),
     ...syncCommands(this),
   };

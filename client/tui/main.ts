@@ -129,8 +129,8 @@ async function run(
       encryption: values['no-encryption'] !== true,
       clientName: 'Lair Chat TS TUI',
       // reactions and thread updates live (extensions.md §1); read state and catch-up (§2, §3);
-      // invitation status/reminders (§6)
-      features: [LAIR_MESSAGES, LAIR_RECEIPTS, LAIR_SYNC, 'lair.invitations'],
+      // invitation status/reminders (§6); mutes (§9)
+      features: [LAIR_MESSAGES, LAIR_RECEIPTS, LAIR_SYNC, 'lair.invitations', 'lair.moderation'],
     });
     await c.authenticate(auth.token);
     return { client: c, features: hello.features };

@@ -180,8 +180,10 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
     case 'invitation_status_changed':
     case 'invitation_reminder':
       return formatInvitationEvent(event, ctx.myId);
-    case 'room_updated':
-      return note(`#${event.room.name} was updated`);
+    case 'room_updated': {
+      const slow = event.room.settings.slow_mode_seconds;
+      return note(`#${event.room.name} was updated${slow ? ` (slow mode ${slow} s)` : ''}`);
+    }
     case 'reaction_added':
     case 'reaction_removed': {
       if (event.user_id === ctx.myId) return null; // /react already said so
@@ -208,6 +210,17 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
         `${ctx.userName(event.pinned_by)} ${verb} ${ref !== '' ? ref : 'a message'}: ${event.message.content}`,
       );
     }
+    case 'member_muted': {
+      const until = event.expires_at === null ? '' : ` until ${event.expires_at.slice(11, 16)} UTC`;
+      const who = event.user_id === ctx.myId ? 'You are' : `${ctx.userName(event.user_id)} is`;
+      return style.yellow(
+        `🔇 ${who} muted in ${room(event.room_id)}${until}${event.reason ? ` (${event.reason})` : ''}`,
+      );
+    }
+    case 'member_unmuted':
+      return note(
+        `${event.user_id === ctx.myId ? 'You are' : `${ctx.userName(event.user_id)} is`} no longer muted in ${room(event.room_id)}`,
+      );
     case 'read_marker_updated':
     case 'delivery_receipt':
       return null; // shown by /unread and receipts lookups, not as a line
@@ -297,6 +310,11 @@ export const HELP: readonly string[] = [
   '  /ban <user> [minutes] [reason]  ban a user everywhere (system moderators and admins)',
   '  /unban <user>              lift a ban',
   '  /kick <user>               remove a user from the current room (room moderators and owners)',
+  '  /mute <user> [minutes] [reason]  mute a member of the current room (room moderators and owners)',
+  '  /unmute <user>             lift a mute in the current room',
+  '  /room-ban <user> [minutes] [reason]  remove a user from the current room and keep them out',
+  "  /room-unban <user>         lift a room ban;  /room-bans  list the current room's bans",
+  '  /slowmode <seconds>        one message per N s for members of the current room (0 = off)',
   '  /notice <text>             send a server notice to everyone (admins)',
   '  /audit [key=value …]       audit log: actor= action= target= before= after= (moderators)',
   '  /unread                    unread messages and mentions per room and DM',

@@ -9,6 +9,7 @@ import { jsonResponse, textResponse } from '../http/response.js';
 
 const USER = { user_id: 'user_not_found' } as const;
 const ROOM = { room_id: 'room_not_found' } as const;
+const MEMBER = { room_id: 'room_not_found', user_id: 'user_not_found' } as const;
 
 const roleBody = z.object({ role: z.string() });
 const banBody = z.object({
@@ -198,6 +199,77 @@ const usage = route({
     jsonResponse(200, { days: await deps.services.stats.usage(claims.sub, query.from, query.to) }),
 });
 
+const sanctionBody = z
+  .object({ reason: z.string().nullish(), duration_minutes: z.number().nullish() })
+  .nullish();
+
+/** 200 `{mute}`; room moderator+ (not on the owner); emits `member_muted`. */
+const mute = route({
+  path: MEMBER,
+  body: sanctionBody,
+  handle: async ({ deps, claims, params, body, event }) =>
+    jsonResponse(200, {
+      mute: await deps.services.roomModeration.mute(
+        claims.sub,
+        params.room_id,
+        params.user_id,
+        body ?? {},
+        auditContext(event, deps),
+      ),
+    }),
+});
+
+/** 200 `{"success":true}`; `not_found` when not muted; emits `member_unmuted`. */
+const unmute = route({
+  path: MEMBER,
+  handle: async ({ deps, claims, params, event }) => {
+    await deps.services.roomModeration.unmute(
+      claims.sub,
+      params.room_id,
+      params.user_id,
+      auditContext(event, deps),
+    );
+    return jsonResponse(200, SUCCESS);
+  },
+});
+
+/** 200 `{ban}`; room moderator+; a member is removed (`user_left_room` reason `banned`). */
+const roomBan = route({
+  path: MEMBER,
+  body: sanctionBody,
+  handle: async ({ deps, claims, params, body, event }) =>
+    jsonResponse(200, {
+      ban: await deps.services.roomModeration.ban(
+        claims.sub,
+        params.room_id,
+        params.user_id,
+        body ?? {},
+        auditContext(event, deps),
+      ),
+    }),
+});
+
+/** 200 `{"success":true}`; `not_found` when not banned. */
+const roomUnban = route({
+  path: MEMBER,
+  handle: async ({ deps, claims, params, event }) => {
+    await deps.services.roomModeration.unban(
+      claims.sub,
+      params.room_id,
+      params.user_id,
+      auditContext(event, deps),
+    );
+    return jsonResponse(200, SUCCESS);
+  },
+});
+
+/** 200 `{bans}`: the room's live bans. */
+const roomBans = route({
+  path: ROOM,
+  handle: async ({ deps, claims, params }) =>
+    jsonResponse(200, { bans: await deps.services.roomModeration.listBans(claims.sub, params.room_id) }),
+});
+
 /** Entry of the `moderation` group (routes: ./routes.ts). */
 export const handler = createGroupHandler('moderation', {
   'PUT /api/v1/admin/users/{user_id}/role': setRole,
@@ -216,4 +288,9 @@ export const handler = createGroupHandler('moderation', {
   'GET /api/v1/notices': notices,
   'GET /api/v1/admin/stats/live': live,
   'GET /api/v1/admin/stats/usage': usage,
+  'POST /api/v1/rooms/{room_id}/members/{user_id}/mute': mute,
+  'DELETE /api/v1/rooms/{room_id}/members/{user_id}/mute': unmute,
+  'POST /api/v1/rooms/{room_id}/bans/{user_id}': roomBan,
+  'DELETE /api/v1/rooms/{room_id}/bans/{user_id}': roomUnban,
+  'GET /api/v1/rooms/{room_id}/bans': roomBans,
 });

@@ -1,4 +1,4 @@
-// Route table of the `moderation` Lambda group (docs/protocol/extensions.md §9): roles, bans, admin users/rooms, audit, notices, live and usage stats.
+// Route table of the `moderation` Lambda group (docs/protocol/extensions.md §9): roles, bans, admin users/rooms, audit, notices, live and usage stats, room mutes and bans.
 import { defineRoutes } from '../http/route-def.js';
 
 /** The `moderation` group's routes; each admin route's permission is in shared/kernel/permissions.ts. */
@@ -19,4 +19,10 @@ export const routes = defineRoutes([
   ['GET', '/api/v1/notices', 'session'],
   ['GET', '/api/v1/admin/stats/live', 'admin'],
   ['GET', '/api/v1/admin/stats/usage', 'admin'],
+  // Room moderation (room moderator+; system row `room.moderate` in shared/kernel/permissions.ts)
+  ['POST', '/api/v1/rooms/{room_id}/members/{user_id}/mute', 'session'],
+  ['DELETE', '/api/v1/rooms/{room_id}/members/{user_id}/mute', 'session'],
+  ['POST', '/api/v1/rooms/{room_id}/bans/{user_id}', 'session'],
+  ['DELETE', '/api/v1/rooms/{room_id}/bans/{user_id}', 'session'],
+  ['GET', '/api/v1/rooms/{room_id}/bans', 'session'],
 ]);

@@ -16,7 +16,21 @@ const settings = z
   })
   .nullish();
 const createBody = z.object({ name: z.string(), description: z.string().nullish(), settings });
-const patchBody = z.object({ name: z.string().nullish(), description: z.string().nullish(), settings });
+/** PATCH also takes `settings.slow_mode_seconds` (0–3600, docs/protocol/extensions.md §9; checked by the service). */
+const patchSettings = z
+  .object({
+    public: z.boolean().nullish(),
+    max_members: u32.nullish(),
+    // docs/protocol/extensions.md §5; range checked by the service (validation_failed)
+    retention_days: z.number().int().nullable().optional(),
+    slow_mode_seconds: z.number().nullish(),
+  })
+  .nullish();
+const patchBody = z.object({
+  name: z.string().nullish(),
+  description: z.string().nullish(),
+  settings: patchSettings,
+});
 const roleBody = z.object({ role: z.string() });
 
 const ROOM = { room_id: 'room_not_found' } as const;
@@ -64,8 +78,17 @@ const get = route({
 const update = route({
   path: ROOM,
   body: patchBody,
-  handle: async ({ deps, claims, params, body }) =>
-    jsonResponse(200, { room: await deps.services.rooms.update(claims.sub, params.room_id, body) }),
+  handle: async ({ deps, claims, params, body }) => {
+    const { slow_mode_seconds: slow, ...settings } = body.settings ?? {};
+    if (slow === undefined || slow === null)
+      return jsonResponse(200, { room: await deps.services.rooms.update(claims.sub, params.room_id, body) });
+    // Slow mode goes through room moderation (audited); the other settings, if any, as before.
+    const slowed = await deps.services.roomModeration.setSlowMode(claims.sub, params.room_id, slow);
+    const rest = { ...body, settings: Object.keys(settings).length === 0 ? null : settings };
+    if (rest.name == null && rest.description == null && rest.settings === null)
+      return jsonResponse(200, { room: slowed });
+    return jsonResponse(200, { room: await deps.services.rooms.update(claims.sub, params.room_id, rest) });
+  },
 });
 
 /** §7.5 200 `{"success":true}`; owner only. */

@@ -14,6 +14,7 @@ import {
 import type { CommandContext } from './context.js';
 import type { Handler } from './define.js';
 import { toResponseError } from './errors.js';
+import { DomainError } from '../../shared/kernel/errors.js';
 import { invitationLifecycleCommands } from './invitation-lifecycle.js';
 import { invitationCommands } from './invitations.js';
 import { messageLifecycleCommands } from './message-lifecycle.js';
@@ -144,6 +145,16 @@ export async function runCommand(
   } catch (err) {
     countCommand(msg.type, false);
     const e = toResponseError(err, ctx.logger, { command: msg.type, userId: ctx.auth.user.id });
-    return failResponse(responseTypeFor(msg.type), msg.request_id, e.code, e.message) as CommandResponse;
+    const response = failResponse(
+      responseTypeFor(msg.type),
+      msg.request_id,
+      e.code,
+      e.message,
+    ) as CommandResponse;
+    // A refusal that says when to retry (slow mode) carries `retry_after_ms` inside `error` (docs/protocol/extensions.md §0.6).
+    const retry = err instanceof DomainError ? (err as { retryAfterMs?: unknown }).retryAfterMs : undefined;
+    if (typeof retry === 'number' && response.error)
+      (response.error as { retry_after_ms?: number }).retry_after_ms = Math.ceil(retry);
+    return response;
   }
 }

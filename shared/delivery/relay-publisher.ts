@@ -21,8 +21,12 @@ export interface RelayEventPublisherOptions {
   relayCacheMs?: number;
   /** Per-post timeout, ms (default 1500). */
   timeoutMs?: number;
-  /** After a network-level failure (refused, reset, timeout) the endpoint is skipped for this long, ms (default 2000). */
+  /** After every attempt of a post failed (refused, reset, timeout, 5xx) the endpoint is skipped for this long, ms (default 2000). */
   failureBackoffMs?: number;
+  /** Attempts per post that carries relay notices, first included (default 3): a lost post would leave that relay's sockets unaware of a ban or revocation. Other posts are tried once. */
+  attempts?: number;
+  /** Delay before the first retry, ms, doubled per retry with jitter (default 100). */
+  retryDelayMs?: number;
 }
 
 /**
@@ -43,11 +47,15 @@ export class RelayEventPublisher implements EventPublisher {
   private readonly cacheMs: number;
   private readonly timeoutMs: number;
   private readonly backoffMs: number;
+  private readonly attempts: number;
+  private readonly retryDelayMs: number;
 
   constructor(private readonly opts: RelayEventPublisherOptions) {
     this.cacheMs = opts.relayCacheMs ?? 1000;
     this.timeoutMs = opts.timeoutMs ?? 1500;
     this.backoffMs = opts.failureBackoffMs ?? 2000;
+    this.attempts = Math.max(1, opts.attempts ?? 3);
+    this.retryDelayMs = opts.retryDelayMs ?? 100;
   }
 
   /** Delivers locally, then posts to the other relays. Never throws. */
@@ -75,7 +83,9 @@ export class RelayEventPublisher implements EventPublisher {
     await Promise.all(
       relays
         .filter((r) => (this.failedUntil.get(r.endpoint) ?? 0) <= now)
-        .map((r) => this.post(r, body, signature)),
+        // Only posts carrying relay notices (ban, revocation) are retried: retrying every event post
+        // multiplies the load on a relay that is already too slow to answer (bench/README.md).
+        .map((r) => this.post(r, body, signature, notices.length > 0 ? this.attempts : 1)),
     );
   }
 
@@ -103,29 +113,47 @@ export class RelayEventPublisher implements EventPublisher {
     return this.pending;
   }
 
-  private async post(relay: RelayInfo, body: string, signature: string): Promise<void> {
+  /**
+   * One signed post, retried on a network failure, a timeout or a 5xx (at most `attempts` tries,
+   * more than one only for relay notices;
+   * jittered backoff from `retryDelayMs`): bounded by attempts × timeoutMs plus the delays. Relays
+   * drop an event id they have seen, so a retry after a post that did arrive is harmless.
+   */
+  private async post(relay: RelayInfo, body: string, signature: string, attempts: number): Promise<void> {
     const url = `${relay.endpoint}${INTERNAL_EVENTS_PATH}`;
-    try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [SIGNATURE_HEADER]: signature,
-          ...requestIdHeader(),
-        },
-        body,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      if (!res.ok)
-        this.opts.logger.warn(
-          { relayId: relay.relayId, url, status: res.status },
-          'relay rejected an event post',
-        );
-      this.failedUntil.delete(relay.endpoint);
-    } catch (err) {
-      this.failedUntil.set(relay.endpoint, Date.now() + this.backoffMs);
-      this.opts.logger.warn({ err, relayId: relay.relayId, url }, 'event post to relay failed');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            [SIGNATURE_HEADER]: signature,
+            ...requestIdHeader(),
+          },
+          body,
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+        await res.arrayBuffer().catch(() => undefined);
+        if (res.status >= 500) throw new Error(`relay answered ${res.status}`);
+        if (!res.ok)
+          this.opts.logger.warn(
+            { relayId: relay.relayId, url, status: res.status },
+            'relay rejected an event post',
+          );
+        this.failedUntil.delete(relay.endpoint);
+        return;
+      } catch (err) {
+        if (attempt >= attempts) {
+          this.failedUntil.set(relay.endpoint, Date.now() + this.backoffMs);
+          this.opts.logger.warn(
+            { err, relayId: relay.relayId, url, attempts: attempt },
+            'event post to relay failed',
+          );
+          return;
+        }
+        const delay = this.retryDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
     }
   }
 }

@@ -16,6 +16,7 @@ import * as sync from './sync/model.js';
 import * as retention from './retention/model.js';
 import * as search from './search/model.js';
 import * as rooms from './rooms/model.js';
+import * as roomModeration from './room-moderation/model.js';
 import * as stats from './stats/model.js';
 import * as users from './users/model.js';
 
@@ -34,6 +35,7 @@ const MODELS = [
   admin,
   audit,
   moderation,
+  roomModeration,
   notices,
   stats,
   receipts,
@@ -105,6 +107,7 @@ interface FeatureEvents {
   admin: admin.Events;
   audit: audit.Events;
   moderation: moderation.Events;
+  roomModeration: roomModeration.Events;
   notices: notices.Events;
   stats: stats.Events;
   receipts: receipts.Events;

@@ -14,6 +14,7 @@ import { invitationsFeature } from './invitations/index.js';
 import { messagesFeature } from './messages/index.js';
 import { moderationFeature } from './moderation/index.js';
 import { noticesFeature } from './notices/index.js';
+import { roomModerationFeature } from './room-moderation/index.js';
 import { presenceFeature } from './presence/index.js';
 import { receiptsFeature } from './receipts/index.js';
 import { syncFeature } from './sync/index.js';
@@ -42,6 +43,7 @@ export const FEATURES = [
   adminFeature,
   auditFeature,
   moderationFeature,
+  roomModerationFeature,
   noticesFeature,
   statsFeature,
   receiptsFeature,

@@ -13,6 +13,7 @@ export const IMPLEMENTED_EXTENSIONS: readonly ExtensionName[] = [
   'lair.invitations',
   'lair.receipts',
   'lair.sync',
+  'lair.moderation',
 ];
 
 const IMPLEMENTED: ReadonlySet<string> = new Set(IMPLEMENTED_EXTENSIONS);

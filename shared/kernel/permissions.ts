@@ -60,6 +60,18 @@ export const PERMISSIONS = {
   'account.unlock': { min: 'admin', http: ['POST /api/v1/admin/users/{user_id}/unlock'], tcp: [] },
   'search.all': { min: 'moderator', http: ['GET /api/v1/admin/search/messages'], tcp: [] },
   'config.reload': { min: 'admin', http: ['POST /api/v1/admin/config/reload'], tcp: [] },
+  /** Room moderation: the system role needed before the room role (moderator+) is asked (a guest never moderates). */
+  'room.moderate': {
+    min: 'user',
+    http: [
+      'POST /api/v1/rooms/{room_id}/members/{user_id}/mute',
+      'DELETE /api/v1/rooms/{room_id}/members/{user_id}/mute',
+      'POST /api/v1/rooms/{room_id}/bans/{user_id}',
+      'DELETE /api/v1/rooms/{room_id}/bans/{user_id}',
+      'GET /api/v1/rooms/{room_id}/bans',
+    ],
+    tcp: ['mute_member', 'unmute_member', 'ban_from_room', 'unban_from_room', 'list_room_bans', 'set_slow_mode'],
+  },
 } as const satisfies Record<string, { min: SystemRole; http: readonly string[]; tcp: readonly string[] }>;
 
 /** A permission name of {@link PERMISSIONS}. */

@@ -156,6 +156,7 @@ export class DynamoInviteLinkRepository {
           if (room.Item === undefined) return new DomainError('room_not_found');
         }
         if (c.failed(1)) return new ConflictError('already_member');
+        if (c.failed(3)) return new DomainError('room_banned');
         return new ConflictError('room_full');
       },
     );

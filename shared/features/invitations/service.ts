@@ -22,6 +22,7 @@ import {
 } from '../rooms/index.js';
 import { toUser, type UserRecord, type UserRepository } from '../users/index.js';
 import { toInvitation } from './items.js';
+import type { RoomModerationRepository } from '../room-moderation/index.js';
 import {
   MAX_BULK_INVITEES,
   MAX_INVITATION_MESSAGE_CHARS,
@@ -43,6 +44,8 @@ export interface InvitationServiceDeps extends EmitDeps {
   rooms: Pick<RoomRepository, 'get'>;
   users: Pick<UserRepository, 'getById' | 'getMany' | 'getByUsername'>;
   access: RoomAccess;
+  /** Room bans (docs/protocol/extensions.md §9): a room-banned user cannot be invited. */
+  roomModeration: Pick<RoomModerationRepository, 'getRoomBan'>;
   /**
    * System bans (the moderation store): a banned invitee is refused with `account_banned`
    * (docs/protocol-extensions.md §6). Absent ⇒ no ban check (unit compositions without moderation).
@@ -87,7 +90,7 @@ export interface InvitationService {
   /**
    * Invites `inviteeId`. Emits `invitation_received` to the invitee.
    * @throws `not_room_member` | `permission_denied` | `user_not_found` | `already_member` |
-   *   `already_invited` | `room_not_found` | `room_full` | `validation_failed` | `not_found` (template)
+   *   `already_invited` | `room_not_found` | `room_full` | `room_banned` | `validation_failed` | `not_found` (template)
    */
   create(actorId: Uuid, roomId: Uuid, inviteeId: Uuid, opts: InviteOptions): Promise<Invitation>;
   /**
@@ -184,7 +187,7 @@ export function effective(inv: Invitation, nowMs: number): Invitation {
  * create, check order:
  * - HTTP (`requireModerator: true`): not_room_member (caller; also unknown room) → permission_denied
  *   (plain member; or `role: moderator` from a non-owner) → validation_failed (ttl, message) →
- *   user_not_found (invitee) → account_banned (invitee system-banned) → already_member → room_full → already_invited.
+ *   user_not_found (invitee) → account_banned (invitee system-banned) → already_member → room_full → room_banned → already_invited.
  * - TCP/WS (`requireModerator: false`): room_not_found first, then the same.
  * Options: `template_id` fills `message`/`role`/`ttl_hours` not given; an explicit field wins.
  */
@@ -254,6 +257,8 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
   async function inviteOne(actorId: Uuid, p: Prepared, invitee: UserRecord): Promise<Invitation> {
     if (invitee.id === actorId) throw new ConflictError('already_member');
     checkCapacity(p.room);
+    if ((await deps.roomModeration.getRoomBan(p.room.id, invitee.id)) !== null)
+      throw new DomainError('room_banned');
     const invitation = newInvitation(actorId, p, invitee, clock.now());
     await invitations.create(invitation); // room_not_found | already_member | already_invited
     await emit(deps, to(invitee.id), { type: 'invitation_received', invitation });

@@ -6,7 +6,7 @@ import { ConflictError, DomainError } from '../../kernel/errors.js';
 import { parseTimestamp } from '../../kernel/time.js';
 import type { Clock } from '../../kernel/ports.js';
 import { ttlEpochSeconds, type Item } from '../../storage/items.js';
-import { membershipItem, roomKeys, type RoomMembership } from '../rooms/index.js';
+import { membershipItem, roomBanCheck, roomKeys, type RoomMembership } from '../rooms/index.js';
 import { queryAll, queryPages } from '../../storage/operations.js';
 import { ATTR, GSI1, GSI2 } from '../../storage/table.js';
 import { isConditionalCheckFailed, transactWrite, type TransactItem } from '../../storage/transactions.js';
@@ -94,7 +94,7 @@ export function slotItem(inv: Invitation): Item {
   };
 }
 
-/** The Put + counter Update a join adds to a transaction (same conditions as rooms' membership-store `add`). */
+/** The Put + counter Update + room-ban check a join adds to a transaction (same conditions as rooms' membership-store `add`). */
 export function joinItems(tableName: string, membership: RoomMembership): TransactItem[] {
   return [
     {
@@ -115,6 +115,7 @@ export function joinItems(tableName: string, membership: RoomMembership): Transa
         ExpressionAttributeValues: { ':one': 1, ':null': 'NULL' },
       },
     },
+    roomBanCheck(tableName, membership), // `room_banned` (docs/protocol/extensions.md §9)
   ];
 }
 
@@ -454,6 +455,7 @@ export class DynamoInvitationRepository implements InvitationRepository {
           return new DomainError('room_not_found');
         if (c.failed(0)) return new ConflictError('already_member');
         if (c.failed(1)) return new ConflictError('room_full');
+        if (c.failed(2)) return new DomainError('room_banned');
         return new ConflictError('invitation_expired');
       },
     );

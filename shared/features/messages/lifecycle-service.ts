@@ -19,6 +19,7 @@ import {
   type MessageVersion,
 } from './model.js';
 import { conversationKey } from './store.js';
+import { createSendGate, type RoomModerationRepository } from '../room-moderation/index.js';
 
 /** What the lifecycle use cases need. */
 export interface LifecycleDeps extends EmitDeps {
@@ -27,6 +28,8 @@ export interface LifecycleDeps extends EmitDeps {
   access: RoomAccess;
   /** The audit log (docs/protocol/extensions.md §9); absent in roots that audit nothing. */
   audit?: Pick<AuditRepository, 'append'>;
+  /** Room mutes and slow mode (docs/protocol/extensions.md §9): a muted member cannot react. */
+  roomModeration: Pick<RoomModerationRepository, 'roomState' | 'claimSendSlot'>;
 }
 
 /** Edit history, reactions, threads and the admin hard delete. */
@@ -87,6 +90,7 @@ export interface LifecycleService {
 /** Builds the lifecycle use cases; unreadable messages answer `message_not_found` (no existence oracle, extensions.md §0.6). */
 export function createLifecycle(deps: LifecycleDeps): LifecycleService {
   const { messages, clock } = deps;
+  const gate = createSendGate(deps);
 
   /** True when `actorId` may read `m`: a member of its room, or a party of its DM. */
   async function canRead(
@@ -184,6 +188,7 @@ export function createLifecycle(deps: LifecycleDeps): LifecycleService {
             : key.author === actorId || key.target.recipient === actorId;
         if (!readableKey) throw new DomainError('message_not_found');
         where = { conversation: key.conversation, seq: key.seq };
+        if (key.target.type === 'room') await gate.check(key.target.room_id, actorId, access, 'react');
       } else {
         // The conditional update re-checks existence and tombstone: the index copy is enough here.
         const m = await readable(actorId, messageId, { consistent: false, access });
@@ -192,6 +197,7 @@ export function createLifecycle(deps: LifecycleDeps): LifecycleService {
           seq: m.seq,
           known: m.reactions.find((r) => r.emoji === emoji) ?? null,
         };
+        if (m.target.type === 'room') await gate.check(m.target.room_id, actorId, access, 'react'); // `muted`
       }
       const change = await messages.react(where, emoji, actorId, add, toTimestamp(clock.now()));
       if (!add && !change.changed) throw new DomainError('reaction_not_found');

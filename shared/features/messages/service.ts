@@ -8,7 +8,7 @@ import { claimAttachments, type AttachmentServiceDeps } from '../attachments/ind
 import { isModeratorOrAbove, requireMembership, type RoomAccess } from '../rooms/index.js';
 import { createRetentionPolicy, floorSeq, laterSeq, type RetentionPolicyDeps } from '../retention/index.js';
 import type { UserRepository } from '../users/index.js';
-import { createLifecycle, type LifecycleService } from './lifecycle-service.js';
+import { createLifecycle, type LifecycleDeps, type LifecycleService } from './lifecycle-service.js';
 import {
   cleanTarget,
   freshLifecycle,
@@ -25,13 +25,15 @@ import {
 import { resolveMentions } from './mentions.js';
 import { conversationKey } from './store.js';
 import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor.js';
+import { createSendGate } from '../room-moderation/index.js';
 
 /** What the MessageService needs (attachments + blobs: to claim uploads, extensions.md §1.7). */
 export interface MessageServiceDeps
   extends
     EmitDeps,
     Pick<AttachmentServiceDeps, 'attachments' | 'blobs'>,
-    Pick<RetentionPolicyDeps, 'rooms' | 'retentionDefaultDays'> {
+    Pick<RetentionPolicyDeps, 'rooms' | 'retentionDefaultDays'>,
+    Pick<LifecycleDeps, 'roomModeration'> {
   messages: MessageRepository;
   users: Pick<UserRepository, 'getById' | 'getByUsername'>;
   /** The default room-access policy (storage reads); callers may pass a leased one per call. */
@@ -82,7 +84,7 @@ export interface MessageService extends LifecycleService {
   /**
    * Sends to a room (caller must be a member) or a DM (recipient must exist); a reply also bumps
    * its thread root in the same transaction. Emits `message_received` (+ `thread_updated`).
-   * @throws `content_invalid` | `not_room_member` | `user_not_found` | `validation_failed` | `invalid_reply` | `permission_denied` | `attachment_invalid`
+   * @throws `content_invalid` | `not_room_member` | `user_not_found` | `validation_failed` | `invalid_reply` | `permission_denied` | `attachment_invalid` | `muted` | `slow_mode` (SlowModeError, `retryAfterMs`)
    */
   send(actorId: Uuid, target: MessageTarget, content: string, opts?: SendOptions): Promise<Message>;
   /**
@@ -126,6 +128,7 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
   const { messages, users, clock, ids } = deps;
   const retention = createRetentionPolicy(deps);
   const lifecycle = createLifecycle(deps);
+  const gate = createSendGate(deps);
 
   /**
    * Checks access to a target and returns its conversation key: a room through `access` (the
@@ -203,6 +206,8 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
         ? { message_type: 'text' as const, priority: 'normal' as const }
         : await checkExtensions(actorId, target, opts, access);
       const root = opts.reply_to == null ? null : await replyRoot(conversation, opts.reply_to);
+      // Room moderation (extensions.md §9): `muted` 403, `slow_mode` 429 — cached room state, before any write.
+      if (target.type === 'room') await gate.check(target.room_id, actorId, access, 'send');
       // Claimed last (after every other check); the put attaches them in its transaction.
       const attachments = opts.attachment_ids?.length
         ? await claimAttachments(deps, actorId, opts.attachment_ids)

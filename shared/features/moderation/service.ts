@@ -122,9 +122,12 @@ export function createModerationService(deps: ModerationServiceDeps): Moderation
 
   return {
     async ban(actorId, userId, input, ctx = {}) {
-      const actor = requirePermission(await users.getById(actorId), 'user.ban');
+      // Both reads in one round trip (ban propagation is measured from this call, bench/README.md).
+      const [actorRecord, targetRecord] = await Promise.all([users.getById(actorId), users.getById(userId)]);
+      const actor = requirePermission(actorRecord, 'user.ban');
       const { reason, minutes } = validateBan(input);
-      const target = await requireTarget(userId);
+      if (targetRecord === null) throw new DomainError('user_not_found');
+      const target = targetRecord;
       if (target.id === actor.id || target.role === 'admin' || roleRank(target.role) >= roleRank(actor.role))
         throw new DomainError('permission_denied', 'Permission denied: cannot ban this user');
       const now = clock.now();

@@ -41,6 +41,8 @@ export interface NoticeService {
    * for everyone plus those of rooms `userId` is a member of, newest first.
    */
   listActive(userId: Uuid): Promise<Notice[]>;
+  /** Live notices of any audience, unfiltered (one Query; the relay's login path caches it). */
+  countActive(): Promise<number>;
 }
 
 const SEVERITIES: ReadonlySet<string> = new Set(['info', 'warning', 'critical']);
@@ -118,6 +120,10 @@ export function createNoticeService(deps: NoticeServiceDeps): NoticeService {
         }),
       );
       return all.filter((n) => n.room_id === null || member.has(n.room_id));
+    },
+
+    async countActive() {
+      return (await notices.listActive()).length;
     },
   };
 }

@@ -12,6 +12,8 @@ export const keys = {
   roomNameSentinel: (name: string): Key => ({ PK: `ROOMNAME#${lower(name)}`, SK: `ROOMNAME#${lower(name)}` }),
   membership: (roomId: Uuid, userId: Uuid): Key => ({ PK: `ROOM#${roomId}`, SK: `MEMBER#${userId}` }),
   invitation: (roomId: Uuid, inviteeId: Uuid): Key => ({ PK: `ROOM#${roomId}`, SK: `INVITE#${inviteeId}` }),
+  /** A room ban (shared/features/room-moderation): spelled here because every join's transaction checks it. */
+  roomBan: (roomId: Uuid, userId: Uuid): Key => ({ PK: `ROOM#${roomId}`, SK: `RBAN#${userId}` }),
 } as const;
 
 /** Secondary-index keys (GSI1): rooms by visibility then lowercased name; a user's memberships. */

@@ -41,6 +41,23 @@ export function membershipFromItem(item: Item): RoomMembership {
 const RETRIES = 3;
 
 /** {@link MembershipRepository} over the single table (rules: port TSDoc, docs/design.md §3 invariants). */
+/**
+ * The ConditionCheck every join adds to its transaction (here, invitation accept, invite links):
+ * no live room ban on (room, user) (docs/protocol/extensions.md §9); an expired ban (TTL is lazy)
+ * does not refuse. Map its failure to DomainError `room_banned`.
+ */
+export function roomBanCheck(tableName: string, membership: RoomMembership): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: tableName,
+      Key: keys.roomBan(membership.room_id, membership.user_id),
+      ConditionExpression: 'attribute_not_exists(PK) OR #ttl <= :nowSec',
+      ExpressionAttributeNames: { '#ttl': ATTR.ttl },
+      ExpressionAttributeValues: { ':nowSec': Math.floor(parseTimestamp(membership.joined_at) / 1000) },
+    },
+  };
+}
+
 export class DynamoMembershipRepository implements MembershipRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -88,6 +105,7 @@ export class DynamoMembershipRepository implements MembershipRepository {
           ExpressionAttributeValues: { ':one': 1, ':null': 'NULL' },
         },
       },
+      roomBanCheck(TableName, membership),
     ];
     const accept = opts?.acceptInvitation;
     if (accept) {
@@ -113,6 +131,7 @@ export class DynamoMembershipRepository implements MembershipRepository {
         return new DomainError('room_not_found');
       if (c.failed(0)) return new ConflictError('already_member');
       if (c.failed(1)) return new ConflictError('room_full');
+      if (c.failed(2)) return new DomainError('room_banned');
       return new ConflictError('invitation_expired');
     });
   }

@@ -13,6 +13,8 @@ export interface RoomSettings {
   max_members: number | null;
   /** Days messages are kept, 1–3650; null = the server default (docs/protocol/extensions.md §5). */
   retention_days: number | null;
+  /** Slow mode, seconds (1–3600); absent = off (docs/protocol/extensions.md §9, docs/protocol-extensions.md §9). */
+  slow_mode_seconds?: number;
 }
 
 /** Room as sent on the wire (docs/protocol/domain.md §4.2). */
@@ -28,6 +30,8 @@ export interface Room {
 export interface RoomRecord extends Room {
   member_count: number;
   owner_count: number;
+  /** Slow mode, seconds; 0 = off (top-level META attribute, set by shared/features/room-moderation). */
+  slow_mode_seconds: number;
   /** Optimistic-lock version, bumped on every META update. */
   version: number;
 }
@@ -67,6 +71,7 @@ export function toRoom(r: RoomRecord): Room {
       is_private: r.settings.is_private,
       max_members: r.settings.max_members,
       retention_days: r.settings.retention_days,
+      ...(r.slow_mode_seconds > 0 ? { slow_mode_seconds: r.slow_mode_seconds } : {}),
     },
     created_at: r.created_at,
   };
@@ -103,7 +108,7 @@ export const errors = {
 /** Room events exactly as pushed to TCP/WS clients (docs/protocol/tcp.md §8). */
 export type Events =
   | { type: 'user_joined_room'; room_id: Uuid; user: User; membership: RoomMembership }
-  | { type: 'user_left_room'; room_id: Uuid; user_id: Uuid; reason: 'left' | 'kicked' }
+  | { type: 'user_left_room'; room_id: Uuid; user_id: Uuid; reason: 'left' | 'kicked' | 'banned' }
   | {
       type: 'member_role_changed';
       room_id: Uuid;
@@ -194,9 +199,9 @@ export interface MembershipRepository {
   /**
    * Adds a member in one transaction: put membership (must not exist), increment the room's
    * member_count conditioned on the room existing and `member_count < max_members` (when set),
-   * and, when `acceptInvitation` is given, mark that invitation `accepted` (must be pending).
+   * no live room ban of the user (`ROOM#<id>`/`RBAN#<user>`), and, when `acceptInvitation` is given, mark that invitation `accepted` (must be pending).
    * @throws ConflictError `already_member` / `room_full` / `invitation_expired`;
-   *   DomainError `room_not_found`
+   *   DomainError `room_not_found` / `room_banned`
    */
   add(
     membership: RoomMembership,

@@ -27,7 +27,12 @@ export function roomItem(room: RoomRecord): Item {
     id: room.id,
     name: room.name,
     owner: room.owner,
-    settings: { ...room.settings },
+    settings: {
+      description: room.settings.description,
+      is_private: room.settings.is_private,
+      max_members: room.settings.max_members,
+      retention_days: room.settings.retention_days,
+    },
     created_at: room.created_at,
     member_count: room.member_count,
     owner_count: room.owner_count,
@@ -51,6 +56,7 @@ export function roomRecordFromItem(item: Item): RoomRecord {
     created_at: item.created_at as string,
     member_count: item.member_count as number,
     owner_count: item.owner_count as number,
+    slow_mode_seconds: typeof item.slow_mode_seconds === 'number' ? item.slow_mode_seconds : 0,
     version: item.version as number,
   };
 }
@@ -79,6 +85,7 @@ export class DynamoRoomRepository implements RoomRepository {
       settings: { ...room.settings },
       member_count: 1,
       owner_count: owner.role === 'owner' ? 1 : 0,
+      slow_mode_seconds: 0,
       version: 1,
     };
     const TableName = this.tableName;

@@ -1,10 +1,14 @@
 // THE sync section registry (docs/adr/012): one line per feature that contributes a list to the sync response ("invitations", "notices", "friend_requests", …).
 import type { Uuid } from '../../kernel/types.js';
 import type { InvitationRepository } from '../invitations/index.js';
+import type { NoticeRepository } from '../notices/index.js';
+import type { MembershipRepository } from '../rooms/index.js';
 
 /** What a section may read: the repositories of the features that have sections (ServiceDeps satisfies it). */
 export interface SectionDeps {
   invitations: Pick<InvitationRepository, 'listPendingForUser'>;
+  notices: Pick<NoticeRepository, 'listActive'>;
+  memberships: Pick<MembershipRepository, 'get'>;
 }
 
 /**
@@ -20,7 +24,7 @@ export type SyncSection = (
 
 /**
  * The sections, keyed by their response field. Adding one = one line here (and its repository
- * in {@link SectionDeps}). `notices` and `friend_requests` answer `[]` until their features exist.
+ * in {@link SectionDeps}). `friend_requests` answers `[]` until its feature exists.
  */
 export const SYNC_SECTIONS: Readonly<Record<string, SyncSection>> = {
   // Pending invitations (created since the token; all pending ones without a token).
@@ -28,6 +32,18 @@ export const SYNC_SECTIONS: Readonly<Record<string, SyncSection>> = {
     (await deps.invitations.listPendingForUser(userId, nowMs)).filter(
       (i) => sinceMs === null || Date.parse(i.created_at) >= sinceMs,
     ),
-  notices: () => Promise.resolve([]),
+  // Active server notices (docs/protocol/extensions.md §9): everyone's plus those of the user's rooms,
+  // newest first, every sync (they are current state, few, and clients dedupe by id).
+  notices: async (deps, userId) => {
+    const all = await deps.notices.listActive();
+    const rooms = [...new Set(all.flatMap((n) => (n.room_id === null ? [] : [n.room_id])))];
+    const member = new Set<string>();
+    await Promise.all(
+      rooms.map(async (id) => {
+        if ((await deps.memberships.get(id, userId)) !== null) member.add(id);
+      }),
+    );
+    return all.filter((n) => n.room_id === null || member.has(n.room_id));
+  },
   friend_requests: () => Promise.resolve([]),
 };

@@ -128,6 +128,4 @@ describe('moderation across two relay processes', () => {
     const self = await listener.request({ type: 'ban_user', user: admin.user.username });
     expectFail(self, 'ban_user_response', 'permission_denied');
   });
-
-  // Notices on TCP login (relay/connection/login-notices.ts) are not wired: see docs/protocol-extensions.md §9.
 });

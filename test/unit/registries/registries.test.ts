@@ -33,6 +33,7 @@ describe('shared/features registry', () => {
       'presence',
       'receipts',
       'retention',
+      'room-moderation',
       'rooms',
       'search',
       'stats',
@@ -48,7 +49,7 @@ describe('shared/features registry', () => {
         string,
         unknown
       >;
-      const descriptor = index[`${name}Feature`];
+      const descriptor = index[`${name.replace(/-(\w)/g, (_: string, c: string) => c.toUpperCase())}Feature`];
       expect(descriptor).toBeDefined();
       expect(FEATURES as readonly unknown[]).toContain(descriptor);
       const errors = index.errors as Record<string, unknown>;

@@ -125,6 +125,56 @@ describe('internal event delivery', () => {
     expect(received).toEqual([e, notice]);
   });
 
+  it('retries a relay-notice post that failed (5xx, then a hang past the timeout) a bounded number of times; event posts once', async () => {
+    let posts = 0;
+    const flaky = createServer((req, res) => {
+      posts += 1;
+      req.resume();
+      req.on('end', () => {
+        if (posts === 1) {
+          res.statusCode = 503;
+          res.end();
+        } else if (posts === 2) {
+          res.statusCode = 204;
+          res.end();
+        } // later posts hang: the publisher's timeout ends them
+      });
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    const flakyEndpoint = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`;
+    await ts.repos.presence.deregisterRelay('other');
+    await ts.repos.presence.registerRelay({ relayId: 'flaky', endpoint: flakyEndpoint }, 60);
+    try {
+      const publisher = new RelayEventPublisher({
+        presence: ts.repos.presence,
+        secret: SECRET,
+        logger: testLogger(),
+        relayCacheMs: 0,
+        timeoutMs: 300,
+        attempts: 3,
+        retryDelayMs: 10,
+      });
+      const notice = (): DomainEvent => ({
+        id: randomUUID(),
+        at: Date.now(),
+        audience: { kind: 'users', userIds: [randomUUID()] },
+        payload: { type: 'account_banned', user_id: randomUUID(), message: 'Account banned' },
+      });
+      await publisher.publish(notice());
+      expect(posts).toBe(2); // 503, then delivered
+      await publisher.publish(notice());
+      expect(posts).toBe(5); // three attempts, every one timed out; publish still resolved
+      await new Promise((r) => setTimeout(r, 2100)); // past the failure backoff
+      await publisher.publish(event());
+      expect(posts).toBe(6); // a plain event post is tried once
+    } finally {
+      await ts.repos.presence.deregisterRelay('flaky');
+      await ts.repos.presence.registerRelay({ relayId: 'other', endpoint }, 60);
+      flaky.closeAllConnections();
+      flaky.close();
+    }
+  });
+
   it('caches the relay list for relayCacheMs', async () => {
     const publisher = new RelayEventPublisher({
       presence: ts.repos.presence,

@@ -56,6 +56,18 @@ const EXAMPLES: Record<string, string> = {
   send_server_notice:
     '{"type":"send_server_notice","request_id":"n","message":"Maintenance","severity":"info"}',
   get_notices: '{"type":"get_notices","request_id":"g"}',
+  mute_member:
+    '{"type":"mute_member","request_id":"m","room_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","user":"bob","duration_minutes":10}',
+  unmute_member:
+    '{"type":"unmute_member","request_id":"m","room_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","user":"bob"}',
+  ban_from_room:
+    '{"type":"ban_from_room","request_id":"b","room_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","user":"bob","reason":"spam"}',
+  unban_from_room:
+    '{"type":"unban_from_room","request_id":"b","room_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","user":"bob"}',
+  list_room_bans:
+    '{"type":"list_room_bans","request_id":"l","room_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d"}',
+  set_slow_mode:
+    '{"type":"set_slow_mode","request_id":"s","room_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","seconds":30}',
   // docs/protocol/extensions.md §2, §3
   mark_read:
     '{"type":"mark_read","request_id":"r","target":{"type":"room","room_id":"550e8400-e29b-41d4-a716-446655440000"},"up_to":"6ba7b810-9dad-11d1-80b4-00c04fd430c8"}',
