@@ -38,6 +38,9 @@ const EVENT_TYPE_FLAGS: Record<EventType, true> = {
   mention: true,
   message_pinned: true,
   message_unpinned: true,
+  friend_request_received: true,
+  friend_request_accepted: true,
+  friend_removed: true,
 };
 const EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(EVENT_TYPE_FLAGS));
 

@@ -11,6 +11,7 @@ import { searchCommands } from './search-commands.js';
 import { fileCommands, type FileTransfer } from './file-commands.js';
 import { securityCommands, type AccountApi } from './security-commands.js';
 import { moderationCommands } from './moderation-commands.js';
+import { socialCommands } from './social-commands.js';
 import { invitationCommands, type InviteLinkMaker } from './invitation-commands.js';
 import { MessageCommands } from './message-commands.js';
 import { HELP, formatInvitations, formatRooms, formatWho, shortId, style } from './render.js';
@@ -150,6 +151,7 @@ export class ChatState implements RenderContext {
       (...lines) => this.account?.print(...lines),
     ),
     ...moderationCommands(this),
+    ...socialCommands(this),
     ...invitationCommands(this),
   };
 

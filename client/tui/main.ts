@@ -124,7 +124,7 @@ async function run(
     port: Number(tcpAddr.slice(sep + 1)),
     encryption: values['no-encryption'] !== true,
     clientName: 'Lair Chat TS TUI',
-    features: [LAIR_MESSAGES, 'lair.invitations'], // live reactions/threads (§1) and invitation status/reminders (§6)
+    features: [LAIR_MESSAGES, 'lair.invitations', 'lair.social'], // reactions/threads (§1), invitation status (§6), friends and presence (§7, §8)
   });
   await client.authenticate(auth.token);
   const downloads = join(process.cwd(), 'downloads');

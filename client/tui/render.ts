@@ -2,6 +2,7 @@
 import type { EventPayload } from '../../shared/kernel/events.js';
 import type { Invitation } from '../../shared/features/invitations/index.js';
 import { formatInvitationEvent } from './invitation-render.js';
+import { formatSocialEvent } from './social-render.js';
 import type { Message } from '../../shared/features/messages/index.js';
 import type { RoomListItem } from '../../shared/features/rooms/index.js';
 import type { User } from '../../shared/features/users/index.js';
@@ -208,6 +209,10 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
         `${ctx.userName(event.pinned_by)} ${verb} ${ref !== '' ? ref : 'a message'}: ${event.message.content}`,
       );
     }
+    case 'friend_request_received':
+    case 'friend_request_accepted':
+    case 'friend_removed':
+      return formatSocialEvent(event, ctx);
     case 'server_notice':
       return (event.severity === 'info' ? style.cyan : style.red)(`[${event.severity}] ${event.message}`);
   }
@@ -284,6 +289,12 @@ export const HELP: readonly string[] = [
   '  /kick <user>               remove a user from the current room (room moderators and owners)',
   '  /notice <text>             send a server notice to everyone (admins)',
   '  /audit [key=value …]       audit log: actor= action= target= before= after= (moderators)',
+  '  /friend <user> [message]   send a friend request (or accept theirs)',
+  '  /friends                   your friends (● online)',
+  '  /requests                  pending friend requests, incoming and outgoing',
+  '  /unfriend <user>           end a friendship',
+  '  /block <user>              block a user: no DMs, invites or requests; their messages hidden',
+  '  /unblock <user>            lift a block; /blocks lists them',
   '  /help                      this help',
   '  /quit                      disconnect and exit',
   'Anything else is sent to the current room. <n> is the number printed before a message, e.g. [12].',

@@ -1,9 +1,10 @@
-// Lambda for the user routes (docs/protocol/http.md §6): me, update me, list, get.
+// Lambda for the user routes (docs/protocol/http.md §6): me, update me, list, get; plus lair.social's (./social.ts).
 import { z } from 'zod';
 import { clampLimit, PAGE } from '../../shared/kernel/validation.js';
 import { createGroupHandler, route } from '../http/router.js';
 import type { QueryParams } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
+import { socialRoutes } from './social.js';
 
 const patchMeBody = z.object({ email: z.string().nullish() });
 
@@ -68,4 +69,5 @@ export const handler = createGroupHandler('users', {
   'PATCH /api/v1/users/me': patchMe,
   'GET /api/v1/users': list,
   'GET /api/v1/users/{user_id}': get,
+  ...socialRoutes,
 });

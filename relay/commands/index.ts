@@ -20,6 +20,7 @@ import { messageLifecycleCommands } from './message-lifecycle.js';
 import { messageCommands } from './messages.js';
 import { moderationCommands } from './moderation.js';
 import { roomCommands } from './rooms.js';
+import { socialCommands } from './social.js';
 import { userCommands } from './users.js';
 import { countCommand } from '../stats/live-counters.js';
 
@@ -43,6 +44,7 @@ const GROUPS = [
   invitationLifecycleCommands,
   userCommands,
   moderationCommands,
+  socialCommands,
 ] as const;
 
 type Group = (typeof GROUPS)[number];

@@ -3,6 +3,7 @@ import type { Uuid } from '../../shared/kernel/types.js';
 import { isRelayNotice, type Audience, type DomainEvent } from '../../shared/kernel/events.js';
 import { mayReceive } from '../../shared/kernel/extensions.js';
 import { serializeServerMessage } from '../protocol/index.js';
+import { authorOf, BlockIndex } from './block-index.js';
 import { MessageKeys } from './message-keys.js';
 import { SeenIds } from './seen-ids.js';
 import type {
@@ -38,6 +39,8 @@ export class DeliveryRegistry {
   private readonly seen: SeenIds;
   /** Addresses of the messages whose events passed through here (reactions skip a lookup). */
   readonly messageKeys = new MessageKeys();
+  /** Whom each local user blocked (docs/protocol/extensions.md §7.3 delivery filter). */
+  private readonly blocks = new BlockIndex();
   private readonly verified: SeenIds;
   private readonly revokedSessions: SeenIds;
   private readonly backlog: DomainEvent[] = [];
@@ -89,6 +92,7 @@ export class DeliveryRegistry {
     if (entry.conns.size > 0) return;
     for (const roomId of entry.rooms.keys()) this.unindex(roomId, target.userId);
     this.users.delete(target.userId);
+    this.blocks.forget(target.userId);
   }
 
   /**
@@ -200,7 +204,11 @@ export class DeliveryRegistry {
     const overlay: Overlay = { joined: new Set(), left: new Set() };
     entry.overlay = overlay;
     try {
-      const roomIds = await loadRooms(userId);
+      const loadBlocks = this.opts.loadBlocks;
+      const [roomIds] = await Promise.all([
+        loadRooms(userId),
+        loadBlocks === undefined ? undefined : this.blocks.load(userId, loadBlocks),
+      ]);
       if (this.users.get(userId) !== entry) return;
       for (const roomId of roomIds) if (!overlay.left.has(roomId)) this.index(roomId, userId, entry);
       entry.loaded = true;
@@ -273,6 +281,9 @@ export class DeliveryRegistry {
       case 'session_revoked':
         this.revokeSession(p.user_id, p.session_id);
         return;
+      case 'blocks_changed': // docs/protocol/extensions.md §7.3: relay notice, never to a client
+        this.blocks.apply(p);
+        return;
       case 'account_banned': // docs/protocol/extensions.md §9: every connection of the user
         for (const target of [...(this.users.get(p.user_id)?.conns ?? [])])
           this.revokeTarget(target, p.message);
@@ -307,8 +318,10 @@ export class DeliveryRegistry {
     const targets = this.resolve(event.audience);
     if (targets.size === 0) return;
     let json: Buffer | undefined;
+    const author = authorOf(payload);
     for (const target of targets) {
       if (!mayReceive(target.features, payload)) continue; // the opt-in rule, docs/protocol/extensions.md §0.2
+      if (author !== undefined && this.blocks.hides(target.userId, author)) continue; // §7.3 blocks
       json ??= serializeServerMessage(payload);
       try {
         target.deliver(json);

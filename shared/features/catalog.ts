@@ -11,6 +11,7 @@ import * as moderation from './moderation/model.js';
 import * as notices from './notices/model.js';
 import * as presence from './presence/model.js';
 import * as rooms from './rooms/model.js';
+import * as social from './social/model.js';
 import * as stats from './stats/model.js';
 import * as users from './users/model.js';
 
@@ -19,6 +20,7 @@ const MODELS = [
   auth,
   users,
   rooms,
+  social,
   attachments,
   messages,
   invitations,
@@ -85,6 +87,7 @@ interface FeatureEvents {
   auth: auth.Events;
   users: users.Events;
   rooms: rooms.Events;
+  social: social.Events;
   attachments: attachments.Events;
   messages: messages.Events;
   invitations: invitations.Events;
@@ -97,4 +100,4 @@ interface FeatureEvents {
 }
 
 /** Relay-internal notices: travel the event path but are never serialized to a client (docs/adr/005). */
-export type RelayNotice = auth.Notices | moderation.Notices;
+export type RelayNotice = auth.Notices | moderation.Notices | social.Notices;

@@ -16,6 +16,7 @@ import { moderationFeature } from './moderation/index.js';
 import { noticesFeature } from './notices/index.js';
 import { presenceFeature } from './presence/index.js';
 import { createRoomAccess, roomsFeature, type RoomAccess } from './rooms/index.js';
+import { socialFeature } from './social/index.js';
 import { statsFeature } from './stats/index.js';
 import { usersFeature } from './users/index.js';
 
@@ -27,6 +28,7 @@ export const FEATURES = [
   authFeature,
   usersFeature,
   roomsFeature,
+  socialFeature,
   attachmentsFeature,
   messagesFeature,
   invitationsFeature,

@@ -12,6 +12,7 @@ export type EventType = EventPayload['type'];
 const RELAY_NOTICE_TYPES: ReadonlySet<string> = new Set<RelayNotice['type']>([
   'session_revoked',
   'account_banned',
+  'blocks_changed',
 ]);
 
 /** True for a relay-internal notice (never to be serialized to a client). */

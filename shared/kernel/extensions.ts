@@ -8,7 +8,11 @@ export type { ExtensionName };
  * Extensions this build implements, in the order `server_hello.features` lists them after
  * `"encryption"` (extensions.md §0.1). Only names listed here are ever honoured from a client.
  */
-export const IMPLEMENTED_EXTENSIONS: readonly ExtensionName[] = ['lair.messages', 'lair.invitations'];
+export const IMPLEMENTED_EXTENSIONS: readonly ExtensionName[] = [
+  'lair.messages',
+  'lair.invitations',
+  'lair.social',
+];
 
 const IMPLEMENTED: ReadonlySet<string> = new Set(IMPLEMENTED_EXTENSIONS);
 

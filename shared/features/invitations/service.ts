@@ -19,6 +19,7 @@ import {
   type RoomRecord,
   type RoomRepository,
 } from '../rooms/index.js';
+import { requireNotBlocked, type BlockRepository } from '../social/index.js';
 import { toUser, type UserRecord, type UserRepository } from '../users/index.js';
 import { toInvitation } from './items.js';
 import {
@@ -42,6 +43,8 @@ export interface InvitationServiceDeps extends EmitDeps {
   rooms: Pick<RoomRepository, 'get'>;
   users: Pick<UserRepository, 'getById' | 'getMany' | 'getByUsername'>;
   access: RoomAccess;
+  /** A block either way refuses an invitation (`recipient_unavailable`, extensions.md §7.3). */
+  blocks: Pick<BlockRepository, 'isBlocked'>;
 }
 
 /** Extension fields of an invite (docs/protocol/extensions.md §6.1–6.2); all optional. */
@@ -239,6 +242,7 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
 
   async function inviteOne(actorId: Uuid, p: Prepared, invitee: UserRecord): Promise<Invitation> {
     if (invitee.id === actorId) throw new ConflictError('already_member');
+    await requireNotBlocked(deps, actorId, invitee.id);
     checkCapacity(p.room);
     const invitation = newInvitation(actorId, p, invitee, clock.now());
     await invitations.create(invitation); // room_not_found | already_member | already_invited
@@ -317,6 +321,15 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
         ...parsed.map((id) => (id !== null ? byId.get(id) : undefined) ?? null),
         ...byName,
       ];
+      const blocked = await Promise.all(
+        found.map(async (u) => {
+          if (u === null) return false;
+          return requireNotBlocked(deps, actorId, u.id).then(
+            () => false,
+            () => true,
+          );
+        }),
+      );
       const now = clock.now();
       const seen = new Set<string>();
       const results: BulkResult[] = [];
@@ -332,6 +345,10 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
         }
         if (invitee.id === actorId) {
           fail('already_member');
+          return;
+        }
+        if (blocked[i] === true) {
+          fail('recipient_unavailable');
           return;
         }
         if (seen.has(invitee.id)) {

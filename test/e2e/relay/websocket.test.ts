@@ -38,7 +38,7 @@ describe('WebSocket endpoint', () => {
     const ws = await TestWsClient.connect(port);
     expect(await ws.nextOf('server_hello')).toMatchObject({
       version: '1.0',
-      features: ['encryption', 'lair.messages', 'lair.invitations'],
+      features: ['encryption', 'lair.messages', 'lair.invitations', 'lair.social'],
     });
     ws.send({ type: 'key_exchange', public_key: 'x' });
     expect(await ws.nextOf('error')).toMatchObject({

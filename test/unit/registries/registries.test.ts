@@ -31,6 +31,7 @@ describe('shared/features registry', () => {
       'notices',
       'presence',
       'rooms',
+      'social',
       'stats',
       'users',
     ]);

@@ -100,7 +100,7 @@ describe('Connection state machine', () => {
       type: 'server_hello',
       version: '1.0',
       server_name: 'Lair Chat',
-      features: ['encryption', 'lair.messages', 'lair.invitations'],
+      features: ['encryption', 'lair.messages', 'lair.invitations', 'lair.social'],
       encryption_required: false,
     });
     expect(conn.state).toBe('AWAIT_HELLO');

@@ -1,0 +1,89 @@
+// lair.social commands of the terminal client (docs/protocol/extensions.md §7.3): /block /unblock /blocks /friends /friend /unfriend /requests.
+import type { ChatSession } from '../sdk/session.js';
+import type { Block, FriendRequest, FriendRow } from '../../shared/features/social/index.js';
+import type { CommandResult } from './commands.js';
+import { style } from './render.js';
+import { formatBlocks, formatFriends, formatRequests } from './social-render.js';
+
+/** What the social commands need from the chat state. */
+export interface SocialCommandHost {
+  readonly session: ChatSession;
+}
+
+type Raw = Record<string, unknown> & { success: boolean; error?: { code: string; message: string } };
+
+/** Sends a command and returns its response, or a red line for a failure. */
+async function send(host: SocialCommandHost, msg: Record<string, unknown>): Promise<Raw | CommandResult> {
+  const res = (await host.session.request(msg as never)) as unknown as Raw;
+  if (!res.success)
+    return { lines: [style.red(`✖ ${res.error?.code ?? 'error'}: ${res.error?.message ?? ''}`)] };
+  return res;
+}
+const failed = (r: Raw | CommandResult): r is CommandResult => 'lines' in r;
+const usage = (text: string): CommandResult => ({ lines: [style.yellow(`Usage: ${text}`)] });
+
+/** `/block`, `/unblock`, `/blocks`, `/friends`, `/friend`, `/unfriend`, `/requests`, merged into the chat state's command table. */
+export function socialCommands(
+  host: SocialCommandHost,
+): Record<string, (rest: string) => Promise<CommandResult>> {
+  /** One-user command: `/name <user>` -> `{type, username}`. */
+  const oneUser =
+    (type: string, use: string, done: (user: string) => string) =>
+    async (rest: string): Promise<CommandResult> => {
+      const user = rest.trim();
+      if (user === '' || /\s/.test(user)) return usage(use);
+      const res = await send(host, { type, username: user });
+      return failed(res) ? res : { lines: [style.dim(`* ${done(user)}`)] };
+    };
+  return {
+    block: oneUser(
+      'block_user',
+      '/block <user>',
+      (u) =>
+        `${u} is blocked: no DMs, invitations or friend requests between you; their room messages are hidden`,
+    ),
+    unblock: oneUser('unblock_user', '/unblock <user>', (u) => `${u} is unblocked`),
+    unfriend: oneUser('remove_friend', '/unfriend <user>', (u) => `you and ${u} are no longer friends`),
+
+    async blocks() {
+      const res = await send(host, { type: 'list_blocks', limit: 100 });
+      return failed(res) ? res : { lines: formatBlocks(res.blocks as Block[]) };
+    },
+
+    async friends() {
+      const res = await send(host, { type: 'list_friends', limit: 100 });
+      return failed(res) ? res : { lines: formatFriends(res.friends as FriendRow[]) };
+    },
+
+    async friend(rest) {
+      const [user, ...note] = rest.trim().split(/\s+/);
+      if (user === undefined || user === '') return usage('/friend <user> [message]');
+      const message = note.join(' ');
+      const res = await send(host, {
+        type: 'send_friend_request',
+        username: user,
+        ...(message !== '' ? { message } : {}),
+      });
+      if (failed(res)) return res;
+      return {
+        lines: [
+          'friendship' in res
+            ? style.green(`♥ you and ${user} are now friends`)
+            : style.dim(`* friend request sent to ${user}`),
+        ],
+      };
+    },
+
+    async requests() {
+      const [incoming, outgoing] = await Promise.all([
+        send(host, { type: 'list_friend_requests', direction: 'incoming', limit: 100 }),
+        send(host, { type: 'list_friend_requests', direction: 'outgoing', limit: 100 }),
+      ]);
+      if (failed(incoming)) return incoming;
+      if (failed(outgoing)) return outgoing;
+      return {
+        lines: formatRequests(incoming.requests as FriendRequest[], outgoing.requests as FriendRequest[]),
+      };
+    },
+  };
+}
