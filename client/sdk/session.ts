@@ -41,6 +41,8 @@ const EVENT_TYPE_FLAGS: Record<EventType, true> = {
   friend_request_received: true,
   friend_request_accepted: true,
   friend_removed: true,
+  presence_changed: true,
+  user_updated: true,
 };
 const EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(EVENT_TYPE_FLAGS));
 

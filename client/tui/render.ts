@@ -212,6 +212,8 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
     case 'friend_request_received':
     case 'friend_request_accepted':
     case 'friend_removed':
+    case 'presence_changed':
+    case 'user_updated':
       return formatSocialEvent(event, ctx);
     case 'server_notice':
       return (event.severity === 'info' ? style.cyan : style.red)(`[${event.severity}] ${event.message}`);
@@ -295,6 +297,10 @@ export const HELP: readonly string[] = [
   '  /unfriend <user>           end a friendship',
   '  /block <user>              block a user: no DMs, invites or requests; their messages hidden',
   '  /unblock <user>            lift a block; /blocks lists them',
+  '  /away | /dnd | /back       set your presence to away, do not disturb, or online',
+  '  /profile [user] | /profile <field> <value>  show a profile, or set display_name, status_message,',
+  '                             avatar_url (https), timezone (e.g. Europe/Berlin), locale (e.g. de-DE); - clears',
+  '  /prefs [key value]         show preferences, or set one: dm_from friends, show_online false, theme dark …',
   '  /help                      this help',
   '  /quit                      disconnect and exit',
   'Anything else is sent to the current room. <n> is the number printed before a message, e.g. [12].',

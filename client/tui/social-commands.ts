@@ -1,14 +1,37 @@
-// lair.social commands of the terminal client (docs/protocol/extensions.md §7.3): /block /unblock /blocks /friends /friend /unfriend /requests.
+// lair.social commands of the terminal client (docs/protocol/extensions.md §7.1, §7.3, §8): /profile /prefs /block /unblock /blocks /friends /friend /unfriend /requests /away /dnd /back.
 import type { ChatSession } from '../sdk/session.js';
-import type { Block, FriendRequest, FriendRow } from '../../shared/features/social/index.js';
+import type { Block, FriendRequest, FriendRow, Preferences } from '../../shared/features/social/index.js';
+import type { User } from '../../shared/features/users/index.js';
 import type { CommandResult } from './commands.js';
 import { style } from './render.js';
-import { formatBlocks, formatFriends, formatRequests } from './social-render.js';
+import {
+  formatBlocks,
+  formatFriends,
+  formatPreferences,
+  formatProfile,
+  formatRequests,
+} from './social-render.js';
 
 /** What the social commands need from the chat state. */
 export interface SocialCommandHost {
   readonly session: ChatSession;
+  readonly myId: string;
+  /** A user by name (the chat state's cache / `list_users`). */
+  findUser(username: string): Promise<User | null>;
 }
+
+const PROFILE_KEYS = new Set(['display_name', 'status_message', 'avatar_url', 'timezone', 'locale']);
+const PREF_GROUP: Record<string, 'privacy' | 'notifications' | undefined> = {
+  dm_from: 'privacy',
+  show_online: 'privacy',
+  send_read_receipts: 'privacy',
+  dm: 'notifications',
+  mentions: 'notifications',
+  rooms: 'notifications',
+};
+
+/** `true`/`false` become booleans, anything else stays text. */
+const prefValue = (v: string): string | boolean => (v === 'true' ? true : v === 'false' ? false : v);
 
 type Raw = Record<string, unknown> & { success: boolean; error?: { code: string; message: string } };
 
@@ -35,7 +58,49 @@ export function socialCommands(
       const res = await send(host, { type, username: user });
       return failed(res) ? res : { lines: [style.dim(`* ${done(user)}`)] };
     };
+  /** `/away`, `/dnd`, `/back`: `set_presence` (extensions.md §8). */
+  const presence = (status: 'online' | 'away' | 'dnd', text: string) => async (): Promise<CommandResult> => {
+    const res = await send(host, { type: 'set_presence', status });
+    return failed(res) ? res : { lines: [style.dim(`* ${text}`)] };
+  };
   return {
+    async profile(rest) {
+      const [first, ...more] = rest.trim().split(/\s+/).filter(Boolean);
+      if (first !== undefined && PROFILE_KEYS.has(first)) {
+        const value = more.join(' ');
+        if (value === '') return usage(`/profile ${first} <value>  (- clears it)`);
+        const res = await send(host, { type: 'update_profile', [first]: value === '-' ? null : value });
+        return failed(res) ? res : { lines: formatProfile(res.user as User) };
+      }
+      const target = first === undefined ? { id: host.myId } : await host.findUser(first);
+      if (target === null) return { lines: [style.red(`✖ no user named ${first ?? ''}`)] };
+      const res = await send(host, { type: 'get_user', user_id: target.id });
+      return failed(res) ? res : { lines: formatProfile(res.user as User) };
+    },
+
+    async prefs(rest) {
+      const [key, value] = rest.trim().split(/\s+/).filter(Boolean);
+      if (key === undefined) {
+        const res = await send(host, { type: 'get_preferences' });
+        return failed(res) ? res : { lines: formatPreferences(res.preferences as Preferences) };
+      }
+      if (value === undefined) return usage('/prefs <key> <value>, e.g. /prefs dm_from friends');
+      const group = PREF_GROUP[key];
+      const preferences =
+        key === 'theme'
+          ? { theme: value }
+          : group === undefined
+            ? null
+            : { [group]: { [key]: prefValue(value) } };
+      if (preferences === null)
+        return usage('/prefs dm_from|show_online|send_read_receipts|dm|mentions|rooms|theme <value>');
+      const res = await send(host, { type: 'update_preferences', preferences });
+      return failed(res) ? res : { lines: formatPreferences(res.preferences as Preferences) };
+    },
+
+    away: presence('away', 'you are away'),
+    dnd: presence('dnd', 'do not disturb: your contacts see you as busy'),
+    back: presence('online', 'you are back online'),
     block: oneUser(
       'block_user',
       '/block <user>',

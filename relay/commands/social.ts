@@ -9,6 +9,7 @@ import {
   type FriendTarget,
   type Preferences,
 } from '../../shared/features/social/index.js';
+import type { User } from '../../shared/features/users/index.js';
 import { command, okResponse, type CommandResponse } from '../protocol/index.js';
 import type { CommandContext } from './context.js';
 import { defineCommands } from './define.js';
@@ -26,6 +27,8 @@ declare module '../protocol/server-messages.js' {
     remove_friend_response: Record<string, never>;
     get_preferences_response: { preferences: Preferences };
     update_preferences_response: { preferences: Preferences };
+    set_presence_response: Record<string, never>;
+    update_profile_response: { user: User };
   }
 }
 
@@ -52,6 +55,14 @@ const schemas = {
   remove_friend: command('remove_friend', who),
   get_preferences: command('get_preferences', {}),
   update_preferences: command('update_preferences', { preferences: z.record(z.string(), z.unknown()) }),
+  set_presence: command('set_presence', { status: z.enum(['online', 'away', 'dnd']) }),
+  update_profile: command('update_profile', {
+    display_name: z.string().nullish(),
+    status_message: z.string().nullish(),
+    avatar_url: z.string().nullish(),
+    timezone: z.string().nullish(),
+    locale: z.string().nullish(),
+  }),
 };
 type Msg<K extends keyof typeof schemas> = z.output<(typeof schemas)[K]>;
 
@@ -159,6 +170,20 @@ async function updatePreferences(
   return okResponse('update_preferences_response', msg.request_id, { preferences });
 }
 
+/** `set_presence {status: online|away|dnd}` -> `{}`; contacts get `presence_changed` (extensions.md §8). */
+async function setPresence(msg: Msg<'set_presence'>, ctx: CommandContext): Promise<CommandResponse> {
+  await ctx.services.presence.setStatus(ctx.auth.user, msg.status);
+  return okResponse('set_presence_response', msg.request_id, {});
+}
+
+/** `update_profile {display_name?, status_message?, avatar_url?, timezone?, locale?}` (ours; HTTP is `PATCH /users/me`) -> `user`. Errors: `validation_failed`. */
+async function updateProfile(msg: Msg<'update_profile'>, ctx: CommandContext): Promise<CommandResponse> {
+  await ctx.requireSession();
+  const { type: _t, request_id: _r, ...input } = msg;
+  const user = await ctx.services.profiles.update(me(ctx), input);
+  return okResponse('update_profile_response', msg.request_id, { user });
+}
+
 /** The lair.social commands (registered in ./index.ts). */
 export const socialCommands = defineCommands({
   schemas,
@@ -174,5 +199,7 @@ export const socialCommands = defineCommands({
     remove_friend: removeFriend,
     get_preferences: getPreferences,
     update_preferences: updatePreferences,
+    set_presence: setPresence,
+    update_profile: updateProfile,
   },
 });

@@ -349,6 +349,13 @@ export class DeliveryRegistry {
       case 'all':
         for (const c of this.conns.values()) if (c.id !== audience.exceptConnectionId) out.add(c);
         break;
+      case 'contacts': // docs/protocol/extensions.md §8: people who share a room or a friendship
+        for (const roomId of audience.roomIds)
+          for (const userId of this.rooms.get(roomId) ?? []) addUser(userId);
+        for (const userId of audience.userIds) addUser(userId);
+        if (audience.exceptConnectionId !== undefined)
+          for (const c of out) if (c.id === audience.exceptConnectionId) out.delete(c);
+        break;
     }
     return out;
   }

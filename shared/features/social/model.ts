@@ -72,13 +72,15 @@ export const errors = {
 export type Events =
   | { type: 'friend_request_received'; request: FriendRequest }
   | { type: 'friend_request_accepted'; request_id: Uuid; friendship: Friendship }
-  | { type: 'friend_removed'; user_id: Uuid };
+  | { type: 'friend_removed'; user_id: Uuid }
+  | { type: 'user_updated'; user: User };
 
 /** Every social event needs lair.social (docs/protocol/extensions.md §0.2). */
 export const eventExtensions = {
   friend_request_received: 'lair.social',
   friend_request_accepted: 'lair.social',
   friend_removed: 'lair.social',
+  user_updated: 'lair.social',
 } as const;
 
 /**

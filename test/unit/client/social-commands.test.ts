@@ -16,6 +16,18 @@ const user = (username: string) => ({
 
 describe('terminal social commands', () => {
   const session = new FakeSession((m) => {
+    if (m.type === 'update_profile')
+      return { user: { ...user('me'), display_name: m.display_name ?? null, timezone: 'Europe/Berlin' } };
+    if (m.type === 'get_user')
+      return { user: { ...user('bob'), display_name: 'Bob B.', timezone: 'Asia/Tokyo' } };
+    if (m.type === 'get_preferences' || m.type === 'update_preferences')
+      return {
+        preferences: {
+          notifications: { dm: true, mentions: true, rooms: 'all' },
+          privacy: { dm_from: 'friends', show_online: true, send_read_receipts: true },
+          theme: 'default',
+        },
+      };
     if (m.type === 'unblock_user') return { error: { code: 'not_found', message: 'Not found' } };
     if (m.type === 'list_blocks') return { blocks: [{ user_id: 'x', username: 'mallory', created_at: 't' }] };
     if (m.type === 'send_friend_request')
@@ -32,7 +44,11 @@ describe('terminal social commands', () => {
       };
     return {};
   });
-  const cmds = socialCommands({ session });
+  const cmds = socialCommands({
+    session,
+    myId: 'id-me',
+    findUser: (n: string) => Promise.resolve(n === 'bob' ? user('bob') : null),
+  } as never);
 
   it('/block and /unblock send the user by name; a refusal prints the code; usage without a user', async () => {
     expect((await cmds.block!('mallory')).lines.join()).toContain('mallory is blocked');
@@ -53,6 +69,21 @@ describe('terminal social commands', () => {
     expect((await cmds.requests!('')).lines.join()).toContain('carol');
     await cmds.unfriend!('bob');
     expect(session.sentOf('remove_friend').at(-1)).toMatchObject({ username: 'bob' });
+  });
+
+  it('/profile shows (own or by name) and sets one field; /prefs shows and sets one leaf', async () => {
+    expect((await cmds.profile!('bob')).lines.join()).toContain('Asia/Tokyo');
+    expect(session.sentOf('get_user').at(-1)).toMatchObject({ user_id: 'id-bob' });
+    expect((await cmds.profile!('display_name Me Myself')).lines.join()).toContain('Me Myself');
+    expect(session.sentOf('update_profile').at(-1)).toMatchObject({ display_name: 'Me Myself' });
+    await cmds.profile!('timezone -');
+    expect(session.sentOf('update_profile').at(-1)).toMatchObject({ timezone: null });
+    expect((await cmds.prefs!('')).lines.join()).toContain('dm_from friends');
+    await cmds.prefs!('show_online false');
+    expect(session.sentOf('update_preferences').at(-1)).toMatchObject({
+      preferences: { privacy: { show_online: false } },
+    });
+    expect((await cmds.prefs!('nonsense 1')).lines.join()).toContain('Usage');
   });
 
   it('friend events render one line each, and /help lists every command', () => {
@@ -76,7 +107,17 @@ describe('terminal social commands', () => {
       ),
     ).toContain('alice sent you a friend request');
     expect(formatSocialEvent({ type: 'friend_removed', user_id: 'id-bob' }, names)).toContain('bob');
-    for (const c of ['/block', '/unblock', '/friend', '/friends', '/requests', '/unfriend'])
+    for (const c of [
+      '/block',
+      '/unblock',
+      '/friend',
+      '/friends',
+      '/requests',
+      '/unfriend',
+      '/away',
+      '/profile',
+      '/prefs',
+    ])
       expect(HELP.some((l) => l.trimStart().startsWith(c))).toBe(true);
   });
 });
