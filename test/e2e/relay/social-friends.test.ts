@@ -133,4 +133,23 @@ describe('friend commands on the relay (extensions.md §7.3)', () => {
       'everyone',
     );
   });
+
+  it('update_profile -> user; friends with lair.social get user_updated, strangers nothing; bad time zone refused', async () => {
+    const [a, b, stranger] = [await user(), await user(), await user()];
+    await a.client.request({ type: 'send_friend_request', user_id: b.id });
+    await b.client.request({ type: 'send_friend_request', user_id: a.id });
+    const res = await a.client.request({
+      type: 'update_profile',
+      display_name: 'Ay',
+      timezone: 'Asia/Tokyo',
+    });
+    expect(res.user).toMatchObject({ id: a.id, display_name: 'Ay', timezone: 'Asia/Tokyo' });
+    expect((await b.client.nextOf('user_updated')).user).toMatchObject({ id: a.id, display_name: 'Ay' });
+    expect(await stranger.client.expectNone((m) => m.type === 'user_updated', 200)).toBe(true);
+    expectFail(
+      await a.client.request({ type: 'update_profile', timezone: 'Nowhere/Land' }),
+      'update_profile_response',
+      'validation_failed',
+    );
+  });
 });

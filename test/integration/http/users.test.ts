@@ -38,11 +38,16 @@ describe('user routes', () => {
         }),
       });
       expect(Object.keys(res.json.user).sort()).toEqual([
+        'avatar_url', // docs/protocol/extensions.md §7.1 (additive)
         'created_at',
+        'display_name',
         'email',
         'id',
         'last_seen_at',
+        'locale',
         'role',
+        'status_message',
+        'timezone',
         'updated_at',
         'username',
       ]);
