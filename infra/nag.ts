@@ -88,7 +88,12 @@ export function acknowledgeNagFindings(stacks: LairChatStacks, config: StageConf
     acknowledge(task.executionRole, 'AwsSolutions-IAM5[Resource::*]', NAG_REASONS.ecrAuthToken);
   acknowledge(relay.loadBalancer, 'AwsSolutions-ELB2', NAG_REASONS.nlbAccessLogs);
 
-  for (const fn of [...api.groupFunctions.values(), api.streamsFunction, api.invitationSweep.fn]) {
+  for (const fn of [
+    ...api.groupFunctions.values(),
+    api.streamsFunction,
+    api.invitationSweep.fn,
+    api.exportWorkerFunction,
+  ]) {
     acknowledge(
       fn,
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -115,4 +120,5 @@ export function acknowledgeNagFindings(stacks: LairChatStacks, config: StageConf
   acknowledge(relay.service.taskDefinition.taskRole, objectsId, NAG_REASONS.attachmentObjects);
   for (const [group, fn] of api.groupFunctions)
     if (ATTACHMENT_GROUPS.has(group)) acknowledge(fn, objectsId, NAG_REASONS.attachmentObjects);
+  acknowledge(api.exportWorkerFunction, objectsId, NAG_REASONS.attachmentObjects);
 }

@@ -1,4 +1,5 @@
 // Composition root of the HTTP Lambdas: settings, logger, DynamoDB clients and services, built once per cold start.
+import { lambdaExportRunner } from './history/export-runner.js';
 import { randomBytes } from 'node:crypto';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -80,6 +81,10 @@ export function createHttpDeps(opts: HttpDepsOptions): HttpDeps {
     ...(opts.clock ? { clock: opts.clock } : {}),
     authPolicy: authPolicyFromSettings(opts.settings),
     securityAudit: securityAuditToLog(opts.logger),
+    retentionDefaultDays: opts.settings.LAIR_RETENTION_DEFAULT_DAYS,
+    ...(opts.settings.LAIR_EXPORT_FUNCTION === undefined
+      ? {}
+      : { exportRunner: lambdaExportRunner(opts.settings.LAIR_EXPORT_FUNCTION, opts.settings.AWS_REGION) }),
     events:
       opts.events ??
       ((r: Repositories) =>

@@ -10,6 +10,7 @@ import { MAX_BODY_BYTES } from '../lambdas/http/request.js';
 import { CORS_HEADERS, preflightResponse } from '../lambdas/http/response.js';
 import type { GroupHandler } from '../lambdas/http/router.js';
 import type { RouteGroup } from '../lambdas/http/routes.js';
+import { handler as historyHandler } from '../lambdas/history/handler.js';
 import { handler as invitationsHandler } from '../lambdas/invitations/handler.js';
 import { handler as messagesHandler } from '../lambdas/messages/handler.js';
 import { handler as moderationHandler } from '../lambdas/moderation/handler.js';
@@ -31,6 +32,7 @@ export const GROUP_HANDLERS: Readonly<Record<RouteGroup, GroupHandler>> = {
   users: usersHandler,
   rooms: roomsHandler,
   messages: messagesHandler,
+  history: historyHandler,
   attachments: attachmentsHandler,
   invitations: invitationsHandler,
   admin: adminHandler,

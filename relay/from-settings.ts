@@ -48,6 +48,7 @@ export async function startRelayFromSettings(opts: {
     attachmentMaxBytes: settings.LAIR_ATTACHMENT_MAX_BYTES,
     authPolicy: authPolicyFromSettings(settings),
     securityAudit: securityAuditToLog(logger),
+    retentionDefaultDays: settings.LAIR_RETENTION_DEFAULT_DAYS,
   });
   return relay.start({
     services,

@@ -13,6 +13,7 @@ import {
 } from './features/index.js';
 import type { Clock, EventPublisher, IdGenerator, PasswordHasher } from './kernel/ports.js';
 import { publicBaseUrl, type Settings } from './config/settings.js';
+import type { ExportRunner } from './features/exports/index.js';
 import { ATTACHMENT_LIMITS, createBlobStore, type BlobStore } from './features/attachments/index.js';
 import type { AuthPolicy, SecurityAudit } from './features/auth/index.js';
 import type { Logger } from './platform/logger.js';
@@ -52,13 +53,17 @@ export interface ComposeOptions {
   securityAudit?: SecurityAudit;
   /** `admin.bootstrap_usernames` (LAIR_ADMIN_BOOTSTRAP_USERNAMES); default none. */
   bootstrapAdmins?: readonly string[];
+  /** `LAIR_RETENTION_DEFAULT_DAYS` (0 or absent = forever), days. */
+  retentionDefaultDays?: number;
+  /** Where export jobs run; default in this process. */
+  exportRunner?: ExportRunner;
 }
 
 /** A BlobStore for roots without attachments: every call rejects (an attachment send answers `internal_error`). */
 function unavailableBlobStore(): BlobStore {
   const fail = (): Promise<never> =>
     Promise.reject(new Error('no blob store configured in this composition root'));
-  return { uploadUrl: fail, downloadUrl: fail, size: fail, copy: fail };
+  return { uploadUrl: fail, downloadUrl: fail, size: fail, copy: fail, put: fail };
 }
 
 /** Result of {@link composeServices}: the services plus what they were built from. */
@@ -93,6 +98,8 @@ export function composeServices(opts: ComposeOptions): Composition {
     ...(opts.authPolicy ? { authPolicy: opts.authPolicy } : {}),
     ...(opts.securityAudit ? { securityAudit: opts.securityAudit } : {}),
     bootstrapAdmins: opts.bootstrapAdmins ?? [],
+    retentionDefaultDays: opts.retentionDefaultDays ? opts.retentionDefaultDays : null,
+    ...(opts.exportRunner === undefined ? {} : { exportRunner: opts.exportRunner }),
   };
   return {
     services: createServices(deps),

@@ -38,6 +38,9 @@ const EVENT_TYPE_FLAGS: Record<EventType, true> = {
   mention: true,
   message_pinned: true,
   message_unpinned: true,
+  read_marker_updated: true,
+  read_receipt: true,
+  delivery_receipt: true,
   friend_request_received: true,
   friend_request_accepted: true,
   friend_removed: true,
@@ -48,6 +51,10 @@ const EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(EVENT_TYPE_FLAGS));
 
 /** The extension name of the message lifecycle (docs/protocol/extensions.md §1). */
 export const LAIR_MESSAGES = 'lair.messages';
+/** Read state and delivery (docs/protocol/extensions.md §2). */
+export const LAIR_RECEIPTS = 'lair.receipts';
+/** Catch-up after being away (docs/protocol/extensions.md §3). */
+export const LAIR_SYNC = 'lair.sync';
 
 /** Client message types that get a `<type>_response` (docs/protocol/tcp.md §6, §7). */
 export type RequestType = {

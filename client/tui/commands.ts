@@ -13,7 +13,9 @@ import { securityCommands, type AccountApi } from './security-commands.js';
 import { moderationCommands } from './moderation-commands.js';
 import { socialCommands } from './social-commands.js';
 import { invitationCommands, type InviteLinkMaker } from './invitation-commands.js';
+import { messageSearchCommands, type ExportTransfer } from './message-search-commands.js';
 import { MessageCommands } from './message-commands.js';
+import { CatchUp, syncCommands } from './sync-commands.js';
 import { HELP, formatInvitations, formatRooms, formatWho, shortId, style } from './render.js';
 import type { RenderContext } from './render.js';
 
@@ -38,6 +40,8 @@ export class ChatState implements RenderContext {
   /** Every printed message by its short number `[n]` (per session). */
   readonly book = new MessageBook();
   private readonly lifecycle = new MessageCommands(this);
+  /** Sync on (re)connect and read state (docs/protocol/extensions.md §2, §3). */
+  readonly catchUp: CatchUp;
   private readonly rooms = new Map<string, Room>();
   private readonly users = new Map<string, User>();
   /** Usernames learnt from events that carry no full User (presence, messages, invitations). */
@@ -45,16 +49,20 @@ export class ChatState implements RenderContext {
   private invitations: Invitation[] = [];
 
   constructor(
-    readonly session: ChatSession,
+    /** The connection in use; replaced after a reconnect. */
+    public session: ChatSession,
     readonly me: User,
     /** HTTP file transfer for /upload and /download (absent: those commands say so). */
-    readonly files?: FileTransfer,
+    readonly files?: FileTransfer & Partial<ExportTransfer>,
     /** HTTP account API + terminal questions for /2fa and /sessions (absent: those commands say so). */
     readonly account?: AccountApi & { print: (...lines: string[]) => void },
     /** HTTP invite-link creation for /invite-link (absent: the command says so). */
     readonly links?: InviteLinkMaker,
+    /** Where the sync token is kept between runs (null: memory only). */
+    catchUpFile: string | null = null,
   ) {
     this.users.set(me.id, me);
+    this.catchUp = new CatchUp(this, catchUpFile);
   }
 
   get myId(): string {
@@ -90,6 +98,14 @@ export class ChatState implements RenderContext {
   /** Learns names and message state from a pushed event and keeps the current room valid. */
   observe(event: EventPayload): void {
     this.book.observe(event);
+    this.catchUp.observe(event);
+    if (
+      event.type === 'message_received' &&
+      event.message.target.type === 'room' &&
+      event.message.target.room_id === this.currentRoomId
+    ) {
+      this.catchUp.shownInRoom(event.message.target.room_id, event.message.id);
+    }
     switch (event.type) {
       case 'user_joined_room':
         this.users.set(event.user.id, event.user);
@@ -146,6 +162,7 @@ export class ChatState implements RenderContext {
     ...this.lifecycle.handlers,
     ...fileCommands(this),
     ...searchCommands(this),
+    ...messageSearchCommands(this),
     ...securityCommands(
       () => this.account,
       (...lines) => this.account?.print(...lines),
@@ -153,6 +170,7 @@ export class ChatState implements RenderContext {
     ...moderationCommands(this),
     ...socialCommands(this),
     ...invitationCommands(this),
+    ...syncCommands(this),
   };
 
   /** The numbered invitation list (from /invites) that /accept, /decline and /revoke refer to. */
@@ -181,17 +199,23 @@ export class ChatState implements RenderContext {
   }
 
   private async listRooms(): Promise<CommandResult> {
-    const [pub, joined] = await Promise.all([
+    const [pub, joined, unread] = await Promise.all([
       this.session.call({ type: 'list_rooms', limit: 100 }),
       this.session.call({ type: 'list_rooms', filter: { joined_only: true } }),
+      this.session.call({ type: 'get_unread' }).catch(() => ({ unread: [] })),
     ]);
+    const counts = new Map(
+      (unread.unread ?? []).flatMap((u) =>
+        u.target.type === 'room' ? [[u.target.room_id, u.unread_count] as const] : [],
+      ),
+    );
     const all = new Map<string, NonNullable<typeof pub.rooms>[number]>();
     for (const item of [...(pub.rooms ?? []), ...(joined.rooms ?? [])]) {
       this.rooms.set(item.room.id, item.room);
       all.set(item.room.id, item);
     }
     const sorted = [...all.values()].sort((a, b) => a.room.name.localeCompare(b.room.name));
-    return { lines: ['Rooms:', ...formatRooms(sorted, this.currentRoomId)] };
+    return { lines: ['Rooms:', ...formatRooms(sorted, this.currentRoomId, counts)] };
   }
 
   /** Resolves `#name`, a name or a UUID to a room id (searching joined rooms, then public ones). */
@@ -320,7 +344,7 @@ function placeholderRoom(id: string): Room {
     id,
     name: shortId(id),
     owner: '',
-    settings: { description: null, is_private: true, max_members: null },
+    settings: { description: null, is_private: true, max_members: null, retention_days: null },
     created_at: '',
   };
 }

@@ -1,14 +1,16 @@
-// Terminal client entry point: server prompt, HTTP login/register, encrypted TCP session, input loop.
+// Terminal client entry point: server prompt, HTTP login/register, encrypted TCP session (reconnecting, with catch-up sync), input loop.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { downloadFile, uploadFile } from '../sdk/attachments.js';
+import { exportRoomToFile } from '../sdk/exports.js';
 import { LairHttpClient, LairHttpError } from '../sdk/http.js';
-import { LAIR_MESSAGES, LairRequestError } from '../sdk/session.js';
+import { LAIR_MESSAGES, LAIR_RECEIPTS, LAIR_SYNC, LairRequestError } from '../sdk/session.js';
 import { invitationSummaryLines } from './invitation-commands.js';
 import { LairTcpClient } from '../sdk/tcp.js';
 import type { AuthResult } from '../../shared/features/auth/index.js';
 import { ChatState } from './commands.js';
 import { formatEvent, style } from './render.js';
+import { catchUpFile } from './sync-commands.js';
 import { Terminal } from './terminal.js';
 
 /** Minimum gap between two `typing` notifications we send, ms (the server has no throttle, docs/protocol/tcp.md §10). */
@@ -117,16 +119,23 @@ async function run(
   const auth = await signIn(term, http, values.user, values.register);
   term.print(style.green(`Signed in as ${auth.user.username}`));
 
-  const client = new LairTcpClient();
   const sep = tcpAddr.lastIndexOf(':');
-  const hello = await client.connect({
-    host: tcpAddr.slice(0, sep),
-    port: Number(tcpAddr.slice(sep + 1)),
-    encryption: values['no-encryption'] !== true,
-    clientName: 'Lair Chat TS TUI',
-    features: [LAIR_MESSAGES, 'lair.invitations', 'lair.social'], // reactions/threads (§1), invitation status (§6), friends and presence (§7, §8)
-  });
-  await client.authenticate(auth.token);
+  /** Opens and authenticates one TCP session (first connect and every reconnect). */
+  const open = async (): Promise<{ client: LairTcpClient; features: readonly string[] }> => {
+    const c = new LairTcpClient();
+    const hello = await c.connect({
+      host: tcpAddr.slice(0, sep),
+      port: Number(tcpAddr.slice(sep + 1)),
+      encryption: values['no-encryption'] !== true,
+      clientName: 'Lair Chat TS TUI',
+      // reactions and thread updates live (extensions.md §1); read state and catch-up (§2, §3);
+      // invitation status/reminders (§6)
+      features: [LAIR_MESSAGES, LAIR_RECEIPTS, LAIR_SYNC, 'lair.invitations', 'lair.social'], // + friends, presence, profiles (§7, §8)
+    });
+    await c.authenticate(auth.token);
+    return { client: c, features: hello.features };
+  };
+  let { client, features } = await open();
   const downloads = join(process.cwd(), 'downloads');
   const state = new ChatState(
     client,
@@ -134,6 +143,7 @@ async function run(
     {
       upload: (path) => uploadFile(http, path),
       download: (id) => downloadFile(http, id, downloads),
+      exportRoom: (roomId, file) => exportRoomToFile(http, roomId, file),
     },
     {
       send: (method, path, body) => http.send(method, path, body),
@@ -151,29 +161,67 @@ async function run(
           { max_uses: maxUses },
         )
         .then((r) => r.link),
+    catchUpFile(auth.user.id),
   );
   await state.warmUp();
   for (const line of await invitationSummaryLines(client).catch(() => [])) term.print(line); // offline invitations + reminders
   term.print(
     style.dim(`Connected to ${tcpAddr}${client.encrypted ? ' (encrypted)' : ''}. Type /help for commands.`),
   );
-  if (!hello.features.includes(LAIR_MESSAGES))
+  if (!features.includes(LAIR_MESSAGES))
     term.print(
       style.yellow('This server does not offer lair.messages: reactions and threads will not update live.'),
     );
+  /** Sync on every (re)connect: "while you were away: N new in #room" (extensions.md §3). */
+  const catchUp = async () => {
+    if (!features.includes(LAIR_SYNC)) return;
+    try {
+      term.print(...(await state.catchUp.run()));
+    } catch (err) {
+      term.print(style.red(`✖ sync: ${describeError(err)}`));
+    }
+  };
+  await catchUp();
 
-  client.on('event', (event) => {
-    state.observe(event);
-    const line = formatEvent(event, state);
-    if (line !== null) term.print(line);
-  });
-  client.on('server_error', (err) => {
-    term.print(style.red(`server: ${err.code}: ${err.message}`));
-  });
-  client.on('close', (reason) => {
-    term.print(style.red(`Disconnected${reason !== undefined ? `: ${reason.message}` : ''}`));
-    term.close();
-  });
+  let quitting = false;
+  const attach = (c: LairTcpClient) => {
+    c.on('event', (event) => {
+      state.observe(event);
+      const line = formatEvent(event, state);
+      if (line !== null) term.print(line);
+    });
+    c.on('server_error', (err) => {
+      term.print(style.red(`server: ${err.code}: ${err.message}`));
+    });
+    c.on('close', (reason) => {
+      if (quitting) return;
+      term.print(
+        style.red(`Disconnected${reason !== undefined ? `: ${reason.message}` : ''} — reconnecting…`),
+      );
+      void reconnect();
+    });
+  };
+  /** Reconnects with backoff (1 s doubling to 30 s), then syncs what was missed meanwhile. */
+  const reconnect = async () => {
+    for (let delay = 1000; !quitting; delay = Math.min(delay * 2, 30_000)) {
+      await new Promise((r) => setTimeout(r, delay));
+      try {
+        ({ client, features } = await open());
+        state.session = client;
+        attach(client);
+        term.print(style.green(`Reconnected to ${tcpAddr}`));
+        await catchUp();
+        return;
+      } catch (err) {
+        term.print(
+          style.dim(
+            `reconnect failed (${describeError(err)}); retrying in ${Math.min(delay * 2, 30_000) / 1000} s`,
+          ),
+        );
+      }
+    }
+  };
+  attach(client);
 
   let lastTyping = 0;
   process.stdin.on('keypress', () => {
@@ -198,6 +246,8 @@ async function run(
       term.busy = false;
     }
   }
+  quitting = true;
+  state.catchUp.save();
   client.close();
 }
 

@@ -209,6 +209,11 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
         `${ctx.userName(event.pinned_by)} ${verb} ${ref !== '' ? ref : 'a message'}: ${event.message.content}`,
       );
     }
+    case 'read_marker_updated':
+    case 'delivery_receipt':
+      return null; // shown by /unread and receipts lookups, not as a line
+    case 'read_receipt':
+      return event.user_id === ctx.myId ? null : style.dim(`✓ read by ${ctx.userName(event.user_id)}`);
     case 'friend_request_received':
     case 'friend_request_accepted':
     case 'friend_removed':
@@ -220,12 +225,18 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
   }
 }
 
-/** Room list rows: `#name  3 members  (joined) (private)`. */
-export function formatRooms(rooms: RoomListItem[], currentRoomId: string | undefined): string[] {
+/** Room list rows: `#name  3 members  (joined) 4 unread (private)`. */
+export function formatRooms(
+  rooms: RoomListItem[],
+  currentRoomId: string | undefined,
+  unread: ReadonlyMap<string, number> = new Map(),
+): string[] {
   if (rooms.length === 0) return [style.dim('(no rooms)')];
   return rooms.map(({ room, member_count, is_member }) => {
+    const n = unread.get(room.id) ?? 0;
     const marks = [
       room.id === currentRoomId ? style.green('(current)') : is_member ? style.dim('(joined)') : '',
+      n > 0 ? style.cyan(`${n} unread`) : '',
       room.settings.is_private ? style.yellow('(private)') : '',
     ].filter((m) => m !== '');
     const desc = room.settings.description !== null ? style.dim(` — ${room.settings.description}`) : '';
@@ -291,6 +302,12 @@ export const HELP: readonly string[] = [
   '  /kick <user>               remove a user from the current room (room moderators and owners)',
   '  /notice <text>             send a server notice to everyone (admins)',
   '  /audit [key=value …]       audit log: actor= action= target= before= after= (moderators)',
+  '  /unread                    unread messages and mentions per room and DM',
+  '  /read                      mark the current room read',
+  '  /sync                      catch up now (also done on every connect and reconnect)',
+  '  /search <query>            find messages: words, "phrase", pre*, -word, from:name, in:room, has:pin',
+  "  /search-all <query>        search every room, and with from:name that user's DMs (system moderators; audited)",
+  '  /export [file]             save the current room as JSONL (default <room>-export.jsonl)',
   '  /friend <user> [message]   send a friend request (or accept theirs)',
   '  /friends                   your friends (● online)',
   '  /requests                  pending friend requests, incoming and outgoing',

@@ -14,7 +14,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { SubnetType, type ISecurityGroup, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -57,7 +57,14 @@ export interface ApiStackProps extends StackProps {
 }
 
 /** Groups touching attachment bytes: `attachments` presigns PUT/GET, `messages` checks and copies uploads on send. */
-export const ATTACHMENT_GROUPS: ReadonlySet<RouteGroup> = new Set<RouteGroup>(['attachments', 'messages']);
+export const ATTACHMENT_GROUPS: ReadonlySet<RouteGroup> = new Set<RouteGroup>([
+  'attachments',
+  'messages',
+  'history',
+]);
+
+/** Env var naming the export worker for the history group (shared/config/settings.ts `LAIR_EXPORT_FUNCTION`). */
+export const EXPORT_FUNCTION_ENV = 'LAIR_EXPORT_FUNCTION';
 
 /** Stream batches retried this many times (then bisected, then sent to the failure queue). */
 export const STREAM_RETRY_ATTEMPTS = 3;
@@ -113,8 +120,8 @@ const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1)
  * The REST face: an HTTP API (CORS: any origin/method/header, docs/protocol/http.md §1) whose `$default` stage
  * is throttled and writes JSON access logs, one {@link ChatFunction} per route group whose entry
  * is `lambdas/<group>/handler.ts`, one `HttpRoute` per {@link RouteDef} (route key =
- * `routeKey(r)`) and the `lambdas/streams/handler.ts` function fed by the table stream, filtered
- * to TTL deletions (docs/design.md §4.4), with failed records' metadata sent to {@link streamFailures}.
+ * `routeKey(r)`) and the `lambdas/streams/handler.ts` function fed all
+ * of the table stream's events (docs/design.md §4.4), with failed records' metadata sent to {@link streamFailures}.
  */
 export class ApiStack extends Stack {
   /** The HTTP API. */
@@ -131,6 +138,8 @@ export class ApiStack extends Stack {
   public readonly streamsFunction: ChatFunction;
   /** Invitation reminders and overdue expiry (infra/constructs/invitation-sweep.ts). */
   public readonly invitationSweep: InvitationSweep;
+  /** The async export worker (lambdas/history/export-worker.ts), invoked by the history group. */
+  public readonly exportWorkerFunction: ChatFunction;
 
   public constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -242,17 +251,43 @@ export class ApiStack extends Stack {
     });
     this.groupFunctions = functions;
 
-    // Least privilege: the handler only decodes OldImage and logs (it reads no item, no secret and
-    // publishes nothing), so it gets the stream read DynamoEventSource grants and nothing else: no
-    // table access, no JWT secret, and no VPC (it never reaches a relay's internal port).
+    // Export jobs (docs/protocol/extensions.md §5): the history group invokes this worker
+    // asynchronously; it reads the table, writes JSONL under `exports/` in the attachments bucket.
+    this.exportWorkerFunction = new ChatFunction(this, 'ExportWorkerFunction', {
+      entry: 'lambdas/history/export-worker.ts',
+      description: `Lair Chat ${props.stage}: export worker (JSONL to S3)`,
+      ...fnDefaults,
+      environment: { ...environment, [ATTACHMENTS_BUCKET_ENV]: attachmentsBucketName(props.stage) },
+      timeout: Duration.minutes(15),
+    });
+    grantTableAccess(this.exportWorkerFunction, props.table, 'readWrite');
+    props.jwtSecret.grantRead(this.exportWorkerFunction);
+    grantAttachmentObjects(this.exportWorkerFunction, props.stage);
+    const exportsFn = functions.get('history');
+    if (exportsFn !== undefined) {
+      exportsFn.addEnvironment(EXPORT_FUNCTION_ENV, this.exportWorkerFunction.functionName);
+      // The unqualified function only (grantInvoke would add `<arn>:*`, every version and alias).
+      exportsFn.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'InvokeExportWorker',
+          actions: ['lambda:InvokeFunction'],
+          resources: [this.exportWorkerFunction.functionArn],
+        }),
+      );
+    }
+
+    // Stream consumers (lambdas/streams/consumers.ts) index messages for search, stamp retention
+    // TTLs, purge and count: they read and write the table, verify/sign with the JWT secret and
+    // publish events to relays' internal port, so the function gets what a writing route group gets.
     this.streamsFunction = new ChatFunction(this, 'StreamsFunction', {
       entry: 'lambdas/streams/handler.ts',
-      description: `Lair Chat ${props.stage}: DynamoDB Streams (TTL expiry notices)`,
-      table: props.table,
-      memorySize: props.lambdaMemoryMiB,
-      logGroupRetention: props.logRetention,
-      timeout: Duration.seconds(30),
+      description: `Lair Chat ${props.stage}: DynamoDB Streams (search index, retention, expiry)`,
+      ...fnDefaults,
+      ...inVpc,
+      timeout: Duration.seconds(60),
     });
+    grantTableAccess(this.streamsFunction, props.table, 'readWrite');
+    props.jwtSecret.grantRead(this.streamsFunction);
     // Holds stream-record *metadata* (shard, sequence numbers), not item images: 14 days to replay.
     this.streamFailures = new Queue(this, 'StreamFailures', {
       retentionPeriod: Duration.days(14),
@@ -267,18 +302,11 @@ export class ApiStack extends Stack {
         retryAttempts: STREAM_RETRY_ATTEMPTS,
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
-        // Expiry notices are worth nothing after a day (the records themselves live 24 h).
+        // Stream records live 24 h; a record older than that is gone anyway.
         maxRecordAge: Duration.hours(24),
         onFailure: new SqsDlq(this.streamFailures),
-        // Only TTL deletions: REMOVE records written by the DynamoDB service principal (AWS docs
-        // "Working with TTL streams"). Widen this filter when search indexing/retention arrive.
-        // (Literal patterns: what FilterRule.isEqual() builds, without its `any` return type.)
-        filters: [
-          FilterCriteria.filter({
-            eventName: ['REMOVE'],
-            userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] },
-          }),
-        ],
+        // Every event: INSERT/MODIFY feed the search index and retention stamps, REMOVE (user or
+        // TTL) drops index entries and expiry notices (lambdas/streams/consumers.ts).
       }),
     );
 

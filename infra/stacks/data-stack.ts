@@ -25,7 +25,7 @@ export interface DataStackProps extends StackProps {
 
 /**
  * Stateful resources. The table is `tableDefinition()` translated key for key (PK/SK strings,
- * GSI1/GSI2 with projection ALL, on-demand, stream NEW_AND_OLD_IMAGES) plus what CreateTable
+ * GSI1–GSI4 with projection ALL, on-demand, stream NEW_AND_OLD_IMAGES) plus what CreateTable
  * cannot say: TTL on `ATTR.ttl` (`expiresAt`, epoch seconds), point-in-time recovery, and in
  * production stages deletion protection and RETAIN.
  */

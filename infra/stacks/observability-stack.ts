@@ -20,7 +20,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { GSI1, GSI2 } from '../../shared/storage/table.js';
+import { GSI1, GSI2, GSI3, GSI4 } from '../../shared/storage/table.js';
 
 /** Props of {@link ObservabilityStack}. */
 export interface ObservabilityStackProps extends StackProps {
@@ -65,16 +65,19 @@ export const WATCHED_TABLE_OPERATIONS: readonly Operation[] = [
   Operation.GET_RECORDS,
 ];
 
+/** CloudWatch's limit of metrics in one math-expression alarm (AWS docs: "Using metric math with alarms"). */
+export const MAX_METRICS_PER_ALARM = 10;
+
 /** Stream iterator age that raises an alarm, ms: notices are minutes late by then. */
 export const ITERATOR_AGE_ALARM_MS = 5 * 60 * 1000;
 
 /**
  * One dashboard and these alarms (all notify {@link alarmTopic}; missing data = OK):
  * - per function: `Errors` sum ≥ 5 in 5 min;
- * - Lambda throttles: `Throttles` of every function summed ≥ 1 in 5 min;
+ * - Lambda throttles: `Throttles` summed per 10 functions (the math-alarm limit) ≥ 1 in 5 min;
  * - stream: streams function `IteratorAge` max ≥ 5 min; failure queue has ≥ 1 visible message;
  * - API: `5xx` sum ≥ 5 in 5 min;
- * - table: read + write throttle events (table, GSI1, GSI2) sum ≥ 1 in 5 min; `SystemErrors` of the
+ * - table: read + write throttle events (table, GSI1-GSI4) sum ≥ 1 in 5 min; `SystemErrors` of the
  *   {@link WATCHED_TABLE_OPERATIONS} sum ≥ 1 in 5 min;
  * - relay: average CPU ≥ 80 % for 3 × 5 min; average memory ≥ 80 % for 3 × 5 min;
  *   per target group, `UnHealthyHostCount` max ≥ 1 for 2 × 1 min.
@@ -121,16 +124,31 @@ export class ObservabilityStack extends Stack {
       alarm(`${label}ErrorsAlarm`, metric, 5, `Lambda ${label}: ≥ 5 errors in 5 minutes`);
       return metric.with({ label }); // labelled for the dashboard only (a label turns an alarm into a math alarm)
     });
-    const throttleParts = Object.fromEntries(
-      fns.map(([, fn], i) => [`t${i}`, fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' })]),
-    );
-    const fnThrottles = new MathExpression({
-      expression: Object.keys(throttleParts).join(' + '),
-      usingMetrics: throttleParts,
-      label: 'Lambda throttles (all functions)',
-      period: FIVE_MINUTES,
-    });
-    alarm('LambdaThrottlesAlarm', fnThrottles, 1, 'Lambda: at least one throttled invocation in 5 minutes');
+    // CloudWatch allows at most 10 metrics per math alarm: one throttle alarm per 10 functions.
+    const fnThrottleAlarms: MathExpression[] = [];
+    for (let start = 0; start < fns.length; start += MAX_METRICS_PER_ALARM) {
+      const chunk = fns.slice(start, start + MAX_METRICS_PER_ALARM);
+      const parts = Object.fromEntries(
+        chunk.map(([, fn], i) => [
+          `t${start + i}`,
+          fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        ]),
+      );
+      const part = start / MAX_METRICS_PER_ALARM;
+      const expression = new MathExpression({
+        expression: Object.keys(parts).join(' + '),
+        usingMetrics: parts,
+        label: `Lambda throttles (functions ${start + 1}–${start + chunk.length})`,
+        period: FIVE_MINUTES,
+      });
+      alarm(
+        part === 0 ? 'LambdaThrottlesAlarm' : `LambdaThrottlesAlarm${part + 1}`,
+        expression,
+        1,
+        `Lambda: at least one throttled invocation in 5 minutes (functions ${chunk.map(([l]) => l).join(', ')})`,
+      );
+      fnThrottleAlarms.push(expression);
+    }
     const iteratorAge = props.streamsFunction.metric('IteratorAge', {
       period: ONE_MINUTE,
       statistic: 'Maximum',
@@ -170,7 +188,7 @@ export class ObservabilityStack extends Stack {
         statistic: 'Sum',
       });
     const tableThrottleParts: Record<string, Metric> = {};
-    for (const [i, index] of [undefined, GSI1, GSI2].entries()) {
+    for (const [i, index] of [undefined, GSI1, GSI2, GSI3, GSI4].entries()) {
       tableThrottleParts[`r${i}`] = tableMetric('ReadThrottleEvents', index);
       tableThrottleParts[`w${i}`] = tableMetric('WriteThrottleEvents', index);
     }
@@ -234,7 +252,7 @@ export class ObservabilityStack extends Stack {
       ]),
     );
     dashboard.addWidgets(
-      graph('Lambda errors', fnErrors, [fnThrottles]),
+      graph('Lambda errors', fnErrors, fnThrottleAlarms),
       graph(
         'Lambda duration p99 (ms)',
         fns.map(([label, fn]) => fn.metricDuration({ period: FIVE_MINUTES, statistic: 'p99', label })),

@@ -2,6 +2,7 @@
 import { routes as admin } from '../admin/routes.js';
 import { routes as attachments } from '../attachments/routes.js';
 import { routes as auth } from '../auth/routes.js';
+import { routes as history } from '../history/routes.js';
 import { routes as invitations } from '../invitations/routes.js';
 import { routes as messages } from '../messages/routes.js';
 import { routes as moderation } from '../moderation/routes.js';
@@ -16,7 +17,18 @@ export type { AuthLevel, HttpMethod, RateBucket } from './route-def.js';
  * Every Lambda group and its route table, in a stable order (one Lambda function each; its entry
  * is `lambdas/<group>/handler.ts` exporting `handler`). Adding a group = one line here.
  */
-const GROUPS = { system, auth, users, rooms, messages, attachments, invitations, admin, moderation } as const;
+const GROUPS = {
+  system,
+  auth,
+  users,
+  rooms,
+  messages,
+  history,
+  attachments,
+  invitations,
+  admin,
+  moderation,
+} as const;
 
 /** One Lambda function per group. */
 export type RouteGroup = keyof typeof GROUPS;

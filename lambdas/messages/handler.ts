@@ -5,6 +5,7 @@ import { ValidationError } from '../../shared/kernel/errors.js';
 import { createGroupHandler, route, SUCCESS } from '../http/router.js';
 import { requireUuid, type QueryParams } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
+import { readStateRoutes } from './read-state-handler.js';
 import { clampLimit, PAGE, parseUuid } from '../../shared/kernel/validation.js';
 
 /** HTTP spells the DM tag `direct_message` (docs/protocol/domain.md §4.6); other tags are 422. */
@@ -189,6 +190,7 @@ const pinRoute = (pin: boolean) =>
 
 /** Entry of the `messages` group (routes: lambdas/http/routes.ts). */
 export const handler = createGroupHandler('messages', {
+  ...readStateRoutes,
   'POST /api/v1/messages': send,
   'GET /api/v1/messages': history,
   'PATCH /api/v1/messages/{message_id}': edit,

@@ -1,5 +1,6 @@
 // Route table of the `messages` Lambda group: send, history, edit, delete (docs/protocol/http.md §9); its handler (./handler.ts) serves exactly these.
 import { defineRoutes } from '../http/route-def.js';
+import { readStateRows } from './read-state-routes.js';
 
 /** The `messages` group's routes, in docs/protocol/http.md §4 order. */
 export const routes = defineRoutes([
@@ -14,4 +15,6 @@ export const routes = defineRoutes([
   ['GET', '/api/v1/messages/{message_id}/thread', 'session', ['messaging']],
   ['POST', '/api/v1/messages/{message_id}/pin', 'session', ['messaging']],
   ['DELETE', '/api/v1/messages/{message_id}/pin', 'session', ['messaging']],
+  // docs/protocol/extensions.md §2, §3 (read state and sync: one Lambda with the messages)
+  ...readStateRows,
 ]);

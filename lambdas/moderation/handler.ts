@@ -1,12 +1,11 @@
 // Lambda for the moderation routes (docs/protocol/extensions.md §9): every route asks the permission table through its service.
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import type { AuditContext, AuditQuery } from '../../shared/features/audit/index.js';
+import type { AuditQuery } from '../../shared/features/audit/index.js';
+import { auditContext } from '../http/audit-context.js';
 import type { AdminListQuery } from '../../shared/features/admin/index.js';
 import { createGroupHandler, route, SUCCESS } from '../http/router.js';
-import { clientKey, type QueryParams } from '../http/request.js';
+import type { QueryParams } from '../http/request.js';
 import { jsonResponse, textResponse } from '../http/response.js';
-import type { HttpDeps } from '../deps.js';
 
 const USER = { user_id: 'user_not_found' } as const;
 const ROOM = { room_id: 'room_not_found' } as const;
@@ -22,14 +21,6 @@ const noticeBody = z.object({
   room_id: z.string().nullish(),
   expires_at: z.string().nullish(),
 });
-
-/** Who and where, for the audit entry: client address and API Gateway request id. */
-function auditContext(event: APIGatewayProxyEventV2, deps: HttpDeps): AuditContext {
-  return {
-    ip: clientKey(event, deps.settings.LAIR_TRUST_PROXY),
-    request_id: event.requestContext.requestId ?? null,
-  };
-}
 
 /** `limit` must be 1–100 (docs/protocol/extensions.md §0.5); checked by the service. */
 const listQuery = (q: QueryParams): AdminListQuery => {

@@ -7,7 +7,14 @@ import { jsonResponse } from '../http/response.js';
 
 const u32 = z.number().int().min(0).max(4294967295);
 /** RoomSettingsRequest (docs/protocol/domain.md §4.2): `moderated`, `join_role`, … ignored. */
-const settings = z.object({ public: z.boolean().nullish(), max_members: u32.nullish() }).nullish();
+const settings = z
+  .object({
+    public: z.boolean().nullish(),
+    max_members: u32.nullish(),
+    // docs/protocol/extensions.md §5; range checked by the service (validation_failed)
+    retention_days: z.number().int().nullable().optional(),
+  })
+  .nullish();
 const createBody = z.object({ name: z.string(), description: z.string().nullish(), settings });
 const patchBody = z.object({ name: z.string().nullish(), description: z.string().nullish(), settings });
 const roleBody = z.object({ role: z.string() });

@@ -3,6 +3,8 @@ import type { StreamConsumer } from './consumer.js';
 import { invitationExpiryConsumer, type InvitationExpiredHook } from './invitation-expiry.js';
 import { roomPurgeConsumer } from './room-purge.js';
 import { moderationConsumer } from './moderation.js';
+import { retentionConsumer } from './retention.js';
+import { searchIndexConsumer } from './search-index.js';
 
 /** Options every consumer factory may read. */
 export interface ConsumerOptions {
@@ -15,5 +17,7 @@ export function createConsumers(opts: ConsumerOptions): StreamConsumer[] {
     invitationExpiryConsumer(opts.onInvitationExpired),
     roomPurgeConsumer(),
     moderationConsumer(),
+    searchIndexConsumer(),
+    retentionConsumer(),
   ];
 }

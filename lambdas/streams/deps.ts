@@ -31,6 +31,7 @@ export function streamComposition(opts: StreamCompositionOptions): Composition {
     blobs: opts.blobs ?? blobStoreFromSettings(settings),
     attachmentMaxBytes: settings.LAIR_ATTACHMENT_MAX_BYTES,
     bootstrapAdmins: settings.LAIR_ADMIN_BOOTSTRAP_USERNAMES,
+    retentionDefaultDays: settings.LAIR_RETENTION_DEFAULT_DAYS,
     events: (repos) =>
       new RelayEventPublisher({ presence: repos.presence, secret: settings.jwtSecret, logger }),
   });

@@ -26,9 +26,15 @@ const listQuery = (q: QueryParams) => ({
   offset: q.u32('offset') ?? 0,
 });
 
-/** §6.1 200 `{user}` fresh from storage. */
+/** §6.1 200 `{user}` fresh from storage, plus `unread_counts` beside it (extensions.md §2). */
 const me = route({
-  handle: async ({ deps, claims }) => jsonResponse(200, { user: await deps.services.users.get(claims.sub) }),
+  handle: async ({ deps, claims }) => {
+    const [user, unread_counts] = await Promise.all([
+      deps.services.users.get(claims.sub),
+      deps.services.receipts.unreadCounts(claims.sub),
+    ]);
+    return jsonResponse(200, { user, unread_counts });
+  },
 });
 
 /**

@@ -9,9 +9,7 @@ export const routes = defineRoutes([
   ['GET', '/api/v1/users/{user_id}', 'session'],
   // docs/protocol/extensions.md §1.6
   ['GET', '/api/v1/users/me/mentions', 'session'],
-  // docs/protocol/extensions.md §7.1, §7.3 (lair.social; lambdas/users/social.ts)
-  ['GET', '/api/v1/users/me/preferences', 'session'],
-  ['PATCH', '/api/v1/users/me/preferences', 'session'],
+  // docs/protocol/extensions.md §7.3 (lair.social; lambdas/users/social.ts); §7.1 preferences are lambdas/messages/read-state-routes.ts
   ['PUT', '/api/v1/blocks/{user_id}', 'session'],
   ['DELETE', '/api/v1/blocks/{user_id}', 'session'],
   ['GET', '/api/v1/blocks', 'session'],

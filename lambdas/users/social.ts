@@ -1,4 +1,4 @@
-// Routes of lair.social in the `users` Lambda group: blocks, friends, friend requests, preferences (docs/protocol/extensions.md §7.1, §7.3).
+// Routes of lair.social in the `users` Lambda group: blocks, friends, friend requests (docs/protocol/extensions.md §7.3); preferences are served by lambdas/messages/read-state-handler.ts.
 import { z } from 'zod';
 import { ValidationError } from '../../shared/kernel/errors.js';
 import { pageOf } from '../../shared/features/social/index.js';
@@ -105,18 +105,6 @@ const removeFriend = route({
   },
 });
 
-/** §7.1 `GET /users/me/preferences` 200 the preferences object. */
-const getPreferences = route({
-  handle: async ({ deps, claims }) => jsonResponse(200, await deps.services.preferences.get(claims.sub)),
-});
-
-/** §7.1 `PATCH /users/me/preferences` 200 the result; only given leaves change; `validation_failed` 400. */
-const patchPreferences = route({
-  body: z.looseObject({}),
-  handle: async ({ deps, claims, body }) =>
-    jsonResponse(200, await deps.services.preferences.update(claims.sub, body)),
-});
-
 /** The social routes by route key (served by the `users` group handler). */
 export const socialRoutes = {
   'PUT /api/v1/blocks/{user_id}': block,
@@ -129,6 +117,4 @@ export const socialRoutes = {
   'DELETE /api/v1/friends/requests/{request_id}': cancel,
   'GET /api/v1/friends': listFriends,
   'DELETE /api/v1/friends/{user_id}': removeFriend,
-  'GET /api/v1/users/me/preferences': getPreferences,
-  'PATCH /api/v1/users/me/preferences': patchPreferences,
 };

@@ -19,13 +19,17 @@ import { invitationCommands } from './invitations.js';
 import { messageLifecycleCommands } from './message-lifecycle.js';
 import { messageCommands } from './messages.js';
 import { moderationCommands } from './moderation.js';
+import { receiptCommands } from './receipts.js';
 import { roomCommands } from './rooms.js';
+import { syncCommands } from './sync.js';
+import { searchCommands } from './search.js';
 import { socialCommands } from './social.js';
 import { userCommands } from './users.js';
 import { countCommand } from '../stats/live-counters.js';
 
 export { runAuth, runLogout, type AuthMessage, type AuthOutcome } from './auth.js';
 export { typing } from './messages.js';
+export { delivered } from './receipts.js';
 export {
   commandContext,
   type AuthContext,
@@ -39,11 +43,14 @@ export { TCP_ERROR_TABLE, toResponseError, INTERNAL_ERROR_TEXT } from './errors.
 const GROUPS = [
   messageCommands,
   messageLifecycleCommands,
+  searchCommands,
   roomCommands,
   invitationCommands,
   invitationLifecycleCommands,
   userCommands,
   moderationCommands,
+  receiptCommands,
+  syncCommands,
   socialCommands,
 ] as const;
 

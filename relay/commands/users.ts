@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Uuid } from '../../shared/kernel/types.js';
 import type { User } from '../../shared/features/users/index.js';
+import type { UnreadCounts } from '../../shared/features/receipts/index.js';
 import { clampLimit, PAGE } from '../../shared/kernel/validation.js';
 import { command, okResponse, u32, type CommandResponse } from '../protocol/index.js';
 import { renameError, userId, type CommandContext } from './context.js';
@@ -11,7 +12,7 @@ declare module '../protocol/server-messages.js' {
   interface ResponsePayloads {
     get_user_response: { user: User };
     list_users_response: { users: User[]; online_user_ids: Uuid[] };
-    get_current_user_response: { user: User };
+    get_current_user_response: { user: User; unread_counts: UnreadCounts };
   }
   interface ResponseCounters {
     list_users_response: { has_more: boolean; total_count: number };
@@ -67,8 +68,17 @@ export async function listUsers(msg: Msg<'list_users'>, ctx: CommandContext): Pr
 }
 
 /** `get_current_user` (deprecated) -> the user snapshot taken at authentication; always succeeds (docs/protocol/tcp.md §7.16). */
-export function getCurrentUser(msg: Msg<'get_current_user'>, ctx: CommandContext): Promise<CommandResponse> {
-  return Promise.resolve(okResponse('get_current_user_response', msg.request_id, { user: ctx.auth.user }));
+export async function getCurrentUser(
+  msg: Msg<'get_current_user'>,
+  ctx: CommandContext,
+): Promise<CommandResponse> {
+  // extensions.md §2: `unread_counts` beside `user` (additive, everyone).
+  // Still always succeeds: a failed count read answers zeros (logged).
+  const unread_counts = await ctx.services.receipts.unreadCounts(ctx.auth.user.id).catch((err: unknown) => {
+    ctx.logger.warn({ err }, 'unread counts failed');
+    return { total: 0, by_room: {}, by_dm: {}, by_conversation: {} };
+  });
+  return okResponse('get_current_user_response', msg.request_id, { user: ctx.auth.user, unread_counts });
 }
 
 /** The user commands (registered in ./index.ts). */

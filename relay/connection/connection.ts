@@ -16,6 +16,7 @@ import {
   runCommand,
   runLogout,
   typing,
+  delivered,
   type AuthContext,
   type AuthMessage,
   type AuthSnapshot,
@@ -328,6 +329,9 @@ export class Connection implements DeliveryTarget {
       case 'typing':
         if (this.env.messageThrottle?.allowTyping(auth.user.id, JSON.stringify(msg.target)) === false) return;
         await typing(msg, this.commandContext(auth));
+        return;
+      case 'delivered':
+        await delivered(msg, this.commandContext(auth));
         return;
       default:
         if (msg.type === 'send_message' && this.env.messageThrottle !== undefined) {

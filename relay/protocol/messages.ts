@@ -36,7 +36,7 @@ export function command<T extends string, S extends z.ZodRawShape>(type: T, shap
 
 /**
  * The connection-level client messages (docs/protocol/tcp.md §4.2, §5.1, §6, §7.17–7.18): the
- * handshake, the auth messages of AWAIT_AUTH, `typing` and `ping`. Every other type is a command
+ * handshake, the auth messages of AWAIT_AUTH, `typing`, `ping` and `delivered`. Every other type is a command
  * declared by its feature in relay/commands/<area>.ts.
  */
 export const coreMessageSchemas = {
@@ -59,6 +59,8 @@ export const coreMessageSchemas = {
   logout: command('logout', {}),
   typing: z.object({ type: z.literal('typing'), target: messageTargetSchema }),
   ping: z.object({ type: z.literal('ping') }),
+  // docs/protocol/extensions.md §2: delivery confirmation, answered by no response (batched).
+  delivered: z.object({ type: z.literal('delivered'), message_ids: z.array(z.string()).max(100) }),
 } as const;
 
 /** A parsed connection-level message of one `type`, e.g. `CoreMessageOf<'login'>`. */

@@ -60,6 +60,10 @@ export const settingsSchema = z.object({
   LAIR_ATTACHMENTS_BUCKET: z.string().min(3).optional(),
   /** Largest attachment, bytes (default 25 MiB). */
   LAIR_ATTACHMENT_MAX_BYTES: lenientInt(25 * 1024 * 1024),
+  /** Server default message retention, days (docs/protocol/extensions.md §5); 0 = keep forever. */
+  LAIR_RETENTION_DEFAULT_DAYS: lenientInt(0),
+  /** AWS: name of the export worker Lambda (async invoke); unset = exports run in process (local). */
+  LAIR_EXPORT_FUNCTION: z.string().min(1).optional(),
   /** Base URL clients reach the local HTTP server at, for local attachment URLs; default http(s)://127.0.0.1:<LAIR_HTTP_PORT>. */
   LAIR_PUBLIC_URL: z.url().optional(),
   /** Minimum zxcvbn score 0–4 of a new password (docs/protocol/extensions.md §10). */

@@ -5,11 +5,16 @@ import * as admin from './admin/model.js';
 import * as attachments from './attachments/model.js';
 import * as audit from './audit/model.js';
 import * as auth from './auth/model.js';
+import * as exportsModel from './exports/model.js';
 import * as invitations from './invitations/model.js';
 import * as messages from './messages/model.js';
 import * as moderation from './moderation/model.js';
 import * as notices from './notices/model.js';
 import * as presence from './presence/model.js';
+import * as receipts from './receipts/model.js';
+import * as sync from './sync/model.js';
+import * as retention from './retention/model.js';
+import * as search from './search/model.js';
 import * as rooms from './rooms/model.js';
 import * as social from './social/model.js';
 import * as stats from './stats/model.js';
@@ -20,9 +25,12 @@ const MODELS = [
   auth,
   users,
   rooms,
+  retention,
   social,
   attachments,
   messages,
+  search,
+  exportsModel,
   invitations,
   presence,
   admin,
@@ -30,6 +38,8 @@ const MODELS = [
   moderation,
   notices,
   stats,
+  receipts,
+  sync,
 ] as const;
 
 type Model = (typeof MODELS)[number];
@@ -87,9 +97,12 @@ interface FeatureEvents {
   auth: auth.Events;
   users: users.Events;
   rooms: rooms.Events;
+  retention: retention.Events;
   social: social.Events;
   attachments: attachments.Events;
   messages: messages.Events;
+  search: search.Events;
+  exports: exportsModel.Events;
   invitations: invitations.Events;
   presence: presence.Events;
   admin: admin.Events;
@@ -97,6 +110,8 @@ interface FeatureEvents {
   moderation: moderation.Events;
   notices: notices.Events;
   stats: stats.Events;
+  receipts: receipts.Events;
+  sync: sync.Events;
 }
 
 /** Relay-internal notices: travel the event path but are never serialized to a client (docs/adr/005). */

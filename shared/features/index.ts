@@ -15,6 +15,11 @@ import { messagesFeature } from './messages/index.js';
 import { moderationFeature } from './moderation/index.js';
 import { noticesFeature } from './notices/index.js';
 import { presenceFeature } from './presence/index.js';
+import { receiptsFeature } from './receipts/index.js';
+import { syncFeature } from './sync/index.js';
+import { exportsFeature, type ExportRunner } from './exports/index.js';
+import { retentionFeature } from './retention/index.js';
+import { searchFeature } from './search/index.js';
 import { createRoomAccess, roomsFeature, type RoomAccess } from './rooms/index.js';
 import { socialFeature } from './social/index.js';
 import { statsFeature } from './stats/index.js';
@@ -28,9 +33,12 @@ export const FEATURES = [
   authFeature,
   usersFeature,
   roomsFeature,
+  retentionFeature,
   socialFeature,
   attachmentsFeature,
   messagesFeature,
+  searchFeature,
+  exportsFeature,
   invitationsFeature,
   presenceFeature,
   adminFeature,
@@ -38,6 +46,8 @@ export const FEATURES = [
   moderationFeature,
   noticesFeature,
   statsFeature,
+  receiptsFeature,
+  syncFeature,
 ] as const;
 
 type Feature = (typeof FEATURES)[number];
@@ -68,6 +78,10 @@ export interface ServiceDeps extends Omit<Repositories, 'rateLimiter'>, EmitDeps
   securityAudit?: SecurityAudit;
   /** Usernames made admin at startup and on registration (docs/protocol/extensions.md §9). */
   bootstrapAdmins: readonly string[];
+  /** `LAIR_RETENTION_DEFAULT_DAYS` (null = keep forever): rooms without `retention_days`, and DMs (extensions.md §5). */
+  retentionDefaultDays: number | null;
+  /** Where export jobs run (AWS: async Lambda invoke); absent = in this process. */
+  exportRunner?: ExportRunner;
 }
 
 /** All services, as built by {@link createServices}: one entry per feature's `services(deps)`. */

@@ -11,6 +11,8 @@ export type { ExtensionName };
 export const IMPLEMENTED_EXTENSIONS: readonly ExtensionName[] = [
   'lair.messages',
   'lair.invitations',
+  'lair.receipts',
+  'lair.sync',
   'lair.social',
 ];
 

@@ -58,6 +58,7 @@ export const PERMISSIONS = {
     tcp: ['send_server_notice'],
   },
   'account.unlock': { min: 'admin', http: ['POST /api/v1/admin/users/{user_id}/unlock'], tcp: [] },
+  'search.all': { min: 'moderator', http: ['GET /api/v1/admin/search/messages'], tcp: [] },
   'config.reload': { min: 'admin', http: ['POST /api/v1/admin/config/reload'], tcp: [] },
 } as const satisfies Record<string, { min: SystemRole; http: readonly string[]; tcp: readonly string[] }>;
 

@@ -3,6 +3,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
   type DynamoDBClient,
@@ -29,8 +30,10 @@ export async function ensureTable(
   log?: BootstrapLog,
 ): Promise<void> {
   let exists = true;
+  let indexes: string[] = [];
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    indexes = (out.Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName ?? '');
   } catch (e) {
     if (errorName(e) !== 'ResourceNotFoundException') throw e;
     exists = false;
@@ -44,7 +47,47 @@ export async function ensureTable(
     }
   }
   await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 5 }, { TableName: tableName });
+  if (exists) await addMissingIndexes(client, tableName, indexes, log);
   await enableTtl(client, tableName, log);
+}
+
+/**
+ * A table created by an older build lacks an index added since (e.g. GSI3, docs/adr/011): create
+ * each missing one (UpdateTable, one at a time) and wait until it is ACTIVE.
+ */
+async function addMissingIndexes(
+  client: DynamoDBClient,
+  tableName: string,
+  present: readonly string[],
+  log?: BootstrapLog,
+): Promise<void> {
+  const definition = tableDefinition(tableName);
+  for (const gsi of definition.GlobalSecondaryIndexes ?? []) {
+    if (gsi.IndexName === undefined || present.includes(gsi.IndexName)) continue;
+    const names = new Set(gsi.KeySchema?.map((k) => k.AttributeName));
+    try {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: definition.AttributeDefinitions?.filter((a) => names.has(a.AttributeName)),
+          GlobalSecondaryIndexUpdates: [
+            { Create: { IndexName: gsi.IndexName, KeySchema: gsi.KeySchema, Projection: gsi.Projection } },
+          ],
+        }),
+      );
+      log?.info(`creating index ${gsi.IndexName} on ${tableName}`);
+    } catch (e) {
+      if (errorName(e) !== 'ResourceInUseException' && errorName(e) !== 'ValidationException') throw e;
+    }
+    for (let i = 0; i < 120; i++) {
+      const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      const status = out.Table?.GlobalSecondaryIndexes?.find(
+        (g) => g.IndexName === gsi.IndexName,
+      )?.IndexStatus;
+      if (status === 'ACTIVE') break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
 
 async function enableTtl(client: DynamoDBClient, tableName: string, log?: BootstrapLog): Promise<void> {

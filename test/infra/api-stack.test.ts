@@ -51,13 +51,13 @@ describe('ApiStack', () => {
   });
 
   describe('functions', () => {
-    it('has one function per route group plus the streams and invitation-sweep functions', () => {
-      expect(Object.keys(functions)).toHaveLength(groups.length + 2);
+    it('has one function per route group plus the streams, invitation-sweep and export worker functions', () => {
+      expect(Object.keys(functions)).toHaveLength(groups.length + 3);
       expect([...fnIdOf.keys()].sort()).toEqual([...groups].sort());
     });
 
     it('runs every function on nodejs22.x, arm64, with the stage memory, the table name and source maps', () => {
-      for (const [id, fn] of Object.entries(functions)) {
+      for (const fn of Object.values(functions)) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs22.x',
           Architectures: ['arm64'],
@@ -65,14 +65,20 @@ describe('ApiStack', () => {
           Handler: 'index.handler',
           Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
         });
-        // Route functions get the secret's ARN (lambdas/deps.ts reads it); the streams function needs no secret.
-        expect(fn.Properties.Environment.Variables[JWT_SECRET_ARN_ENV] !== undefined).toBe(
-          !id.startsWith('StreamsFunction'),
-        );
+        // Every function gets the secret's ARN (lambdas/deps.ts reads it; stream consumers publish to relays).
+        expect(fn.Properties.Environment.Variables[JWT_SECRET_ARN_ENV]).toBeDefined();
         expect(fn.Properties.Environment.Variables.LAIR_TABLE_NAME).toBeDefined();
         expect(fn.Properties.LoggingConfig.LogGroup).toBeDefined();
       }
       for (const group of groups) expect(functions[fnIdOf.get(group)!]!.Properties.Timeout).toBe(10);
+      const worker = Object.entries(functions).find(([id]) => id.startsWith('ExportWorkerFunction'));
+      expect(worker?.[1].Properties.Timeout).toBe(900);
+      // The history group invokes the export worker by name (lambdas/history/export-runner.ts).
+      expect(
+        functions[fnIdOf.get('history')!]!.Properties.Environment.Variables.LAIR_EXPORT_FUNCTION,
+      ).toEqual({
+        Ref: worker?.[0],
+      });
     });
 
     it('traces every function with X-Ray and logs in JSON to its own log group', () => {
@@ -82,12 +88,12 @@ describe('ApiStack', () => {
         expect(fn.Properties.LoggingConfig.LogFormat).toBe('JSON');
         expect(Object.keys(logGroups)).toContain(fn.Properties.LoggingConfig.LogGroup.Ref);
       }
-      // one per function (groups, streams, invitation sweep) + the API access log, all with the dev stage's retention
-      template.resourceCountIs('AWS::Logs::LogGroup', groups.length + 3);
+      // one per function (groups, streams, invitation sweep, export worker) + the API access log, all with the dev stage's retention
+      template.resourceCountIs('AWS::Logs::LogGroup', groups.length + 4);
       template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
     });
 
-    it('puts event-publishing (writing) groups in the VPC; read-only groups and the streams function outside', () => {
+    it('puts event-publishing (writing) groups in the VPC; and the streams function in the VPC; read-only groups outside', () => {
       for (const group of groups) {
         const vpcConfig = functions[fnIdOf.get(group)!]!.Properties.VpcConfig;
         if (isReadOnlyGroup(group)) expect(vpcConfig).toBeUndefined();
@@ -99,7 +105,10 @@ describe('ApiStack', () => {
       }
       const streams = Object.entries(functions).find(([id]) => id.startsWith('StreamsFunction'));
       expect(streams).toBeDefined();
-      expect(streams?.[1].Properties.VpcConfig).toBeUndefined();
+      expect(streams?.[1].Properties.VpcConfig).toMatchObject({
+        SubnetIds: expect.any(Array),
+        SecurityGroupIds: [expect.anything()],
+      });
     });
   });
 
@@ -233,10 +242,6 @@ describe('ApiStack', () => {
           expect(actionsOf(s)).not.toContain('dynamodb:Scan');
         }
         const table = statements.filter((s) => s.Sid === 'TableRead' || s.Sid === 'TableReadWrite');
-        if (id.startsWith('StreamsFunction')) {
-          expect(table).toEqual([]); // stream read only (see below)
-          continue;
-        }
         expect(table).toHaveLength(1);
         expect([table[0]!.Resource].flat()).toHaveLength(1 + TABLE_INDEX_NAMES.length);
         for (const name of TABLE_INDEX_NAMES)
@@ -276,31 +281,28 @@ describe('ApiStack', () => {
       }
     });
 
-    it('gives the streams function the stream read only: no table item access at all', () => {
+    it('gives the streams function the stream read plus table read/write (consumers index, stamp and purge)', () => {
       const id = Object.keys(functions).find((logicalId) => logicalId.startsWith('StreamsFunction'))!;
       const actions = dynamoStatements(policyOf(id)).flatMap(actionsOf);
-      expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator']));
-      for (const itemAction of [
-        'dynamodb:GetItem',
-        'dynamodb:Query',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:BatchWriteItem',
-      ]) {
-        expect(actions).not.toContain(itemAction);
-      }
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+        ]),
+      );
     });
 
-    it('lets every route function read the JWT secret and nothing else from Secrets Manager; the streams function nothing', () => {
+    it('lets every function (streams included) read the JWT secret and nothing else from Secrets Manager', () => {
       for (const id of Object.keys(functions)) {
         const secretStatements = policyOf(id).filter((s) =>
           actionsOf(s).some((a) => a.startsWith('secretsmanager:')),
         );
-        if (id.startsWith('StreamsFunction')) {
-          expect(secretStatements).toEqual([]);
-          continue;
-        }
         expect(secretStatements).toHaveLength(1);
         expect(JSON.stringify(secretStatements[0]!.Resource)).toMatch(/Fn::ImportValue.*JwtSecret/);
       }
@@ -334,7 +336,7 @@ describe('ApiStack', () => {
       });
     });
 
-    it('consumes the table stream, filtered to TTL deletions', () => {
+    it('consumes every event of the table stream (no filter: search, retention and purge need INSERT/MODIFY too)', () => {
       template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
       const [mapping] = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
       expect(mapping!.Properties).toMatchObject({
@@ -342,11 +344,7 @@ describe('ApiStack', () => {
         FunctionResponseTypes: ['ReportBatchItemFailures'],
       });
       expect(JSON.stringify(mapping!.Properties.EventSourceArn)).toMatch(/Fn::ImportValue.*StreamArn/);
-      const pattern = JSON.parse(mapping!.Properties.FilterCriteria.Filters[0].Pattern as string);
-      expect(pattern).toEqual({
-        eventName: ['REMOVE'],
-        userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] },
-      });
+      expect(mapping!.Properties.FilterCriteria).toBeUndefined();
     });
   });
 });

@@ -151,12 +151,12 @@ describe('DataStack attachments bucket (extensions.md §1.7)', () => {
     });
   });
 
-  it('grants only GetObject/PutObject on its objects to the attachments and messages functions, and names it in their env', () => {
+  it('grants only GetObject/PutObject on its objects to the attachments, messages and history functions and the export worker, and names it in their env', () => {
     const policies = Object.values(api.findResources('AWS::IAM::Policy'));
     const withObjects = policies.filter((p) =>
       JSON.stringify(p.Properties.PolicyDocument).includes('"Sid":"AttachmentObjects"'),
     );
-    expect(withObjects).toHaveLength(2);
+    expect(withObjects).toHaveLength(4);
     for (const p of withObjects) {
       const st = (p.Properties.PolicyDocument.Statement as { Sid?: string; Action: unknown }[]).find(
         (x) => x.Sid === 'AttachmentObjects',
@@ -166,6 +166,6 @@ describe('DataStack attachments bucket (extensions.md §1.7)', () => {
     const fns = Object.values(api.findResources('AWS::Lambda::Function')).filter(
       (f) => f.Properties.Environment?.Variables?.LAIR_ATTACHMENTS_BUCKET !== undefined,
     );
-    expect(fns).toHaveLength(2);
+    expect(fns).toHaveLength(4);
   });
 });

@@ -1,7 +1,7 @@
 // Local BlobStore: attachment bytes as files under `<LAIR_DATA_DIR>/attachments/`, URLs to the local HTTP server's /blobs routes signed with HMAC-SHA256 and an expiry.
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,7 +12,7 @@ import type { BlobStore, SignedRequest } from './model.js';
 export const LOCAL_BLOB_PATH = '/blobs/';
 
 /** A key the local store accepts: `pending/<uuid>` or `files/<uuid>` (nothing else reaches the disk). */
-const KEY = /^(pending|files)\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const KEY = /^(pending|files|exports)\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Options of {@link LocalBlobStore}. */
 export interface LocalBlobStoreOptions {
@@ -39,6 +39,15 @@ export class LocalBlobStore implements BlobStore {
 
   constructor(private readonly opts: LocalBlobStoreOptions) {
     this.root = join(opts.dataDir, 'attachments');
+  }
+
+  /** Writes a server-written object atomically (temp file, then rename). */
+  async put(key: string, body: Uint8Array, _contentType: string): Promise<void> {
+    const target = this.path(key);
+    await mkdir(dirname(target), { recursive: true });
+    const tmp = `${target}.${randomUUID()}.tmp`;
+    await writeFile(tmp, body);
+    await rename(tmp, target);
   }
 
   uploadUrl(
@@ -148,7 +157,7 @@ export class LocalBlobStore implements BlobStore {
     return { ok: true };
   }
 
-  /** The file path of a key. @throws Error for a key that is not `pending|files/<uuid>` */
+  /** The file path of a key. @throws Error for a key that is not `pending|files|exports/<uuid>` */
   path(key: string): string {
     if (!KEY.test(key)) throw new Error(`invalid blob key ${key}`);
     return join(this.root, key);

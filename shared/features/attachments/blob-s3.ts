@@ -31,6 +31,13 @@ export class S3BlobStore implements BlobStore {
     private readonly clock: Clock,
   ) {}
 
+  /** PutObject of a server-written object. */
+  async put(key: string, body: Uint8Array, contentType: string): Promise<void> {
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+    );
+  }
+
   async uploadUrl(
     key: string,
     object: { contentType: string; sizeBytes: number },

@@ -87,6 +87,8 @@ export interface BlobStore {
   size(key: string): Promise<number | null>;
   /** Copies `from` to `to` (idempotent: succeeds when `to` already holds the bytes). @throws Error when neither exists */
   copy(from: string, to: string): Promise<void>;
+  /** Stores `body` at `key` as `contentType` (server-written objects, e.g. exports, extensions.md §5). */
+  put(key: string, body: Uint8Array, contentType: string): Promise<void>;
 }
 
 /** Attachments: `ATT#<uuid>` / `ATT`, TTL 24 h while not attached. */

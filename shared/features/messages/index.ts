@@ -5,16 +5,25 @@ import * as store from './store.js';
 
 export * from './model.js';
 export * from './service.js';
-export { DynamoMessageRepository, conversationKey, messageFromItem, messageItem } from './store.js';
+export {
+  DynamoMessageRepository,
+  conversationKey,
+  messageFromItem,
+  messageItem,
+  keys as messageKeys,
+} from './store.js';
 export { markKeys } from './marks-store.js';
+export { headKeys, type HeadRepository, type TargetHead, type DmPeer } from './head-store.js';
+import { DynamoHeadRepository, headKeys } from './head-store.js';
 
 /** The messages feature: its keys, entity tags, repositories and services. */
 export const messagesFeature = {
-  keys: store.keys,
+  keys: { ...store.keys, ...headKeys },
   partitions: store.partitions,
-  entities: store.ENTITY,
+  entities: { ...store.ENTITY, targetHead: 'target_head', dmPeer: 'dm_peer' } as const,
   repositories: (ctx: StoreContext) => ({
     messages: new store.DynamoMessageRepository(ctx.doc, ctx.tableName, ctx.clock),
+    heads: new DynamoHeadRepository(ctx.doc, ctx.tableName),
   }),
   services: (deps: MessageServiceDeps) => ({ messages: createMessageService(deps) }),
 };

@@ -7,6 +7,7 @@ import { batchDelete, queryAll } from '../../storage/operations.js';
 import { isConditionalCheckFailed, transactWrite, type TransactItem } from '../../storage/transactions.js';
 import { LIMITS, type MessageRecord, type MessageVersion, type ReactionChange } from './model.js';
 import { mentionPuts } from './marks-store.js';
+import { dmPeerUpdates, headTombstone, headUpdate } from './head-store.js';
 import { ENTITY, keys, messageFromItem, messageItem, partitions, REACTION_ATTR } from './store.js';
 
 const NOT_DELETED = '(attribute_not_exists(deleted) OR deleted = :false)';
@@ -169,12 +170,16 @@ export async function tombstone(
           },
         ];
   try {
-    await transactWrite(doc, [update, ...rootUpdate], (c) =>
+    await transactWrite(doc, [update, ...rootUpdate, headTombstone(TableName, message)], (c) =>
       c.failed(0) ? new ConflictError('message_not_found') : new RootGoneError(),
     );
   } catch (e) {
     if (!(e instanceof RootGoneError)) throw e;
-    await transactWrite(doc, [update], () => new ConflictError('message_not_found'));
+    await transactWrite(
+      doc,
+      [update, headTombstone(TableName, message)],
+      () => new ConflictError('message_not_found'),
+    );
   }
   await purgeVersions(doc, TableName, message);
   return {
@@ -223,6 +228,8 @@ export async function putReply(
         },
       },
       ...attach,
+      headUpdate(TableName, reply),
+      ...dmPeerUpdates(TableName, reply),
     ],
     (c) =>
       c.failed(rootIndex)

@@ -229,7 +229,10 @@ export interface ReactionChange {
 
 /** Messages: `MSGS#<conversation>` / `<ULID>`, GSI1 `MSG#<uuid>` for lookup by id. */
 export interface MessageRepository {
-  /** Stores a new message (one PutItem). */
+  /**
+   * Stores a new message and bumps its target head (docs/adr/011) in one TransactWriteItems
+   * (with its mention items and attach updates when it has them).
+   */
   put(message: MessageRecord): Promise<void>;
   /**
    * Stores a thread reply and bumps its root's `reply_count`/`last_reply_at` in one transaction,

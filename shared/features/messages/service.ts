@@ -6,6 +6,7 @@ import type { Uuid } from '../../kernel/types.js';
 import { validateContent } from '../../kernel/validation.js';
 import { claimAttachments, type AttachmentServiceDeps } from '../attachments/index.js';
 import { isModeratorOrAbove, requireMembership, type RoomAccess } from '../rooms/index.js';
+import { createRetentionPolicy, floorSeq, laterSeq, type RetentionPolicyDeps } from '../retention/index.js';
 import { requireDmAllowed, type BlockRepository, type ReachDeps } from '../social/index.js';
 import type { UserRepository } from '../users/index.js';
 import { createLifecycle, type LifecycleService } from './lifecycle-service.js';
@@ -27,7 +28,11 @@ import { conversationKey } from './store.js';
 import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor.js';
 
 /** What the MessageService needs (attachments + blobs: to claim uploads, extensions.md §1.7). */
-export interface MessageServiceDeps extends EmitDeps, Pick<AttachmentServiceDeps, 'attachments' | 'blobs'> {
+export interface MessageServiceDeps
+  extends
+    EmitDeps,
+    Pick<AttachmentServiceDeps, 'attachments' | 'blobs'>,
+    Pick<RetentionPolicyDeps, 'rooms' | 'retentionDefaultDays'> {
   messages: MessageRepository;
   users: Pick<UserRepository, 'getById' | 'getByUsername'>;
   /** The default room-access policy (storage reads); callers may pass a leased one per call. */
@@ -126,6 +131,7 @@ const CLIENT_TYPES: ReadonlySet<string> = new Set(['text', 'markdown', 'code']);
  */
 export function createMessageService(deps: MessageServiceDeps): MessageService {
   const { messages, users, clock, ids } = deps;
+  const retention = createRetentionPolicy(deps);
   const lifecycle = createLifecycle(deps);
 
   /**
@@ -220,7 +226,7 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
       const attachments = opts.attachment_ids?.length
         ? await claimAttachments(deps, actorId, opts.attachment_ids)
         : [];
-      // Only content naming someone costs reads (extensions.md §1.6); a plain send stays one PutItem.
+      // Only content naming someone costs reads (extensions.md §1.6); a plain send stays one write request.
       const mentions = content.includes('@') ? await resolveMentions(deps, content, actorId, target) : [];
       const now = clock.now();
       const createdAt = toTimestamp(now);
@@ -241,7 +247,7 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
         mentions,
         attachments,
       };
-      // Hot path: a plain send is one PutItem (bench/README.md).
+      // Hot path: a plain send is one TransactWriteItems (message + head, docs/adr/011, bench/README.md).
       const updatedRoot = root === null ? null : await messages.putReply(record, root);
       if (root === null) await messages.put(record);
       const authorUsername = opts.authorUsername ?? (await users.getById(actorId))?.username ?? actorId;
@@ -293,6 +299,8 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
         if (opts.after != null) afterSeq = await anchorSeq(conversation, opts.after, 'after');
       }
       const order = afterSeq !== undefined && beforeSeq === undefined ? 'asc' : 'desc';
+      // Past retention is never returned, even before the re-stamp reaches it (extensions.md §5).
+      afterSeq = laterSeq(afterSeq, floorSeq(await retention.cutoffFor(conversation)));
       const found =
         limit <= 0
           ? []

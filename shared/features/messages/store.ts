@@ -1,5 +1,5 @@
 // MessageRepository over DynamoDB: `MSGS#<conversation>` / `<ULID>` items, GSI1 lookup by UUID (docs/design.md §3).
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Uuid } from '../../kernel/types.js';
 import {
   freshLifecycle,
@@ -22,6 +22,7 @@ import { queryAll } from '../../storage/operations.js';
 import { GSI1, GSI2 } from '../../storage/table.js';
 import * as lifecycle from './lifecycle-store.js';
 import * as marks from './marks-store.js';
+import * as head from './head-store.js';
 import { DomainError } from '../../kernel/errors.js';
 import { attachUpdates } from '../attachments/index.js';
 import { transactWrite } from '../../storage/transactions.js';
@@ -166,40 +167,34 @@ export class DynamoMessageRepository implements MessageRepository {
   ) {}
 
   /**
-   * Conditional Put (`attribute_not_exists`): a ULID is never reused. With mentions or attachments,
-   * one transaction with the mention index items and the attach updates (extensions.md §1.7).
+   * One transaction: the message (conditional Put, `attribute_not_exists`: a ULID is never
+   * reused), its mention index items, its attachments' attach updates (extensions.md §1.7) and
+   * the target head's counters (docs/adr/011: unread counts are O(1) reads per target).
    * @throws DomainError `attachment_invalid` when an attachment was attached (or expired) meanwhile
    */
   async put(message: MessageRecord): Promise<void> {
-    if (message.mentions.length > 0 || message.attachments.length > 0) {
-      // The message, its mention index items and its attachments land together (extensions.md §0.7).
-      const first = 1 + message.mentions.length;
-      await transactWrite(
-        this.doc,
-        [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: messageItem(message),
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
+    // The message, its index items, its attachments and its head land together (extensions.md §0.7).
+    const first = 1 + message.mentions.length;
+    const attach = attachUpdates(this.tableName, message, this.clock.now());
+    await transactWrite(
+      this.doc,
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: messageItem(message),
+            ConditionExpression: 'attribute_not_exists(PK)',
           },
-          ...marks.mentionPuts(this.tableName, message),
-          ...attachUpdates(this.tableName, message, this.clock.now()),
-        ],
-        (c) =>
-          c.reasons.some((_, i) => i >= first && c.failed(i))
-            ? new DomainError('attachment_invalid')
-            : new DomainError('internal_error'),
-      );
-      return;
-    }
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: messageItem(message),
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
+        },
+        ...marks.mentionPuts(this.tableName, message),
+        ...attach,
+        head.headUpdate(this.tableName, message),
+        ...head.dmPeerUpdates(this.tableName, message),
+      ],
+      (c) =>
+        c.reasons.some((_, i) => i >= first && i < first + attach.length && c.failed(i))
+          ? new DomainError('attachment_invalid')
+          : new DomainError('internal_error'),
     );
   }
 

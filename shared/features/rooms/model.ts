@@ -11,6 +11,8 @@ export interface RoomSettings {
   description: string | null;
   is_private: boolean;
   max_members: number | null;
+  /** Days messages are kept, 1–3650; null = the server default (docs/protocol/extensions.md §5). */
+  retention_days: number | null;
 }
 
 /** Room as sent on the wire (docs/protocol/domain.md §4.2). */
@@ -64,6 +66,7 @@ export function toRoom(r: RoomRecord): Room {
       description: r.settings.description,
       is_private: r.settings.is_private,
       max_members: r.settings.max_members,
+      retention_days: r.settings.retention_days,
     },
     created_at: r.created_at,
   };
@@ -140,6 +143,7 @@ export interface RoomPatch {
   description?: string | null;
   is_private?: boolean;
   max_members?: number | null;
+  retention_days?: number | null;
 }
 
 /** Rooms, with case-insensitive name uniqueness via `ROOMNAME#<lower>` sentinels. */

@@ -46,6 +46,7 @@ export function roomRecordFromItem(item: Item): RoomRecord {
       description: settings.description ?? null,
       is_private: settings.is_private ?? false,
       max_members: settings.max_members ?? null,
+      retention_days: settings.retention_days ?? null,
     },
     created_at: item.created_at as string,
     member_count: item.member_count as number,
@@ -124,6 +125,8 @@ export class DynamoRoomRepository implements RoomRepository {
       description: patch.description !== undefined ? patch.description : current.settings.description,
       is_private: patch.is_private ?? current.settings.is_private,
       max_members: patch.max_members !== undefined ? patch.max_members : current.settings.max_members,
+      retention_days:
+        patch.retention_days !== undefined ? patch.retention_days : current.settings.retention_days,
     };
     const index = indexKeys.roomByName(name, settings.is_private);
     const TableName = this.tableName;

@@ -1,6 +1,12 @@
 // Room use cases: create, list, read, update, delete, join, leave, members, role change, kick (docs/protocol/http.md §7–8).
 import { emit, type EmitDeps } from '../../kernel/events.js';
-import { ConflictError, DomainError, VersionConflictError, isDomainError } from '../../kernel/errors.js';
+import {
+  ConflictError,
+  DomainError,
+  ValidationError,
+  VersionConflictError,
+  isDomainError,
+} from '../../kernel/errors.js';
 import { isExpired, toTimestamp } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
 import { normalizeSearch, PAGE, validateRoomName } from '../../kernel/validation.js';
@@ -34,18 +40,32 @@ export interface RoomServiceDeps extends EmitDeps {
   access: RoomAccess;
 }
 
+/**
+ * `settings.retention_days`: an integer 1–3650 or null (docs/protocol/extensions.md §5).
+ * @throws ValidationError `validation_failed` otherwise (0, 4000, 1.5)
+ */
+function validateRetentionDays(days: number | null): number | null {
+  if (days === null) return null;
+  if (!Number.isInteger(days) || days < 1 || days > 3650)
+    throw new ValidationError(
+      'validation_failed',
+      'Validation failed: retention_days - must be 1 to 3650 or null',
+    );
+  return days;
+}
+
 /** Input of room creation (docs/protocol/http.md §7.1, docs/protocol/tcp.md §7.5). */
 export interface CreateRoomInput {
   name: string;
   description?: string | null;
-  settings?: { public?: boolean | null; max_members?: number | null } | null;
+  settings?: { public?: boolean | null; max_members?: number | null; retention_days?: number | null } | null;
 }
 
 /** Input of a room update (docs/protocol/http.md §7.4): `settings`, when present, replaces privacy and capacity. */
 export interface UpdateRoomInput {
   name?: string | null;
   description?: string | null;
-  settings?: { public?: boolean | null; max_members?: number | null } | null;
+  settings?: { public?: boolean | null; max_members?: number | null; retention_days?: number | null } | null;
 }
 
 /** Room list filters (HTTP `search`/`public_only`, TCP `list_rooms.filter`; issue 17 finding 5). */
@@ -168,8 +188,15 @@ export function createRoomService(deps: RoomServiceDeps): RoomService {
     }
     if (input.description !== undefined && input.description !== null) patch.description = input.description;
     if (input.settings !== undefined && input.settings !== null) {
-      patch.is_private = !(input.settings.public ?? true);
-      patch.max_members = input.settings.max_members ?? null;
+      const s = input.settings;
+      // `{"settings":{"retention_days":…}}` alone changes only retention (docs/protocol-extensions.md "Retention").
+      const onlyRetention =
+        s.retention_days !== undefined && s.public === undefined && s.max_members === undefined;
+      if (!onlyRetention) {
+        patch.is_private = !(s.public ?? true);
+        patch.max_members = s.max_members ?? null;
+      }
+      if (s.retention_days !== undefined) patch.retention_days = validateRetentionDays(s.retention_days);
     }
     return patch;
   }
@@ -188,6 +215,10 @@ export function createRoomService(deps: RoomServiceDeps): RoomService {
           description: input.description ?? null,
           is_private: !(input.settings?.public ?? true),
           max_members: input.settings?.max_members ?? null,
+          retention_days:
+            input.settings?.retention_days == null
+              ? null
+              : validateRetentionDays(input.settings.retention_days),
         },
         created_at: now,
       };
@@ -240,6 +271,9 @@ export function createRoomService(deps: RoomServiceDeps): RoomService {
         const membership = await requireMember(access, roomId, actorId);
         if (!isModeratorOrAbove(membership.role)) throw new DomainError('permission_denied');
         const patch = buildPatch(room, input);
+        // Retention is the owner's (docs/protocol/extensions.md §5).
+        if (patch.retention_days !== undefined && membership.role !== 'owner')
+          throw new DomainError('permission_denied');
         if (Object.keys(patch).length === 0) return toRoom(room);
         try {
           return toRoom(await rooms.update(roomId, patch, room.version));

@@ -16,8 +16,8 @@ export const keys = {
   requestById: (id: Uuid): Key => ({ PK: `FRIENDREQ#${id}`, SK: 'FRIENDREQ' }),
   /** Per-user counters `{friends, pending_out}` guarding the §7.3 limits with conditional updates. */
   socialCounters: (userId: Uuid): Key => ({ PK: `USER#${userId}`, SK: 'SOCIAL' }),
-  /** Preferences (docs/protocol/extensions.md §7.1). */
-  preferences: (userId: Uuid): Key => ({ PK: `USER#${userId}`, SK: 'PREFS' }),
+  /** Preferences (docs/protocol/extensions.md §7.1): the receipts feature's item, same key. */
+  preferences: (userId: Uuid): Key => ({ PK: `PREFS#${userId}`, SK: 'PREFS' }),
 } as const;
 
 /** Sort-key prefixes queried within a user's partition. */

@@ -1,7 +1,6 @@
-// PreferenceRepository over DynamoDB: one `USER#<id>` / `PREFS` item of flat leaf attributes, set field by field (docs/protocol/extensions.md §7.1).
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+// PreferenceRepository over DynamoDB: the ONE preferences item `PREFS#<id>` / `PREFS` (attribute `preferences`, shared with the receipts feature's routes), merged over the defaults (docs/protocol/extensions.md §7.1).
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Uuid } from '../../kernel/types.js';
-import type { Item } from '../../storage/items.js';
 import { ENTITY, keys } from './keys.js';
 import {
   DEFAULT_PREFERENCES,
@@ -10,28 +9,19 @@ import {
   type PreferencesPatch,
 } from './model.js';
 
-/** Stored attribute -> [group, field] of the wire object (`theme` is top level). */
-const LEAVES = {
-  n_dm: ['notifications', 'dm'],
-  n_mentions: ['notifications', 'mentions'],
-  n_rooms: ['notifications', 'rooms'],
-  p_dm_from: ['privacy', 'dm_from'],
-  p_show_online: ['privacy', 'show_online'],
-  p_send_read_receipts: ['privacy', 'send_read_receipts'],
-} as const;
-
-/** Preferences from a stored item (absent attributes = defaults). */
-export function preferencesFromItem(item: Item | null): Preferences {
-  const p: Preferences = structuredClone(DEFAULT_PREFERENCES);
-  if (item === null) return p;
-  for (const [attr, [group, field]] of Object.entries(LEAVES)) {
-    if (item[attr] !== undefined) (p[group] as Record<string, unknown>)[field] = item[attr];
-  }
-  if (typeof item.theme === 'string') p.theme = item.theme;
-  return p;
+/** Stored preferences over the defaults, one section at a time (older items lack new keys). */
+export function mergePreferences(
+  stored: Partial<Preferences> | PreferencesPatch | undefined,
+  base = DEFAULT_PREFERENCES,
+): Preferences {
+  return {
+    notifications: { ...base.notifications, ...stored?.notifications },
+    privacy: { ...base.privacy, ...stored?.privacy },
+    theme: typeof stored?.theme === 'string' ? stored.theme : base.theme,
+  };
 }
 
-/** {@link PreferenceRepository} over the single table. */
+/** {@link PreferenceRepository} over the single table (same item and shape as the receipts store). */
 export class DynamoPreferenceRepository implements PreferenceRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -42,31 +32,18 @@ export class DynamoPreferenceRepository implements PreferenceRepository {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.preferences(userId), ConsistentRead: true }),
     );
-    return preferencesFromItem((out.Item as Item | undefined) ?? null);
+    return mergePreferences(out.Item?.preferences as Partial<Preferences> | undefined);
   }
 
+  /** Read, merge the given leaves, put (last writer wins, as the HTTP PATCH). */
   async update(userId: Uuid, patch: PreferencesPatch): Promise<Preferences> {
-    const sets: string[] = ['entity = :entity'];
-    const values: Record<string, unknown> = { ':entity': ENTITY.preferences };
-    for (const [attr, [group, field]] of Object.entries(LEAVES)) {
-      const v = (patch[group] as Record<string, unknown> | undefined)?.[field];
-      if (v === undefined) continue;
-      sets.push(`${attr} = :${attr}`);
-      values[`:${attr}`] = v;
-    }
-    if (patch.theme !== undefined) {
-      sets.push('theme = :theme');
-      values[':theme'] = patch.theme;
-    }
-    const out = await this.doc.send(
-      new UpdateCommand({
+    const next = mergePreferences(patch, await this.get(userId));
+    await this.doc.send(
+      new PutCommand({
         TableName: this.tableName,
-        Key: keys.preferences(userId),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
+        Item: { ...keys.preferences(userId), entity: ENTITY.preferences, preferences: next },
       }),
     );
-    return preferencesFromItem((out.Attributes as Item | undefined) ?? null);
+    return next;
   }
 }

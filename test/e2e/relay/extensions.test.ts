@@ -67,7 +67,14 @@ describe('lair.messages opt-in (extensions.md §0.1–§0.2)', () => {
   it('server_hello advertises the implemented extensions', async () => {
     const probe = await TestWsClient.connect(wsPort);
     expect(await probe.nextOf('server_hello')).toMatchObject({
-      features: ['encryption', 'lair.messages', 'lair.invitations', 'lair.social'],
+      features: [
+        'encryption',
+        'lair.messages',
+        'lair.invitations',
+        'lair.receipts',
+        'lair.sync',
+        'lair.social',
+      ],
     });
     probe.close();
   });

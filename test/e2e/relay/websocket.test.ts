@@ -38,7 +38,14 @@ describe('WebSocket endpoint', () => {
     const ws = await TestWsClient.connect(port);
     expect(await ws.nextOf('server_hello')).toMatchObject({
       version: '1.0',
-      features: ['encryption', 'lair.messages', 'lair.invitations', 'lair.social'],
+      features: [
+        'encryption',
+        'lair.messages',
+        'lair.invitations',
+        'lair.receipts',
+        'lair.sync',
+        'lair.social',
+      ],
     });
     ws.send({ type: 'key_exchange', public_key: 'x' });
     expect(await ws.nextOf('error')).toMatchObject({

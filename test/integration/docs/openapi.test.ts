@@ -73,7 +73,7 @@ describe('contract: real responses validate against the spec', () => {
       problems.push(...validate(r.method, r.path, res.status, json));
     }
     expect(problems).toEqual([]);
-  });
+  }, 180_000); // ~93 sequential HTTP calls: generous on a loaded 2-core machine (a ceiling, not a timing assertion)
 
   it('success bodies of the security routes validate', async () => {
     const u = await registerUser(api, 'cs');

@@ -48,7 +48,7 @@ describe('room routes', () => {
         id: expect.any(String),
         name,
         owner: owner.id,
-        settings: { description: 'Talk here', is_private: true, max_members: 5 },
+        settings: { description: 'Talk here', is_private: true, max_members: 5, retention_days: null },
         created_at: expect.any(String),
       });
       const get = await api.request('GET', `/api/v1/rooms/${res.json.room.id}`, { token: owner.token });
@@ -158,7 +158,7 @@ describe('room routes', () => {
       expect(res.status).toBe(200);
       expect(res.json.room).toMatchObject({
         name,
-        settings: { description: 'keep me', is_private: false, max_members: null },
+        settings: { description: 'keep me', is_private: false, max_members: null, retention_days: null },
       });
     });
 

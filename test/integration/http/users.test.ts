@@ -36,6 +36,8 @@ describe('user routes', () => {
           role: 'user',
           last_seen_at: null,
         }),
+        // docs/protocol/extensions.md §2
+        unread_counts: { total: 0, by_room: {}, by_dm: {}, by_conversation: {} },
       });
       expect(Object.keys(res.json.user).sort()).toEqual([
         'avatar_url', // docs/protocol/extensions.md §7.1 (additive)

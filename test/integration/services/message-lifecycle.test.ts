@@ -47,13 +47,13 @@ beforeEach(() => {
 });
 
 describe('message object (§1.1)', () => {
-  it('a plain send carries every lifecycle field with its default and costs one PutItem', async () => {
+  it('a plain send carries every lifecycle field with its default and costs one write request (message + head, docs/adr/011)', async () => {
     sent.length = 0;
     const m = await t.services.messages.send(bob.user.id, inRoom, 'plain', {
       authorUsername: bob.user.username,
       access: { isMember: () => Promise.resolve(true), membership: () => Promise.resolve(null) },
     });
-    expect(sent).toEqual(['PutItemCommand']);
+    expect(sent).toEqual(['TransactWriteItemsCommand']);
     expect(m).toMatchObject({
       message_type: 'text',
       edited_at: null,

@@ -44,7 +44,7 @@ describe('create / get', () => {
     expect(room).toMatchObject({
       name: n,
       owner: alice.user.id,
-      settings: { description: 'Talk here', is_private: true, max_members: 5 },
+      settings: { description: 'Talk here', is_private: true, max_members: 5, retention_days: null },
     });
     expect(room).not.toHaveProperty('member_count');
     const got = await t.services.rooms.get(eve.user.id, room.id); // private rooms are readable by anyone
@@ -59,7 +59,12 @@ describe('create / get', () => {
   it('defaults to public and unlimited; names are unique case-insensitively; invalid names are refused', async () => {
     const n = name('Dup');
     const room = await t.services.rooms.create(alice.user.id, { name: n });
-    expect(room.settings).toEqual({ description: null, is_private: false, max_members: null });
+    expect(room.settings).toEqual({
+      description: null,
+      is_private: false,
+      max_members: null,
+      retention_days: null,
+    });
     await expect(t.services.rooms.create(bob.user.id, { name: n.toUpperCase() })).rejects.toMatchObject({
       code: 'room_name_taken',
     });
@@ -157,11 +162,26 @@ describe('update (docs/protocol/http.md §7.4)', () => {
       settings: { public: false, max_members: 3 },
     });
     const cleared = await t.services.rooms.update(alice.user.id, room.id, { description: null });
-    expect(cleared.settings).toEqual({ description: 'keep me', is_private: true, max_members: 3 });
+    expect(cleared.settings).toEqual({
+      description: 'keep me',
+      is_private: true,
+      max_members: 3,
+      retention_days: null,
+    });
     const reset = await t.services.rooms.update(alice.user.id, room.id, { settings: {} });
-    expect(reset.settings).toEqual({ description: 'keep me', is_private: false, max_members: null });
+    expect(reset.settings).toEqual({
+      description: 'keep me',
+      is_private: false,
+      max_members: null,
+      retention_days: null,
+    });
     const capped = await t.services.rooms.update(alice.user.id, room.id, { settings: { max_members: 10 } });
-    expect(capped.settings).toEqual({ description: 'keep me', is_private: false, max_members: 10 });
+    expect(capped.settings).toEqual({
+      description: 'keep me',
+      is_private: false,
+      max_members: 10,
+      retention_days: null,
+    });
   });
 });
 

@@ -46,7 +46,7 @@ export function aRoom(overrides: Partial<Room> = {}, settings: Partial<Room['set
     id,
     name: `room-${id.slice(0, 8)}`,
     owner: randomUUID(),
-    settings: { description: null, is_private: false, max_members: null, ...settings },
+    settings: { description: null, is_private: false, max_members: null, retention_days: null, ...settings },
     created_at: '2025-01-21T12:00:00.000Z',
     ...overrides,
   };

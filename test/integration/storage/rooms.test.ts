@@ -58,7 +58,12 @@ describe('DynamoRoomRepository', () => {
     );
 
     expect(updated).toMatchObject({ name: 'New-Name', version: 2, member_count: 1 });
-    expect(updated.settings).toEqual({ description: null, is_private: true, max_members: 5 });
+    expect(updated.settings).toEqual({
+      description: null,
+      is_private: true,
+      max_members: 5,
+      retention_days: null,
+    });
     expect(await rawGet(keys.roomNameSentinel('old-name'))).toBeUndefined();
     expect(await rawGet(keys.roomNameSentinel('new-name'))).toMatchObject({ room_id: room.id });
     expect(await rawGet(keys.room(room.id))).toMatchObject({

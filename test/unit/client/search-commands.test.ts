@@ -1,8 +1,8 @@
-// Terminal-client /find-rooms and /find-users (issue 17 finding 5) over a fake session.
+// Terminal-client /find-rooms and /find-users (issue 17 finding 5) and /search-all (extensions.md §4 admin search) over fakes.
 import { ChatState } from '../../../client/tui/commands.js';
 import { HELP } from '../../../client/tui/render.js';
 import { FakeSession } from './fake-session.js';
-import { aUser } from './fixtures.js';
+import { aMessage, aUser } from './fixtures.js';
 
 describe('search commands', () => {
   it('/find-users sends list_users with filter.search and marks online users', async () => {
@@ -25,5 +25,29 @@ describe('search commands', () => {
     expect(session.sentOf('list_rooms')).toMatchObject([{ filter: { search: 'gen' } }]);
     expect(HELP.some((l) => l.includes('/find-rooms'))).toBe(true);
     expect(HELP.some((l) => l.includes('/find-users'))).toBe(true);
+  });
+
+  it('/search-all asks the admin search over HTTP and numbers the hits; it is in /help', async () => {
+    const calls: string[] = [];
+    const msg = aMessage({ content: 'the red fox' });
+    const account = {
+      send: <T>(method: string, path: string): Promise<T> => {
+        calls.push(`${method} ${path}`);
+        return Promise.resolve({
+          results: [{ message: msg, highlights: [[8, 11]] }],
+          next_cursor: null,
+        } as T);
+      },
+      ask: () => Promise.resolve(''),
+      askSecret: () => Promise.resolve(''),
+      print: () => undefined,
+    };
+    const state = new ChatState(new FakeSession(() => undefined), aUser(), undefined, account);
+    const out = await state.run('/search-all fox from:bob');
+    expect(calls).toEqual(['GET /api/v1/admin/search/messages?q=fox+from%3Abob&limit=20']);
+    expect(out.lines).toHaveLength(2);
+    expect(out.lines[1]).toMatch(/^\[1\] .*fox/);
+    expect((await state.run('/search-all')).lines[0]).toContain('Usage: /search-all');
+    expect(HELP.some((l) => l.includes('/search-all'))).toBe(true);
   });
 });

@@ -100,7 +100,14 @@ describe('Connection state machine', () => {
       type: 'server_hello',
       version: '1.0',
       server_name: 'Lair Chat',
-      features: ['encryption', 'lair.messages', 'lair.invitations', 'lair.social'],
+      features: [
+        'encryption',
+        'lair.messages',
+        'lair.invitations',
+        'lair.receipts',
+        'lair.sync',
+        'lair.social',
+      ],
       encryption_required: false,
     });
     expect(conn.state).toBe('AWAIT_HELLO');

@@ -39,6 +39,8 @@ const EXAMPLES: Record<string, string> = {
     '{"type":"add_reaction","request_id":"r","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","emoji":"👍"}',
   remove_reaction:
     '{"type":"remove_reaction","request_id":"r","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","emoji":"👍"}',
+  search_messages:
+    '{"type":"search_messages","request_id":"s","query":"crème from:alice","filters":{"has":"pin"},"limit":20}',
   pin_message: '{"type":"pin_message","request_id":"p","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d"}',
   unpin_message:
     '{"type":"unpin_message","request_id":"p","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d"}',
@@ -54,6 +56,12 @@ const EXAMPLES: Record<string, string> = {
   send_server_notice:
     '{"type":"send_server_notice","request_id":"n","message":"Maintenance","severity":"info"}',
   get_notices: '{"type":"get_notices","request_id":"g"}',
+  // docs/protocol/extensions.md §2, §3
+  mark_read:
+    '{"type":"mark_read","request_id":"r","target":{"type":"room","room_id":"550e8400-e29b-41d4-a716-446655440000"},"up_to":"6ba7b810-9dad-11d1-80b4-00c04fd430c8"}',
+  get_unread: '{"type":"get_unread","request_id":"u"}',
+  delivered: '{"type":"delivered","message_ids":["6ba7b810-9dad-11d1-80b4-00c04fd430c8"]}',
+  sync: '{"type":"sync","request_id":"s","since":null,"limit":50}',
   get_thread:
     '{"type":"get_thread","request_id":"t","message_id":"0b8f6c1d-2e3a-4f5b-8c9d-0e1f2a3b4c5d","limit":20}',
   // docs/protocol/extensions.md §6.2

@@ -12,7 +12,7 @@ const room: Room = {
   id: '7d0e5a44-3c1f-4d7a-b2a9-6e8f1c2d3b4a',
   name: 'general',
   owner: '1c6c7e2a-8f3b-4b8e-9a51-2f0d6b3c9e11',
-  settings: { description: null, is_private: false, max_members: null },
+  settings: { description: null, is_private: false, max_members: null, retention_days: null },
   created_at: '2025-01-21T12:00:00Z',
 };
 
@@ -22,7 +22,7 @@ const text = (msg: Parameters<typeof serializeServerMessage>[0]): string =>
 describe('serializeServerMessage', () => {
   it('writes compact JSON with type first (docs/protocol/tcp.md §4.1 example)', () => {
     expect(text(SERVER_HELLO)).toBe(
-      '{"type":"server_hello","version":"1.0","server_name":"Lair Chat","features":["encryption","lair.messages","lair.invitations"],"encryption_required":false}',
+      '{"type":"server_hello","version":"1.0","server_name":"Lair Chat","features":["encryption","lair.messages","lair.invitations","lair.receipts","lair.sync"],"encryption_required":false}',
     );
   });
 

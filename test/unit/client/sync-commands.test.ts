@@ -1,0 +1,93 @@
+// Terminal client catch-up (docs/protocol/extensions.md §3): what "while you were away" says after a first sync, a live session and a later sync; /unread and /rooms counts.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChatState } from '../../../client/tui/commands.js';
+import type { Message } from '../../../shared/features/messages/index.js';
+import { FakeSession, type FakeScript } from './fake-session.js';
+import { ALICE_ID, BOB_ID, ROOM_ID, aMessage, aUser } from './fixtures.js';
+
+/** Recent change times: the client keeps what it saw for a minute past the token. */
+const NOW = Date.now() - 5_000;
+const id = (i: number): string => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+const target = { type: 'room', room_id: ROOM_ID } as const;
+const byBob = (i: number, overrides: Partial<Message> = {}): Message =>
+  aMessage({
+    id: id(i),
+    author: BOB_ID,
+    content: `b${i}`,
+    updated_at: new Date(NOW + i).toISOString(),
+    ...overrides,
+  });
+// eslint-disable-next-line no-control-regex
+const plain = (lines: string[]) => lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''));
+
+describe('CatchUp', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lair-catchup-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('first sync reports unread counts; the next one exactly the new, edited and deleted messages; the token survives a restart', async () => {
+    const seenLive = byBob(1);
+    let reply: Record<string, unknown> = {
+      next_since: 'T1',
+      targets: [{ target, messages: [seenLive], has_more: false, unread_count: 2 }],
+      memberships: [],
+    };
+    const script: FakeScript = (m) => (m.type === 'sync' ? reply : undefined);
+    const file = join(dir, 'sync.json');
+    const session = new FakeSession(script);
+    const state = new ChatState(session, aUser({ id: ALICE_ID }), undefined, undefined, undefined, file);
+    expect(plain(await state.catchUp.run())).toEqual([`2 unread in #${ROOM_ID.slice(0, 8)}`]);
+    expect(session.sentOf('sync')[0]).not.toHaveProperty('since');
+
+    // While away: 30 new by bob, one of them edited and one deleted; an old message seen live is unchanged.
+    const away = Array.from({ length: 30 }, (_, i) => byBob(i + 10));
+    away[4] = { ...away[4]!, content: 'edited', edit_count: 1, edited: true };
+    away[9] = { ...away[9]!, content: '', deleted: true };
+    reply = {
+      next_since: 'T2',
+      targets: [{ target, messages: [seenLive, ...away], has_more: false, unread_count: 29 }],
+      memberships: [],
+    };
+
+    // A restarted client (new state, same file) continues from T1.
+    const againSession = new FakeSession(script);
+    const again = new ChatState(againSession, aUser({ id: ALICE_ID }), undefined, undefined, undefined, file);
+    const lines = plain(await again.catchUp.run());
+    expect(lines[0]).toBe(`while you were away: 29 new in #${ROOM_ID.slice(0, 8)} (1 edited, 1 deleted)`);
+    expect(lines).toHaveLength(30);
+    expect(againSession.sentOf('sync')[0]).toMatchObject({ since: 'T1' });
+
+    // Nothing new since: said so; a repeated change inside the server's margin is not reported twice.
+    const third = new ChatState(
+      new FakeSession(script),
+      aUser({ id: ALICE_ID }),
+      undefined,
+      undefined,
+      undefined,
+      file,
+    );
+    expect(plain(await third.catchUp.run())).toEqual(['while you were away: nothing new']);
+  });
+
+  it('/unread lists counts and mentions; /rooms shows unread per room', async () => {
+    const room = { id: ROOM_ID, name: 'general', settings: { is_private: false, description: null } };
+    const script: FakeScript = (m) => {
+      if (m.type === 'get_unread')
+        return {
+          unread: [{ target, unread_count: 3, mention_count: 1, last_message_id: id(3), up_to: null }],
+        };
+      if (m.type === 'list_rooms') return { rooms: [{ room, member_count: 2, is_member: true }] };
+      return undefined;
+    };
+    const state = new ChatState(new FakeSession(script), aUser({ id: ALICE_ID }));
+    await state.run('/rooms');
+    expect(plain((await state.run('/unread')).lines)).toEqual(['Unread:', '  #general  3 unread, 1 mention']);
+    expect(plain((await state.run('/rooms')).lines)[1]).toContain('3 unread');
+  });
+});
