@@ -16,8 +16,6 @@ export const keys = {
   requestById: (id: Uuid): Key => ({ PK: `FRIENDREQ#${id}`, SK: 'FRIENDREQ' }),
   /** Per-user counters `{friends, pending_out}` guarding the §7.3 limits with conditional updates. */
   socialCounters: (userId: Uuid): Key => ({ PK: `USER#${userId}`, SK: 'SOCIAL' }),
-  /** Preferences (docs/protocol/extensions.md §7.1): the receipts feature's item, same key. */
-  preferences: (userId: Uuid): Key => ({ PK: `PREFS#${userId}`, SK: 'PREFS' }),
 } as const;
 
 /** Sort-key prefixes queried within a user's partition. */
@@ -38,5 +36,4 @@ export const ENTITY = {
   friendRequest: 'friend_request',
   friendRequestEdge: 'friend_request_edge',
   socialCounters: 'social_counters',
-  preferences: 'preferences',
 } as const;

@@ -1,13 +1,20 @@
 // PreferenceRepository over DynamoDB: the ONE preferences item `PREFS#<id>` / `PREFS` (attribute `preferences`, shared with the receipts feature's routes), merged over the defaults (docs/protocol/extensions.md §7.1).
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Uuid } from '../../kernel/types.js';
-import { ENTITY, keys } from './keys.js';
+import type { Key } from '../../storage/keys.js';
 import {
   DEFAULT_PREFERENCES,
   type PreferenceRepository,
   type Preferences,
   type PreferencesPatch,
 } from './model.js';
+
+/**
+ * The receipts feature's preferences item (its store declares the key and the `preferences` entity
+ * tag; docs/adr/011): one item for both features, so `send_read_receipts`, `dm_from` and
+ * `show_online` can never disagree. Spelled here because a feature's store keys are not public.
+ */
+const prefsKey = (userId: Uuid): Key => ({ PK: `PREFS#${userId}`, SK: 'PREFS' });
 
 /** Stored preferences over the defaults, one section at a time (older items lack new keys). */
 export function mergePreferences(
@@ -30,7 +37,7 @@ export class DynamoPreferenceRepository implements PreferenceRepository {
 
   async get(userId: Uuid): Promise<Preferences> {
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.preferences(userId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: prefsKey(userId), ConsistentRead: true }),
     );
     return mergePreferences(out.Item?.preferences as Partial<Preferences> | undefined);
   }
@@ -41,7 +48,7 @@ export class DynamoPreferenceRepository implements PreferenceRepository {
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.preferences(userId), entity: ENTITY.preferences, preferences: next },
+        Item: { ...prefsKey(userId), entity: 'preferences', preferences: next },
       }),
     );
     return next;
