@@ -73,7 +73,11 @@ function parse(argv: string[]): Args {
 }
 
 /** `warmup` untimed then `ops` timed sequential calls of `fn`. */
-async function series(ops: number, warmup: number, fn: (i: number) => Promise<unknown>): Promise<LatencySummary> {
+async function series(
+  ops: number,
+  warmup: number,
+  fn: (i: number) => Promise<unknown>,
+): Promise<LatencySummary> {
   for (let i = 0; i < warmup; i++) await fn(i);
   const h = createHistogram();
   for (let i = 0; i < ops; i++) {
@@ -100,7 +104,10 @@ async function run(args: Args, cleanup: (() => Promise<void>)[]): Promise<Result
   });
   const tag = Date.now().toString(36);
   const reg = (name: string) =>
-    services.auth.register({ username: `${name}${tag}`, email: `${name}${tag}@example.com`, password: 'bench-password-1' }, 'http');
+    services.auth.register(
+      { username: `${name}${tag}`, email: `${name}${tag}@example.com`, password: 'bench-password-1' },
+      'http',
+    );
   const [reader, writer, syncer] = await Promise.all([reg('r'), reg('w'), reg('s')]);
 
   log(`${args.rooms} rooms with the reader, 5 messages each by another user, markers on every other room`);
@@ -147,9 +154,13 @@ async function run(args: Args, cleanup: (() => Promise<void>)[]): Promise<Result
       if (kind < 6 || sent.length < 10) {
         sent.push(await services.messages.send(writer.user.id, { type: 'room', room_id: room.id }, `c${i}`));
       } else if (kind < 8) {
-        await services.messages.edit(writer.user.id, sent[i % sent.length]!.id, `edit ${i}`).catch(() => undefined);
+        await services.messages
+          .edit(writer.user.id, sent[i % sent.length]!.id, `edit ${i}`)
+          .catch(() => undefined);
       } else {
-        await services.messages.react(syncer.user.id, sent[i % sent.length]!.id, '👍', true).catch(() => undefined);
+        await services.messages
+          .react(syncer.user.id, sent[i % sent.length]!.id, '👍', true)
+          .catch(() => undefined);
       }
     },
   );
@@ -169,7 +180,13 @@ async function run(args: Args, cleanup: (() => Promise<void>)[]): Promise<Result
     return doc.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: tableName, Item: messageItem(m), ConditionExpression: 'attribute_not_exists(PK)' } },
+          {
+            Put: {
+              TableName: tableName,
+              Item: messageItem(m),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
           {
             Update: {
               TableName: tableName,

@@ -194,6 +194,7 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
   const registry = new DeliveryRegistry({
     logger,
     loadRoomMembers: async (roomId) => (await memberships.listByRoom(roomId)).map((m) => m.user_id),
+    loadBlocks: (userId) => deps.services.blocks.blockedIds(userId),
   });
   const limits: OutboundLimits = {
     maxFrames: opts.queueLimit > 0 ? opts.queueLimit : DEFAULT_OUTBOUND_LIMITS.maxFrames,

@@ -44,6 +44,11 @@ const EVENT_TYPE_FLAGS: Record<EventType, true> = {
   read_marker_updated: true,
   read_receipt: true,
   delivery_receipt: true,
+  friend_request_received: true,
+  friend_request_accepted: true,
+  friend_removed: true,
+  presence_changed: true,
+  user_updated: true,
 };
 const EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(EVENT_TYPE_FLAGS));
 

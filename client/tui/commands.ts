@@ -12,6 +12,7 @@ import { fileCommands, type FileTransfer } from './file-commands.js';
 import { securityCommands, type AccountApi } from './security-commands.js';
 import { moderationCommands } from './moderation-commands.js';
 import { roomModerationCommands } from './room-moderation-commands.js';
+import { socialCommands } from './social-commands.js';
 import { invitationCommands, type InviteLinkMaker } from './invitation-commands.js';
 import { messageSearchCommands, type ExportTransfer } from './message-search-commands.js';
 import { MessageCommands } from './message-commands.js';
@@ -169,6 +170,7 @@ export class ChatState implements RenderContext {
     ),
     ...moderationCommands(this),
     ...roomModerationCommands(this),
+    ...socialCommands(this),
     ...invitationCommands(this),
     ...syncCommands(this),
   };

@@ -129,8 +129,15 @@ async function run(
       encryption: values['no-encryption'] !== true,
       clientName: 'Lair Chat TS TUI',
       // reactions and thread updates live (extensions.md §1); read state and catch-up (§2, §3);
-      // invitation status/reminders (§6); mutes (§9)
-      features: [LAIR_MESSAGES, LAIR_RECEIPTS, LAIR_SYNC, 'lair.invitations', 'lair.moderation'],
+      // invitation status/reminders (§6); mutes (§9); friends, presence, profiles (§7, §8)
+      features: [
+        LAIR_MESSAGES,
+        LAIR_RECEIPTS,
+        LAIR_SYNC,
+        'lair.invitations',
+        'lair.moderation',
+        'lair.social',
+      ],
     });
     await c.authenticate(auth.token);
     return { client: c, features: hello.features };

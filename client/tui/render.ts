@@ -2,6 +2,7 @@
 import type { EventPayload } from '../../shared/kernel/events.js';
 import type { Invitation } from '../../shared/features/invitations/index.js';
 import { formatInvitationEvent } from './invitation-render.js';
+import { formatSocialEvent } from './social-render.js';
 import type { Message } from '../../shared/features/messages/index.js';
 import type { RoomListItem } from '../../shared/features/rooms/index.js';
 import type { User } from '../../shared/features/users/index.js';
@@ -226,6 +227,12 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
       return null; // shown by /unread and receipts lookups, not as a line
     case 'read_receipt':
       return event.user_id === ctx.myId ? null : style.dim(`✓ read by ${ctx.userName(event.user_id)}`);
+    case 'friend_request_received':
+    case 'friend_request_accepted':
+    case 'friend_removed':
+    case 'presence_changed':
+    case 'user_updated':
+      return formatSocialEvent(event, ctx);
     case 'server_notice':
       return (event.severity === 'info' ? style.cyan : style.red)(`[${event.severity}] ${event.message}`);
     case 'session_expiring':
@@ -323,6 +330,16 @@ export const HELP: readonly string[] = [
   '  /search <query>            find messages: words, "phrase", pre*, -word, from:name, in:room, has:pin',
   "  /search-all <query>        search every room, and with from:name that user's DMs (system moderators; audited)",
   '  /export [file]             save the current room as JSONL (default <room>-export.jsonl)',
+  '  /friend <user> [message]   send a friend request (or accept theirs)',
+  '  /friends                   your friends (● online)',
+  '  /requests                  pending friend requests, incoming and outgoing',
+  '  /unfriend <user>           end a friendship',
+  '  /block <user>              block a user: no DMs, invites or requests; their messages hidden',
+  '  /unblock <user>            lift a block; /blocks lists them',
+  '  /away | /dnd | /back       set your presence to away, do not disturb, or online',
+  '  /profile [user] | /profile <field> <value>  show a profile, or set display_name, status_message,',
+  '                             avatar_url (https), timezone (e.g. Europe/Berlin), locale (e.g. de-DE); - clears',
+  '  /prefs [key value]         show preferences, or set one: dm_from friends, show_online false, theme dark …',
   '  /help                      this help',
   '  /quit                      disconnect and exit',
   'Anything else is sent to the current room. <n> is the number printed before a message, e.g. [12].',

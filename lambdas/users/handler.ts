@@ -1,11 +1,22 @@
-// Lambda for the user routes (docs/protocol/http.md §6): me, update me, list, get.
+// Lambda for the user routes (docs/protocol/http.md §6): me, update me, list, get; plus lair.social's (./social.ts).
 import { z } from 'zod';
 import { clampLimit, PAGE } from '../../shared/kernel/validation.js';
 import { createGroupHandler, route } from '../http/router.js';
 import type { QueryParams } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
+import { parseProfile } from '../../shared/features/social/index.js';
+import { socialRoutes } from './social.js';
 
-const patchMeBody = z.object({ email: z.string().nullish() });
+const profileField = z.string().nullish();
+/** `email` (upstream) plus the docs/protocol/extensions.md §7.1 profile fields. */
+const patchMeBody = z.object({
+  email: z.string().nullish(),
+  display_name: profileField,
+  status_message: profileField,
+  avatar_url: profileField,
+  timezone: profileField,
+  locale: profileField,
+});
 
 /** `limit`/`offset` u32, `search` string (username substring) and `online_only` bool (issue 17 finding 5). */
 const listQuery = (q: QueryParams) => ({
@@ -26,13 +37,22 @@ const me = route({
   },
 });
 
-/** §6.2 200 `{user}`; `email` omitted/null = unchanged; `email_invalid` 400, `email_taken` 409. */
+/**
+ * §6.2 200 `{user}`; `email` omitted/null = unchanged; `email_invalid` 400, `email_taken` 409.
+ * extensions.md §7.1: profile fields (omitted = unchanged, null = cleared) are validated before
+ * anything is written (`validation_failed` 400), then set in one UpdateItem; contacts get `user_updated`.
+ */
 const patchMe = route({
   body: patchMeBody,
-  handle: async ({ deps, claims, body }) =>
-    jsonResponse(200, {
-      user: await deps.services.users.updateMe(claims.sub, { email: body.email ?? null }),
-    }),
+  handle: async ({ deps, claims, body }) => {
+    const { email, ...profile } = body;
+    parseProfile(profile); // bad input changes nothing, not even the email
+    const emailed = await deps.services.users.updateMe(claims.sub, { email: email ?? null });
+    const hasProfile = Object.values(profile).some((v) => v !== undefined);
+    return jsonResponse(200, {
+      user: hasProfile ? await deps.services.profiles.update(claims.sub, profile) : emailed,
+    });
+  },
 });
 
 /** §6.3 200 `{users: [{user, online}], has_more, total_count}`; has_more = page size == requested limit. */
@@ -74,4 +94,5 @@ export const handler = createGroupHandler('users', {
   'PATCH /api/v1/users/me': patchMe,
   'GET /api/v1/users': list,
   'GET /api/v1/users/{user_id}': get,
+  ...socialRoutes,
 });

@@ -9,4 +9,15 @@ export const routes = defineRoutes([
   ['GET', '/api/v1/users/{user_id}', 'session'],
   // docs/protocol/extensions.md §1.6
   ['GET', '/api/v1/users/me/mentions', 'session'],
+  // docs/protocol/extensions.md §7.3 (lair.social; lambdas/users/social.ts); §7.1 preferences are lambdas/messages/read-state-routes.ts
+  ['PUT', '/api/v1/blocks/{user_id}', 'session'],
+  ['DELETE', '/api/v1/blocks/{user_id}', 'session'],
+  ['GET', '/api/v1/blocks', 'session'],
+  ['POST', '/api/v1/friends/requests', 'session'],
+  ['GET', '/api/v1/friends/requests', 'session'],
+  ['POST', '/api/v1/friends/requests/{request_id}/accept', 'session'],
+  ['POST', '/api/v1/friends/requests/{request_id}/decline', 'session'],
+  ['DELETE', '/api/v1/friends/requests/{request_id}', 'session'],
+  ['GET', '/api/v1/friends', 'session'],
+  ['DELETE', '/api/v1/friends/{user_id}', 'session'],
 ]);

@@ -24,6 +24,7 @@ import { receiptCommands } from './receipts.js';
 import { roomCommands } from './rooms.js';
 import { syncCommands } from './sync.js';
 import { searchCommands } from './search.js';
+import { socialCommands } from './social.js';
 import { userCommands } from './users.js';
 import { countCommand } from '../stats/live-counters.js';
 
@@ -51,6 +52,7 @@ const GROUPS = [
   moderationCommands,
   receiptCommands,
   syncCommands,
+  socialCommands,
 ] as const;
 
 type Group = (typeof GROUPS)[number];

@@ -14,6 +14,12 @@ const audienceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('room'), roomId: z.string(), alsoUserIds: z.array(z.string()).optional() }),
   z.object({ kind: z.literal('users'), userIds: z.array(z.string()) }),
   z.object({ kind: z.literal('all'), exceptConnectionId: z.string().optional() }),
+  z.object({
+    kind: z.literal('contacts'), // docs/protocol/extensions.md §8
+    roomIds: z.array(z.string()),
+    userIds: z.array(z.string()),
+    exceptConnectionId: z.string().optional(),
+  }),
 ]);
 
 const eventSchema = z.object({

@@ -4,6 +4,7 @@ import { isRelayNotice, type Audience, type DomainEvent } from '../../shared/ker
 import { mayReceive, type FeatureSet } from '../../shared/kernel/extensions.js';
 import { OutgoingMessage, serializeServerMessage } from '../protocol/index.js';
 import { fanoutDeliveries } from '../metrics.js';
+import { authorOf, BlockIndex } from './block-index.js';
 import { MessageKeys } from './message-keys.js';
 import { SeenIds } from './seen-ids.js';
 import type {
@@ -39,6 +40,8 @@ export class DeliveryRegistry {
   private readonly seen: SeenIds;
   /** Addresses of the messages whose events passed through here (reactions skip a lookup). */
   readonly messageKeys = new MessageKeys();
+  /** Whom each local user blocked (docs/protocol/extensions.md §7.3 delivery filter). */
+  private readonly blocks = new BlockIndex();
   private readonly verified: SeenIds;
   private readonly revokedSessions: SeenIds;
   private readonly backlog: DomainEvent[] = [];
@@ -90,6 +93,7 @@ export class DeliveryRegistry {
     if (entry.conns.size > 0) return;
     for (const roomId of entry.rooms.keys()) this.unindex(roomId, target.userId);
     this.users.delete(target.userId);
+    this.blocks.forget(target.userId);
   }
 
   /**
@@ -201,7 +205,11 @@ export class DeliveryRegistry {
     const overlay: Overlay = { joined: new Set(), left: new Set() };
     entry.overlay = overlay;
     try {
-      const roomIds = await loadRooms(userId);
+      const loadBlocks = this.opts.loadBlocks;
+      const [roomIds] = await Promise.all([
+        loadRooms(userId),
+        loadBlocks === undefined ? undefined : this.blocks.load(userId, loadBlocks),
+      ]);
       if (this.users.get(userId) !== entry) return;
       for (const roomId of roomIds) if (!overlay.left.has(roomId)) this.index(roomId, userId, entry);
       entry.loaded = true;
@@ -274,6 +282,9 @@ export class DeliveryRegistry {
       case 'session_revoked':
         this.revokeSession(p.user_id, p.session_id);
         return;
+      case 'blocks_changed': // docs/protocol/extensions.md §7.3: relay notice, never to a client
+        this.blocks.apply(p);
+        return;
       case 'account_banned': // docs/protocol/extensions.md §9: every connection of the user
         for (const target of [...(this.users.get(p.user_id)?.conns ?? [])])
           this.revokeTarget(target, p.message);
@@ -315,12 +326,14 @@ export class DeliveryRegistry {
     let lastFeatures: FeatureSet | undefined;
     let allowed = false;
     let delivered = 0;
+    const author = authorOf(payload);
     this.forEachTarget(event.audience, (target) => {
       if (target.features !== lastFeatures) {
         lastFeatures = target.features;
         allowed = mayReceive(lastFeatures, payload); // the opt-in rule, docs/protocol/extensions.md §0.2
       }
       if (!allowed) return;
+      if (author !== undefined && this.blocks.hides(target.userId, author)) return; // §7.3 blocks
       out ??= new OutgoingMessage(serializeServerMessage(payload));
       try {
         target.deliver(out.json, out);
@@ -364,6 +377,21 @@ export class DeliveryRegistry {
       case 'all':
         for (const c of this.conns.values()) if (c.id !== audience.exceptConnectionId) fn(c);
         return;
+      case 'contacts': {
+        // docs/protocol/extensions.md §8: people who share a room or a friendship, each once
+        const done = new Set<Uuid>();
+        const once = (userId: Uuid): void => {
+          if (done.has(userId)) return;
+          done.add(userId);
+          const entry = this.users.get(userId);
+          if (entry !== undefined)
+            for (const c of entry.conns) if (c.id !== audience.exceptConnectionId) fn(c);
+        };
+        for (const roomId of audience.roomIds)
+          for (const userId of this.rooms.get(roomId) ?? []) once(userId);
+        for (const userId of audience.userIds) once(userId);
+        return;
+      }
     }
   }
 

@@ -64,6 +64,12 @@ export interface RegistryOptions {
    * indexed too. Without it only auth-time loads and events maintain the index.
    */
   loadRoomMembers?: RoomMemberLoader;
+  /**
+   * Loads whom a user blocked, with the user's first connection here (docs/protocol/extensions.md
+   * §7.3): their messages, mentions and typing are then never delivered to that user's sockets.
+   * Without it nothing is filtered.
+   */
+  loadBlocks?: (userId: Uuid) => Promise<Uuid[]>;
   /** Event ids remembered for de-duplication (default 10 000). */
   dedupeCapacity?: number;
   /** Room ids remembered as verified against storage (default 100 000; evicted ones are re-read). */

@@ -17,6 +17,7 @@ import * as retention from './retention/model.js';
 import * as search from './search/model.js';
 import * as rooms from './rooms/model.js';
 import * as roomModeration from './room-moderation/model.js';
+import * as social from './social/model.js';
 import * as stats from './stats/model.js';
 import * as users from './users/model.js';
 
@@ -26,6 +27,7 @@ const MODELS = [
   users,
   rooms,
   retention,
+  social,
   attachments,
   messages,
   search,
@@ -98,6 +100,7 @@ interface FeatureEvents {
   users: users.Events;
   rooms: rooms.Events;
   retention: retention.Events;
+  social: social.Events;
   attachments: attachments.Events;
   messages: messages.Events;
   search: search.Events;
@@ -115,4 +118,4 @@ interface FeatureEvents {
 }
 
 /** Relay-internal notices: travel the event path but are never serialized to a client (docs/adr/005). */
-export type RelayNotice = auth.Notices | moderation.Notices;
+export type RelayNotice = auth.Notices | moderation.Notices | social.Notices;

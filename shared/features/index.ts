@@ -22,6 +22,7 @@ import { exportsFeature, type ExportRunner } from './exports/index.js';
 import { retentionFeature } from './retention/index.js';
 import { searchFeature } from './search/index.js';
 import { createRoomAccess, roomsFeature, type RoomAccess } from './rooms/index.js';
+import { socialFeature } from './social/index.js';
 import { statsFeature } from './stats/index.js';
 import { usersFeature } from './users/index.js';
 
@@ -34,6 +35,7 @@ export const FEATURES = [
   usersFeature,
   roomsFeature,
   retentionFeature,
+  socialFeature,
   attachmentsFeature,
   messagesFeature,
   searchFeature,

@@ -12,6 +12,7 @@ export type EventType = EventPayload['type'];
 const RELAY_NOTICE_TYPES: ReadonlySet<string> = new Set<RelayNotice['type']>([
   'session_revoked',
   'account_banned',
+  'blocks_changed',
 ]);
 
 /** True for a relay-internal notice (never to be serialized to a client). */
@@ -24,12 +25,15 @@ export function isRelayNotice(payload: { type: string }): payload is RelayNotice
  * *when the event is delivered* (room membership is read from the relay's local room index).
  * - `room`: current members of `roomId`, plus `alsoUserIds` (e.g. the user who just left).
  * - `users`: exactly these users' connections (DM pair, invitee, members captured before a delete).
- * - `all`: every authenticated connection, except `exceptConnectionId` (presence).
+ * - `all`: every authenticated connection, except `exceptConnectionId`.
+ * - `contacts`: current members of any of `roomIds` plus `userIds`, except `exceptConnectionId`
+ *   (presence scope, docs/protocol/extensions.md §8).
  */
 export type Audience =
   | { kind: 'room'; roomId: Uuid; alsoUserIds?: Uuid[] }
   | { kind: 'users'; userIds: Uuid[] }
-  | { kind: 'all'; exceptConnectionId?: string };
+  | { kind: 'all'; exceptConnectionId?: string }
+  | { kind: 'contacts'; roomIds: Uuid[]; userIds: Uuid[]; exceptConnectionId?: string };
 
 /**
  * An event as published: id for de-duplication (docs/design.md §4.5), the time it happened (epoch

@@ -14,6 +14,7 @@ export const IMPLEMENTED_EXTENSIONS: readonly ExtensionName[] = [
   'lair.receipts',
   'lair.sync',
   'lair.moderation',
+  'lair.social',
 ];
 
 const IMPLEMENTED: ReadonlySet<string> = new Set(IMPLEMENTED_EXTENSIONS);

@@ -37,7 +37,10 @@ export interface AdminSearch {
 }
 
 /** Builds the admin search over `search` (the feature's own search service). */
-export function createAdminSearch(deps: AdminSearchDeps, search: Pick<SearchService, 'searchScoped'>): AdminSearch {
+export function createAdminSearch(
+  deps: AdminSearchDeps,
+  search: Pick<SearchService, 'searchScoped'>,
+): AdminSearch {
   return {
     async searchMessages(actorId, q, filters, paging = {}, ctx = {}) {
       const actor = requirePermission(await deps.users.getById(actorId), 'search.all');

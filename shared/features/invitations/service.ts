@@ -20,6 +20,7 @@ import {
   type RoomRecord,
   type RoomRepository,
 } from '../rooms/index.js';
+import { requireNotBlocked, type BlockRepository } from '../social/index.js';
 import { toUser, type UserRecord, type UserRepository } from '../users/index.js';
 import { toInvitation } from './items.js';
 import type { RoomModerationRepository } from '../room-moderation/index.js';
@@ -51,6 +52,8 @@ export interface InvitationServiceDeps extends EmitDeps {
    * (docs/protocol-extensions.md §6). Absent ⇒ no ban check (unit compositions without moderation).
    */
   moderation?: InviteeBans;
+  /** A block either way refuses an invitation (`recipient_unavailable`, extensions.md §7.3). */
+  blocks: Pick<BlockRepository, 'isBlocked'>;
 }
 
 /** The two ban reads invites need (moderation's store implements them). */
@@ -256,6 +259,7 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
 
   async function inviteOne(actorId: Uuid, p: Prepared, invitee: UserRecord): Promise<Invitation> {
     if (invitee.id === actorId) throw new ConflictError('already_member');
+    await requireNotBlocked(deps, actorId, invitee.id);
     checkCapacity(p.room);
     if ((await deps.roomModeration.getRoomBan(p.room.id, invitee.id)) !== null)
       throw new DomainError('room_banned');
@@ -349,6 +353,15 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
         ...parsed.map((id) => (id !== null ? byId.get(id) : undefined) ?? null),
         ...byName,
       ];
+      const blocked = await Promise.all(
+        found.map(async (u) => {
+          if (u === null) return false;
+          return requireNotBlocked(deps, actorId, u.id).then(
+            () => false,
+            () => true,
+          );
+        }),
+      );
       const now = clock.now();
       const seen = new Set<string>();
       const results: BulkResult[] = [];
@@ -371,6 +384,10 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
         }
         if (invitee.id === actorId) {
           fail('already_member');
+          return;
+        }
+        if (blocked[i] === true) {
+          fail('recipient_unavailable');
           return;
         }
         if (seen.has(invitee.id)) {

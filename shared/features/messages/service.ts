@@ -7,6 +7,7 @@ import { validateContent } from '../../kernel/validation.js';
 import { claimAttachments, type AttachmentServiceDeps } from '../attachments/index.js';
 import { isModeratorOrAbove, requireMembership, type RoomAccess } from '../rooms/index.js';
 import { createRetentionPolicy, floorSeq, laterSeq, type RetentionPolicyDeps } from '../retention/index.js';
+import { requireDmAllowed, type BlockRepository, type ReachDeps } from '../social/index.js';
 import type { UserRepository } from '../users/index.js';
 import { createLifecycle, type LifecycleDeps, type LifecycleService } from './lifecycle-service.js';
 import {
@@ -38,6 +39,10 @@ export interface MessageServiceDeps
   users: Pick<UserRepository, 'getById' | 'getByUsername'>;
   /** The default room-access policy (storage reads); callers may pass a leased one per call. */
   access: RoomAccess;
+  /** Blocks, friendships and preferences: the DM gate and room-history filtering (extensions.md §7.3). */
+  blocks: Pick<BlockRepository, 'isBlocked' | 'blockedIds'>;
+  friends: ReachDeps['friends'];
+  preferences: ReachDeps['preferences'];
 }
 
 /** Options of {@link MessageService.send}: the extension inputs and what lets an adapter save round trips. */
@@ -84,7 +89,9 @@ export interface MessageService extends LifecycleService {
   /**
    * Sends to a room (caller must be a member) or a DM (recipient must exist); a reply also bumps
    * its thread root in the same transaction. Emits `message_received` (+ `thread_updated`).
-   * @throws `content_invalid` | `not_room_member` | `user_not_found` | `validation_failed` | `invalid_reply` | `permission_denied` | `attachment_invalid` | `muted` | `slow_mode` (SlowModeError, `retryAfterMs`)
+   * A DM is refused with `recipient_unavailable` when either side blocked the other or the
+   * recipient takes DMs from friends only (extensions.md §7.3, one indistinguishable answer).
+   * @throws `content_invalid` | `not_room_member` | `user_not_found` | `recipient_unavailable` | `validation_failed` | `invalid_reply` | `permission_denied` | `attachment_invalid` | `muted` | `slow_mode` (SlowModeError, `retryAfterMs`)
    */
   send(actorId: Uuid, target: MessageTarget, content: string, opts?: SendOptions): Promise<Message>;
   /**
@@ -144,6 +151,17 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
     return conversationKey({ type: 'dm', author: actorId, recipient: target.recipient });
   }
 
+  /** A DM send also passes the one reachability rule (blocks, `dm_from`; extensions.md §7.3). */
+  async function requireSendAccess(
+    actorId: Uuid,
+    target: MessageTarget,
+    access: RoomAccess,
+  ): Promise<string> {
+    const conversation = await requireAccess(actorId, target, access);
+    if (target.type === 'dm') await requireDmAllowed(deps, actorId, target.recipient);
+    return conversation;
+  }
+
   /** The thread root a reply joins (flat threads: a reply to a reply joins the root's thread). */
   async function replyRoot(conversation: string, replyTo: Uuid): Promise<MessageRecord> {
     const parent = await messages.getById(replyTo);
@@ -186,11 +204,12 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
       const access = opts.access ?? deps.access;
       // Order: the access policy's own failure (e.g. the relay's session re-check) -> content ->
       // target (not_room_member / user_not_found); the target read starts before content is checked.
-      const [checked] = await Promise.allSettled([requireAccess(actorId, target, access)]);
+      const [checked] = await Promise.allSettled([requireSendAccess(actorId, target, access)]);
       if (
         checked.status === 'rejected' &&
         !isDomainError(checked.reason, 'not_room_member') &&
-        !isDomainError(checked.reason, 'user_not_found')
+        !isDomainError(checked.reason, 'user_not_found') &&
+        !isDomainError(checked.reason, 'recipient_unavailable')
       ) {
         throw checked.reason;
       }
@@ -301,8 +320,13 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
             });
       const hasMore = found.length === limit && limit > 0;
       const last = found.at(-1);
+      // extensions.md §7.3: a blocked user's room messages are hidden from the blocker's history
+      // (paging stays on the unfiltered page, so a page may come back shorter than `limit`).
+      const hidden =
+        target.type === 'room' && found.length > 0 ? new Set(await deps.blocks.blockedIds(actorId)) : null;
+      const shown = hidden === null || hidden.size === 0 ? found : found.filter((m) => !hidden.has(m.author));
       return {
-        messages: found.map(toMessage),
+        messages: shown.map(toMessage),
         has_more: hasMore,
         next_cursor:
           hasMore && last !== undefined

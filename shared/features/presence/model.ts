@@ -22,7 +22,14 @@ export const errors = {} as const satisfies ErrorRows;
 /** Presence events exactly as pushed to TCP/WS clients (docs/protocol/tcp.md §8). */
 export type Events =
   | { type: 'user_online'; user_id: Uuid; username: string }
-  | { type: 'user_offline'; user_id: Uuid; username: string };
+  | { type: 'user_offline'; user_id: Uuid; username: string }
+  | { type: 'presence_changed'; user_id: Uuid; status: PresenceStatus };
+
+/** `set_presence` statuses (docs/protocol/extensions.md §8). */
+export type PresenceStatus = 'online' | 'away' | 'dnd';
+
+/** `presence_changed` is lair.social's (§0.2); `user_online`/`user_offline` are upstream's. */
+export const eventExtensions = { presence_changed: 'lair.social' } as const;
 
 /** Presence and relay registry: TTL'd heartbeat items (docs/design.md §3, §4). */
 export interface PresenceRepository {

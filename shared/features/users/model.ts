@@ -4,8 +4,25 @@ import type { SystemRole, Timestamp, Uuid } from '../../kernel/types.js';
 
 export type { SystemRole };
 
-/** User as sent on the wire (docs/protocol/domain.md §4.1). `email` is always included. */
-export interface User {
+/** Profile fields of docs/protocol/extensions.md §7.1 (additive, `null` = not set). */
+export interface ProfileFields {
+  /** ≤ 64 characters. */
+  display_name: string | null;
+  /** ≤ 140 characters. */
+  status_message: string | null;
+  /** `https:` URL, ≤ 512 characters. */
+  avatar_url: string | null;
+  /** IANA time zone name, e.g. `Europe/Berlin`. */
+  timezone: string | null;
+  /** Canonical BCP 47 tag, e.g. `de-DE`. */
+  locale: string | null;
+}
+
+/** The profile field names, in wire order. */
+export const PROFILE_FIELDS = ['display_name', 'status_message', 'avatar_url', 'timezone', 'locale'] as const;
+
+/** User as sent on the wire (docs/protocol/domain.md §4.1 plus extensions.md §7.1). `email` is always included. */
+export interface User extends ProfileFields {
   id: Uuid;
   username: string;
   email: string;
@@ -15,8 +32,8 @@ export interface User {
   last_seen_at: Timestamp | null;
 }
 
-/** Stored user: the wire shape plus the Argon2id PHC hash, which never leaves the server. */
-export interface UserRecord extends User {
+/** Stored user: the wire shape (profile fields absent until set) plus the Argon2id PHC hash, which never leaves the server. */
+export interface UserRecord extends Omit<User, keyof ProfileFields>, Partial<ProfileFields> {
   password_hash: string;
 }
 
@@ -30,6 +47,11 @@ export function toUser(r: User | UserRecord): User {
     created_at: r.created_at,
     updated_at: r.updated_at,
     last_seen_at: r.last_seen_at,
+    display_name: r.display_name ?? null,
+    status_message: r.status_message ?? null,
+    avatar_url: r.avatar_url ?? null,
+    timezone: r.timezone ?? null,
+    locale: r.locale ?? null,
   };
 }
 
@@ -67,6 +89,11 @@ export interface UserRepository {
    * @throws ConflictError `email_taken`; DomainError `user_not_found`
    */
   updateEmail(id: Uuid, email: string, updatedAt: string): Promise<UserRecord>;
+  /**
+   * Sets the given profile fields (`null` removes one) and `updated_at` in one UpdateItem.
+   * @throws DomainError `user_not_found`
+   */
+  updateProfile(id: Uuid, fields: Partial<ProfileFields>, updatedAt: string): Promise<UserRecord>;
   /** Replaces the password hash and bumps `updated_at`. @throws `user_not_found` */
   updatePasswordHash(id: Uuid, passwordHash: string, updatedAt: string): Promise<void>;
   /**

@@ -1,7 +1,14 @@
 // UserRepository over DynamoDB: profile items plus username/email sentinels for uniqueness (docs/design.md §3).
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Uuid } from '../../kernel/types.js';
-import { toUser, type User, type UserRecord, type UserRepository } from './model.js';
+import {
+  PROFILE_FIELDS,
+  toUser,
+  type ProfileFields,
+  type User,
+  type UserRecord,
+  type UserRepository,
+} from './model.js';
 import { ConflictError, DomainError } from '../../kernel/errors.js';
 import type { Item } from '../../storage/items.js';
 import { lower, type Key } from '../../storage/keys.js';
@@ -50,6 +57,7 @@ export function userItem(user: UserRecord): Item {
     updated_at: user.updated_at,
     last_seen_at: user.last_seen_at,
     password_hash: user.password_hash,
+    ...Object.fromEntries(PROFILE_FIELDS.flatMap((f) => (user[f] == null ? [] : [[f, user[f]]]))),
   };
 }
 
@@ -64,6 +72,7 @@ export function userRecordFromItem(item: Item): UserRecord {
     updated_at: item.updated_at as string,
     last_seen_at: (item.last_seen_at as string | null | undefined) ?? null,
     password_hash: item.password_hash as string,
+    ...Object.fromEntries(PROFILE_FIELDS.map((f) => [f, (item[f] as string | null | undefined) ?? null])),
   };
 }
 
@@ -181,6 +190,35 @@ export class DynamoUserRepository implements UserRepository {
   }
 
   /** @throws DomainError `user_not_found` */
+  async updateProfile(id: Uuid, fields: Partial<ProfileFields>, updatedAt: string): Promise<UserRecord> {
+    const set = Object.entries(fields).filter(([, v]) => v !== null && v !== undefined) as [string, string][];
+    const remove = Object.entries(fields)
+      .filter(([, v]) => v === null)
+      .map(([k]) => k);
+    const all = [...set.map(([k]) => k), 'updated_at', ...remove];
+    const values: Record<string, string> = { ':updated_at': updatedAt };
+    for (const [k, v] of set) values[`:${k}`] = v;
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.user(id),
+          UpdateExpression:
+            `SET ${[...set.map(([k]) => `#${k} = :${k}`), '#updated_at = :updated_at'].join(', ')}` +
+            (remove.length > 0 ? ` REMOVE ${remove.map((k) => `#${k}`).join(', ')}` : ''),
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: Object.fromEntries(all.map((k) => [`#${k}`, k])),
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return userRecordFromItem(out.Attributes ?? {});
+    } catch (e) {
+      if (isConditionalCheckFailed(e)) throw new DomainError('user_not_found');
+      throw e;
+    }
+  }
+
   async updatePasswordHash(id: Uuid, passwordHash: string, updatedAt: string): Promise<void> {
     await this.setFields(id, { password_hash: passwordHash, updated_at: updatedAt });
   }

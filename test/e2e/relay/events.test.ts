@@ -186,11 +186,15 @@ describe('event audiences (docs/protocol/tcp.md §8)', () => {
     expect(await bob.client.expectNone(isType('invitation_received'))).toBe(true);
   });
 
-  it('user_online reaches everyone but the new connection; a second connection is silent; user_offline after the last', async () => {
+  it('user_online reaches the room co-members (not outsiders, not the new connection, extensions.md §8); a second connection is silent; user_offline after the last', async () => {
     const auth = await relay.register();
+    await relay.services.rooms.join(auth.user.id, roomId); // shares the room with alice and bob, not carol
     const first = await TestTcpClient.connect(relay.relay.port);
     await first.login(auth.token);
-    for (const p of [alice, bob, carol]) {
+    expect(await carol.client.expectNone(isType('user_online', (m) => m.user_id === auth.user.id))).toBe(
+      true,
+    );
+    for (const p of [alice, bob]) {
       expect(await p.client.next(isType('user_online', (m) => m.user_id === auth.user.id))).toEqual({
         type: 'user_online',
         user_id: auth.user.id,
@@ -223,7 +227,7 @@ describe('event audiences (docs/protocol/tcp.md §8)', () => {
     ).toBe(true);
     second.close();
     await second.waitClosed();
-    for (const p of [alice, bob, carol]) {
+    for (const p of [alice, bob]) {
       expect(await p.client.next(isType('user_offline', (m) => m.user_id === auth.user.id))).toEqual({
         type: 'user_offline',
         user_id: auth.user.id,

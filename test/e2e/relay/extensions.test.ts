@@ -74,6 +74,7 @@ describe('lair.messages opt-in (extensions.md §0.1–§0.2)', () => {
         'lair.receipts',
         'lair.sync',
         'lair.moderation',
+        'lair.social',
       ],
     });
     probe.close();

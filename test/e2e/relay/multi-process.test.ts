@@ -1,6 +1,7 @@
 // Two relay PROCESSES (relay/main.ts) over one DynamoDB Local table deliver to each other's clients; a Lambda-style publisher reaches both.
 import { randomUUID } from 'node:crypto';
 import { composeServices } from '../../../shared/compose.js';
+import type { AuthResult } from '../../../shared/features/auth/index.js';
 import { RelayEventPublisher } from '../../../shared/delivery/relay-publisher.js';
 import type { Services } from '../../../shared/features/index.js';
 import { createTestTable, deleteTestTable, type TestTable } from '../../support/dynamo.js';
@@ -56,12 +57,23 @@ describe('two relay processes', () => {
     await deleteTestTable(table);
   });
 
-  async function tcpUser(port: number, encrypt = false) {
-    const auth = await services.auth.register(userInput(), 'http');
+  async function tcpUser(port: number, encrypt = false, preset?: AuthResult) {
+    const auth = preset ?? (await services.auth.register(userInput(), 'http'));
     const client = await TestTcpClient.connect(port);
     await client.login(auth.token, encrypt);
     clients.push(client);
     return { client, auth };
+  }
+
+  /** Presence goes to contacts only (docs/protocol/extensions.md §8): make two users friends. */
+  async function friends(): Promise<[AuthResult, AuthResult]> {
+    const [x, y] = [
+      await services.auth.register(userInput(), 'http'),
+      await services.auth.register(userInput(), 'http'),
+    ];
+    await services.friends.send(x.user.id, { user_id: y.user.id });
+    await services.friends.send(y.user.id, { user_id: x.user.id });
+    return [x, y];
   }
 
   it('both relays registered themselves', async () => {
@@ -70,8 +82,9 @@ describe('two relay processes', () => {
   });
 
   it('events cross processes: joins, messages, presence, WebSocket', async () => {
-    const alice = await tcpUser(a.port, true);
-    const bob = await tcpUser(b.port);
+    const [aliceAuth, bobAuth] = await friends();
+    const alice = await tcpUser(a.port, true, aliceAuth);
+    const bob = await tcpUser(b.port, false, bobAuth);
     expect(
       await alice.client.nextOf('user_online', 5000, (m) => m.user_id === bob.auth.user.id),
     ).toBeTruthy();
@@ -130,8 +143,9 @@ describe('two relay processes', () => {
   });
 
   it('SIGTERM stops a relay gracefully: its clients see EOF, others get user_offline, it deregisters', async () => {
-    const leaving = await tcpUser(a.port);
-    const staying = await tcpUser(b.port);
+    const [leavingAuth, stayingAuth] = await friends();
+    const leaving = await tcpUser(a.port, false, leavingAuth);
+    const staying = await tcpUser(b.port, false, stayingAuth);
     a.child.kill('SIGTERM');
     expect(await a.exited).toBe(0);
     await leaving.client.waitClosed();

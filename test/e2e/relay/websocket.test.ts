@@ -45,6 +45,7 @@ describe('WebSocket endpoint', () => {
         'lair.receipts',
         'lair.sync',
         'lair.moderation',
+        'lair.social',
       ],
     });
     ws.send({ type: 'key_exchange', public_key: 'x' });

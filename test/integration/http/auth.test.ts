@@ -37,6 +37,12 @@ describe('auth routes', () => {
         created_at: expect.any(String),
         updated_at: expect.any(String),
         last_seen_at: null,
+        // docs/protocol/extensions.md §7.1 profile fields (additive)
+        display_name: null,
+        status_message: null,
+        avatar_url: null,
+        timezone: null,
+        locale: null,
       });
       expect(res.json.session).toEqual({
         id: expect.stringMatching(UUID),

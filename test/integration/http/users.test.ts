@@ -40,11 +40,16 @@ describe('user routes', () => {
         unread_counts: { total: 0, by_room: {}, by_dm: {}, by_conversation: {} },
       });
       expect(Object.keys(res.json.user).sort()).toEqual([
+        'avatar_url', // docs/protocol/extensions.md §7.1 (additive)
         'created_at',
+        'display_name',
         'email',
         'id',
         'last_seen_at',
+        'locale',
         'role',
+        'status_message',
+        'timezone',
         'updated_at',
         'username',
       ]);

@@ -89,14 +89,14 @@ describe('users', () => {
 });
 
 describe('presence (docs/protocol/domain.md §8.3)', () => {
-  it('announces the first connection to everyone else and the last close to everyone', async () => {
+  it('announces the first connection and the last close to the contacts audience (extensions.md §8)', async () => {
     const u = await registerUser(t.services);
     await t.services.presence.connected(u.user, 'relay-a', 'conn-1', 60);
     await t.services.presence.connected(u.user, 'relay-b', 'conn-2', 60);
     expect(t.events.map((e) => [e.payload, e.audience])).toEqual([
       [
         { type: 'user_online', user_id: u.user.id, username: u.user.username },
-        { kind: 'all', exceptConnectionId: 'conn-1' },
+        { kind: 'contacts', roomIds: [], userIds: [], exceptConnectionId: 'conn-1' },
       ],
     ]);
     await t.services.presence.heartbeat(
@@ -108,7 +108,7 @@ describe('presence (docs/protocol/domain.md §8.3)', () => {
     await t.services.presence.disconnected(u.user, 'relay-b', 'conn-2');
     expect(t.events.map((e) => [e.payload, e.audience])[1]).toEqual([
       { type: 'user_offline', user_id: u.user.id, username: u.user.username },
-      { kind: 'all' },
+      { kind: 'contacts', roomIds: [], userIds: [] },
     ]);
     await expect(t.services.users.onlineUserIds()).resolves.not.toContain(u.user.id);
   });

@@ -15,6 +15,11 @@ export function aUser(overrides: Partial<User> = {}): User {
     created_at: '2025-01-21T12:00:00Z',
     updated_at: '2025-01-21T12:00:00Z',
     last_seen_at: null,
+    display_name: null,
+    status_message: null,
+    avatar_url: null,
+    timezone: null,
+    locale: null,
     ...overrides,
   };
 }

@@ -64,7 +64,14 @@ describe('CatchUp', () => {
     expect(againSession.sentOf('sync')[0]).toMatchObject({ since: 'T1' });
 
     // Nothing new since: said so; a repeated change inside the server's margin is not reported twice.
-    const third = new ChatState(new FakeSession(script), aUser({ id: ALICE_ID }), undefined, undefined, undefined, file);
+    const third = new ChatState(
+      new FakeSession(script),
+      aUser({ id: ALICE_ID }),
+      undefined,
+      undefined,
+      undefined,
+      file,
+    );
     expect(plain(await third.catchUp.run())).toEqual(['while you were away: nothing new']);
   });
 

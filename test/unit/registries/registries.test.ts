@@ -36,6 +36,7 @@ describe('shared/features registry', () => {
       'room-moderation',
       'rooms',
       'search',
+      'social',
       'stats',
       'sync',
       'users',

@@ -107,6 +107,7 @@ describe('Connection state machine', () => {
         'lair.receipts',
         'lair.sync',
         'lair.moderation',
+        'lair.social',
       ],
       encryption_required: false,
     });

@@ -35,6 +35,14 @@ const ev = (
   audience,
   payload,
 });
+/** docs/protocol/extensions.md §7.1 profile fields, unset. */
+const NO_PROFILE = {
+  display_name: null,
+  status_message: null,
+  avatar_url: null,
+  timezone: null,
+  locale: null,
+};
 const user = (id: string) => ({
   id,
   username: `n${id.slice(0, 4)}`,
@@ -43,6 +51,7 @@ const user = (id: string) => ({
   created_at: '2025-01-01T00:00:00.000Z',
   updated_at: '2025-01-01T00:00:00.000Z',
   last_seen_at: null,
+  ...NO_PROFILE,
 });
 const notice = (message: string): EventPayload => ({ type: 'server_notice', message, severity: 'info' });
 

@@ -89,6 +89,24 @@ const EXAMPLES: Record<string, string> = {
   join_by_invite_link: '{"type":"join_by_invite_link","request_id":"jl","code":"AbCdEf012345"}',
   typing: `{"type":"typing","target":{"type":"room","room_id":"${ROOM}"}}`,
   ping: '{"type":"ping"}',
+  // docs/protocol/extensions.md §7.1, §7.3, §8 (lair.social)
+  block_user: '{"type":"block_user","request_id":"b","username":"mallory"}',
+  unblock_user: '{"type":"unblock_user","request_id":"ub","user_id":"5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c"}',
+  list_blocks: '{"type":"list_blocks","request_id":"lb","limit":20}',
+  send_friend_request: '{"type":"send_friend_request","request_id":"f","username":"bob","message":"hi"}',
+  respond_friend_request:
+    '{"type":"respond_friend_request","request_id":"r","friend_request_id":"5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c","accept":true}',
+  cancel_friend_request:
+    '{"type":"cancel_friend_request","request_id":"c","friend_request_id":"5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c"}',
+  list_friends: '{"type":"list_friends","request_id":"lf"}',
+  list_friend_requests: '{"type":"list_friend_requests","request_id":"lr","direction":"outgoing"}',
+  remove_friend: '{"type":"remove_friend","request_id":"rf","username":"bob"}',
+  get_preferences: '{"type":"get_preferences","request_id":"gp"}',
+  update_preferences:
+    '{"type":"update_preferences","request_id":"up","preferences":{"privacy":{"dm_from":"friends"}}}',
+  set_presence: '{"type":"set_presence","request_id":"sp","status":"away"}',
+  update_profile:
+    '{"type":"update_profile","request_id":"pr","display_name":"Bob","timezone":"Europe/Berlin"}',
 };
 
 function parse(text: string | Buffer) {

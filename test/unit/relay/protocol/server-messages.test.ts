@@ -22,7 +22,7 @@ const text = (msg: Parameters<typeof serializeServerMessage>[0]): string =>
 describe('serializeServerMessage', () => {
   it('writes compact JSON with type first (docs/protocol/tcp.md §4.1 example)', () => {
     expect(text(SERVER_HELLO)).toBe(
-      '{"type":"server_hello","version":"1.0","server_name":"Lair Chat","features":["encryption","lair.messages","lair.invitations","lair.receipts","lair.sync","lair.moderation"],"encryption_required":false}',
+      '{"type":"server_hello","version":"1.0","server_name":"Lair Chat","features":["encryption","lair.messages","lair.invitations","lair.receipts","lair.sync","lair.moderation","lair.social"],"encryption_required":false}',
     );
   });
 
