@@ -36,6 +36,12 @@ export function aUser(overrides: Partial<UserRecord> = {}): UserRecord {
     updated_at: '2025-01-21T12:00:00.000Z',
     last_seen_at: null,
     password_hash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+    // profile fields (docs/protocol/extensions.md §7.1): the store reads absent ones as null
+    display_name: null,
+    status_message: null,
+    avatar_url: null,
+    timezone: null,
+    locale: null,
     ...overrides,
   };
 }

@@ -28,7 +28,7 @@ describe('DynamoRoomRepository', () => {
 
     const record = await repos.rooms.create(room, ownerOf(room));
 
-    expect(record).toEqual({ ...room, member_count: 1, owner_count: 1, version: 1 });
+    expect(record).toEqual({ ...room, member_count: 1, owner_count: 1, slow_mode_seconds: 0, version: 1 });
     expect(await repos.rooms.get(room.id)).toEqual(record);
     expect(await repos.memberships.get(room.id, room.owner)).toEqual(ownerOf(room));
     expect(await rawGet(keys.roomNameSentinel('general'))).toMatchObject({ room_id: room.id });
