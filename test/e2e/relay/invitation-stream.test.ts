@@ -99,7 +99,10 @@ describe('invitations over the real stream (DynamoDB Local)', () => {
       cancelled_by: null,
     });
     await eventually(async () => (await ts.repos.invitations.getById(id))?.status === 'expired', 150_000);
-    const mine = ts.events.filter((e) => JSON.stringify(e.payload).includes(id));
+    // The consumer stores `expired` first and then emits: wait for both notices, not just the status.
+    const ofThis = () => ts.events.filter((e) => JSON.stringify(e.payload).includes(id));
+    await eventually(() => Promise.resolve(ofThis().length >= 2), 30_000);
+    const mine = ofThis();
     expect(mine.map((e) => [e.payload.type, e.audience])).toEqual([
       ['invitation_cancelled', { kind: 'users', userIds: [invitee.user.id] }],
       ['invitation_status_changed', { kind: 'users', userIds: [inviter.user.id] }],
