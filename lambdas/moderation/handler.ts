@@ -203,65 +203,43 @@ const sanctionBody = z
   .object({ reason: z.string().nullish(), duration_minutes: z.number().nullish() })
   .nullish();
 
-/** 200 `{mute}`; room moderator+ (not on the owner); emits `member_muted`. */
-const mute = route({
-  path: MEMBER,
-  body: sanctionBody,
-  handle: async ({ deps, claims, params, body, event }) =>
-    jsonResponse(200, {
-      mute: await deps.services.roomModeration.mute(
+/** A room sanction route: 200 `{mute}` or `{ban}`; room moderator+ (never on the owner), audited. */
+const sanction = (act: 'mute' | 'ban') =>
+  route({
+    path: MEMBER,
+    body: sanctionBody,
+    handle: async ({ deps, claims, params, body, event }) =>
+      jsonResponse(200, {
+        [act]: await deps.services.roomModeration[act](
+          claims.sub,
+          params.room_id,
+          params.user_id,
+          body ?? {},
+          auditContext(event, deps),
+        ),
+      }),
+  });
+
+/** Lifting a sanction: 200 `{"success":true}`; `not_found` when there is none; audited. */
+const lift = (act: 'unmute' | 'unban') =>
+  route({
+    path: MEMBER,
+    handle: async ({ deps, claims, params, event }) => {
+      await deps.services.roomModeration[act](
         claims.sub,
         params.room_id,
         params.user_id,
-        body ?? {},
         auditContext(event, deps),
-      ),
-    }),
-});
+      );
+      return jsonResponse(200, SUCCESS);
+    },
+  });
 
-/** 200 `{"success":true}`; `not_found` when not muted; emits `member_unmuted`. */
-const unmute = route({
-  path: MEMBER,
-  handle: async ({ deps, claims, params, event }) => {
-    await deps.services.roomModeration.unmute(
-      claims.sub,
-      params.room_id,
-      params.user_id,
-      auditContext(event, deps),
-    );
-    return jsonResponse(200, SUCCESS);
-  },
-});
-
-/** 200 `{ban}`; room moderator+; a member is removed (`user_left_room` reason `banned`). */
-const roomBan = route({
-  path: MEMBER,
-  body: sanctionBody,
-  handle: async ({ deps, claims, params, body, event }) =>
-    jsonResponse(200, {
-      ban: await deps.services.roomModeration.ban(
-        claims.sub,
-        params.room_id,
-        params.user_id,
-        body ?? {},
-        auditContext(event, deps),
-      ),
-    }),
-});
-
-/** 200 `{"success":true}`; `not_found` when not banned. */
-const roomUnban = route({
-  path: MEMBER,
-  handle: async ({ deps, claims, params, event }) => {
-    await deps.services.roomModeration.unban(
-      claims.sub,
-      params.room_id,
-      params.user_id,
-      auditContext(event, deps),
-    );
-    return jsonResponse(200, SUCCESS);
-  },
-});
+/** Mute: emits `member_muted`. Room ban: a member is removed (`user_left_room` reason `banned`). */
+const mute = sanction('mute');
+const unmute = lift('unmute'); // emits `member_unmuted`
+const roomBan = sanction('ban');
+const roomUnban = lift('unban');
 
 /** 200 `{bans}`: the room's live bans. */
 const roomBans = route({
