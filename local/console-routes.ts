@@ -48,6 +48,9 @@ export async function buildConsoleAssets(): Promise<Assets> {
   return new Map([['/admin', page], ['/admin/', page], ...files]);
 }
 
+/** The console's Content-Security-Policy (also set by CloudFront in AWS, infra/constructs/admin-console.ts). */
+export const CONSOLE_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'";
+
 let assets: Promise<Assets> | undefined;
 
 /** True for `/admin` and everything under it. */
@@ -74,7 +77,7 @@ export async function serveConsole(req: IncomingMessage, res: ServerResponse, pa
     'content-type': file[0],
     'cache-control': 'no-cache',
     'x-content-type-options': 'nosniff',
-    'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'",
+    'content-security-policy': CONSOLE_CSP,
   });
   res.end(req.method === 'HEAD' ? undefined : file[1]);
   return 200;

@@ -20,10 +20,9 @@ import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct } from 'constructs';
-import { buildConsoleFiles } from '../../local/console-routes.js';
+import { buildConsoleFiles, CONSOLE_CSP } from '../../local/console-routes.js';
 
-/** The console's Content-Security-Policy: the same as the local server's (local/console-routes.ts). */
-export const CONSOLE_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'";
+export { CONSOLE_CSP };
 
 /** The BucketDeployment's handler function (one per stack, aws-cdk-lib's SingletonFunction), for nag acknowledgements. */
 export function bucketDeploymentHandler(scope: Construct): IConstruct | undefined {
