@@ -2,6 +2,7 @@
 import type { EventPayload } from '../../shared/kernel/events.js';
 import type { Invitation } from '../../shared/features/invitations/index.js';
 import { formatInvitationEvent } from './invitation-render.js';
+import { formatConversationEvent } from './conversation-render.js';
 import { formatSocialEvent } from './social-render.js';
 import type { Message } from '../../shared/features/messages/index.js';
 import type { RoomListItem } from '../../shared/features/rooms/index.js';
@@ -233,6 +234,10 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
     case 'presence_changed':
     case 'user_updated':
       return formatSocialEvent(event, ctx);
+    case 'conversation_created':
+    case 'participant_added':
+    case 'participant_left':
+      return formatConversationEvent(event, ctx);
     case 'server_notice':
       return (event.severity === 'info' ? style.cyan : style.red)(`[${event.severity}] ${event.message}`);
     case 'session_expiring':
