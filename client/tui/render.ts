@@ -14,6 +14,10 @@ export interface RenderContext {
   myId: string;
   /** Room currently shown, if any. */
   currentRoomId: string | undefined;
+  /** Group conversation currently shown, if any (docs/protocol/extensions.md §7.2). */
+  currentConversationId?: string | undefined;
+  /** A group conversation's label for an id. */
+  conversationName?(id: string): string;
   /** Room name for an id (falls back to a short id). */
   roomName(id: string): string;
   /** Username for an id (falls back to a short id). */
@@ -86,6 +90,9 @@ export function formatMessage(message: Message, author: string, ctx: RenderConte
   if (target.type === 'dm') {
     const other = message.author === ctx.myId ? ctx.userName(target.recipient) : author;
     where = style.magenta(`[DM ${other}] `);
+  } else if (target.type === 'conversation') {
+    if (target.conversation_id !== ctx.currentConversationId)
+      where = style.magenta(`[${ctx.conversationName?.(target.conversation_id) ?? 'group'}] `);
   } else if (target.room_id !== ctx.currentRoomId) {
     where = style.yellow(`[#${ctx.roomName(target.room_id)}] `);
   }

@@ -25,6 +25,7 @@ import * as marks from './marks-store.js';
 import * as head from './head-store.js';
 import { DomainError } from '../../kernel/errors.js';
 import { attachUpdates } from '../attachments/index.js';
+import { conversationTouch } from '../conversations/index.js';
 import { transactWrite } from '../../storage/transactions.js';
 
 /** Keys of the messages feature's items: one partition per conversation, ordered by ULID (docs/design.md §3). */
@@ -61,13 +62,18 @@ export const ENTITY = {
 } as const;
 
 /**
- * Conversation key of a message target: the room id, or `DM#<a>#<b>` with the two user ids
- * sorted so both directions share one partition (docs/protocol/http.md §9.2: DM history has both directions).
+ * Conversation key of a message target: the room id, `DM#<a>#<b>` with the two user ids
+ * sorted so both directions share one partition (docs/protocol/http.md §9.2: DM history has both
+ * directions), or `CONV#<id>` for a group conversation (docs/protocol/extensions.md §7.2).
  */
 export function conversationKey(
-  target: { type: 'room'; room_id: Uuid } | { type: 'dm'; author: Uuid; recipient: Uuid },
+  target:
+    | { type: 'room'; room_id: Uuid }
+    | { type: 'dm'; author: Uuid; recipient: Uuid }
+    | { type: 'conversation'; conversation_id: Uuid },
 ): string {
   if (target.type === 'room') return target.room_id;
+  if (target.type === 'conversation') return `CONV#${target.conversation_id}`;
   const [a, b] = [target.author, target.recipient].sort();
   return `DM#${a}#${b}`;
 }
@@ -121,11 +127,13 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
 /** Maps a message item back to a {@link MessageRecord}; items written before the lifecycle fields get their defaults. */
 export function messageFromItem(item: Item): MessageRecord {
-  const t = item.target as { type: string; room_id?: string; recipient?: string };
+  const t = item.target as { type: string; room_id?: string; recipient?: string; conversation_id?: string };
   const target: MessageTarget =
     t.type === 'room'
       ? { type: 'room', room_id: t.room_id ?? '' }
-      : { type: 'dm', recipient: t.recipient ?? '' };
+      : t.type === 'conversation'
+        ? { type: 'conversation', conversation_id: t.conversation_id ?? '' }
+        : { type: 'dm', recipient: t.recipient ?? '' };
   const createdAt = item.created_at as string;
   return {
     ...freshLifecycle(createdAt),
@@ -190,6 +198,10 @@ export class DynamoMessageRepository implements MessageRepository {
         ...attach,
         head.headUpdate(this.tableName, message),
         ...head.dmPeerUpdates(this.tableName, message),
+        // extensions.md §7.2: the conversation's `last_message_at` (orders GET /conversations)
+        ...(message.target.type === 'conversation'
+          ? [conversationTouch(this.tableName, message.target.conversation_id, message.created_at)]
+          : []),
       ],
       (c) =>
         c.reasons.some((_, i) => i >= first && i < first + attach.length && c.failed(i))
