@@ -9,7 +9,7 @@ export interface Participant {
   joined_at: Timestamp;
 }
 
-/** A group conversation (docs/protocol/extensions.md §7.2); `participants` ordered by `joined_at`, then username. */
+/** A group conversation (docs/protocol/extensions.md §7.2); `participants` as {@link orderParticipants} orders them. */
 export interface Conversation {
   id: Uuid;
   title: string | null;
@@ -18,6 +18,16 @@ export interface Conversation {
   created_at: Timestamp;
   /** When the last top-level message was sent; null before the first one. */
   last_message_at: Timestamp | null;
+}
+
+/** Participants in their listed order: by `joined_at`, the creator first among equals, then by username. */
+export function orderParticipants(list: readonly Participant[], createdBy: Uuid): Participant[] {
+  const rank = (p: Participant) => [p.joined_at, p.user_id === createdBy ? 0 : 1, p.username] as const;
+  return [...list].sort((x, y) => {
+    const [a, b] = [rank(x), rank(y)];
+    for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+    return 0;
+  });
 }
 
 /** Limits of docs/protocol/extensions.md §7.2 (people include the creator) and ours (title). */

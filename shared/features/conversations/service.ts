@@ -8,6 +8,7 @@ import { requireNotBlocked, type BlockRepository } from '../social/index.js';
 import type { UserRecord, UserRepository } from '../users/index.js';
 import {
   CONVERSATION_LIMITS,
+  orderParticipants,
   type Conversation,
   type ConversationRepository,
   type Participant,
@@ -116,11 +117,10 @@ export function createConversationService(deps: ConversationServiceDeps): Conver
       if (me === null) throw new DomainError('user_not_found');
       if (people.length < min) throw invalid('participant_ids', `between ${min} and ${max} other people`);
       const at = toTimestamp(clock.now());
-      const participants: Participant[] = [me, ...people].map((u) => ({
-        user_id: u.id,
-        username: u.username,
-        joined_at: at,
-      }));
+      const participants: Participant[] = orderParticipants(
+        [me, ...people].map((u) => ({ user_id: u.id, username: u.username, joined_at: at })),
+        actorId,
+      );
       const conversation: Conversation = {
         id: ids.uuid(),
         title,

@@ -9,6 +9,7 @@ import { GSI1 } from '../../storage/table.js';
 import { transactWrite, type TransactItem } from '../../storage/transactions.js';
 import {
   CONVERSATION_LIMITS,
+  orderParticipants,
   type Conversation,
   type ConversationRepository,
   type Participant,
@@ -55,14 +56,17 @@ export function conversationTouch(TableName: string, id: Uuid, at: Timestamp): T
   };
 }
 
-/** The wire conversation from its META item; participants by `joined_at`, then username. */
+/** The wire conversation from its META item (participants in {@link orderParticipants} order). */
 function fromMeta(i: Item): Conversation {
   const members = (i.members ?? {}) as Record<string, { username: string; joined_at: Timestamp }>;
-  const participants: Participant[] = Object.entries(members)
-    .map(([user_id, m]) => ({ user_id, username: m.username, joined_at: m.joined_at }))
-    .sort((a, b) =>
-      a.joined_at === b.joined_at ? (a.username < b.username ? -1 : 1) : a.joined_at < b.joined_at ? -1 : 1,
-    );
+  const participants = orderParticipants(
+    Object.entries(members).map(([user_id, m]) => ({
+      user_id,
+      username: m.username,
+      joined_at: m.joined_at,
+    })),
+    i.created_by as Uuid,
+  );
   return {
     id: i.id as Uuid,
     title: typeof i.title === 'string' ? i.title : null,
