@@ -22,12 +22,8 @@ export interface Conversation {
 
 /** Participants in their listed order: by `joined_at`, the creator first among equals, then by username. */
 export function orderParticipants(list: readonly Participant[], createdBy: Uuid): Participant[] {
-  const rank = (p: Participant) => [p.joined_at, p.user_id === createdBy ? 0 : 1, p.username] as const;
-  return [...list].sort((x, y) => {
-    const [a, b] = [rank(x), rank(y)];
-    for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
-    return 0;
-  });
+  const key = (p: Participant) => `${p.joined_at}|${p.user_id === createdBy ? 0 : 1}|${p.username}`;
+  return [...list].sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
 }
 
 /** Limits of docs/protocol/extensions.md §7.2 (people include the creator) and ours (title). */
