@@ -39,6 +39,24 @@ export const messageTargetSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('conversation'), conversation_id: uuidField }),
 ]);
 
+/** The discriminator complaint of a schema for an unknown `target.type` (computed once from zod's own text). */
+function tagComplaint(schema: z.ZodType): string {
+  const r = schema.safeParse({ type: '' });
+  return r.success ? '' : (r.error.issues[0]?.message ?? '');
+}
+const TAG_COMPLAINTS = {
+  social: tagComplaint(messageTargetSchema),
+  upstream: tagComplaint(upstreamTargetSchema),
+};
+
+/**
+ * The parse-error detail as an upstream client must see it (extensions.md §0.4): a bad target tag
+ * lists only `room` | `dm`, never the `conversation` variant.
+ */
+export function upstreamDetail(detail: string): string {
+  return detail.split(TAG_COMPLAINTS.social).join(TAG_COMPLAINTS.upstream);
+}
+
 /**
  * extensions.md §0.4: a connection that did not request `lair.social` may not use the
  * `conversation` target. Returns the exact `Invalid JSON: …` detail the upstream schema gives

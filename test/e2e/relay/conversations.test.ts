@@ -248,6 +248,9 @@ describe('conversations on the relay (extensions.md §7.2)', () => {
     expect(err.message).toBe(
       "Invalid JSON: send_message: field `target.type`: Invalid discriminator value. Expected 'room' | 'dm'",
     );
+    // A bad tag from an upstream client is told only of upstream's variants.
+    up.client.send({ ...frame, target: { type: 'channel' } });
+    expect((await up.client.nextOf('error')).message).toBe(err.message);
     const hist = await a.client.request({ type: 'get_messages', target: target(conv.id) });
     expect(hist.messages).toEqual([]);
     // A room send on the same upstream socket still works.
