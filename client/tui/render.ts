@@ -179,6 +179,7 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
       const t = event.target;
       if (t.type === 'room' && t.room_id !== ctx.currentRoomId) return null;
       if (t.type === 'dm' && t.recipient !== ctx.myId) return null;
+      if (t.type === 'conversation' && t.conversation_id !== ctx.currentConversationId) return null;
       return style.dim(`${ctx.userName(event.user_id)} is typing…`);
     }
     case 'invitation_received':
@@ -348,11 +349,15 @@ export const HELP: readonly string[] = [
   '  /unfriend <user>           end a friendship',
   '  /block <user>              block a user: no DMs, invites or requests; their messages hidden',
   '  /unblock <user>            lift a block; /blocks lists them',
+  '  /group <user> <user…> [title]  start a group conversation (3–50 people) and enter it',
+  '  /group <n|title>           switch to a group (number from /groups); plain text then goes there',
+  '  /groups                    your group conversations, most recent first',
+  '  /gadd <user…> | /gleave    add people to the current group, or leave it',
   '  /away | /dnd | /back       set your presence to away, do not disturb, or online',
   '  /profile [user] | /profile <field> <value>  show a profile, or set display_name, status_message,',
   '                             avatar_url (https), timezone (e.g. Europe/Berlin), locale (e.g. de-DE); - clears',
   '  /prefs [key value]         show preferences, or set one: dm_from friends, show_online false, theme dark …',
   '  /help                      this help',
   '  /quit                      disconnect and exit',
-  'Anything else is sent to the current room. <n> is the number printed before a message, e.g. [12].',
+  'Anything else is sent to the current room (or group). <n> is the number printed before a message, e.g. [12].',
 ];

@@ -63,7 +63,8 @@ const historyQuery = (q: QueryParams) => {
   if (targetType !== 'room' && targetType !== 'direct_message' && targetType !== 'conversation') {
     throw new ValidationError(
       'validation_failed',
-      "Validation failed: target_type - must be 'room', 'direct_message' or 'conversation'",
+      // upstream's exact text (docs/protocol/http.md §9.2); `conversation` is our additive value
+      "Validation failed: target_type - must be 'room' or 'direct_message'",
     );
   }
   // extensions.md §0.5: the upstream shape unless a new parameter is used.
