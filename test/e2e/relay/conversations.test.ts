@@ -263,6 +263,28 @@ describe('conversations on the relay (extensions.md §7.2)', () => {
     expect(ok.success).toBe(true);
   });
 
+  it('presence (§8): sharing only a group conversation is enough to hear user_online / user_offline', async () => {
+    const [subject, p1, p2, stranger] = await Promise.all([
+      relay.register(),
+      relay.register(),
+      relay.register(),
+      relay.register(),
+    ]);
+    await relay.services.conversations.create(subject.user.id, { participant_ids: [p1.user.id, p2.user.id] });
+    const watchers = [];
+    for (const auth of [p1, p2, stranger]) {
+      const { client } = await connectUser(relay, { auth, extensions: ['lair.social'] });
+      clients.push(client);
+      watchers.push(client);
+    }
+    const { client: me } = await connectUser(relay, { auth: subject, extensions: ['lair.social'] });
+    const about = (type: string) => (m: Msg) => m.type === type && m.user_id === subject.user.id;
+    for (const w of watchers.slice(0, 2)) await w.next(about('user_online'));
+    expect(await watchers[2]!.expectNone(about('user_online'), 200)).toBe(true);
+    me.destroy();
+    for (const w of watchers.slice(0, 2)) await w.next(about('user_offline'));
+  });
+
   it('blocking: the blocked user cannot add the blocker (recipient_unavailable); a blocked participant’s messages skip the blocker', async () => {
     const [a, b, c, d] = [await user(), await user(), await user(), await user()];
     await b.client.request({ type: 'block_user', user_id: a.id }); // b blocks a
