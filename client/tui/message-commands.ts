@@ -33,6 +33,13 @@ function usage(text: string): CommandResult {
   return { lines: [style.yellow(`Usage: ${text}`)] };
 }
 
+/** The target shown: the current group conversation (extensions.md §7.2), else the current room. */
+function shownTarget(host: RenderContext): MessageTarget | undefined {
+  if (host.currentConversationId !== undefined)
+    return { type: 'conversation', conversation_id: host.currentConversationId };
+  return host.currentRoomId === undefined ? undefined : { type: 'room', room_id: host.currentRoomId };
+}
+
 function fail(text: string): CommandResult {
   return { lines: [style.red(text)] };
 }
@@ -84,11 +91,10 @@ export class MessageCommands {
   }
 
   private async history(rest: string): Promise<CommandResult> {
-    const roomId = this.host.currentRoomId;
-    if (roomId === undefined) return { lines: [style.yellow('Not in a room')] };
+    const target = shownTarget(this.host);
+    if (target === undefined) return { lines: [style.yellow('Not in a room')] };
     if (rest !== '' && !/^\d+$/.test(rest)) return usage('/history [n]');
     const limit = rest !== '' ? Math.min(Math.max(Number(rest), 1), 100) : PAGE_SIZE;
-    const target: MessageTarget = { type: 'room', room_id: roomId };
     const page = await this.session.getMessages(target, { limit });
     this.pager = {
       kind: 'history',
@@ -231,9 +237,9 @@ export class MessageCommands {
   }
 
   private async pins(): Promise<CommandResult> {
-    const roomId = this.host.currentRoomId;
-    if (roomId === undefined) return { lines: [style.yellow('Not in a room')] };
-    const pinned = await this.session.listPins({ type: 'room', room_id: roomId });
+    const target = shownTarget(this.host);
+    if (target === undefined) return { lines: [style.yellow('Not in a room')] };
+    const pinned = await this.session.listPins(target);
     if (pinned.length === 0) return { lines: [style.dim('(no pinned messages)')] };
     return { lines: ['Pinned:', ...this.show([...pinned].reverse(), '  ')] };
   }
