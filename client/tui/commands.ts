@@ -103,7 +103,8 @@ export class ChatState implements RenderContext {
     if (
       event.type === 'message_received' &&
       event.message.target.type === 'room' &&
-      event.message.target.room_id === this.currentRoomId
+      event.message.target.room_id === this.currentRoomId &&
+      event.message.author !== this.myId
     ) {
       this.catchUp.shownInRoom(event.message.target.room_id, event.message.id);
     }
@@ -243,6 +244,9 @@ export class ChatState implements RenderContext {
       if (res.room !== undefined) this.rooms.set(res.room.id, res.room);
     }
     this.currentRoomId = found.id;
+    // Entering a room shows it: what was printed of it (catch-up, history) counts as read.
+    const newest = this.book.newestInRoom(found.id);
+    if (newest !== undefined) this.catchUp.shownInRoom(found.id, newest.id);
     return { lines: [style.green(`Now in #${this.roomName(found.id)}`)] };
   }
 
