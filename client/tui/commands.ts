@@ -115,7 +115,8 @@ export class ChatState implements RenderContext {
     if (
       event.type === 'message_received' &&
       event.message.target.type === 'room' &&
-      event.message.target.room_id === this.currentRoomId
+      event.message.target.room_id === this.currentRoomId &&
+      event.message.author !== this.myId
     ) {
       this.catchUp.shownInRoom(event.message.target.room_id, event.message.id);
     }
@@ -261,6 +262,9 @@ export class ChatState implements RenderContext {
     }
     this.currentRoomId = found.id;
     this.groups.current = undefined;
+    // Entering a room shows it: what was printed of it (catch-up, history) counts as read.
+    const newest = this.book.newestInRoom(found.id);
+    if (newest !== undefined) this.catchUp.shownInRoom(found.id, newest.id);
     return { lines: [style.green(`Now in #${this.roomName(found.id)}`)] };
   }
 
