@@ -40,17 +40,28 @@ export const ENTITY = {
 const GSI1_PREFIX = 'CONV#';
 
 /**
- * The META update a message send adds to its own transaction (docs/protocol/extensions.md §0.7):
- * sets `last_message_at` (an RFC 3339 timestamp), conditioned only on the conversation existing
- * (an ordering condition would fail a send that lost a race by a millisecond).
+ * The META item a message send adds to its own transaction (docs/protocol/extensions.md §0.7),
+ * conditioned on the author still taking part, so a send racing a leave can never land:
+ * a top-level message (`at` given) sets `last_message_at` (RFC 3339; no ordering condition, which
+ * would fail a send that lost a race by a millisecond); a thread reply (`at` null) only checks.
  */
-export function conversationTouch(TableName: string, id: Uuid, at: Timestamp): TransactItem {
+export function conversationTouch(
+  TableName: string,
+  id: Uuid,
+  authorId: Uuid,
+  at: Timestamp | null,
+): TransactItem {
+  const guard = {
+    TableName,
+    Key: keys.conversationMeta(id),
+    ConditionExpression: 'attribute_exists(members.#author)',
+    ExpressionAttributeNames: { '#author': authorId },
+  };
+  if (at === null) return { ConditionCheck: guard };
   return {
     Update: {
-      TableName,
-      Key: keys.conversationMeta(id),
+      ...guard,
       UpdateExpression: 'SET last_message_at = :at',
-      ConditionExpression: 'attribute_exists(PK)',
       ExpressionAttributeValues: { ':at': at },
     },
   };

@@ -26,7 +26,7 @@ import * as head from './head-store.js';
 import { DomainError } from '../../kernel/errors.js';
 import { attachUpdates } from '../attachments/index.js';
 import { conversationTouch } from '../conversations/index.js';
-import { transactWrite } from '../../storage/transactions.js';
+import { transactWrite, type TransactItem } from '../../storage/transactions.js';
 
 /** Keys of the messages feature's items: one partition per conversation, ordered by ULID (docs/design.md §3). */
 export const keys = {
@@ -76,6 +76,15 @@ export function conversationKey(
   if (target.type === 'conversation') return `CONV#${target.conversation_id}`;
   const [a, b] = [target.author, target.recipient].sort();
   return `DM#${a}#${b}`;
+}
+
+/**
+ * extensions.md §7.2: a conversation message's transaction also conditions on the author still
+ * taking part (and a top-level one moves `last_message_at`); none for other targets.
+ */
+function conversationGuard(TableName: string, m: MessageRecord, topLevel: boolean): TransactItem[] {
+  if (m.target.type !== 'conversation') return [];
+  return [conversationTouch(TableName, m.target.conversation_id, m.author, topLevel ? m.created_at : null)];
 }
 
 /** Attribute-name prefixes of the per-emoji reaction attributes on a message item (extensions.md §1.4). */
@@ -184,6 +193,7 @@ export class DynamoMessageRepository implements MessageRepository {
     // The message, its index items, its attachments and its head land together (extensions.md §0.7).
     const first = 1 + message.mentions.length;
     const attach = attachUpdates(this.tableName, message, this.clock.now());
+    const guard = conversationGuard(this.tableName, message, true);
     await transactWrite(
       this.doc,
       [
@@ -198,15 +208,14 @@ export class DynamoMessageRepository implements MessageRepository {
         ...attach,
         head.headUpdate(this.tableName, message),
         ...head.dmPeerUpdates(this.tableName, message),
-        // extensions.md §7.2: the conversation's `last_message_at` (orders GET /conversations)
-        ...(message.target.type === 'conversation'
-          ? [conversationTouch(this.tableName, message.target.conversation_id, message.created_at)]
-          : []),
+        ...guard,
       ],
       (c) =>
-        c.reasons.some((_, i) => i >= first && i < first + attach.length && c.failed(i))
-          ? new DomainError('attachment_invalid')
-          : new DomainError('internal_error'),
+        guard.length > 0 && c.failed(c.reasons.length - 1)
+          ? new DomainError('conversation_not_found')
+          : c.reasons.some((_, i) => i >= first && i < first + attach.length && c.failed(i))
+            ? new DomainError('attachment_invalid')
+            : new DomainError('internal_error'),
     );
   }
 
@@ -259,6 +268,7 @@ export class DynamoMessageRepository implements MessageRepository {
       reply,
       root,
       attachUpdates(this.tableName, reply, this.clock.now()),
+      conversationGuard(this.tableName, reply, false),
     );
   }
 

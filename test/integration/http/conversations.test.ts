@@ -2,6 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { reindexMessages } from '../../../local/search-reindex.js';
 import { createRepositories } from '../../../shared/features/index.js';
+import { freshLifecycle } from '../../../shared/features/messages/index.js';
+import { ulid } from 'ulidx';
 import {
   expectError,
   expectNoServerErrors,
@@ -336,6 +338,22 @@ describe('conversations (extensions.md §7.2)', () => {
     expect(left.json).toEqual({ success: true });
     expect(api.events.some((e) => e.payload.type === 'participant_left')).toBe(true);
     expectError(await history(c, id), 404, 'conversation_not_found');
+    // The message transaction itself re-checks participation (a send racing the leave cannot land).
+    const at = new Date().toISOString();
+    await expect(
+      repos.messages.put({
+        ...freshLifecycle(at),
+        id: randomUUID(),
+        author: c.id,
+        target: { type: 'conversation', conversation_id: id },
+        content: 'late',
+        edited: false,
+        created_at: at,
+        seq: ulid(),
+        conversation: `CONV#${id}`,
+        version: 1,
+      }),
+    ).rejects.toMatchObject({ code: 'conversation_not_found' });
     expectError(
       await api.request('DELETE', `/api/v1/conversations/${id}/participants/me`, { token: c.token }),
       404,
