@@ -273,6 +273,7 @@ describe('conversations (extensions.md §7.2)', () => {
     const sync = await api.request('GET', '/api/v1/sync', { token: c.token });
     const row = sync.json.targets.find((t: { target: { type: string } }) => t.target.type === 'conversation');
     expect(row.target).toEqual(target(id));
+    expect(sync.json.conversations.map((x: { id: string }) => x.id)).toContain(id);
     expect(row.messages.map((m: { id: string }) => m.id)).toContain(reply.json.message.id);
     // delete own, list ordering: the conversation with the latest message first
     expect(
