@@ -185,14 +185,18 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
     return (await index.dmConversations(userId)).filter((c) => c.split('#').slice(1).includes(userId));
   }
 
-  /** Admin scope: any one room, one DM (`dm_user_id` + `from`), or every room given plus the author's DMs. */
+  /** Admin scope: any one room or group conversation, one DM (`dm_user_id` + `from`), or every room given plus the author's DMs. */
   async function adminScope(
     rooms: readonly { id: string; name: string }[],
     filters: SearchFilters,
     parsed: ParsedQuery,
   ): Promise<string[]> {
-    if (filters.conversation_id !== undefined)
-      throw invalid('conversation_id', 'conversations are not available on this server');
+    if (filters.conversation_id !== undefined) {
+      // extensions.md §7.2: any one group conversation, as `room_id` names any one room.
+      const id = parseUuid(filters.conversation_id);
+      if (id === null) throw invalid('conversation_id', 'a conversation id');
+      return [conversationKey({ type: 'conversation', conversation_id: id })];
+    }
     if (filters.room_id !== undefined) {
       const roomId = parseUuid(filters.room_id);
       if (roomId === null) throw invalid('room_id', 'a room id');

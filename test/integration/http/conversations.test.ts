@@ -7,6 +7,7 @@ import { ulid } from 'ulidx';
 import {
   expectError,
   expectNoServerErrors,
+  makeAdmin,
   registerUser,
   startTestApi,
   type TestApi,
@@ -209,6 +210,13 @@ describe('conversations (extensions.md §7.2)', () => {
     expect(mine.json.results.map((r: { message: { id: string } }) => r.message.id)).toEqual([msg.id]);
     const everywhere = await api.request('GET', '/api/v1/search/messages?q=plans', { token: a.token });
     expect(everywhere.json.results.map((r: { message: { id: string } }) => r.message.id)).toEqual([msg.id]);
+    // Admin search (search.all, audited) may name any one conversation, as it may any room.
+    const admin = await registerUser(api);
+    await makeAdmin(api.table.doc, api.table.tableName, admin.id);
+    const audited = await api.request('GET', `/api/v1/admin/search/messages?q=secret&conversation_id=${id}`, {
+      token: admin.token,
+    });
+    expect(audited.json.results.map((r: { message: { id: string } }) => r.message.id)).toEqual([msg.id]);
     // The response of an unknown id equals the one of a real conversation (no existence oracle).
     const real = await api.request('GET', `/api/v1/conversations/${id}`, none);
     const unknown = await api.request('GET', `/api/v1/conversations/${randomUUID()}`, none);
