@@ -16,7 +16,7 @@ export interface Conversation {
   participants: Participant[];
   created_by: Uuid;
   created_at: Timestamp;
-  /** When the last top-level message was sent; null before the first one. */
+  /** When the last message (thread replies included) was sent; null before the first one. */
   last_message_at: Timestamp | null;
 }
 

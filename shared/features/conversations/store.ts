@@ -42,8 +42,8 @@ const GSI1_PREFIX = 'CONV#';
 /**
  * The META item a message send adds to its own transaction (docs/protocol/extensions.md §0.7),
  * conditioned on the author still taking part, so a send racing a leave can never land:
- * a top-level message (`at` given) sets `last_message_at` (RFC 3339; no ordering condition, which
- * would fail a send that lost a race by a millisecond); a thread reply (`at` null) only checks.
+ * with `at` it also sets `last_message_at` (RFC 3339; no ordering condition, which would fail a
+ * send that lost a race by a millisecond); with `at` null it only checks.
  */
 export function conversationTouch(
   TableName: string,

@@ -79,12 +79,12 @@ export function conversationKey(
 }
 
 /**
- * extensions.md §7.2: a conversation message's transaction also conditions on the author still
- * taking part (and a top-level one moves `last_message_at`); none for other targets.
+ * extensions.md §7.2: a conversation message's (or reply's) transaction also conditions on the
+ * author still taking part and moves `last_message_at`; none for other targets.
  */
-function conversationGuard(TableName: string, m: MessageRecord, topLevel: boolean): TransactItem[] {
+function conversationGuard(TableName: string, m: MessageRecord): TransactItem[] {
   if (m.target.type !== 'conversation') return [];
-  return [conversationTouch(TableName, m.target.conversation_id, m.author, topLevel ? m.created_at : null)];
+  return [conversationTouch(TableName, m.target.conversation_id, m.author, m.created_at)];
 }
 
 /** Attribute-name prefixes of the per-emoji reaction attributes on a message item (extensions.md §1.4). */
@@ -193,7 +193,7 @@ export class DynamoMessageRepository implements MessageRepository {
     // The message, its index items, its attachments and its head land together (extensions.md §0.7).
     const first = 1 + message.mentions.length;
     const attach = attachUpdates(this.tableName, message, this.clock.now());
-    const guard = conversationGuard(this.tableName, message, true);
+    const guard = conversationGuard(this.tableName, message);
     await transactWrite(
       this.doc,
       [
@@ -268,7 +268,7 @@ export class DynamoMessageRepository implements MessageRepository {
       reply,
       root,
       attachUpdates(this.tableName, reply, this.clock.now()),
-      conversationGuard(this.tableName, reply, false),
+      conversationGuard(this.tableName, reply),
     );
   }
 

@@ -291,7 +291,7 @@ describe('conversations (extensions.md §7.2)', () => {
     const listed = await api.request('GET', '/api/v1/conversations', { token: other.a.token });
     expect(listed.json.conversations[0].last_message_at).not.toBeNull();
     const aList = await api.request('GET', '/api/v1/conversations', { token: a.token });
-    expect(aList.json.conversations[0]).toMatchObject({ id, last_message_at: first.json.message.created_at });
+    expect(aList.json.conversations[0]).toMatchObject({ id, last_message_at: reply.json.message.created_at });
     // export
     const start = await api.request('POST', '/api/v1/exports', {
       token: b.token,
