@@ -29,7 +29,7 @@ export interface SearchServiceDeps extends Pick<RetentionPolicyDeps, 'rooms' | '
   access: RoomAccess;
   clock: Clock;
   /** Group conversations (extensions.md §7.2): the caller's are in scope. */
-  conversations: Pick<ConversationRepository, 'get' | 'idsOf'>;
+  conversations: Pick<ConversationRepository, 'get' | 'idsOf' | 'getMany'>;
 }
 
 /** Paging of {@link SearchService.search} (extensions.md §0.5). */
@@ -174,9 +174,10 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
       return [...rooms.values()].filter((r) => r.name.toLowerCase() === name).map((r) => r.id);
     }
     // A DM key names both participants (`DM#<a>#<b>`): keep only the caller's own.
-    const groups = (await deps.conversations.idsOf(actorId)).map((id) =>
-      conversationKey({ type: 'conversation', conversation_id: id }),
-    );
+    // The GSI1 index may lag a leave: keep only conversations whose META still lists the caller.
+    const groups = (await deps.conversations.getMany(await deps.conversations.idsOf(actorId)))
+      .filter((c) => c.participants.some((p) => p.user_id === actorId))
+      .map((c) => conversationKey({ type: 'conversation', conversation_id: c.id }));
     return [...joined, ...(await ownDms(actorId)), ...groups];
   }
 
