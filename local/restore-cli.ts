@@ -37,7 +37,8 @@ try {
   bar.stop();
   const secs = (Date.now() - started) / 1000;
   process.stdout.write(
-    `restored ${n} items into ${storage.tableName} at ${storage.where} in ${secs.toFixed(1)} s (count verified)\n`,
+    `restored ${n} items into ${storage.tableName} at ${storage.where} in ${secs.toFixed(1)} s (count verified; ` +
+      'relay heartbeats and connection items are not restored: the running stack writes its own)\n',
   );
 } catch (err) {
   if (!(err instanceof BackupError)) throw err;

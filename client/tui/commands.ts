@@ -69,6 +69,11 @@ export class ChatState implements RenderContext {
     this.catchUp = new CatchUp(this, catchUpFile);
   }
 
+  /** {@link MessageCommandHost.shownInRoom}: forwards to the catch-up's debounced `mark_read`. */
+  shownInRoom(roomId: string, messageId: string): void {
+    this.catchUp.shownInRoom(roomId, messageId);
+  }
+
   get myId(): string {
     return this.me.id;
   }
