@@ -110,7 +110,7 @@ export class MessageCommands {
     const lines = this.show([...page.messages].reverse()); // the server sends newest first
     // The newest page is on screen: the room is read up to its newest message (extensions.md §2).
     const newest = page.messages[0];
-    if (newest !== undefined) this.host.shownInRoom?.(roomId, newest.id);
+    if (newest !== undefined && target.type === 'room') this.host.shownInRoom?.(target.room_id, newest.id);
     if (page.has_more) lines.unshift(style.dim('… older messages: /more'));
     return { lines };
   }
