@@ -102,12 +102,14 @@ export class ChatState implements RenderContext {
     return this.book.get(id);
   }
 
-  /** Fills the name caches (first 100 users, joined rooms) so events render with names. */
+  /** Fills the name caches (first 100 users, joined rooms, group conversations) so events render with names. */
   async warmUp(): Promise<void> {
-    const [users, joined] = await Promise.all([
+    const [users, joined, groups] = await Promise.all([
       this.session.call({ type: 'list_users', limit: 100 }),
       this.session.call({ type: 'list_rooms', filter: { joined_only: true } }),
+      this.session.call({ type: 'list_conversations', limit: 100 }).catch(() => ({ conversations: [] })),
     ]);
+    for (const c of groups.conversations ?? []) this.groups.remember(c);
     for (const u of users.users ?? []) this.users.set(u.id, u);
     for (const item of joined.rooms ?? []) this.rooms.set(item.room.id, item.room);
   }
