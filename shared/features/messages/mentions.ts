@@ -11,7 +11,7 @@ export const MAX_MENTIONS = 20;
 
 /**
  * The users named as `@username` (case-insensitive) who exist and can read the message: room
- * members, or the two DM parties. At most {@link MAX_MENTIONS} distinct names are looked up
+ * members, the two DM parties, or the conversation's `participants` (docs/protocol/extensions.md §7.2). At most {@link MAX_MENTIONS} distinct names are looked up
  * (one username read each, in parallel).
  */
 export async function resolveMentions(
@@ -19,6 +19,7 @@ export async function resolveMentions(
   content: string,
   actorId: Uuid,
   target: MessageTarget,
+  participants: readonly Uuid[] = [],
 ): Promise<Uuid[]> {
   const names = [...new Set([...content.matchAll(MENTION)].map((m) => (m[1] ?? '').toLowerCase()))].slice(
     0,
@@ -31,7 +32,9 @@ export async function resolveMentions(
     const readable =
       target.type === 'room'
         ? await deps.access.isMember(target.room_id, u.id)
-        : u.id === actorId || u.id === target.recipient;
+        : target.type === 'conversation'
+          ? participants.includes(u.id)
+          : u.id === actorId || u.id === target.recipient;
     if (readable) out.push(u.id);
   }
   return out;
