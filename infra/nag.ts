@@ -1,5 +1,5 @@
 // cdk-nag: every acknowledged AwsSolutions finding of the Lair Chat stacks with its reason, in one place to audit.
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import type { StageConfig } from './config.js';
@@ -151,7 +151,11 @@ function acknowledgeConsole(c: AdminConsole): void {
   acknowledge(cf, 'AwsSolutions-CFR4', NAG_REASONS.consoleTls);
   const handler = bucketDeploymentHandler(c);
   if (handler === undefined) return;
-  const bucket = Stack.of(c).getLogicalId(c.bucket.node.defaultChild as CfnBucket);
+  const stack = Stack.of(c);
+  const bucket = stack.getLogicalId(c.bucket.node.defaultChild as CfnBucket);
+  // cdk-nag prints the asset bucket with the stack's account/region when they are known at synth.
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
   for (const finding of [
     'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
     'IAM5[Action::s3:GetObject*]',
@@ -159,7 +163,7 @@ function acknowledgeConsole(c: AdminConsole): void {
     'IAM5[Action::s3:List*]',
     'IAM5[Action::s3:DeleteObject*]',
     'IAM5[Action::s3:Abort*]',
-    'IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+    `IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${account}-${region}/*]`,
     `IAM5[Resource::<${bucket}.Arn>/*]`,
     'L1',
   ])
