@@ -75,7 +75,7 @@ async function profileBulk(
   let log: { name: string; t0: number; t1: number }[] | null = null;
   doc.middlewareStack.add(
     (next, context) => async (a) => {
-      const entry = { name: String(context.commandName ?? '?'), t0: performance.now(), t1: 0 };
+      const entry = { name: context.commandName ?? '?', t0: performance.now(), t1: 0 };
       log?.push(entry);
       try {
         return await next(a);

@@ -399,19 +399,27 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
       const seen = new Set<string>();
       const results: BulkResult[] = [];
       const toCreate: { at: number; invitation: Invitation }[] = [];
-      found.forEach((invitee, i) => {
-        const fail = (e: DomainError) => {
-          results[i] = { user_id: invitee?.id ?? keys[i] ?? '', error: errorOf(e) };
-        };
-        // Same order as a single invite (create's docstring); the same user twice ⇒ already_invited.
-        if (invitee === null) return fail(new DomainError('user_not_found'));
-        if (checks.banned.has(invitee.id)) return fail(new DomainError('account_banned', BANNED_INVITEE));
+      /** The early refusal of one invitee, same order as a single invite (create's docstring). */
+      const refusal = (invitee: UserRecord): DomainError | null => {
+        if (checks.banned.has(invitee.id)) return new DomainError('account_banned', BANNED_INVITEE);
         if (invitee.id === actorId || checks.members.has(invitee.id))
-          return fail(new ConflictError('already_member'));
-        if (checks.blocked.has(invitee.id)) return fail(new DomainError('recipient_unavailable'));
-        if (checks.roomBanned.has(invitee.id)) return fail(new DomainError('room_banned'));
+          return new ConflictError('already_member');
+        if (checks.blocked.has(invitee.id)) return new DomainError('recipient_unavailable');
+        if (checks.roomBanned.has(invitee.id)) return new DomainError('room_banned');
+        // the same user twice in one request, or a live pending invitation
         if (seen.has(invitee.id) || checks.pending.has(invitee.id))
-          return fail(new ConflictError('already_invited'));
+          return new ConflictError('already_invited');
+        return null;
+      };
+      found.forEach((invitee, i) => {
+        const refused = invitee === null ? new DomainError('user_not_found') : refusal(invitee);
+        if (invitee === null || refused !== null) {
+          results[i] = {
+            user_id: invitee?.id ?? keys[i] ?? '',
+            error: errorOf(refused ?? new DomainError('user_not_found')),
+          };
+          return;
+        }
         seen.add(invitee.id);
         toCreate.push({ at: i, invitation: newInvitation(actorId, p, invitee, now) });
       });

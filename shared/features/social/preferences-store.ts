@@ -49,8 +49,7 @@ export class DynamoPreferenceRepository implements PreferenceRepository {
     return new Set(
       items
         .filter(
-          (i) =>
-            mergePreferences(i.preferences as Partial<Preferences> | undefined).privacy.show_online === false,
+          (i) => !mergePreferences(i.preferences as Partial<Preferences> | undefined).privacy.show_online,
         )
         .map((i) => String(i.PK).slice('PREFS#'.length)),
     );
