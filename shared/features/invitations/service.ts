@@ -97,7 +97,11 @@ export interface InvitationService {
    */
   create(actorId: Uuid, roomId: Uuid, inviteeId: Uuid, opts: InviteOptions): Promise<Invitation>;
   /**
-   * Invites up to 50 users by id or username; one failure never blocks the others.
+   * Invites up to 50 users by id or username; one failure never blocks the others. Per-user rows:
+   * `user_not_found` | `account_banned` | `already_member` | `recipient_unavailable` |
+   * `room_banned` | `already_invited`. Cost: one parallel round of reads (3 GetItem + 5
+   * BatchGetItem, nothing per invitee; usernames add one round) and ⌈n / 33⌉ parallel
+   * TransactWriteItems (docs/adr/024).
    * @throws (for the whole call) `validation_failed` (0 or > 50 users, bad options) and the
    *   caller/room checks of {@link create}
    */
