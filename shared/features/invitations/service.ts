@@ -43,7 +43,7 @@ export interface InvitationServiceDeps extends EmitDeps {
   invitations: InvitationRepository;
   inviteLinks: { getTemplate(roomId: Uuid, id: Uuid): Promise<InvitationTemplate | null> };
   rooms: Pick<RoomRepository, 'get'>;
-  users: Pick<UserRepository, 'getById' | 'getMany' | 'getByUsername'>;
+  users: Pick<UserRepository, 'getById' | 'getMany' | 'getByUsername' | 'getManyByUsername'>;
   access: RoomAccess;
   /** Room bans (docs/protocol/extensions.md §9): a room-banned user cannot be invited. */
   roomModeration: Pick<RoomModerationRepository, 'getRoomBan' | 'roomBannedAmong'>;
@@ -100,7 +100,7 @@ export interface InvitationService {
    * Invites up to 50 users by id or username; one failure never blocks the others. Per-user rows:
    * `user_not_found` | `account_banned` | `already_member` | `recipient_unavailable` |
    * `room_banned` | `already_invited`. Cost: one parallel round of reads (3 GetItem + 5
-   * BatchGetItem, nothing per invitee; usernames add one round) and ⌈n / 33⌉ parallel
+   * BatchGetItem, nothing per invitee; usernames add two BatchGets and one round) and ⌈n / 33⌉ parallel
    * TransactWriteItems (docs/adr/024).
    * @throws (for the whole call) `validation_failed` (0 or > 50 users, bad options) and the
    *   caller/room checks of {@link create}
@@ -385,12 +385,14 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
       const validIds = [...new Set(parsed.filter((id): id is string => id !== null))];
       const now = clock.now();
       // Round 1, all in parallel: caller/room checks, users by id and every per-invitee check of
-      // those ids (one BatchGetItem each), usernames resolved (docs/protocol/extensions.md §6.2).
+      // those ids (one BatchGetItem each), usernames resolved in two BatchGets (docs/protocol/extensions.md §6.2).
       const [p, byId, idChecks, byName] = await Promise.all([
         prepare(actorId, roomId, opts),
         users.getMany(validIds),
         bulkChecks(actorId, roomId, validIds, now),
-        Promise.all((targets.usernames ?? []).map((n) => users.getByUsername(n))),
+        (targets.usernames ?? []).length === 0
+          ? Promise.resolve([])
+          : users.getManyByUsername(targets.usernames ?? []),
       ]);
       checkCapacity(p.room);
       // Round 2, only for invitees named by username (their ids were unknown in round 1).

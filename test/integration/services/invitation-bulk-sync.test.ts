@@ -79,12 +79,34 @@ describe('bulk invite (extensions.md §6.2)', () => {
       );
     });
     expect(out?.created).toBe(50);
-    expect(counts.TransactWriteItemsCommand ?? counts.TransactWriteCommand).toBe(2);
+    expect(counts.TransactWriteItemsCommand).toBe(2);
     // prepare: room, caller membership, inviter (3 GetItems) — nothing per invitee
-    expect(counts.GetItemCommand ?? counts.GetCommand ?? 0).toBeLessThanOrEqual(3);
+    expect(counts.GetItemCommand ?? 0).toBeLessThanOrEqual(3);
     // users, bans, blocks, memberships + slots, room bans
-    expect(counts.BatchGetItemCommand ?? counts.BatchGetCommand).toBe(5);
+    expect(counts.BatchGetItemCommand).toBe(5);
     expect(eventsOf(t.events, 'invitation_received')).toHaveLength(50);
+  });
+
+  it('by username (any case): names resolved in two BatchGets, still no per-user reads', async () => {
+    const r = await room();
+    const users = await newUsers(20);
+    let out: Awaited<ReturnType<typeof t.services.invitations.createBulk>> | undefined;
+    const counts = await commandsDuring(async () => {
+      out = await t.services.invitations.createBulk(
+        cast.alice.user.id,
+        r.id,
+        { usernames: [...users.map((u) => u.username.toUpperCase()), 'nobody-by-that-name'] },
+        HTTP,
+      );
+    });
+    expect(out?.results.map((x) => ('invitation' in x ? x.invitation.invitee_id : x.error.code))).toEqual([
+      ...users.map((u) => u.id),
+      'user_not_found',
+    ]);
+    expect(counts.GetItemCommand ?? 0).toBeLessThanOrEqual(3);
+    // sentinels, owners; then bans, blocks, memberships + slots, room bans
+    expect(counts.BatchGetItemCommand).toBe(6);
+    expect(counts.TransactWriteItemsCommand).toBe(1);
   });
 
   it('answers per user from the batched reads: banned, member, blocked both ways, room-banned, pending, duplicate', async () => {
