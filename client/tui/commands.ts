@@ -66,6 +66,11 @@ export class ChatState implements RenderContext {
     this.catchUp = new CatchUp(this, catchUpFile);
   }
 
+  /** {@link MessageCommandHost.shownInRoom}: forwards to the catch-up's debounced `mark_read`. */
+  shownInRoom(roomId: string, messageId: string): void {
+    this.catchUp.shownInRoom(roomId, messageId);
+  }
+
   get myId(): string {
     return this.me.id;
   }
@@ -103,7 +108,8 @@ export class ChatState implements RenderContext {
     if (
       event.type === 'message_received' &&
       event.message.target.type === 'room' &&
-      event.message.target.room_id === this.currentRoomId
+      event.message.target.room_id === this.currentRoomId &&
+      event.message.author !== this.myId
     ) {
       this.catchUp.shownInRoom(event.message.target.room_id, event.message.id);
     }
@@ -243,6 +249,9 @@ export class ChatState implements RenderContext {
       if (res.room !== undefined) this.rooms.set(res.room.id, res.room);
     }
     this.currentRoomId = found.id;
+    // Entering a room shows it: what was printed of it (catch-up, history) counts as read.
+    const newest = this.book.newestInRoom(found.id);
+    if (newest !== undefined) this.catchUp.shownInRoom(found.id, newest.id);
     return { lines: [style.green(`Now in #${this.roomName(found.id)}`)] };
   }
 

@@ -15,6 +15,8 @@ export const PAGE_SIZE = 20;
 export interface MessageCommandHost extends RenderContext {
   readonly session: ChatSession;
   readonly book: MessageBook;
+  /** Tells the read-state tracker that a room's message is on screen (marks it read, debounced). */
+  shownInRoom?(roomId: string, messageId: string): void;
 }
 
 /** Where `/more` continues: the last `/history` (older messages) or `/thread` (later replies). */
@@ -100,6 +102,9 @@ export class MessageCommands {
     };
     if (page.messages.length === 0) return { lines: [style.dim('(no messages yet)')] };
     const lines = this.show([...page.messages].reverse()); // the server sends newest first
+    // The newest page is on screen: the room is read up to its newest message (extensions.md §2).
+    const newest = page.messages[0];
+    if (newest !== undefined) this.host.shownInRoom?.(roomId, newest.id);
     if (page.has_more) lines.unshift(style.dim('… older messages: /more'));
     return { lines };
   }

@@ -175,7 +175,10 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
     }
     case 'invitation_received':
       return style.magenta(
-        `✉ ${event.invitation.inviter_name} invited you to #${event.invitation.room_name} — /accept ${shortId(event.invitation.id)}`,
+        `✉ ${event.invitation.inviter_name} invited you to #${event.invitation.room_name}` +
+          (event.invitation.message ? `: “${event.invitation.message}”` : '') +
+          (event.invitation.role === 'moderator' ? ' (as moderator)' : '') +
+          ` — /accept ${shortId(event.invitation.id)}`,
       );
     case 'invitation_cancelled':
     case 'invitation_status_changed':

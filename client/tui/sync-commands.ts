@@ -152,7 +152,11 @@ export class CatchUp {
           `while you were away: ${missed.fresh.length} new in ${label}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`,
         ),
       );
-      for (const m of missed.fresh) {
+      // The feed is in change order (an edit moves a message to the end): show them as sent.
+      const inOrder = [...missed.fresh].sort(
+        (a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id),
+      );
+      for (const m of inOrder) {
         this.host.book.remember(m);
         lines.push(`  ${formatMessage(m, this.host.userName(m.author), this.host)}`);
       }
