@@ -35,6 +35,13 @@ function usage(text: string): CommandResult {
   return { lines: [style.yellow(`Usage: ${text}`)] };
 }
 
+/** The target shown: the current group conversation (extensions.md §7.2), else the current room. */
+function shownTarget(host: RenderContext): MessageTarget | undefined {
+  if (host.currentConversationId !== undefined)
+    return { type: 'conversation', conversation_id: host.currentConversationId };
+  return host.currentRoomId === undefined ? undefined : { type: 'room', room_id: host.currentRoomId };
+}
+
 function fail(text: string): CommandResult {
   return { lines: [style.red(text)] };
 }
@@ -86,11 +93,10 @@ export class MessageCommands {
   }
 
   private async history(rest: string): Promise<CommandResult> {
-    const roomId = this.host.currentRoomId;
-    if (roomId === undefined) return { lines: [style.yellow('Not in a room')] };
+    const target = shownTarget(this.host);
+    if (target === undefined) return { lines: [style.yellow('Not in a room')] };
     if (rest !== '' && !/^\d+$/.test(rest)) return usage('/history [n]');
     const limit = rest !== '' ? Math.min(Math.max(Number(rest), 1), 100) : PAGE_SIZE;
-    const target: MessageTarget = { type: 'room', room_id: roomId };
     const page = await this.session.getMessages(target, { limit });
     this.pager = {
       kind: 'history',
@@ -104,7 +110,7 @@ export class MessageCommands {
     const lines = this.show([...page.messages].reverse()); // the server sends newest first
     // The newest page is on screen: the room is read up to its newest message (extensions.md §2).
     const newest = page.messages[0];
-    if (newest !== undefined) this.host.shownInRoom?.(roomId, newest.id);
+    if (newest !== undefined && target.type === 'room') this.host.shownInRoom?.(target.room_id, newest.id);
     if (page.has_more) lines.unshift(style.dim('… older messages: /more'));
     return { lines };
   }
@@ -236,9 +242,9 @@ export class MessageCommands {
   }
 
   private async pins(): Promise<CommandResult> {
-    const roomId = this.host.currentRoomId;
-    if (roomId === undefined) return { lines: [style.yellow('Not in a room')] };
-    const pinned = await this.session.listPins({ type: 'room', room_id: roomId });
+    const target = shownTarget(this.host);
+    if (target === undefined) return { lines: [style.yellow('Not in a room')] };
+    const pinned = await this.session.listPins(target);
     if (pinned.length === 0) return { lines: [style.dim('(no pinned messages)')] };
     return { lines: ['Pinned:', ...this.show([...pinned].reverse(), '  ')] };
   }

@@ -132,10 +132,7 @@ export class CatchUp {
     }
     const lines: string[] = [];
     for (const row of res.targets ?? []) {
-      const label =
-        row.target.type === 'room'
-          ? `#${this.host.roomName(row.target.room_id)}`
-          : `@${this.host.userName(row.target.recipient)}`;
+      const label = targetLabel(row.target, this.host);
       if (first) {
         for (const m of row.messages) this.note(m);
         if (row.unread_count > 0) lines.push(style.cyan(`${row.unread_count} unread in ${label}`));
@@ -200,14 +197,21 @@ export class CatchUp {
   }
 }
 
+/** `#room`, `@user` or `[group]` (docs/protocol/extensions.md §7.2) for a target. */
+function targetLabel(
+  t: UnreadEntry['target'],
+  host: Pick<RenderContext, 'roomName' | 'userName' | 'conversationName'>,
+): string {
+  if (t.type === 'room') return `#${host.roomName(t.room_id)}`;
+  if (t.type === 'conversation') return `[${host.conversationName?.(t.conversation_id) ?? 'group'}]`;
+  return `@${host.userName(t.recipient)}`;
+}
+
 /** `/unread` rows: `  #general  3 unread, 1 mention`. */
 export function formatUnread(rows: readonly UnreadEntry[], host: RenderContext): string[] {
   if (rows.length === 0) return [style.dim('(nothing unread)')];
   return rows.map((r) => {
-    const label =
-      r.target.type === 'room'
-        ? `#${host.roomName(r.target.room_id)}`
-        : `@${host.userName(r.target.recipient)}`;
+    const label = targetLabel(r.target, host);
     const mentions =
       r.mention_count > 0
         ? style.magenta(`, ${r.mention_count} mention${r.mention_count === 1 ? '' : 's'}`)

@@ -1,4 +1,4 @@
-// Lambda for the user routes (docs/protocol/http.md §6): me, update me, list, get; plus lair.social's (./social.ts).
+// Lambda for the user routes (docs/protocol/http.md §6): me, update me, list, get; plus lair.social's (./social.ts, ./conversations.ts).
 import { z } from 'zod';
 import { clampLimit, PAGE } from '../../shared/kernel/validation.js';
 import { createGroupHandler, route } from '../http/router.js';
@@ -6,6 +6,7 @@ import type { QueryParams } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
 import { parseProfile } from '../../shared/features/social/index.js';
 import { socialRoutes } from './social.js';
+import { conversationRoutes } from './conversations.js';
 
 const profileField = z.string().nullish();
 /** `email` (upstream) plus the docs/protocol/extensions.md §7.1 profile fields. */
@@ -97,4 +98,5 @@ export const handler = createGroupHandler('users', {
   'GET /api/v1/users': list,
   'GET /api/v1/users/{user_id}': get,
   ...socialRoutes,
+  ...conversationRoutes,
 });

@@ -12,7 +12,7 @@ export const MAX_MENTIONS = 20;
 
 /**
  * The users named as `@username` (case-insensitive) who exist and can read the message: room
- * members, or the two DM parties. At most {@link MAX_MENTIONS} distinct names are looked up
+ * members, the two DM parties, or the conversation's `participants` (docs/protocol/extensions.md §7.2). At most {@link MAX_MENTIONS} distinct names are looked up
  * (one username read each, in parallel). A user who blocked the author is left out
  * (docs/protocol/extensions.md §7.3 "their mentions do not notify"): no `mention` event, no stored
  * mention mark, no `mention_count`; the content keeps the `@name`.
@@ -26,6 +26,7 @@ export async function resolveMentions(
   content: string,
   actorId: Uuid,
   target: MessageTarget,
+  participants: readonly Uuid[] = [],
 ): Promise<Uuid[]> {
   const names = [...new Set([...content.matchAll(MENTION)].map((m) => (m[1] ?? '').toLowerCase()))].slice(
     0,
@@ -38,7 +39,9 @@ export async function resolveMentions(
     const readable =
       target.type === 'room'
         ? await deps.access.isMember(target.room_id, u.id)
-        : u.id === actorId || u.id === target.recipient;
+        : target.type === 'conversation'
+          ? participants.includes(u.id)
+          : u.id === actorId || u.id === target.recipient;
     if (!readable) continue;
     if (u.id !== actorId && deps.blocks !== undefined && (await deps.blocks.isBlocked(u.id, actorId)))
       continue;

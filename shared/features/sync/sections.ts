@@ -1,5 +1,6 @@
 // THE sync section registry (docs/adr/012): one line per feature that contributes a list to the sync response ("invitations", "notices", "friend_requests", …).
 import type { Uuid } from '../../kernel/types.js';
+import type { ConversationRepository } from '../conversations/index.js';
 import type { InvitationRepository } from '../invitations/index.js';
 import type { NoticeRepository } from '../notices/index.js';
 import type { MembershipRepository } from '../rooms/index.js';
@@ -9,6 +10,7 @@ export interface SectionDeps {
   invitations: Pick<InvitationRepository, 'listPendingForUser' | 'listChangedForUser'>;
   notices: Pick<NoticeRepository, 'listActive'>;
   memberships: Pick<MembershipRepository, 'get'>;
+  conversations: Pick<ConversationRepository, 'idsOf' | 'getMany'>;
 }
 
 /**
@@ -47,4 +49,10 @@ export const SYNC_SECTIONS: Readonly<Record<string, SyncSection>> = {
     return all.filter((n) => n.room_id === null || member.has(n.room_id));
   },
   friend_requests: () => Promise.resolve([]),
+  // Group conversations (docs/protocol/extensions.md §7.2) the user joined since the token (all without one).
+  conversations: async (deps, userId, sinceMs) =>
+    (await deps.conversations.getMany(await deps.conversations.idsOf(userId))).filter((c) => {
+      const me = c.participants.find((p) => p.user_id === userId);
+      return me !== undefined && (sinceMs === null || Date.parse(me.joined_at) >= sinceMs);
+    }),
 };

@@ -4,6 +4,7 @@ import type { Clock } from '../../kernel/ports.js';
 import { toTimestamp } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
 import {
+  conversationKey,
   toMessage,
   type HeadRepository,
   type MessageRecord,
@@ -103,11 +104,18 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         sinceMs = token.t;
       }
       const sinceIso = sinceMs === null ? null : toTimestamp(sinceMs);
-      const { rooms: memberships, dmPeers: peers, markers } = await deps.receipts.userIndex(actorId);
+      const index = await deps.receipts.userIndex(actorId);
+      const { rooms: memberships, dmPeers: peers, markers } = index;
       const targets = new Map<string, ReadTarget>();
       for (const m of memberships) targets.set(m.room_id, { type: 'room', room_id: m.room_id });
       for (const p of peers) targets.set(p.conversation, { type: 'dm', recipient: p.peer });
       for (const m of markers) if (m.target.type === 'dm') targets.set(m.conversation, m.target);
+      for (const id of index.conversations)
+        // extensions.md §7.2: the caller's group conversations
+        targets.set(conversationKey({ type: 'conversation', conversation_id: id }), {
+          type: 'conversation',
+          conversation_id: id,
+        });
       const conversations = [...targets.keys()];
       const markerBy = new Map(markers.map((m) => [m.conversation, m]));
       const [heads, pages, blocked] = await Promise.all([
