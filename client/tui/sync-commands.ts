@@ -6,6 +6,8 @@ import type { ChatSession } from '../sdk/session.js';
 import type { Message } from '../../shared/features/messages/index.js';
 import type { UnreadEntry } from '../../shared/features/receipts/index.js';
 import type { SyncResult } from '../../shared/features/sync/index.js';
+import type { Invitation } from '../../shared/features/invitations/index.js';
+import { formatInvitationChange } from './invitation-render.js';
 import type { EventPayload } from '../../shared/kernel/events.js';
 import type { CommandResult } from './commands.js';
 import type { MessageBook } from './message-book.js';
@@ -111,6 +113,9 @@ export class CatchUp {
    * counts) and returns the lines to print: "while you were away: N new in #room (E edited, D
    * deleted)" per target, followed by the missed messages of that target.
    */
+  /** `<invitation id>:<status>` already printed by this process. */
+  private readonly invitationsSeen = new Set<string>();
+
   async run(): Promise<string[]> {
     const first = this.since === null;
     let res: Partial<SyncResult>;
@@ -153,6 +158,14 @@ export class CatchUp {
         lines.push(`  ${formatMessage(m, this.host.userName(m.author), this.host)}`);
       }
       if (row.has_more) lines.push(style.dim('  … more: /history'));
+    }
+    if (!first) {
+      // A change inside the server's margin comes twice: print each (invitation, status) once.
+      for (const inv of (res.invitations ?? []) as Invitation[]) {
+        if (this.invitationsSeen.has(`${inv.id}:${inv.status}`)) continue;
+        this.invitationsSeen.add(`${inv.id}:${inv.status}`);
+        lines.push(formatInvitationChange(inv, this.host.myId));
+      }
     }
     if (!first && lines.length === 0) lines.push(style.dim('while you were away: nothing new'));
     this.since = res.next_since ?? this.since;

@@ -59,11 +59,13 @@ const patchMe = route({
 /** §6.3 200 `{users: [{user, online}], has_more, total_count}`; has_more = page size == requested limit. */
 const list = route({
   query: listQuery,
-  handle: async ({ deps, query }) => {
-    const users = await deps.services.users.list(clampLimit(query.limit), query.offset, {
-      search: query.search,
-      onlineOnly: query.onlineOnly,
-    });
+  handle: async ({ deps, query, claims }) => {
+    const users = await deps.services.users.list(
+      clampLimit(query.limit),
+      query.offset,
+      { search: query.search, onlineOnly: query.onlineOnly },
+      claims.sub,
+    );
     return jsonResponse(200, { users, has_more: users.length === query.limit, total_count: users.length });
   },
 });
@@ -71,8 +73,8 @@ const list = route({
 /** §6.4 200 `{user, online}`; `user_not_found` 404 for unknown or malformed ids. */
 const get = route({
   path: { user_id: 'user_not_found' },
-  handle: async ({ deps, params }) =>
-    jsonResponse(200, await deps.services.users.getWithPresence(params.user_id)),
+  handle: async ({ deps, params, claims }) =>
+    jsonResponse(200, await deps.services.users.getWithPresence(params.user_id, claims.sub)),
 });
 
 /** extensions.md §1.6: 200 `{messages, next_cursor}` mentioning the caller, newest first. */

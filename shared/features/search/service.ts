@@ -7,6 +7,7 @@ import { PAGE, parseUuid } from '../../kernel/validation.js';
 import { conversationKey, toMessage, type MessageRecord } from '../messages/index.js';
 import { createRetentionPolicy, floorSeq, laterSeq, type RetentionPolicyDeps } from '../retention/index.js';
 import type { MembershipRepository, RoomAccess, RoomRepository } from '../rooms/index.js';
+import type { BlockRepository } from '../social/index.js';
 import type { UserRepository } from '../users/index.js';
 import { requireParticipant, type ConversationRepository } from '../conversations/index.js';
 import {
@@ -30,6 +31,8 @@ export interface SearchServiceDeps extends Pick<RetentionPolicyDeps, 'rooms' | '
   clock: Clock;
   /** Group conversations (extensions.md §7.2): the caller's are in scope. */
   conversations: Pick<ConversationRepository, 'get' | 'idsOf' | 'getMany'>;
+  /** extensions.md §7.3: room messages by users the caller blocked are left out (absent ⇒ no filter). */
+  blocks?: Pick<BlockRepository, 'blockedIds'>;
 }
 
 /** Paging of {@link SearchService.search} (extensions.md §0.5). */
@@ -225,6 +228,7 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
     filters: SearchFilters,
     paging: SearchPaging,
     scopeOf: (parsed: ParsedQuery) => Promise<string[]>,
+    hiddenAuthors: () => Promise<ReadonlySet<Uuid>> = () => Promise.resolve(new Set()),
   ): Promise<SearchPage> {
     const limit = paging.limit ?? PAGE.defaultLimit;
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalid('limit', 'must be 1 to 100');
@@ -241,7 +245,7 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
       const c = decodeSearchCursor(paging.cursor);
       beforeSeq = beforeSeq === undefined || c < beforeSeq ? c : beforeSeq;
     }
-    const conversations = await scopeOf(parsed);
+    const [conversations, hidden] = await Promise.all([scopeOf(parsed), hiddenAuthors()]);
     const inScope = new Set(conversations);
     let author: Uuid | undefined;
     if (fromName !== undefined) {
@@ -288,6 +292,7 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
       if (record === undefined || record.deleted || !inScope.has(record.conversation)) continue;
       if (!contentMatches(record, parsed)) continue;
       if (author !== undefined && record.author !== author) continue;
+      if (record.target.type === 'room' && hidden.has(record.author)) continue; // blocked by the caller (§7.3)
       if (filters.message_type !== undefined && record.message_type !== filters.message_type) continue;
       const flags = hasFlags(record);
       if (!has.every((h) => flags.includes(h))) continue;
@@ -299,7 +304,13 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
 
   return {
     search: (actorId, q, filters, paging = {}) =>
-      run(q, filters, paging, (parsed) => scope(actorId, filters, parsed.in)),
+      run(
+        q,
+        filters,
+        paging,
+        (parsed) => scope(actorId, filters, parsed.in),
+        async () => new Set(deps.blocks === undefined ? [] : await deps.blocks.blockedIds(actorId)),
+      ),
     searchScoped: (rooms, q, filters, paging = {}) =>
       run(q, filters, paging, (parsed) => adminScope(rooms, filters, parsed)),
   };

@@ -87,6 +87,48 @@ describe('CatchUp', () => {
     expect(plain(await third.catchUp.run())).toEqual(['while you were away: nothing new']);
   });
 
+  it('a later sync prints the invitation changes it carries (extensions.md §6.3), each once', async () => {
+    const inv = (status: string, inviteeId: string) => ({
+      id: id(900 + (inviteeId === ALICE_ID ? 1 : 2)),
+      room_id: ROOM_ID,
+      room_name: 'general',
+      inviter_id: inviteeId === ALICE_ID ? BOB_ID : ALICE_ID,
+      inviter_name: inviteeId === ALICE_ID ? 'bob' : 'alice',
+      invitee_id: inviteeId,
+      invitee_name: inviteeId === ALICE_ID ? 'alice' : 'bob',
+      status,
+      message: null,
+      created_at: new Date(NOW).toISOString(),
+      expires_at: '2030-01-01T00:00:00.000Z',
+      responded_at: null,
+      role: 'member',
+      cancelled_at: null,
+      cancelled_by: null,
+    });
+    let reply: Record<string, unknown> = { next_since: 'T1', targets: [], memberships: [], invitations: [] };
+    const state = new ChatState(
+      new FakeSession((m) => (m.type === 'sync' ? reply : undefined)),
+      aUser({ id: ALICE_ID }),
+      undefined,
+      undefined,
+      undefined,
+      join(dir, 'sync.json'),
+    );
+    await state.catchUp.run();
+    reply = {
+      next_since: 'T2',
+      targets: [],
+      memberships: [],
+      invitations: [inv('accepted', BOB_ID), inv('pending', ALICE_ID)],
+    };
+    const lines = plain(await state.catchUp.run());
+    expect(lines[0]).toBe("✉ while you were away: bob's invitation to #general is accepted");
+    expect(lines[1]).toMatch(
+      /^✉ while you were away: invitation to #general from bob \(expires .*\) — \/accept /,
+    );
+    expect(plain(await state.catchUp.run())).toEqual(['while you were away: nothing new']);
+  });
+
   it('/unread lists counts and mentions; /rooms shows unread per room', async () => {
     const room = { id: ROOM_ID, name: 'general', settings: { is_private: false, description: null } };
     const script: FakeScript = (m) => {
