@@ -108,7 +108,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       const conversations = [...targets.keys()];
       const markerBy = new Map(markers.map((m) => [m.conversation, m]));
       const [heads, pages] = await Promise.all([
-        deps.heads.many(conversations),
+        deps.heads.many(conversations, actorId),
         (async () => {
           if (sinceIso !== null) {
             const global = await deps.changes.changedEverywhere(
