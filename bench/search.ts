@@ -1,5 +1,6 @@
 // Search + backup benchmark (`npm run bench:search`): 3-word search in one room of N messages vs one raw posting Query, index lag through the real stream poller, backup/restore items/s vs raw BatchWriteItem, one run.
 import { mkdtempSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -239,15 +240,37 @@ try {
   out.indexLag = summarize(lag);
 
   if (!values['skip-backup']) {
+    // The search numbers first: the backup phase is long on DynamoDB Local.
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     log('backup / restore / raw BatchWriteItem');
+    let lastProgress = 0;
+    const progress = (what: string) => (done: number, total?: number) => {
+      if (Date.now() - lastProgress < 5000) return;
+      lastProgress = Date.now();
+      log(`${what}: ${done}/${total ?? '?'} items`);
+    };
     // 5. Backup / restore of the whole table vs raw BatchWriteItem of the same items (8 writers, same run).
     const dir = mkdtempSync(join(tmpdir(), 'lair-bench-backup-'));
     const file = join(dir, 'backup.jsonl');
     let s = Date.now();
-    const items = await backupTable({ client, tableName, out: file, segments: 4 });
+    const items = await backupTable({
+      client,
+      tableName,
+      out: file,
+      segments: 4,
+      onProgress: progress('backup'),
+    });
+    log(`backup done`);
     out.backup = { items, itemsPerSecond: Math.round(items / ((Date.now() - s) / 1000)) };
     s = Date.now();
-    await restoreTable({ client, tableName: `${tableName}-restored`, in: file, writers: 8 });
+    await restoreTable({
+      client,
+      tableName: `${tableName}-restored`,
+      in: file,
+      writers: 8,
+      onProgress: progress('restore'),
+    });
+    log(`restore done`);
     out.restore = { items, itemsPerSecond: Math.round(items / ((Date.now() - s) / 1000)) };
     // Raw: the first `items` message-shaped items, 25 per BatchWriteItem, 8 in flight, no file, no verification.
     const rawTable = `${tableName}-raw`;
@@ -274,6 +297,10 @@ try {
     out.rawBatchWrite = { items, itemsPerSecond: Math.round(items / ((Date.now() - s) / 1000)) };
   }
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  await mkdir(values.out, { recursive: true });
+  const file = join(values.out, `${String(out.startedAt).replace(/[:.]/g, '-')}-search.json`);
+  await writeFile(file, `${JSON.stringify(out, null, 2)}\n`);
+  process.stderr.write(`[search] result written to ${file}\n`);
 } finally {
   await storage.stop();
 }
