@@ -60,6 +60,7 @@ const USER_INDEX_ATTRIBUTES = [
   'n_at',
   'own_at',
   'peer',
+  'conversation_id',
 ] as const;
 const USER_INDEX_NAMES = Object.fromEntries(USER_INDEX_ATTRIBUTES.map((a, i) => [`#a${i}`, a]));
 const USER_INDEX_PROJECTION = Object.keys(USER_INDEX_NAMES).join(', ');
@@ -114,7 +115,7 @@ export class DynamoReceiptRepository implements ReceiptRepository {
       ProjectionExpression: USER_INDEX_PROJECTION,
       ExpressionAttributeNames: USER_INDEX_NAMES,
     });
-    const out: UserIndex = { rooms: [], markers: [], dmPeers: [] };
+    const out: UserIndex = { rooms: [], markers: [], dmPeers: [], conversations: [] };
     for (const item of items) {
       const sk = String(item.GSI1SK);
       // Membership rows belong to the rooms feature: only their room id and join time are read here.
@@ -123,6 +124,9 @@ export class DynamoReceiptRepository implements ReceiptRepository {
       else if (sk.startsWith('READ#')) out.markers.push(markerFromItem({ ...item, SK: sk.slice(5) }));
       else if (sk.startsWith('DMPEER#'))
         out.dmPeers.push({ conversation: sk.slice(7), peer: item.peer as string });
+      // Participant rows belong to the conversations feature (extensions.md §7.2): only the id is read.
+      else if (sk.startsWith('CONV#') && item.entity === 'conversation_participant')
+        out.conversations.push(item.conversation_id as string);
     }
     return out;
   }
