@@ -33,6 +33,8 @@ interface Result {
   unread200: LatencySummary;
   unreadRows: number;
   unreadRatio: number;
+  /** The rounds of `receipts.unread` timed alone: the GSI1 index Query, the head reads, the mention Query. */
+  profile: { indexQuery: LatencySummary; heads: LatencySummary; mentions: LatencySummary; indexRows: number };
   sync: LatencySummary;
   syncMessages: number;
   rawPut: LatencySummary;
@@ -96,7 +98,7 @@ async function run(args: Args, cleanup: (() => Promise<void>)[]): Promise<Result
   cleanup.push(() => storage.stop());
   const { doc } = storage.clients;
   const { tableName } = storage;
-  const { services } = composeServices({
+  const { services, repos } = composeServices({
     doc,
     tableName,
     jwtSecret: randomBytes(32).toString('base64'),
@@ -141,6 +143,18 @@ async function run(args: Args, cleanup: (() => Promise<void>)[]): Promise<Result
   const unread200 = await series(args.ops, args.warmup, async () => {
     unreadRows = (await services.receipts.unread(reader.user.id)).length;
   });
+  log('unread profile: each round alone (docs/adr/011 "Read cost")');
+  const index = await repos.receipts.userIndex(reader.user.id);
+  const conversations = index.rooms.map((r) => r.room_id);
+  const oldest = index.markers.reduce((low, m) => (m.up_to_seq < low ? m.up_to_seq : low), '~');
+  const profile = {
+    indexQuery: await series(args.ops, args.warmup, () => repos.receipts.userIndex(reader.user.id)),
+    heads: await series(args.ops, args.warmup, () => repos.heads.many(conversations, reader.user.id)),
+    mentions: await series(args.ops, args.warmup, () =>
+      repos.heads.mentionsAfter(reader.user.id, oldest, 2000),
+    ),
+    indexRows: index.rooms.length + index.markers.length + index.dmPeers.length,
+  };
 
   log(`sync: ${args.changes} changes (sends, edits, reactions) over ${args.syncRooms} rooms after a token`);
   const token = (await services.sync.sync(syncer.user.id, null, 1)).next_since;
@@ -215,6 +229,7 @@ async function run(args: Args, cleanup: (() => Promise<void>)[]): Promise<Result
     unread200,
     unreadRows,
     unreadRatio: Math.round((unread200.p50 / rawQuery200.p50) * 100) / 100,
+    profile,
     sync,
     syncMessages,
     rawPut,
@@ -230,6 +245,9 @@ function format(r: Result): string {
     row('raw Query, 200 items (baseline)', r.rawQuery200),
     row(`receipts.unread, ${r.args.rooms} rooms (${r.unreadRows} rows)`, r.unread200),
     `  ratio p50 unread / raw Query: ${r.unreadRatio}x (target <= 3x)`,
+    row(`  round 1: GSI1 index Query (${r.profile.indexRows} rows)`, r.profile.indexQuery),
+    row(`  round 2: heads of ${r.args.rooms} targets`, r.profile.heads),
+    row('  round 2 (parallel): mention Query', r.profile.mentions),
     row(`sync after ${r.args.changes} changes / ${r.args.syncRooms} rooms (${r.syncMessages} msgs)`, r.sync),
     `  target: p50 <= 100 ms`,
     row('raw PutItem (message item)', r.rawPut),

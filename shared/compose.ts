@@ -14,6 +14,8 @@ import {
 import type { Clock, EventPublisher, IdGenerator, PasswordHasher } from './kernel/ports.js';
 import { publicBaseUrl, type Settings } from './config/settings.js';
 import type { ExportRunner } from './features/exports/index.js';
+import { retainedReads } from './features/messages/index.js';
+import { createRetentionPolicy } from './features/retention/index.js';
 import { ATTACHMENT_LIMITS, createBlobStore, type BlobStore } from './features/attachments/index.js';
 import type { AuthPolicy, SecurityAudit } from './features/auth/index.js';
 import type { Logger } from './platform/logger.js';
@@ -90,8 +92,12 @@ export function composeServices(opts: ComposeOptions): Composition {
   const repos = createRepositories(opts.doc, opts.tableName, { clock, totpKey: opts.totpKey });
   const events = typeof opts.events === 'function' ? opts.events(repos) : opts.events;
   const { rateLimiter: _rateLimiter, ...stores } = repos;
+  const retentionDefaultDays = opts.retentionDefaultDays ? opts.retentionDefaultDays : null;
+  const retention = createRetentionPolicy({ rooms: repos.rooms, retentionDefaultDays, clock });
   const deps: ServiceDeps = {
     ...stores,
+    // Services read messages by id through the retention cutoff (extensions.md §5); repos stay raw.
+    messages: retainedReads(repos.messages, { retention, retentionDefaultDays, clock }),
     access: createRoomAccess(repos.memberships),
     events,
     clock,
@@ -103,7 +109,7 @@ export function composeServices(opts: ComposeOptions): Composition {
     ...(opts.authPolicy ? { authPolicy: opts.authPolicy } : {}),
     ...(opts.securityAudit ? { securityAudit: opts.securityAudit } : {}),
     bootstrapAdmins: opts.bootstrapAdmins ?? [],
-    retentionDefaultDays: opts.retentionDefaultDays ? opts.retentionDefaultDays : null,
+    retentionDefaultDays,
     ...(opts.exportRunner === undefined ? {} : { exportRunner: opts.exportRunner }),
   };
   return {

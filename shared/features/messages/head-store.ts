@@ -1,9 +1,10 @@
 // Per-target head items (docs/adr/011): a message counter, per-author counts and the tombstone list, written in the same transaction as each message, so unread counts are O(1) reads per target.
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DomainError } from '../../kernel/errors.js';
 import type { Uuid } from '../../kernel/types.js';
 import type { Item } from '../../storage/items.js';
 import type { Key } from '../../storage/keys.js';
-import { batchGet, queryAll } from '../../storage/operations.js';
+import { backoff, MAX_ATTEMPTS, queryAll } from '../../storage/operations.js';
 import type { TransactItem } from '../../storage/transactions.js';
 import type { MessageRecord } from './model.js';
 
@@ -114,16 +115,45 @@ function headFromItem(conversation: string, item: Item | undefined): TargetHead 
 
 /**
  * Reads many heads with BatchGetItem (100 keys per call, the calls in parallel, eventually
- * consistent: a list view); absent heads are empty.
+ * consistent: a list view, docs/adr/011 "Read cost"); absent heads are empty. With `forUser`, only
+ * that reader's own counter `o:<forUser>` is read (a head holds one counter per author: in a big
+ * room most of its bytes), so `byAuthor` then holds that one author.
  */
 export async function getHeads(
   doc: DynamoDBDocumentClient,
   TableName: string,
   conversations: readonly string[],
+  forUser?: Uuid,
 ): Promise<Map<string, TargetHead>> {
   const chunks: string[][] = [];
   for (let i = 0; i < conversations.length; i += 100) chunks.push(conversations.slice(i, i + 100));
-  const got = (await Promise.all(chunks.map((c) => batchGet(doc, TableName, c.map(headKeys.head))))).flat();
+  const projection =
+    forUser === undefined
+      ? {}
+      : {
+          ProjectionExpression: 'PK, #n, #own, dl, last_message_id, last_seq',
+          ExpressionAttributeNames: { '#n': 'n', '#own': OWN_PREFIX + forUser },
+        };
+  const got = (
+    await Promise.all(
+      chunks.map(async (c) => {
+        const found: Item[] = [];
+        let pending: Record<string, unknown>[] = c.map((conv) => ({ ...headKeys.head(conv) }));
+        for (let attempt = 1; pending.length > 0; attempt++) {
+          if (attempt > MAX_ATTEMPTS) throw new DomainError('database_error');
+          if (attempt > 1) await backoff(attempt);
+          const out = await doc.send(
+            new BatchGetCommand({
+              RequestItems: { [TableName]: { Keys: pending, ConsistentRead: false, ...projection } },
+            }),
+          );
+          found.push(...((out.Responses?.[TableName] ?? []) as Item[]));
+          pending = out.UnprocessedKeys?.[TableName]?.Keys ?? [];
+        }
+        return found;
+      }),
+    )
+  ).flat();
   const byPk = new Map(got.map((i) => [String(i.PK), i]));
   return new Map(conversations.map((c) => [c, headFromItem(c, byPk.get(headKeys.head(c).PK))]));
 }
@@ -207,9 +237,9 @@ export class DynamoHeadRepository {
     private readonly tableName: string,
   ) {}
 
-  /** Many heads, one BatchGetItem per 100 (in parallel). */
-  many(conversations: readonly string[]): Promise<Map<string, TargetHead>> {
-    return getHeads(this.doc, this.tableName, conversations);
+  /** Many heads, one eventually consistent BatchGetItem per 100 (in parallel); `forUser`: only that author's counter. */
+  many(conversations: readonly string[], forUser?: Uuid): Promise<Map<string, TargetHead>> {
+    return getHeads(this.doc, this.tableName, conversations, forUser);
   }
 
   /** One head, strongly consistent. */

@@ -13,6 +13,7 @@ export {
   keys as messageKeys,
 } from './store.js';
 export { markKeys } from './marks-store.js';
+export { retainedReads, type RetainedReadsDeps } from './retained.js';
 export { headKeys, type HeadRepository, type TargetHead, type DmPeer } from './head-store.js';
 import { DynamoHeadRepository, headKeys } from './head-store.js';
 

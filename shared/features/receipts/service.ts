@@ -171,7 +171,7 @@ export function createReceiptService(deps: ReceiptServiceDeps): ReceiptService {
       return low === null || seq < low ? seq : low;
     }, null);
     const [headsBy, mentionMarks] = await Promise.all([
-      heads.many([...targets.keys()]),
+      heads.many([...targets.keys()], actorId),
       oldest === null ? Promise.resolve([]) : heads.mentionsAfter(actorId, oldest, UNREAD_CAP * 2),
     ]);
     return { targets, byConversation, headsBy, mentionMarks };

@@ -46,6 +46,25 @@ export const ENTITY = {
   preferences: 'preferences',
 } as const;
 
+/** The attributes {@link DynamoReceiptRepository.userIndex} reads (membership, marker and DM-peer rows). */
+const USER_INDEX_ATTRIBUTES = [
+  'GSI1SK',
+  'entity',
+  'room_id',
+  'joined_at',
+  'user_id',
+  'target',
+  'up_to',
+  'up_to_seq',
+  'read_at',
+  'n_at',
+  'own_at',
+  'peer',
+  'conversation_id',
+] as const;
+const USER_INDEX_NAMES = Object.fromEntries(USER_INDEX_ATTRIBUTES.map((a, i) => [`#a${i}`, a]));
+const USER_INDEX_PROJECTION = Object.keys(USER_INDEX_NAMES).join(', ');
+
 function markerFromItem(item: Item): ReadMarker {
   return {
     user_id: item.user_id as string,
@@ -91,6 +110,10 @@ export class DynamoReceiptRepository implements ReceiptRepository {
       IndexName: GSI1,
       KeyConditionExpression: 'GSI1PK = :pk',
       ExpressionAttributeValues: { ':pk': `USER#${userId}` },
+      // Only what the index rows are read for: the partition also holds whole membership and
+      // invitation items (about ⅔ of the bytes of an unprojected read, docs/adr/011 "Read cost").
+      ProjectionExpression: USER_INDEX_PROJECTION,
+      ExpressionAttributeNames: USER_INDEX_NAMES,
     });
     const out: UserIndex = { rooms: [], markers: [], dmPeers: [], conversations: [] };
     for (const item of items) {

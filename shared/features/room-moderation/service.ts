@@ -255,11 +255,16 @@ export function createRoomModerationService(deps: RoomModerationServiceDeps): Ro
       await roomModeration.putRoomBan(ban, audit);
       if (target !== null) {
         try {
-          await memberships.remove(roomId, userId, {
-            userId: actorId,
-            rolesFor: (role) =>
-              role === 'member' ? ['owner', 'moderator'] : role === 'moderator' ? ['owner'] : [],
-          });
+          await memberships.remove(
+            roomId,
+            userId,
+            {
+              userId: actorId,
+              rolesFor: (role) =>
+                role === 'member' ? ['owner', 'moderator'] : role === 'moderator' ? ['owner'] : [],
+            },
+            { change: 'banned', at: ban.created_at },
+          );
         } catch (e) {
           if (!(e instanceof DomainError && e.code === 'not_room_member')) throw e; // left meanwhile
         }

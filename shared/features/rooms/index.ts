@@ -8,7 +8,12 @@ import { createRoomService, type RoomServiceDeps } from './service.js';
 export * from './model.js';
 export * from './access.js';
 export * from './service.js';
-export { DynamoMembershipRepository, membershipFromItem, membershipItem, roomBanCheck } from './membership-store.js';
+export {
+  DynamoMembershipRepository,
+  membershipFromItem,
+  membershipItem,
+  roomBanCheck,
+} from './membership-store.js';
 export { DynamoRoomRepository, roomItem, roomRecordFromItem } from './room-store.js';
 export { roomKeys };
 

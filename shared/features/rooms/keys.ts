@@ -14,6 +14,8 @@ export const keys = {
   invitation: (roomId: Uuid, inviteeId: Uuid): Key => ({ PK: `ROOM#${roomId}`, SK: `INVITE#${inviteeId}` }),
   /** A room ban (shared/features/room-moderation): spelled here because every join's transaction checks it. */
   roomBan: (roomId: Uuid, userId: Uuid): Key => ({ PK: `ROOM#${roomId}`, SK: `RBAN#${userId}` }),
+  /** The user's last departure from a room (left/kicked/banned, for sync, extensions.md §3): one item per (user, room). */
+  departure: (userId: Uuid, roomId: Uuid): Key => ({ PK: `MSHIPS#${userId}`, SK: roomId }),
 } as const;
 
 /** Secondary-index keys (GSI1): rooms by visibility then lowercased name; a user's memberships. */
@@ -30,6 +32,7 @@ export const partitions = {
   publicRooms: 'ROOMS#public',
   privateRooms: 'ROOMS#private',
   room: (roomId: Uuid) => `ROOM#${roomId}`,
+  departures: (userId: Uuid) => `MSHIPS#${userId}`,
   userIndex: userIndexPartition,
 } as const;
 
@@ -37,4 +40,9 @@ export const partitions = {
 export const prefixes = { member: 'MEMBER#', invite: 'INVITE#', room: 'ROOM#' } as const;
 
 /** `entity` tags of the rooms feature's items. */
-export const ENTITY = { room: 'room', roomNameSentinel: 'room_name', membership: 'membership' } as const;
+export const ENTITY = {
+  room: 'room',
+  roomNameSentinel: 'room_name',
+  membership: 'membership',
+  departure: 'membership_departure',
+} as const;

@@ -1,7 +1,7 @@
 // MembershipRepository over DynamoDB: member items kept in step with the room's counters by transactions.
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Uuid } from '../../kernel/types.js';
-import type { ActorGuard, MembershipRepository, RoomMembership, RoomRole } from './model.js';
+import type { ActorGuard, Departure, MembershipRepository, RoomMembership, RoomRole } from './model.js';
 import { ConflictError, DomainError } from '../../kernel/errors.js';
 import { parseTimestamp } from '../../kernel/time.js';
 import type { Item } from '../../storage/items.js';
@@ -142,7 +142,7 @@ export class DynamoMembershipRepository implements MembershipRepository {
    * membership changed concurrently.
    * @throws ConflictError `last_owner`; DomainError `not_room_member` / `room_not_found`
    */
-  async remove(roomId: Uuid, userId: Uuid, actor?: ActorGuard): Promise<void> {
+  async remove(roomId: Uuid, userId: Uuid, actor?: ActorGuard, departure?: Departure): Promise<void> {
     for (let attempt = 1; attempt <= RETRIES; attempt++) {
       const current = await this.get(roomId, userId);
       if (!current) throw new DomainError('not_room_member');
@@ -168,6 +168,23 @@ export class DynamoMembershipRepository implements MembershipRepository {
               owner,
             ),
             ...guard,
+            // Last: the failure indexes above stay as they are. Unconditional (overwrites an older departure).
+            ...(departure === undefined
+              ? []
+              : [
+                  {
+                    Put: {
+                      TableName,
+                      Item: {
+                        ...keys.departure(userId, roomId),
+                        entity: ENTITY.departure,
+                        room_id: roomId,
+                        change: departure.change,
+                        at: departure.at,
+                      },
+                    },
+                  },
+                ]),
           ],
           (c) =>
             guard.length > 0 && c.failed(2) ? actorRefused() : this.mapCounterFailure(c, roomId, owner),
@@ -252,6 +269,24 @@ export class DynamoMembershipRepository implements MembershipRepository {
   }
 
   /** GSI1 `USER#<id>` / `ROOM#…` (eventually consistent), any order. */
+  async departures(userId: Uuid, sinceIso: string | null): Promise<(Departure & { room_id: Uuid })[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ...(sinceIso === null ? {} : { FilterExpression: '#at >= :since' }),
+      ExpressionAttributeNames: sinceIso === null ? undefined : { '#at': 'at' },
+      ExpressionAttributeValues: {
+        ':pk': partitions.departures(userId),
+        ...(sinceIso === null ? {} : { ':since': sinceIso }),
+      },
+    });
+    return items.map((i) => ({
+      room_id: i.room_id as Uuid,
+      change: i.change as Departure['change'],
+      at: i.at as string,
+    }));
+  }
+
   async listByUser(userId: Uuid): Promise<RoomMembership[]> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,

@@ -192,6 +192,12 @@ export interface ActorGuard {
   rolesFor(targetRole: RoomRole): readonly RoomRole[];
 }
 
+/** How a member left a room, and when (ISO 8601 ms), as `sync` reports it (extensions.md §3). */
+export interface Departure {
+  change: 'left' | 'kicked' | 'banned';
+  at: string;
+}
+
 /** Memberships: `ROOM#<id>` / `MEMBER#<userId>`, GSI1 `USER#<userId>` / `ROOM#<id>`. */
 export interface MembershipRepository {
   /** Reads one membership (strongly consistent); `null` when not a member. */
@@ -211,9 +217,13 @@ export interface MembershipRepository {
    * Removes a member and decrements member_count (and owner_count for owners) in one transaction;
    * removing an owner is conditioned on owner_count > 1. With `actor` (a kick) the actor's role is
    * re-checked inside the same transaction.
+   * With `departure` the same transaction records it as the user's last departure from the room
+   * (`MSHIPS#<user>` / `<room>`, overwritten by a later one), which `sync` reports (extensions.md §3).
    * @throws ConflictError `last_owner`; DomainError `not_room_member` | `permission_denied` (actor)
    */
-  remove(roomId: Uuid, userId: Uuid, actor?: ActorGuard): Promise<void>;
+  remove(roomId: Uuid, userId: Uuid, actor?: ActorGuard, departure?: Departure): Promise<void>;
+  /** The user's last departure per room, those at or after `sinceIso` (all with null); one Query. */
+  departures(userId: Uuid, sinceIso: string | null): Promise<(Departure & { room_id: Uuid })[]>;
   /**
    * Sets a member's role, adjusting owner_count; demoting an owner is conditioned on
    * owner_count > 1. With `actor` the actor's role is re-checked inside the same transaction.

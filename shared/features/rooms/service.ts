@@ -340,7 +340,7 @@ export function createRoomService(deps: RoomServiceDeps): RoomService {
 
     async leave(actorId, roomId) {
       await requireRoom(roomId);
-      await memberships.remove(roomId, actorId); // not_room_member | last_owner
+      await memberships.remove(roomId, actorId, undefined, { change: 'left', at: toTimestamp(clock.now()) }); // not_room_member | last_owner
       await emit(
         deps,
         { kind: 'room', roomId, alsoUserIds: [actorId] },
@@ -406,7 +406,12 @@ export function createRoomService(deps: RoomServiceDeps): RoomService {
       const target = await requireMember(access, roomId, userId);
       if (actor.role !== 'owner' && target.role !== 'member') throw new DomainError('permission_denied');
       // Same rule re-checked inside the transaction against the roles current at the write.
-      await memberships.remove(roomId, userId, { userId: actorId, rolesFor: kickerRoles }); // last_owner | permission_denied
+      await memberships.remove(
+        roomId,
+        userId,
+        { userId: actorId, rolesFor: kickerRoles },
+        { change: 'kicked', at: toTimestamp(clock.now()) },
+      ); // last_owner | permission_denied
       await emit(
         deps,
         { kind: 'room', roomId, alsoUserIds: [userId] },

@@ -20,6 +20,7 @@ import {
   type SyncResult,
   type SyncTarget,
 } from './model.js';
+import type { MembershipRepository } from '../rooms/index.js';
 import { SYNC_SECTIONS, type SectionDeps } from './sections.js';
 import type { ChangeRepository } from './store.js';
 
@@ -29,6 +30,8 @@ export interface SyncServiceDeps extends SectionDeps {
   heads: HeadRepository;
   receipts: Pick<ReceiptRepository, 'userIndex'>;
   messages: Pick<MessageRepository, 'history'>;
+  /** Memberships: the sections' reads plus the departures (left/kicked/banned) since the token. */
+  memberships: SectionDeps['memberships'] & Pick<MembershipRepository, 'departures'>;
   clock: Clock;
   /** extensions.md §7.3: room messages by users the caller blocked are left out (absent ⇒ no filter). */
   blocks?: Pick<BlockRepository, 'blockedIds'>;
@@ -104,6 +107,10 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         sinceMs = token.t;
       }
       const sinceIso = sinceMs === null ? null : toTimestamp(sinceMs);
+      // Leaves, kicks and bans since the token (none without one: the list is then the current state).
+      const departed =
+        sinceIso === null ? Promise.resolve([]) : deps.memberships.departures(actorId, sinceIso);
+      departed.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
       const index = await deps.receipts.userIndex(actorId);
       const { rooms: memberships, dmPeers: peers, markers } = index;
       const targets = new Map<string, ReadTarget>();
@@ -119,7 +126,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
       const conversations = [...targets.keys()];
       const markerBy = new Map(markers.map((m) => [m.conversation, m]));
       const [heads, pages, blocked] = await Promise.all([
-        deps.heads.many(conversations),
+        deps.heads.many(conversations, actorId),
         (async () => {
           if (sinceIso !== null) {
             const global = await deps.changes.changedEverywhere(
@@ -162,9 +169,17 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
             head === undefined ? 0 : unreadCount(head, markerBy.get(conversation) ?? null, actorId),
         });
       });
-      const changes: MembershipChange[] = memberships
-        .filter((m) => sinceMs === null || Date.parse(m.joined_at) >= sinceMs)
-        .map((m) => ({ room_id: m.room_id, change: 'joined', at: m.joined_at }));
+      // Joins from the index rows, departures from their items; oldest first, so a client applies them in order.
+      const departures = await departed;
+      const changes: MembershipChange[] = [
+        ...memberships
+          .filter((m) => sinceMs === null || Date.parse(m.joined_at) >= sinceMs)
+          .map((m): MembershipChange => ({ room_id: m.room_id, change: 'joined', at: m.joined_at })),
+        ...departures.map((d): MembershipChange => ({ room_id: d.room_id, change: d.change, at: d.at })),
+      ].sort(
+        // Same millisecond: a join listed at all is the current state, so it comes after a departure.
+        (a, b) => a.at.localeCompare(b.at) || Number(a.change === 'joined') - Number(b.change === 'joined'),
+      );
       const sections = Object.fromEntries(
         await Promise.all(
           Object.entries(SYNC_SECTIONS).map(

@@ -84,6 +84,45 @@ describe('sync (§3)', () => {
     expect(r.targets[0]?.messages.map((m) => m.id)).toEqual([dm.id]);
   });
 
+  it('reports leaves, kicks and bans after the token (not only joins), oldest first; a rejoin reports both', async () => {
+    const rooms: Room[] = [];
+    for (const name of ['left', 'kicked', 'banned', 'back']) {
+      const r = await t.services.rooms.create(alice.user.id, {
+        name: `sync-${name}-${randomBytes(3).toString('hex')}`,
+      });
+      await t.services.rooms.join(eve.user.id, r.id);
+      rooms.push(r);
+    }
+    const [left, kicked, banned, back] = rooms as [Room, Room, Room, Room];
+    const before = await t.services.sync.sync(eve.user.id, null, 1);
+    // Without a token the list is the current state: joins only.
+    expect(new Set(before.memberships.map((m) => m.change))).toEqual(new Set(['joined']));
+    await t.services.rooms.leave(eve.user.id, left.id);
+    await t.services.rooms.kick(alice.user.id, kicked.id, eve.user.id);
+    await t.services.roomModeration.ban(alice.user.id, banned.id, eve.user.id, { reason: 'spam' });
+    await t.services.rooms.leave(eve.user.id, back.id);
+    await t.services.rooms.join(eve.user.id, back.id);
+    const r = await t.services.sync.sync(eve.user.id, before.next_since, 50);
+    const departures = r.memberships.filter((m) => m.change !== 'joined');
+    expect(departures.map((m) => [m.room_id, m.change])).toEqual([
+      [left.id, 'left'],
+      [kicked.id, 'kicked'],
+      [banned.id, 'banned'],
+      [back.id, 'left'],
+    ]);
+    const ats = r.memberships.map((m) => m.at);
+    expect([...ats].sort()).toEqual(ats);
+    // The rejoin comes after its leave.
+    const backChanges = r.memberships.filter((m) => m.room_id === back.id).map((m) => m.change);
+    expect(backChanges.slice(-2)).toEqual(['left', 'joined']);
+    // Another user's sync does not see eve's departures; a later token no longer repeats them.
+    expect(
+      (await t.services.sync.sync(bob.user.id, null, 1)).memberships.some((m) => m.room_id === left.id),
+    ).toBe(false);
+    const later = encodeSyncToken({ v: 1, u: eve.user.id, t: Date.now() + 1000 });
+    expect((await t.services.sync.sync(eve.user.id, later, 1)).memberships).toEqual([]);
+  });
+
   it("refuses a garbage token, another user's token and a limit out of range (validation_failed)", async () => {
     const { next_since } = await t.services.sync.sync(alice.user.id, null, 1);
     for (const bad of [
