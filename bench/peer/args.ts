@@ -19,10 +19,14 @@ export interface PeerArgs {
   connectConcurrency: number;
   /** Quiet time before RSS readings, s. */
   settle: number;
+  /** Length of the idle-CPU window (all connected, silent), s. */
+  idleSeconds: number;
   servers: PeerServerName[];
   /** Only connect and read memory (no messages). */
   idleOnly: boolean;
   profile: boolean;
+  /** Run the stream poller + consumers in their own process next to the relay (default on; `--no-streams`). */
+  streams: boolean;
   /** `bundle` (default): the relay as its container runs it (esbuild bundle); `tsx`: relay/main.ts through tsx. */
   relayForm: 'bundle' | 'tsx';
   endpoint: string | undefined;
@@ -40,6 +44,7 @@ const NUM: Record<string, keyof PeerArgs> = {
   '--content-bytes': 'contentBytes',
   '--connect-concurrency': 'connectConcurrency',
   '--settle': 'settle',
+  '--idle-seconds': 'idleSeconds',
 };
 
 /** @throws Error naming the bad flag */
@@ -54,9 +59,11 @@ export function parsePeerArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     contentBytes: 128,
     connectConcurrency: 50,
     settle: 3,
+    idleSeconds: 5,
     servers: ['irc', 'lair'],
     idleOnly: false,
     profile: false,
+    streams: true,
     relayForm: 'bundle',
     endpoint: env.LAIR_DYNAMODB_ENDPOINT,
     outDir: 'bench/results',
@@ -82,6 +89,7 @@ export function parsePeerArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       a.servers = list as PeerServerName[];
     } else if (flag === '--idle-only') a.idleOnly = true;
     else if (flag === '--profile') a.profile = true;
+    else if (flag === '--no-streams') a.streams = false;
     else if (flag === '--relay') {
       const v = next();
       if (v !== 'bundle' && v !== 'tsx') throw new Error('--relay must be bundle or tsx');
