@@ -40,9 +40,15 @@ export async function spawnStreams(opts: {
     tail.push(b.toString('utf8'));
     if (tail.length > 20) tail.shift();
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('streams process silent for 60 s')), 60_000);
+    const timer = setTimeout(() => {
+      reject(new Error('streams process silent for 60 s'));
+    }, 60_000);
     void exited.then(() => {
       clearTimeout(timer);
       reject(new Error(`streams process exited: ${tail.join('')}`));
