@@ -17,7 +17,9 @@ import { startNgircd, startNodeFloor } from './peer/ngircd.js';
 import { WorkerPool, type PoolPhase } from './peer/pool.js';
 import { spawnStreams, type StreamsProcess } from './peer/streams-spawn.js';
 import type { WorkerClient, WorkerSender } from './peer/protocol.js';
-import { formatPeerReport, type PeerResult, type ServerRun } from './peer/report.js';
+import { formatPeerReport, type PeerResult, type ServerRun, type StormResult } from './peer/report.js';
+import { createRepositories } from '../shared/features/index.js';
+import { DEFAULT_AUTH_CONCURRENCY } from '../relay/connection/admission.js';
 
 const log = (msg: string): void => {
   process.stderr.write(`[peer ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -134,6 +136,68 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
       await relay.profileStop(idleProfilePath);
       idleProfile = { path: idleProfilePath, summary: await summarizeProfile(idleProfilePath, 20) };
     }
+    const senders: WorkerSender[] = pop.rooms.map((r) => ({
+      index: r.members[0] ?? 0,
+      target: irc ? `#r${pop.users[r.members[0] ?? 0]?.room}` : r.id,
+      members: r.members.length,
+    }));
+    let storm: StormResult | null = null;
+    if (args.storm && relay && s.storage) {
+      const st = s.storage;
+      const old = relay;
+      const loadStart = load1();
+      log(`${name}: storm: ${args.stormSendSeconds} s send window, SIGKILL of the relay at its middle`);
+      const window = pool.phase('s', senders, {
+        rate: args.rate,
+        durationS: args.stormSendSeconds,
+        contentBytes: args.contentBytes,
+      });
+      await sleep((args.stormSendSeconds * 1000) / 2 + 200);
+      const killedAt = performance.now();
+      await old.kill();
+      log(`${name}: storm: relay ${old.pid} killed; starting another`);
+      const spawning = spawnRelay({
+        endpoint: st.endpoint,
+        tableName: st.tableName,
+        jwtSecret: s.jwtSecret,
+        ...(s.bundle ? { bundle: s.bundle } : {}),
+      });
+      // The window's answers come first: one request at a time per worker (pool.ask is FIFO).
+      const sent = await window;
+      relay = await spawning;
+      const restartMs = performance.now() - killedAt;
+      const reauthMs = await pool.open(
+        'lair',
+        relay.port,
+        name === 'lair-enc',
+        clients,
+        args.stormConcurrency,
+        100,
+      );
+      const allAuthenticatedMs = performance.now() - killedAt;
+      log(
+        `${name}: storm: all ${clients.length} re-authenticated ${Math.round(allAuthenticatedMs)} ms after the kill`,
+      );
+      const repos = createRepositories(st.clients.doc, st.tableName);
+      let ackedLost = 0;
+      for (const id of sent.ackedIds)
+        if ((await repos.messages.getById(id, { consistent: true })) === null) ackedLost += 1;
+      storm = {
+        clients: clients.length,
+        sent: sent.sent,
+        acked: sent.acked,
+        errors: sent.errors,
+        ackedLost,
+        restartMs: Math.round(restartMs),
+        allAuthenticatedMs: Math.round(allAuthenticatedMs),
+        reauthMs,
+        authConcurrency: Number(process.env.LAIR_RELAY_AUTH_CONCURRENCY ?? DEFAULT_AUTH_CONCURRENCY),
+        driverConcurrency: args.stormConcurrency,
+        loadStart,
+        loadEnd: load1(),
+      };
+      pid = relay.pid;
+    }
     const base = {
       name,
       version,
@@ -144,14 +208,10 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
       idleCores,
       idleStreamsCores,
       idleProfile,
+      storm,
     };
     if (args.idleOnly) return { ...base, fixed: null };
 
-    const senders: WorkerSender[] = pop.rooms.map((r) => ({
-      index: r.members[0] ?? 0,
-      target: irc ? `#r${pop.users[r.members[0] ?? 0]?.room}` : r.id,
-      members: r.members.length,
-    }));
     const opts = { rate: args.rate, contentBytes: args.contentBytes };
     log(`${name}: warm-up ${args.warmup} s`);
     await pool.phase('w', senders, { ...opts, durationS: args.warmup });

@@ -25,6 +25,12 @@ export interface PeerArgs {
   /** Only connect and read memory (no messages). */
   idleOnly: boolean;
   profile: boolean;
+  /** Reconnect storm after connecting (lair only): SIGKILL the relay during a send window, start another, every client re-authenticates. */
+  storm: boolean;
+  /** Clients reconnecting at once in the storm (driver side; the relay's admission gate bounds the rest). */
+  stormConcurrency: number;
+  /** Length of the send window around the kill, s (the kill is at its middle). */
+  stormSendSeconds: number;
   /** Run the stream poller + consumers in their own process next to the relay (default on; `--no-streams`). */
   streams: boolean;
   /** `bundle` (default): the relay as its container runs it (esbuild bundle); `tsx`: relay/main.ts through tsx. */
@@ -45,6 +51,8 @@ const NUM: Record<string, keyof PeerArgs> = {
   '--connect-concurrency': 'connectConcurrency',
   '--settle': 'settle',
   '--idle-seconds': 'idleSeconds',
+  '--storm-concurrency': 'stormConcurrency',
+  '--storm-send-seconds': 'stormSendSeconds',
 };
 
 /** @throws Error naming the bad flag */
@@ -64,6 +72,9 @@ export function parsePeerArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     idleOnly: false,
     profile: false,
     streams: true,
+    storm: false,
+    stormConcurrency: 1000,
+    stormSendSeconds: 4,
     relayForm: 'bundle',
     endpoint: env.LAIR_DYNAMODB_ENDPOINT,
     outDir: 'bench/results',
@@ -90,6 +101,7 @@ export function parsePeerArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     } else if (flag === '--idle-only') a.idleOnly = true;
     else if (flag === '--profile') a.profile = true;
     else if (flag === '--no-streams') a.streams = false;
+    else if (flag === '--storm') a.storm = true;
     else if (flag === '--relay') {
       const v = next();
       if (v !== 'bundle' && v !== 'tsx') throw new Error('--relay must be bundle or tsx');

@@ -21,6 +21,27 @@ export interface MemoryStep {
   heapUsedPerConnKb?: number;
 }
 
+/** Reconnect storm result (issue 16 item 5): times are ms from the SIGKILL. */
+export interface StormResult {
+  clients: number;
+  /** Messages sent in the window around the kill / acknowledged before it / errors by code. */
+  sent: number;
+  acked: number;
+  errors: Record<string, number>;
+  /** Acknowledged messages not found by a consistent read afterwards (target 0). */
+  ackedLost: number;
+  /** SIGKILL -> new relay listening. */
+  restartMs: number;
+  /** SIGKILL -> every client authenticated on the new relay (target ≤ 15 000). */
+  allAuthenticatedMs: number;
+  /** New relay listening -> every client authenticated. */
+  reauthMs: number;
+  authConcurrency: number;
+  driverConcurrency: number;
+  loadStart: number;
+  loadEnd: number;
+}
+
 /** One server's part of a run. */
 export interface ServerRun {
   name: PeerServerName;
@@ -55,6 +76,8 @@ export interface ServerRun {
       })
     | null;
   profile?: { path: string; summary: ProfileSummary } | null;
+  /** Reconnect storm (`--storm`, lair only). */
+  storm?: StormResult | null;
   /** The relay's V8 CPU profile over the idle window (`--profile`). */
   idleProfile?: { path: string; summary: ProfileSummary } | null;
 }
@@ -243,6 +266,16 @@ export function formatPeerReport(r: PeerResult): string {
           lines.push(`  ${f(t.pct, 1).padStart(5)} %  ${t.name}`);
       }
     }
+  }
+  for (const c of cols) {
+    const st = c.storm;
+    if (!st) continue;
+    lines.push(
+      '',
+      `Reconnect storm (${c.name}, ${st.clients} clients, admission ${st.authConcurrency} at once, driver ${st.driverConcurrency} at once; load ${f(st.loadStart)} -> ${f(st.loadEnd)}):`,
+      `  SIGKILL -> new relay listening ${f(st.restartMs / 1000, 1)} s; -> all re-authenticated ${f(st.allAuthenticatedMs / 1000, 1)} s (<= 15 s: ${st.allAuthenticatedMs <= 15_000 ? 'PASS' : 'FAIL'}); re-auth alone ${f(st.reauthMs / 1000, 1)} s`,
+      `  send window: ${st.sent} sent, ${st.acked} acknowledged, errors ${JSON.stringify(st.errors)}; acknowledged but lost: ${st.ackedLost} (0: ${st.ackedLost === 0 ? 'PASS' : 'FAIL'})`,
+    );
   }
   lines.push('');
   return lines.join('\n');

@@ -10,8 +10,8 @@ import { monoMicros, stampContent } from './stamp.js';
 
 type Client = LeanLairClient | LeanIrcClient;
 
-const hist: Record<string, Histogram> = { w: createHistogram(), f: createHistogram() };
-const received: Record<string, number> = { w: 0, f: 0 };
+const hist: Record<string, Histogram> = { w: createHistogram(), f: createHistogram(), s: createHistogram() };
+const received: Record<string, number> = { w: 0, f: 0, s: 0 };
 const clients = new Map<number, Client>();
 let mode: PeerMode = 'lair';
 let pinger: NodeJS.Timeout | undefined;
@@ -43,9 +43,9 @@ async function open(msg: Extract<ToWorker, { op: 'open' }>): Promise<void> {
           break;
         } catch (err) {
           client.close();
-          if (attempt >= 5) throw err;
+          if (attempt >= (msg.attempts ?? 5)) throw err;
           retries += 1;
-          await sleep(200 * attempt);
+          await sleep(Math.min(200 * attempt, 2000));
         }
       }
     } else {
@@ -72,6 +72,7 @@ async function phase(msg: Extract<ToWorker, { op: 'phase' }>): Promise<void> {
   const periodUs = 1e6 / msg.rate;
   const perSender = Math.max(1, Math.round(msg.rate * msg.durationS));
   const out = { sent: 0, acked: 0, expected: 0, errors: {} as Record<string, number> };
+  const ackedIds: string[] = [];
   const inflight: Promise<void>[] = [];
   const one = async (s: WorkerSender, k: number): Promise<void> => {
     const client = clients.get(s.index);
@@ -88,10 +89,11 @@ async function phase(msg: Extract<ToWorker, { op: 'phase' }>): Promise<void> {
         out.expected += s.members - 1; // IRC does not echo to the sender
       } else {
         inflight.push(
-          client.send(s.target, content).then(({ ok, code }) => {
+          client.send(s.target, content).then(({ ok, code, messageId }) => {
             if (ok) {
               out.acked += 1;
               out.expected += s.members;
+              if (msg.phase === 's') ackedIds.push(messageId);
             } else out.errors[code] = (out.errors[code] ?? 0) + 1;
           }),
         );
@@ -100,7 +102,7 @@ async function phase(msg: Extract<ToWorker, { op: 'phase' }>): Promise<void> {
   };
   await Promise.all(msg.senders.map(one));
   await Promise.all(inflight);
-  reply({ op: 'phaseDone', ...out });
+  reply({ op: 'phaseDone', ...out, ...(msg.phase === 's' ? { ackedIds } : {}) });
 }
 
 process.on('message', (msg: ToWorker) => {
