@@ -142,7 +142,14 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
       members: r.members.length,
     }));
     let storm: StormResult | null = null;
-    if (args.storm && relay && s.storage) {
+    if (args.storm && relay && s.storage)
+      try {
+        storm = await reconnectStorm();
+      } catch (err) {
+        log(`${name}: storm failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      }
+    async function reconnectStorm(): Promise<StormResult> {
+      if (!relay || !s.storage) throw new Error('no relay');
       const st = s.storage;
       const old = relay;
       const loadStart = load1();
@@ -182,7 +189,8 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
       let ackedLost = 0;
       for (const id of sent.ackedIds)
         if ((await repos.messages.getById(id, { consistent: true })) === null) ackedLost += 1;
-      storm = {
+      pid = relay.pid;
+      return {
         clients: clients.length,
         sent: sent.sent,
         acked: sent.acked,
@@ -196,7 +204,6 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
         loadStart,
         loadEnd: load1(),
       };
-      pid = relay.pid;
     }
     const base = {
       name,
