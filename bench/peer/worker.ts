@@ -13,6 +13,8 @@ type Client = LeanLairClient | LeanIrcClient;
 const hist: Record<string, Histogram> = { w: createHistogram(), f: createHistogram(), s: createHistogram() };
 const received: Record<string, number> = { w: 0, f: 0, s: 0 };
 const clients = new Map<number, Client>();
+/** Bumped on every `clients.set`, so the pinger sees replaced clients too. */
+let clientsVersion = 0;
 let mode: PeerMode = 'lair';
 let pinger: NodeJS.Timeout | undefined;
 /** Authentications retried after a failure (reported with the phase counts). */
@@ -40,6 +42,7 @@ async function open(msg: Extract<ToWorker, { op: 'open' }>): Promise<void> {
         try {
           await client.open(msg.port, c.token, msg.encryption, `peer-${c.index}`);
           clients.set(c.index, client);
+          clientsVersion += 1;
           break;
         } catch (err) {
           client.close();
@@ -55,13 +58,19 @@ async function open(msg: Extract<ToWorker, { op: 'open' }>): Promise<void> {
     }
   });
   if (mode === 'lair') {
+    // The pinger reads the client map (a storm replaces clients while the old ones are dead): a
+    // client that authenticated early in a long re-open must not hit the 90 s idle limit.
     clearInterval(pinger);
-    // One shared timer: every client pings once a minute (idle limit 90 s), spread over the minute.
-    const all = [...clients.values()] as LeanLairClient[];
+    let all = [...clients.values()] as LeanLairClient[];
+    let seen = clientsVersion;
     let next = 0;
     const tickMs = 100;
-    const perTick = Math.max(1, Math.ceil(all.length / (60_000 / tickMs)));
     pinger = setInterval(() => {
+      if (clientsVersion !== seen) {
+        all = [...clients.values()] as LeanLairClient[];
+        seen = clientsVersion;
+      }
+      const perTick = Math.max(1, Math.ceil(all.length / (60_000 / tickMs)));
       for (let k = 0; k < perTick && all.length > 0; k++) all[next++ % all.length]?.ping();
     }, tickMs);
   }
