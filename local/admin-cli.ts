@@ -9,8 +9,7 @@ import { loadSettings, type Settings } from '../shared/config/settings.js';
 import { isDomainError } from '../shared/kernel/errors.js';
 import { createDynamoClients } from '../shared/storage/index.js';
 
-/** File in LAIR_DATA_DIR where `npm start` records the DynamoDB Local endpoint it started. */
-export const ENDPOINT_FILE = 'dynamodb-endpoint';
+import { ENDPOINT_FILE } from './cli-storage.js';
 
 /**
  * Where the table is: `LAIR_DYNAMODB_ENDPOINT`; else real AWS with `LAIR_USE_AWS`; else the

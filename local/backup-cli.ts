@@ -1,21 +1,21 @@
 // `npm run backup -- --out FILE [--segments N] [--endpoint URL] [--table NAME]`: the whole table to a verified JSONL file (docs/deploy.md).
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from './cli-args.js';
 import { backupTable, countItems } from './table-backup.js';
 import { openCliStorage } from './cli-storage.js';
 import { progressBar } from './progress.js';
 
-const { values } = parseArgs({
-  options: {
+const USAGE = 'usage: npm run backup -- --out FILE [--segments N] [--endpoint URL] [--table NAME]';
+const values = parseCliArgs(
+  {
     out: { type: 'string' },
     segments: { type: 'string', default: '4' },
     endpoint: { type: 'string' },
     table: { type: 'string' },
   },
-});
+  USAGE,
+);
 if (values.out === undefined) {
-  process.stderr.write(
-    'usage: npm run backup -- --out FILE [--segments N] [--endpoint URL] [--table NAME]\n',
-  );
+  process.stderr.write(`${USAGE}\n`);
   process.exit(2);
 }
 const storage = await openCliStorage(values.endpoint, values.table);

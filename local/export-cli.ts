@@ -1,7 +1,7 @@
 // `npm run export -- --room NAME --out FILE [--since T] [--until T]`: an operator's JSONL export of one room (oldest first, retention applied) with a progress bar.
+import { parseCliArgs } from './cli-args.js';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { parseArgs } from 'node:util';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { composeServices } from '../shared/compose.js';
 import { exportLines } from '../shared/features/exports/index.js';
@@ -10,16 +10,18 @@ import { createRetentionPolicy, floorSeq } from '../shared/features/retention/in
 import { openCliStorage } from './cli-storage.js';
 import { progressBar } from './progress.js';
 
-const { values } = parseArgs({
-  options: {
+const USAGE = 'usage: npm run export -- --room NAME --out FILE [--endpoint URL] [--table NAME]';
+const values = parseCliArgs(
+  {
     room: { type: 'string' },
     out: { type: 'string' },
     endpoint: { type: 'string' },
     table: { type: 'string' },
   },
-});
+  USAGE,
+);
 if (values.room === undefined || values.out === undefined) {
-  process.stderr.write('usage: npm run export -- --room NAME --out FILE [--endpoint URL] [--table NAME]\n');
+  process.stderr.write(`${USAGE}\n`);
   process.exit(2);
 }
 const storage = await openCliStorage(values.endpoint, values.table);

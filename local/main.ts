@@ -24,7 +24,7 @@ import { createRepositories } from '../shared/features/index.js';
 import { startRelayFromSettings } from '../relay/from-settings.js';
 import { relayMetrics } from '../relay/metrics.js';
 import { SHUTDOWN_NOTICE } from '../relay/server.js';
-import { ENDPOINT_FILE } from './admin-cli.js';
+import { ENDPOINT_FILE } from './cli-storage.js';
 
 /**
  * Reads the TLS pair when `LAIR_TLS_ENABLED` is on (docs/protocol/README.md: both paths are then required).

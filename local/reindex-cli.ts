@@ -1,17 +1,19 @@
 // `npm run reindex -- [--segments N] [--endpoint URL] [--table NAME]`: backfills the search index from the stored messages (local/search-reindex.ts), with progress.
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from './cli-args.js';
 import { countItems } from './table-backup.js';
 import { openCliStorage } from './cli-storage.js';
 import { progressBar } from './progress.js';
 import { reindexMessages } from './search-reindex.js';
 
-const { values } = parseArgs({
-  options: {
+const USAGE = 'usage: npm run reindex -- [--segments N] [--endpoint URL] [--table NAME]';
+const values = parseCliArgs(
+  {
     segments: { type: 'string', default: '4' },
     endpoint: { type: 'string' },
     table: { type: 'string' },
   },
-});
+  USAGE,
+);
 const storage = await openCliStorage(values.endpoint, values.table);
 try {
   const started = Date.now();

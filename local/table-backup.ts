@@ -10,7 +10,19 @@ import {
   type DynamoDBClient,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
+import { partitions } from '../shared/features/index.js';
 import { ensureTable } from '../shared/storage/index.js';
+
+/**
+ * Items that describe running processes, not data: relay heartbeats (`RELAYS`), relay stats
+ * reports (`RELAYSTATS`) and connection items (`USER#…`/`CONN#…`, shared/features/presence/store.ts).
+ * The stack rewrites them while it runs and their TTL removes them, so a restore neither counts them
+ * as "the table is not empty" nor writes back the old ones (they would name relays that are gone).
+ */
+export function isEphemeralItem(item: Record<string, AttributeValue>): boolean {
+  const pk = item.PK?.S ?? '';
+  return pk === partitions.relays || pk === partitions.relayStats || (item.SK?.S ?? '').startsWith('CONN#');
+}
 
 /** First line of a backup file. */
 export interface BackupHeader {
@@ -96,8 +108,23 @@ export async function backupTable(opts: {
   return count;
 }
 
-/** Number of items (parallel `Select: COUNT` scans). */
-export async function countItems(client: DynamoDBClient, tableName: string, segments = 4): Promise<number> {
+/** Scan filter that leaves out the ephemeral items (isEphemeralItem), for data-only counts. */
+const DATA_ONLY = {
+  FilterExpression: 'NOT (PK IN (:relays, :relayStats)) AND NOT begins_with(SK, :conn)',
+  ExpressionAttributeValues: {
+    ':relays': { S: partitions.relays },
+    ':relayStats': { S: partitions.relayStats },
+    ':conn': { S: 'CONN#' },
+  },
+};
+
+/** Number of items (parallel `Select: COUNT` scans); with `dataOnly`, ephemeral items are not counted. */
+export async function countItems(
+  client: DynamoDBClient,
+  tableName: string,
+  segments = 4,
+  dataOnly = false,
+): Promise<number> {
   const counts = await Promise.all(
     Array.from({ length: segments }, async (_, segment) => {
       let n = 0;
@@ -110,6 +137,7 @@ export async function countItems(client: DynamoDBClient, tableName: string, segm
             TotalSegments: segments,
             Select: 'COUNT',
             ConsistentRead: true,
+            ...(dataOnly ? DATA_ONLY : {}),
             ExclusiveStartKey: start,
           }),
         );
@@ -180,9 +208,10 @@ export async function verifyBackup(path: string): Promise<number> {
 
 /**
  * Restores a verified backup into `tableName` (created with TTL and stream when missing):
- * refuses a table that has any item unless `force`; writes with `writers` parallel
- * BatchWriteItem streams of 25, retrying unprocessed items; then counts the table.
- * @returns items written
+ * refuses a table that holds any data (ephemeral items aside, isEphemeralItem) unless `force`;
+ * skips the backup's ephemeral items; writes with `writers` parallel BatchWriteItem streams of
+ * 25, retrying unprocessed items; then counts the table's non-ephemeral items.
+ * @returns items written (the backup's items minus its ephemeral ones)
  * @throws BackupError for a bad file (nothing written), a non-empty table without `force`, or a
  *   count that does not match after the write
  */
@@ -196,13 +225,10 @@ export async function restoreTable(opts: {
 }): Promise<number> {
   const total = await verifyBackup(opts.in);
   await ensureTable(opts.client, opts.tableName);
-  const existing = await opts.client.send(
-    new ScanCommand({ TableName: opts.tableName, Limit: 1, Select: 'COUNT' }),
-  );
-  const nonEmpty = (existing.Count ?? 0) > 0 || existing.LastEvaluatedKey !== undefined;
+  const nonEmpty = await holdsData(opts.client, opts.tableName);
   if (nonEmpty && opts.force !== true)
     throw new BackupError(`table ${opts.tableName} is not empty: pass --force to restore over it`);
-  const before = nonEmpty ? await countItems(opts.client, opts.tableName) : 0;
+  const before = nonEmpty ? await countItems(opts.client, opts.tableName, 4, true) : 0;
   const writers = opts.writers ?? 8;
   let done = 0;
   let batch: WriteRequest[] = [];
@@ -210,13 +236,18 @@ export async function restoreTable(opts: {
   const flush = (requests: WriteRequest[]): void => {
     const p = writeBatch(opts.client, opts.tableName, requests).then(() => {
       done += requests.length;
-      opts.onProgress?.(done, total);
+      opts.onProgress?.(done + skipped, total);
     });
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p)).catch(() => undefined);
   };
+  let skipped = 0;
   for await (const entry of readBackup(opts.in)) {
     if (!('item' in entry)) continue;
+    if (isEphemeralItem(entry.item)) {
+      skipped++;
+      continue;
+    }
     batch.push({ PutRequest: { Item: entry.item } });
     if (batch.length === 25) {
       flush(batch);
@@ -226,14 +257,28 @@ export async function restoreTable(opts: {
   }
   if (batch.length > 0) flush(batch);
   await Promise.all(inFlight);
-  const after = await countItems(opts.client, opts.tableName);
-  if (!nonEmpty && after !== total)
-    throw new BackupError(`verification failed: table has ${after} items, backup ${total}`);
-  if (nonEmpty && after < Math.max(before, total))
+  const written = total - skipped;
+  const after = await countItems(opts.client, opts.tableName, 4, true);
+  if (!nonEmpty && after !== written)
+    throw new BackupError(`verification failed: table has ${after} items, backup ${written}`);
+  if (nonEmpty && after < Math.max(before, written))
     throw new BackupError(
-      `verification failed: table has ${after} items after restoring ${total} over ${before}`,
+      `verification failed: table has ${after} items after restoring ${written} over ${before}`,
     );
-  return total;
+  return written;
+}
+
+/** Whether the table holds any item that is not ephemeral (isEphemeralItem): pages until one is found. */
+async function holdsData(client: DynamoDBClient, tableName: string): Promise<boolean> {
+  let start: RawItem | undefined;
+  do {
+    const out = await client.send(
+      new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }),
+    );
+    if ((out.Items ?? []).some((item) => !isEphemeralItem(item))) return true;
+    start = out.LastEvaluatedKey;
+  } while (start !== undefined);
+  return false;
 }
 
 async function writeBatch(

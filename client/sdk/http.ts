@@ -27,7 +27,9 @@ export interface SuccessBody {
 
 /** HTTP message target: the DM tag is `direct_message` on this route only (docs/protocol/http.md §9.1). */
 export type HttpMessageTarget =
-  { type: 'room'; room_id: string } | { type: 'direct_message'; recipient: string };
+  | { type: 'room'; room_id: string }
+  | { type: 'direct_message'; recipient: string }
+  | { type: 'conversation'; conversation_id: string };
 
 /**
  * REST client bound to one base URL (e.g. `http://127.0.0.1:8082`). After {@link register} or
@@ -130,15 +132,22 @@ export class LairHttpClient {
   /** `POST /api/v1/messages` (docs/protocol/http.md §9.1); a `dm` target is sent as `direct_message`. */
   sendMessage(target: MessageTarget | HttpMessageTarget, content: string): Promise<{ message: Message }> {
     const httpTarget: HttpMessageTarget =
-      target.type === 'room' ? target : { type: 'direct_message', recipient: target.recipient };
+      target.type === 'room' || target.type === 'conversation' || target.type === 'direct_message'
+        ? target
+        : { type: 'direct_message', recipient: target.recipient };
     return this.send('POST', '/api/v1/messages', { target: httpTarget, content });
   }
 
   /** `GET /api/v1/messages` newest first (docs/protocol/http.md §9.2). */
   messageHistory(target: MessageTarget, limit?: number): Promise<{ messages: Message[]; has_more: boolean }> {
     const query = {
-      target_type: target.type === 'room' ? 'room' : 'direct_message',
-      target_id: target.type === 'room' ? target.room_id : target.recipient,
+      target_type: target.type === 'dm' ? 'direct_message' : target.type,
+      target_id:
+        target.type === 'room'
+          ? target.room_id
+          : target.type === 'conversation'
+            ? target.conversation_id
+            : target.recipient,
       limit,
     };
     return this.send('GET', `/api/v1/messages${qs(query)}`);

@@ -49,6 +49,9 @@ const EVENT_TYPE_FLAGS: Record<EventType, true> = {
   friend_removed: true,
   presence_changed: true,
   user_updated: true,
+  conversation_created: true,
+  participant_added: true,
+  participant_left: true,
 };
 const EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(EVENT_TYPE_FLAGS));
 

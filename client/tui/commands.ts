@@ -13,6 +13,7 @@ import { securityCommands, type AccountApi } from './security-commands.js';
 import { moderationCommands } from './moderation-commands.js';
 import { roomModerationCommands } from './room-moderation-commands.js';
 import { socialCommands } from './social-commands.js';
+import { conversationCommands, GroupState } from './conversation-commands.js';
 import { invitationCommands, type InviteLinkMaker } from './invitation-commands.js';
 import { messageSearchCommands, type ExportTransfer } from './message-search-commands.js';
 import { MessageCommands } from './message-commands.js';
@@ -38,6 +39,8 @@ export function parseCommand(line: string): { name: string; rest: string } | nul
  */
 export class ChatState implements RenderContext {
   currentRoomId: string | undefined;
+  /** Group conversations and the one shown (docs/protocol/extensions.md §7.2). */
+  readonly groups = new GroupState();
   /** Every printed message by its short number `[n]` (per session). */
   readonly book = new MessageBook();
   private readonly lifecycle = new MessageCommands(this);
@@ -66,12 +69,25 @@ export class ChatState implements RenderContext {
     this.catchUp = new CatchUp(this, catchUpFile);
   }
 
+  /** {@link MessageCommandHost.shownInRoom}: forwards to the catch-up's debounced `mark_read`. */
+  shownInRoom(roomId: string, messageId: string): void {
+    this.catchUp.shownInRoom(roomId, messageId);
+  }
+
   get myId(): string {
     return this.me.id;
   }
 
   roomName(id: string): string {
     return this.rooms.get(id)?.name ?? shortId(id);
+  }
+
+  get currentConversationId(): string | undefined {
+    return this.groups.current;
+  }
+
+  conversationName(id: string): string {
+    return this.groups.name(id, this.myId);
   }
 
   userName(id: string): string {
@@ -86,12 +102,14 @@ export class ChatState implements RenderContext {
     return this.book.get(id);
   }
 
-  /** Fills the name caches (first 100 users, joined rooms) so events render with names. */
+  /** Fills the name caches (first 100 users, joined rooms, group conversations) so events render with names. */
   async warmUp(): Promise<void> {
-    const [users, joined] = await Promise.all([
+    const [users, joined, groups] = await Promise.all([
       this.session.call({ type: 'list_users', limit: 100 }),
       this.session.call({ type: 'list_rooms', filter: { joined_only: true } }),
+      this.session.call({ type: 'list_conversations', limit: 100 }).catch(() => ({ conversations: [] })),
     ]);
+    for (const c of groups.conversations ?? []) this.groups.remember(c);
     for (const u of users.users ?? []) this.users.set(u.id, u);
     for (const item of joined.rooms ?? []) this.rooms.set(item.room.id, item.room);
   }
@@ -100,10 +118,12 @@ export class ChatState implements RenderContext {
   observe(event: EventPayload): void {
     this.book.observe(event);
     this.catchUp.observe(event);
+    this.groups.observe(event, this.myId);
     if (
       event.type === 'message_received' &&
       event.message.target.type === 'room' &&
-      event.message.target.room_id === this.currentRoomId
+      event.message.target.room_id === this.currentRoomId &&
+      event.message.author !== this.myId
     ) {
       this.catchUp.shownInRoom(event.message.target.room_id, event.message.id);
     }
@@ -171,6 +191,7 @@ export class ChatState implements RenderContext {
     ...moderationCommands(this),
     ...roomModerationCommands(this),
     ...socialCommands(this),
+    ...conversationCommands(this),
     ...invitationCommands(this),
     ...syncCommands(this),
   };
@@ -194,8 +215,12 @@ export class ChatState implements RenderContext {
 
   private async say(text: string): Promise<CommandResult> {
     if (text.trim() === '') return { lines: [] };
+    if (this.groups.current !== undefined) {
+      await this.session.sendMessage({ type: 'conversation', conversation_id: this.groups.current }, text);
+      return { lines: [] };
+    }
     if (this.currentRoomId === undefined)
-      return { lines: [style.yellow('Not in a room: /join <room> or /msg <user> <text>')] };
+      return { lines: [style.yellow('Not in a room: /join <room>, /group <n> or /msg <user> <text>')] };
     await this.session.sendMessage({ type: 'room', room_id: this.currentRoomId }, text);
     return { lines: [] }; // our own message comes back as message_received
   }
@@ -243,6 +268,10 @@ export class ChatState implements RenderContext {
       if (res.room !== undefined) this.rooms.set(res.room.id, res.room);
     }
     this.currentRoomId = found.id;
+    this.groups.current = undefined;
+    // Entering a room shows it: what was printed of it (catch-up, history) counts as read.
+    const newest = this.book.newestInRoom(found.id);
+    if (newest !== undefined) this.catchUp.shownInRoom(found.id, newest.id);
     return { lines: [style.green(`Now in #${this.roomName(found.id)}`)] };
   }
 
@@ -254,6 +283,7 @@ export class ChatState implements RenderContext {
     if (res.room === undefined) return { lines: [] };
     this.rooms.set(res.room.id, res.room);
     this.currentRoomId = res.room.id;
+    this.groups.current = undefined;
     return {
       lines: [style.green(`Created ${isPrivate ? 'private ' : ''}room #${res.room.name}; you are in it`)],
     };

@@ -31,8 +31,9 @@ export type InviteLinkMaker = (
 const STATUSES = new Set(['pending', 'accepted', 'declined', 'cancelled', 'expired', 'all']);
 
 /**
- * Parses `/invite alice bob --role moderator --message "hi there" --ttl 48h`: usernames, then
- * flags; `--ttl` takes hours (`48`, `48h`) or days (`2d`).
+ * Parses `/invite alice bob --role moderator --message hi there --ttl 48h`: usernames, then
+ * flags; `--message` takes every word up to the next flag (quotes optional); `--ttl` takes hours
+ * (`48`, `48h`) or days (`2d`).
  * @returns null when a flag is malformed
  */
 export function parseInviteArgs(
@@ -50,9 +51,11 @@ export function parseInviteArgs(
       out.role = value;
       i++;
     } else if (tok === '--message') {
-      if (value === undefined) return null;
-      out.message = value;
-      i++;
+      // Quoted or not: every word up to the next flag is the message.
+      const words: string[] = [];
+      while (i + 1 < tokens.length && !(tokens[i + 1] ?? '').startsWith('--')) words.push(tokens[++i] ?? '');
+      if (words.length === 0) return null;
+      out.message = words.join(' ');
     } else if (tok === '--ttl') {
       const m = /^(\d+)([hd]?)$/.exec(value ?? '');
       if (m === null) return null;

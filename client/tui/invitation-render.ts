@@ -32,6 +32,24 @@ export function formatInvitationEvent(event: InvitationEvent, myId: string): str
   }
 }
 
+/**
+ * One "while you were away" line for an invitation sync returned as changed (docs/protocol/extensions.md
+ * §6.3: offline parties learn status changes through sync), as seen by `myId`.
+ */
+export function formatInvitationChange(inv: Invitation, myId: string): string {
+  if (inv.invitee_id !== myId) {
+    return style.magenta(
+      `✉ while you were away: ${inv.invitee_name}'s invitation to #${inv.room_name} is ${inv.status}`,
+    );
+  }
+  if (inv.status === 'pending') {
+    return style.magenta(
+      `✉ while you were away: invitation to #${inv.room_name} from ${inv.inviter_name} (expires ${inv.expires_at}) — /accept ${shortId(inv.id)}`,
+    );
+  }
+  return style.yellow(`✉ while you were away: your invitation to #${inv.room_name} is ${inv.status}`);
+}
+
 /** Rows `  [1] 5e4d3c2b  #room  bob → carol  pending  "message"` for `/invites`. */
 export function formatInvitationRows(invitations: Invitation[], myId: string): string[] {
   if (invitations.length === 0) return [style.dim('(no invitations)')];

@@ -67,8 +67,13 @@ async function signIn(
 }
 
 function prompt(state: ChatState): string {
+  const group = state.currentConversationId;
   const where =
-    state.currentRoomId !== undefined ? `#${state.roomName(state.currentRoomId)}` : state.me.username;
+    group !== undefined
+      ? `[${state.conversationName(group)}]`
+      : state.currentRoomId !== undefined
+        ? `#${state.roomName(state.currentRoomId)}`
+        : state.me.username;
   return `${style.bold(where)}> `;
 }
 
@@ -233,10 +238,15 @@ async function run(
   let lastTyping = 0;
   process.stdin.on('keypress', () => {
     const roomId = state.currentRoomId;
-    if (roomId === undefined || term.currentLine.startsWith('/')) return;
+    const group = state.currentConversationId;
+    if ((roomId === undefined && group === undefined) || term.currentLine.startsWith('/')) return;
     if (Date.now() - lastTyping < TYPING_EVERY_MS) return;
     lastTyping = Date.now();
-    client.typing({ type: 'room', room_id: roomId });
+    client.typing(
+      group !== undefined
+        ? { type: 'conversation', conversation_id: group }
+        : { type: 'room', room_id: roomId ?? '' },
+    );
   });
 
   for (;;) {

@@ -90,6 +90,21 @@ export class MessageBook {
     return this.messages.get(id);
   }
 
+  /** The newest message (by `created_at`, then id) held for room `roomId`, or undefined when none is. */
+  newestInRoom(roomId: string): Message | undefined {
+    let newest: Message | undefined;
+    for (const m of this.messages.values()) {
+      if (m.target.type !== 'room' || m.target.room_id !== roomId) continue;
+      if (
+        newest === undefined ||
+        m.created_at > newest.created_at ||
+        (m.created_at === newest.created_at && m.id > newest.id)
+      )
+        newest = m;
+    }
+    return newest;
+  }
+
   /** Latest known state of `[n]`. */
   byNumber(n: number): Message | undefined {
     const id = this.ids.get(n);

@@ -15,6 +15,8 @@ export const PAGE_SIZE = 20;
 export interface MessageCommandHost extends RenderContext {
   readonly session: ChatSession;
   readonly book: MessageBook;
+  /** Tells the read-state tracker that a room's message is on screen (marks it read, debounced). */
+  shownInRoom?(roomId: string, messageId: string): void;
 }
 
 /** Where `/more` continues: the last `/history` (older messages) or `/thread` (later replies). */
@@ -31,6 +33,13 @@ type Pager =
 
 function usage(text: string): CommandResult {
   return { lines: [style.yellow(`Usage: ${text}`)] };
+}
+
+/** The target shown: the current group conversation (extensions.md §7.2), else the current room. */
+function shownTarget(host: RenderContext): MessageTarget | undefined {
+  if (host.currentConversationId !== undefined)
+    return { type: 'conversation', conversation_id: host.currentConversationId };
+  return host.currentRoomId === undefined ? undefined : { type: 'room', room_id: host.currentRoomId };
 }
 
 function fail(text: string): CommandResult {
@@ -84,11 +93,10 @@ export class MessageCommands {
   }
 
   private async history(rest: string): Promise<CommandResult> {
-    const roomId = this.host.currentRoomId;
-    if (roomId === undefined) return { lines: [style.yellow('Not in a room')] };
+    const target = shownTarget(this.host);
+    if (target === undefined) return { lines: [style.yellow('Not in a room')] };
     if (rest !== '' && !/^\d+$/.test(rest)) return usage('/history [n]');
     const limit = rest !== '' ? Math.min(Math.max(Number(rest), 1), 100) : PAGE_SIZE;
-    const target: MessageTarget = { type: 'room', room_id: roomId };
     const page = await this.session.getMessages(target, { limit });
     this.pager = {
       kind: 'history',
@@ -100,6 +108,9 @@ export class MessageCommands {
     };
     if (page.messages.length === 0) return { lines: [style.dim('(no messages yet)')] };
     const lines = this.show([...page.messages].reverse()); // the server sends newest first
+    // The newest page is on screen: the room is read up to its newest message (extensions.md §2).
+    const newest = page.messages[0];
+    if (newest !== undefined && target.type === 'room') this.host.shownInRoom?.(target.room_id, newest.id);
     if (page.has_more) lines.unshift(style.dim('… older messages: /more'));
     return { lines };
   }
@@ -231,9 +242,9 @@ export class MessageCommands {
   }
 
   private async pins(): Promise<CommandResult> {
-    const roomId = this.host.currentRoomId;
-    if (roomId === undefined) return { lines: [style.yellow('Not in a room')] };
-    const pinned = await this.session.listPins({ type: 'room', room_id: roomId });
+    const target = shownTarget(this.host);
+    if (target === undefined) return { lines: [style.yellow('Not in a room')] };
+    const pinned = await this.session.listPins(target);
     if (pinned.length === 0) return { lines: [style.dim('(no pinned messages)')] };
     return { lines: ['Pinned:', ...this.show([...pinned].reverse(), '  ')] };
   }

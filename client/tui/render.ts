@@ -2,6 +2,7 @@
 import type { EventPayload } from '../../shared/kernel/events.js';
 import type { Invitation } from '../../shared/features/invitations/index.js';
 import { formatInvitationEvent } from './invitation-render.js';
+import { formatConversationEvent } from './conversation-render.js';
 import { formatSocialEvent } from './social-render.js';
 import type { Message } from '../../shared/features/messages/index.js';
 import type { RoomListItem } from '../../shared/features/rooms/index.js';
@@ -13,6 +14,10 @@ export interface RenderContext {
   myId: string;
   /** Room currently shown, if any. */
   currentRoomId: string | undefined;
+  /** Group conversation currently shown, if any (docs/protocol/extensions.md §7.2). */
+  currentConversationId?: string | undefined;
+  /** A group conversation's label for an id. */
+  conversationName?(id: string): string;
   /** Room name for an id (falls back to a short id). */
   roomName(id: string): string;
   /** Username for an id (falls back to a short id). */
@@ -85,6 +90,9 @@ export function formatMessage(message: Message, author: string, ctx: RenderConte
   if (target.type === 'dm') {
     const other = message.author === ctx.myId ? ctx.userName(target.recipient) : author;
     where = style.magenta(`[DM ${other}] `);
+  } else if (target.type === 'conversation') {
+    if (target.conversation_id !== ctx.currentConversationId)
+      where = style.magenta(`[${ctx.conversationName?.(target.conversation_id) ?? 'group'}] `);
   } else if (target.room_id !== ctx.currentRoomId) {
     where = style.yellow(`[#${ctx.roomName(target.room_id)}] `);
   }
@@ -171,11 +179,15 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
       const t = event.target;
       if (t.type === 'room' && t.room_id !== ctx.currentRoomId) return null;
       if (t.type === 'dm' && t.recipient !== ctx.myId) return null;
+      if (t.type === 'conversation' && t.conversation_id !== ctx.currentConversationId) return null;
       return style.dim(`${ctx.userName(event.user_id)} is typing…`);
     }
     case 'invitation_received':
       return style.magenta(
-        `✉ ${event.invitation.inviter_name} invited you to #${event.invitation.room_name} — /accept ${shortId(event.invitation.id)}`,
+        `✉ ${event.invitation.inviter_name} invited you to #${event.invitation.room_name}` +
+          (event.invitation.message ? `: “${event.invitation.message}”` : '') +
+          (event.invitation.role === 'moderator' ? ' (as moderator)' : '') +
+          ` — /accept ${shortId(event.invitation.id)}`,
       );
     case 'invitation_cancelled':
     case 'invitation_status_changed':
@@ -233,6 +245,10 @@ export function formatEvent(event: EventPayload, ctx: RenderContext): string | n
     case 'presence_changed':
     case 'user_updated':
       return formatSocialEvent(event, ctx);
+    case 'conversation_created':
+    case 'participant_added':
+    case 'participant_left':
+      return formatConversationEvent(event, ctx);
     case 'server_notice':
       return (event.severity === 'info' ? style.cyan : style.red)(`[${event.severity}] ${event.message}`);
     case 'session_expiring':
@@ -336,11 +352,15 @@ export const HELP: readonly string[] = [
   '  /unfriend <user>           end a friendship',
   '  /block <user>              block a user: no DMs, invites or requests; their messages hidden',
   '  /unblock <user>            lift a block; /blocks lists them',
+  '  /group <user> <user…> [title]  start a group conversation (3–50 people) and enter it',
+  '  /group <n|title>           switch to a group (number from /groups); plain text then goes there',
+  '  /groups                    your group conversations, most recent first',
+  '  /gadd <user…> | /gleave    add people to the current group, or leave it',
   '  /away | /dnd | /back       set your presence to away, do not disturb, or online',
   '  /profile [user] | /profile <field> <value>  show a profile, or set display_name, status_message,',
   '                             avatar_url (https), timezone (e.g. Europe/Berlin), locale (e.g. de-DE); - clears',
   '  /prefs [key value]         show preferences, or set one: dm_from friends, show_online false, theme dark …',
   '  /help                      this help',
   '  /quit                      disconnect and exit',
-  'Anything else is sent to the current room. <n> is the number printed before a message, e.g. [12].',
+  'Anything else is sent to the current room (or group). <n> is the number printed before a message, e.g. [12].',
 ];

@@ -130,13 +130,9 @@ export function socialCommands(
         ...(message !== '' ? { message } : {}),
       });
       if (failed(res)) return res;
-      return {
-        lines: [
-          'friendship' in res
-            ? style.green(`♥ you and ${user} are now friends`)
-            : style.dim(`* friend request sent to ${user}`),
-        ],
-      };
+      // A mutual request is a friendship at once: the `friend_request_accepted` event (to both
+      // parties, extensions.md §7.3) prints "now friends", so the command adds no second line.
+      return { lines: 'friendship' in res ? [] : [style.dim(`* friend request sent to ${user}`)] };
     },
 
     async requests() {

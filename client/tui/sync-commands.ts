@@ -6,6 +6,8 @@ import type { ChatSession } from '../sdk/session.js';
 import type { Message } from '../../shared/features/messages/index.js';
 import type { UnreadEntry } from '../../shared/features/receipts/index.js';
 import type { SyncResult } from '../../shared/features/sync/index.js';
+import type { Invitation } from '../../shared/features/invitations/index.js';
+import { formatInvitationChange } from './invitation-render.js';
 import type { EventPayload } from '../../shared/kernel/events.js';
 import type { CommandResult } from './commands.js';
 import type { MessageBook } from './message-book.js';
@@ -111,6 +113,9 @@ export class CatchUp {
    * counts) and returns the lines to print: "while you were away: N new in #room (E edited, D
    * deleted)" per target, followed by the missed messages of that target.
    */
+  /** `<invitation id>:<status>` already printed by this process. */
+  private readonly invitationsSeen = new Set<string>();
+
   async run(): Promise<string[]> {
     const first = this.since === null;
     let res: Partial<SyncResult>;
@@ -127,10 +132,7 @@ export class CatchUp {
     }
     const lines: string[] = [];
     for (const row of res.targets ?? []) {
-      const label =
-        row.target.type === 'room'
-          ? `#${this.host.roomName(row.target.room_id)}`
-          : `@${this.host.userName(row.target.recipient)}`;
+      const label = targetLabel(row.target, this.host);
       if (first) {
         for (const m of row.messages) this.note(m);
         if (row.unread_count > 0) lines.push(style.cyan(`${row.unread_count} unread in ${label}`));
@@ -147,11 +149,23 @@ export class CatchUp {
           `while you were away: ${missed.fresh.length} new in ${label}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`,
         ),
       );
-      for (const m of missed.fresh) {
+      // The feed is in change order (an edit moves a message to the end): show them as sent.
+      const inOrder = [...missed.fresh].sort(
+        (a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id),
+      );
+      for (const m of inOrder) {
         this.host.book.remember(m);
         lines.push(`  ${formatMessage(m, this.host.userName(m.author), this.host)}`);
       }
       if (row.has_more) lines.push(style.dim('  … more: /history'));
+    }
+    if (!first) {
+      // A change inside the server's margin comes twice: print each (invitation, status) once.
+      for (const inv of (res.invitations ?? []) as Invitation[]) {
+        if (this.invitationsSeen.has(`${inv.id}:${inv.status}`)) continue;
+        this.invitationsSeen.add(`${inv.id}:${inv.status}`);
+        lines.push(formatInvitationChange(inv, this.host.myId));
+      }
     }
     if (!first && lines.length === 0) lines.push(style.dim('while you were away: nothing new'));
     this.since = res.next_since ?? this.since;
@@ -183,14 +197,21 @@ export class CatchUp {
   }
 }
 
+/** `#room`, `@user` or `[group]` (docs/protocol/extensions.md §7.2) for a target. */
+function targetLabel(
+  t: UnreadEntry['target'],
+  host: Pick<RenderContext, 'roomName' | 'userName' | 'conversationName'>,
+): string {
+  if (t.type === 'room') return `#${host.roomName(t.room_id)}`;
+  if (t.type === 'conversation') return `[${host.conversationName?.(t.conversation_id) ?? 'group'}]`;
+  return `@${host.userName(t.recipient)}`;
+}
+
 /** `/unread` rows: `  #general  3 unread, 1 mention`. */
 export function formatUnread(rows: readonly UnreadEntry[], host: RenderContext): string[] {
   if (rows.length === 0) return [style.dim('(nothing unread)')];
   return rows.map((r) => {
-    const label =
-      r.target.type === 'room'
-        ? `#${host.roomName(r.target.room_id)}`
-        : `@${host.userName(r.target.recipient)}`;
+    const label = targetLabel(r.target, host);
     const mentions =
       r.mention_count > 0
         ? style.magenta(`, ${r.mention_count} mention${r.mention_count === 1 ? '' : 's'}`)

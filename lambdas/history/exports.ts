@@ -5,11 +5,12 @@ import { route } from '../http/router.js';
 import { requireUuid } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
 
-/** `target` as in POST /api/v1/messages (`room` | `direct_message`), `format` `jsonl`, optional `since`/`until` (RFC 3339). */
+/** `target` as in POST /api/v1/messages (`room` | `direct_message` | `conversation`), `format` `jsonl`, optional `since`/`until` (RFC 3339). */
 const startBody = z.object({
   target: z.discriminatedUnion('type', [
     z.object({ type: z.literal('room'), room_id: z.string() }),
     z.object({ type: z.literal('direct_message'), recipient: z.string() }),
+    z.object({ type: z.literal('conversation'), conversation_id: z.string() }), // extensions.md §7.2
   ]),
   format: z.string().nullish(),
   since: z.string().nullish(),
@@ -20,10 +21,16 @@ const startBody = z.object({
 export const startExport = route({
   body: startBody,
   handle: async ({ deps, claims, body }) => {
+    const b = body.target;
     const target: MessageTarget =
-      body.target.type === 'room'
-        ? { type: 'room', room_id: requireUuid(body.target.room_id, 'not_room_member') }
-        : { type: 'dm', recipient: requireUuid(body.target.recipient, 'user_not_found') };
+      b.type === 'room'
+        ? { type: 'room', room_id: requireUuid(b.room_id, 'not_room_member') }
+        : b.type === 'conversation'
+          ? {
+              type: 'conversation',
+              conversation_id: requireUuid(b.conversation_id, 'conversation_not_found'),
+            }
+          : { type: 'dm', recipient: requireUuid(b.recipient, 'user_not_found') };
     const view = await deps.services.exports.start(claims.sub, {
       target,
       format: body.format ?? null,

@@ -8,10 +8,11 @@ import { jsonResponse } from '../http/response.js';
 import { readStateRoutes } from './read-state-handler.js';
 import { clampLimit, PAGE, parseUuid } from '../../shared/kernel/validation.js';
 
-/** HTTP spells the DM tag `direct_message` (docs/protocol/domain.md §4.6); other tags are 422. */
+/** HTTP spells the DM tag `direct_message` (docs/protocol/domain.md §4.6), plus `conversation` (extensions.md §7.2); other tags are 422. */
 const target = z.discriminatedUnion('type', [
   z.object({ type: z.literal('room'), room_id: z.string() }),
   z.object({ type: z.literal('direct_message'), recipient: z.string() }),
+  z.object({ type: z.literal('conversation'), conversation_id: z.string() }),
 ]);
 const sendBody = z.object({
   target,
@@ -25,8 +26,13 @@ const sendBody = z.object({
 const reactionBody = z.object({ emoji: z.string() });
 const editBody = z.object({ content: z.string() });
 
-/** Maps a wire target to the service's, ids checked: malformed room ⇒ `room_not_found`, recipient ⇒ `user_not_found`. */
-function toTarget(kind: 'room' | 'direct_message', id: string): MessageTarget {
+/**
+ * Maps a wire target to the service's, ids checked: malformed room ⇒ `room_not_found`, recipient ⇒
+ * `user_not_found`, conversation ⇒ `conversation_not_found`.
+ */
+function toTarget(kind: 'room' | 'direct_message' | 'conversation', id: string): MessageTarget {
+  if (kind === 'conversation')
+    return { type: 'conversation', conversation_id: requireUuid(id, 'conversation_not_found') };
   return kind === 'room'
     ? { type: 'room', room_id: requireUuid(id, 'room_not_found') }
     : { type: 'dm', recipient: requireUuid(id, 'user_not_found') };
@@ -54,9 +60,10 @@ const historyQuery = (q: QueryParams) => {
   const cursor = q.string('cursor');
   const includeDeleted = q.bool('include_deleted') === true;
   const excludeReplies = q.bool('exclude_replies') === true;
-  if (targetType !== 'room' && targetType !== 'direct_message') {
+  if (targetType !== 'room' && targetType !== 'direct_message' && targetType !== 'conversation') {
     throw new ValidationError(
       'validation_failed',
+      // upstream's exact text (docs/protocol/http.md §9.2); `conversation` is our additive value
       "Validation failed: target_type - must be 'room' or 'direct_message'",
     );
   }
@@ -75,10 +82,13 @@ const historyQuery = (q: QueryParams) => {
 const send = route({
   body: sendBody,
   handle: async ({ deps, claims, body }) => {
+    const b = body.target;
     const t =
-      body.target.type === 'room'
-        ? toTarget('room', body.target.room_id)
-        : toTarget('direct_message', body.target.recipient);
+      b.type === 'room'
+        ? toTarget('room', b.room_id)
+        : b.type === 'conversation'
+          ? toTarget('conversation', b.conversation_id)
+          : toTarget('direct_message', b.recipient);
     return jsonResponse(201, {
       message: await deps.services.messages.send(claims.sub, t, body.content, {
         authorUsername: claims.username,

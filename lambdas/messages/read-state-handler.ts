@@ -10,11 +10,17 @@ import { jsonResponse } from '../http/response.js';
 const target = z.discriminatedUnion('type', [
   z.object({ type: z.literal('room'), room_id: z.string() }),
   z.object({ type: z.literal('direct_message'), recipient: z.string() }),
+  z.object({ type: z.literal('conversation'), conversation_id: z.string() }), // extensions.md §7.2
 ]);
 const markBody = z.object({ target, up_to: z.string() });
 
 /** A wire target -> the service's: a malformed room id is `room_not_found`, a recipient `user_not_found`. */
 function toTarget(t: z.output<typeof target>): ReadTarget {
+  if (t.type === 'conversation')
+    return {
+      type: 'conversation',
+      conversation_id: requireUuid(t.conversation_id, 'conversation_not_found'),
+    };
   return t.type === 'room'
     ? { type: 'room', room_id: requireUuid(t.room_id, 'room_not_found') }
     : { type: 'dm', recipient: requireUuid(t.recipient, 'user_not_found') };

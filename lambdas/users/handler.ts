@@ -1,4 +1,4 @@
-// Lambda for the user routes (docs/protocol/http.md §6): me, update me, list, get; plus lair.social's (./social.ts).
+// Lambda for the user routes (docs/protocol/http.md §6): me, update me, list, get; plus lair.social's (./social.ts, ./conversations.ts).
 import { z } from 'zod';
 import { clampLimit, PAGE } from '../../shared/kernel/validation.js';
 import { createGroupHandler, route } from '../http/router.js';
@@ -6,6 +6,7 @@ import type { QueryParams } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
 import { parseProfile } from '../../shared/features/social/index.js';
 import { socialRoutes } from './social.js';
+import { conversationRoutes } from './conversations.js';
 
 const profileField = z.string().nullish();
 /** `email` (upstream) plus the docs/protocol/extensions.md §7.1 profile fields. */
@@ -58,11 +59,13 @@ const patchMe = route({
 /** §6.3 200 `{users: [{user, online}], has_more, total_count}`; has_more = page size == requested limit. */
 const list = route({
   query: listQuery,
-  handle: async ({ deps, query }) => {
-    const users = await deps.services.users.list(clampLimit(query.limit), query.offset, {
-      search: query.search,
-      onlineOnly: query.onlineOnly,
-    });
+  handle: async ({ deps, query, claims }) => {
+    const users = await deps.services.users.list(
+      clampLimit(query.limit),
+      query.offset,
+      { search: query.search, onlineOnly: query.onlineOnly },
+      claims.sub,
+    );
     return jsonResponse(200, { users, has_more: users.length === query.limit, total_count: users.length });
   },
 });
@@ -70,8 +73,8 @@ const list = route({
 /** §6.4 200 `{user, online}`; `user_not_found` 404 for unknown or malformed ids. */
 const get = route({
   path: { user_id: 'user_not_found' },
-  handle: async ({ deps, params }) =>
-    jsonResponse(200, await deps.services.users.getWithPresence(params.user_id)),
+  handle: async ({ deps, params, claims }) =>
+    jsonResponse(200, await deps.services.users.getWithPresence(params.user_id, claims.sub)),
 });
 
 /** extensions.md §1.6: 200 `{messages, next_cursor}` mentioning the caller, newest first. */
@@ -95,4 +98,5 @@ export const handler = createGroupHandler('users', {
   'GET /api/v1/users': list,
   'GET /api/v1/users/{user_id}': get,
   ...socialRoutes,
+  ...conversationRoutes,
 });

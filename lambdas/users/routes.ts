@@ -20,4 +20,11 @@ export const routes = defineRoutes([
   ['DELETE', '/api/v1/friends/requests/{request_id}', 'session'],
   ['GET', '/api/v1/friends', 'session'],
   ['DELETE', '/api/v1/friends/{user_id}', 'session'],
+  // docs/protocol/extensions.md §7.2 (lair.social group conversations; lambdas/users/conversations.ts)
+  ['POST', '/api/v1/conversations', 'session'],
+  ['GET', '/api/v1/conversations', 'session'],
+  ['GET', '/api/v1/conversations/{conversation_id}', 'session'],
+  ['PATCH', '/api/v1/conversations/{conversation_id}', 'session'],
+  ['POST', '/api/v1/conversations/{conversation_id}/participants', 'session'],
+  ['DELETE', '/api/v1/conversations/{conversation_id}/participants/me', 'session'],
 ]);

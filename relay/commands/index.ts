@@ -25,6 +25,7 @@ import { roomCommands } from './rooms.js';
 import { syncCommands } from './sync.js';
 import { searchCommands } from './search.js';
 import { socialCommands } from './social.js';
+import { conversationCommands } from './conversations.js';
 import { userCommands } from './users.js';
 import { countCommand } from '../stats/live-counters.js';
 
@@ -53,6 +54,7 @@ const GROUPS = [
   receiptCommands,
   syncCommands,
   socialCommands,
+  conversationCommands,
 ] as const;
 
 type Group = (typeof GROUPS)[number];

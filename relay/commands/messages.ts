@@ -56,7 +56,7 @@ export async function sendMessage(msg: Msg<'send_message'>, ctx: CommandContext)
   // Hot path (bench/README.md, docs/adr/005): the connection's leased room-access policy answers
   // the session re-check and the membership from memory while the lease holds, so a room send is
   // one PutItem; the author's name comes from the authentication snapshot instead of a user read.
-  if (msg.target.type === 'dm') await ctx.requireSessionLeased();
+  if (msg.target.type !== 'room') await ctx.requireSessionLeased();
   const message = await ctx.services.messages.send(ctx.auth.user.id, msg.target, msg.content, {
     authorUsername: ctx.auth.user.username,
     access: ctx.sendAccess,

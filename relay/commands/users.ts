@@ -52,11 +52,13 @@ export async function getUser(msg: Msg<'get_user'>, ctx: CommandContext): Promis
 export async function listUsers(msg: Msg<'list_users'>, ctx: CommandContext): Promise<CommandResponse> {
   const requested = msg.limit ?? PAGE.defaultLimit;
   const [rows, online] = await Promise.all([
-    ctx.services.users.list(clampLimit(msg.limit), msg.offset ?? 0, {
-      search: msg.filter?.search ?? null,
-      onlineOnly: msg.filter?.online_only ?? false,
-    }),
-    ctx.services.users.onlineUserIds(),
+    ctx.services.users.list(
+      clampLimit(msg.limit),
+      msg.offset ?? 0,
+      { search: msg.filter?.search ?? null, onlineOnly: msg.filter?.online_only ?? false },
+      ctx.auth.user.id,
+    ),
+    ctx.services.users.onlineUserIds(ctx.auth.user.id), // minus show_online: false (extensions.md §8)
   ]);
   const users = rows.map((r) => r.user);
   return okResponse('list_users_response', msg.request_id, {

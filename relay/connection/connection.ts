@@ -37,6 +37,8 @@ import {
   serializeServerMessage,
   type ServerMessage,
   type TopLevelErrorCode,
+  upstreamDetail,
+  upstreamTargetRefusal,
 } from '../protocol/index.js';
 import { AuthLease, sendLeaseOf } from './auth-lease.js';
 import { commandDuration, framesIn } from '../metrics.js';
@@ -233,7 +235,19 @@ export class Connection implements DeliveryTarget {
     const parsed = parseClientMessage(plain);
     if (!parsed.ok) {
       if (parsed.kind === 'not_utf8') this.transport.destroy('payload is not valid UTF-8');
-      else this.sendError('invalid_message', `Invalid JSON: ${parsed.detail}`);
+      else {
+        const social = this.requested.has('lair.social');
+        this.sendError(
+          'invalid_message',
+          `Invalid JSON: ${social ? parsed.detail : upstreamDetail(parsed.detail)}`,
+        );
+      }
+      return;
+    }
+    // extensions.md §0.4: the `conversation` target exists only for lair.social connections.
+    const refused = upstreamTargetRefusal(parsed.message, this.requested.has('lair.social'));
+    if (refused !== null) {
+      this.sendError('invalid_message', `Invalid JSON: ${refused}`);
       return;
     }
     await this.dispatch(parsed.message);

@@ -36,6 +36,7 @@ const eventSchema = z.object({
       target: z.discriminatedUnion('type', [
         z.object({ type: z.literal('room'), room_id: z.string() }),
         z.object({ type: z.literal('dm'), recipient: z.string() }),
+        z.object({ type: z.literal('conversation'), conversation_id: z.string() }),
       ]),
     })
     .optional(),

@@ -23,11 +23,58 @@ const uuidField = z.string().transform((value, ctx) => {
   return parsed;
 });
 
-/** MessageTarget as accepted on TCP/WS: `room` or `dm` tag only (docs/protocol/domain.md §4.6). */
-export const messageTargetSchema = z.discriminatedUnion('type', [
+/** MessageTarget as upstream accepts it on TCP/WS: `room` or `dm` tag only (docs/protocol/domain.md §4.6). */
+export const upstreamTargetSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('room'), room_id: uuidField }),
   z.object({ type: z.literal('dm'), recipient: uuidField }),
 ]);
+
+/**
+ * MessageTarget as parsed: upstream's two tags plus `conversation` (docs/protocol/extensions.md §7.2).
+ * A connection without `lair.social` gets the upstream parse error for it ({@link upstreamTargetRefusal}).
+ */
+export const messageTargetSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('room'), room_id: uuidField }),
+  z.object({ type: z.literal('dm'), recipient: uuidField }),
+  z.object({ type: z.literal('conversation'), conversation_id: uuidField }),
+]);
+
+/** The discriminator complaint of a schema for an unknown `target.type` (computed once from zod's own text). */
+function tagComplaint(schema: z.ZodType): string {
+  const r = schema.safeParse({ type: '' });
+  return r.success ? '' : (r.error.issues[0]?.message ?? '');
+}
+const TAG_COMPLAINTS = {
+  social: tagComplaint(messageTargetSchema),
+  upstream: tagComplaint(upstreamTargetSchema),
+};
+
+/**
+ * The parse-error detail as an upstream client must see it (extensions.md §0.4): a bad target tag
+ * lists only `room` | `dm`, never the `conversation` variant.
+ */
+export function upstreamDetail(detail: string): string {
+  return detail.split(TAG_COMPLAINTS.social).join(TAG_COMPLAINTS.upstream);
+}
+
+/**
+ * extensions.md §0.4: a connection that did not request `lair.social` may not use the
+ * `conversation` target. Returns the exact `Invalid JSON: …` detail the upstream schema gives
+ * such a frame (so the client sees what an upstream server would answer), or null when allowed.
+ */
+export function upstreamTargetRefusal(
+  msg: { type: string; target?: unknown },
+  hasSocial: boolean,
+): string | null {
+  if (hasSocial || typeof msg.target !== 'object' || msg.target === null) return null;
+  if ((msg.target as { type?: unknown }).type !== 'conversation') return null;
+  const result = upstreamTargetSchema.safeParse(msg.target);
+  const issues = result.success ? [] : result.error.issues;
+  return formatIssues(
+    msg.type,
+    issues.map((i) => ({ ...i, path: ['target', ...i.path] })),
+  );
+}
 
 /** Builds a command schema: `type` literal + optional `request_id` + the given fields. */
 export function command<T extends string, S extends z.ZodRawShape>(type: T, shape: S) {

@@ -5,6 +5,7 @@ import * as admin from './admin/model.js';
 import * as attachments from './attachments/model.js';
 import * as audit from './audit/model.js';
 import * as auth from './auth/model.js';
+import * as conversations from './conversations/model.js';
 import * as exportsModel from './exports/model.js';
 import * as invitations from './invitations/model.js';
 import * as messages from './messages/model.js';
@@ -28,6 +29,7 @@ const MODELS = [
   rooms,
   retention,
   social,
+  conversations,
   attachments,
   messages,
   search,
@@ -101,6 +103,7 @@ interface FeatureEvents {
   rooms: rooms.Events;
   retention: retention.Events;
   social: social.Events;
+  conversations: conversations.Events;
   attachments: attachments.Events;
   messages: messages.Events;
   search: search.Events;

@@ -9,6 +9,7 @@ import { DynamoRateLimiter } from '../storage/rate-limiter.js';
 import { adminFeature } from './admin/index.js';
 import { attachmentsFeature, type BlobStore } from './attachments/index.js';
 import { auditFeature } from './audit/index.js';
+import { conversationsFeature } from './conversations/index.js';
 import { authFeature, type AuthPolicy, type SecurityAudit } from './auth/index.js';
 import { invitationsFeature } from './invitations/index.js';
 import { messagesFeature } from './messages/index.js';
@@ -36,6 +37,7 @@ export const FEATURES = [
   roomsFeature,
   retentionFeature,
   socialFeature,
+  conversationsFeature,
   attachmentsFeature,
   messagesFeature,
   searchFeature,

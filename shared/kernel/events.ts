@@ -57,8 +57,11 @@ export interface MessageKey {
   conversation: string;
   seq: string;
   author: Uuid;
-  /** The wire target (`room_id`, or the DM `recipient` as seen by the author). */
-  target: { type: 'room'; room_id: Uuid } | { type: 'dm'; recipient: Uuid };
+  /** The wire target (`room_id`, the DM `recipient` as seen by the author, or a `conversation_id`). */
+  target:
+    | { type: 'room'; room_id: Uuid }
+    | { type: 'dm'; recipient: Uuid }
+    | { type: 'conversation'; conversation_id: Uuid };
 }
 
 /** What {@link emit} needs: the publisher, the clock (event time) and the id source (event id). */

@@ -42,9 +42,17 @@ export function negotiateFeatures(requested: readonly string[]): FeatureSet {
 /**
  * THE delivery rule of extensions.md §0.2: an event type that belongs to an extension reaches a
  * connection only if that connection requested the extension; upstream event types reach
- * everyone. Every relay delivery path asks this, and nothing else decides it.
+ * everyone, except that an event about a `conversation`-target message (§0.4) needs `lair.social`. Every relay delivery path asks this, and nothing else decides it.
  */
 export function mayReceive(features: FeatureSet, payload: Pick<EventPayload, 'type'>): boolean {
   const extension = (EVENT_EXTENSIONS as Readonly<Record<string, ExtensionName | undefined>>)[payload.type];
-  return extension === undefined || features.has(extension);
+  if (extension !== undefined && !features.has(extension)) return false;
+  // §0.4: an event about a message whose target is the `conversation` variant is lair.social's.
+  return features.has('lair.social') || !aboutConversation(payload);
+}
+
+/** True when the event carries a `conversation` target (its own `target`, or its `message.target`). */
+function aboutConversation(payload: object): boolean {
+  const p = payload as { target?: { type?: unknown }; message?: { target?: { type?: unknown } } };
+  return p.target?.type === 'conversation' || p.message?.target?.type === 'conversation';
 }

@@ -3,6 +3,7 @@ import type { EmitDeps } from '../../kernel/events.js';
 import { DomainError, ValidationError } from '../../kernel/errors.js';
 import { toTimestamp } from '../../kernel/time.js';
 import type { Timestamp, Uuid } from '../../kernel/types.js';
+import type { ConversationRepository } from '../conversations/index.js';
 import type { RoomAccess } from '../rooms/index.js';
 import {
   ATTACHMENT_LIMITS,
@@ -17,7 +18,10 @@ import {
 /** What a carrying message must tell about itself (structural: the messages repository fits). */
 export interface CarrierMessage {
   author: Uuid;
-  target: { type: 'room'; room_id: Uuid } | { type: 'dm'; recipient: Uuid };
+  target:
+    | { type: 'room'; room_id: Uuid }
+    | { type: 'dm'; recipient: Uuid }
+    | { type: 'conversation'; conversation_id: Uuid };
   deleted: boolean;
 }
 
@@ -30,6 +34,8 @@ export interface AttachmentServiceDeps extends Pick<EmitDeps, 'clock' | 'ids'> {
   attachmentMaxBytes: number;
   messages: { getById(id: Uuid): Promise<CarrierMessage | null> };
   access: RoomAccess;
+  /** Conversation participants (docs/protocol/extensions.md §7.2): who may read a conversation's attachments. */
+  conversations: Pick<ConversationRepository, 'get'>;
 }
 
 /** Input of {@link AttachmentService.create} (extensions.md §1.7). */
@@ -97,11 +103,15 @@ export function createAttachmentService(deps: AttachmentServiceDeps): Attachment
   const { attachments, blobs, clock, ids } = deps;
   const notFound = (): DomainError => new DomainError('not_found', 'Attachment not found');
 
-  /** True when `actorId` may read the message `messageId` (room member, or a DM party). */
+  /** True when `actorId` may read the message `messageId` (room member, a DM party, a conversation participant). */
   async function canRead(actorId: Uuid, messageId: Uuid): Promise<boolean> {
     const message = await deps.messages.getById(messageId);
     if (message === null || message.deleted) return false;
     if (message.target.type === 'room') return deps.access.isMember(message.target.room_id, actorId);
+    if (message.target.type === 'conversation') {
+      const c = await deps.conversations.get(message.target.conversation_id);
+      return c !== null && c.participants.some((p) => p.user_id === actorId);
+    }
     return actorId === message.author || actorId === message.target.recipient;
   }
 

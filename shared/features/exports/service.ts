@@ -5,6 +5,7 @@ import type { Clock, IdGenerator } from '../../kernel/ports.js';
 import { toTimestamp } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
 import type { BlobStore } from '../attachments/index.js';
+import { requireParticipant, type ConversationRepository } from '../conversations/index.js';
 import { conversationKey, type MessageRepository, type MessageTarget } from '../messages/index.js';
 import { createRetentionPolicy, floorSeq, laterSeq, type RetentionPolicyDeps } from '../retention/index.js';
 import type { RoomAccess } from '../rooms/index.js';
@@ -22,6 +23,8 @@ export interface ExportServiceDeps extends Pick<RetentionPolicyDeps, 'rooms' | '
   exports: ExportRepository;
   messages: Pick<MessageRepository, 'history'>;
   access: RoomAccess;
+  /** Group conversations (extensions.md §7.2): participants export. */
+  conversations: Pick<ConversationRepository, 'get'>;
   blobs: BlobStore;
   clock: Clock;
   ids: IdGenerator;
@@ -97,6 +100,10 @@ export function createExportService(deps: ExportServiceDeps): ExportService {
       if (input.target.type === 'room') {
         if (!(await deps.access.isMember(input.target.room_id, actorId)))
           throw new DomainError('not_room_member');
+        conversation = conversationKey(input.target);
+      } else if (input.target.type === 'conversation') {
+        // extensions.md §7.2: participants only (no existence oracle).
+        await requireParticipant(deps, input.target.conversation_id, actorId);
         conversation = conversationKey(input.target);
       } else {
         conversation = conversationKey({ type: 'dm', author: actorId, recipient: input.target.recipient });

@@ -12,7 +12,13 @@ export * from './links-service.js';
 export { toStats, estimateMedian, responseBucket } from './stats.js';
 export { DynamoInvitationStatsRepository, type StatsChange, type StatsScope } from './stats-store.js';
 export { DynamoInviteLinkRepository } from './links-store.js';
-export { DynamoInvitationRepository, invitationFromItem, invitationRecordItem, slotItem } from './store.js';
+export {
+  DynamoInvitationRepository,
+  bulkChunks,
+  invitationFromItem,
+  invitationRecordItem,
+  slotItem,
+} from './store.js';
 export { migrateLegacyInvitations } from './migrate.js';
 
 /** The invitations feature: keys (the slot key is the room partition's), entity tags, repositories and services. */

@@ -179,6 +179,15 @@ export interface InvitationRepository {
    * `join_room` already accepted reads as `accepted` unless `asStored`.
    */
   getById(id: Uuid, opts?: { asStored?: boolean }): Promise<InvitationRecord | null>;
+  /**
+   * Of `inviteeIds` (≤ 50 per BatchGetItem), who is a member of `roomId` and who holds a live
+   * pending slot there at `nowMs` (epoch ms): the bulk invite's early answers.
+   */
+  inviteeStates(
+    roomId: Uuid,
+    inviteeIds: Uuid[],
+    nowMs: number,
+  ): Promise<{ members: Set<Uuid>; pending: Set<Uuid> }>;
   /** The pending invitation of `inviteeId` to `roomId` (from the slot), expired ones included. */
   getPending(roomId: Uuid, inviteeId: Uuid): Promise<Invitation | null>;
   /**
@@ -192,6 +201,12 @@ export interface InvitationRepository {
    * @throws DomainError `room_not_found`; ConflictError `already_member` / `room_full` / `invitation_expired`
    */
   accept(invitation: Invitation, at: Timestamp): Promise<Invitation>;
+  /**
+   * The user's invitations, received and sent, changed at or after `sinceMs` (epoch ms) as read at
+   * `nowMs`: new, accepted, declined, cancelled, expired (a pending one past `expires_at`, status
+   * `expired`) or reminded (24 h before expiry); oldest change first (sync, docs/protocol/extensions.md §3, §6.3).
+   */
+  listChangedForUser(userId: Uuid, sinceMs: number, nowMs: number): Promise<Invitation[]>;
   /** The invitee's pending, unexpired invitations, newest first (docs/protocol/domain.md §9). */
   listPendingForUser(inviteeId: Uuid, nowMs: number): Promise<Invitation[]>;
   /** One filtered page of the caller's received or sent invitations, newest first. */

@@ -43,17 +43,17 @@ export interface InvitationServiceDeps extends EmitDeps {
   invitations: InvitationRepository;
   inviteLinks: { getTemplate(roomId: Uuid, id: Uuid): Promise<InvitationTemplate | null> };
   rooms: Pick<RoomRepository, 'get'>;
-  users: Pick<UserRepository, 'getById' | 'getMany' | 'getByUsername'>;
+  users: Pick<UserRepository, 'getById' | 'getMany' | 'getByUsername' | 'getManyByUsername'>;
   access: RoomAccess;
   /** Room bans (docs/protocol/extensions.md §9): a room-banned user cannot be invited. */
-  roomModeration: Pick<RoomModerationRepository, 'getRoomBan'>;
+  roomModeration: Pick<RoomModerationRepository, 'getRoomBan' | 'roomBannedAmong'>;
   /**
    * System bans (the moderation store): a banned invitee is refused with `account_banned`
    * (docs/protocol-extensions.md §6). Absent ⇒ no ban check (unit compositions without moderation).
    */
   moderation?: InviteeBans;
   /** A block either way refuses an invitation (`recipient_unavailable`, extensions.md §7.3). */
-  blocks: Pick<BlockRepository, 'isBlocked'>;
+  blocks: Pick<BlockRepository, 'isBlocked' | 'blockedEitherWay'>;
 }
 
 /** The two ban reads invites need (moderation's store implements them). */
@@ -97,7 +97,11 @@ export interface InvitationService {
    */
   create(actorId: Uuid, roomId: Uuid, inviteeId: Uuid, opts: InviteOptions): Promise<Invitation>;
   /**
-   * Invites up to 50 users by id or username; one failure never blocks the others.
+   * Invites up to 50 users by id or username; one failure never blocks the others. Per-user rows:
+   * `user_not_found` | `account_banned` | `already_member` | `recipient_unavailable` |
+   * `room_banned` | `already_invited`. Cost: one parallel round of reads (3 GetItem + 5
+   * BatchGetItem, nothing per invitee; usernames add two BatchGets and one round) and ⌈n / 33⌉ parallel
+   * TransactWriteItems (docs/adr/024).
    * @throws (for the whole call) `validation_failed` (0 or > 50 users, bad options) and the
    *   caller/room checks of {@link create}
    */
@@ -178,6 +182,35 @@ const BANNED_INVITEE = 'User is banned';
 
 /** Error row of a DomainError for per-item results. */
 const errorOf = (e: DomainError) => ({ code: e.code, message: e.message });
+
+/** The per-invitee facts a bulk invite reads in batches (ids in each set). */
+interface BulkChecks {
+  banned: Set<Uuid>;
+  blocked: Set<Uuid>;
+  roomBanned: Set<Uuid>;
+  members: Set<Uuid>;
+  pending: Set<Uuid>;
+}
+
+const emptyChecks = (): BulkChecks => ({
+  banned: new Set(),
+  blocked: new Set(),
+  roomBanned: new Set(),
+  members: new Set(),
+  pending: new Set(),
+});
+
+/** Union of two check results. */
+function mergeChecks(a: BulkChecks, b: BulkChecks): BulkChecks {
+  const u = (x: Set<Uuid>, y: Set<Uuid>) => (y.size === 0 ? x : new Set([...x, ...y]));
+  return {
+    banned: u(a.banned, b.banned),
+    blocked: u(a.blocked, b.blocked),
+    roomBanned: u(a.roomBanned, b.roomBanned),
+    members: u(a.members, b.members),
+    pending: u(a.pending, b.pending),
+  };
+}
 
 /** A pending record past `expires_at` reads as `expired` (docs/protocol/extensions.md §6.3). */
 export function effective(inv: Invitation, nowMs: number): Invitation {
@@ -311,6 +344,21 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
     return { membership, room: toRoom(room) };
   }
 
+  /**
+   * Every per-invitee check of a bulk invite for `ids`, each one BatchGetItem (≤ 100 keys), all in
+   * parallel: system bans, blocks either way, memberships + pending slots, room bans.
+   */
+  async function bulkChecks(actorId: Uuid, roomId: Uuid, ids: Uuid[], nowMs: number): Promise<BulkChecks> {
+    if (ids.length === 0) return emptyChecks();
+    const [banned, blocked, states, roomBanned] = await Promise.all([
+      deps.moderation?.bannedAmong(ids) ?? new Set<Uuid>(),
+      deps.blocks.blockedEitherWay(actorId, ids),
+      invitations.inviteeStates(roomId, ids, nowMs),
+      deps.roomModeration.roomBannedAmong(roomId, ids),
+    ]);
+    return { banned, blocked, roomBanned, members: states.members, pending: states.pending };
+  }
+
   const service: InvitationService = {
     async create(actorId, roomId, inviteeId, opts) {
       const p = await prepare(actorId, roomId, opts);
@@ -333,70 +381,55 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
           `Validation failed: users - 1 to ${MAX_BULK_INVITEES}`,
         );
       }
-      const idKeys = targets.userIds ?? [];
-      const parsed = idKeys.map((id) => parseUuid(id));
-      const validIds = parsed.filter((id): id is string => id !== null);
-      // one round trip: the caller/room checks, the users by id, their bans, the users by name
-      const [p, byId, bannedById, byName] = await Promise.all([
+      const parsed = (targets.userIds ?? []).map((id) => parseUuid(id));
+      const validIds = [...new Set(parsed.filter((id): id is string => id !== null))];
+      const now = clock.now();
+      // Round 1, all in parallel: caller/room checks, users by id and every per-invitee check of
+      // those ids (one BatchGetItem each), usernames resolved in two BatchGets (docs/protocol/extensions.md §6.2).
+      const [p, byId, idChecks, byName] = await Promise.all([
         prepare(actorId, roomId, opts),
         users.getMany(validIds),
-        deps.moderation?.bannedAmong(validIds) ?? new Set<Uuid>(),
-        Promise.all((targets.usernames ?? []).map((n) => users.getByUsername(n))),
+        bulkChecks(actorId, roomId, validIds, now),
+        (targets.usernames ?? []).length === 0
+          ? Promise.resolve([])
+          : users.getManyByUsername(targets.usernames ?? []),
       ]);
       checkCapacity(p.room);
-      const named = byName.filter((u): u is UserRecord => u !== null).map((u) => u.id);
-      const banned =
-        named.length === 0 || deps.moderation === undefined
-          ? bannedById
-          : new Set([...bannedById, ...(await deps.moderation.bannedAmong(named))]);
+      // Round 2, only for invitees named by username (their ids were unknown in round 1).
+      const namedIds = [...new Set(byName.flatMap((u) => (u === null || byId.has(u.id) ? [] : [u.id])))];
+      const checks = mergeChecks(idChecks, await bulkChecks(actorId, roomId, namedIds, now));
       const found: (UserRecord | null)[] = [
         ...parsed.map((id) => (id !== null ? byId.get(id) : undefined) ?? null),
         ...byName,
       ];
-      const blocked = await Promise.all(
-        found.map(async (u) => {
-          if (u === null) return false;
-          return requireNotBlocked(deps, actorId, u.id).then(
-            () => false,
-            () => true,
-          );
-        }),
-      );
-      const now = clock.now();
       const seen = new Set<string>();
       const results: BulkResult[] = [];
       const toCreate: { at: number; invitation: Invitation }[] = [];
+      /** The early refusal of one invitee, same order as a single invite (create's docstring). */
+      const refusal = (invitee: UserRecord): DomainError | null => {
+        if (checks.banned.has(invitee.id)) return new DomainError('account_banned', BANNED_INVITEE);
+        if (invitee.id === actorId || checks.members.has(invitee.id))
+          return new ConflictError('already_member');
+        if (checks.blocked.has(invitee.id)) return new DomainError('recipient_unavailable');
+        if (checks.roomBanned.has(invitee.id)) return new DomainError('room_banned');
+        // the same user twice in one request, or a live pending invitation
+        if (seen.has(invitee.id) || checks.pending.has(invitee.id))
+          return new ConflictError('already_invited');
+        return null;
+      };
       found.forEach((invitee, i) => {
-        const key = keys[i] ?? '';
-        const fail = (code: ErrorCode) => {
-          results[i] = { user_id: invitee?.id ?? key, error: errorOf(new DomainError(code)) };
-        };
-        if (invitee === null) {
-          fail('user_not_found');
-          return;
-        }
-        if (banned.has(invitee.id)) {
+        const refused = invitee === null ? new DomainError('user_not_found') : refusal(invitee);
+        if (invitee === null || refused !== null) {
           results[i] = {
-            user_id: invitee.id,
-            error: errorOf(new DomainError('account_banned', BANNED_INVITEE)),
+            user_id: invitee?.id ?? keys[i] ?? '',
+            error: errorOf(refused ?? new DomainError('user_not_found')),
           };
           return;
         }
-        if (invitee.id === actorId) {
-          fail('already_member');
-          return;
-        }
-        if (blocked[i] === true) {
-          fail('recipient_unavailable');
-          return;
-        }
-        if (seen.has(invitee.id)) {
-          fail('already_invited');
-          return;
-        } // the same user twice in one request
         seen.add(invitee.id);
         toCreate.push({ at: i, invitation: newInvitation(actorId, p, invitee, now) });
       });
+      // The transactions stay the rule (membership, one pending slot); refusals come back per invitee.
       const outcomes = await invitations.createMany(toCreate.map((c) => c.invitation));
       await Promise.all(
         toCreate.map(async ({ at, invitation }, k) => {

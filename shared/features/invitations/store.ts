@@ -1,18 +1,20 @@
 // InvitationRepository over DynamoDB: one `INVITATION#<id>` record per invitation plus one pending slot per (room, invitee) (docs/adr/008-invitation-records.md).
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ulid } from 'ulidx';
+import { encodeTime, ulid } from 'ulidx';
 import type { Uuid } from '../../kernel/types.js';
 import { ConflictError, DomainError } from '../../kernel/errors.js';
 import { parseTimestamp } from '../../kernel/time.js';
 import type { Clock } from '../../kernel/ports.js';
 import { ttlEpochSeconds, type Item } from '../../storage/items.js';
 import { membershipItem, roomBanCheck, roomKeys, type RoomMembership } from '../rooms/index.js';
-import { queryAll, queryPages } from '../../storage/operations.js';
+import { batchGet, queryAll, queryPages } from '../../storage/operations.js';
 import { ATTR, GSI1, GSI2 } from '../../storage/table.js';
 import { isConditionalCheckFailed, transactWrite, type TransactItem } from '../../storage/transactions.js';
 import { decodePageCursor, encodePageCursor } from './cursor.js';
 import { invitationFromItem, invitationRecordItem, recordFromItem, searchText } from './items.js';
 import {
+  REMINDER_LEAD_MS,
+  TTL_HOURS,
   type DueSlot,
   type Invitation,
   type InvitationListQuery,
@@ -43,6 +45,46 @@ export const partitions = {
 
 /** Invitees per bulk transaction: 1 room check + 3 items each ≤ 100 items (TransactWriteItems limit). */
 const BULK_CHUNK = 33;
+
+/**
+ * How a bulk of `count` invitees is split into transactions: the fewest that fit (⌈count / 33⌉,
+ * each 1 room check + 3 actions per invitee ≤ 100 actions), sizes balanced so the parallel
+ * transactions finish together (50 ⇒ 25 + 25, not 33 + 17). @returns index lists, in order
+ */
+export function bulkChunks(count: number): number[][] {
+  if (count <= 0) return [];
+  const n = Math.ceil(count / BULK_CHUNK);
+  const size = Math.ceil(count / n);
+  const out: number[][] = [];
+  for (let i = 0; i < count; i += size) {
+    out.push(Array.from({ length: Math.min(size, count - i) }, (_, k) => i + k));
+  }
+  return out;
+}
+
+/** Items read per direction by {@link DynamoInvitationRepository.listChangedForUser}. */
+const CHANGED_MAX = 1000;
+
+/**
+ * The latest change of a record as seen at `nowMs` (epoch ms) and the invitation as it reads
+ * then: its last history entry (or `created_at`); for a pending record, its expiry once passed
+ * (status `expired`) or else its reminder time once passed (24 h before expiry).
+ */
+function lastChange(rec: InvitationRecord, nowMs: number): { at: number; invitation: Invitation } {
+  const { history, ...invitation } = rec;
+  const times = [rec.created_at, ...history.map((h) => h.at), rec.responded_at, rec.cancelled_at]
+    .filter((t): t is string => typeof t === 'string')
+    .map(parseTimestamp)
+    .filter(Number.isFinite);
+  let at = Math.max(...times);
+  if (rec.status === 'pending') {
+    const expiresMs = parseTimestamp(rec.expires_at);
+    if (expiresMs <= nowMs)
+      return { at: Math.max(at, expiresMs), invitation: { ...invitation, status: 'expired' } };
+    if (expiresMs - REMINDER_LEAD_MS <= nowMs) at = Math.max(at, expiresMs - REMINDER_LEAD_MS);
+  }
+  return { at, invitation };
+}
 
 /** `entity` tags: the record (same tag the old single-item layout used) and the pending slot. */
 export const ENTITY = { invitation: 'invitation', invitationSlot: 'invitation_slot' } as const;
@@ -218,10 +260,7 @@ export class DynamoInvitationRepository implements InvitationRepository {
   ): Promise<(null | 'room_not_found' | 'already_member' | 'already_invited')[]> {
     type Outcome = null | 'room_not_found' | 'already_member' | 'already_invited';
     const out: Outcome[] = invitations.map(() => null);
-    const chunks: number[][] = [];
-    for (let i = 0; i < invitations.length; i += BULK_CHUNK) {
-      chunks.push(invitations.slice(i, i + BULK_CHUNK).map((_, k) => i + k));
-    }
+    const chunks = bulkChunks(invitations.length);
     const nowSec = Math.floor(this.clock.now() / 1000);
     const TableName = this.tableName;
     const itemsOf = (idx: number): TransactItem[] => {
@@ -305,6 +344,36 @@ export class DynamoInvitationRepository implements InvitationRepository {
     };
     await Promise.all(chunks.map(runChunk));
     return out;
+  }
+
+  /**
+   * One strongly consistent BatchGetItem per 50 invitees (membership + slot, both in the room
+   * partition): who is already a member and who holds a live pending slot (`status = pending`
+   * and TTL after `nowMs`, the same test as the create condition). A read to answer early; the
+   * transaction's conditions stay the rule.
+   */
+  async inviteeStates(
+    roomId: Uuid,
+    inviteeIds: Uuid[],
+    nowMs: number,
+  ): Promise<{ members: Set<Uuid>; pending: Set<Uuid> }> {
+    const members = new Set<Uuid>();
+    const pending = new Set<Uuid>();
+    if (inviteeIds.length === 0) return { members, pending };
+    const items = await batchGet(
+      this.doc,
+      this.tableName,
+      inviteeIds.flatMap((u) => [roomKeys.keys.membership(roomId, u), keys.invitationSlot(roomId, u)]),
+    );
+    const nowSec = Math.floor(nowMs / 1000);
+    for (const i of items) {
+      if (i.entity === ENTITY.invitationSlot) {
+        if (i.status === 'pending' && Number(i[ATTR.ttl]) > nowSec) pending.add(i.invitee_id as Uuid);
+      } else if (String(i.SK).startsWith('MEMBER#')) {
+        members.add(String(i.SK).slice('MEMBER#'.length));
+      }
+    }
+    return { members, pending };
   }
 
   /**
@@ -531,6 +600,64 @@ export class DynamoInvitationRepository implements InvitationRepository {
       invitations: page.items.map(invitationFromItem),
       next_cursor: page.lastKey === undefined ? null : encodePageCursor(page.lastKey),
     };
+  }
+
+  /**
+   * The user's invitations (received: GSI1 `USER#<id>` / `INVITE#<seq>`; sent: GSI2
+   * `INVITER#<id>` / `<seq>`) that changed at or after `sinceMs` (epoch ms), read as at `nowMs`:
+   * created, answered, revoked, expired (a pending record past `expires_at` reads as `expired`,
+   * changed at `expires_at`), or reminded (a pending one whose reminder time, 24 h before expiry,
+   * passed since). Every change happens before `expires_at` ≤ creation + 720 h (plus the
+   * sweep's lag), so both Queries start at the ULID of `sinceMs` − 721 h and read at most
+   * {@link CHANGED_MAX} items each. Oldest change first; at most one entry per invitation.
+   */
+  async listChangedForUser(userId: Uuid, sinceMs: number, nowMs: number): Promise<Invitation[]> {
+    const from = encodeTime(Math.max(0, sinceMs - (TTL_HOURS.max + 1) * 3600_000), 10);
+    const common = {
+      TableName: this.tableName,
+      FilterExpression: 'entity = :entity',
+      ScanIndexForward: false,
+    };
+    const [received, sent] = await Promise.all([
+      queryAll(
+        this.doc,
+        {
+          ...common,
+          IndexName: GSI1,
+          KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :lo AND :hi',
+          ExpressionAttributeValues: {
+            ':pk': partitions.userIndex(userId),
+            ':lo': `INVITE#${from}`,
+            ':hi': 'INVITE#~',
+            ':entity': ENTITY.invitation,
+          },
+        },
+        { max: CHANGED_MAX },
+      ),
+      queryAll(
+        this.doc,
+        {
+          ...common,
+          IndexName: GSI2,
+          KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK >= :lo',
+          ExpressionAttributeValues: {
+            ':pk': partitions.sentBy(userId),
+            ':lo': from,
+            ':entity': ENTITY.invitation,
+          },
+        },
+        { max: CHANGED_MAX },
+      ),
+    ]);
+    const byId = new Map<string, { at: number; invitation: Invitation }>();
+    for (const item of [...received, ...sent]) {
+      if (!String(item.PK).startsWith('INVITATION#')) continue;
+      const rec = recordFromItem(item);
+      const change = lastChange(rec, nowMs);
+      if (change.at >= sinceMs && change.at <= nowMs)
+        byId.set(rec.id, { at: change.at, invitation: change.invitation });
+    }
+    return [...byId.values()].sort((a, b) => a.at - b.at).map((c) => c.invitation);
   }
 
   /** GSI2 `INVITEDUE` with `GSI2SK <= "<until ISO>~"`, ascending (soonest expiry first). */

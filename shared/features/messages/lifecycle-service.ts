@@ -20,6 +20,7 @@ import {
 } from './model.js';
 import { conversationKey } from './store.js';
 import { createSendGate, type RoomModerationRepository } from '../room-moderation/index.js';
+import { requireParticipant, type ConversationRepository } from '../conversations/index.js';
 
 /** What the lifecycle use cases need. */
 export interface LifecycleDeps extends EmitDeps {
@@ -30,6 +31,8 @@ export interface LifecycleDeps extends EmitDeps {
   audit?: Pick<AuditRepository, 'append'>;
   /** Room mutes and slow mode (docs/protocol/extensions.md §9): a muted member cannot react. */
   roomModeration: Pick<RoomModerationRepository, 'roomState' | 'claimSendSlot'>;
+  /** Group conversations (extensions.md §7.2): participants read, react, pin and receive. */
+  conversations: Pick<ConversationRepository, 'get'>;
 }
 
 /** Edit history, reactions, threads and the admin hard delete. */
@@ -92,15 +95,34 @@ export function createLifecycle(deps: LifecycleDeps): LifecycleService {
   const { messages, clock } = deps;
   const gate = createSendGate(deps);
 
-  /** True when `actorId` may read `m`: a member of its room, or a party of its DM. */
-  async function canRead(
+  /** Current participant ids of a group conversation (empty when it is gone). */
+  async function participantsOf(conversationId: Uuid): Promise<Uuid[]> {
+    return (await deps.conversations.get(conversationId))?.participants.map((p) => p.user_id) ?? [];
+  }
+
+  /** Audience of an event about a message of `target` (a conversation's current participants). */
+  async function audienceOf(target: MessageTarget, actorId: Uuid) {
+    return target.type === 'conversation'
+      ? targetAudience(target, actorId, await participantsOf(target.conversation_id))
+      : targetAudience(target, actorId);
+  }
+
+  /** True when `actorId` may read a message of `target` by `author`: a room member, a DM party, a conversation participant. */
+  async function canReadTarget(
     actorId: Uuid,
-    m: MessageRecord,
+    target: MessageTarget,
+    author: Uuid,
     access: RoomAccess = deps.access,
   ): Promise<boolean> {
-    if (m.target.type === 'room') return access.isMember(m.target.room_id, actorId);
-    return m.author === actorId || m.target.recipient === actorId;
+    if (target.type === 'room') return access.isMember(target.room_id, actorId);
+    if (target.type === 'conversation')
+      return (await participantsOf(target.conversation_id)).includes(actorId);
+    return author === actorId || target.recipient === actorId;
   }
+
+  /** True when `actorId` may read `m` ({@link canReadTarget}). */
+  const canRead = (actorId: Uuid, m: MessageRecord, access: RoomAccess = deps.access): Promise<boolean> =>
+    canReadTarget(actorId, m.target, m.author, access);
 
   /** A live message the caller may read. @throws `message_not_found` */
   async function readable(
@@ -125,7 +147,7 @@ export function createLifecycle(deps: LifecycleDeps): LifecycleService {
       const updated = await messages.setPinned(m, pin, actorId, toTimestamp(clock.now()));
       if (updated === null) return toMessage(m);
       const message = toMessage(updated);
-      await emit(deps, targetAudience(m.target, actorId), {
+      await emit(deps, await audienceOf(m.target, actorId), {
         type: pin ? 'message_pinned' : 'message_unpinned',
         message,
         pinned_by: actorId,
@@ -137,6 +159,9 @@ export function createLifecycle(deps: LifecycleDeps): LifecycleService {
       let conversation: string;
       if (target.type === 'room') {
         await requireMembership(deps.access, target.room_id, actorId);
+        conversation = conversationKey(target);
+      } else if (target.type === 'conversation') {
+        await requireParticipant(deps, target.conversation_id, actorId);
         conversation = conversationKey(target);
       } else {
         if ((await deps.users.getById(target.recipient)) === null) throw new DomainError('user_not_found');
@@ -182,10 +207,7 @@ export function createLifecycle(deps: LifecycleDeps): LifecycleService {
         known?: { count: number; users: readonly Uuid[] } | null;
       };
       if (key !== undefined) {
-        const readableKey =
-          key.target.type === 'room'
-            ? await access.isMember(key.target.room_id, actorId)
-            : key.author === actorId || key.target.recipient === actorId;
+        const readableKey = await canReadTarget(actorId, key.target, key.author, access);
         if (!readableKey) throw new DomainError('message_not_found');
         where = { conversation: key.conversation, seq: key.seq };
         if (key.target.type === 'room') await gate.check(key.target.room_id, actorId, access, 'react');
@@ -203,7 +225,7 @@ export function createLifecycle(deps: LifecycleDeps): LifecycleService {
       if (!add && !change.changed) throw new DomainError('reaction_not_found');
       const message = toMessage(change.message);
       if (change.changed) {
-        await emit(deps, targetAudience(change.message.target, actorId), {
+        await emit(deps, await audienceOf(change.message.target, actorId), {
           type: add ? 'reaction_added' : 'reaction_removed',
           message_id: messageId,
           target: message.target,
@@ -247,7 +269,7 @@ export function createLifecycle(deps: LifecycleDeps): LifecycleService {
           details: { hard: true },
         }),
       );
-      await emit(deps, targetAudience(m.target, actorId), {
+      await emit(deps, await audienceOf(m.target, actorId), {
         type: 'message_deleted',
         message_id: m.id,
         target: toMessage(m).target,

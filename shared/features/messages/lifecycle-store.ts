@@ -210,6 +210,8 @@ export async function putReply(
   reply: MessageRecord,
   root: MessageRecord,
   attach: TransactItem[] = [],
+  /** Conversation participant check (extensions.md §7.2), last in the transaction. */
+  guard: TransactItem[] = [],
 ): Promise<MessageRecord> {
   const rootKey = keys.message(root.conversation, root.seq);
   const rootIndex = 1 + reply.mentions.length;
@@ -230,13 +232,16 @@ export async function putReply(
       ...attach,
       headUpdate(TableName, reply),
       ...dmPeerUpdates(TableName, reply),
+      ...guard,
     ],
     (c) =>
-      c.failed(rootIndex)
-        ? new DomainError('invalid_reply')
-        : c.reasons.some((_, i) => i > rootIndex && c.failed(i))
-          ? new DomainError('attachment_invalid')
-          : new DomainError('internal_error'),
+      guard.length > 0 && c.failed(c.reasons.length - 1)
+        ? new DomainError('conversation_not_found')
+        : c.failed(rootIndex)
+          ? new DomainError('invalid_reply')
+          : c.reasons.some((_, i) => i > rootIndex && c.failed(i))
+            ? new DomainError('attachment_invalid')
+            : new DomainError('internal_error'),
   );
   const out = await doc.send(new GetCommand({ TableName, Key: rootKey, ConsistentRead: true }));
   return out.Item ? messageFromItem(out.Item) : root;

@@ -3,8 +3,15 @@ import type { ErrorRows } from '../../kernel/error-rows.js';
 import type { Audience } from '../../kernel/events.js';
 import type { Timestamp, Uuid } from '../../kernel/types.js';
 
-/** Message target as emitted and as accepted on TCP/WS (docs/protocol/domain.md §4.6). */
-export type MessageTarget = { type: 'room'; room_id: Uuid } | { type: 'dm'; recipient: Uuid };
+/**
+ * Message target as emitted and as accepted on TCP/WS (docs/protocol/domain.md §4.6), plus the
+ * lair.social group-conversation variant (docs/protocol/extensions.md §7.2, §0.4: only `lair.social`
+ * connections ever see or send it).
+ */
+export type MessageTarget =
+  | { type: 'room'; room_id: Uuid }
+  | { type: 'dm'; recipient: Uuid }
+  | { type: 'conversation'; conversation_id: Uuid };
 
 /** `message_type` (docs/protocol/extensions.md §1.1); `system` is written by the server only. */
 export type MessageType = 'text' | 'markdown' | 'code' | 'system' | 'file' | 'image';
@@ -67,9 +74,14 @@ export interface MessageRecord extends Message {
 
 /** A copy of a target carrying only its wire fields (docs/protocol/domain.md §4.6). */
 export function cleanTarget(target: MessageTarget): MessageTarget {
-  return target.type === 'room'
-    ? { type: 'room', room_id: target.room_id }
-    : { type: 'dm', recipient: target.recipient };
+  switch (target.type) {
+    case 'room':
+      return { type: 'room', room_id: target.room_id };
+    case 'dm':
+      return { type: 'dm', recipient: target.recipient };
+    case 'conversation':
+      return { type: 'conversation', conversation_id: target.conversation_id };
+  }
 }
 
 /** Strips seq/conversation/version: the wire Message (domain.md §4.6 + extensions.md §1.1). */
@@ -137,11 +149,17 @@ export interface MessageVersion {
 export const LIMITS = { edits: 100, distinctReactions: 20, reactionUsers: 25 } as const;
 
 /**
- * Audience of a message-related event (docs/protocol/tcp.md §8): the room's members, or the two DM parties
- * (`actor` first; de-duplicated for DMs to yourself).
+ * Audience of a message-related event (docs/protocol/tcp.md §8): the room's members, the two DM parties
+ * (`actor` first; de-duplicated for DMs to yourself), or a conversation's current `participants`
+ * (docs/protocol/extensions.md §7.2; the caller reads them).
  */
-export function targetAudience(target: MessageTarget, actorId: Uuid): Audience {
+export function targetAudience(
+  target: MessageTarget,
+  actorId: Uuid,
+  participants: readonly Uuid[] = [],
+): Audience {
   if (target.type === 'room') return { kind: 'room', roomId: target.room_id };
+  if (target.type === 'conversation') return { kind: 'users', userIds: [...new Set(participants)] };
   return { kind: 'users', userIds: [...new Set([actorId, target.recipient])] };
 }
 

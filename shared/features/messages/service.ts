@@ -8,6 +8,7 @@ import { claimAttachments, type AttachmentServiceDeps } from '../attachments/ind
 import { isModeratorOrAbove, requireMembership, type RoomAccess } from '../rooms/index.js';
 import { createRetentionPolicy, floorSeq, laterSeq, type RetentionPolicyDeps } from '../retention/index.js';
 import { requireDmAllowed, type BlockRepository, type ReachDeps } from '../social/index.js';
+import { requireParticipant, type ConversationRepository } from '../conversations/index.js';
 import type { UserRepository } from '../users/index.js';
 import { createLifecycle, type LifecycleDeps, type LifecycleService } from './lifecycle-service.js';
 import {
@@ -43,6 +44,8 @@ export interface MessageServiceDeps
   blocks: Pick<BlockRepository, 'isBlocked' | 'blockedIds'>;
   friends: ReachDeps['friends'];
   preferences: ReachDeps['preferences'];
+  /** Group conversations (extensions.md §7.2): who may read and send, and who receives. */
+  conversations: Pick<ConversationRepository, 'get'>;
 }
 
 /** Options of {@link MessageService.send}: the extension inputs and what lets an adapter save round trips. */
@@ -124,12 +127,15 @@ const CLIENT_TYPES: ReadonlySet<string> = new Set(['text', 'markdown', 'code']);
 /**
  * Builds the MessageService (permission matrix docs/protocol/domain.md §7):
  * - send/history to a room: caller must be a member (`not_room_member`, also for an unknown room);
- *   to a DM: the other user must exist (`user_not_found`); DMs to yourself are allowed.
+ *   to a DM: the other user must exist (`user_not_found`); DMs to yourself are allowed; to a group
+ *   conversation: the caller must take part (`conversation_not_found`, extensions.md §7.2).
  * - send checks content first (`content_invalid`), then the target, then the extension inputs.
  * - edit: `message_not_found` → `not_message_author` → `content_invalid` → `edit_limit_reached`.
  * - delete: the author always (even after leaving the room); someone else's room message only
- *   by a room moderator/owner; someone else's DM never (`permission_denied`).
- * Event audiences (tcp.md §8): room → its members; DM → the actor and the recipient.
+ *   by a room moderator/owner; someone else's DM or conversation message never (`permission_denied`).
+ *   Edit and delete of a conversation message need the caller to still take part (`message_not_found`).
+ * Event audiences (tcp.md §8): room → its members; DM → the actor and the recipient; conversation →
+ * its current participants.
  */
 export function createMessageService(deps: MessageServiceDeps): MessageService {
   const { messages, users, clock, ids } = deps;
@@ -138,28 +144,52 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
   const gate = createSendGate(deps);
 
   /**
-   * Checks access to a target and returns its conversation key: a room through `access` (the
-   * one room-access policy), a DM by the recipient existing.
-   * @throws `not_room_member` | `user_not_found`
+   * Checks access to a target and returns its conversation key and, for a group conversation, its
+   * participant ids: a room through `access` (the one room-access policy), a DM by the recipient
+   * existing, a conversation by the caller taking part (extensions.md §7.2).
+   * @throws `not_room_member` | `user_not_found` | `conversation_not_found`
    */
-  async function requireAccess(actorId: Uuid, target: MessageTarget, access: RoomAccess): Promise<string> {
-    if (target.type === 'room') {
-      await requireMembership(access, target.room_id, actorId);
-      return conversationKey(target);
-    }
-    if ((await users.getById(target.recipient)) === null) throw new DomainError('user_not_found');
-    return conversationKey({ type: 'dm', author: actorId, recipient: target.recipient });
-  }
-
-  /** A DM send also passes the one reachability rule (blocks, `dm_from`; extensions.md §7.3). */
-  async function requireSendAccess(
+  async function requireAccess(
     actorId: Uuid,
     target: MessageTarget,
     access: RoomAccess,
-  ): Promise<string> {
-    const conversation = await requireAccess(actorId, target, access);
+  ): Promise<{ key: string; participants: Uuid[] }> {
+    if (target.type === 'room') {
+      await requireMembership(access, target.room_id, actorId);
+      return { key: conversationKey(target), participants: [] };
+    }
+    if (target.type === 'conversation') {
+      const c = await requireParticipant(deps, target.conversation_id, actorId);
+      return { key: conversationKey(target), participants: c.participants.map((p) => p.user_id) };
+    }
+    if ((await users.getById(target.recipient)) === null) throw new DomainError('user_not_found');
+    return {
+      key: conversationKey({ type: 'dm', author: actorId, recipient: target.recipient }),
+      participants: [],
+    };
+  }
+
+  /** A DM send also passes the one reachability rule (blocks, `dm_from`; extensions.md §7.3). */
+  async function requireSendAccess(actorId: Uuid, target: MessageTarget, access: RoomAccess) {
+    const found = await requireAccess(actorId, target, access);
     if (target.type === 'dm') await requireDmAllowed(deps, actorId, target.recipient);
-    return conversation;
+    return found;
+  }
+
+  /**
+   * Audience of an event about an existing message: for a conversation message, its current
+   * participants, and only when `actorId` is one of them. @throws `message_not_found` otherwise
+   */
+  async function audienceOf(target: MessageTarget, actorId: Uuid) {
+    if (target.type !== 'conversation') return targetAudience(target, actorId);
+    const c = await deps.conversations.get(target.conversation_id);
+    if (c === null || !c.participants.some((p) => p.user_id === actorId))
+      throw new DomainError('message_not_found');
+    return targetAudience(
+      target,
+      actorId,
+      c.participants.map((p) => p.user_id),
+    );
   }
 
   /** The thread root a reply joins (flat threads: a reply to a reply joins the root's thread). */
@@ -209,13 +239,14 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
         checked.status === 'rejected' &&
         !isDomainError(checked.reason, 'not_room_member') &&
         !isDomainError(checked.reason, 'user_not_found') &&
+        !isDomainError(checked.reason, 'conversation_not_found') &&
         !isDomainError(checked.reason, 'recipient_unavailable')
       ) {
         throw checked.reason;
       }
       validateContent(content);
       if (checked.status === 'rejected') throw checked.reason;
-      const conversation = checked.value;
+      const { key: conversation, participants } = checked.value;
       const plain =
         opts.message_type == null &&
         opts.priority == null &&
@@ -232,7 +263,9 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
         ? await claimAttachments(deps, actorId, opts.attachment_ids)
         : [];
       // Only content naming someone costs reads (extensions.md §1.6); a plain send stays one write request.
-      const mentions = content.includes('@') ? await resolveMentions(deps, content, actorId, target) : [];
+      const mentions = content.includes('@')
+        ? await resolveMentions(deps, content, actorId, target, participants)
+        : [];
       const now = clock.now();
       const createdAt = toTimestamp(now);
       const record: MessageRecord = {
@@ -257,7 +290,7 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
       if (root === null) await messages.put(record);
       const authorUsername = opts.authorUsername ?? (await users.getById(actorId))?.username ?? actorId;
       const message = toMessage(record);
-      const audience = targetAudience(target, actorId);
+      const audience = targetAudience(target, actorId, participants);
       await emit(
         deps,
         audience,
@@ -292,7 +325,7 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
     },
 
     async history(actorId, target, limit, opts = {}) {
-      const conversation = await requireAccess(actorId, target, deps.access);
+      const { key: conversation } = await requireAccess(actorId, target, deps.access);
       let beforeSeq: string | undefined;
       let afterSeq: string | undefined;
       if (opts.cursor != null) {
@@ -320,10 +353,10 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
             });
       const hasMore = found.length === limit && limit > 0;
       const last = found.at(-1);
-      // extensions.md §7.3: a blocked user's room messages are hidden from the blocker's history
+      // extensions.md §7.3: a blocked user's room (and group conversation) messages are hidden from the blocker's history
       // (paging stays on the unfiltered page, so a page may come back shorter than `limit`).
       const hidden =
-        target.type === 'room' && found.length > 0 ? new Set(await deps.blocks.blockedIds(actorId)) : null;
+        target.type !== 'dm' && found.length > 0 ? new Set(await deps.blocks.blockedIds(actorId)) : null;
       const shown = hidden === null || hidden.size === 0 ? found : found.filter((m) => !hidden.has(m.author));
       return {
         messages: shown.map(toMessage),
@@ -340,6 +373,7 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
         const current = await messages.getById(messageId);
         if (current === null || current.deleted) throw new DomainError('message_not_found');
         if (current.author !== actorId) throw new DomainError('not_message_author');
+        const audience = await audienceOf(current.target, actorId); // a conversation's current participants only
         validateContent(content);
         if (current.edit_count >= LIMITS.edits) throw new DomainError('edit_limit_reached');
         let updated: MessageRecord;
@@ -351,7 +385,7 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
           throw e;
         }
         const message = toMessage(updated);
-        await emit(deps, targetAudience(current.target, actorId), {
+        await emit(deps, audience, {
           type: 'message_edited',
           message,
           previous_content: current.content,
@@ -363,8 +397,9 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
     async delete(actorId, messageId) {
       const message = await messages.getById(messageId);
       if (message === null || message.deleted) throw new DomainError('message_not_found');
+      const audience = await audienceOf(message.target, actorId); // a conversation's current participants only
       if (message.author !== actorId) {
-        if (message.target.type === 'dm') throw new DomainError('permission_denied');
+        if (message.target.type !== 'room') throw new DomainError('permission_denied');
         const membership = await deps.access.membership(message.target.room_id, actorId);
         if (membership === null || !isModeratorOrAbove(membership.role)) {
           throw new DomainError('permission_denied');
@@ -372,7 +407,6 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
       }
       const root = message.thread_root_id === null ? null : await messages.getById(message.thread_root_id);
       await messages.tombstone(message, toTimestamp(clock.now()), root);
-      const audience = targetAudience(message.target, actorId);
       await emit(deps, audience, {
         type: 'message_deleted',
         message_id: message.id,
@@ -404,7 +438,9 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
         ) {
           return;
         }
-        await emit(deps, targetAudience(target, actorId), {
+        // A conversation's typing goes to its participants, from participants only (else dropped, extensions.md §7.2).
+        const audience = await audienceOf(target, actorId);
+        await emit(deps, audience, {
           type: 'user_typing',
           user_id: actorId,
           target: cleanTarget(target),

@@ -25,7 +25,8 @@ import * as marks from './marks-store.js';
 import * as head from './head-store.js';
 import { DomainError } from '../../kernel/errors.js';
 import { attachUpdates } from '../attachments/index.js';
-import { transactWrite } from '../../storage/transactions.js';
+import { conversationTouch } from '../conversations/index.js';
+import { transactWrite, type TransactItem } from '../../storage/transactions.js';
 
 /** Keys of the messages feature's items: one partition per conversation, ordered by ULID (docs/design.md §3). */
 export const keys = {
@@ -61,15 +62,29 @@ export const ENTITY = {
 } as const;
 
 /**
- * Conversation key of a message target: the room id, or `DM#<a>#<b>` with the two user ids
- * sorted so both directions share one partition (docs/protocol/http.md §9.2: DM history has both directions).
+ * Conversation key of a message target: the room id, `DM#<a>#<b>` with the two user ids
+ * sorted so both directions share one partition (docs/protocol/http.md §9.2: DM history has both
+ * directions), or `CONV#<id>` for a group conversation (docs/protocol/extensions.md §7.2).
  */
 export function conversationKey(
-  target: { type: 'room'; room_id: Uuid } | { type: 'dm'; author: Uuid; recipient: Uuid },
+  target:
+    | { type: 'room'; room_id: Uuid }
+    | { type: 'dm'; author: Uuid; recipient: Uuid }
+    | { type: 'conversation'; conversation_id: Uuid },
 ): string {
   if (target.type === 'room') return target.room_id;
+  if (target.type === 'conversation') return `CONV#${target.conversation_id}`;
   const [a, b] = [target.author, target.recipient].sort();
   return `DM#${a}#${b}`;
+}
+
+/**
+ * extensions.md §7.2: a conversation message's (or reply's) transaction also conditions on the
+ * author still taking part and moves `last_message_at`; none for other targets.
+ */
+function conversationGuard(TableName: string, m: MessageRecord): TransactItem[] {
+  if (m.target.type !== 'conversation') return [];
+  return [conversationTouch(TableName, m.target.conversation_id, m.author, m.created_at)];
 }
 
 /** Attribute-name prefixes of the per-emoji reaction attributes on a message item (extensions.md §1.4). */
@@ -121,11 +136,13 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
 /** Maps a message item back to a {@link MessageRecord}; items written before the lifecycle fields get their defaults. */
 export function messageFromItem(item: Item): MessageRecord {
-  const t = item.target as { type: string; room_id?: string; recipient?: string };
+  const t = item.target as { type: string; room_id?: string; recipient?: string; conversation_id?: string };
   const target: MessageTarget =
     t.type === 'room'
       ? { type: 'room', room_id: t.room_id ?? '' }
-      : { type: 'dm', recipient: t.recipient ?? '' };
+      : t.type === 'conversation'
+        ? { type: 'conversation', conversation_id: t.conversation_id ?? '' }
+        : { type: 'dm', recipient: t.recipient ?? '' };
   const createdAt = item.created_at as string;
   return {
     ...freshLifecycle(createdAt),
@@ -176,6 +193,7 @@ export class DynamoMessageRepository implements MessageRepository {
     // The message, its index items, its attachments and its head land together (extensions.md §0.7).
     const first = 1 + message.mentions.length;
     const attach = attachUpdates(this.tableName, message, this.clock.now());
+    const guard = conversationGuard(this.tableName, message);
     await transactWrite(
       this.doc,
       [
@@ -190,11 +208,14 @@ export class DynamoMessageRepository implements MessageRepository {
         ...attach,
         head.headUpdate(this.tableName, message),
         ...head.dmPeerUpdates(this.tableName, message),
+        ...guard,
       ],
       (c) =>
-        c.reasons.some((_, i) => i >= first && i < first + attach.length && c.failed(i))
-          ? new DomainError('attachment_invalid')
-          : new DomainError('internal_error'),
+        guard.length > 0 && c.failed(c.reasons.length - 1)
+          ? new DomainError('conversation_not_found')
+          : c.reasons.some((_, i) => i >= first && i < first + attach.length && c.failed(i))
+            ? new DomainError('attachment_invalid')
+            : new DomainError('internal_error'),
     );
   }
 
@@ -247,6 +268,7 @@ export class DynamoMessageRepository implements MessageRepository {
       reply,
       root,
       attachUpdates(this.tableName, reply, this.clock.now()),
+      conversationGuard(this.tableName, reply),
     );
   }
 

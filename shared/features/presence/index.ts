@@ -5,6 +5,7 @@ import * as store from './store.js';
 
 export * from './model.js';
 export * from './service.js';
+export { visibleOnline, type OnlineVisibility } from './visibility.js';
 export { DynamoPresenceRepository, connectionItem, relayItem } from './store.js';
 
 /** The presence feature: its keys, entity tags, repositories and services. */

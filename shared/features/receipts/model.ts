@@ -3,7 +3,10 @@ import type { ErrorRows } from '../../kernel/error-rows.js';
 import type { Uuid } from '../../kernel/types.js';
 
 /** A message target as the reader sees it (DM = the other participant). Same shape as messages' MessageTarget. */
-export type ReadTarget = { type: 'room'; room_id: Uuid } | { type: 'dm'; recipient: Uuid };
+export type ReadTarget =
+  | { type: 'room'; room_id: Uuid }
+  | { type: 'dm'; recipient: Uuid }
+  | { type: 'conversation'; conversation_id: Uuid };
 
 /** `receipt` of `mark_read` and the `read_receipt` event body (extensions.md §2). */
 export interface ReadReceipt {
@@ -123,6 +126,8 @@ export interface UserIndex {
   rooms: { room_id: Uuid; joined_at: string }[];
   markers: ReadMarker[];
   dmPeers: { conversation: string; peer: Uuid }[];
+  /** Group conversations the user takes part in (docs/protocol/extensions.md §7.2). */
+  conversations: Uuid[];
 }
 
 /** Storage of markers, deliveries and preferences. */

@@ -17,6 +17,7 @@ import {
   type RoomRepository,
 } from '../rooms/index.js';
 import type { UserRepository } from '../users/index.js';
+import { requireParticipant, type ConversationRepository } from '../conversations/index.js';
 import {
   MAX_DELIVERED_BATCH,
   RECEIPT_ROOM_LIMIT,
@@ -41,6 +42,8 @@ export interface ReceiptServiceDeps extends EmitDeps {
   rooms: Pick<RoomRepository, 'get'>;
   users: Pick<UserRepository, 'getById'>;
   access: RoomAccess;
+  /** Group conversations (extensions.md §7.2): participants mark, count and see receipts. */
+  conversations: Pick<ConversationRepository, 'get'>;
 }
 
 /** `mark_read` result (extensions.md §2). */
@@ -97,6 +100,10 @@ export function createReceiptService(deps: ReceiptServiceDeps): ReceiptService {
       await requireMembership(deps.access, target.room_id, actorId);
       return conversationKey(target);
     }
+    if (target.type === 'conversation') {
+      await requireParticipant(deps, target.conversation_id, actorId);
+      return conversationKey(target);
+    }
     if ((await deps.users.getById(target.recipient)) === null) throw new DomainError('user_not_found');
     return conversationKey({ type: 'dm', author: actorId, recipient: target.recipient });
   }
@@ -136,6 +143,10 @@ export function createReceiptService(deps: ReceiptServiceDeps): ReceiptService {
   /** Who gets `read_receipt` for a marker on `target`: the DM peer, or the other members of a room of ≤ 100. */
   async function receiptAudience(actorId: Uuid, target: ReadTarget): Promise<Uuid[]> {
     if (target.type === 'dm') return target.recipient === actorId ? [] : [target.recipient];
+    if (target.type === 'conversation') {
+      const c = await deps.conversations.get(target.conversation_id);
+      return (c?.participants ?? []).map((p) => p.user_id).filter((u) => u !== actorId);
+    }
     const room = await deps.rooms.get(target.room_id);
     if (room === null || room.member_count > RECEIPT_ROOM_LIMIT) return [];
     const members = await deps.memberships.listByRoom(target.room_id);
@@ -150,6 +161,11 @@ export function createReceiptService(deps: ReceiptServiceDeps): ReceiptService {
     for (const r of index.rooms) targets.set(r.room_id, { type: 'room', room_id: r.room_id });
     for (const p of index.dmPeers) targets.set(p.conversation, { type: 'dm', recipient: p.peer });
     for (const m of index.markers) if (m.target.type === 'dm') targets.set(m.conversation, m.target);
+    for (const id of index.conversations)
+      targets.set(conversationKey({ type: 'conversation', conversation_id: id }), {
+        type: 'conversation',
+        conversation_id: id,
+      });
     const oldest = [...targets.keys()].reduce<string | null>((low, c) => {
       const seq = byConversation.get(c)?.up_to_seq ?? '';
       return low === null || seq < low ? seq : low;
@@ -251,6 +267,8 @@ export function createReceiptService(deps: ReceiptServiceDeps): ReceiptService {
         if (e.unread_count === 0) continue;
         counts.total += e.unread_count;
         if (e.target.type === 'room') counts.by_room[e.target.room_id] = e.unread_count;
+        else if (e.target.type === 'conversation')
+          counts.by_conversation[e.target.conversation_id] = e.unread_count;
         else counts.by_dm[e.target.recipient] = e.unread_count;
       }
       return counts;
@@ -269,9 +287,16 @@ export function createReceiptService(deps: ReceiptServiceDeps): ReceiptService {
       const at = toTimestamp(clock.now());
       for (const id of [...new Set(messageIds)].slice(0, MAX_DELIVERED_BATCH)) {
         const message = await messages.getById(id, { consistent: false });
-        // DMs only (extensions.md §2); the recipient confirms, never the author.
-        if (message === null || message.target.type !== 'dm' || message.author === actorId) continue;
-        if (message.target.recipient !== actorId) continue;
+        // DMs and conversations only (extensions.md §2); a recipient confirms, never the author.
+        if (message === null || message.target.type === 'room' || message.author === actorId) continue;
+        const t = message.target;
+        const recipient =
+          t.type === 'dm'
+            ? t.recipient === actorId
+            : ((await deps.conversations.get(t.conversation_id))?.participants.some(
+                (p) => p.user_id === actorId,
+              ) ?? false);
+        if (!recipient) continue;
         if (!(await receipts.recordDelivery(id, actorId, at))) continue;
         recorded += 1;
         await emit(
@@ -280,7 +305,7 @@ export function createReceiptService(deps: ReceiptServiceDeps): ReceiptService {
           {
             type: 'delivery_receipt',
             message_id: id,
-            target: { type: 'dm', recipient: actorId },
+            target: t.type === 'dm' ? { type: 'dm', recipient: actorId } : t,
             user_id: actorId,
             delivered_at: at,
           },
@@ -297,6 +322,11 @@ export function createReceiptService(deps: ReceiptServiceDeps): ReceiptService {
         const parties = [message.author, message.target.recipient];
         if (!parties.includes(actorId)) throw new DomainError('message_not_found');
         others = parties.filter((u) => u !== message.author);
+      } else if (message.target.type === 'conversation') {
+        const c = await requireParticipant(deps, message.target.conversation_id, actorId).catch(() => {
+          throw new DomainError('message_not_found');
+        });
+        others = c.participants.map((p) => p.user_id).filter((u) => u !== message.author);
       } else {
         // No existence oracle (extensions.md §0.6): a non-member gets not found.
         if (!(await deps.access.isMember(message.target.room_id, actorId)))
@@ -307,7 +337,7 @@ export function createReceiptService(deps: ReceiptServiceDeps): ReceiptService {
       }
       const [markers, delivered] = await Promise.all([
         receipts.markersOf(others, message.conversation),
-        message.target.type === 'dm' ? receipts.deliveries(messageId) : Promise.resolve([]),
+        message.target.type !== 'room' ? receipts.deliveries(messageId) : Promise.resolve([]),
       ]);
       const read = markers
         .filter((m) => m.up_to_seq >= message.seq)

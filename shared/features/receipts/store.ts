@@ -92,7 +92,7 @@ export class DynamoReceiptRepository implements ReceiptRepository {
       KeyConditionExpression: 'GSI1PK = :pk',
       ExpressionAttributeValues: { ':pk': `USER#${userId}` },
     });
-    const out: UserIndex = { rooms: [], markers: [], dmPeers: [] };
+    const out: UserIndex = { rooms: [], markers: [], dmPeers: [], conversations: [] };
     for (const item of items) {
       const sk = String(item.GSI1SK);
       // Membership rows belong to the rooms feature: only their room id and join time are read here.
@@ -101,6 +101,9 @@ export class DynamoReceiptRepository implements ReceiptRepository {
       else if (sk.startsWith('READ#')) out.markers.push(markerFromItem({ ...item, SK: sk.slice(5) }));
       else if (sk.startsWith('DMPEER#'))
         out.dmPeers.push({ conversation: sk.slice(7), peer: item.peer as string });
+      // Participant rows belong to the conversations feature (extensions.md §7.2): only the id is read.
+      else if (sk.startsWith('CONV#') && item.entity === 'conversation_participant')
+        out.conversations.push(item.conversation_id as string);
     }
     return out;
   }

@@ -15,11 +15,11 @@ export interface RetentionPolicyDeps {
 /**
  * The policy over the room repository: a room conversation costs one strongly consistent GetItem
  * (a policy change hides old messages at once, before the background re-stamp); DM keys
- * (`DM#…`) and unknown rooms use the default.
+ * (`DM#…`), group conversations (`CONV#…`, extensions.md §7.2) and unknown rooms use the default.
  */
 export function createRetentionPolicy(deps: RetentionPolicyDeps): RetentionPolicy {
   const daysFor = async (conversation: string): Promise<number | null> => {
-    if (conversation.startsWith('DM#')) return deps.retentionDefaultDays;
+    if (conversation.startsWith('DM#') || conversation.startsWith('CONV#')) return deps.retentionDefaultDays;
     const room = await deps.rooms.get(conversation);
     return effectiveDays(room?.settings.retention_days, deps.retentionDefaultDays);
   };

@@ -77,6 +77,8 @@ export interface RoomModerationRepository {
   deleteRoomBan(roomId: Uuid, userId: Uuid, audit: AuditEntry): Promise<boolean>;
   /** The live room ban of (room, user), strongly consistent. */
   getRoomBan(roomId: Uuid, userId: Uuid): Promise<RoomBan | null>;
+  /** Which of `userIds` have a live ban in `roomId`: one strongly consistent BatchGetItem per 100 ids (bulk invites). */
+  roomBannedAmong(roomId: Uuid, userIds: Uuid[]): Promise<Set<Uuid>>;
   /** Live room bans, oldest first. */
   listRoomBans(roomId: Uuid): Promise<RoomBan[]>;
   /** Sets `slow_mode_seconds` on the room META with its audit entry in one transaction. @throws `room_not_found` */

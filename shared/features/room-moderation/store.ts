@@ -8,7 +8,7 @@ import { auditPut, type AuditEntry } from '../audit/index.js';
 import { roomKeys } from '../rooms/index.js';
 import { isLive, ttlEpochSeconds, type Item } from '../../storage/items.js';
 import type { Key } from '../../storage/keys.js';
-import { queryAll } from '../../storage/operations.js';
+import { batchGet, queryAll } from '../../storage/operations.js';
 import { ATTR } from '../../storage/table.js';
 import { isConditionalCheckFailed, StaleReadError, transactWrite } from '../../storage/transactions.js';
 import {
@@ -186,6 +186,19 @@ export class DynamoRoomModerationRepository implements RoomModerationRepository 
       new GetCommand({ TableName: this.tableName, Key: keys.roomBan(roomId, userId), ConsistentRead: true }),
     );
     return out.Item !== undefined && isLive(out.Item, this.clock.now()) ? banFromItem(out.Item) : null;
+  }
+
+  async roomBannedAmong(roomId: Uuid, userIds: Uuid[]): Promise<Set<Uuid>> {
+    if (userIds.length === 0) return new Set();
+    const now = this.clock.now();
+    const items = await batchGet(
+      this.doc,
+      this.tableName,
+      userIds.map((u) => keys.roomBan(roomId, u)),
+    );
+    return new Set(
+      items.filter((i) => i.entity === ENTITY.roomBan && isLive(i, now)).map((i) => i.user_id as Uuid),
+    );
   }
 
   async listRoomBans(roomId: Uuid): Promise<RoomBan[]> {

@@ -10,7 +10,7 @@ import {
 import { isExpired, toTimestamp } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
 import { normalizeSearch, PAGE, validateRoomName } from '../../kernel/validation.js';
-import type { PresenceRepository } from '../presence/index.js';
+import { visibleOnline, type OnlineVisibility, type PresenceRepository } from '../presence/index.js';
 import { toUser, type UserRepository } from '../users/index.js';
 import { requireMember } from './access.js';
 import {
@@ -38,6 +38,8 @@ export interface RoomServiceDeps extends EmitDeps {
   presence: Pick<PresenceRepository, 'countConnections' | 'listOnlineUserIds'>;
   invitations: PendingInvitationLookup;
   access: RoomAccess;
+  /** Members with `show_online: false` read `is_online: false` (extensions.md §8); absent ⇒ nobody hidden. */
+  preferences?: OnlineVisibility;
 }
 
 /**
@@ -163,12 +165,13 @@ export function createRoomService(deps: RoomServiceDeps): RoomService {
       users.getById(m.user_id),
       presence.countConnections(m.user_id),
     ]);
+    const shown = connections > 0 && (await visibleOnline(deps.preferences, [m.user_id])).length > 0;
     return {
       user_id: m.user_id,
       username: user?.username ?? m.user_id,
       role: m.role,
       joined_at: m.joined_at,
-      is_online: connections > 0,
+      is_online: shown,
     };
   }
 
@@ -353,7 +356,14 @@ export function createRoomService(deps: RoomServiceDeps): RoomService {
         users.getMany(list.map((m) => m.user_id)),
         presence.listOnlineUserIds(),
       ]);
-      const onlineIds = new Set(online);
+      const live = new Set(online);
+      const onlineIds = new Set(
+        await visibleOnline(
+          deps.preferences,
+          list.map((m) => m.user_id).filter((id) => live.has(id)),
+          actorId,
+        ),
+      );
       return list.map((m) => ({
         user_id: m.user_id,
         username: found.get(m.user_id)?.username ?? m.user_id,

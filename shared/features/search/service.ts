@@ -7,7 +7,9 @@ import { PAGE, parseUuid } from '../../kernel/validation.js';
 import { conversationKey, toMessage, type MessageRecord } from '../messages/index.js';
 import { createRetentionPolicy, floorSeq, laterSeq, type RetentionPolicyDeps } from '../retention/index.js';
 import type { MembershipRepository, RoomAccess, RoomRepository } from '../rooms/index.js';
+import type { BlockRepository } from '../social/index.js';
 import type { UserRepository } from '../users/index.js';
+import { requireParticipant, type ConversationRepository } from '../conversations/index.js';
 import {
   ALL_TERM,
   type PostingHit,
@@ -27,6 +29,10 @@ export interface SearchServiceDeps extends Pick<RetentionPolicyDeps, 'rooms' | '
   users: Pick<UserRepository, 'getByUsername'>;
   access: RoomAccess;
   clock: Clock;
+  /** Group conversations (extensions.md §7.2): the caller's are in scope. */
+  conversations: Pick<ConversationRepository, 'get' | 'idsOf' | 'getMany'>;
+  /** extensions.md §7.3: room messages by users the caller blocked are left out (absent ⇒ no filter). */
+  blocks?: Pick<BlockRepository, 'blockedIds'>;
 }
 
 /** Paging of {@link SearchService.search} (extensions.md §0.5). */
@@ -146,8 +152,13 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
 
   /** Conversation keys in scope: one joined room, one DM, or everything the caller reads. */
   async function scope(actorId: Uuid, filters: SearchFilters, inRoom: string | undefined): Promise<string[]> {
-    if (filters.conversation_id !== undefined)
-      throw invalid('conversation_id', 'conversations are not available on this server');
+    if (filters.conversation_id !== undefined) {
+      // extensions.md §7.2: participants only; anyone else gets not found (no existence oracle).
+      const id = parseUuid(filters.conversation_id);
+      if (id === null) throw new DomainError('conversation_not_found');
+      await requireParticipant(deps, id, actorId);
+      return [conversationKey({ type: 'conversation', conversation_id: id })];
+    }
     if (filters.room_id !== undefined) {
       const roomId = parseUuid(filters.room_id);
       if (roomId === null || !(await deps.access.isMember(roomId, actorId)))
@@ -166,7 +177,11 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
       return [...rooms.values()].filter((r) => r.name.toLowerCase() === name).map((r) => r.id);
     }
     // A DM key names both participants (`DM#<a>#<b>`): keep only the caller's own.
-    return [...joined, ...(await ownDms(actorId))];
+    // The GSI1 index may lag a leave: keep only conversations whose META still lists the caller.
+    const groups = (await deps.conversations.getMany(await deps.conversations.idsOf(actorId)))
+      .filter((c) => c.participants.some((p) => p.user_id === actorId))
+      .map((c) => conversationKey({ type: 'conversation', conversation_id: c.id }));
+    return [...joined, ...(await ownDms(actorId)), ...groups];
   }
 
   /** A DM key names both participants (`DM#<a>#<b>`): the user's own DM conversations. */
@@ -174,14 +189,18 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
     return (await index.dmConversations(userId)).filter((c) => c.split('#').slice(1).includes(userId));
   }
 
-  /** Admin scope: any one room, one DM (`dm_user_id` + `from`), or every room given plus the author's DMs. */
+  /** Admin scope: any one room or group conversation, one DM (`dm_user_id` + `from`), or every room given plus the author's DMs. */
   async function adminScope(
     rooms: readonly { id: string; name: string }[],
     filters: SearchFilters,
     parsed: ParsedQuery,
   ): Promise<string[]> {
-    if (filters.conversation_id !== undefined)
-      throw invalid('conversation_id', 'conversations are not available on this server');
+    if (filters.conversation_id !== undefined) {
+      // extensions.md §7.2: any one group conversation, as `room_id` names any one room.
+      const id = parseUuid(filters.conversation_id);
+      if (id === null) throw invalid('conversation_id', 'a conversation id');
+      return [conversationKey({ type: 'conversation', conversation_id: id })];
+    }
     if (filters.room_id !== undefined) {
       const roomId = parseUuid(filters.room_id);
       if (roomId === null) throw invalid('room_id', 'a room id');
@@ -209,6 +228,7 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
     filters: SearchFilters,
     paging: SearchPaging,
     scopeOf: (parsed: ParsedQuery) => Promise<string[]>,
+    hiddenAuthors: () => Promise<ReadonlySet<Uuid>> = () => Promise.resolve(new Set()),
   ): Promise<SearchPage> {
     const limit = paging.limit ?? PAGE.defaultLimit;
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalid('limit', 'must be 1 to 100');
@@ -225,7 +245,7 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
       const c = decodeSearchCursor(paging.cursor);
       beforeSeq = beforeSeq === undefined || c < beforeSeq ? c : beforeSeq;
     }
-    const conversations = await scopeOf(parsed);
+    const [conversations, hidden] = await Promise.all([scopeOf(parsed), hiddenAuthors()]);
     const inScope = new Set(conversations);
     let author: Uuid | undefined;
     if (fromName !== undefined) {
@@ -272,6 +292,7 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
       if (record === undefined || record.deleted || !inScope.has(record.conversation)) continue;
       if (!contentMatches(record, parsed)) continue;
       if (author !== undefined && record.author !== author) continue;
+      if (record.target.type === 'room' && hidden.has(record.author)) continue; // blocked by the caller (§7.3)
       if (filters.message_type !== undefined && record.message_type !== filters.message_type) continue;
       const flags = hasFlags(record);
       if (!has.every((h) => flags.includes(h))) continue;
@@ -283,7 +304,13 @@ export function createSearchService(deps: SearchServiceDeps): SearchService {
 
   return {
     search: (actorId, q, filters, paging = {}) =>
-      run(q, filters, paging, (parsed) => scope(actorId, filters, parsed.in)),
+      run(
+        q,
+        filters,
+        paging,
+        (parsed) => scope(actorId, filters, parsed.in),
+        async () => new Set(deps.blocks === undefined ? [] : await deps.blocks.blockedIds(actorId)),
+      ),
     searchScoped: (rooms, q, filters, paging = {}) =>
       run(q, filters, paging, (parsed) => adminScope(rooms, filters, parsed)),
   };

@@ -3,7 +3,7 @@ import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Timestamp, Uuid } from '../../kernel/types.js';
 import type { Item } from '../../storage/items.js';
 import type { Key } from '../../storage/keys.js';
-import { queryAll } from '../../storage/operations.js';
+import { batchGet, queryAll } from '../../storage/operations.js';
 import {
   StaleReadError,
   isConditionalCheckFailed,
@@ -34,6 +34,21 @@ export class DynamoBlockRepository implements BlockRepository {
 
   async isBlocked(blocker: Uuid, blocked: Uuid): Promise<boolean> {
     return (await this.getItem(keys.block(blocker, blocked))) !== null;
+  }
+
+  async blockedEitherWay(userId: Uuid, others: Uuid[]): Promise<Set<Uuid>> {
+    const list = others.filter((o) => o !== userId);
+    if (list.length === 0) return new Set();
+    const found = await batchGet(
+      this.doc,
+      this.tableName,
+      list.flatMap((o) => [keys.block(userId, o), keys.block(o, userId)]),
+    );
+    return new Set(
+      found
+        .filter((i) => i.entity === ENTITY.block)
+        .map((i) => (i.blocker_id === userId ? i.blocked_id : i.blocker_id) as Uuid),
+    );
   }
 
   private query(userId: Uuid): Promise<Item[]> {

@@ -1,21 +1,41 @@
-// THE presence audience of docs/protocol/extensions.md §8: the users who share a room or a friendship with someone (conversations join when §7.2 lands), or nobody when they hide their presence.
+// THE presence audience of docs/protocol/extensions.md §8: the users who share a room, a group conversation or a friendship with someone, or nobody when they hide their presence.
 import type { Audience } from '../../kernel/events.js';
 import type { Uuid } from '../../kernel/types.js';
 import type { MembershipRepository } from '../rooms/index.js';
 import type { FriendRepository, PreferenceRepository } from './model.js';
 
-/** What the audience reads: the user's rooms (GSI), friends and preferences. */
+/**
+ * The slice of the conversations repository the audience reads (structural: the conversations
+ * feature builds on this one, so it cannot be imported here).
+ */
+export interface ConversationPeers {
+  /** Ids of the user's group conversations (one GSI1 Query). */
+  idsOf(userId: Uuid): Promise<Uuid[]>;
+  /** The conversations (one BatchGetItem per 100). */
+  getMany(ids: Uuid[]): Promise<{ participants: { user_id: Uuid }[] }[]>;
+}
+
+/** What the audience reads: the user's rooms (GSI), group conversations, friends and preferences. */
 export interface ContactDeps {
   memberships: Pick<MembershipRepository, 'listByUser'>;
   friends: Pick<FriendRepository, 'listFriends'>;
   preferences: Pick<PreferenceRepository, 'get'>;
+  conversations: ConversationPeers;
+}
+
+/** Everyone who shares a group conversation with `userId` (docs/protocol/extensions.md §7.2, §8). */
+async function conversationPeers(deps: ContactDeps, userId: Uuid): Promise<Uuid[]> {
+  const ids = await deps.conversations.idsOf(userId);
+  if (ids.length === 0) return [];
+  const found = await deps.conversations.getMany(ids);
+  return found.flatMap((c) => c.participants.map((p) => p.user_id)).filter((id) => id !== userId);
 }
 
 /**
  * The `contacts` audience for `userId`'s presence events: current members of the user's rooms (as
- * each relay's room index knows them at delivery) plus the user's friends; `null` when the user's
+ * each relay's room index knows them at delivery) plus the user's friends and group-conversation co-participants; `null` when the user's
  * `privacy.show_online` is false (nothing is announced) unless `opts.evenIfHidden` (profile
- * updates are not presence). Three reads in parallel.
+ * updates are not presence). Four reads in parallel (the conversations one is a Query, then a BatchGetItem).
  * @param exceptConnectionId - the connection that caused it (not told about itself)
  */
 export async function contactsAudience(
@@ -24,16 +44,17 @@ export async function contactsAudience(
   exceptConnectionId?: string,
   opts: { evenIfHidden?: boolean } = {},
 ): Promise<Audience | null> {
-  const [prefs, rooms, friends] = await Promise.all([
+  const [prefs, rooms, friends, peers] = await Promise.all([
     deps.preferences.get(userId),
     deps.memberships.listByUser(userId),
     deps.friends.listFriends(userId),
+    conversationPeers(deps, userId),
   ]);
   if (!prefs.privacy.show_online && opts.evenIfHidden !== true) return null;
   return {
     kind: 'contacts',
     roomIds: rooms.map((m) => m.room_id),
-    userIds: friends.map((f) => f.friend_id),
+    userIds: [...new Set([...friends.map((f) => f.friend_id), ...peers])],
     ...(exceptConnectionId !== undefined ? { exceptConnectionId } : {}),
   };
 }

@@ -96,6 +96,11 @@ export type FriendRequestRecord = FriendRequest;
 export interface BlockRepository {
   /** Whether `blocker` blocked `blocked` (strongly consistent). */
   isBlocked(blocker: Uuid, blocked: Uuid): Promise<boolean>;
+  /**
+   * Which of `others` blocked `userId` or were blocked by them: one strongly consistent
+   * BatchGetItem per 50 others (2 keys each; bulk invites, docs/protocol/extensions.md §7.3).
+   */
+  blockedEitherWay(userId: Uuid, others: Uuid[]): Promise<Set<Uuid>>;
   /** Ids `userId` blocked (strongly consistent). */
   blockedIds(userId: Uuid): Promise<Uuid[]>;
   /** Blocks of `userId`, oldest first. */
@@ -141,6 +146,8 @@ export interface PreferenceRepository {
   get(userId: Uuid): Promise<Preferences>;
   /** Sets the given leaf fields only (one UpdateItem); returns the result. */
   update(userId: Uuid, patch: PreferencesPatch): Promise<Preferences>;
+  /** Which of `userIds` set `privacy.show_online: false` (BatchGetItem, ≤ 100 per call; §8). */
+  hiddenAmong(userIds: Uuid[]): Promise<Set<Uuid>>;
 }
 
 /** A validated partial preferences update (leaf fields). */

@@ -2,6 +2,7 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Uuid } from '../../kernel/types.js';
 import type { Key } from '../../storage/keys.js';
+import { batchGet } from '../../storage/operations.js';
 import {
   DEFAULT_PREFERENCES,
   type PreferenceRepository,
@@ -40,6 +41,18 @@ export class DynamoPreferenceRepository implements PreferenceRepository {
       new GetCommand({ TableName: this.tableName, Key: prefsKey(userId), ConsistentRead: true }),
     );
     return mergePreferences(out.Item?.preferences as Partial<Preferences> | undefined);
+  }
+
+  async hiddenAmong(userIds: Uuid[]): Promise<Set<Uuid>> {
+    if (userIds.length === 0) return new Set();
+    const items = await batchGet(this.doc, this.tableName, userIds.map(prefsKey));
+    return new Set(
+      items
+        .filter(
+          (i) => !mergePreferences(i.preferences as Partial<Preferences> | undefined).privacy.show_online,
+        )
+        .map((i) => String(i.PK).slice('PREFS#'.length)),
+    );
   }
 
   /** Read, merge the given leaves, put (last writer wins, as the HTTP PATCH). */

@@ -4,12 +4,14 @@ import type { Clock } from '../../kernel/ports.js';
 import { toTimestamp } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
 import {
+  conversationKey,
   toMessage,
   type HeadRepository,
   type MessageRecord,
   type MessageRepository,
 } from '../messages/index.js';
 import { unreadCount, type ReadTarget, type ReceiptRepository } from '../receipts/index.js';
+import type { BlockRepository } from '../social/index.js';
 import {
   decodeSyncToken,
   encodeSyncToken,
@@ -28,6 +30,8 @@ export interface SyncServiceDeps extends SectionDeps {
   receipts: Pick<ReceiptRepository, 'userIndex'>;
   messages: Pick<MessageRepository, 'history'>;
   clock: Clock;
+  /** extensions.md §7.3: room messages by users the caller blocked are left out (absent ⇒ no filter). */
+  blocks?: Pick<BlockRepository, 'blockedIds'>;
   /** Override of {@link GLOBAL_WINDOW} (tests of the per-target path). */
   syncGlobalWindow?: number;
 }
@@ -100,14 +104,21 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
         sinceMs = token.t;
       }
       const sinceIso = sinceMs === null ? null : toTimestamp(sinceMs);
-      const { rooms: memberships, dmPeers: peers, markers } = await deps.receipts.userIndex(actorId);
+      const index = await deps.receipts.userIndex(actorId);
+      const { rooms: memberships, dmPeers: peers, markers } = index;
       const targets = new Map<string, ReadTarget>();
       for (const m of memberships) targets.set(m.room_id, { type: 'room', room_id: m.room_id });
       for (const p of peers) targets.set(p.conversation, { type: 'dm', recipient: p.peer });
       for (const m of markers) if (m.target.type === 'dm') targets.set(m.conversation, m.target);
+      for (const id of index.conversations)
+        // extensions.md §7.2: the caller's group conversations
+        targets.set(conversationKey({ type: 'conversation', conversation_id: id }), {
+          type: 'conversation',
+          conversation_id: id,
+        });
       const conversations = [...targets.keys()];
       const markerBy = new Map(markers.map((m) => [m.conversation, m]));
-      const [heads, pages] = await Promise.all([
+      const [heads, pages, blocked] = await Promise.all([
         deps.heads.many(conversations),
         (async () => {
           if (sinceIso !== null) {
@@ -123,6 +134,7 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
             return { messages: newest.reverse(), hasMore: newest.length === limit };
           });
         })(),
+        deps.blocks?.blockedIds(actorId).then((ids) => new Set(ids)) ?? new Set<Uuid>(),
       ]);
       // The token never moves past a change a has_more target has not returned yet.
       let nextMs = start - SYNC_MARGIN_MS;
@@ -136,10 +148,15 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
           const last = page.messages.at(-1);
           if (last !== undefined) nextMs = Math.min(nextMs, Date.parse(last.updated_at));
         }
-        if (sinceIso !== null && page.messages.length === 0) return;
+        // extensions.md §7.3: a blocked user's room messages are hidden from the blocker (as history does).
+        const shown =
+          target.type === 'room' && blocked.size > 0
+            ? page.messages.filter((m) => !blocked.has(m.author))
+            : page.messages;
+        if (sinceIso !== null && shown.length === 0) return;
         out.push({
           target,
-          messages: page.messages.map(toMessage),
+          messages: shown.map(toMessage),
           has_more: page.hasMore,
           unread_count:
             head === undefined ? 0 : unreadCount(head, markerBy.get(conversation) ?? null, actorId),

@@ -81,6 +81,11 @@ export interface UserRepository {
   getMany(ids: Uuid[]): Promise<Map<Uuid, UserRecord>>;
   /** Looks up by username, case-insensitively (via the `UNAME#<lower>` sentinel). */
   getByUsername(username: string): Promise<UserRecord | null>;
+  /**
+   * Many usernames at once (case-insensitive): one BatchGetItem of the `UNAME#` sentinels, then one
+   * of the owners. @returns per name (same order) the user or `null`
+   */
+  getManyByUsername(usernames: string[]): Promise<(UserRecord | null)[]>;
   /** Looks up by email, case-insensitively (via the `EMAIL#<lower>` sentinel). */
   getByEmail(email: string): Promise<UserRecord | null>;
   /**

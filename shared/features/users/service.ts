@@ -4,7 +4,7 @@ import { toTimestamp } from '../../kernel/time.js';
 import type { Clock } from '../../kernel/ports.js';
 import type { Uuid } from '../../kernel/types.js';
 import { normalizeSearch, PAGE, validateEmail } from '../../kernel/validation.js';
-import type { PresenceRepository } from '../presence/index.js';
+import { visibleOnline, type OnlineVisibility, type PresenceRepository } from '../presence/index.js';
 import { toUser, type User, type UserRepository } from './model.js';
 
 /** What the UserService needs (built once in the composition root, docs/style.md §4). */
@@ -12,6 +12,8 @@ export interface UserServiceDeps {
   users: UserRepository;
   presence: Pick<PresenceRepository, 'countConnections' | 'listOnlineUserIds'>;
   clock: Clock;
+  /** `show_online: false` users read as offline to others (extensions.md §8); absent ⇒ nobody hidden. */
+  preferences?: OnlineVisibility;
 }
 
 /** User list filters (HTTP `search`/`online_only`, TCP `list_users.filter`). */
@@ -25,18 +27,27 @@ export interface UserListFilter {
 export interface UserService {
   /** Fresh from storage. @throws `user_not_found` */
   get(userId: Uuid): Promise<User>;
-  /** `{user, online}` for one user. @throws `user_not_found` */
-  getWithPresence(userId: Uuid): Promise<{ user: User; online: boolean }>;
+  /**
+   * `{user, online}` for one user; `online` is false to anyone but the user when they set
+   * `show_online: false` (extensions.md §8). @throws `user_not_found`
+   */
+  getWithPresence(userId: Uuid, viewerId?: Uuid): Promise<{ user: User; online: boolean }>;
   /** Changes the caller's email (null/undefined = unchanged). @throws `email_invalid` | `email_taken` */
   updateMe(userId: Uuid, patch: { email?: string | null }): Promise<User>;
   /**
    * Users by username, `limit` already clamped by the caller via clampLimit. `filter.search` keeps
    * usernames containing it case-insensitively; `filter.onlineOnly` keeps users with a live
-   * TCP/WS connection (issue 17 finding 5).
+   * TCP/WS connection (issue 17 finding 5). Users with `show_online: false` read as offline
+   * (extensions.md §8), except to `viewerId` themself.
    */
-  list(limit: number, offset: number, filter?: UserListFilter): Promise<{ user: User; online: boolean }[]>;
-  /** Every user with a live TCP/WS connection. */
-  onlineUserIds(): Promise<Uuid[]>;
+  list(
+    limit: number,
+    offset: number,
+    filter?: UserListFilter,
+    viewerId?: Uuid,
+  ): Promise<{ user: User; online: boolean }[]>;
+  /** Every user with a live TCP/WS connection, minus those hiding it from `viewerId` (§8). */
+  onlineUserIds(viewerId?: Uuid): Promise<Uuid[]>;
 }
 
 /**
@@ -46,6 +57,8 @@ export interface UserService {
  */
 export function createUserService(deps: UserServiceDeps): UserService {
   const { users, presence, clock } = deps;
+  /** The visible subset of online ids (extensions.md §8). */
+  const online = (ids: Uuid[], viewerId?: Uuid) => visibleOnline(deps.preferences, ids, viewerId);
 
   async function get(userId: string) {
     const user = await users.getById(userId);
@@ -58,9 +71,10 @@ export function createUserService(deps: UserServiceDeps): UserService {
       return toUser(await get(userId));
     },
 
-    async getWithPresence(userId) {
+    async getWithPresence(userId, viewerId) {
       const [user, connections] = await Promise.all([get(userId), presence.countConnections(userId)]);
-      return { user: toUser(user), online: connections > 0 };
+      const shown = connections > 0 && (await online([userId], viewerId)).length > 0;
+      return { user: toUser(user), online: shown };
     },
 
     async updateMe(userId, patch) {
@@ -71,13 +85,12 @@ export function createUserService(deps: UserServiceDeps): UserService {
       return toUser(await users.updateEmail(userId, email, toTimestamp(clock.now())));
     },
 
-    async list(limit, offset, filter = {}) {
+    async list(limit, offset, filter = {}, viewerId) {
       if (limit <= 0 || offset > PAGE.maxOffset) return [];
       const term = normalizeSearch(filter.search);
       if (filter.onlineOnly === true) {
         // Online users are few next to all users: read them by id, then filter, sort and page here.
-        const online = await presence.listOnlineUserIds();
-        const found = await users.getMany(online);
+        const found = await users.getMany(await online(await presence.listOnlineUserIds(), viewerId));
         return [...found.values()]
           .filter((u) => term === null || u.username.toLowerCase().includes(term))
           .sort((a, b) => {
@@ -87,14 +100,17 @@ export function createUserService(deps: UserServiceDeps): UserService {
           .slice(offset, offset + limit)
           .map((user) => ({ user: toUser(user), online: true }));
       }
-      const [page, online] = await Promise.all([
-        users.list(limit, offset, term),
-        presence.listOnlineUserIds(),
-      ]);
-      const onlineIds = new Set(online);
+      const [page, live] = await Promise.all([users.list(limit, offset, term), presence.listOnlineUserIds()]);
+      const liveIds = new Set(live);
+      const onlineIds = new Set(
+        await online(
+          page.map((u) => u.id).filter((id) => liveIds.has(id)),
+          viewerId,
+        ),
+      );
       return page.map((user) => ({ user: toUser(user), online: onlineIds.has(user.id) }));
     },
 
-    onlineUserIds: () => presence.listOnlineUserIds(),
+    onlineUserIds: async (viewerId) => online(await presence.listOnlineUserIds(), viewerId),
   };
 }

@@ -135,6 +135,19 @@ export class DynamoUserRepository implements UserRepository {
     return this.viaSentinel(keys.usernameSentinel(username));
   }
 
+  async getManyByUsername(usernames: string[]): Promise<(UserRecord | null)[]> {
+    const valid = usernames.filter((n) => utf8Length(n) <= MAX_USERNAME_BYTES);
+    if (valid.length === 0) return usernames.map(() => null);
+    const sentinels = await batchGet(this.doc, this.tableName, valid.map(keys.usernameSentinel));
+    const ownerOf = new Map(sentinels.map((i) => [String(i.PK), i.user_id as Uuid | undefined]));
+    const owners = await this.getMany([...new Set([...ownerOf.values()].filter((o) => o !== undefined))]);
+    return usernames.map((n) => {
+      if (utf8Length(n) > MAX_USERNAME_BYTES) return null;
+      const owner = ownerOf.get(keys.usernameSentinel(n).PK);
+      return (owner === undefined ? undefined : owners.get(owner)) ?? null;
+    });
+  }
+
   /** GetItem on `EMAIL#<lower>` then GetItem on the owner, both strongly consistent. */
   async getByEmail(email: string): Promise<UserRecord | null> {
     if (utf8Length(email) > MAX_EMAIL_BYTES) return null; // cannot exist; keeps keys in DynamoDB's limit

@@ -79,6 +79,20 @@ describe('presence scope (extensions.md §8)', () => {
     ).toBe(true);
   });
 
+  it('show_online false: left out of list_users.online_user_ids for others, not for themself', async () => {
+    const [hidden, mate] = await Promise.all([relay.register(), relay.register()]);
+    const room = await relay.services.rooms.create(mate.user.id, { name: `ps-${randomUUID().slice(0, 8)}` });
+    await relay.services.rooms.join(hidden.user.id, room.id);
+    await relay.services.preferences.update(hidden.user.id, { privacy: { show_online: false } });
+    const me = await connect(hidden);
+    const watcher = await connect(mate);
+    const listed = await watcher.request({ type: 'list_users', limit: 100 });
+    expect(listed.online_user_ids).toEqual(expect.arrayContaining([mate.user.id]));
+    expect(listed.online_user_ids).not.toContain(hidden.user.id);
+    const own = await me.request({ type: 'list_users', limit: 100 });
+    expect(own.online_user_ids).toContain(hidden.user.id);
+  });
+
   it('set_presence with an unknown status is refused at the schema (top-level invalid_message)', async () => {
     const me = await connect(await relay.register());
     me.send({ type: 'set_presence', status: 'sleeping' });

@@ -126,6 +126,30 @@ describe('user routes', () => {
       });
     });
 
+    it('online is false to others (not to the user) when show_online is false (extensions.md §8)', async () => {
+      const shy = await registerUser(api, 's');
+      await api.deps.services.presence.connected(
+        { ...(await api.deps.services.users.get(shy.id)) },
+        'relay-t',
+        `c-${shy.id}`,
+        60,
+      );
+      const online = async (viewer: TestUser) =>
+        (await api.request('GET', `/api/v1/users/${shy.id}`, { token: viewer.token })).json.online;
+      expect(await online(alice)).toBe(true);
+      const patch = await api.request('PATCH', '/api/v1/users/me/preferences', {
+        token: shy.token,
+        body: { privacy: { show_online: false } },
+      });
+      expect(patch.status).toBe(200);
+      expect(await online(alice)).toBe(false);
+      expect(await online(shy)).toBe(true);
+      const listed = await api.request('GET', '/api/v1/users?online_only=true&limit=100', {
+        token: alice.token,
+      });
+      expect((listed.json.users as { user: { id: string } }[]).map((r) => r.user.id)).not.toContain(shy.id);
+    });
+
     it('404 user_not_found for unknown and malformed ids', async () => {
       expectError(
         await api.request('GET', `/api/v1/users/${randomUUID()}`, { token: alice.token }),

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeServices } from '../../../shared/compose.js';
-import { createDynamoClients } from '../../../shared/storage/index.js';
+import { PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { createDynamoClients, ensureTable } from '../../../shared/storage/index.js';
 import { startDynamoDbLocal, type DynamoDbLocalHandle } from '../../../local/dynamodb-local.js';
 import { BackupError, backupTable, countItems, restoreTable } from '../../../local/table-backup.js';
 import {
@@ -132,5 +133,39 @@ describe('backup and restore of the whole table', () => {
     // Verification happens before the table is even created.
     await expect(countItems(target2.client, 'fresh-table')).rejects.toThrow();
     target2.client.destroy();
+  }, 60_000);
+
+  it("a table holding only a running stack's heartbeats counts as empty; the backup's old heartbeats are not restored", async () => {
+    const source = createDynamoClients({
+      region: 'us-east-1',
+      endpoint: process.env.LAIR_DYNAMODB_ENDPOINT ?? '',
+    });
+    const heartbeat = (relay: string) => ({
+      PK: { S: 'RELAYS' },
+      SK: { S: `RELAY#${relay}` },
+      ttl: { N: String(Math.floor(Date.now() / 1000) + 60) },
+    });
+    await source.client.send(new PutItemCommand({ TableName: ts.tableName, Item: heartbeat('old-relay') }));
+    const withBeat = join(dir, 'with-heartbeat.jsonl');
+    const total = await backupTable({ client: source.client, tableName: ts.tableName, out: withBeat });
+    const data = await countItems(source.client, ts.tableName, 4, true);
+    expect(total).toBe(data + 1);
+
+    const target2 = createDynamoClients({ region: 'us-east-1', endpoint: fresh.endpoint });
+    const table = 'restarted-stack';
+    await ensureTable(target2.client, table);
+    await target2.client.send(new PutItemCommand({ TableName: table, Item: heartbeat('new-relay') }));
+    expect(await restoreTable({ client: target2.client, tableName: table, in: withBeat })).toBe(data);
+    expect(await countItems(target2.client, table, 4, true)).toBe(data);
+    const beats = await target2.client.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'RELAYS' } },
+      }),
+    );
+    expect(beats.Items?.map((i) => i.SK?.S)).toEqual(['RELAY#new-relay']);
+    target2.client.destroy();
+    source.client.destroy();
   }, 60_000);
 });

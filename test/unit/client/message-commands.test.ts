@@ -1,4 +1,5 @@
 // Terminal client lifecycle commands (/edit, /delete, /react, /reply, /thread, /history, /more, /versions) against a fake session.
+import { jest } from '@jest/globals';
 import { ChatState } from '../../../client/tui/commands.js';
 import { formatEvent } from '../../../client/tui/render.js';
 import type { Message } from '../../../shared/features/messages/index.js';
@@ -183,6 +184,25 @@ describe('lifecycle commands', () => {
     ]);
     expect((await state.run('/more')).lines).toEqual(['(no older messages)']);
     expect(session.sentOf('get_messages')).toHaveLength(2);
+  });
+
+  it('/history marks the room read up to the newest message it shows (debounced mark_read)', async () => {
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate'] });
+    try {
+      const { session, state } = setup(
+        ok({
+          get_messages: () => ({ messages: [mine(12), mine(11)], has_more: false }),
+          mark_read: () => ({ unread_count: 0, receipt: null }),
+        }),
+        [],
+      );
+      await state.run('/history 2');
+      expect(session.sentOf('mark_read')).toHaveLength(0);
+      await jest.advanceTimersByTimeAsync(1_100);
+      expect(session.sentOf('mark_read')).toEqual([expect.objectContaining({ target, up_to: id(12) })]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('/more falls back to before = oldest shown id when the server sends no cursor', async () => {

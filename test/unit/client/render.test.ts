@@ -72,6 +72,35 @@ describe('formatEvent', () => {
       formatEvent({ type: 'user_left_room', room_id: ROOM_ID, user_id: ALICE_ID, reason: 'kicked' }, ctx()),
     ).toContain('(kicked)');
   });
+
+  it('shows an invitation with its message and role', () => {
+    const invitation = {
+      id: 'e99b6806-0000-4000-8000-000000000001',
+      room_id: ROOM_ID,
+      room_name: 'aviary',
+      inviter_id: ALICE_ID,
+      inviter_name: 'alice',
+      invitee_id: BOB_ID,
+      invitee_name: 'bob',
+      status: 'pending' as const,
+      message: 'come chat about birds',
+      created_at: '2026-12-07T06:00:00Z',
+      expires_at: '2026-12-07T07:00:00Z',
+      responded_at: null,
+      role: 'moderator' as const,
+      cancelled_at: null,
+      cancelled_by: null,
+    };
+    const line = formatEvent({ type: 'invitation_received', invitation } as never, ctx());
+    expect(line).toContain(
+      'alice invited you to #aviary: “come chat about birds” (as moderator) — /accept e99b6806',
+    );
+    const plain = formatEvent(
+      { type: 'invitation_received', invitation: { ...invitation, message: null, role: 'member' } } as never,
+      ctx(),
+    );
+    expect(plain).toContain('alice invited you to #aviary — /accept e99b6806');
+  });
 });
 
 describe('message lifecycle rendering', () => {

@@ -64,7 +64,8 @@ describe('terminal social commands', () => {
       username: 'dave',
       message: 'be my friend',
     });
-    expect((await cmds.friend!('bob')).lines.join()).toContain('now friends');
+    // Mutual: the friend_request_accepted event announces it (once), not the command.
+    expect((await cmds.friend!('bob')).lines).toEqual([]);
     expect((await cmds.friends!('')).lines.join()).toContain('bob');
     expect((await cmds.requests!('')).lines.join()).toContain('carol');
     await cmds.unfriend!('bob');

@@ -1,4 +1,5 @@
 // Terminal client catch-up (docs/protocol/extensions.md §3): what "while you were away" says after a first sync, a live session and a later sync; /unread and /rooms counts.
+import { jest } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +52,15 @@ describe('CatchUp', () => {
     away[9] = { ...away[9]!, content: '', deleted: true };
     reply = {
       next_since: 'T2',
-      targets: [{ target, messages: [seenLive, ...away], has_more: false, unread_count: 29 }],
+      // The feed is in change order: the edit comes last; the client prints it where it was sent.
+      targets: [
+        {
+          target,
+          messages: [seenLive, ...away.filter((_, i) => i !== 4), away[4]],
+          has_more: false,
+          unread_count: 29,
+        },
+      ],
       memberships: [],
     };
 
@@ -61,6 +70,9 @@ describe('CatchUp', () => {
     const lines = plain(await again.catchUp.run());
     expect(lines[0]).toBe(`while you were away: 29 new in #${ROOM_ID.slice(0, 8)} (1 edited, 1 deleted)`);
     expect(lines).toHaveLength(30);
+    expect(lines[4]).toContain('b13');
+    expect(lines[5]).toContain('edited');
+    expect(lines[6]).toContain('b15');
     expect(againSession.sentOf('sync')[0]).toMatchObject({ since: 'T1' });
 
     // Nothing new since: said so; a repeated change inside the server's margin is not reported twice.
@@ -73,6 +85,48 @@ describe('CatchUp', () => {
       file,
     );
     expect(plain(await third.catchUp.run())).toEqual(['while you were away: nothing new']);
+  });
+
+  it('a later sync prints the invitation changes it carries (extensions.md §6.3), each once', async () => {
+    const inv = (status: string, inviteeId: string) => ({
+      id: id(900 + (inviteeId === ALICE_ID ? 1 : 2)),
+      room_id: ROOM_ID,
+      room_name: 'general',
+      inviter_id: inviteeId === ALICE_ID ? BOB_ID : ALICE_ID,
+      inviter_name: inviteeId === ALICE_ID ? 'bob' : 'alice',
+      invitee_id: inviteeId,
+      invitee_name: inviteeId === ALICE_ID ? 'alice' : 'bob',
+      status,
+      message: null,
+      created_at: new Date(NOW).toISOString(),
+      expires_at: '2030-01-01T00:00:00.000Z',
+      responded_at: null,
+      role: 'member',
+      cancelled_at: null,
+      cancelled_by: null,
+    });
+    let reply: Record<string, unknown> = { next_since: 'T1', targets: [], memberships: [], invitations: [] };
+    const state = new ChatState(
+      new FakeSession((m) => (m.type === 'sync' ? reply : undefined)),
+      aUser({ id: ALICE_ID }),
+      undefined,
+      undefined,
+      undefined,
+      join(dir, 'sync.json'),
+    );
+    await state.catchUp.run();
+    reply = {
+      next_since: 'T2',
+      targets: [],
+      memberships: [],
+      invitations: [inv('accepted', BOB_ID), inv('pending', ALICE_ID)],
+    };
+    const lines = plain(await state.catchUp.run());
+    expect(lines[0]).toBe("✉ while you were away: bob's invitation to #general is accepted");
+    expect(lines[1]).toMatch(
+      /^✉ while you were away: invitation to #general from bob \(expires .*\) — \/accept /,
+    );
+    expect(plain(await state.catchUp.run())).toEqual(['while you were away: nothing new']);
   });
 
   it('/unread lists counts and mentions; /rooms shows unread per room', async () => {
@@ -89,5 +143,39 @@ describe('CatchUp', () => {
     await state.run('/rooms');
     expect(plain((await state.run('/unread')).lines)).toEqual(['Unread:', '  #general  3 unread, 1 mention']);
     expect(plain((await state.run('/rooms')).lines)[1]).toContain('3 unread');
+  });
+
+  it('entering a room marks what was shown of it read; own messages do not send mark_read', async () => {
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate'] });
+    try {
+      const room = { id: ROOM_ID, name: 'general', settings: { is_private: false, description: null } };
+      const script: FakeScript = (m) => {
+        if (m.type === 'list_rooms') return { rooms: [{ room, member_count: 2, is_member: true }] };
+        if (m.type === 'mark_read') return { unread_count: 0, receipt: null };
+        return undefined;
+      };
+      const session = new FakeSession(script);
+      const state = new ChatState(session, aUser({ id: ALICE_ID }));
+      // Two messages by bob arrive while alice is in no room (printed, not yet read).
+      for (const i of [1, 2]) {
+        state.observe({ type: 'message_received', message: byBob(i), author_username: 'bob' } as never);
+      }
+      expect(session.sentOf('mark_read')).toHaveLength(0);
+      await state.run('/join general');
+      await jest.advanceTimersByTimeAsync(1_100);
+      expect(session.sentOf('mark_read')).toEqual([
+        expect.objectContaining({ target: { type: 'room', room_id: ROOM_ID }, up_to: id(2) }),
+      ]);
+      // Her own message in the current room is not a reason to move her marker (no receipt noise).
+      state.observe({
+        type: 'message_received',
+        message: aMessage({ id: id(3), author: ALICE_ID }),
+        author_username: 'alice',
+      } as never);
+      await jest.advanceTimersByTimeAsync(1_100);
+      expect(session.sentOf('mark_read')).toHaveLength(1);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -25,6 +25,7 @@ describe('shared/features registry', () => {
       'attachments',
       'audit',
       'auth',
+      'conversations',
       'exports',
       'invitations',
       'messages',

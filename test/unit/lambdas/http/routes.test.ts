@@ -8,9 +8,9 @@ import { GROUP_HANDLERS } from '../../../../local/http-server.js';
 import { DomainError } from '../../../../shared/kernel/errors.js';
 
 describe('ROUTES', () => {
-  it('has the 31 routes of docs/protocol/http.md §4 (all but GET /ws) plus the 9 of extensions.md §1.2–§1.6, the 2 of §1.7, the 6 of §2, §3, §7.1, the 4 of §4–§5 (search, admin search, exports), the 14 of §6.2, the 16 of §9 (+5 room moderation), the 11 of §10 and the 10 of §7.3, unique keys, every group used', () => {
-    expect(ROUTES).toHaveLength(108);
-    expect(new Set(ROUTES.map(routeKey)).size).toBe(108);
+  it('has the 31 routes of docs/protocol/http.md §4 (all but GET /ws) plus the 9 of extensions.md §1.2–§1.6, the 2 of §1.7, the 6 of §2, §3, §7.1, the 4 of §4–§5 (search, admin search, exports), the 14 of §6.2, the 16 of §9 (+5 room moderation), the 11 of §10, the 10 of §7.3 and the 6 of §7.2, unique keys, every group used', () => {
+    expect(ROUTES).toHaveLength(114);
+    expect(new Set(ROUTES.map(routeKey)).size).toBe(114);
     expect(new Set(ROUTES.map((r) => r.group))).toEqual(new Set(ROUTE_GROUPS));
     expect(ROUTES.some((r) => r.path === '/ws')).toBe(false);
   });

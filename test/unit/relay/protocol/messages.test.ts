@@ -107,6 +107,18 @@ const EXAMPLES: Record<string, string> = {
   set_presence: '{"type":"set_presence","request_id":"sp","status":"away"}',
   update_profile:
     '{"type":"update_profile","request_id":"pr","display_name":"Bob","timezone":"Europe/Berlin"}',
+  // docs/protocol/extensions.md §7.2
+  create_conversation:
+    '{"type":"create_conversation","request_id":"cc","participant_ids":["5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c","6f5e4d3c-2b1a-4f9e-8d7c-6b5a4f3e2d1c"],"title":"Trio"}',
+  list_conversations: '{"type":"list_conversations","request_id":"lc","limit":20}',
+  get_conversation:
+    '{"type":"get_conversation","request_id":"gc","conversation_id":"5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c"}',
+  update_conversation:
+    '{"type":"update_conversation","request_id":"uc","conversation_id":"5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c","title":"Quad"}',
+  add_participants:
+    '{"type":"add_participants","request_id":"ap","conversation_id":"5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c","user_ids":["6f5e4d3c-2b1a-4f9e-8d7c-6b5a4f3e2d1c"]}',
+  leave_conversation:
+    '{"type":"leave_conversation","request_id":"lv","conversation_id":"5e4d3c2b-1a09-4f8e-9d7c-6b5a4f3e2d1c"}',
 };
 
 function parse(text: string | Buffer) {
