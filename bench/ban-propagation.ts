@@ -1,5 +1,6 @@
 // Bench: ban propagation (docs/protocol/extensions.md §9) — ban call → last socket closed, with N sockets of the banned user's sessions spread over two relay processes.
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { LairTcpClient } from '../client/sdk/index.js';
@@ -26,7 +27,18 @@ interface Result {
   sockets: number;
   rounds: number;
   /** Per round: ban call → each socket closed, ms (p50 / max are the issue's numbers). */
-  perRound: { close: LatencySummary; banCallMs: number; noticeStartMs: number; noticePostedMs: number }[];
+  perRound: {
+    close: LatencySummary;
+    banCallMs: number;
+    noticeStartMs: number;
+    noticePostedMs: number;
+    /** Where the time goes (issue 14 item 4): bench-process (clients + ban caller) loop delay max, ms. */
+    benchLoopMaxMs: number;
+    /** Each relay's event-loop delay max during the round's close window, ms. */
+    relayLoopMaxMs: number[];
+    /** DynamoDB calls the two relays made during the close window, by label (count). */
+    relayCalls: Record<string, number>;
+  }[];
   /** All rounds together. */
   close: LatencySummary;
   /** Raw DynamoDB Local PutItem, sequential, ms (same run). */
@@ -175,16 +187,28 @@ void runBench<Args, Result>({
             }),
         ),
       );
+      await Promise.all(relays.map((r) => Promise.all([r.loopDelay(true), r.calls(true)])));
+      const loop = monitorEventLoopDelay({ resolution: 10 });
+      loop.enable();
       t0 = nowMicros();
       await services.moderation.ban(moderator.user.id, victim.user.id, { reason: 'bench' });
       const banCallMs = (nowMicros() - t0) / 1000;
       await closed;
+      loop.disable();
+      const relayLoops = await Promise.all(relays.map((r) => r.loopDelay(true)));
+      const relayCalls: Record<string, number> = {};
+      for (const stats of await Promise.all(relays.map((r) => r.calls(true))))
+        for (const [label, c] of Object.entries(stats))
+          relayCalls[label] = (relayCalls[label] ?? 0) + c.count;
       const ms = (us: number): number => Math.round((us - t0) / 100) / 10;
       perRound.push({
         close: summarize(roundHist),
         banCallMs: Math.round(banCallMs * 10) / 10,
         noticeStartMs: ms(phase.noticeStart),
         noticePostedMs: ms(phase.noticePosted),
+        benchLoopMaxMs: Math.round(loop.max / 1e5) / 10,
+        relayLoopMaxMs: relayLoops.map((l) => Math.round(l.max * 10) / 10),
+        relayCalls,
       });
       log(`round ${round + 1}: p50 ${summarize(roundHist).p50} ms, max ${summarize(roundHist).max} ms`);
     }
@@ -213,7 +237,8 @@ void runBench<Args, Result>({
       `ban propagation: ${r.sockets} sockets of one user over 2 relay processes, ${r.rounds} rounds`,
       ...r.perRound.map(
         (p, i) =>
-          `  round ${i + 1}: notice out at ${p.noticeStartMs} ms, posted at ${p.noticePostedMs} ms; close p50 ${p.close.p50} ms, max ${p.close.max} ms; ban call returned at ${p.banCallMs} ms`,
+          `  round ${i + 1}: notice out at ${p.noticeStartMs} ms, posted at ${p.noticePostedMs} ms; close p50 ${p.close.p50} ms, max ${p.close.max} ms; ban call returned at ${p.banCallMs} ms\n` +
+          `    loop delay max: bench ${p.benchLoopMaxMs} ms, relays ${p.relayLoopMaxMs.join(' / ')} ms; relay DynamoDB calls ${JSON.stringify(p.relayCalls)}`,
       ),
       `  all rounds: p50 ${r.close.p50} ms, p99 ${r.close.p99} ms, max ${r.close.max} ms (target max <= 1000 ms)`,
       `  raw PutItem p50 ${r.putItem.p50} ms (max-close / PutItem p50 = ${(r.close.max / Math.max(0.001, r.putItem.p50)).toFixed(1)}x)`,

@@ -1,9 +1,10 @@
-// Wires the four Lair Chat stacks (data -> relay -> api -> observability) of one stage into a CDK scope; used by app.ts and tests.
+// Wires the five Lair Chat stacks (data -> relay -> api -> observability, api -> console) of one stage into a CDK scope; used by app.ts and tests.
 import { Tags, type Environment } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config.js';
 import { ApiStack } from './stacks/api-stack.js';
+import { ConsoleStack } from './stacks/console-stack.js';
 import { DataStack } from './stacks/data-stack.js';
 import { ObservabilityStack } from './stacks/observability-stack.js';
 import { RelayStack } from './stacks/relay-stack.js';
@@ -22,6 +23,7 @@ export interface LairChatStacks {
   readonly relay: RelayStack;
   readonly api: ApiStack;
   readonly observability: ObservabilityStack;
+  readonly console: ConsoleStack;
 }
 
 /**
@@ -82,9 +84,16 @@ export function createLairChatStacks(scope: Construct, deployment: LairChatDeplo
     alarmEmail: config.alarmEmail,
     description: 'Lair Chat: dashboard and alarms',
   });
-  for (const stack of [data, relay, api, observability]) {
+  const consoleStack = new ConsoleStack(scope, name('Console'), {
+    env,
+    stage,
+    production: config.production,
+    apiEndpoint: api.httpApi.apiEndpoint,
+    description: 'Lair Chat: web admin console (S3 + CloudFront, /api/* to the HTTP API)',
+  });
+  for (const stack of [data, relay, api, observability, consoleStack]) {
     Tags.of(stack).add('project', 'lair-chat');
     Tags.of(stack).add('stage', stage);
   }
-  return { data, relay, api, observability };
+  return { data, relay, api, observability, console: consoleStack };
 }

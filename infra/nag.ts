@@ -1,11 +1,13 @@
 // cdk-nag: every acknowledged AwsSolutions finding of the Lair Chat stacks with its reason, in one place to audit.
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import type { StageConfig } from './config.js';
 import type { LairChatStacks } from './lair-chat.js';
 import { attachmentObjectsNagId } from './constructs/attachments-bucket.js';
 import { ATTACHMENT_GROUPS } from './stacks/api-stack.js';
+import { bucketDeploymentHandler, type AdminConsole } from './constructs/admin-console.js';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 
 /** One acknowledged finding: the rule (with its finding suffix, cdk-nag v3 ids) and why it stands. */
 export interface NagAcknowledgement {
@@ -67,6 +69,19 @@ export const NAG_REASONS = {
   dlqWithoutDlq:
     'This queue is itself the on-failure destination of the stream mapping (a dead-letter queue); nothing consumes it automatically, ' +
     'so a dead-letter queue of its own would never receive a message.',
+  consoleGeo:
+    'The admin console (docs/protocol/extensions.md §9) is used by operators wherever they are; every page is static and every /api/* ' +
+    'call needs an admin session, so a country allow-list would only lock out travelling operators.',
+  consoleWaf:
+    'The console distribution serves four static files and forwards /api/* to the HTTP API, whose sign-in is already guarded by the ' +
+    'account lockout and per-address throttling of docs/protocol/extensions.md §10 and whose admin routes need an admin session; a WAF is a per-stage option, not a default.',
+  consoleTls:
+    'The distribution uses the default *.cloudfront.net certificate (no custom domain is configured), for which CloudFront fixes the ' +
+    'minimum protocol at TLSv1; a stage with its own domain and ACM certificate sets TLSv1.2_2021. Viewers are redirected to HTTPS either way.',
+  bucketDeploymentHandler:
+    "aws-cdk-lib's own BucketDeployment handler (a Lambda that copies the synthesized console files): its role is what the construct " +
+    'generates: the basic execution policy, read on the CDK asset bucket and read/write/delete on the console bucket only (the s3:*Object* ' +
+    'wildcards come from grantRead/grantReadWrite), and its Python runtime is chosen by aws-cdk-lib, not by this project.',
 } as const;
 
 function acknowledge(scope: IConstruct, id: string, reason: string): void {
@@ -125,4 +140,32 @@ export function acknowledgeNagFindings(stacks: LairChatStacks, config: StageConf
   for (const [group, fn] of api.groupFunctions)
     if (ATTACHMENT_GROUPS.has(group)) acknowledge(fn, objectsId, NAG_REASONS.attachmentObjects);
   acknowledge(api.exportWorkerFunction, objectsId, NAG_REASONS.attachmentObjects);
+  acknowledgeConsole(stacks.console.console);
+}
+
+/** The admin console stack's findings (infra/constructs/admin-console.ts). */
+function acknowledgeConsole(c: AdminConsole): void {
+  const cf = c.distribution;
+  acknowledge(cf, 'AwsSolutions-CFR1', NAG_REASONS.consoleGeo);
+  acknowledge(cf, 'AwsSolutions-CFR2', NAG_REASONS.consoleWaf);
+  acknowledge(cf, 'AwsSolutions-CFR4', NAG_REASONS.consoleTls);
+  const handler = bucketDeploymentHandler(c);
+  if (handler === undefined) return;
+  const stack = Stack.of(c);
+  const bucket = stack.getLogicalId(c.bucket.node.defaultChild as CfnBucket);
+  // cdk-nag prints the asset bucket with the stack's account/region when they are known at synth.
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  for (const finding of [
+    'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    'IAM5[Action::s3:GetObject*]',
+    'IAM5[Action::s3:GetBucket*]',
+    'IAM5[Action::s3:List*]',
+    'IAM5[Action::s3:DeleteObject*]',
+    'IAM5[Action::s3:Abort*]',
+    `IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${account}-${region}/*]`,
+    `IAM5[Resource::<${bucket}.Arn>/*]`,
+    'L1',
+  ])
+    acknowledge(handler, `AwsSolutions-${finding}`, NAG_REASONS.bucketDeploymentHandler);
 }

@@ -44,6 +44,7 @@ import { AuthLease, sendLeaseOf } from './auth-lease.js';
 import { commandDuration, framesIn } from '../metrics.js';
 import { requestIdFrom, withRequestId } from '../../shared/platform/request-id.js';
 import { InactivityTimer } from './inactivity.js';
+import { sendActiveNotices } from './login-notices.js';
 import { throttledResponse } from './throttled-response.js';
 import { PresenceLink } from './presence-link.js';
 import { SerialQueue } from './serial-queue.js';
@@ -353,8 +354,18 @@ export class Connection implements DeliveryTarget {
     this.heldEvents = undefined;
     for (const m of held) this.transport.send(m.json, m);
     this.warnBeforeExpiry(outcome.auth); // after the response: an immediate warning follows it
-    // Active notices on login (relay/connection/login-notices.ts) stay unwired: with the call here, a
-    // 1,000-socket login storm stalled twice in bench:ban (bench/README.md); cause not found yet.
+    // Notices sent while the user was away (docs/protocol/extensions.md §9), after the response and
+    // not awaited; lair.moderation only (§0). One cached read per relay, none per login (ADR 026).
+    if (this.requested.has('lair.moderation'))
+      void sendActiveNotices(
+        this.env.services,
+        this.userId,
+        this.env.registry.roomsOf(this.userId),
+        (json) => {
+          this.deliver(json);
+        },
+        () => this.log,
+      );
     if (this.env.logger.isLevelEnabled('info'))
       this.log.info({ userId: this.userId }, 'connection authenticated');
   }

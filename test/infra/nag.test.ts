@@ -37,7 +37,7 @@ describe.each(Object.keys(STAGES))('cdk-nag AwsSolutions (%s)', (stage) => {
   // Checked after synthesis, as `cdk synth` does: cross-stack references are exports by then.
   app.synth();
 
-  it.each(['data', 'relay', 'api', 'observability'] as const)(
+  it.each(['data', 'relay', 'api', 'observability', 'console'] as const)(
     'finds no unacknowledged error or warning in the %s stack',
     (name) => {
       expect(findings(stacks[name])).toEqual([]);

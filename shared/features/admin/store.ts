@@ -65,6 +65,18 @@ export class DynamoAdminDirectory implements AdminDirectory {
         { Delete: { TableName, Key: k.user(user.id), ConditionExpression: 'attribute_exists(PK)' } },
         { Delete: { TableName, Key: k.usernameSentinel(user.username) } },
         { Delete: { TableName, Key: k.emailSentinel(user.email) } },
+        // The id keeps resolving, as a deleted user (docs/protocol/extensions.md §9; their messages stay).
+        {
+          Put: {
+            TableName,
+            Item: {
+              ...k.deletedUser(user.id),
+              entity: usersFeature.entities.deletedUser,
+              id: user.id,
+              deleted_at: audit.at,
+            },
+          },
+        },
         auditPut(TableName, audit),
       ],
       () => new DomainError('user_not_found'),
@@ -76,6 +88,7 @@ export class DynamoAdminDirectory implements AdminDirectory {
       ExpressionAttributeValues: { ':pk': `USER#${user.id}` },
       ProjectionExpression: 'PK, SK',
     });
-    await batchDelete(this.doc, TableName, rest as unknown as Key[]);
+    const deletedMarker = k.deletedUser(user.id).SK;
+    await batchDelete(this.doc, TableName, rest.filter((i) => i.SK !== deletedMarker) as unknown as Key[]);
   }
 }

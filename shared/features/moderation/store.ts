@@ -175,6 +175,7 @@ export class DynamoModerationRepository implements ModerationRepository {
       TableName: this.tableName,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
       ExpressionAttributeValues: { ':pk': `USER#${userId}`, ':sk': 'SESSION#' },
+      ProjectionExpression: 'id', // a ban sweeps every session: read only the ids
       ConsistentRead: true,
     });
     const ids = items.map((i) => i.id as string);

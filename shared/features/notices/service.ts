@@ -41,8 +41,12 @@ export interface NoticeService {
    * for everyone plus those of rooms `userId` is a member of, newest first.
    */
   listActive(userId: Uuid): Promise<Notice[]>;
-  /** Live notices of any audience, unfiltered (one Query; the relay's login path caches it). */
-  countActive(): Promise<number>;
+  /**
+   * Every live notice of any audience, unfiltered, newest first (one Query). The relay's login push
+   * (relay/connection/login-notices.ts) caches it per process and filters by the joined rooms it
+   * already holds, so a login storm costs no read per login.
+   */
+  listAllActive(): Promise<Notice[]>;
 }
 
 const SEVERITIES: ReadonlySet<string> = new Set(['info', 'warning', 'critical']);
@@ -122,8 +126,8 @@ export function createNoticeService(deps: NoticeServiceDeps): NoticeService {
       return all.filter((n) => n.room_id === null || member.has(n.room_id));
     },
 
-    async countActive() {
-      return (await notices.listActive()).length;
+    listAllActive() {
+      return notices.listActive();
     },
   };
 }

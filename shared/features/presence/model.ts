@@ -46,6 +46,12 @@ export interface PresenceRepository {
   deleteConnection(userId: Uuid, relayId: string, connectionId: string): Promise<void>;
   /** Live (unexpired) connections of a user across all relays. */
   countConnections(userId: Uuid): Promise<number>;
+  /**
+   * Whether the user has at least one live connection: reads pages of at most 10 items and stops at
+   * the first live one, so a user with N sockets costs one small read, not N (the login/ban storms
+   * of `bench:ban` did N counts of N items each, issue 14).
+   */
+  hasConnections(userId: Uuid): Promise<boolean>;
   /** Ids of all users with at least one live connection. */
   listOnlineUserIds(): Promise<Uuid[]>;
   /** Registers or refreshes a relay. @param ttlSeconds - lifetime of the heartbeat item */

@@ -45,9 +45,9 @@ export function createPresenceService(deps: PresenceServiceDeps): PresenceServic
   const { presence } = deps;
   return {
     async connected(user, relayId, connectionId, ttlSeconds) {
-      const before = await presence.countConnections(user.id);
+      const wasOnline = await presence.hasConnections(user.id);
       await presence.putConnection(user.id, relayId, connectionId, ttlSeconds);
-      if (before === 0) {
+      if (!wasOnline) {
         const audience = await contactsAudience(deps, user.id, connectionId);
         if (audience !== null)
           await emit(deps, audience, { type: 'user_online', user_id: user.id, username: user.username });
@@ -59,7 +59,7 @@ export function createPresenceService(deps: PresenceServiceDeps): PresenceServic
 
     async disconnected(user, relayId, connectionId) {
       await presence.deleteConnection(user.id, relayId, connectionId);
-      if ((await presence.countConnections(user.id)) === 0) {
+      if (!(await presence.hasConnections(user.id))) {
         const audience = await contactsAudience(deps, user.id);
         if (audience !== null)
           await emit(deps, audience, { type: 'user_offline', user_id: user.id, username: user.username });

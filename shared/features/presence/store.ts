@@ -1,5 +1,5 @@
 // PresenceRepository over DynamoDB: TTL'd connection and relay heartbeat items (docs/design.md §3, §4).
-import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Uuid } from '../../kernel/types.js';
 import type { ConnectionRef, PresenceRepository, RelayInfo } from './model.js';
 import type { Clock } from '../../kernel/ports.js';
@@ -122,6 +122,33 @@ export class DynamoPresenceRepository implements PresenceRepository {
       },
       ConsistentRead: true,
     });
+  }
+
+  async hasConnections(userId: Uuid): Promise<boolean> {
+    const live = liveFilter(this.clock.now());
+    let lastKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          FilterExpression: live.expression,
+          ExpressionAttributeNames: live.names,
+          ExpressionAttributeValues: {
+            ':pk': partitions.userIndex(userId),
+            ':prefix': prefixes.connection,
+            ...live.values,
+          },
+          ConsistentRead: true,
+          Select: 'COUNT',
+          Limit: 10,
+          ExclusiveStartKey: lastKey,
+        }),
+      );
+      if ((out.Count ?? 0) > 0) return true;
+      lastKey = out.LastEvaluatedKey;
+    } while (lastKey !== undefined);
+    return false;
   }
 
   /** Distinct user ids of live items in GSI1 `ONLINE` (eventually consistent), any order. */

@@ -32,6 +32,32 @@ export interface User extends ProfileFields {
   last_seen_at: Timestamp | null;
 }
 
+/** Username every deleted user's id resolves to (docs/protocol-extensions.md §9 "deleted authors"). */
+export const DELETED_USERNAME = 'deleted-user';
+
+/**
+ * What `GET /api/v1/users/{id}` and TCP `get_user` answer for a user an admin deleted: the id kept
+ * (their messages keep `author`), username `deleted-user`, no email, `deleted: true` (additive,
+ * docs/protocol/extensions.md §0.4, §9).
+ */
+export function deletedUser(id: Uuid, deletedAt: Timestamp): User & { deleted: true } {
+  return {
+    id,
+    username: DELETED_USERNAME,
+    email: '',
+    role: 'user',
+    created_at: deletedAt,
+    updated_at: deletedAt,
+    last_seen_at: null,
+    display_name: null,
+    status_message: null,
+    avatar_url: null,
+    timezone: null,
+    locale: null,
+    deleted: true,
+  };
+}
+
 /** Stored user: the wire shape (profile fields absent until set) plus the Argon2id PHC hash, which never leaves the server. */
 export interface UserRecord extends Omit<User, keyof ProfileFields>, Partial<ProfileFields> {
   password_hash: string;
@@ -77,6 +103,8 @@ export interface UserRepository {
   create(user: UserRecord): Promise<void>;
   /** Strongly consistent read by id; `null` when absent. */
   getById(id: Uuid): Promise<UserRecord | null>;
+  /** The marker an admin deletion leaves (`USER#<id>`/`DELETED`); `null` when the id was never deleted. */
+  getDeleted(id: Uuid): Promise<{ deleted_at: Timestamp } | null>;
   /** Batch read by ids (missing ids are simply absent from the result map). */
   getMany(ids: Uuid[]): Promise<Map<Uuid, UserRecord>>;
   /** Looks up by username, case-insensitively (via the `UNAME#<lower>` sentinel). */

@@ -5,7 +5,7 @@ import type { Clock } from '../../kernel/ports.js';
 import type { Uuid } from '../../kernel/types.js';
 import { normalizeSearch, PAGE, validateEmail } from '../../kernel/validation.js';
 import { visibleOnline, type OnlineVisibility, type PresenceRepository } from '../presence/index.js';
-import { toUser, type User, type UserRepository } from './model.js';
+import { deletedUser, toUser, type User, type UserRepository } from './model.js';
 
 /** What the UserService needs (built once in the composition root, docs/style.md §4). */
 export interface UserServiceDeps {
@@ -25,11 +25,14 @@ export interface UserListFilter {
 
 /** Users and presence reads (docs/protocol/http.md §6, docs/protocol/tcp.md §7.14–7.16). */
 export interface UserService {
-  /** Fresh from storage. @throws `user_not_found` */
+  /**
+   * Fresh from storage; a user an admin deleted answers the `deleted-user` placeholder
+   * (docs/protocol/extensions.md §9: "author shown as a deleted user"). @throws `user_not_found`
+   */
   get(userId: Uuid): Promise<User>;
   /**
-   * `{user, online}` for one user; `online` is false to anyone but the user when they set
-   * `show_online: false` (extensions.md §8). @throws `user_not_found`
+   * `{user, online}` for one user (a deleted one: the placeholder, offline); `online` is false to
+   * anyone but the user when they set `show_online: false` (extensions.md §8). @throws `user_not_found`
    */
   getWithPresence(userId: Uuid, viewerId?: Uuid): Promise<{ user: User; online: boolean }>;
   /** Changes the caller's email (null/undefined = unchanged). @throws `email_invalid` | `email_taken` */
@@ -66,15 +69,22 @@ export function createUserService(deps: UserServiceDeps): UserService {
     return user;
   }
 
+  /** The stored user, else the deleted-user placeholder (one more read only on a miss). */
+  async function visible(userId: string): Promise<User> {
+    const user = await users.getById(userId);
+    if (user !== null) return toUser(user);
+    const gone = await users.getDeleted(userId);
+    if (gone === null) throw new DomainError('user_not_found');
+    return deletedUser(userId, gone.deleted_at);
+  }
+
   return {
-    async get(userId) {
-      return toUser(await get(userId));
-    },
+    get: visible,
 
     async getWithPresence(userId, viewerId) {
-      const [user, connections] = await Promise.all([get(userId), presence.countConnections(userId)]);
+      const [user, connections] = await Promise.all([visible(userId), presence.countConnections(userId)]);
       const shown = connections > 0 && (await online([userId], viewerId)).length > 0;
-      return { user: toUser(user), online: shown };
+      return { user, online: shown };
     },
 
     async updateMe(userId, patch) {

@@ -30,6 +30,8 @@ export const keys = {
     SK: `UNAME#${lower(username)}`,
   }),
   emailSentinel: (email: string): Key => ({ PK: `EMAIL#${lower(email)}`, SK: `EMAIL#${lower(email)}` }),
+  /** Marker left by an admin user deletion: the id resolves to a deleted user (docs/protocol/extensions.md §9). */
+  deletedUser: (id: Uuid): Key => ({ PK: `USER#${id}`, SK: 'DELETED' }),
 } as const;
 
 /** Secondary-index keys: GSI1 holds all users by lowercased username. */
@@ -41,7 +43,12 @@ export const indexKeys = {
 export const partitions = { users: 'USERS' } as const;
 
 /** `entity` tags of the users feature's items. */
-export const ENTITY = { user: 'user', usernameSentinel: 'username', emailSentinel: 'email' } as const;
+export const ENTITY = {
+  user: 'user',
+  usernameSentinel: 'username',
+  emailSentinel: 'email',
+  deletedUser: 'deleted_user',
+} as const;
 
 /** The stored user item: key attributes, GSI1 `USERS`/`<lower username>`, snake_case fields. */
 export function userItem(user: UserRecord): Item {
@@ -122,6 +129,13 @@ export class DynamoUserRepository implements UserRepository {
       new GetCommand({ TableName: this.tableName, Key: keys.user(id), ConsistentRead: true }),
     );
     return out.Item ? userRecordFromItem(out.Item) : null;
+  }
+
+  async getDeleted(id: Uuid): Promise<{ deleted_at: string } | null> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.deletedUser(id), ConsistentRead: true }),
+    );
+    return out.Item ? { deleted_at: out.Item.deleted_at as string } : null;
   }
 
   async getMany(ids: Uuid[]): Promise<Map<Uuid, UserRecord>> {

@@ -33,6 +33,18 @@ describe('DynamoPresenceRepository', () => {
     expect(await repos.presence.countConnections(user)).toBe(0);
   });
 
+  it('hasConnections: true while one live item exists, also behind more than a page (10) of expired ones', async () => {
+    const user = randomUUID();
+    expect(await repos.presence.hasConnections(user)).toBe(false);
+    for (let i = 0; i < 12; i++) await repos.presence.putConnection(user, 'relay-x', `a${i}`, 5);
+    await repos.presence.putConnection(user, 'relay-x', 'z-live', 90); // sorts after the a* items
+    expect(await repos.presence.hasConnections(user)).toBe(true);
+    clock.advance(10_000); // the 12 short ones expire, z-live stays
+    expect(await repos.presence.hasConnections(user)).toBe(true);
+    await repos.presence.deleteConnection(user, 'relay-x', 'z-live');
+    expect(await repos.presence.hasConnections(user)).toBe(false);
+  });
+
   it('refreshConnections extends every item in one batched call, across the 25-item chunk limit', async () => {
     const users = Array.from({ length: 30 }, () => randomUUID());
     for (const u of users) await repos.presence.putConnection(u, 'relay-h', `c-${u}`, 30);

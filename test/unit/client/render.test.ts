@@ -73,6 +73,15 @@ describe('formatEvent', () => {
     ).toContain('(kicked)');
   });
 
+  it('announces a friendship from the event (the mutual /friend command prints nothing itself)', () => {
+    const event = {
+      type: 'friend_request_accepted',
+      request_id: 'r1',
+      friendship: { user: aUser(), since: 'x' },
+    };
+    expect(formatEvent(event as never, ctx())).toContain('you and alice are now friends');
+  });
+
   it('shows an invitation with its message and role', () => {
     const invitation = {
       id: 'e99b6806-0000-4000-8000-000000000001',
