@@ -15,8 +15,11 @@ import type { LatencySummary } from './lib/stats.js';
 import { parsePeerArgs, type PeerArgs, type PeerServerName } from './peer/args.js';
 import { startNgircd, startNodeFloor } from './peer/ngircd.js';
 import { WorkerPool, type PoolPhase } from './peer/pool.js';
+import { spawnStreams, type StreamsProcess } from './peer/streams-spawn.js';
 import type { WorkerClient, WorkerSender } from './peer/protocol.js';
-import { formatPeerReport, type PeerResult, type ServerRun } from './peer/report.js';
+import { formatPeerReport, type PeerResult, type ServerRun, type StormResult } from './peer/report.js';
+import { createRepositories } from '../shared/features/index.js';
+import { DEFAULT_AUTH_CONCURRENCY } from '../relay/connection/admission.js';
 
 const log = (msg: string): void => {
   process.stderr.write(`[peer ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -38,6 +41,7 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
   const { args, pop } = s;
   const irc = name === 'irc' || name === 'node-floor';
   let relay: RelayProcess | undefined;
+  let streams: StreamsProcess | undefined;
   let stopServer: () => Promise<void>;
   let pid: number;
   let port: number;
@@ -55,7 +59,17 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
       ...(s.bundle ? { bundle: s.bundle } : {}),
     });
     ({ pid, port } = relay);
-    stopServer = () => relay!.stop(3000);
+    // The stream consumers run in their own process (in AWS: the StreamsFunction Lambda).
+    if (s.args.streams)
+      streams = await spawnStreams({
+        endpoint: s.storage.endpoint,
+        tableName: s.storage.tableName,
+        jwtSecret: s.jwtSecret,
+      });
+    stopServer = async () => {
+      await relay!.stop(3000);
+      await streams?.stop();
+    };
   }
   log(`${name}: pid ${pid} on ${port}`);
   const pool = new WorkerPool(args.workers);
@@ -104,18 +118,107 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
       });
       log(`${name}: ${step} connected, RSS ${raw} KiB (${memory.at(-1)?.perConnKb} KiB/conn without GC)`);
     }
-    const idle0 = { t: performance.now(), cpu: cpuSeconds(pid) };
-    await sleep(5000);
-    const idleCores = round2((cpuSeconds(pid) - idle0.cpu) / ((performance.now() - idle0.t) / 1000));
-    log(`${name}: idle with ${opened} clients: ${idleCores} cores`);
-    const base = { name, version, pid, connectMs, rssBeforeKb: rssKb(pid), memory, idleCores };
-    if (args.idleOnly) return { ...base, fixed: null };
-
+    const stamp = s.startedAt.replace(/[:.]/g, '-');
+    const idleProfilePath = resolve(join(args.outDir, `${stamp}-peer-${name}-idle.cpuprofile`));
+    if (args.profile && relay) {
+      await mkdir(args.outDir, { recursive: true });
+      await relay.profileStart();
+    }
+    const streamsCpu = (): number => (streams ? cpuSeconds(streams.pid) : Number.NaN);
+    const idle0 = { t: performance.now(), cpu: cpuSeconds(pid), streams: streamsCpu() };
+    await sleep(args.idleSeconds * 1000);
+    const idleWall = (performance.now() - idle0.t) / 1000;
+    const idleCores = round2((cpuSeconds(pid) - idle0.cpu) / idleWall);
+    const idleStreamsCores = streams ? round2((streamsCpu() - idle0.streams) / idleWall) : null;
+    log(`${name}: idle with ${opened} clients: ${idleCores} cores (streams process ${idleStreamsCores})`);
+    let idleProfile: ServerRun['idleProfile'] = null;
+    if (args.profile && relay) {
+      await relay.profileStop(idleProfilePath);
+      idleProfile = { path: idleProfilePath, summary: await summarizeProfile(idleProfilePath, 20) };
+    }
     const senders: WorkerSender[] = pop.rooms.map((r) => ({
       index: r.members[0] ?? 0,
       target: irc ? `#r${pop.users[r.members[0] ?? 0]?.room}` : r.id,
       members: r.members.length,
     }));
+    let storm: StormResult | null = null;
+    if (args.storm && relay && s.storage)
+      try {
+        storm = await reconnectStorm();
+      } catch (err) {
+        log(`${name}: storm failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      }
+    async function reconnectStorm(): Promise<StormResult> {
+      if (!relay || !s.storage) throw new Error('no relay');
+      const st = s.storage;
+      const old = relay;
+      const loadStart = load1();
+      log(`${name}: storm: ${args.stormSendSeconds} s send window, SIGKILL of the relay at its middle`);
+      const window = pool.phase('s', senders, {
+        rate: args.rate,
+        durationS: args.stormSendSeconds,
+        contentBytes: args.contentBytes,
+      });
+      await sleep((args.stormSendSeconds * 1000) / 2 + 200);
+      const killedAt = performance.now();
+      await old.kill();
+      log(`${name}: storm: relay ${old.pid} killed; starting another`);
+      const spawning = spawnRelay({
+        endpoint: st.endpoint,
+        tableName: st.tableName,
+        jwtSecret: s.jwtSecret,
+        ...(s.bundle ? { bundle: s.bundle } : {}),
+      });
+      // The window's answers come first: one request at a time per worker (pool.ask is FIFO).
+      const sent = await window;
+      relay = await spawning;
+      const restartMs = performance.now() - killedAt;
+      const reauthMs = await pool.open(
+        'lair',
+        relay.port,
+        name === 'lair-enc',
+        clients,
+        args.stormConcurrency,
+        100,
+      );
+      const allAuthenticatedMs = performance.now() - killedAt;
+      log(
+        `${name}: storm: all ${clients.length} re-authenticated ${Math.round(allAuthenticatedMs)} ms after the kill`,
+      );
+      const repos = createRepositories(st.clients.doc, st.tableName);
+      let ackedLost = 0;
+      for (const id of sent.ackedIds)
+        if ((await repos.messages.getById(id, { consistent: true })) === null) ackedLost += 1;
+      pid = relay.pid;
+      return {
+        clients: clients.length,
+        sent: sent.sent,
+        acked: sent.acked,
+        errors: sent.errors,
+        ackedLost,
+        restartMs: Math.round(restartMs),
+        allAuthenticatedMs: Math.round(allAuthenticatedMs),
+        reauthMs,
+        authConcurrency: Number(process.env.LAIR_RELAY_AUTH_CONCURRENCY ?? DEFAULT_AUTH_CONCURRENCY),
+        driverConcurrency: args.stormConcurrency,
+        loadStart,
+        loadEnd: load1(),
+      };
+    }
+    const base = {
+      name,
+      version,
+      pid,
+      connectMs,
+      rssBeforeKb: rssKb(pid),
+      memory,
+      idleCores,
+      idleStreamsCores,
+      idleProfile,
+      storm,
+    };
+    if (args.idleOnly) return { ...base, fixed: null };
+
     const opts = { rate: args.rate, contentBytes: args.contentBytes };
     log(`${name}: warm-up ${args.warmup} s`);
     await pool.phase('w', senders, { ...opts, durationS: args.warmup });
@@ -130,6 +233,7 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
     const before = {
       t: performance.now(),
       server: cpuSeconds(pid),
+      streams: streamsCpu(),
       driver: pool.cpuSeconds() + cpuOf(process.cpuUsage()),
       java: s.storage?.javaPid ? cpuSeconds(s.storage.javaPid) : Number.NaN,
       machine: machineTicks(),
@@ -138,6 +242,7 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
     const phase: PoolPhase = await pool.phase('f', senders, { ...opts, durationS: args.duration });
     const wall = (performance.now() - before.t) / 1000;
     const serverCpu = cpuSeconds(pid) - before.server;
+    const streamsCpuS = streamsCpu() - before.streams;
     const driverCpu = pool.cpuSeconds() + cpuOf(process.cpuUsage()) - before.driver;
     const javaCpu = s.storage?.javaPid ? cpuSeconds(s.storage.javaPid) - before.java : Number.NaN;
     const machine = machineCoresBusy(before.machine, machineTicks(), wall);
@@ -154,9 +259,11 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
         wallSeconds: round2(wall),
         serverCpuSeconds: round2(serverCpu),
         cpuPerDeliveryUs: round2((serverCpu * 1e6) / Math.max(1, phase.received)),
+        streamsCpuPerDeliveryUs: streams ? round2((streamsCpuS * 1e6) / Math.max(1, phase.received)) : null,
         driverCpuPerDeliveryUs: round2((driverCpu * 1e6) / Math.max(1, phase.received)),
         cores: {
           server: round2(serverCpu / wall),
+          streams: streams ? round2(streamsCpuS / wall) : null,
           driver: round2(driverCpu / wall),
           dynamodbLocal: Number.isNaN(javaCpu) ? null : round2(javaCpu / wall),
           machine: machine.busy,

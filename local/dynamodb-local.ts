@@ -145,7 +145,9 @@ async function waitReady(
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 },
+    // throwOnRequestTimeout: a slow JVM start must fail this poll (and be retried), not only log
+    // "exceeded the configured 2000 ms requestTimeout" and keep waiting (issue 16).
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true },
   });
   const deadline = Date.now() + timeoutMs;
   try {

@@ -31,6 +31,7 @@ export async function startRelayFromSettings(opts: {
     maxConnections: settings.LAIR_TCP_MAX_CONNECTIONS,
     queueLimit: settings.LAIR_RELAY_QUEUE_LIMIT,
     authLeaseMs: settings.LAIR_RELAY_AUTH_LEASE_MS,
+    authConcurrency: settings.LAIR_RELAY_AUTH_CONCURRENCY,
     reverifyMs: settings.LAIR_RELAY_REVERIFY_MS,
     ...(settings.LAIR_RELAY_ID ? { relayId: settings.LAIR_RELAY_ID } : {}),
     internal: {

@@ -1,4 +1,5 @@
 // Relay composition: TCP listener with connection limit, WebSocket attachment, local registry, internal endpoint, registration.
+import { AdmissionGate, DEFAULT_AUTH_CONCURRENCY } from './connection/admission.js';
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -67,6 +68,11 @@ export interface RelayOptions {
    * (LAIR_RELAY_AUTH_LEASE_MS, default 30 000; 0 = re-read on every send). docs/adr/005.
    */
   authLeaseMs?: number;
+  /**
+   * Authentications run at once; the rest wait in arrival order (LAIR_RELAY_AUTH_CONCURRENCY,
+   * default {@link DEFAULT_AUTH_CONCURRENCY}; 0 = unbounded). relay/connection/admission.ts, docs/adr/027.
+   */
+  authConcurrency?: number;
   /** Lead of `session_expiring` before a session expires, ms; default 5 min (docs/protocol/extensions.md §10). */
   sessionExpiringLeadMs?: number;
   /**
@@ -229,6 +235,7 @@ async function start(opts: RelayOptions, core: Core, deps: RelayDeps): Promise<R
     presence: heartbeat,
     onClosed: (conn) => connections.delete(conn),
     authLeaseMs: opts.authLeaseMs ?? DEFAULT_AUTH_LEASE_MS,
+    admission: new AdmissionGate(opts.authConcurrency ?? DEFAULT_AUTH_CONCURRENCY),
     ...(opts.sessionExpiringLeadMs !== undefined
       ? { sessionExpiringLeadMs: opts.sessionExpiringLeadMs }
       : {}),

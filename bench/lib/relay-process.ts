@@ -41,6 +41,8 @@ export interface RelayProcess {
   heapSnapshot(path: string): Promise<void>;
   profileStart(): Promise<void>;
   profileStop(path: string): Promise<void>;
+  /** SIGKILL now (no drain, no presence cleanup: a crashed task); resolves once it exited. */
+  kill(): Promise<void>;
   /** SIGTERM, then SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -181,6 +183,10 @@ export async function spawnRelay(opts: {
     },
     async profileStop(path) {
       await ask({ op: 'profile-stop', path });
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
     },
     async stop(graceMs = 15_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;

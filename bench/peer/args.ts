@@ -19,10 +19,20 @@ export interface PeerArgs {
   connectConcurrency: number;
   /** Quiet time before RSS readings, s. */
   settle: number;
+  /** Length of the idle-CPU window (all connected, silent), s. */
+  idleSeconds: number;
   servers: PeerServerName[];
   /** Only connect and read memory (no messages). */
   idleOnly: boolean;
   profile: boolean;
+  /** Reconnect storm after connecting (lair only): SIGKILL the relay during a send window, start another, every client re-authenticates. */
+  storm: boolean;
+  /** Clients reconnecting at once in the storm (driver side; the relay's admission gate bounds the rest). */
+  stormConcurrency: number;
+  /** Length of the send window around the kill, s (the kill is at its middle). */
+  stormSendSeconds: number;
+  /** Run the stream poller + consumers in their own process next to the relay (default on; `--no-streams`). */
+  streams: boolean;
   /** `bundle` (default): the relay as its container runs it (esbuild bundle); `tsx`: relay/main.ts through tsx. */
   relayForm: 'bundle' | 'tsx';
   endpoint: string | undefined;
@@ -40,6 +50,9 @@ const NUM: Record<string, keyof PeerArgs> = {
   '--content-bytes': 'contentBytes',
   '--connect-concurrency': 'connectConcurrency',
   '--settle': 'settle',
+  '--idle-seconds': 'idleSeconds',
+  '--storm-concurrency': 'stormConcurrency',
+  '--storm-send-seconds': 'stormSendSeconds',
 };
 
 /** @throws Error naming the bad flag */
@@ -54,9 +67,14 @@ export function parsePeerArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     contentBytes: 128,
     connectConcurrency: 50,
     settle: 3,
+    idleSeconds: 5,
     servers: ['irc', 'lair'],
     idleOnly: false,
     profile: false,
+    streams: true,
+    storm: false,
+    stormConcurrency: 1000,
+    stormSendSeconds: 4,
     relayForm: 'bundle',
     endpoint: env.LAIR_DYNAMODB_ENDPOINT,
     outDir: 'bench/results',
@@ -82,6 +100,8 @@ export function parsePeerArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       a.servers = list as PeerServerName[];
     } else if (flag === '--idle-only') a.idleOnly = true;
     else if (flag === '--profile') a.profile = true;
+    else if (flag === '--no-streams') a.streams = false;
+    else if (flag === '--storm') a.storm = true;
     else if (flag === '--relay') {
       const v = next();
       if (v !== 'bundle' && v !== 'tsx') throw new Error('--relay must be bundle or tsx');

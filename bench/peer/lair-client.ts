@@ -25,7 +25,7 @@ export class LeanLairClient {
   private readonly decoder = new FrameDecoder();
   private key: Buffer | undefined;
   private nextId = 0;
-  private readonly pending = new Map<string, (ok: boolean, code: string) => void>();
+  private readonly pending = new Map<string, (ok: boolean, code: string, id: string) => void>();
   closedUnexpectedly = false;
   private closing = false;
 
@@ -93,24 +93,29 @@ export class LeanLairClient {
         clearTimeout(timer);
         if (!this.closing) this.closedUnexpectedly = true;
         reject(new Error('closed during handshake'));
-        for (const done of this.pending.values()) done(false, 'closed');
+        for (const done of this.pending.values()) done(false, 'closed', '');
         this.pending.clear();
       });
     });
   }
 
-  /** Sends one bench message into `roomId`; resolves with the response's success and error code. */
-  send(roomId: string, content: string): Promise<{ ok: boolean; code: string }> {
+  /** Sends one bench message into `roomId`; resolves with the response's success, error code and the stored message id. */
+  send(roomId: string, content: string): Promise<{ ok: boolean; code: string; messageId: string }> {
     const id = `s${this.nextId++}`;
     return new Promise((resolve) => {
+      // A closed socket (the relay was killed: reconnect storm) answers nothing.
+      if (this.socket === undefined || this.socket.destroyed) {
+        resolve({ ok: false, code: 'closed', messageId: '' });
+        return;
+      }
       // A relay whose DynamoDB call hangs never answers: count it as an error after 30 s.
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        resolve({ ok: false, code: 'no_response_30s' });
+        resolve({ ok: false, code: 'no_response_30s', messageId: '' });
       }, 30_000);
-      this.pending.set(id, (ok, code) => {
+      this.pending.set(id, (ok, code, messageId) => {
         clearTimeout(timer);
-        resolve({ ok, code });
+        resolve({ ok, code, messageId });
       });
       this.write({
         type: 'send_message',
@@ -140,10 +145,11 @@ export class LeanLairClient {
         request_id: string;
         success: boolean;
         error?: { code: string };
+        message?: { id?: string };
       };
       const done = this.pending.get(r.request_id);
       this.pending.delete(r.request_id);
-      done?.(r.success, r.error?.code ?? '');
+      done?.(r.success, r.error?.code ?? '', r.message?.id ?? '');
     }
   }
 

@@ -18,6 +18,8 @@ export interface PoolPhase {
   errors: Record<string, number>;
   latency: LatencySummary;
   unexpectedCloses: number;
+  /** Ids of the acknowledged messages (storm phase `s` only). */
+  ackedIds: string[];
 }
 
 /** N forked worker processes (`node --import tsx bench/peer/worker.ts`). */
@@ -54,6 +56,7 @@ export class WorkerPool {
     encryption: boolean,
     clients: WorkerClient[],
     concurrency: number,
+    attempts?: number,
   ): Promise<number> {
     const t0 = Date.now();
     const per = Math.max(1, Math.ceil(concurrency / this.procs.length));
@@ -66,6 +69,7 @@ export class WorkerPool {
           encryption,
           clients: clients.filter((_, i) => i % this.procs.length === w),
           concurrency: per,
+          ...(attempts !== undefined ? { attempts } : {}),
         }),
       ),
     );
@@ -75,10 +79,11 @@ export class WorkerPool {
   /**
    * Runs one phase: each sender is driven by the worker holding its client (index % N), on one
    * schedule staggered across all senders; then waits until every expected delivery arrived (or
-   * 10 s without progress) and merges the workers' histograms.
+   * 10 s without progress) and merges the workers' histograms. The storm phase (`s`) does not
+   * wait for deliveries (the relay is killed during it) and returns the acknowledged ids.
    */
   async phase(
-    phase: 'w' | 'f',
+    phase: 'w' | 'f' | 's',
     senders: WorkerSender[],
     opts: { rate: number; durationS: number; contentBytes: number },
   ): Promise<PoolPhase> {
@@ -110,6 +115,7 @@ export class WorkerPool {
       errors: {},
       latency: summarize(createHistogram()),
       unexpectedCloses: 0,
+      ackedIds: [],
     };
     for (const d of done) {
       if (d.op !== 'phaseDone') continue;
@@ -117,7 +123,9 @@ export class WorkerPool {
       out.acked += d.acked;
       out.expected += d.expected;
       for (const [k, v] of Object.entries(d.errors)) out.errors[k] = (out.errors[k] ?? 0) + v;
+      out.ackedIds.push(...(d.ackedIds ?? []));
     }
+    if (phase === 's') return out;
     let last = -1;
     let stalledSince = Date.now();
     for (;;) {

@@ -28,10 +28,13 @@ export type ToWorker =
       encryption: boolean;
       clients: WorkerClient[];
       concurrency: number;
+      /** Tries per client before the open fails (default 5; the reconnect storm retries longer). */
+      attempts?: number;
     }
   | {
       op: 'phase';
-      phase: 'w' | 'f';
+      /** Warm-up, fixed, or the reconnect storm's send window (`s`). */
+      phase: 'w' | 'f' | 's';
       /** Start of the schedule on the machine-wide monotonic clock, µs. */
       startMicros: number;
       rate: number;
@@ -42,14 +45,22 @@ export type ToWorker =
       senderTotal: number;
       senders: WorkerSender[];
     }
-  | { op: 'count'; phase: 'w' | 'f' }
-  | { op: 'collect'; phase: 'w' | 'f' }
+  | { op: 'count'; phase: 'w' | 'f' | 's' }
+  | { op: 'collect'; phase: 'w' | 'f' | 's' }
   | { op: 'close' };
 
 /** Worker -> coordinator. */
 export type FromWorker =
   | { op: 'opened'; ms: number; retries: number }
-  | { op: 'phaseDone'; sent: number; acked: number; expected: number; errors: Record<string, number> }
+  | {
+      op: 'phaseDone';
+      sent: number;
+      acked: number;
+      expected: number;
+      errors: Record<string, number>;
+      /** Ids of the acknowledged messages (the storm phase only). */
+      ackedIds?: string[];
+    }
   | { op: 'counted'; received: number }
   | {
       op: 'collected';

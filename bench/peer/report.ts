@@ -21,6 +21,27 @@ export interface MemoryStep {
   heapUsedPerConnKb?: number;
 }
 
+/** Reconnect storm result (issue 16 item 5): times are ms from the SIGKILL. */
+export interface StormResult {
+  clients: number;
+  /** Messages sent in the window around the kill / acknowledged before it / errors by code. */
+  sent: number;
+  acked: number;
+  errors: Record<string, number>;
+  /** Acknowledged messages not found by a consistent read afterwards (target 0). */
+  ackedLost: number;
+  /** SIGKILL -> new relay listening. */
+  restartMs: number;
+  /** SIGKILL -> every client authenticated on the new relay (target ≤ 15 000). */
+  allAuthenticatedMs: number;
+  /** New relay listening -> every client authenticated. */
+  reauthMs: number;
+  authConcurrency: number;
+  driverConcurrency: number;
+  loadStart: number;
+  loadEnd: number;
+}
+
 /** One server's part of a run. */
 export interface ServerRun {
   name: PeerServerName;
@@ -31,6 +52,8 @@ export interface ServerRun {
   memory: MemoryStep[];
   /** Server CPU over 5 s with every client connected and silent (keep-alives only), cores. */
   idleCores: number;
+  /** The separate stream process (poller + consumers) over the same idle window, cores; null without one. */
+  idleStreamsCores?: number | null;
   fixed:
     | (PoolPhase & {
         missing: number;
@@ -38,13 +61,25 @@ export interface ServerRun {
         serverCpuSeconds: number;
         /** Server CPU (utime + stime, /proc/<pid>/stat) / deliveries received, µs. */
         cpuPerDeliveryUs: number;
+        /** CPU of the separate stream process (poller + consumers) / deliveries received, µs; null without one. */
+        streamsCpuPerDeliveryUs?: number | null;
         driverCpuPerDeliveryUs: number;
-        cores: { server: number; driver: number; dynamodbLocal: number | null; machine: number };
+        cores: {
+          server: number;
+          streams?: number | null;
+          driver: number;
+          dynamodbLocal: number | null;
+          machine: number;
+        };
         loadStart: number;
         loadEnd: number;
       })
     | null;
   profile?: { path: string; summary: ProfileSummary } | null;
+  /** Reconnect storm (`--storm`, lair only). */
+  storm?: StormResult | null;
+  /** The relay's V8 CPU profile over the idle window (`--profile`). */
+  idleProfile?: { path: string; summary: ProfileSummary } | null;
 }
 
 /** The whole run (written to bench/results/<startedAt>-peer.json). */
@@ -141,8 +176,20 @@ export function formatPeerReport(r: PeerResult): string {
       cols.map((c) => f(x(c).latency.max, 3)),
     );
     row(
-      'server CPU per delivery, µs',
+      'server CPU per delivery (relay process), µs',
       cols.map((c) => f(x(c).cpuPerDeliveryUs)),
+    );
+    row(
+      '  stream process (consumers) CPU/delivery, µs',
+      cols.map((c) => f(x(c).streamsCpuPerDeliveryUs)),
+    );
+    row(
+      '  whole stack (relay + streams) CPU/delivery, µs',
+      cols.map((c) =>
+        x(c).streamsCpuPerDeliveryUs == null
+          ? '—'
+          : f(x(c).cpuPerDeliveryUs + (x(c).streamsCpuPerDeliveryUs ?? 0)),
+      ),
     );
     row(
       'driver CPU per delivery, µs',
@@ -151,6 +198,16 @@ export function formatPeerReport(r: PeerResult): string {
     row(
       'cores: server / driver',
       cols.map((c) => `${f(x(c).cores.server)}/${f(x(c).cores.driver)}`),
+    );
+    row(
+      'cores: stream process (busy / idle window)',
+      cols.map((c) =>
+        x(c).cores.streams == null ? '—' : `${f(x(c).cores.streams)}/${f(c.idleStreamsCores)}`,
+      ),
+    );
+    row(
+      'cores: server idle (all connected, silent)',
+      cols.map((c) => f(c.idleCores)),
     );
     row(
       'cores: DynamoDB Local / whole machine',
@@ -181,8 +238,12 @@ export function formatPeerReport(r: PeerResult): string {
           );
           continue;
         }
+        const stack =
+          o.streamsCpuPerDeliveryUs == null
+            ? ''
+            : ` [whole stack relay + streams ${f((o.cpuPerDeliveryUs + o.streamsCpuPerDeliveryUs) / p.cpuPerDeliveryUs)}x]`;
         lines.push(
-          `  ${c.name}: CPU/delivery ${f(cpu)}x (<= 1.5: ${ok(cpu <= 1.5)}); p99 ${f(p99)}x (<= 3: ${ok(p99 <= 3)}); ` +
+          `  ${c.name}: CPU/delivery ${f(cpu)}x (<= 1.5: ${ok(cpu <= 1.5)})${stack}; p99 ${f(p99)}x (<= 3: ${ok(p99 <= 3)}); ` +
             `p50 - PutItem p50 = ${f(net, 3)} ms vs ngircd p50 ${f(p.latency.p50, 3)} (${ok(net <= p.latency.p50)}); ` +
             `driver below server: ${ok(o.cores.driver < o.cores.server)}; missing ${o.missing} (${ok(o.missing === 0)})`,
         );
@@ -195,11 +256,26 @@ export function formatPeerReport(r: PeerResult): string {
         );
     }
     for (const c of cols) {
-      if (!c.profile) continue;
-      lines.push('', `CPU profile of ${c.name} (fixed phase), top self time:`);
-      for (const t of c.profile.summary.topFunctions.slice(0, 12))
-        lines.push(`  ${f(t.pct, 1).padStart(5)} %  ${t.name}`);
+      for (const [label, p] of [
+        ['fixed phase', c.profile],
+        ['idle window', c.idleProfile],
+      ] as const) {
+        if (!p) continue;
+        lines.push('', `CPU profile of ${c.name} (${label}), top self time:`);
+        for (const t of p.summary.topFunctions.slice(0, 12))
+          lines.push(`  ${f(t.pct, 1).padStart(5)} %  ${t.name}`);
+      }
     }
+  }
+  for (const c of cols) {
+    const st = c.storm;
+    if (!st) continue;
+    lines.push(
+      '',
+      `Reconnect storm (${c.name}, ${st.clients} clients, admission ${st.authConcurrency} at once, driver ${st.driverConcurrency} at once; load ${f(st.loadStart)} -> ${f(st.loadEnd)}):`,
+      `  SIGKILL -> new relay listening ${f(st.restartMs / 1000, 1)} s; -> all re-authenticated ${f(st.allAuthenticatedMs / 1000, 1)} s (<= 15 s: ${st.allAuthenticatedMs <= 15_000 ? 'PASS' : 'FAIL'}); re-auth alone ${f(st.reauthMs / 1000, 1)} s`,
+      `  send window: ${st.sent} sent, ${st.acked} acknowledged, errors ${JSON.stringify(st.errors)}; acknowledged but lost: ${st.ackedLost} (0: ${st.ackedLost === 0 ? 'PASS' : 'FAIL'})`,
+    );
   }
   lines.push('');
   return lines.join('\n');

@@ -10,9 +10,11 @@ import { monoMicros, stampContent } from './stamp.js';
 
 type Client = LeanLairClient | LeanIrcClient;
 
-const hist: Record<string, Histogram> = { w: createHistogram(), f: createHistogram() };
-const received: Record<string, number> = { w: 0, f: 0 };
+const hist: Record<string, Histogram> = { w: createHistogram(), f: createHistogram(), s: createHistogram() };
+const received: Record<string, number> = { w: 0, f: 0, s: 0 };
 const clients = new Map<number, Client>();
+/** Bumped on every `clients.set`, so the pinger sees replaced clients too. */
+let clientsVersion = 0;
 let mode: PeerMode = 'lair';
 let pinger: NodeJS.Timeout | undefined;
 /** Authentications retried after a failure (reported with the phase counts). */
@@ -40,12 +42,13 @@ async function open(msg: Extract<ToWorker, { op: 'open' }>): Promise<void> {
         try {
           await client.open(msg.port, c.token, msg.encryption, `peer-${c.index}`);
           clients.set(c.index, client);
+          clientsVersion += 1;
           break;
         } catch (err) {
           client.close();
-          if (attempt >= 5) throw err;
+          if (attempt >= (msg.attempts ?? 5)) throw err;
           retries += 1;
-          await sleep(200 * attempt);
+          await sleep(Math.min(200 * attempt, 2000));
         }
       }
     } else {
@@ -55,13 +58,19 @@ async function open(msg: Extract<ToWorker, { op: 'open' }>): Promise<void> {
     }
   });
   if (mode === 'lair') {
+    // The pinger reads the client map (a storm replaces clients while the old ones are dead): a
+    // client that authenticated early in a long re-open must not hit the 90 s idle limit.
     clearInterval(pinger);
-    // One shared timer: every client pings once a minute (idle limit 90 s), spread over the minute.
-    const all = [...clients.values()] as LeanLairClient[];
+    let all = [...clients.values()] as LeanLairClient[];
+    let seen = clientsVersion;
     let next = 0;
     const tickMs = 100;
-    const perTick = Math.max(1, Math.ceil(all.length / (60_000 / tickMs)));
     pinger = setInterval(() => {
+      if (clientsVersion !== seen) {
+        all = [...clients.values()] as LeanLairClient[];
+        seen = clientsVersion;
+      }
+      const perTick = Math.max(1, Math.ceil(all.length / (60_000 / tickMs)));
       for (let k = 0; k < perTick && all.length > 0; k++) all[next++ % all.length]?.ping();
     }, tickMs);
   }
@@ -72,6 +81,7 @@ async function phase(msg: Extract<ToWorker, { op: 'phase' }>): Promise<void> {
   const periodUs = 1e6 / msg.rate;
   const perSender = Math.max(1, Math.round(msg.rate * msg.durationS));
   const out = { sent: 0, acked: 0, expected: 0, errors: {} as Record<string, number> };
+  const ackedIds: string[] = [];
   const inflight: Promise<void>[] = [];
   const one = async (s: WorkerSender, k: number): Promise<void> => {
     const client = clients.get(s.index);
@@ -88,10 +98,11 @@ async function phase(msg: Extract<ToWorker, { op: 'phase' }>): Promise<void> {
         out.expected += s.members - 1; // IRC does not echo to the sender
       } else {
         inflight.push(
-          client.send(s.target, content).then(({ ok, code }) => {
+          client.send(s.target, content).then(({ ok, code, messageId }) => {
             if (ok) {
               out.acked += 1;
               out.expected += s.members;
+              if (msg.phase === 's') ackedIds.push(messageId);
             } else out.errors[code] = (out.errors[code] ?? 0) + 1;
           }),
         );
@@ -100,7 +111,7 @@ async function phase(msg: Extract<ToWorker, { op: 'phase' }>): Promise<void> {
   };
   await Promise.all(msg.senders.map(one));
   await Promise.all(inflight);
-  reply({ op: 'phaseDone', ...out });
+  reply({ op: 'phaseDone', ...out, ...(msg.phase === 's' ? { ackedIds } : {}) });
 }
 
 process.on('message', (msg: ToWorker) => {

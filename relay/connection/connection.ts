@@ -310,6 +310,14 @@ export class Connection implements DeliveryTarget {
    * (room index), presence +1, then the response, then any events that arrived meanwhile.
    */
   private async authenticate(msg: AuthMessage): Promise<void> {
+    // Reconnect storms (issue 16 item 5): at most N authentications at once per relay.
+    const gate = this.env.admission;
+    if (gate === undefined) return this.authenticateNow(msg);
+    return gate.run(() => this.authenticateNow(msg));
+  }
+
+  private async authenticateNow(msg: AuthMessage): Promise<void> {
+    if (!this.isOpen()) return; // closed while waiting for admission
     const readAt = performance.now(); // lease clock: before the session is read
     const outcome = await runAuth(msg, this.authContext());
     if (!this.isOpen()) return;

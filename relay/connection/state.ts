@@ -3,6 +3,7 @@ import type { Logger } from '../../shared/platform/logger.js';
 import type { Services } from '../../shared/features/index.js';
 import type { DeliveryRegistry, RoomLoader } from '../delivery/registry.js';
 import type { ConnectionTimeouts } from './inactivity.js';
+import type { AdmissionGate } from './admission.js';
 import type { MessageThrottle } from './message-throttle.js';
 import type { PresenceHeartbeat } from './presence-link.js';
 
@@ -40,6 +41,8 @@ export interface ConnectionEnv<C = unknown> {
    * Absent = unlimited (upstream behaviour).
    */
   allowAuthAttempt?: (remoteAddress: string) => Promise<boolean>;
+  /** Bounds concurrent authentications (relay/connection/admission.ts); absent = unbounded. */
+  admission?: AdmissionGate;
   /** send_message / typing throttle (issue 17 finding 4); absent = unlimited (upstream behaviour). */
   messageThrottle?: MessageThrottle;
   /** Called once when a connection has fully closed (after presence cleanup). */

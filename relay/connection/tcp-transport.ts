@@ -5,11 +5,13 @@ import {
   decryptPayload,
   deriveKey,
   encodeFrame,
-  encryptPayload,
   FrameDecoder,
   FrameTooLargeError,
   generateKeyPair,
+  MAX_FRAME_BYTES,
+  MIN_ENCRYPTED_BYTES,
   parsePublicKey,
+  sealFrame,
   type OutgoingMessage,
 } from '../protocol/index.js';
 import { BaseTransport } from './base-transport.js';
@@ -73,8 +75,11 @@ export class TcpTransport extends BaseTransport implements Transport {
     if (this.closing) return;
     let frame: Buffer;
     try {
-      if (this.outKey !== undefined) frame = encodeFrame(encryptPayload(this.outKey, json));
-      else frame = shared === undefined ? encodeFrame(json) : shared.tcpFrame();
+      if (this.outKey !== undefined) {
+        if (json.length + MIN_ENCRYPTED_BYTES > MAX_FRAME_BYTES)
+          throw new FrameTooLargeError(json.length + MIN_ENCRYPTED_BYTES);
+        frame = sealFrame(this.outKey, json);
+      } else frame = shared === undefined ? encodeFrame(json) : shared.tcpFrame();
     } catch (err) {
       this.log.error({ err, bytes: json.length }, 'refusing to send a frame larger than 1 MiB');
       return;

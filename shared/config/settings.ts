@@ -54,6 +54,8 @@ export const settingsSchema = z.object({
   LAIR_RELAY_QUEUE_LIMIT: lenientInt(1024),
   /** send_message lease on session/membership checks, ms; 0 = re-read on every send (docs/adr/005). */
   LAIR_RELAY_AUTH_LEASE_MS: lenientInt(30_000),
+  /** Concurrent authentications per relay; the rest wait (relay/connection/admission.ts, docs/adr/027); 0 = unbounded. */
+  LAIR_RELAY_AUTH_CONCURRENCY: lenientInt(32),
   /** Room-index re-verification period, ms; 0 = off (relay/delivery/reverify-loop.ts). */
   LAIR_RELAY_REVERIFY_MS: lenientInt(60_000),
   /** S3 bucket of attachment bytes (docs/protocol/extensions.md §1.7); unset = files under LAIR_DATA_DIR/attachments/. */

@@ -2,7 +2,15 @@
 import type { AddressInfo, Server } from 'node:net';
 
 /**
- * `server.listen(port, host)` as a promise: resolves with the port actually bound (the OS's choice
+ * Accept-queue length asked of the kernel (capped by net.core.somaxconn; Node's default is 511).
+ * A relay restart brings every client back at once: with 511, a 2,000-client reconnect storm
+ * overflowed the queue (TcpExtListenOverflows), and a client whose final handshake ACK was dropped
+ * sat in ESTABLISHED waiting for a `server_hello` that never came (bench/README.md, issue 16).
+ */
+export const LISTEN_BACKLOG = 4096;
+
+/**
+ * `server.listen(port, host)` with a backlog of {@link LISTEN_BACKLOG}, as a promise: resolves with the port actually bound (the OS's choice
  * when `port` is 0), rejects with the `error` emitted instead of listening. Works for `net`, `http`
  * and `https` servers. Later errors are the caller's to handle (attach an `error` listener).
  * @param host - bind address; omitted = all interfaces
@@ -14,8 +22,7 @@ export async function listen(server: Server, port: number, host?: string): Promi
       server.off('error', reject);
       resolve();
     };
-    if (host === undefined) server.listen(port, onListening);
-    else server.listen(port, host, onListening);
+    server.listen({ port, backlog: LISTEN_BACKLOG, ...(host === undefined ? {} : { host }) }, onListening);
   });
   return (server.address() as AddressInfo).port;
 }

@@ -1,4 +1,6 @@
 // Unit tests for X25519 + AES-256-GCM frame encryption (protocol docs/protocol/tcp.md §5).
+import { randomBytes } from 'node:crypto';
+import { FrameDecoder } from '../../../../relay/protocol/frame.js';
 import {
   DecryptError,
   decryptPayload,
@@ -6,8 +8,10 @@ import {
   encryptPayload,
   encryptWithNonce,
   generateKeyPair,
+  MIN_ENCRYPTED_BYTES,
   parsePublicKey,
   privateKeyFromRaw,
+  sealFrame,
 } from '../../../../relay/protocol/crypto.js';
 
 // RFC 7748 §6.1: Bob is the client, Alice the server in docs/protocol/tcp.md §5.1's example.
@@ -95,5 +99,23 @@ describe('encryptPayload / decryptPayload', () => {
 
   it('throws DecryptError below 28 bytes', () => {
     expect(() => decryptPayload(key, Buffer.alloc(27))).toThrow(DecryptError);
+  });
+});
+
+describe('sealFrame', () => {
+  it('is a length-prefixed encrypted payload that decryptPayload opens, with a fresh nonce per frame', () => {
+    const key = randomBytes(32);
+    const plaintext = Buffer.from('{"type":"message_received","message":{"content":"hi"}}');
+    const nonces = new Set<string>();
+    // More frames than one nonce block (341) holds: the refill path runs too.
+    for (let i = 0; i < 800; i++) {
+      const frame = sealFrame(key, plaintext);
+      expect(frame.readUInt32BE(0)).toBe(frame.length - 4);
+      expect(frame.length).toBe(4 + plaintext.length + MIN_ENCRYPTED_BYTES);
+      const [payload] = new FrameDecoder().push(frame);
+      expect(decryptPayload(key, payload!)).toEqual(plaintext);
+      nonces.add(frame.subarray(4, 16).toString('hex'));
+    }
+    expect(nonces.size).toBe(800);
   });
 });
