@@ -109,8 +109,31 @@ export class DynamoPresenceRepository implements PresenceRepository {
 
   /** Strongly consistent COUNT of `USER#<id>` / `CONN#…` items that are still live. */
   async countConnections(userId: Uuid): Promise<number> {
+    return countAll(this.doc, this.liveConnectionsQuery(userId));
+  }
+
+  /** Whether the user has any live connection item: pages of 10 until the first one (strongly consistent). */
+  async hasConnections(userId: Uuid): Promise<boolean> {
+    let lastKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          ...this.liveConnectionsQuery(userId),
+          Select: 'COUNT',
+          Limit: 10,
+          ExclusiveStartKey: lastKey,
+        }),
+      );
+      if ((out.Count ?? 0) > 0) return true;
+      lastKey = out.LastEvaluatedKey;
+    } while (lastKey !== undefined);
+    return false;
+  }
+
+  /** The Query of a user's `CONN#…` items whose TTL has not passed (ConsistentRead). */
+  private liveConnectionsQuery(userId: Uuid) {
     const live = liveFilter(this.clock.now());
-    return countAll(this.doc, {
+    return {
       TableName: this.tableName,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
       FilterExpression: live.expression,
@@ -121,34 +144,7 @@ export class DynamoPresenceRepository implements PresenceRepository {
         ...live.values,
       },
       ConsistentRead: true,
-    });
-  }
-
-  async hasConnections(userId: Uuid): Promise<boolean> {
-    const live = liveFilter(this.clock.now());
-    let lastKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          FilterExpression: live.expression,
-          ExpressionAttributeNames: live.names,
-          ExpressionAttributeValues: {
-            ':pk': partitions.userIndex(userId),
-            ':prefix': prefixes.connection,
-            ...live.values,
-          },
-          ConsistentRead: true,
-          Select: 'COUNT',
-          Limit: 10,
-          ExclusiveStartKey: lastKey,
-        }),
-      );
-      if ((out.Count ?? 0) > 0) return true;
-      lastKey = out.LastEvaluatedKey;
-    } while (lastKey !== undefined);
-    return false;
+    };
   }
 
   /** Distinct user ids of live items in GSI1 `ONLINE` (eventually consistent), any order. */
