@@ -99,6 +99,15 @@ function participantItem(id: Uuid, p: Participant): Item {
   };
 }
 
+/** Transaction item that fails unless `userId` still takes part in conversation `id`. */
+const participantCheck = (TableName: string, id: Uuid, userId: Uuid): TransactItem => ({
+  ConditionCheck: {
+    TableName,
+    Key: keys.conversationParticipant(id, userId),
+    ConditionExpression: 'attribute_exists(PK)',
+  },
+});
+
 const memberValue = (p: Participant) => ({ username: p.username, joined_at: p.joined_at });
 
 /** {@link ConversationRepository} over the single table. */
@@ -169,13 +178,7 @@ export class DynamoConversationRepository implements ConversationRepository {
       return `members.#u${n} = :m${n}`;
     });
     const items: TransactItem[] = [
-      {
-        ConditionCheck: {
-          TableName,
-          Key: keys.conversationParticipant(id, actorId),
-          ConditionExpression: 'attribute_exists(PK)',
-        },
-      },
+      participantCheck(TableName, id, actorId),
       {
         Update: {
           TableName,
@@ -240,13 +243,7 @@ export class DynamoConversationRepository implements ConversationRepository {
     await transactWrite(
       this.doc,
       [
-        {
-          ConditionCheck: {
-            TableName,
-            Key: keys.conversationParticipant(id, actorId),
-            ConditionExpression: 'attribute_exists(PK)',
-          },
-        },
+        participantCheck(TableName, id, actorId),
         {
           Update: {
             TableName,
