@@ -70,8 +70,25 @@ export const PERMISSIONS = {
       'DELETE /api/v1/rooms/{room_id}/bans/{user_id}',
       'GET /api/v1/rooms/{room_id}/bans',
     ],
-    tcp: ['mute_member', 'unmute_member', 'ban_from_room', 'unban_from_room', 'list_room_bans', 'set_slow_mode'],
+    tcp: [
+      'mute_member',
+      'unmute_member',
+      'ban_from_room',
+      'unban_from_room',
+      'list_room_bans',
+      'set_slow_mode',
+    ],
   },
+  /** What a guest may not do (§9: guests read and send in joined public rooms only); services ask these. */
+  'room.create': { min: 'user', http: ['POST /api/v1/rooms'], tcp: ['create_room'] },
+  'conversation.create': { min: 'user', http: ['POST /api/v1/conversations'], tcp: ['create_conversation'] },
+  'invitation.send': {
+    min: 'user',
+    http: ['POST /api/v1/invitations', 'POST /api/v1/invitations/bulk'],
+    tcp: ['invite_to_room', 'invite_multiple'],
+  },
+  /** Sending or reading 1:1 DMs (asked by the messages service for every `dm` target). */
+  'dm.use': { min: 'user', http: [], tcp: [] },
 } as const satisfies Record<string, { min: SystemRole; http: readonly string[]; tcp: readonly string[] }>;
 
 /** A permission name of {@link PERMISSIONS}. */

@@ -1,6 +1,7 @@
 // Conversation use cases: create, list (most recent activity first), get, retitle, add participants, leave; events to the participants (docs/protocol/extensions.md §7.2).
 import { emit, type EmitDeps } from '../../kernel/events.js';
 import { DomainError, ValidationError } from '../../kernel/errors.js';
+import { requirePermission } from '../../kernel/permissions.js';
 import { toTimestamp } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
 import { parseUuid } from '../../kernel/validation.js';
@@ -105,6 +106,8 @@ export function createConversationService(deps: ConversationServiceDeps): Conver
 
   return {
     async create(actorId, input) {
+      // Guests hold no conversations (extensions.md §9); asked before any lookup of the others.
+      const me = requirePermission(await users.getById(actorId), 'conversation.create');
       const title = parseTitle(input.title);
       const others = [...new Set(input.participant_ids)];
       if (others.some((id) => parseUuid(id) === actorId))
@@ -113,8 +116,7 @@ export function createConversationService(deps: ConversationServiceDeps): Conver
       const max = CONVERSATION_LIMITS.maxPeople - 1;
       if (others.length < min || others.length > max)
         throw invalid('participant_ids', `between ${min} and ${max} other people`);
-      const [me, people] = await Promise.all([users.getById(actorId), resolvePeople(actorId, others)]);
-      if (me === null) throw new DomainError('user_not_found');
+      const people = await resolvePeople(actorId, others);
       if (people.length < min) throw invalid('participant_ids', `between ${min} and ${max} other people`);
       const at = toTimestamp(clock.now());
       const participants: Participant[] = orderParticipants(

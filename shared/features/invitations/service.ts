@@ -7,6 +7,7 @@ import {
   isDomainError,
   type ErrorCode,
 } from '../../kernel/errors.js';
+import { requirePermission } from '../../kernel/permissions.js';
 import type { BanCheck } from '../../kernel/ports.js';
 import { isExpired, toTimestamp } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
@@ -247,6 +248,7 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
         : Promise.resolve(null),
       users.getById(actorId),
     ]);
+    requirePermission(inviter, 'invitation.send'); // guests send none (extensions.md §9)
     if (!opts.requireModerator && room === null) throw new DomainError('room_not_found');
     if (membership === null) throw new DomainError('not_room_member');
     if (opts.requireModerator && !isModeratorOrAbove(membership.role))

@@ -1,6 +1,7 @@
 // Message use cases: send (and reply), history with paging, edit with history, soft delete, typing (docs/protocol/http.md §9, tcp.md §7.1–7.4, 7.17, extensions.md §1).
 import { emit, type EmitDeps } from '../../kernel/events.js';
 import { DomainError, isDomainError, ValidationError } from '../../kernel/errors.js';
+import { requirePermission } from '../../kernel/permissions.js';
 import { toTimestamp } from '../../kernel/time.js';
 import type { Uuid } from '../../kernel/types.js';
 import { validateContent } from '../../kernel/validation.js';
@@ -162,7 +163,9 @@ export function createMessageService(deps: MessageServiceDeps): MessageService {
       const c = await requireParticipant(deps, target.conversation_id, actorId);
       return { key: conversationKey(target), participants: c.participants.map((p) => p.user_id) };
     }
-    if ((await users.getById(target.recipient)) === null) throw new DomainError('user_not_found');
+    const [recipient, actor] = await Promise.all([users.getById(target.recipient), users.getById(actorId)]);
+    requirePermission(actor, 'dm.use'); // guests have no DMs (extensions.md §9)
+    if (recipient === null) throw new DomainError('user_not_found');
     return {
       key: conversationKey({ type: 'dm', author: actorId, recipient: target.recipient }),
       participants: [],

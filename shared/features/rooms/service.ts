@@ -12,6 +12,7 @@ import type { Uuid } from '../../kernel/types.js';
 import { normalizeSearch, PAGE, validateRoomName } from '../../kernel/validation.js';
 import { visibleOnline, type OnlineVisibility, type PresenceRepository } from '../presence/index.js';
 import { toUser, type UserRepository } from '../users/index.js';
+import { requirePermission } from '../../kernel/permissions.js';
 import { requireMember } from './access.js';
 import {
   isModeratorOrAbove,
@@ -208,6 +209,7 @@ export function createRoomService(deps: RoomServiceDeps): RoomService {
     access,
 
     async create(actorId, input) {
+      requirePermission(await users.getById(actorId), 'room.create');
       const name = validateRoomName(input.name);
       const now = toTimestamp(clock.now());
       const room: Room = {
