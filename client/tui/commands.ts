@@ -69,6 +69,24 @@ export class ChatState implements RenderContext {
     this.catchUp = new CatchUp(this, catchUpFile);
   }
 
+  /**
+   * {@link MessageCommandHost.resolveAuthors}: one `get_user` per unknown id (at most 20 per call,
+   * in parallel); a deleted user answers `deleted-user` (extensions.md §9). Failures leave the short id.
+   */
+  async resolveAuthors(ids: readonly string[]): Promise<void> {
+    const unknown = [...new Set(ids)].filter((id) => !this.users.has(id) && !this.names.has(id)).slice(0, 20);
+    await Promise.all(
+      unknown.map(async (id) => {
+        try {
+          const res = await this.session.call({ type: 'get_user', user_id: id });
+          if (res.user !== undefined) this.names.set(id, res.user.username);
+        } catch {
+          // Unknown to the server too: the short id stays.
+        }
+      }),
+    );
+  }
+
   /** {@link MessageCommandHost.shownInRoom}: forwards to the catch-up's debounced `mark_read`. */
   shownInRoom(roomId: string, messageId: string): void {
     this.catchUp.shownInRoom(roomId, messageId);

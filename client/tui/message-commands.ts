@@ -17,6 +17,8 @@ export interface MessageCommandHost extends RenderContext {
   readonly book: MessageBook;
   /** Tells the read-state tracker that a room's message is on screen (marks it read, debounced). */
   shownInRoom?(roomId: string, messageId: string): void;
+  /** Learns the names of authors it does not know yet (e.g. a deleted user's `deleted-user`) before printing. */
+  resolveAuthors?(ids: readonly string[]): Promise<void>;
 }
 
 /** Where `/more` continues: the last `/history` (older messages) or `/thread` (later replies). */
@@ -77,7 +79,8 @@ export class MessageCommands {
   }
 
   /** Prints messages (oldest first), numbering the ones not yet numbered. */
-  private show(messages: readonly Message[], indent = ''): string[] {
+  private async show(messages: readonly Message[], indent = ''): Promise<string[]> {
+    await this.host.resolveAuthors?.(messages.map((m) => m.author));
     return messages.map((m) => {
       this.host.book.remember(m);
       return `${indent}${formatMessage(this.host.book.get(m.id) ?? m, this.host.userName(m.author), this.host)}`;
@@ -107,7 +110,7 @@ export class MessageCommands {
       hasMore: page.has_more,
     };
     if (page.messages.length === 0) return { lines: [style.dim('(no messages yet)')] };
-    const lines = this.show([...page.messages].reverse()); // the server sends newest first
+    const lines = await this.show([...page.messages].reverse()); // the server sends newest first
     // The newest page is on screen: the room is read up to its newest message (extensions.md §2).
     const newest = page.messages[0];
     if (newest !== undefined && target.type === 'room') this.host.shownInRoom?.(target.room_id, newest.id);
@@ -135,7 +138,7 @@ export class MessageCommands {
       hasMore: page.has_more && page.messages.length > 0,
     };
     if (page.messages.length === 0) return { lines: [style.dim('(no older messages)')] };
-    const lines = [style.dim('— older messages —'), ...this.show([...page.messages].reverse())];
+    const lines = [style.dim('— older messages —'), ...(await this.show([...page.messages].reverse()))];
     if (this.pager.hasMore) lines.push(style.dim('… older messages: /more'));
     return { lines };
   }
@@ -144,7 +147,7 @@ export class MessageCommands {
     if (pager.cursor === null) return { lines: [style.dim('(no more replies)')] };
     const page = await this.session.getThread(pager.rootId, { limit: PAGE_SIZE, cursor: pager.cursor });
     this.pager = { ...pager, cursor: page.next_cursor };
-    const lines = this.show(page.replies, '  ');
+    const lines = await this.show(page.replies, '  ');
     if (lines.length === 0) return { lines: [style.dim('(no more replies)')] };
     if (page.next_cursor !== null) lines.push(style.dim('  … more replies: /more'));
     return { lines };
@@ -225,8 +228,8 @@ export class MessageCommands {
     if (!isMessage(message)) return message;
     const page = await this.session.getThread(message.id, { limit: PAGE_SIZE });
     this.pager = { kind: 'thread', rootId: page.root.id, cursor: page.next_cursor };
-    const [rootLine = ''] = this.show([page.root]);
-    const replies = this.show(page.replies, '  ');
+    const [rootLine = ''] = await this.show([page.root]);
+    const replies = await this.show(page.replies, '  ');
     const lines = [rootLine, ...(replies.length > 0 ? replies : [style.dim('  (no replies yet)')])];
     if (page.next_cursor !== null) lines.push(style.dim('  … more replies: /more'));
     return { lines };
@@ -246,13 +249,13 @@ export class MessageCommands {
     if (target === undefined) return { lines: [style.yellow('Not in a room')] };
     const pinned = await this.session.listPins(target);
     if (pinned.length === 0) return { lines: [style.dim('(no pinned messages)')] };
-    return { lines: ['Pinned:', ...this.show([...pinned].reverse(), '  ')] };
+    return { lines: ['Pinned:', ...(await this.show([...pinned].reverse(), '  '))] };
   }
 
   private async mentions(): Promise<CommandResult> {
     const page = await this.session.listMentions({ limit: PAGE_SIZE });
     if (page.messages.length === 0) return { lines: [style.dim('(no mentions)')] };
-    return { lines: ['Mentions:', ...this.show([...page.messages].reverse(), '  ')] };
+    return { lines: ['Mentions:', ...(await this.show([...page.messages].reverse(), '  '))] };
   }
 
   private async versions(rest: string): Promise<CommandResult> {

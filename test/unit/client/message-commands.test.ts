@@ -205,6 +205,22 @@ describe('lifecycle commands', () => {
     }
   });
 
+  it('/history names an author it does not know through get_user (a deleted user prints as deleted-user)', async () => {
+    const ghost = '00000000-0000-4000-8000-00000000dead';
+    const { session, state } = setup(
+      ok({
+        get_messages: () => ({ messages: [mine(7, { author: ghost })], has_more: false }),
+        get_user: (msg) => ({ user: aUser({ id: msg.user_id as string, username: 'deleted-user' }) }),
+      }),
+      [],
+    );
+    const lines = (await state.run('/history 1')).lines;
+    expect(lines).toEqual([expect.stringMatching(/<deleted-user> m7$/)]);
+    expect(session.sentOf('get_user')).toEqual([expect.objectContaining({ user_id: ghost })]);
+    await state.run('/history 1');
+    expect(session.sentOf('get_user')).toHaveLength(1); // remembered
+  });
+
   it('/more falls back to before = oldest shown id when the server sends no cursor', async () => {
     const { session, state } = setup(
       ok({ get_messages: () => ({ messages: [mine(5), mine(4)], has_more: true }) }),
