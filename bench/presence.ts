@@ -124,16 +124,24 @@ async function run(args: PresenceArgs, cleanup: (() => Promise<void>)[]): Promis
   const cpu0 = relay.cpuSeconds();
   const t0 = Date.now();
   let unfinished = false;
-  const connecting = pool.connect(pop.users).then(() => 'done' as const);
-  connecting.catch(() => undefined); // abandoned when the budget stops the phase (the pool is closed)
+  // With a budget, a failed authenticate (a saturated relay answering after the 120 s request
+  // timeout) also ends the phase unfinished: the CPU spent so far is still a lower bound.
+  const connecting = pool.connect(pop.users).then(
+    () => 'done' as const,
+    (err: unknown) => {
+      if (args.cpuBudget === 0) throw err;
+      log(`connect failed (${err instanceof Error ? err.message : String(err)}): stopping unfinished`);
+      return 'failed' as const;
+    },
+  );
   if (args.cpuBudget > 0) {
     const overBudget = (async () => {
       while (relay.cpuSeconds() - cpu0 < args.cpuBudget) await sleep(500);
       return 'budget' as const;
     })();
     const first = await Promise.race([connecting, overBudget]);
-    unfinished = first === 'budget';
-    if (unfinished)
+    unfinished = first !== 'done';
+    if (first === 'budget')
       log(`CPU budget of ${args.cpuBudget} s spent before every client authenticated: stopping`);
   } else await connecting;
   const connectMs = Date.now() - t0;
