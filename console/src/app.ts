@@ -86,10 +86,25 @@ $('#signin-form').addEventListener('submit', (ev) => {
   const form = new FormData(ev.target as HTMLFormElement);
   void (async () => {
     try {
-      const out = await api('POST', '/api/v1/auth/login', {
-        identifier: form.get('identifier'),
-        password: form.get('password'),
-      });
+      // Second factor (extensions.md §10): six digits are a TOTP code, anything else a recovery code.
+      const raw = form.get('code');
+      const code = typeof raw === 'string' ? raw.trim() : '';
+      const factor = code === '' ? {} : /^\d{6}$/.test(code) ? { totp_code: code } : { recovery_code: code };
+      let out: Json;
+      try {
+        out = await api('POST', '/api/v1/auth/login', {
+          identifier: form.get('identifier'),
+          password: form.get('password'),
+          ...factor,
+        });
+      } catch (e) {
+        if ((e as Error).message.endsWith('(totp_required)')) {
+          $('#signin-code').hidden = false;
+          ($('#signin-code input') as HTMLInputElement).focus();
+          throw new Error('This account uses two-factor sign-in: enter the code from your authenticator app');
+        }
+        throw e;
+      }
       const user = out.user as { role: string; username: string };
       if (user.role !== 'admin' && user.role !== 'moderator')
         throw new Error('This account is not an admin or moderator');
