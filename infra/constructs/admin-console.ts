@@ -17,8 +17,9 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Bucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { secureBucketProps } from './secure-bucket.js';
 import { Construct, type IConstruct } from 'constructs';
 import { buildConsoleFiles, CONSOLE_CSP } from '../../local/console-routes.js';
 
@@ -55,12 +56,7 @@ export class AdminConsole extends Construct {
 
   public constructor(scope: Construct, id: string, props: AdminConsoleProps) {
     super(scope, id);
-    const secure = {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      removalPolicy: props.removalPolicy,
-    };
+    const secure = secureBucketProps(props.removalPolicy);
     // CloudFront standard logs are written with ACLs (object writer); S3 server access logs go here too.
     this.logs = new Bucket(this, 'Logs', {
       ...secure,

@@ -1,13 +1,8 @@
 // The attachments bucket (docs/protocol/extensions.md §1.7): private, SSE-S3, TLS only, `pending/` expiring after 1 day, CORS for browser PUT/GET; plus the one object grant its users get.
 import { Aws, Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  HttpMethods,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import { Bucket, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { secureBucketProps } from './secure-bucket.js';
 import { Construct } from 'constructs';
 import { ATTACHMENT_LIMITS } from '../../shared/features/attachments/model.js';
 
@@ -46,12 +41,7 @@ export class AttachmentsBucket extends Construct {
 
   public constructor(scope: Construct, id: string, props: AttachmentsBucketProps) {
     super(scope, id);
-    const secure = {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      removalPolicy: props.removalPolicy,
-    };
+    const secure = secureBucketProps(props.removalPolicy);
     this.accessLogs = new Bucket(this, 'AccessLogs', {
       ...secure,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
