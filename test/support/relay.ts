@@ -1,5 +1,6 @@
 // Test helper: a real relay over a fresh DynamoDB Local table, plus minimal TCP (plain/encrypted) and WebSocket clients.
-import { connect, type Socket } from 'node:net';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { KeyObject } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { composeServices, type Repositories } from '../../shared/compose.js';
@@ -449,5 +450,27 @@ export async function startRelayPair(encrypt: boolean): Promise<RelayPair> {
       b.client.destroy();
       await relay.close();
     },
+  };
+}
+
+/**
+ * Serves the relay's `/ws` on a plain HTTP server on a free loopback port (every other path: 404),
+ * as `npm start` mounts it on its HTTP port. @returns the port and how to close the server
+ */
+export async function serveWebSocket(relay: TestRelay): Promise<{ port: number; close(): Promise<void> }> {
+  const http = createServer((_req, res) => {
+    res.statusCode = 404;
+    res.end();
+  });
+  relay.relay.attachWebSocket(http);
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (http.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        http.close(() => {
+          resolve();
+        });
+      }),
   };
 }

@@ -1,9 +1,8 @@
 // E2E docs/protocol/extensions.md §7.2 group conversations over real TCP and WebSocket sockets: the five commands (+ update_conversation), events to participants only, the §0.4 gating of the `conversation` target for upstream clients, blocking.
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { upstreamTargetSchema } from '../../../relay/protocol/messages.js';
 import {
+  serveWebSocket,
   connectUser,
   expectFail,
   expectOk,
@@ -16,19 +15,14 @@ import {
 
 describe('conversations on the relay (extensions.md §7.2)', () => {
   let relay: TestRelay;
-  let http: Server;
+  let ws: Awaited<ReturnType<typeof serveWebSocket>>;
   let wsPort: number;
   const clients: (TestTcpClient | TestWsClient)[] = [];
 
   beforeAll(async () => {
     relay = await startTestRelay();
-    http = createServer((_req, res) => {
-      res.statusCode = 404;
-      res.end();
-    });
-    relay.relay.attachWebSocket(http);
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    wsPort = (http.address() as AddressInfo).port;
+    ws = await serveWebSocket(relay);
+    wsPort = ws.port;
   });
   afterAll(async () => {
     for (const c of clients) {
@@ -36,7 +30,7 @@ describe('conversations on the relay (extensions.md §7.2)', () => {
       else c.close();
     }
     await relay.close();
-    await new Promise((resolve) => http.close(resolve));
+    await ws.close();
   });
 
   async function user(extensions: string[] = ['lair.social', 'lair.messages']) {

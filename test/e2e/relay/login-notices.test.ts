@@ -1,6 +1,4 @@
 // E2E docs/protocol/extensions.md §9 "active notices … on login": a user offline when `POST /api/v1/admin/notices` ran gets the live notices right after authenticating (TCP and WS, lair.moderation only, §0).
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   createRoom,
   makeAdmin,
@@ -10,6 +8,7 @@ import {
   type TestUser,
 } from '../../support/http.js';
 import {
+  serveWebSocket,
   startTestRelay,
   TestTcpClient,
   TestWsClient,
@@ -21,7 +20,7 @@ describe('active server notices pushed on login', () => {
   let api: TestApi;
   let relay: TestRelay;
   let admin: TestUser;
-  let http: Server;
+  let ws: Awaited<ReturnType<typeof serveWebSocket>>;
   let wsPort: number;
   const clients: (TestTcpClient | TestWsClient)[] = [];
 
@@ -29,13 +28,8 @@ describe('active server notices pushed on login', () => {
     api = await startTestApi();
     // The relay shares the API's table: the API writes the notices, the relay reads them at login.
     relay = await startTestRelay({ table: api.table });
-    http = createServer((_req, res) => {
-      res.statusCode = 404;
-      res.end();
-    });
-    relay.relay.attachWebSocket(http);
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    wsPort = (http.address() as AddressInfo).port;
+    ws = await serveWebSocket(relay);
+    wsPort = ws.port;
     admin = await registerUser(api, 'adm');
     await makeAdmin(api.table.doc, api.table.tableName, admin.id);
   }, 60_000);
@@ -45,7 +39,7 @@ describe('active server notices pushed on login', () => {
       if (c instanceof TestTcpClient) c.destroy();
       else c.close();
     }
-    await new Promise((resolve) => http.close(resolve));
+    await ws.close();
     await relay.close();
     await api.close();
   });

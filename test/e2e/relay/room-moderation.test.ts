@@ -1,8 +1,7 @@
 // E2E room moderation over TCP and WebSocket (docs/protocol/extensions.md §9): commands, `muted`/`slow_mode` on send_message, opt-in events, a room ban's user_left_room and refused rejoin.
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
+  serveWebSocket,
   connectUser,
   expectFail,
   startTestRelay,
@@ -13,7 +12,7 @@ import {
 
 describe('room moderation over the relay', () => {
   let relay: TestRelay;
-  let http: Server;
+  let ws: Awaited<ReturnType<typeof serveWebSocket>>;
   let wsPort: number;
   const open: TestTcpClient[] = [];
   let owner: TestTcpClient;
@@ -28,13 +27,8 @@ describe('room moderation over the relay', () => {
 
   beforeAll(async () => {
     relay = await startTestRelay({ authLeaseMs: 30_000 });
-    http = createServer((_req, res) => {
-      res.statusCode = 404;
-      res.end();
-    });
-    relay.relay.attachWebSocket(http);
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    wsPort = (http.address() as AddressInfo).port;
+    ws = await serveWebSocket(relay);
+    wsPort = ws.port;
     const o = await connectUser(relay, { extensions: ['lair.moderation'] });
     const m = await connectUser(relay, { extensions: ['lair.moderation'] });
     const p = await connectUser(relay); // an upstream client: no lair.moderation
@@ -52,7 +46,7 @@ describe('room moderation over the relay', () => {
   afterAll(async () => {
     for (const c of open) c.destroy();
     await relay.close();
-    await new Promise((resolve) => http.close(resolve));
+    await ws.close();
   });
 
   it('mute_member: the leased sender is refused with `muted`; member_muted reaches only lair.moderation connections', async () => {

@@ -1,8 +1,7 @@
 // E2E docs/protocol/extensions.md §7.3 blocking over real TCP and WebSocket sockets: commands, DM refusal, and the delivery filter (a blocked user's room messages, mentions and typing never reach the blocker).
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
+  serveWebSocket,
   connectUser,
   expectFail,
   startTestRelay,
@@ -14,19 +13,14 @@ import {
 
 describe('blocking on the relay (extensions.md §7.3)', () => {
   let relay: TestRelay;
-  let http: Server;
+  let ws: Awaited<ReturnType<typeof serveWebSocket>>;
   let wsPort: number;
   const clients: (TestTcpClient | TestWsClient)[] = [];
 
   beforeAll(async () => {
     relay = await startTestRelay();
-    http = createServer((_req, res) => {
-      res.statusCode = 404;
-      res.end();
-    });
-    relay.relay.attachWebSocket(http);
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    wsPort = (http.address() as AddressInfo).port;
+    ws = await serveWebSocket(relay);
+    wsPort = ws.port;
   });
   afterAll(async () => {
     for (const c of clients) {
@@ -34,7 +28,7 @@ describe('blocking on the relay (extensions.md §7.3)', () => {
       else c.close();
     }
     await relay.close();
-    await new Promise((resolve) => http.close(resolve));
+    await ws.close();
   });
 
   async function tcpUser() {
