@@ -16,6 +16,7 @@ import { parsePeerArgs, type PeerArgs, type PeerServerName } from './peer/args.j
 import { startNgircd, startNodeFloor } from './peer/ngircd.js';
 import { WorkerPool, type PoolPhase } from './peer/pool.js';
 import { spawnStreams, type StreamsProcess } from './peer/streams-spawn.js';
+import { measureSdkFloor, type SdkFloorResult } from './peer/sdk-floor-spawn.js';
 import type { WorkerClient, WorkerSender } from './peer/protocol.js';
 import { formatPeerReport, type PeerResult, type ServerRun, type StormResult } from './peer/report.js';
 import { createRepositories } from '../shared/features/index.js';
@@ -321,6 +322,7 @@ async function run(args: PeerArgs, cleanup: (() => Promise<void>)[]): Promise<Pe
   const shared: Shared = { args, pop, storage, jwtSecret, startedAt, runId, bundle };
   const runs: ServerRun[] = [];
   let pacedPut: LatencySummary | null = null;
+  let sdkFloor: SdkFloorResult | null = null;
   for (const name of args.servers) {
     runs.push(await runServer(name, shared));
     if (
@@ -336,6 +338,8 @@ async function run(args: PeerArgs, cleanup: (() => Promise<void>)[]): Promise<Pe
         ratePerSecond: rate,
         seconds: 10,
       });
+      log("SDK write floor: the send's TransactWriteItems and a PutItem, 2,000 calls each, own process");
+      sdkFloor = await measureSdkFloor(storage.endpoint, storage.tableName, 2000, args.contentBytes);
     }
   }
   return {
@@ -347,6 +351,7 @@ async function run(args: PeerArgs, cleanup: (() => Promise<void>)[]): Promise<Pe
     loadavgEnd: loadavg().map((l) => round2(l)),
     rooms: pop.rooms.length,
     pacedPut,
+    sdkFloor,
     runs,
   };
 }

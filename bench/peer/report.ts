@@ -1,6 +1,7 @@
 // Result shape and stdout table of the peer bench: one column per server, the ratios against ngircd and the issue's targets.
 import type { MachineInfo } from '../lib/proc.js';
 import type { ProfileSummary } from '../lib/profile-summary.js';
+import type { SdkFloorResult } from './sdk-floor-spawn.js';
 import type { LatencySummary } from '../lib/stats.js';
 import type { PeerArgs, PeerServerName } from './args.js';
 import type { PoolPhase } from './pool.js';
@@ -93,6 +94,8 @@ export interface PeerResult {
   rooms: number;
   /** Raw PutItem p50 at the fixed phase's arrival rate, same DynamoDB Local (null for IRC-only runs). */
   pacedPut: LatencySummary | null;
+  /** CPU per call of the bare SDK write a send makes, own process, same DynamoDB Local (null for IRC-only runs). */
+  sdkFloor?: SdkFloorResult | null;
   runs: ServerRun[];
 }
 
@@ -222,6 +225,21 @@ export function formatPeerReport(r: PeerResult): string {
         `PutItem p50 paced at ${r.rooms * r.args.rate}/s: ${f(r.pacedPut.p50, 3)} ms (p99 ${f(r.pacedPut.p99, 3)})`,
       );
     const peer = cols.find((c) => c.name === 'irc');
+    const floor = cols.find((c) => c.name === 'node-floor')?.fixed;
+    if (r.sdkFloor) {
+      const perDelivery = r.sdkFloor.transact.cpuPerCallUs / r.args.roomSize;
+      lines.push(
+        `SDK write floor (own process, ${r.sdkFloor.transact.calls} sequential calls): send TransactWriteItems ${f(r.sdkFloor.transact.cpuPerCallUs, 1)} µs CPU/call (p50 ${f(r.sdkFloor.transact.latency.p50, 3)} ms), PutItem ${f(r.sdkFloor.putItem.cpuPerCallUs, 1)} µs CPU/call (p50 ${f(r.sdkFloor.putItem.latency.p50, 3)} ms)`,
+        `  per delivery (÷ ${r.args.roomSize} recipients): TransactWriteItems ${f(perDelivery)} µs, PutItem ${f(r.sdkFloor.putItem.cpuPerCallUs / r.args.roomSize)} µs`,
+      );
+      if (peer?.fixed && floor) {
+        const budget = 1.5 * peer.fixed.cpuPerDeliveryUs;
+        const least = floor.cpuPerDeliveryUs + perDelivery;
+        lines.push(
+          `  floor of a persisting Node relay = node-floor ${f(floor.cpuPerDeliveryUs)} + SDK write ${f(perDelivery)} = ${f(least)} µs/delivery vs target 1.5 x ngircd = ${f(budget)} µs (${least <= budget ? 'reachable' : 'NOT reachable on Node + the AWS SDK'})`,
+        );
+      }
+    }
     if (peer?.fixed) {
       lines.push('', 'Ratios vs ngircd (same run) and targets (issue 16):');
       const p = peer.fixed;
