@@ -232,6 +232,11 @@ export function formatPeerReport(r: PeerResult): string {
         `SDK write floor (own process, ${r.sdkFloor.transact.calls} sequential calls): send TransactWriteItems ${f(r.sdkFloor.transact.cpuPerCallUs, 1)} µs CPU/call (p50 ${f(r.sdkFloor.transact.latency.p50, 3)} ms), PutItem ${f(r.sdkFloor.putItem.cpuPerCallUs, 1)} µs CPU/call (p50 ${f(r.sdkFloor.putItem.latency.p50, 3)} ms)`,
         `  per delivery (÷ ${r.args.roomSize} recipients): TransactWriteItems ${f(perDelivery)} µs, PutItem ${f(r.sdkFloor.putItem.cpuPerCallUs / r.args.roomSize)} µs`,
       );
+      const lowLevel = r.sdkFloor.transactLowLevel;
+      if (lowLevel)
+        lines.push(
+          `  the same transaction, low-level client + cacheMiddleware: ${f(lowLevel.cpuPerCallUs, 1)} µs CPU/call (p50 ${f(lowLevel.latency.p50, 3)} ms)`,
+        );
       if (peer?.fixed && floor) {
         const budget = 1.5 * peer.fixed.cpuPerDeliveryUs;
         const least = floor.cpuPerDeliveryUs + perDelivery;

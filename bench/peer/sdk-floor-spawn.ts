@@ -18,6 +18,8 @@ export interface SdkFloorOp {
 export interface SdkFloorResult {
   /** `DynamoMessageRepository.put`: the send's TransactWriteItems (message Put + head Update). */
   transact: SdkFloorOp;
+  /** The same transaction on a low-level client with `cacheMiddleware: true` and util-dynamodb marshalling. */
+  transactLowLevel?: SdkFloorOp;
   /** One conditional PutItem of the same message item (the cheapest write that persists a message). */
   putItem: SdkFloorOp;
 }

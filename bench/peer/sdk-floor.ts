@@ -1,8 +1,10 @@
 // The persisting relay's floor for the peer bench: CPU µs per call of the bare SDK write a send must make (the message repository's TransactWriteItems, and a PutItem), in a tight loop in its own process.
+import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoMessageRepository, messageItem } from '../../shared/features/messages/index.js';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { DynamoMessageRepository, headKeys, messageItem } from '../../shared/features/messages/index.js';
 import { createIdGenerator, systemClock } from '../../shared/platform/system.js';
-import { createDynamoClients } from '../../shared/storage/index.js';
+import { createDynamoClients, DEFAULT_DYNAMO_TIMEOUTS } from '../../shared/storage/index.js';
 import { baselineRecord } from '../lib/dynamo.js';
 import { cpuSeconds } from '../lib/proc.js';
 import { createHistogram, nowMicros, recordMicros, summarize } from '../lib/stats.js';
@@ -26,6 +28,21 @@ async function measure(calls: number, warmup: number, op: () => Promise<unknown>
  * The clients are built by the relay's own `createDynamoClients` (same budgets and handler), one
  * call at a time (no overlap), after `calls / 4` warm-up calls; prints one {@link SdkFloorResult} line.
  */
+/** The settings `createDynamoClients` gives the relay's client (region, endpoint, budgets, local credentials). */
+function lowConfig(endpoint: string): NonNullable<ConstructorParameters<typeof DynamoDBClient>[0]> {
+  return {
+    region: 'us-east-1',
+    endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: DEFAULT_DYNAMO_TIMEOUTS.maxAttempts,
+    requestHandler: {
+      connectionTimeout: DEFAULT_DYNAMO_TIMEOUTS.connectTimeoutMs,
+      requestTimeout: DEFAULT_DYNAMO_TIMEOUTS.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const [endpoint = '', tableName = '', callsArg = '2000', bytesArg = '128'] = process.argv.slice(2);
   const calls = Number(callsArg);
@@ -45,8 +62,44 @@ async function main(): Promise<void> {
       }),
     ),
   );
+  // The same transaction on the low-level client with the SDK's handler cache on (`cacheMiddleware`,
+  // which DynamoDBDocumentClient refuses) and util-dynamodb marshalling: what the SDK can do at best.
+  const low = new DynamoDBClient({ ...lowConfig(endpoint), cacheMiddleware: true });
+  const opts = { removeUndefinedValues: true };
+  const transactLowLevel = await measure(calls, warmup, () => {
+    const m = record();
+    return low.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName,
+              Item: marshall(messageItem(m), opts),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            Update: {
+              TableName: tableName,
+              Key: marshall(headKeys.head(m.conversation), opts),
+              UpdateExpression:
+                'ADD n :one, #own :one SET last_message_id = :id, last_seq = :seq, entity = :e',
+              ExpressionAttributeNames: { '#own': `o:${m.author}` },
+              ExpressionAttributeValues: marshall({
+                ':one': 1,
+                ':id': m.id,
+                ':seq': m.seq,
+                ':e': 'target_head',
+              }),
+            },
+          },
+        ],
+      }),
+    );
+  });
+  low.destroy();
   client.destroy();
-  const out: SdkFloorResult = { transact, putItem };
+  const out: SdkFloorResult = { transact, transactLowLevel, putItem };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
