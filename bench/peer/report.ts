@@ -271,6 +271,11 @@ export function formatPeerReport(r: PeerResult): string {
             `driver below server: ${ok(o.cores.driver < o.cores.server)}; missing ${o.missing} (${ok(o.missing === 0)})`,
         );
       }
+      const tx = r.sdkFloor?.transact.latency.p50;
+      for (const c of cols.filter((k) => (k.name === 'lair' || k.name === 'lair-enc') && tx !== undefined))
+        lines.push(
+          `  ${c.name}: p50 - the send's own TransactWriteItems p50 (SDK floor, sequential) = ${f(x(c).latency.p50 - (tx ?? NaN), 3)} ms vs ngircd p50 ${f(p.latency.p50, 3)}`,
+        );
       const enc = cols.find((c) => c.name === 'lair-enc')?.fixed;
       const plain = cols.find((c) => c.name === 'lair')?.fixed;
       if (enc && plain)
