@@ -30,12 +30,36 @@ export const framesIn = new Counter({
   registers: [relayRegistry],
 });
 
-/** Frames queued to clients (responses and events). */
+/** Frames queued per transport kind since the last scrape, added into {@link framesOut} by its `collect`. */
+const pendingFramesOut = new Map<string, { n: number }>();
+
+/**
+ * The frame tally of one transport kind (`tcp`, `websocket`): the fan-out adds 1 per frame to
+ * `.n` (a plain add: a labelled `inc` hashes and validates its labels and allocates its result on
+ * every call, per recipient of every event — issue 16); scrapes move the tally into `framesOut`.
+ */
+export function framesOutTally(kind: string): { n: number } {
+  let tally = pendingFramesOut.get(kind);
+  if (tally === undefined) {
+    tally = { n: 0 };
+    pendingFramesOut.set(kind, tally);
+  }
+  return tally;
+}
+
+/** Frames queued to clients (responses and events); counted through {@link framesOutTally}. */
 export const framesOut = new Counter({
   name: 'lair_relay_frames_out_total',
   help: 'Frames queued to clients (responses and events)',
   labelNames: ['transport'] as const,
   registers: [relayRegistry],
+  collect() {
+    for (const [transport, tally] of pendingFramesOut) {
+      if (tally.n === 0) continue;
+      this.inc({ transport }, tally.n);
+      tally.n = 0;
+    }
+  },
 });
 
 /** Events handed to one authenticated connection (fan-out). */

@@ -1,5 +1,5 @@
 // Shared socket lifecycle of the TCP and WebSocket transports: bounded outgoing queue, flush-then-close with a grace period, destroy.
-import { framesOut, queueDrops, slowClientDisconnects } from '../metrics.js';
+import { framesOutTally, queueDrops, slowClientDisconnects } from '../metrics.js';
 import type { Logger } from '../../shared/platform/logger.js';
 import { OutboundGauge, type OutboundLimits } from './transport.js';
 
@@ -28,8 +28,8 @@ export abstract class BaseTransport {
   abstract readonly kind: string;
   /** Hands bytes to the socket; `onWritten` fires once they are written. */
   protected abstract write(data: Buffer, onWritten: () => void): void;
-  /** `framesOut` for this transport kind, resolved once (a labelled inc hashes its labels every call). */
-  private framesOutChild: { inc(): void } | undefined;
+  /** The `framesOut` tally of this transport kind, resolved once (relay/metrics.ts). */
+  private framesOutCount: { n: number } | undefined;
   /** Starts a graceful close (TCP FIN / WebSocket Close 1000). */
   protected abstract closeGracefully(): void;
   /** Closes at once (socket destroy / ws terminate). */
@@ -61,7 +61,7 @@ export abstract class BaseTransport {
       this.destroy('outgoing queue limit exceeded');
       return;
     }
-    (this.framesOutChild ??= framesOut.labels({ transport: this.kind })).inc();
+    (this.framesOutCount ??= framesOutTally(this.kind)).n += 1;
     this.write(data, this.gauge.onWritten);
     this.gauge.wrote(this.bufferedBytes());
   }

@@ -48,6 +48,29 @@ describe('relay metrics', () => {
     bob.client.close();
   });
 
+  it('counts every frame out once: frames queued after a scrape appear in the next one (issue 16 tally)', async () => {
+    const alice = await connectUser(relay);
+    const bob = await connectUser(relay);
+    const room = (await alice.client.request({ type: 'create_room', name: `met2-${Date.now()}` })).room;
+    await bob.client.request({ type: 'join_room', room_id: room.id });
+    await bob.client.nextOf('user_joined_room');
+    const framesOut = async (): Promise<number> =>
+      sample((await relayMetrics()).body, 'lair_relay_frames_out_total{transport="tcp"}') ?? 0;
+    const before = await framesOut();
+    expect(await framesOut()).toBe(before); // a scrape alone moves nothing twice
+    await alice.client.request({
+      type: 'send_message',
+      target: { type: 'room', room_id: room.id },
+      content: 'counted',
+    });
+    await alice.client.nextOf('message_received');
+    await bob.client.nextOf('message_received');
+    // 3 frames: alice's response, alice's and bob's message_received (docs/protocol/tcp.md §8)
+    expect(await framesOut()).toBe(before + 3);
+    alice.client.close();
+    bob.client.close();
+  });
+
   it('the relay process serves them on its HTTP port', async () => {
     const table = await createTestTable();
     const proc = await spawnRelayProcess(table);
