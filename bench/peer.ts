@@ -173,6 +173,8 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
       const sent = await window;
       relay = await spawning;
       const restartMs = performance.now() - killedAt;
+      await relay.calls(true);
+      const cpuAtListen = relay.cpuSeconds();
       const reauthMs = await pool.open(
         'lair',
         relay.port,
@@ -182,6 +184,13 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
         100,
       );
       const allAuthenticatedMs = performance.now() - killedAt;
+      const relayCpuS = Math.round((relay.cpuSeconds() - cpuAtListen) * 10) / 10;
+      const callStats = await relay.calls(false);
+      const callsPerClient = Object.fromEntries(
+        Object.entries(callStats)
+          .sort((a, b) => b[1].count - a[1].count)
+          .map(([label, c]) => [label, Math.round((c.count / clients.length) * 100) / 100]),
+      );
       log(
         `${name}: storm: all ${clients.length} re-authenticated ${Math.round(allAuthenticatedMs)} ms after the kill`,
       );
@@ -203,6 +212,8 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
         driverConcurrency: args.stormConcurrency,
         loadStart,
         loadEnd: load1(),
+        callsPerClient,
+        relayCpuS,
       };
     }
     const base = {

@@ -13,6 +13,8 @@ export interface CoalesceOptions {
    * turn's socket reads and DynamoDB answers joins, and an idle relay adds no wait.
    */
   windowMs?: number;
+  /** Decides when an open batch is sent (overrides `windowMs`; tests hold a batch with it). */
+  schedule?: (send: () => void) => void;
   /** Called once per BatchGetItem with the number of distinct keys it carried (metrics, tests). */
   onBatch?: (keys: number) => void;
 }
@@ -52,17 +54,21 @@ function batchable(input: GetCommandInput): input is GetCommandInput & { Key: Ke
  * @throws what BatchGetItem throws (every GetItem of that batch rejects with it), or DomainError
  *   `database_error` when keys stay unprocessed after the retries
  */
-export function coalesceGets(doc: DynamoDBDocumentClient, opts: CoalesceOptions = {}): DynamoDBDocumentClient {
+export function coalesceGets(
+  doc: DynamoDBDocumentClient,
+  opts: CoalesceOptions = {},
+): DynamoDBDocumentClient {
   const loaders = new Map<string, DataLoader<Key, Item | undefined, Key>>();
   const windowMs = opts.windowMs ?? 0;
   const schedule =
-    windowMs > 0
+    opts.schedule ??
+    (windowMs > 0
       ? (run: () => void) => {
           setTimeout(run, windowMs);
         }
       : (run: () => void) => {
           setImmediate(run);
-        };
+        });
 
   const loaderFor = (tableName: string, consistent: boolean): DataLoader<Key, Item | undefined, Key> => {
     const id = `${consistent ? 'c' : 'e'}:${tableName}`;
