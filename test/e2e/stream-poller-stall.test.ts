@@ -5,14 +5,7 @@ import { startStreamPoller, type StreamPoller } from '../../local/stream-poller.
 import { createTestTable, deleteTestTable, type TestTable } from '../support/dynamo.js';
 import { testLogger } from '../support/relay.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
-
-async function eventually(check: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { eventually } from '../support/streams.js';
 
 describe('stream poller, stalled DynamoDB', () => {
   let table: TestTable;
