@@ -150,9 +150,12 @@ export interface JoinPlan {
 /**
  * The fan-out part of a join (docs/adr/028). Head mode (a head without `fo`: big or legacy target)
  * adds nothing. A new target (no head) or a fan-out target: `ADD mv 1` and `fo = (members ≤ max)`
- * on the head, conditioned on the `mv` and `hv` read (no send, tombstone or join committed since
- * the snapshot), and the joiner's copy = the head's `n`, the joiner's `o:<id>`, `dl`, last id/seq.
- * Crossing `max` switches to head mode: `REMOVE hc_on` on every existing member's row.
+ * on the head, conditioned on `fo` still true and the `hv` read (no send or tombstone committed
+ * since the snapshot), and the joiner's copy = the head's `n`, the joiner's `o:<id>`, `dl`, last
+ * id/seq. Crossing `max` switches to head mode: `REMOVE hc_on` on every existing member's row,
+ * also conditioned on the `mv` read (no other join since the member list). Non-crossing joins do
+ * not conflict with each other (concurrent ones may overshoot `max` by their number; the next join
+ * crosses).
  * @param others - row keys of the members already in the target (read after `head`)
  */
 export function joinPlan(
@@ -167,12 +170,13 @@ export function joinPlan(
   const fanout = others.length + 1 <= max;
   const mv = head?.[HEAD_MODE.mv];
   const hv = head?.[HEAD_MODE.hv];
+  // Still fan-out and no head change since the snapshot; a crossing join also needs no other join
+  // since its member list (`mv`), or a row written meanwhile would keep a stale trusted copy.
   const condition =
     head === undefined
       ? 'attribute_not_exists(PK)'
-      : `${typeof mv === 'number' ? 'mv = :mv' : 'attribute_not_exists(mv)'} AND ${
-          typeof hv === 'number' ? 'hv = :hv' : 'attribute_not_exists(hv)'
-        }`;
+      : `fo = :true AND ${typeof hv === 'number' ? 'hv = :hv' : 'attribute_not_exists(hv)'}` +
+        (fanout ? '' : ` AND ${typeof mv === 'number' ? 'mv = :mv' : 'attribute_not_exists(mv)'}`);
   const items: TransactItem[] = [
     {
       Update: {
@@ -184,7 +188,8 @@ export function joinPlan(
           ':one': 1,
           ':fo': fanout,
           ':e': 'target_head',
-          ...(head !== undefined && typeof mv === 'number' ? { ':mv': mv } : {}),
+          ...(head !== undefined ? { ':true': true } : {}),
+          ...(head !== undefined && !fanout && typeof mv === 'number' ? { ':mv': mv } : {}),
           ...(head !== undefined && typeof hv === 'number' ? { ':hv': hv } : {}),
         },
       },

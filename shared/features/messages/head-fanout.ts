@@ -8,7 +8,7 @@ import {
   membershipGuard,
   readHeadItem,
 } from '../../storage/head-copies.js';
-import { queryAll } from '../../storage/operations.js';
+import { backoff, queryAll } from '../../storage/operations.js';
 import type { TransactItem } from '../../storage/transactions.js';
 import { roomKeys } from '../rooms/index.js';
 import type { MessageRecord } from './model.js';
@@ -22,7 +22,7 @@ export interface FanoutPlan {
 }
 
 /** Rounds of "read members, write" while joins race the write. */
-export const FANOUT_ATTEMPTS = 5;
+export const FANOUT_ATTEMPTS = 10;
 /** How long a room's plan may be reused without a read, ms: staleness is safe (the mv condition), this only bounds memory churn. */
 const CACHE_MS = 30_000;
 /** Rooms whose plans are cached at most (oldest dropped first). */
@@ -108,6 +108,7 @@ export class FanoutPlanner {
       } catch (e) {
         if (!(e instanceof StaleFanoutError)) throw e;
         this.forget(m.conversation);
+        await backoff(attempt);
       }
     }
     throw new DomainError('database_error', 'Database error: room membership kept changing');

@@ -2,12 +2,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { joinPlan, readHeadItem, isFanout, type JoinPlan } from '../../storage/head-copies.js';
 import { DomainError } from '../../kernel/errors.js';
-import { queryAll } from '../../storage/operations.js';
+import { backoff, queryAll } from '../../storage/operations.js';
 import { StaleReadError, type Cancellation } from '../../storage/transactions.js';
 import { keys, partitions, prefixes } from './keys.js';
 
 /** Join rounds while sends or other joins move the head between the read and the write. */
-export const JOIN_ATTEMPTS = 5;
+export const JOIN_ATTEMPTS = 10;
 
 /**
  * Reads the room's head (strongly consistent) and, for a new or fan-out room, its current members,
@@ -56,6 +56,7 @@ export async function joinWithPlan(
       return;
     } catch (e) {
       if (!(e instanceof StaleReadError)) throw e;
+      await backoff(attempt);
     }
   }
   throw new DomainError('database_error', 'Database error: room kept changing');
