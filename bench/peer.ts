@@ -12,7 +12,7 @@ import { summarizeProfile } from './lib/profile-summary.js';
 import { spawnRelay, type RelayProcess } from './lib/relay-process.js';
 import { buildRelayBundle, type RelayBundle } from './lib/relay-bundle.js';
 import type { LatencySummary } from './lib/stats.js';
-import { parsePeerArgs, type PeerArgs, type PeerServerName } from './peer/args.js';
+import { isLairServer, parsePeerArgs, type PeerArgs, type PeerServerName } from './peer/args.js';
 import { startNgircd, startNodeFloor } from './peer/ngircd.js';
 import { WorkerPool, type PoolPhase } from './peer/pool.js';
 import { spawnStreams, type StreamsProcess } from './peer/streams-spawn.js';
@@ -57,6 +57,7 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
       tableName: s.storage.tableName,
       jwtSecret: s.jwtSecret,
       ...(s.bundle ? { bundle: s.bundle } : {}),
+      ...nodeFlagsOf(name, s.bundle),
     });
     ({ pid, port } = relay);
     // The stream consumers run in their own process (in AWS: the StreamsFunction Lambda).
@@ -113,6 +114,9 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
                 : {}),
               gcPerConnKb: round2((gc.rssKb - gc0.rssKb) / step),
               heapUsedPerConnKb: round2((gc.heapUsedKb - gc0.heapUsedKb) / step),
+              heapUsedKb: gc.heapUsedKb,
+              heapTotalKb: gc.heapTotalKb,
+              externalKb: gc.externalKb,
             }
           : {}),
       });
@@ -168,6 +172,7 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
         tableName: st.tableName,
         jwtSecret: s.jwtSecret,
         ...(s.bundle ? { bundle: s.bundle } : {}),
+        ...nodeFlagsOf(name, s.bundle),
       });
       // The window's answers come first: one request at a time per worker (pool.ask is FIFO).
       const sent = await window;
@@ -211,6 +216,8 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
       pid,
       connectMs,
       rssBeforeKb: rssKb(pid),
+      rssNoClientsKb: rss0,
+      gcRssNoClientsKb: gc0?.rssKb ?? null,
       memory,
       idleCores,
       idleStreamsCores,
@@ -280,6 +287,12 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
   }
 }
 
+/** `lair-v8default`: the container CMD's flags without its V8 heap tuning (only `--enable-source-maps`). */
+function nodeFlagsOf(name: PeerServerName, bundle: RelayBundle | undefined): { nodeFlags?: string[] } {
+  if (name !== 'lair-v8default') return {};
+  return { nodeFlags: (bundle?.nodeFlags ?? []).filter((f) => f === '--enable-source-maps') };
+}
+
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 const cpuOf = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1e6;
 
@@ -300,7 +313,7 @@ async function run(args: PeerArgs, cleanup: (() => Promise<void>)[]): Promise<Pe
   log(`machine: ${machine.nproc} cores, load ${machine.loadavg.join(' ')}, ulimit -n ${machine.fdSoftLimit}`);
   const runId = Date.now().toString(36);
   const jwtSecret = randomBytes(32).toString('base64');
-  const wantsLair = args.servers.some((n) => n === 'lair' || n === 'lair-enc');
+  const wantsLair = args.servers.some(isLairServer);
   let storage: BenchStorage | undefined;
   let pop: Population;
   if (wantsLair) {
@@ -323,12 +336,7 @@ async function run(args: PeerArgs, cleanup: (() => Promise<void>)[]): Promise<Pe
   let pacedPut: LatencySummary | null = null;
   for (const name of args.servers) {
     runs.push(await runServer(name, shared));
-    if (
-      (name === 'lair' || name === 'lair-enc') &&
-      pacedPut === null &&
-      storage !== undefined &&
-      !args.idleOnly
-    ) {
+    if (isLairServer(name) && pacedPut === null && storage !== undefined && !args.idleOnly) {
       const rate = pop.rooms.length * args.rate;
       log(`PutItem paced at the fixed phase's arrival rate: ${rate}/s for 10 s`);
       pacedPut = await pacedPutItem(storage.clients.doc, storage.tableName, {

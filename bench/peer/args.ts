@@ -1,7 +1,14 @@
 // Flags of the peer bench (`npm run bench:peer -- …`): workload, driver workers, which servers, profiling.
 
-/** Servers the peer bench can run: ngircd, the Node floor (bench/peer/node-floor.ts), our relay in plaintext, our relay with X25519 + AES-256-GCM. */
-export type PeerServerName = 'irc' | 'node-floor' | 'lair' | 'lair-enc';
+/**
+ * Servers the peer bench can run: ngircd, the Node floor (bench/peer/node-floor.ts), our relay in
+ * plaintext, our relay with X25519 + AES-256-GCM, and our relay in plaintext without the container
+ * CMD's V8 heap flags (`lair-v8default`: only `--enable-source-maps`, to price those flags' CPU).
+ */
+export type PeerServerName = 'irc' | 'node-floor' | 'lair' | 'lair-enc' | 'lair-v8default';
+
+/** Our relay's columns (the others are IRC servers). */
+export const isLairServer = (name: PeerServerName): boolean => name.startsWith('lair');
 
 /** Parsed flags of bench/peer.ts. */
 export interface PeerArgs {
@@ -95,7 +102,7 @@ export function parsePeerArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     } else if (flag === '--servers') {
       const list = next().split(',');
       for (const s of list)
-        if (s !== 'irc' && s !== 'node-floor' && s !== 'lair' && s !== 'lair-enc')
+        if (s !== 'irc' && s !== 'node-floor' && s !== 'lair' && s !== 'lair-enc' && s !== 'lair-v8default')
           throw new Error(`unknown server ${s}`);
       a.servers = list as PeerServerName[];
     } else if (flag === '--idle-only') a.idleOnly = true;
