@@ -121,6 +121,14 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
           : {}),
       });
       log(`${name}: ${step} connected, RSS ${raw} KiB (${memory.at(-1)?.perConnKb} KiB/conn without GC)`);
+      if (args.heapSnapshot && relay && (memory.length === 1 || step === args.clients)) {
+        await mkdir(args.outDir, { recursive: true });
+        const path = resolve(
+          join(args.outDir, `${s.startedAt.replace(/[:.]/g, '-')}-peer-${name}-${step}.heapsnapshot`),
+        );
+        await relay.heapSnapshot(path);
+        log(`${name}: heap snapshot at ${step} connections: ${path}`);
+      }
     }
     const stamp = s.startedAt.replace(/[:.]/g, '-');
     const idleProfilePath = resolve(join(args.outDir, `${stamp}-peer-${name}-idle.cpuprofile`));

@@ -32,6 +32,8 @@ export interface PeerArgs {
   /** Only connect and read memory (no messages). */
   idleOnly: boolean;
   profile: boolean;
+  /** Write the relay's V8 heap snapshot after the warm batch and after the last step (`--heap-snapshot`). */
+  heapSnapshot: boolean;
   /** Reconnect storm after connecting (lair only): SIGKILL the relay during a send window, start another, every client re-authenticates. */
   storm: boolean;
   /** Clients reconnecting at once in the storm (driver side; the relay's admission gate bounds the rest). */
@@ -78,6 +80,7 @@ export function parsePeerArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     servers: ['irc', 'lair'],
     idleOnly: false,
     profile: false,
+    heapSnapshot: false,
     streams: true,
     storm: false,
     stormConcurrency: 1000,
@@ -107,6 +110,7 @@ export function parsePeerArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
       a.servers = list as PeerServerName[];
     } else if (flag === '--idle-only') a.idleOnly = true;
     else if (flag === '--profile') a.profile = true;
+    else if (flag === '--heap-snapshot') a.heapSnapshot = true;
     else if (flag === '--no-streams') a.streams = false;
     else if (flag === '--storm') a.storm = true;
     else if (flag === '--relay') {
