@@ -94,17 +94,10 @@ export class Connection implements DeliveryTarget {
       this.sendError('timeout', 'Connection timed out');
       this.closeAfterFlush();
     });
-    this.queue = new SerialQueue(() => this.log, {
-      pause: () => transport.pauseInput?.(),
-      resume: () => transport.resumeInput?.(),
-    });
-    this.presence = new PresenceLink(
-      env.services.presence,
-      env.relayId,
-      this.id,
-      env.presence,
-      () => this.log,
-    );
+    // One lazy-logger closure for both; the transport is the queue's flow control (issue 16, memory).
+    const log = (): Logger => this.log;
+    this.queue = new SerialQueue(log, transport);
+    this.presence = new PresenceLink(env.services.presence, env.relayId, this.id, env.presence, log);
   }
 
   /** This connection's logger, made on first use (most connections never log: issue 16, memory per socket). */
@@ -309,10 +302,16 @@ export class Connection implements DeliveryTarget {
    * (room index), presence +1, then the response, then any events that arrived meanwhile.
    */
   private async authenticate(msg: AuthMessage): Promise<void> {
-    // Reconnect storms (issue 16 item 5): at most N authentications at once per relay.
-    const gate = this.env.admission;
-    if (gate === undefined) return this.authenticateNow(msg);
-    return gate.run(() => this.authenticateNow(msg));
+    try {
+      // Reconnect storms (issue 16 item 5): at most N authentications at once per relay.
+      const gate = this.env.admission;
+      if (gate === undefined) await this.authenticateNow(msg);
+      else await gate.run(() => this.authenticateNow(msg));
+    } finally {
+      // The auth context made this connection's logger; an idle connection should not keep it
+      // (a pino child is ~1.3 KB: issue 16, memory per connection). The next log line makes it again.
+      this.logger = undefined;
+    }
   }
 
   private async authenticateNow(msg: AuthMessage): Promise<void> {
