@@ -45,7 +45,7 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
   let stopServer: () => Promise<void>;
   let pid: number;
   let port: number;
-  let version = `lair relay (${s.bundle ? 'esbuild bundle of relay/main.ts' : 'tsx relay/main.ts'})`;
+  let version = `lair relay (${s.bundle ? 'esbuild bundle of relay/main.ts' : 'tsx relay/main.ts'}, node ${(name === 'lair-alt' ? args.altNodeFlags : (s.bundle?.nodeFlags ?? [])).join(' ')})`;
   if (irc) {
     const srv = name === 'irc' ? await startNgircd() : await startNodeFloor();
     ({ pid, port, version } = srv);
@@ -57,7 +57,7 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
       tableName: s.storage.tableName,
       jwtSecret: s.jwtSecret,
       ...(s.bundle ? { bundle: s.bundle } : {}),
-      ...nodeFlagsOf(name, s.bundle),
+      ...nodeFlagsOf(name, s.args),
     });
     ({ pid, port } = relay);
     // The stream consumers run in their own process (in AWS: the StreamsFunction Lambda).
@@ -180,7 +180,7 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
         tableName: st.tableName,
         jwtSecret: s.jwtSecret,
         ...(s.bundle ? { bundle: s.bundle } : {}),
-        ...nodeFlagsOf(name, s.bundle),
+        ...nodeFlagsOf(name, s.args),
       });
       // The window's answers come first: one request at a time per worker (pool.ask is FIFO).
       const sent = await window;
@@ -295,10 +295,9 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
   }
 }
 
-/** `lair-v8default`: the container CMD's flags without its V8 heap tuning (only `--enable-source-maps`). */
-function nodeFlagsOf(name: PeerServerName, bundle: RelayBundle | undefined): { nodeFlags?: string[] } {
-  if (name !== 'lair-v8default') return {};
-  return { nodeFlags: (bundle?.nodeFlags ?? []).filter((f) => f === '--enable-source-maps') };
+/** `lair-alt`: `--alt-node-flags` instead of the container CMD's node flags. */
+function nodeFlagsOf(name: PeerServerName, args: PeerArgs): { nodeFlags?: string[] } {
+  return name === 'lair-alt' ? { nodeFlags: args.altNodeFlags } : {};
 }
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;

@@ -2,10 +2,11 @@
 
 /**
  * Servers the peer bench can run: ngircd, the Node floor (bench/peer/node-floor.ts), our relay in
- * plaintext, our relay with X25519 + AES-256-GCM, and our relay in plaintext without the container
- * CMD's V8 heap flags (`lair-v8default`: only `--enable-source-maps`, to price those flags' CPU).
+ * plaintext, our relay with X25519 + AES-256-GCM, and our relay in plaintext with other node flags
+ * than the container CMD's (`lair-alt`: `--alt-node-flags`, default only `--enable-source-maps`,
+ * i.e. V8's default heap sizing, to price the CMD's V8 flags in the same run).
  */
-export type PeerServerName = 'irc' | 'node-floor' | 'lair' | 'lair-enc' | 'lair-v8default';
+export type PeerServerName = 'irc' | 'node-floor' | 'lair' | 'lair-enc' | 'lair-alt';
 
 /** Our relay's columns (the others are IRC servers). */
 export const isLairServer = (name: PeerServerName): boolean => name.startsWith('lair');
@@ -32,6 +33,8 @@ export interface PeerArgs {
   /** Only connect and read memory (no messages). */
   idleOnly: boolean;
   profile: boolean;
+  /** Node flags of the `lair-alt` column (space-separated). */
+  altNodeFlags: string[];
   /** Write the relay's V8 heap snapshot after the warm batch and after the last step (`--heap-snapshot`). */
   heapSnapshot: boolean;
   /** Reconnect storm after connecting (lair only): SIGKILL the relay during a send window, start another, every client re-authenticates. */
@@ -81,6 +84,7 @@ export function parsePeerArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     idleOnly: false,
     profile: false,
     heapSnapshot: false,
+    altNodeFlags: ['--enable-source-maps'],
     streams: true,
     storm: false,
     stormConcurrency: 1000,
@@ -105,12 +109,16 @@ export function parsePeerArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     } else if (flag === '--servers') {
       const list = next().split(',');
       for (const s of list)
-        if (s !== 'irc' && s !== 'node-floor' && s !== 'lair' && s !== 'lair-enc' && s !== 'lair-v8default')
+        if (s !== 'irc' && s !== 'node-floor' && s !== 'lair' && s !== 'lair-enc' && s !== 'lair-alt')
           throw new Error(`unknown server ${s}`);
       a.servers = list as PeerServerName[];
     } else if (flag === '--idle-only') a.idleOnly = true;
     else if (flag === '--profile') a.profile = true;
     else if (flag === '--heap-snapshot') a.heapSnapshot = true;
+    else if (flag === '--alt-node-flags')
+      a.altNodeFlags = next()
+        .split(/\s+/)
+        .filter((f) => f !== '');
     else if (flag === '--no-streams') a.streams = false;
     else if (flag === '--storm') a.storm = true;
     else if (flag === '--relay') {

@@ -117,6 +117,7 @@ export function formatPeerReport(r: PeerResult): string {
     '',
     `Peer bench ${r.startedAt} ${r.label}: ${r.args.clients} clients, rooms of ${r.args.roomSize} (${r.rooms} rooms), ${r.args.rate} msg/s per room, ${r.args.duration} s, ${r.args.workers} driver workers`,
     `machine: ${r.machine.nproc} cores ${r.machine.cpuModel}, ${r.machine.node}; load ${r.machine.loadavg.join(' ')} -> ${r.loadavgEnd.join(' ')} (shared machine: absolute numbers are noisy, read the ratios)`,
+    ...cols.map((c) => `  ${c.name}: ${c.version}`),
     '',
   );
   row(
