@@ -1,4 +1,5 @@
 // Peer bench driver (`npm run bench:peer`): the same workload against ngircd and against our relay, back to back in one run, one table with both and the ratios.
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -186,6 +187,8 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
       const sent = await window;
       relay = await spawning;
       const restartMs = performance.now() - killedAt;
+      await relay.calls(true);
+      const cpuAtListen = relay.cpuSeconds();
       const reauthMs = await pool.open(
         'lair',
         relay.port,
@@ -195,6 +198,13 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
         100,
       );
       const allAuthenticatedMs = performance.now() - killedAt;
+      const relayCpuS = Math.round((relay.cpuSeconds() - cpuAtListen) * 10) / 10;
+      const callStats = await relay.calls(false);
+      const callsPerClient = Object.fromEntries(
+        Object.entries(callStats)
+          .sort((a, b) => b[1].count - a[1].count)
+          .map(([label, c]) => [label, Math.round((c.count / clients.length) * 100) / 100]),
+      );
       log(
         `${name}: storm: all ${clients.length} re-authenticated ${Math.round(allAuthenticatedMs)} ms after the kill`,
       );
@@ -203,6 +213,14 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
       for (const id of sent.ackedIds)
         if ((await repos.messages.getById(id, { consistent: true })) === null) ackedLost += 1;
       pid = relay.pid;
+      const rawGetsPerSecond = await rawGetRate(
+        st.clients.doc,
+        st.tableName,
+        pop.users.map((u) => u.id),
+      );
+      log(
+        `${name}: storm: raw DynamoDB Local ceiling, consistent GetItem x64 from the driver: ${rawGetsPerSecond}/s`,
+      );
       return {
         clients: clients.length,
         sent: sent.sent,
@@ -216,6 +234,9 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
         driverConcurrency: args.stormConcurrency,
         loadStart,
         loadEnd: load1(),
+        callsPerClient,
+        relayCpuS,
+        rawGetsPerSecond,
       };
     }
     const base = {
@@ -384,3 +405,32 @@ function syntheticPopulation(args: PeerArgs): Population {
 }
 
 void runBench({ log, parse: parsePeerArgs, run, format: formatPeerReport, suffix: '-peer' });
+
+/**
+ * DynamoDB Local's raw request ceiling in the same run (issue 16: evidence for the storm target):
+ * consistent GetItems of user profiles, 64 in flight, for 3 s from the driver process; requests/s.
+ */
+async function rawGetRate(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  userIds: string[],
+): Promise<number> {
+  const until = performance.now() + 3000;
+  let done = 0;
+  const lane = async (offset: number): Promise<void> => {
+    for (let i = offset; performance.now() < until; i += 64) {
+      const id = userIds[i % userIds.length] ?? '';
+      await doc.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { PK: `USER#${id}`, SK: 'PROFILE' },
+          ConsistentRead: true,
+        }),
+      );
+      done += 1;
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: 64 }, (_, i) => lane(i)));
+  return Math.round(done / ((performance.now() - t0) / 1000));
+}

@@ -24,6 +24,8 @@ interface PresenceArgs {
    * cannot finish in reasonable time, the CPU it burnt unfinished is a lower bound of its cost.
    */
   cpuBudget: number;
+  /** Write a CPU profile of the relay over the connect phase next to the result. */
+  profile: boolean;
 }
 
 interface PresenceResult {
@@ -46,10 +48,14 @@ interface PresenceResult {
   /** Upstream's all-to-all count for the same N: N·(N−1)/2. */
   allToAllFrames: number;
   target: { framesPerClientMax: number; pass: boolean };
+  /** The relay's DynamoDB calls during the connect phase, by label, per authenticated client. */
+  callsPerClient: Record<string, number>;
+  /** The relay's CPU profile of the connect phase (`--profile`), or null. */
+  profilePath: string | null;
 }
 
 const USAGE =
-  'usage: npx tsx bench/presence.ts [--clients 1000] [--room-size 100] [--concurrency 50] [--settle 5] [--endpoint URL] [--out bench/results] [--label text] [--cpu-budget S]';
+  'usage: npx tsx bench/presence.ts [--clients 1000] [--room-size 100] [--concurrency 50] [--settle 5] [--endpoint URL] [--out bench/results] [--label text] [--cpu-budget S] [--profile]';
 const log = (msg: string): void => {
   process.stderr.write(`[bench:presence ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 };
@@ -67,6 +73,7 @@ function parse(argv: string[]): PresenceArgs {
       out: { type: 'string', default: 'bench/results' },
       label: { type: 'string', default: '' },
       'cpu-budget': { type: 'string', default: '0' },
+      profile: { type: 'boolean', default: false },
     },
   });
   const int = (name: string, raw: string, min: number): number => {
@@ -83,6 +90,7 @@ function parse(argv: string[]): PresenceArgs {
     outDir: values.out,
     label: values.label,
     cpuBudget: int('cpu-budget', values['cpu-budget'], 0),
+    profile: values.profile,
   };
 }
 
@@ -121,6 +129,8 @@ async function run(args: PresenceArgs, cleanup: (() => Promise<void>)[]): Promis
   });
   const frames = (): number => PRESENCE.reduce((n, t) => n + (pool.eventsByType.get(t) ?? 0), 0);
   log(`connecting ${args.clients} clients, ${args.concurrency} at a time`);
+  await relay.calls(true);
+  if (args.profile) await relay.profileStart();
   const cpu0 = relay.cpuSeconds();
   const t0 = Date.now();
   let unfinished = false;
@@ -152,6 +162,17 @@ async function run(args: PresenceArgs, cleanup: (() => Promise<void>)[]): Promis
     await sleep(args.settle * 1000);
   }
   const relayCpuSeconds = Math.round((relay.cpuSeconds() - cpu0) * 100) / 100;
+  let profilePath: string | null = null;
+  if (args.profile) {
+    profilePath = `${args.outDir}/${startedAt.replace(/[:.]/g, '-')}-presence-relay.cpuprofile`;
+    await relay.profileStop(profilePath);
+  }
+  const stats = await relay.calls(false);
+  const callsPerClient = Object.fromEntries(
+    Object.entries(stats)
+      .sort((a, b) => b[1].count - a[1].count)
+      .map(([label, s]) => [label, Math.round((s.count / Math.max(1, authenticated)) * 100) / 100]),
+  );
   const presenceFrames = frames();
   const framesPerClient = Math.round((presenceFrames / args.clients) * 100) / 100;
   return {
@@ -168,6 +189,8 @@ async function run(args: PresenceArgs, cleanup: (() => Promise<void>)[]): Promis
     framesPerClient,
     allToAllFrames: (args.clients * (args.clients - 1)) / 2,
     target: { framesPerClientMax: 100, pass: framesPerClient <= 100 },
+    callsPerClient,
+    profilePath,
   };
 }
 
@@ -178,6 +201,10 @@ function format(r: PresenceResult): string {
     `  relay CPU           ${r.relayCpuSeconds} s`,
     `  presence frames     ${r.presenceFrames} (${r.framesPerClient} per client; all-to-all would be ${r.allToAllFrames})`,
     `  target ≤ 100/client ${r.target.pass ? 'PASS' : 'FAIL'}`,
+    `  DynamoDB calls per client: ${Object.entries(r.callsPerClient)
+      .map(([label, n]) => `${label} ${n}`)
+      .join(', ')}`,
+    ...(r.profilePath === null ? [] : [`  relay profile       ${r.profilePath}`]),
     '',
   ].join('\n');
 }

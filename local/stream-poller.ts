@@ -1,5 +1,6 @@
 // Local stand-in for the Lambda event source mapping: polls DynamoDB Local's stream and feeds the same stream handler.
 import { ttlSpecification } from '../shared/storage/table.js';
+import { DEFAULT_DYNAMO_TIMEOUTS } from '../shared/storage/client.js';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
@@ -25,6 +26,8 @@ export interface StreamPollerOptions {
   intervalMs?: number;
   /** How often the shard list is re-read to find new shards, ms (default 10 000; every round while no shard is open). */
   discoverEveryMs?: number;
+  /** Per-attempt response budget of its DynamoDB and Streams calls, ms (default `DEFAULT_DYNAMO_TIMEOUTS.requestTimeoutMs`). */
+  requestTimeoutMs?: number;
 }
 
 /** A running poller. */
@@ -55,8 +58,16 @@ interface ShardCursor {
  */
 export async function startStreamPoller(opts: StreamPollerOptions): Promise<StreamPoller> {
   const { logger } = opts;
+  // Bounded like every other client (shared/storage/client.ts): a stalled DynamoDB Local fails the
+  // round (retried from the same iterator next round, nothing skipped) instead of hanging it.
   const clientConfig = {
     region: opts.region,
+    maxAttempts: DEFAULT_DYNAMO_TIMEOUTS.maxAttempts,
+    requestHandler: {
+      connectionTimeout: DEFAULT_DYNAMO_TIMEOUTS.connectTimeoutMs,
+      requestTimeout: opts.requestTimeoutMs ?? DEFAULT_DYNAMO_TIMEOUTS.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
     ...(opts.endpoint
       ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),

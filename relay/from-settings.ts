@@ -5,12 +5,14 @@ import type { Settings } from '../shared/config/settings.js';
 import { blobStoreFromSettings } from '../shared/compose.js';
 import type { BlobStore } from '../shared/features/attachments/index.js';
 import type { Logger } from '../shared/platform/logger.js';
+import { coalesceGets } from '../shared/storage/coalesced-gets.js';
 import { createRelay, type RunningRelay } from './server.js';
 
 /**
  * Creates the relay, composes the services so they publish through it (local sockets first,
  * then the other relays), and starts it with presence, room-index reads and the per-address
- * password-attempt budget (`LAIR_RATE_LIMIT_AUTH` per 60 s).
+ * password-attempt budget (`LAIR_RATE_LIMIT_AUTH` per 60 s). The services' plain GetItems are
+ * coalesced per event-loop turn into BatchGetItem (shared/storage/coalesced-gets.ts, docs/adr/029).
  * @param advertiseUrl - URL other processes use for the internal endpoint (LAIR_RELAY_ADVERTISE_URL)
  * @param blobs - attachment bytes (sends claim uploads, extensions.md §1.7); default chosen from settings
  * @throws when a port cannot be bound or the relay cannot register itself in the table
@@ -41,7 +43,8 @@ export async function startRelayFromSettings(opts: {
     },
   });
   const { services, repos } = composeServices({
-    doc,
+    // The GetItems of one loop turn share a BatchGetItem (reconnect storms, docs/adr/029).
+    doc: coalesceGets(doc),
     tableName: settings.LAIR_TABLE_NAME,
     jwtSecret: settings.jwtSecret,
     totpKey: settings.totpKey,

@@ -44,6 +44,12 @@ export interface StormResult {
   driverConcurrency: number;
   loadStart: number;
   loadEnd: number;
+  /** The new relay's DynamoDB calls during the re-authentication, by label, per client (probe). */
+  callsPerClient?: Record<string, number>;
+  /** The new relay's CPU during the re-authentication, s. */
+  relayCpuS?: number;
+  /** DynamoDB Local's raw ceiling measured right after: consistent GetItems/s, 64 in flight, from the driver. */
+  rawGetsPerSecond?: number;
 }
 
 /** One server's part of a run. */
@@ -296,6 +302,20 @@ export function formatPeerReport(r: PeerResult): string {
       `Reconnect storm (${c.name}, ${st.clients} clients, admission ${st.authConcurrency} at once, driver ${st.driverConcurrency} at once; load ${f(st.loadStart)} -> ${f(st.loadEnd)}):`,
       `  SIGKILL -> new relay listening ${f(st.restartMs / 1000, 1)} s; -> all re-authenticated ${f(st.allAuthenticatedMs / 1000, 1)} s (<= 15 s: ${st.allAuthenticatedMs <= 15_000 ? 'PASS' : 'FAIL'}); re-auth alone ${f(st.reauthMs / 1000, 1)} s`,
       `  send window: ${st.sent} sent, ${st.acked} acknowledged, errors ${JSON.stringify(st.errors)}; acknowledged but lost: ${st.ackedLost} (0: ${st.ackedLost === 0 ? 'PASS' : 'FAIL'})`,
+      ...(st.relayCpuS !== undefined
+        ? [
+            `  new relay CPU during re-auth ${f(st.relayCpuS, 1)} s = ${f((st.relayCpuS * 1000) / st.clients, 2)} ms per client; raw DynamoDB Local ceiling ${st.rawGetsPerSecond ?? '?'} GetItem/s (64 in flight, driver process)`,
+          ]
+        : []),
+      ...(st.callsPerClient && Object.keys(st.callsPerClient).length > 0
+        ? [
+            `  new relay during re-auth: CPU ${f(st.relayCpuS ?? Number.NaN, 1)} s; DynamoDB calls per client: ${Object.entries(
+              st.callsPerClient,
+            )
+              .map(([label, n]) => `${label} ${n}`)
+              .join(', ')}`,
+          ]
+        : []),
     );
   }
   lines.push('');

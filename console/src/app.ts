@@ -1,82 +1,11 @@
 // Lair Chat admin console (docs/protocol/extensions.md §9): sign-in, live charts (every 2 s), users, rooms, audit log, notices — over the public HTTP API only.
 import uPlot from 'uplot';
 
-type Json = Record<string, unknown>;
-interface Row {
-  [k: string]: unknown;
-}
-
-function $(sel: string): HTMLElement {
-  const el = document.querySelector<HTMLElement>(sel);
-  if (el === null) throw new Error(`missing ${sel}`);
-  return el;
-}
-const $table = (sel: string): HTMLTableElement => $(sel) as HTMLTableElement;
-const $form = (sel: string): HTMLFormElement => $(sel) as HTMLFormElement;
-/** A form field's text ('' when absent). */
-function field(form: HTMLFormElement, name: string): string {
-  const v = new FormData(form).get(name);
-  return typeof v === 'string' ? v : '';
-}
-let token = sessionStorage.getItem('lair-admin-token') ?? '';
-
-/** One API call; throws the server's `error.message` (code) on a non-2xx answer. */
-async function api(method: string, path: string, body?: unknown): Promise<Json> {
-  const res = await fetch(path, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  const json = (text === '' ? {} : JSON.parse(text)) as Json;
-  if (!res.ok) {
-    const err = (json.error ?? {}) as { code?: string; message?: string };
-    if (res.status === 401) signOut();
-    throw new Error(`${err.message ?? res.statusText} (${err.code ?? res.status})`);
-  }
-  return json;
-}
-
-function esc(v: unknown): string {
-  const s =
-    v === null || v === undefined
-      ? ''
-      : typeof v === 'string'
-        ? v
-        : typeof v === 'number' || typeof v === 'boolean'
-          ? String(v)
-          : JSON.stringify(v);
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Renders `rows` into `table` with `columns` (key → header); `actions` adds a last cell of buttons. */
-function renderTable(
-  table: HTMLTableElement,
-  columns: Record<string, string>,
-  rows: Row[],
-  actions?: (r: Row) => string,
-): void {
-  const head = `<tr>${Object.values(columns)
-    .map((h) => `<th>${esc(h)}</th>`)
-    .join('')}${actions ? '<th></th>' : ''}</tr>`;
-  const body = rows
-    .map(
-      (r) =>
-        `<tr>${Object.keys(columns)
-          .map((k) => `<td>${esc(r[k])}</td>`)
-          .join('')}${actions ? `<td>${actions(r)}</td>` : ''}</tr>`,
-    )
-    .join('');
-  table.innerHTML = head + body;
-}
+import { $, $form, $table, api, esc, field, renderTable, session, type Json, type Row } from './dom.js';
 
 // ---- sign-in -------------------------------------------------------------------------------
 function signOut(): void {
-  token = '';
-  sessionStorage.removeItem('lair-admin-token');
+  session.set('');
   $('#app').hidden = true;
   $('#signin').hidden = false;
 }
@@ -108,8 +37,7 @@ $('#signin-form').addEventListener('submit', (ev) => {
       const user = out.user as { role: string; username: string };
       if (user.role !== 'admin' && user.role !== 'moderator')
         throw new Error('This account is not an admin or moderator');
-      token = out.token as string;
-      sessionStorage.setItem('lair-admin-token', token);
+      session.set(out.token as string);
       await start();
     } catch (e) {
       $('#signin-error').textContent = (e as Error).message;
@@ -234,7 +162,7 @@ async function refreshDashboard(): Promise<void> {
   }
 }
 setInterval(() => {
-  if (token && !$('#page-dashboard').hidden) void refreshDashboard().catch(() => undefined);
+  if (session.token && !$('#page-dashboard').hidden) void refreshDashboard().catch(() => undefined);
 }, 2000);
 
 // ---- users -----------------------------------------------------------------------------------
@@ -360,7 +288,7 @@ $('#audit-export').addEventListener('click', (ev) => {
   ev.preventDefault();
   void (async () => {
     const res = await fetch(`/api/v1/admin/audit/export?${auditQuery()}`, {
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${session.token}` },
     });
     const url = URL.createObjectURL(await res.blob());
     const a = document.createElement('a');
@@ -410,4 +338,5 @@ $('#notices-table').addEventListener('click', (ev) => {
   if (id !== undefined) void api('DELETE', `/api/v1/admin/notices/${id}`).then(loadNotices);
 });
 
-if (token) void start().catch(signOut);
+session.onUnauthorized = signOut;
+if (session.token) void start().catch(signOut);

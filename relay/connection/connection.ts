@@ -345,7 +345,8 @@ export class Connection implements DeliveryTarget {
       return;
     }
     if (this.stateNow() === 'CLOSED') return;
-    await this.presence.up(outcome.auth.user);
+    // The room index just loaded is the `user_online` audience's rooms: no second memberships Query.
+    await this.presence.up(outcome.auth.user, this.env.registry.roomsOf(this.userId));
     if (!this.isOpen()) return;
     this.send(outcome.response);
     const held = this.heldEvents;

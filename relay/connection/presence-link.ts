@@ -1,5 +1,6 @@
 // Presence bookkeeping of authenticated connections: connected/disconnected per connection, one batched heartbeat per relay (docs/protocol/domain.md §8.3).
 import type { User } from '../../shared/features/users/index.js';
+import type { Uuid } from '../../shared/kernel/types.js';
 import type { Logger } from '../../shared/platform/logger.js';
 import type { ConnectionRef } from '../../shared/features/presence/index.js';
 import type { PresenceService } from '../../shared/features/presence/index.js';
@@ -78,11 +79,14 @@ export class PresenceLink {
     private readonly log: () => Logger,
   ) {}
 
-  /** Records the connection (`user_online` when first) and joins the relay's heartbeat. */
-  up(user: User): Promise<boolean> {
+  /**
+   * Records the connection (`user_online` when first) and joins the relay's heartbeat.
+   * @param roomIds - the user's rooms from the relay's room index (the audience reuses them)
+   */
+  up(user: User, roomIds?: Iterable<Uuid>): Promise<boolean> {
     this.user = user;
     const ttl = this.heartbeat.timing.ttlSeconds;
-    this.upDone = this.presence.connected(user, this.relayId, this.connectionId, ttl).then(
+    this.upDone = this.presence.connected(user, this.relayId, this.connectionId, ttl, roomIds).then(
       () => {
         this.heartbeat.add({ userId: user.id, relayId: this.relayId, connectionId: this.connectionId });
         return true;

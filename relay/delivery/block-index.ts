@@ -8,15 +8,22 @@ export type BlockLoader = (userId: Uuid) => Promise<Uuid[]>;
 type BlocksChanged = Extract<RelayNotice, { type: 'blocks_changed' }>;
 
 /**
- * The user whose content an event carries, when a blocker must not receive it: the author of a
- * pushed message or mention, the typer. Everything else (joins, reactions counts, system events) passes.
+ * The user whose content or action an event carries, when a blocker must not receive it: the author
+ * of a pushed, edited, pinned or unpinned message or mention (the blocker never saw the message, so
+ * an edit or a pin by someone else must not reveal it), the typer, the user who reacted. Everything
+ * else (joins, deletions, thread counts, system events) passes.
  */
 export function authorOf(payload: EventPayload): Uuid | undefined {
   switch (payload.type) {
     case 'message_received':
+    case 'message_edited':
+    case 'message_pinned':
+    case 'message_unpinned':
     case 'mention':
       return payload.message.author;
     case 'user_typing':
+    case 'reaction_added':
+    case 'reaction_removed':
       return payload.user_id;
     default:
       return undefined;

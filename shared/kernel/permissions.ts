@@ -89,6 +89,8 @@ export const PERMISSIONS = {
   },
   /** Sending or reading 1:1 DMs (asked by the messages service for every `dm` target). */
   'dm.use': { min: 'user', http: [], tcp: [] },
+  /** Joining a private room by accepting an invitation (asked by the invitation service; public rooms stay open to guests). */
+  'private_room.join': { min: 'user', http: [], tcp: [] },
 } as const satisfies Record<string, { min: SystemRole; http: readonly string[]; tcp: readonly string[] }>;
 
 /** A permission name of {@link PERMISSIONS}. */

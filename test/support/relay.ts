@@ -4,6 +4,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { KeyObject } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { composeServices, type Repositories } from '../../shared/compose.js';
+import { coalesceGets } from '../../shared/storage/coalesced-gets.js';
 import type { AuthResult } from '../../shared/features/auth/index.js';
 import { createLogger, type Logger } from '../../shared/platform/logger.js';
 import type { Services } from '../../shared/features/index.js';
@@ -45,6 +46,10 @@ export interface TestRelayOptions {
   /** Per-user send budget per 60 s (relay `messageRateLimit`) over `messageLimiter` (default the table's); default unlimited. */
   messagesPerMinute?: number;
   messageLimiter?: RateLimiter;
+  /** Coalesce the services' GetItems per loop turn as the deployed relay does (docs/adr/029); default true. */
+  coalesceGets?: boolean;
+  /** Called per coalesced BatchGetItem with its distinct key count (tests of the batching). */
+  onGetBatch?: (keys: number) => void;
 }
 
 /** A running relay with its services. */
@@ -86,7 +91,10 @@ export async function startTestRelay(opts: TestRelayOptions = {}): Promise<TestR
       : {}),
   });
   const { services, repos } = composeServices({
-    doc: table.doc,
+    doc:
+      opts.coalesceGets === false
+        ? table.doc
+        : coalesceGets(table.doc, opts.onGetBatch ? { onBatch: opts.onGetBatch } : {}),
     tableName: table.tableName,
     jwtSecret: RELAY_TEST_SECRET,
     totpKey: TEST_TOTP_KEY,

@@ -42,9 +42,9 @@ export async function startTestStreams(
   return { handler, poller, stop: () => poller.stop() };
 }
 
-/** Polls `check` every 100 ms until it resolves truthy. @throws after `timeoutMs` */
+/** Polls `check` (sync or async) every 100 ms until it gives a value other than `undefined`/`false`. @throws after `timeoutMs` */
 export async function eventually<T>(
-  check: () => Promise<T | undefined | false>,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs: number,
 ): Promise<T> {
   const end = Date.now() + timeoutMs;

@@ -79,7 +79,8 @@ export interface AuthService {
   requireSession(claims: TokenClaims): Promise<Session>;
   /**
    * TCP/WS `authenticate`: token -> session -> not expired -> user exists; no new session
-   * (docs/protocol/tcp.md §6.1). @throws `invalid_token` | `token_expired` | `session_not_found` | `session_expired` | `user_not_found`
+   * (docs/protocol/tcp.md §6.1). The session's `last_used_at` refresh (at most once a minute) is
+   * started, not awaited (docs/adr/029). @throws `invalid_token` | `token_expired` | `session_not_found` | `session_expired` | `user_not_found`
    */
   authenticate(token: string): Promise<{ user: User; session: SessionInfo; claims: TokenClaims }>;
   /**
@@ -180,7 +181,11 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     if ((await deps.moderation?.activeBan(userId)) != null) throw new DomainError('account_banned');
   }
 
-  async function requireSession(claims: TokenClaims): Promise<Session> {
+  /**
+   * The session of `claims`, checked; `last_used_at` is refreshed when older than a minute —
+   * awaited unless `background` (then a failed touch is dropped: it is bookkeeping, not a check).
+   */
+  async function requireSession(claims: TokenClaims, background = false): Promise<Session> {
     const session = await sessions.get(claims.sub, claims.sid);
     if (session === null) {
       await refuseBanned(claims.sub); // a ban deleted every session: say why (only on this failure path)
@@ -192,7 +197,11 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     }
     const now = clock.now();
     const last = session.last_used_at === undefined ? 0 : parseTimestamp(session.last_used_at);
-    if (now - last >= TOUCH_INTERVAL_MS) await sessions.touch(claims.sub, claims.sid, toTimestamp(now));
+    if (now - last >= TOUCH_INTERVAL_MS) {
+      const touched = sessions.touch(claims.sub, claims.sid, toTimestamp(now));
+      if (background) touched.catch(() => undefined);
+      else await touched;
+    }
     return session;
   }
 
@@ -288,7 +297,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
 
     verifyToken: (token) => tokens.verify(token),
 
-    requireSession,
+    requireSession: (claims) => requireSession(claims),
 
     async authenticate(token) {
       let claims: TokenClaims;
@@ -300,9 +309,11 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
         }
         throw e;
       }
-      // One round trip: session, user and ban reads in parallel (the session error wins).
+      // One round trip: session, user and ban reads in parallel (the session error wins); on a
+      // relay the three GetItems share one BatchGetItem (docs/adr/029). The `last_used_at` touch is
+      // not waited for: the answer does not depend on it.
       const [sessionRead, userRead, banRead] = await Promise.allSettled([
-        requireSession(claims),
+        requireSession(claims, true),
         users.getById(claims.sub),
         refuseBanned(claims.sub),
       ]);

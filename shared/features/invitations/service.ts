@@ -122,6 +122,7 @@ export interface InvitationService {
    * Accepts and joins with the invitation's role. Emits `user_joined_room` (room) and
    * `invitation_status_changed` (inviter).
    * @throws `invitation_not_found` | `not_invitee` | `invitation_expired` | `already_member` | `room_full` | `room_not_found`
+   *   | `permission_denied` (a guest and a private room: docs/protocol/extensions.md §9)
    */
   accept(actorId: Uuid, invitationId: Uuid): Promise<{ membership: RoomMembership; room: Room }>;
   /** Accepts every pending invitation of the caller, each on its own. */
@@ -324,6 +325,7 @@ export function createInvitationService(deps: InvitationServiceDeps): Invitation
     if (room === null) throw new DomainError('room_not_found');
     const user = await users.getById(actorId);
     if (user === null) throw new DomainError('user_not_found');
+    if (room.settings.is_private) requirePermission(user, 'private_room.join'); // guests: public rooms only (§9)
     const joinedAt = toTimestamp(clock.now());
     const accepted = toInvitation(await invitations.accept(invitation, joinedAt));
     const membership: RoomMembership = {

@@ -1,6 +1,7 @@
 // Presence bookkeeping for authenticated TCP/WS connections and the online/offline events (docs/protocol/domain.md §8.3).
 import { emit, type EmitDeps } from '../../kernel/events.js';
 import { contactsAudience, type ContactDeps } from '../social/index.js';
+import type { Uuid } from '../../kernel/types.js';
 import type { User } from '../users/index.js';
 import type { ConnectionRef, PresenceRepository, PresenceStatus } from './model.js';
 
@@ -15,8 +16,16 @@ export interface PresenceService {
    * Records an authenticated connection; emits `user_online` (audience all except this
    * connection) when it is the user's first live connection.
    * @param ttlSeconds - heartbeat item lifetime
+   * @param roomIds - the user's rooms when the caller already loaded them (the relay's room index):
+   *   the audience then skips its memberships Query
    */
-  connected(user: User, relayId: string, connectionId: string, ttlSeconds: number): Promise<void>;
+  connected(
+    user: User,
+    relayId: string,
+    connectionId: string,
+    ttlSeconds: number,
+    roomIds?: Iterable<Uuid>,
+  ): Promise<void>;
   /**
    * Refreshes the heartbeat items of live connections in one batched write (a relay calls it once
    * per period for all its connections). @param ttlSeconds - new item lifetime
@@ -44,11 +53,16 @@ export interface PresenceService {
 export function createPresenceService(deps: PresenceServiceDeps): PresenceService {
   const { presence } = deps;
   return {
-    async connected(user, relayId, connectionId, ttlSeconds) {
+    async connected(user, relayId, connectionId, ttlSeconds, roomIds) {
       const wasOnline = await presence.hasConnections(user.id);
       await presence.putConnection(user.id, relayId, connectionId, ttlSeconds);
       if (!wasOnline) {
-        const audience = await contactsAudience(deps, user.id, connectionId);
+        const audience = await contactsAudience(
+          deps,
+          user.id,
+          connectionId,
+          roomIds === undefined ? {} : { roomIds },
+        );
         if (audience !== null)
           await emit(deps, audience, { type: 'user_online', user_id: user.id, username: user.username });
       }

@@ -1,4 +1,5 @@
 // PresenceRepository over DynamoDB: TTL'd connection and relay heartbeat items (docs/design.md §3, §4).
+import DataLoader from 'dataloader';
 import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Uuid } from '../../kernel/types.js';
 import type { ConnectionRef, PresenceRepository, RelayInfo } from './model.js';
@@ -70,25 +71,45 @@ export function relayItem(info: RelayInfo, expiresAtSec: number): Item {
  * (TTL is lazy, docs/design.md §3); `now` comes from the injected clock.
  */
 export class DynamoPresenceRepository implements PresenceRepository {
+  /**
+   * The connection Puts of one event-loop turn go out as one BatchWriteItem (≤ 25 items): a
+   * reconnect storm writes one request per batch instead of one per connection (docs/adr/029).
+   * Unconditional Puts of distinct keys, so the batch writes exactly what the Puts would.
+   */
+  private readonly puts: DataLoader<Item, void, Item>;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.puts = new DataLoader<Item, void, Item>(
+      async (items) => {
+        await batchPut(this.doc, this.tableName, [...items]);
+        return items.map(() => undefined);
+      },
+      {
+        cache: false,
+        maxBatchSize: 25,
+        batchScheduleFn: (send) => {
+          setImmediate(send);
+        },
+      },
+    );
+  }
 
-  /** Puts (or refreshes) the item with `expiresAt` = now + `ttlSeconds` (epoch s, rounded up). */
+  /**
+   * Puts (or refreshes) the item with `expiresAt` = now + `ttlSeconds` (epoch s, rounded up), in a
+   * BatchWriteItem shared with the other connections put in the same event-loop turn.
+   * @throws what BatchWriteItem throws, or DomainError `database_error` when the item stays unprocessed
+   */
   async putConnection(
     userId: Uuid,
     relayId: string,
     connectionId: string,
     ttlSeconds: number,
   ): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: connectionItem(userId, relayId, connectionId, this.expiry(ttlSeconds)),
-      }),
-    );
+    await this.puts.load(connectionItem(userId, relayId, connectionId, this.expiry(ttlSeconds)));
   }
 
   /** Batch-refreshes connection items with `expiresAt` = now + `ttlSeconds` (epoch s). */

@@ -31,29 +31,42 @@ async function conversationPeers(deps: ContactDeps, userId: Uuid): Promise<Uuid[
   return found.flatMap((c) => c.participants.map((p) => p.user_id)).filter((id) => id !== userId);
 }
 
+/** Options of {@link contactsAudience}. */
+export interface ContactsOptions {
+  /** Build it even when `privacy.show_online` is false (profile updates are not presence). */
+  evenIfHidden?: boolean;
+  /**
+   * The user's room ids when the caller already holds them (the relay's room index, confirmed at
+   * `authenticate`): the memberships Query is then skipped.
+   */
+  roomIds?: Iterable<Uuid>;
+}
+
 /**
  * The `contacts` audience for `userId`'s presence events: current members of the user's rooms (as
  * each relay's room index knows them at delivery) plus the user's friends and group-conversation co-participants; `null` when the user's
  * `privacy.show_online` is false (nothing is announced) unless `opts.evenIfHidden` (profile
- * updates are not presence). Four reads in parallel (the conversations one is a Query, then a BatchGetItem).
+ * updates are not presence). Up to four reads in parallel (preferences, memberships unless
+ * `opts.roomIds`, friends, conversations: a Query, then a BatchGetItem).
  * @param exceptConnectionId - the connection that caused it (not told about itself)
  */
 export async function contactsAudience(
   deps: ContactDeps,
   userId: Uuid,
   exceptConnectionId?: string,
-  opts: { evenIfHidden?: boolean } = {},
+  opts: ContactsOptions = {},
 ): Promise<Audience | null> {
-  const [prefs, rooms, friends, peers] = await Promise.all([
+  const known = opts.roomIds === undefined ? undefined : [...opts.roomIds];
+  const [prefs, roomIds, friends, peers] = await Promise.all([
     deps.preferences.get(userId),
-    deps.memberships.listByUser(userId),
+    known ?? deps.memberships.listByUser(userId).then((rooms) => rooms.map((m) => m.room_id)),
     deps.friends.listFriends(userId),
     conversationPeers(deps, userId),
   ]);
   if (!prefs.privacy.show_online && opts.evenIfHidden !== true) return null;
   return {
     kind: 'contacts',
-    roomIds: rooms.map((m) => m.room_id),
+    roomIds,
     userIds: [...new Set([...friends.map((f) => f.friend_id), ...peers])],
     ...(exceptConnectionId !== undefined ? { exceptConnectionId } : {}),
   };

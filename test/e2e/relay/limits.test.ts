@@ -2,14 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '../../../shared/kernel/events.js';
 import { connectUser, startTestRelay, TestTcpClient, type TestRelay } from '../../support/relay.js';
-
-async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { eventually } from '../../support/streams.js';
 
 describe('LAIR_TCP_MAX_CONNECTIONS', () => {
   let relay: TestRelay;
@@ -34,7 +27,7 @@ describe('LAIR_TCP_MAX_CONNECTIONS', () => {
     expect(relay.relay.tcpConnectionCount()).toBe(2);
 
     a.destroy(); // client-side close
-    await eventually(() => relay.relay.tcpConnectionCount() === 1);
+    await eventually(() => relay.relay.tcpConnectionCount() === 1, 5000);
     const c = await TestTcpClient.connect(relay.relay.port);
     await c.nextOf('server_hello');
 
@@ -42,7 +35,7 @@ describe('LAIR_TCP_MAX_CONNECTIONS', () => {
     await c.waitClosed();
     b.sendRaw(Buffer.from([0xff, 0xff, 0xff, 0xff])); // oversize: silent close
     await b.waitClosed();
-    await eventually(() => relay.relay.tcpConnectionCount() === 0);
+    await eventually(() => relay.relay.tcpConnectionCount() === 0, 5000);
 
     const d = await TestTcpClient.connect(relay.relay.port);
     const e = await TestTcpClient.connect(relay.relay.port);
@@ -50,7 +43,7 @@ describe('LAIR_TCP_MAX_CONNECTIONS', () => {
     await e.nextOf('server_hello');
     await d.waitClosed(); // inactivity timeout
     await e.waitClosed();
-    await eventually(() => relay.relay.tcpConnectionCount() === 0);
+    await eventually(() => relay.relay.tcpConnectionCount() === 0, 5000);
     const f = await TestTcpClient.connect(relay.relay.port);
     await f.nextOf('server_hello');
     f.destroy();
@@ -107,8 +100,8 @@ describe.each([
     await healthy.client.nextOf('message_received', 2000, (m) => m.message.id === sent.message.id);
     expect(Date.now() - started).toBeLessThan(2000);
 
-    await eventually(() => relay.relay.registry.connectionCount === 1);
-    await eventually(() => relay.relay.tcpConnectionCount() === 1);
+    await eventually(() => relay.relay.registry.connectionCount === 1, 5000);
+    await eventually(() => relay.relay.tcpConnectionCount() === 1, 5000);
     stalled.client.socket.resume();
     await stalled.client.waitClosed();
     healthy.client.destroy();

@@ -1,4 +1,4 @@
-// E2E docs/protocol/extensions.md §7.3 blocking over real TCP and WebSocket sockets: commands, DM refusal, and the delivery filter (a blocked user's room messages, mentions and typing never reach the blocker).
+// E2E docs/protocol/extensions.md §7.3 blocking over real TCP and WebSocket sockets: commands, DM refusal, and the delivery filter (a blocked user's room messages, edits, pins of them, reactions, mentions and typing never reach the blocker).
 import { randomUUID } from 'node:crypto';
 import {
   serveWebSocket,
@@ -119,6 +119,33 @@ describe('blocking on the relay (extensions.md §7.3)', () => {
     await b.client.request({ type: 'send_message', target, content: 'back' });
     await a.client.next(msgIn(roomId, 'back'));
     await ws.next(msgIn(roomId, 'back'));
+  });
+
+  it("the blocker gets no edit, pin or reaction that carries the blocked user's message or action; others do", async () => {
+    const [a, b, c] = [await tcpUser(), await tcpUser(), await tcpUser()];
+    const roomId = (await c.client.request({ type: 'create_room', name: `blk-${randomUUID().slice(0, 8)}` }))
+      .room.id as string;
+    for (const u of [a, b]) await u.client.request({ type: 'join_room', room_id: roomId });
+    const target = { type: 'room', room_id: roomId };
+    const orig = (await b.client.request({ type: 'send_message', target, content: 'orig' })).message
+      .id as string;
+    const fromC = (await c.client.request({ type: 'send_message', target, content: 'from c' })).message
+      .id as string;
+    await a.client.next(msgIn(roomId, 'from c'));
+    await a.client.request({ type: 'block_user', user_id: b.id });
+    await b.client.request({ type: 'edit_message', message_id: orig, content: 'changed' });
+    await b.client.request({ type: 'add_reaction', message_id: fromC, emoji: '👍' });
+    await c.client.request({ type: 'pin_message', message_id: orig });
+    await c.client.next((m) => m.type === 'message_edited' && m.message.id === orig);
+    await c.client.next((m) => m.type === 'reaction_added' && m.user_id === b.id);
+    await c.client.next((m) => m.type === 'message_pinned' && m.message.id === orig);
+    // A reaction by c after all of the above reaches a: everything before it has been delivered.
+    await c.client.request({ type: 'add_reaction', message_id: fromC, emoji: '🎉' });
+    await a.client.next((m) => m.type === 'reaction_added' && m.user_id === c.id);
+    const inbox = a.client.inbox.all;
+    expect(inbox.some((m) => m.type === 'message_edited')).toBe(false);
+    expect(inbox.some((m) => m.type === 'message_pinned')).toBe(false);
+    expect(inbox.some((m) => m.type === 'reaction_added' && m.user_id === b.id)).toBe(false);
   });
 
   it('a block made over HTTP-side services (another connection) reaches an already-connected blocker', async () => {

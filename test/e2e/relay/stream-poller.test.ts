@@ -6,14 +6,7 @@ import { startStreamPoller, type StreamPoller } from '../../../local/stream-poll
 import { startDynamoDbLocal, type DynamoDbLocalHandle } from '../../../local/dynamodb-local.js';
 import { testLogger } from '../../support/relay.js';
 import { createTestServices, registerUser, type TestServices } from '../../support/services.js';
-
-async function eventually(check: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { eventually } from '../../support/streams.js';
 
 describe('stream poller (DynamoDB Local)', () => {
   let ts: TestServices;

@@ -98,6 +98,7 @@ describe('guest role', () => {
       'permission_denied',
     );
     const bobInvites = await api.request('GET', '/api/v1/invitations', { token: bob.token });
+    expect(bobInvites.status).toBe(200);
     expect(bobInvites.json.invitations).toEqual([]);
     // A user may still do all of it.
     expect(
@@ -108,5 +109,31 @@ describe('guest role', () => {
         })
       ).status,
     ).toBe(201);
+  });
+
+  it('may accept an invitation to a public room but not to a private one; the refused one stays pending', async () => {
+    const privateRoom = await createRoom(api, alice, { settings: { public: false } });
+    const publicRoom = await createRoom(api, alice);
+    const invite = async (room: string): Promise<string> => {
+      const res = await api.request('POST', '/api/v1/invitations', {
+        token: alice.token,
+        body: { room_id: room, user_id: guest.id },
+      });
+      expect(res.status).toBe(201);
+      return res.json.invitation.id as string;
+    };
+    const [toPrivate, toPublic] = [await invite(privateRoom), await invite(publicRoom)];
+    expectError(
+      await api.request('POST', `/api/v1/invitations/${toPrivate}/accept`, { token: guest.token }),
+      403,
+      'permission_denied',
+    );
+    const still = await api.request('GET', `/api/v1/invitations/${toPrivate}`, { token: guest.token });
+    expect(still.json.invitation.status).toBe('pending');
+    const members = await api.request('GET', `/api/v1/rooms/${privateRoom}/members`, { token: alice.token });
+    expect(JSON.stringify(members.json)).not.toContain(guest.id);
+    expect(
+      (await api.request('POST', `/api/v1/invitations/${toPublic}/accept`, { token: guest.token })).status,
+    ).toBe(200);
   });
 });

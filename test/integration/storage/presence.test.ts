@@ -60,6 +60,18 @@ describe('DynamoPresenceRepository', () => {
     expect(await repos.presence.countConnections(users[0]!)).toBe(0);
   });
 
+  it('putConnection: 60 connections put in one turn (BatchWriteItems of 25, docs/adr/029) are all stored', async () => {
+    const users = Array.from({ length: 30 }, () => randomUUID());
+    await Promise.all(
+      users.flatMap((u) => [
+        repos.presence.putConnection(u, 'relay-s', `${u}-1`, 60),
+        repos.presence.putConnection(u, 'relay-s', `${u}-2`, 60),
+      ]),
+    );
+    const counts = await Promise.all(users.map((u) => repos.presence.countConnections(u)));
+    expect(counts).toEqual(users.map(() => 2));
+  });
+
   it('lists distinct online users with at least one live connection', async () => {
     const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
     await repos.presence.putConnection(a, 'relay-a', 'a1', 60);
