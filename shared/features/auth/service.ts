@@ -242,7 +242,11 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     async register(input, protocol, origin) {
       const username = validateUsername(input.username);
       const email = validateEmail(input.email);
-      const password = await checkPasswordPolicy(input.password, { username, email }, policy().passwordMinScore);
+      const password = await checkPasswordPolicy(
+        input.password,
+        { username, email },
+        policy().passwordMinScore,
+      );
       const now = toTimestamp(clock.now());
       const user: UserRecord = {
         id: ids.uuid(),
