@@ -28,8 +28,6 @@ export abstract class BaseTransport {
   abstract readonly kind: string;
   /** Hands bytes to the socket; `onWritten` fires once they are written. */
   protected abstract write(data: Buffer, onWritten: () => void): void;
-  /** `framesOut` for this transport kind, resolved once (a labelled inc hashes its labels every call). */
-  private framesOutChild: { inc(): void } | undefined;
   /** Starts a graceful close (TCP FIN / WebSocket Close 1000). */
   protected abstract closeGracefully(): void;
   /** Closes at once (socket destroy / ws terminate). */
@@ -61,7 +59,7 @@ export abstract class BaseTransport {
       this.destroy('outgoing queue limit exceeded');
       return;
     }
-    (this.framesOutChild ??= framesOut.labels({ transport: this.kind })).inc();
+    framesOutOf(this.kind).inc();
     this.write(data, this.gauge.onWritten);
     this.gauge.wrote(this.bufferedBytes());
   }
@@ -91,4 +89,18 @@ export abstract class BaseTransport {
     this.log.debug({ reason }, 'closing connection');
     this.kill();
   }
+}
+
+/**
+ * `framesOut` per transport kind, resolved once per process (a labelled inc hashes its labels every
+ * call; a child per socket cost an object and three bound functions each: issue 16, memory).
+ */
+const FRAMES_OUT = new Map<string, { inc(): void }>();
+function framesOutOf(kind: string): { inc(): void } {
+  let child = FRAMES_OUT.get(kind);
+  if (child === undefined) {
+    child = framesOut.labels({ transport: kind });
+    FRAMES_OUT.set(kind, child);
+  }
+  return child;
 }
