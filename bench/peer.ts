@@ -13,7 +13,7 @@ import { summarizeProfile } from './lib/profile-summary.js';
 import { spawnRelay, type RelayProcess } from './lib/relay-process.js';
 import { buildRelayBundle, type RelayBundle } from './lib/relay-bundle.js';
 import type { LatencySummary } from './lib/stats.js';
-import { parsePeerArgs, type PeerArgs, type PeerServerName } from './peer/args.js';
+import { isLairServer, parsePeerArgs, type PeerArgs, type PeerServerName } from './peer/args.js';
 import { startNgircd, startNodeFloor } from './peer/ngircd.js';
 import { WorkerPool, type PoolPhase } from './peer/pool.js';
 import { spawnStreams, type StreamsProcess } from './peer/streams-spawn.js';
@@ -47,7 +47,7 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
   let stopServer: () => Promise<void>;
   let pid: number;
   let port: number;
-  let version = `lair relay (${s.bundle ? 'esbuild bundle of relay/main.ts' : 'tsx relay/main.ts'})`;
+  let version = `lair relay (${s.bundle ? 'esbuild bundle of relay/main.ts' : 'tsx relay/main.ts'}, node ${(name === 'lair-alt' ? args.altNodeFlags : (s.bundle?.nodeFlags ?? [])).join(' ')})`;
   if (irc) {
     const srv = name === 'irc' ? await startNgircd() : await startNodeFloor();
     ({ pid, port, version } = srv);
@@ -59,6 +59,7 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
       tableName: s.storage.tableName,
       jwtSecret: s.jwtSecret,
       ...(s.bundle ? { bundle: s.bundle } : {}),
+      ...nodeFlagsOf(name, s.args),
     });
     ({ pid, port } = relay);
     // The stream consumers run in their own process (in AWS: the StreamsFunction Lambda).
@@ -115,10 +116,21 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
                 : {}),
               gcPerConnKb: round2((gc.rssKb - gc0.rssKb) / step),
               heapUsedPerConnKb: round2((gc.heapUsedKb - gc0.heapUsedKb) / step),
+              heapUsedKb: gc.heapUsedKb,
+              heapTotalKb: gc.heapTotalKb,
+              externalKb: gc.externalKb,
             }
           : {}),
       });
       log(`${name}: ${step} connected, RSS ${raw} KiB (${memory.at(-1)?.perConnKb} KiB/conn without GC)`);
+      if (args.heapSnapshot && relay && (memory.length === 1 || step === args.clients)) {
+        await mkdir(args.outDir, { recursive: true });
+        const path = resolve(
+          join(args.outDir, `${s.startedAt.replace(/[:.]/g, '-')}-peer-${name}-${step}.heapsnapshot`),
+        );
+        await relay.heapSnapshot(path);
+        log(`${name}: heap snapshot at ${step} connections: ${path}`);
+      }
     }
     const stamp = s.startedAt.replace(/[:.]/g, '-');
     const idleProfilePath = resolve(join(args.outDir, `${stamp}-peer-${name}-idle.cpuprofile`));
@@ -170,6 +182,7 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
         tableName: st.tableName,
         jwtSecret: s.jwtSecret,
         ...(s.bundle ? { bundle: s.bundle } : {}),
+        ...nodeFlagsOf(name, s.args),
       });
       // The window's answers come first: one request at a time per worker (pool.ask is FIFO).
       const sent = await window;
@@ -233,6 +246,8 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
       pid,
       connectMs,
       rssBeforeKb: rssKb(pid),
+      rssNoClientsKb: rss0,
+      gcRssNoClientsKb: gc0?.rssKb ?? null,
       memory,
       idleCores,
       idleStreamsCores,
@@ -302,6 +317,11 @@ async function runServer(name: PeerServerName, s: Shared): Promise<ServerRun> {
   }
 }
 
+/** `lair-alt`: `--alt-node-flags` instead of the container CMD's node flags. */
+function nodeFlagsOf(name: PeerServerName, args: PeerArgs): { nodeFlags?: string[] } {
+  return name === 'lair-alt' ? { nodeFlags: args.altNodeFlags } : {};
+}
+
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 const cpuOf = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1e6;
 
@@ -322,7 +342,7 @@ async function run(args: PeerArgs, cleanup: (() => Promise<void>)[]): Promise<Pe
   log(`machine: ${machine.nproc} cores, load ${machine.loadavg.join(' ')}, ulimit -n ${machine.fdSoftLimit}`);
   const runId = Date.now().toString(36);
   const jwtSecret = randomBytes(32).toString('base64');
-  const wantsLair = args.servers.some((n) => n === 'lair' || n === 'lair-enc');
+  const wantsLair = args.servers.some(isLairServer);
   let storage: BenchStorage | undefined;
   let pop: Population;
   if (wantsLair) {
@@ -346,12 +366,7 @@ async function run(args: PeerArgs, cleanup: (() => Promise<void>)[]): Promise<Pe
   let sdkFloor: SdkFloorResult | null = null;
   for (const name of args.servers) {
     runs.push(await runServer(name, shared));
-    if (
-      (name === 'lair' || name === 'lair-enc') &&
-      pacedPut === null &&
-      storage !== undefined &&
-      !args.idleOnly
-    ) {
+    if (isLairServer(name) && pacedPut === null && storage !== undefined && !args.idleOnly) {
       const rate = pop.rooms.length * args.rate;
       log(`PutItem paced at the fixed phase's arrival rate: ${rate}/s for 10 s`);
       pacedPut = await pacedPutItem(storage.clients.doc, storage.tableName, {

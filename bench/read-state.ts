@@ -1,4 +1,4 @@
-// Read-state benchmark driver (`npm run bench:read-state`): GET /unread's service call for a user in 200 rooms vs one raw Query, sync after 1,000 changes over 100 rooms, and the send cost of the per-target head (docs/adr/011, docs/adr/012).
+// Read-state benchmark driver (`npm run bench:read-state`): GET /unread's service call for a user in 200 rooms vs one raw Query, sync after 1,000 changes over 100 rooms, and the send cost of the per-target head and of fan-out (docs/adr/011, docs/adr/012, docs/adr/028).
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -39,7 +39,15 @@ interface Result {
   syncMessages: number;
   rawPut: LatencySummary;
   rawTransact2: LatencySummary;
+  /** Raw TransactWriteItems of what a fan-out send to a 2-member room writes: message + head + 2 copies. */
+  rawTransact4: LatencySummary;
+  /** `MessageService.send` into a 2-member fan-out room (docs/adr/028). */
   send: LatencySummary;
+  /** `MessageService.send` into a head-mode room (no copies). */
+  sendHeadMode: LatencySummary;
+  /** The same 200-room read for a reader whose rooms are all in head mode (index Query + 200 heads). */
+  unreadHeadMode: LatencySummary;
+  unreadHeadModeRatio: number;
 }
 
 const log = (msg: string) => process.stderr.write(`[read-state] ${msg}\n`);
@@ -104,13 +112,21 @@ async function run(args: Args, cleanup: (() => Promise<void>)[]): Promise<Result
     jwtSecret: randomBytes(32).toString('base64'),
     events: { publish: () => Promise.resolve() },
   });
+  // Same table, K = 0: every room this composition creates is in head mode (docs/adr/028).
+  const headMode = composeServices({
+    doc,
+    tableName,
+    jwtSecret: randomBytes(32).toString('base64'),
+    events: { publish: () => Promise.resolve() },
+    fanoutMaxMembers: 0,
+  }).services;
   const tag = Date.now().toString(36);
   const reg = (name: string) =>
     services.auth.register(
       { username: `${name}${tag}`, email: `${name}${tag}@example.com`, password: 'bench-password-1' },
       'http',
     );
-  const [reader, writer, syncer] = await Promise.all([reg('r'), reg('w'), reg('s')]);
+  const [reader, writer, syncer, headReader] = await Promise.all([reg('r'), reg('w'), reg('s'), reg('h')]);
 
   log(`${args.rooms} rooms with the reader, 5 messages each by another user, markers on every other room`);
   const rooms = await mapPool(
@@ -124,6 +140,20 @@ async function run(args: Args, cleanup: (() => Promise<void>)[]): Promise<Result
       let last = '';
       for (let k = 0; k < 5; k++) last = (await services.messages.send(writer.user.id, target, `m${k}`)).id;
       if (i % 2 === 0) await services.receipts.markRead(reader.user.id, target, last);
+      return room;
+    },
+  );
+  log(`${args.rooms} head-mode rooms (K = 0) with a second reader, same shape`);
+  const headRooms = await mapPool(
+    Array.from({ length: args.rooms }, (_, i) => i),
+    8,
+    async (i) => {
+      const room = await headMode.rooms.create(writer.user.id, { name: `h${tag}${i}` });
+      await headMode.rooms.join(headReader.user.id, room.id);
+      const target: MessageTarget = { type: 'room', room_id: room.id };
+      let last = '';
+      for (let k = 0; k < 5; k++) last = (await headMode.messages.send(writer.user.id, target, `m${k}`)).id;
+      if (i % 2 === 0) await headMode.receipts.markRead(headReader.user.id, target, last);
       return room;
     },
   );
@@ -143,6 +173,9 @@ async function run(args: Args, cleanup: (() => Promise<void>)[]): Promise<Result
   const unread200 = await series(args.ops, args.warmup, async () => {
     unreadRows = (await services.receipts.unread(reader.user.id)).length;
   });
+  const unreadHeadMode = await series(args.ops, args.warmup, () =>
+    services.receipts.unread(headReader.user.id),
+  );
   log('unread profile: each round alone (docs/adr/011 "Read cost")');
   const index = await repos.receipts.userIndex(reader.user.id);
   const conversations = index.rooms.map((r) => r.room_id);
@@ -213,12 +246,55 @@ async function run(args: Args, cleanup: (() => Promise<void>)[]): Promise<Result
       }),
     );
   });
-  const target: MessageTarget = { type: 'room', room_id: rooms[0]!.id };
+  const rawTransact4 = await series(args.ops, args.warmup, () => {
+    const m = baselineRecord(32, ids);
+    const copy = (u: string) => ({
+      Update: {
+        TableName: tableName,
+        Key: { PK: `ROOM#${m.conversation}`, SK: `MEMBER#${u}` },
+        UpdateExpression: 'ADD hc_n :one SET hc_last_id = :id',
+        ExpressionAttributeValues: { ':one': 1, ':id': m.id },
+      },
+    });
+    return doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName,
+              Item: messageItem(m),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            Update: {
+              TableName: tableName,
+              Key: { PK: `HEAD#${m.conversation}`, SK: 'HEAD' },
+              UpdateExpression: 'ADD n :one',
+              ExpressionAttributeValues: { ':one': 1 },
+            },
+          },
+          copy('a'),
+          copy('b'),
+        ],
+      }),
+    );
+  });
+  const leased = {
+    authorUsername: writer.user.username,
+    access: { isMember: () => Promise.resolve(true), membership: () => Promise.resolve(null) },
+  };
+  // A room past the sync rooms: writer + reader, 2 members (2 copies per send).
+  const target: MessageTarget = {
+    type: 'room',
+    room_id: rooms[Math.min(args.syncRooms, rooms.length - 1)]!.id,
+  };
   const send = await series(args.ops, args.warmup, (i) =>
-    services.messages.send(writer.user.id, target, `s${i}`, {
-      authorUsername: writer.user.username,
-      access: { isMember: () => Promise.resolve(true), membership: () => Promise.resolve(null) },
-    }),
+    services.messages.send(writer.user.id, target, `s${i}`, leased),
+  );
+  const headTarget: MessageTarget = { type: 'room', room_id: headRooms[0]!.id };
+  const sendHeadMode = await series(args.ops, args.warmup, (i) =>
+    services.messages.send(writer.user.id, headTarget, `s${i}`, leased),
   );
   const { outDir: _out, ...rest } = args;
   return {
@@ -234,7 +310,11 @@ async function run(args: Args, cleanup: (() => Promise<void>)[]): Promise<Result
     syncMessages,
     rawPut,
     rawTransact2,
+    rawTransact4,
     send,
+    sendHeadMode,
+    unreadHeadMode,
+    unreadHeadModeRatio: Math.round((unreadHeadMode.p50 / rawQuery200.p50) * 100) / 100,
   };
 }
 
@@ -243,16 +323,20 @@ function format(r: Result): string {
     `${name.padEnd(44)} p50 ${s.p50.toFixed(2).padStart(7)} ms  p90 ${s.p90.toFixed(2).padStart(7)}  p99 ${s.p99.toFixed(2).padStart(7)}  (n=${s.count})`;
   return [
     row('raw Query, 200 items (baseline)', r.rawQuery200),
-    row(`receipts.unread, ${r.args.rooms} rooms (${r.unreadRows} rows)`, r.unread200),
+    row(`receipts.unread, ${r.args.rooms} fan-out rooms (${r.unreadRows} rows)`, r.unread200),
     `  ratio p50 unread / raw Query: ${r.unreadRatio}x (target <= 3x)`,
-    row(`  round 1: GSI1 index Query (${r.profile.indexRows} rows)`, r.profile.indexQuery),
-    row(`  round 2: heads of ${r.args.rooms} targets`, r.profile.heads),
+    row(`  round 1: GSI1 index Query with copies (${r.profile.indexRows} rows)`, r.profile.indexQuery),
+    row(`  round 2: heads of ${r.args.rooms} targets (head mode only)`, r.profile.heads),
     row('  round 2 (parallel): mention Query', r.profile.mentions),
+    row(`receipts.unread, ${r.args.rooms} head-mode rooms (K = 0)`, r.unreadHeadMode),
+    `  ratio p50 head-mode unread / raw Query: ${r.unreadHeadModeRatio}x`,
     row(`sync after ${r.args.changes} changes / ${r.args.syncRooms} rooms (${r.syncMessages} msgs)`, r.sync),
     `  target: p50 <= 100 ms`,
     row('raw PutItem (message item)', r.rawPut),
     row('raw TransactWriteItems (message + head)', r.rawTransact2),
-    row('MessageService.send (plain, leased access)', r.send),
+    row('raw TransactWriteItems (message + head + 2 copies)', r.rawTransact4),
+    row('MessageService.send, fan-out room of 2 (leased)', r.send),
+    row('MessageService.send, head-mode room (leased)', r.sendHeadMode),
     '',
   ].join('\n');
 }

@@ -83,6 +83,7 @@ export function createHttpDeps(opts: HttpDepsOptions): HttpDeps {
     authPolicy: authPolicyFromSettings(opts.settings),
     securityAudit: securityAuditToLog(opts.logger),
     retentionDefaultDays: opts.settings.LAIR_RETENTION_DEFAULT_DAYS,
+    fanoutMaxMembers: opts.settings.LAIR_UNREAD_FANOUT_MAX_MEMBERS,
     ...(opts.settings.LAIR_EXPORT_FUNCTION === undefined
       ? {}
       : { exportRunner: lambdaExportRunner(opts.settings.LAIR_EXPORT_FUNCTION, opts.settings.AWS_REGION) }),

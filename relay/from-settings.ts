@@ -54,6 +54,7 @@ export async function startRelayFromSettings(opts: {
     authPolicy: authPolicyFromSettings(settings),
     securityAudit: securityAuditToLog(logger),
     retentionDefaultDays: settings.LAIR_RETENTION_DEFAULT_DAYS,
+    fanoutMaxMembers: settings.LAIR_UNREAD_FANOUT_MAX_MEMBERS,
   });
   return relay.start({
     services,

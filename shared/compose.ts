@@ -60,6 +60,8 @@ export interface ComposeOptions {
    * docs/adr/021); default none: TOTP setup/login then fail with `internal_error`.
    */
   totpKey?: string | undefined;
+  /** `LAIR_UNREAD_FANOUT_MAX_MEMBERS` (docs/adr/028); default 25. */
+  fanoutMaxMembers?: number;
   /** `LAIR_RETENTION_DEFAULT_DAYS` (0 or absent = forever), days. */
   retentionDefaultDays?: number;
   /** Where export jobs run; default in this process. */
@@ -89,7 +91,11 @@ export interface Composition {
  */
 export function composeServices(opts: ComposeOptions): Composition {
   const clock = opts.clock ?? systemClock;
-  const repos = createRepositories(opts.doc, opts.tableName, { clock, totpKey: opts.totpKey });
+  const repos = createRepositories(opts.doc, opts.tableName, {
+    clock,
+    totpKey: opts.totpKey,
+    ...(opts.fanoutMaxMembers === undefined ? {} : { fanoutMaxMembers: opts.fanoutMaxMembers }),
+  });
   const events = typeof opts.events === 'function' ? opts.events(repos) : opts.events;
   const { rateLimiter: _rateLimiter, ...stores } = repos;
   const retentionDefaultDays = opts.retentionDefaultDays ? opts.retentionDefaultDays : null;

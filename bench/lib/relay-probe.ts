@@ -3,7 +3,6 @@ import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** Commands the bench sends over the IPC channel. */
 export type ProbeCommand =
@@ -88,38 +87,51 @@ const readCache = new Map<string, Promise<unknown>>();
 let whatIfNoHeartbeat = false;
 
 type Send = (this: unknown, command: never, ...rest: unknown[]) => unknown;
-const proto = DynamoDBDocumentClient.prototype as unknown as { send: Send };
-const original = proto.send;
-proto.send = function (this: unknown, command: never, ...rest: unknown[]): unknown {
-  const label = labelOf(command);
-  if (whatIfNoHeartbeat && label === 'Put:connection') {
-    record(`${label} (skipped)`, performance.now(), false);
-    return Promise.resolve({ $metadata: {} });
-  }
-  let cacheKey: string | undefined;
-  if (whatIfCache && CACHED_READS.has(label)) {
-    cacheKey = JSON.stringify((command as { input: { Key?: unknown } }).input.Key);
-    const hit = readCache.get(cacheKey);
-    if (hit !== undefined) {
-      record(`${label} (cached)`, performance.now(), false);
-      return hit;
+/**
+ * Counts the relay's DynamoDB calls by patching the document client's `send`. Only in the tsx form
+ * (`LAIR_PROBE_CALLS` unset): a bundled relay has its own SDK copy this patch cannot reach, and
+ * importing one here would add its memory to the relay's readings (bench/lib/relay-bundle.ts).
+ */
+async function patchDocumentClient(): Promise<void> {
+  const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
+  const proto = DynamoDBDocumentClient.prototype as unknown as { send: Send };
+  const original = proto.send;
+  proto.send = countingSend(original);
+}
+if (process.env.LAIR_PROBE_CALLS !== '0') await patchDocumentClient();
+
+function countingSend(original: Send): Send {
+  return function (this: unknown, command: never, ...rest: unknown[]): unknown {
+    const label = labelOf(command);
+    if (whatIfNoHeartbeat && label === 'Put:connection') {
+      record(`${label} (skipped)`, performance.now(), false);
+      return Promise.resolve({ $metadata: {} });
     }
-  }
-  const t0 = performance.now();
-  const result = original.call(this, command, ...rest);
-  if (cacheKey !== undefined && result instanceof Promise) readCache.set(cacheKey, result);
-  if (result instanceof Promise) {
-    result.then(
-      () => {
-        record(label, t0, false);
-      },
-      () => {
-        record(label, t0, true);
-      },
-    );
-  }
-  return result;
-};
+    let cacheKey: string | undefined;
+    if (whatIfCache && CACHED_READS.has(label)) {
+      cacheKey = JSON.stringify((command as { input: { Key?: unknown } }).input.Key);
+      const hit = readCache.get(cacheKey);
+      if (hit !== undefined) {
+        record(`${label} (cached)`, performance.now(), false);
+        return hit;
+      }
+    }
+    const t0 = performance.now();
+    const result = original.call(this, command, ...rest);
+    if (cacheKey !== undefined && result instanceof Promise) readCache.set(cacheKey, result);
+    if (result instanceof Promise) {
+      result.then(
+        () => {
+          record(label, t0, false);
+        },
+        () => {
+          record(label, t0, true);
+        },
+      );
+    }
+    return result;
+  };
+}
 
 /** Sampling period of the event-loop monitor, ms; each sample includes it, so it is subtracted. */
 const LOOP_RESOLUTION_MS = 5;

@@ -52,7 +52,8 @@ const PROBE = pathToFileURL(fileURLToPath(new URL('./relay-probe.ts', import.met
 
 /**
  * Spawns `node --expose-gc --import tsx --import <probe> relay/main.ts` (one process, so its pid is
- * the relay: `npx tsx` would put two more node processes in between) with
+ * the relay: `npx tsx` would put two more node processes in between), or with `bundle` the bundle
+ * with the container CMD's node flags (`nodeFlags` overrides them), with
  * LAIR_TCP_PORT=0, LAIR_TCP_MAX_CONNECTIONS=0 (unlimited), LAIR_LOG_LEVEL=warn, and resolves once
  * it printed `{"msg":"relay listening",…,"port":N}`.
  * @throws Error when the child exits or stays silent for 60 s
@@ -63,11 +64,19 @@ export async function spawnRelay(opts: {
   jwtSecret: string;
   /** Run this bundle (bench/lib/relay-bundle.ts, the container's form) instead of `tsx relay/main.ts`. */
   bundle?: RelayBundle;
+  /** Node flags instead of the bundle's (relay/Dockerfile CMD's), e.g. `[]` for V8's defaults. */
+  nodeFlags?: readonly string[];
 }): Promise<RelayProcess> {
   const argv =
     opts.bundle === undefined
-      ? ['--expose-gc', '--import', 'tsx', '--import', PROBE, 'relay/main.ts']
-      : ['--expose-gc', '--import', pathToFileURL(opts.bundle.probe).href, opts.bundle.relay];
+      ? ['--expose-gc', ...(opts.nodeFlags ?? []), '--import', 'tsx', '--import', PROBE, 'relay/main.ts']
+      : [
+          '--expose-gc',
+          ...(opts.nodeFlags ?? opts.bundle.nodeFlags),
+          '--import',
+          pathToFileURL(opts.bundle.probe).href,
+          opts.bundle.relay,
+        ];
   const child: ChildProcess = spawn(process.execPath, argv, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -79,6 +88,8 @@ export async function spawnRelay(opts: {
       LAIR_JWT_SECRET: opts.jwtSecret,
       LAIR_TCP_MAX_CONNECTIONS: '0',
       LAIR_LOG_LEVEL: 'warn',
+      // The bundled relay has its own SDK copy: the probe must not load another (relay-probe.ts).
+      ...(opts.bundle === undefined ? {} : { LAIR_PROBE_CALLS: '0' }),
       // The bench drives more than a person types: no per-user send budget (issue 17 finding 4).
       LAIR_RATE_LIMIT_USER_MESSAGES: '0',
     },

@@ -1,7 +1,15 @@
 // Flags of the peer bench (`npm run bench:peer -- …`): workload, driver workers, which servers, profiling.
 
-/** Servers the peer bench can run: ngircd, the Node floor (bench/peer/node-floor.ts), our relay in plaintext, our relay with X25519 + AES-256-GCM. */
-export type PeerServerName = 'irc' | 'node-floor' | 'lair' | 'lair-enc';
+/**
+ * Servers the peer bench can run: ngircd, the Node floor (bench/peer/node-floor.ts), our relay in
+ * plaintext, our relay with X25519 + AES-256-GCM, and our relay in plaintext with other node flags
+ * than the container CMD's (`lair-alt`: `--alt-node-flags`, default only `--enable-source-maps`,
+ * i.e. V8's default heap sizing, to price the CMD's V8 flags in the same run).
+ */
+export type PeerServerName = 'irc' | 'node-floor' | 'lair' | 'lair-enc' | 'lair-alt';
+
+/** Our relay's columns (the others are IRC servers). */
+export const isLairServer = (name: PeerServerName): boolean => name.startsWith('lair');
 
 /** Parsed flags of bench/peer.ts. */
 export interface PeerArgs {
@@ -25,6 +33,10 @@ export interface PeerArgs {
   /** Only connect and read memory (no messages). */
   idleOnly: boolean;
   profile: boolean;
+  /** Node flags of the `lair-alt` column (space-separated). */
+  altNodeFlags: string[];
+  /** Write the relay's V8 heap snapshot after the warm batch and after the last step (`--heap-snapshot`). */
+  heapSnapshot: boolean;
   /** Reconnect storm after connecting (lair only): SIGKILL the relay during a send window, start another, every client re-authenticates. */
   storm: boolean;
   /** Clients reconnecting at once in the storm (driver side; the relay's admission gate bounds the rest). */
@@ -71,6 +83,8 @@ export function parsePeerArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     servers: ['irc', 'lair'],
     idleOnly: false,
     profile: false,
+    heapSnapshot: false,
+    altNodeFlags: ['--enable-source-maps'],
     streams: true,
     storm: false,
     stormConcurrency: 1000,
@@ -95,11 +109,16 @@ export function parsePeerArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     } else if (flag === '--servers') {
       const list = next().split(',');
       for (const s of list)
-        if (s !== 'irc' && s !== 'node-floor' && s !== 'lair' && s !== 'lair-enc')
+        if (s !== 'irc' && s !== 'node-floor' && s !== 'lair' && s !== 'lair-enc' && s !== 'lair-alt')
           throw new Error(`unknown server ${s}`);
       a.servers = list as PeerServerName[];
     } else if (flag === '--idle-only') a.idleOnly = true;
     else if (flag === '--profile') a.profile = true;
+    else if (flag === '--heap-snapshot') a.heapSnapshot = true;
+    else if (flag === '--alt-node-flags')
+      a.altNodeFlags = next()
+        .split(/\s+/)
+        .filter((f) => f !== '');
     else if (flag === '--no-streams') a.streams = false;
     else if (flag === '--storm') a.storm = true;
     else if (flag === '--relay') {

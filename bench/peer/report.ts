@@ -20,6 +20,10 @@ export interface MemoryStep {
   gcMarginalKb?: number;
   gcPerConnKb?: number;
   heapUsedPerConnKb?: number;
+  /** Our relay only, after the forced GC: V8 heap used / committed and external memory, KiB. */
+  heapUsedKb?: number;
+  heapTotalKb?: number;
+  externalKb?: number;
 }
 
 /** Reconnect storm result (issue 16 item 5): times are ms from the SIGKILL. */
@@ -56,6 +60,9 @@ export interface ServerRun {
   pid: number;
   connectMs: number;
   rssBeforeKb: number;
+  /** VmRSS with no client, after the settle time (no GC; for ours also after a forced GC), KiB. */
+  rssNoClientsKb?: number;
+  gcRssNoClientsKb?: number | null;
   memory: MemoryStep[];
   /** Server CPU over 5 s with every client connected and silent (keep-alives only), cores. */
   idleCores: number;
@@ -119,6 +126,7 @@ export function formatPeerReport(r: PeerResult): string {
     '',
     `Peer bench ${r.startedAt} ${r.label}: ${r.args.clients} clients, rooms of ${r.args.roomSize} (${r.rooms} rooms), ${r.args.rate} msg/s per room, ${r.args.duration} s, ${r.args.workers} driver workers`,
     `machine: ${r.machine.nproc} cores ${r.machine.cpuModel}, ${r.machine.node}; load ${r.machine.loadavg.join(' ')} -> ${r.loadavgEnd.join(' ')} (shared machine: absolute numbers are noisy, read the ratios)`,
+    ...cols.map((c) => `  ${c.name}: ${c.version}`),
     '',
   );
   row(
@@ -128,6 +136,10 @@ export function formatPeerReport(r: PeerResult): string {
   row(
     '-'.repeat(44),
     cols.map(() => '-'.repeat(12)),
+  );
+  row(
+    'total RSS with no client, no GC / forced GC, MiB',
+    cols.map((c) => `${f((c.rssNoClientsKb ?? NaN) / 1024, 1)}/${f((c.gcRssNoClientsKb ?? NaN) / 1024, 1)}`),
   );
   for (const [i, step] of (cols[0]?.memory ?? []).entries()) {
     if (i === 0) {
@@ -150,8 +162,17 @@ export function formatPeerReport(r: PeerResult): string {
       cols.map((c) => f(c.memory[i]?.gcMarginalKb)),
     );
     row(
-      `total RSS at ${step.connections}, MiB`,
-      cols.map((c) => f((c.memory[i]?.rssKb ?? NaN) / 1024, 1)),
+      `total RSS at ${step.connections}, no GC / forced GC, MiB`,
+      cols.map(
+        (c) => `${f((c.memory[i]?.rssKb ?? NaN) / 1024, 1)}/${f((c.memory[i]?.gcRssKb ?? NaN) / 1024, 1)}`,
+      ),
+    );
+    row(
+      `  V8 heap used / committed after GC at ${step.connections}, MiB`,
+      cols.map(
+        (c) =>
+          `${f((c.memory[i]?.heapUsedKb ?? NaN) / 1024, 1)}/${f((c.memory[i]?.heapTotalKb ?? NaN) / 1024, 1)}`,
+      ),
     );
   }
   row(
@@ -255,7 +276,7 @@ export function formatPeerReport(r: PeerResult): string {
       lines.push('', 'Ratios vs ngircd (same run) and targets (issue 16):');
       const p = peer.fixed;
       for (const c of cols.filter((k) => k.name !== 'irc')) {
-        const isLair = c.name === 'lair' || c.name === 'lair-enc';
+        const isLair = c.name.startsWith('lair');
         const o = x(c);
         const cpu = o.cpuPerDeliveryUs / p.cpuPerDeliveryUs;
         const p99 = o.latency.p99 / p.latency.p99;

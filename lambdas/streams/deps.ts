@@ -32,6 +32,7 @@ export function streamComposition(opts: StreamCompositionOptions): Composition {
     attachmentMaxBytes: settings.LAIR_ATTACHMENT_MAX_BYTES,
     bootstrapAdmins: settings.LAIR_ADMIN_BOOTSTRAP_USERNAMES,
     retentionDefaultDays: settings.LAIR_RETENTION_DEFAULT_DAYS,
+    fanoutMaxMembers: settings.LAIR_UNREAD_FANOUT_MAX_MEMBERS,
     events: (repos) =>
       new RelayEventPublisher({ presence: repos.presence, secret: settings.jwtSecret, logger }),
   });

@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Uuid } from '../../shared/kernel/types.js';
 import { DomainError } from '../../shared/kernel/errors.js';
-import type { SendLease } from '../commands/context.js';
+import type { SendLease, SendTicket } from '../commands/context.js';
 import type { DeliveryRegistry } from '../delivery/registry.js';
 
 /** Default lease, ms: a confirmed session/membership is trusted this long without a storage read. */
@@ -127,18 +127,33 @@ export function sendLeaseOf(
   registry: Pick<DeliveryRegistry, 'indexStamp' | 'forgetMembership'>,
   readSession: () => Promise<void>,
 ): (userId: Uuid) => SendLease {
-  return (userId) => ({
-    requireSession: () => lease.requireSession(readSession),
-    begin: (roomId) => {
-      const stamp = registry.indexStamp(userId, roomId);
-      return { leased: lease.isMember(roomId, stamp), at: lease.now(), stamp };
-    },
-    confirmMember: (roomId, ticket) => {
-      lease.confirmMember(roomId, ticket.at, ticket.stamp);
-    },
-    notMember: (roomId, ticket) => {
-      lease.forgetRoom(roomId);
-      registry.forgetMembership(userId, roomId, ticket.stamp);
-    },
-  });
+  return (userId) => new ConnectionSendLease(lease, registry, readSession, userId);
+}
+
+/** {@link sendLeaseOf}'s lease: methods on the prototype, not four closures per connection (issue 16, memory). */
+class ConnectionSendLease implements SendLease {
+  constructor(
+    private readonly lease: AuthLease,
+    private readonly registry: Pick<DeliveryRegistry, 'indexStamp' | 'forgetMembership'>,
+    private readonly readSession: () => Promise<void>,
+    private readonly userId: Uuid,
+  ) {}
+
+  requireSession(): Promise<void> {
+    return this.lease.requireSession(this.readSession);
+  }
+
+  begin(roomId: Uuid): SendTicket {
+    const stamp = this.registry.indexStamp(this.userId, roomId);
+    return { leased: this.lease.isMember(roomId, stamp), at: this.lease.now(), stamp };
+  }
+
+  confirmMember(roomId: Uuid, ticket: SendTicket): void {
+    this.lease.confirmMember(roomId, ticket.at, ticket.stamp);
+  }
+
+  notMember(roomId: Uuid, ticket: SendTicket): void {
+    this.lease.forgetRoom(roomId);
+    this.registry.forgetMembership(this.userId, roomId, ticket.stamp);
+  }
 }

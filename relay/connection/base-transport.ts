@@ -28,8 +28,6 @@ export abstract class BaseTransport {
   abstract readonly kind: string;
   /** Hands bytes to the socket; `onWritten` fires once they are written. */
   protected abstract write(data: Buffer, onWritten: () => void): void;
-  /** The `framesOut` tally of this transport kind, resolved once (relay/metrics.ts). */
-  private framesOutCount: { n: number } | undefined;
   /** Starts a graceful close (TCP FIN / WebSocket Close 1000). */
   protected abstract closeGracefully(): void;
   /** Closes at once (socket destroy / ws terminate). */
@@ -61,7 +59,9 @@ export abstract class BaseTransport {
       this.destroy('outgoing queue limit exceeded');
       return;
     }
-    (this.framesOutCount ??= framesOutTally(this.kind)).n += 1;
+    // A plain add to the process-wide tally of this kind (relay/metrics.ts): no labelled inc, and no
+    // per-socket field (issue 16: CPU per delivery and memory per connection).
+    framesOutTally(this.kind).n += 1;
     this.write(data, this.gauge.onWritten);
     this.gauge.wrote(this.bufferedBytes());
   }

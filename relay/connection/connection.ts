@@ -44,6 +44,7 @@ import { AuthLease, sendLeaseOf } from './auth-lease.js';
 import { commandDuration, framesIn } from '../metrics.js';
 import { requestIdFrom, withRequestId } from '../../shared/platform/request-id.js';
 import { InactivityTimer } from './inactivity.js';
+import { sharedDeadlines } from './deadline-buckets.js';
 import { sendActiveNotices } from './login-notices.js';
 import { throttledResponse } from './throttled-response.js';
 import { PresenceLink } from './presence-link.js';
@@ -64,8 +65,6 @@ export type ConnectionEnv = Env<Connection>;
  */
 /** `session_expiring` lead before a session's expiry, ms (docs/protocol/extensions.md §10). */
 const SESSION_EXPIRING_LEAD_MS = 5 * 60_000;
-/** Longest delay setTimeout accepts, ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class Connection implements DeliveryTarget {
   /** Unique across relays (presence items, `Audience.exceptConnectionId`). */
@@ -73,7 +72,7 @@ export class Connection implements DeliveryTarget {
   private current: ConnectionState = 'AWAIT_HELLO';
   private requested: FeatureSet = NO_FEATURES;
   private auth: AuthSnapshot | undefined;
-  private expiryWarning: NodeJS.Timeout | undefined;
+  private cancelExpiryWarning: (() => void) | undefined;
   private lease: AuthLease | undefined;
   private sendAccess: SendLease | undefined;
   private heldEvents: OutgoingMessage[] | undefined;
@@ -95,17 +94,10 @@ export class Connection implements DeliveryTarget {
       this.sendError('timeout', 'Connection timed out');
       this.closeAfterFlush();
     });
-    this.queue = new SerialQueue(() => this.log, {
-      pause: () => transport.pauseInput?.(),
-      resume: () => transport.resumeInput?.(),
-    });
-    this.presence = new PresenceLink(
-      env.services.presence,
-      env.relayId,
-      this.id,
-      env.presence,
-      () => this.log,
-    );
+    // One lazy-logger closure for both; the transport is the queue's flow control (issue 16, memory).
+    const log = (): Logger => this.log;
+    this.queue = new SerialQueue(log, transport);
+    this.presence = new PresenceLink(env.services.presence, env.relayId, this.id, env.presence, log);
   }
 
   /** This connection's logger, made on first use (most connections never log: issue 16, memory per socket). */
@@ -310,10 +302,16 @@ export class Connection implements DeliveryTarget {
    * (room index), presence +1, then the response, then any events that arrived meanwhile.
    */
   private async authenticate(msg: AuthMessage): Promise<void> {
-    // Reconnect storms (issue 16 item 5): at most N authentications at once per relay.
-    const gate = this.env.admission;
-    if (gate === undefined) return this.authenticateNow(msg);
-    return gate.run(() => this.authenticateNow(msg));
+    try {
+      // Reconnect storms (issue 16 item 5): at most N authentications at once per relay.
+      const gate = this.env.admission;
+      if (gate === undefined) await this.authenticateNow(msg);
+      else await gate.run(() => this.authenticateNow(msg));
+    } finally {
+      // The auth context made this connection's logger; an idle connection should not keep it
+      // (a pino child is ~1.3 KB: issue 16, memory per connection). The next log line makes it again.
+      this.logger = undefined;
+    }
   }
 
   private async authenticateNow(msg: AuthMessage): Promise<void> {
@@ -459,21 +457,18 @@ export class Connection implements DeliveryTarget {
 
   /**
    * Arms `session_expiring {session_id, expires_at}` (docs/protocol/extensions.md §10) for
-   * `sessionExpiringLeadMs` (5 min) before the session expires; at once when that is already past.
-   * Delivered through the one opt-in check (`mayReceive`); cleared on close.
+   * `sessionExpiringLeadMs` (5 min) before the session expires (up to 1 s late: the relay-wide
+   * schedule of relay/connection/deadline-buckets.ts); at once when that is already past. Delivered through the one
+   * opt-in check (`mayReceive`); cancelled on close and on re-authentication.
    */
   private warnBeforeExpiry(auth: AuthSnapshot): void {
-    clearTimeout(this.expiryWarning);
+    this.cancelExpiryWarning?.();
+    this.cancelExpiryWarning = undefined;
     const expiresAt = auth.session.expires_at;
     const lead = this.env.sessionExpiringLeadMs ?? SESSION_EXPIRING_LEAD_MS;
+    const warnAt = Date.parse(expiresAt) - lead;
     const fire = (): void => {
-      const wait = Date.parse(expiresAt) - lead - Date.now();
-      if (wait > 0) {
-        // setTimeout holds at most ~24.8 days: longer waits re-arm.
-        this.expiryWarning = setTimeout(fire, Math.min(wait, MAX_TIMER_MS));
-        this.expiryWarning.unref();
-        return;
-      }
+      this.cancelExpiryWarning = undefined;
       const payload = {
         type: 'session_expiring',
         session_id: auth.session.id,
@@ -487,13 +482,16 @@ export class Connection implements DeliveryTarget {
       )
         this.send(payload);
     };
-    fire();
+    // One relay-wide per-second schedule, not a Node timer per connection (issue 16; ≤ 1 s late).
+    if (warnAt <= Date.now()) fire();
+    else this.cancelExpiryWarning = (this.env.deadlines ?? sharedDeadlines).at(warnAt, fire);
   }
 
   private async doCleanup(): Promise<void> {
     this.current = 'CLOSED';
     this.timer.stop();
-    clearTimeout(this.expiryWarning);
+    this.cancelExpiryWarning?.();
+    this.cancelExpiryWarning = undefined;
     this.env.registry.detach(this);
     await this.presence.down();
   }

@@ -2,8 +2,8 @@
 import type { Logger } from '../../shared/platform/logger.js';
 
 /**
- * Serial task queue with inbound backpressure: above `highWater` waiting tasks `pause()` is
- * called (stop reading the socket), and `resume()` once the backlog is down to half. A task that
+ * Serial task queue with inbound backpressure: above `highWater` waiting tasks `pauseInput()` is
+ * called (stop reading the socket), and `resumeInput()` once the backlog is down to half. A task that
  * throws is logged and does not stop the queue.
  */
 export class SerialQueue {
@@ -14,7 +14,8 @@ export class SerialQueue {
   constructor(
     /** The logger, asked for only when a task fails (connections make theirs lazily). */
     private readonly log: () => Logger,
-    private readonly flow: { pause?: () => void; resume?: () => void },
+    /** Inbound flow control (the connection's transport: its methods, no closures per socket). */
+    private readonly flow: { pauseInput?(): void; resumeInput?(): void },
     private readonly highWater = 64,
   ) {}
 
@@ -23,7 +24,7 @@ export class SerialQueue {
     this.waiting += 1;
     if (this.waiting > this.highWater && !this.paused) {
       this.paused = true;
-      this.flow.pause?.();
+      this.flow.pauseInput?.();
     }
     this.chain = this.chain
       .then(task)
@@ -34,7 +35,7 @@ export class SerialQueue {
         this.waiting -= 1;
         if (this.paused && this.waiting <= this.highWater / 2) {
           this.paused = false;
-          this.flow.resume?.();
+          this.flow.resumeInput?.();
         }
       });
   }

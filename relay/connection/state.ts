@@ -6,6 +6,7 @@ import type { ConnectionTimeouts } from './inactivity.js';
 import type { AdmissionGate } from './admission.js';
 import type { MessageThrottle } from './message-throttle.js';
 import type { PresenceHeartbeat } from './presence-link.js';
+import type { DeadlineBuckets } from './deadline-buckets.js';
 
 /** States of docs/protocol/tcp.md §3 (`CLOSED` once the connection ends; WebSocket never uses AWAIT_KEY). */
 export type ConnectionState = 'AWAIT_HELLO' | 'AWAIT_KEY' | 'AWAIT_AUTH' | 'AUTHENTICATED' | 'CLOSED';
@@ -54,4 +55,6 @@ export interface ConnectionEnv<C = unknown> {
   authLeaseMs: number;
   /** How long before a session's `expires_at` its connections get `session_expiring`, ms (docs/protocol/extensions.md §10: 5 min). */
   sessionExpiringLeadMs?: number;
+  /** Schedule of far per-connection deadlines (`session_expiring`); absent = the relay-wide shared one. */
+  deadlines?: DeadlineBuckets;
 }

@@ -99,13 +99,14 @@ export type Services = UnionToIntersection<ReturnType<Feature['services']>>;
 export function createRepositories(
   doc: DynamoDBDocumentClient,
   tableName: string,
-  options: { clock?: Clock; totpKey?: string | undefined } = {},
+  options: { clock?: Clock; totpKey?: string | undefined; fanoutMaxMembers?: number } = {},
 ): Repositories {
   const ctx: StoreContext = {
     doc,
     tableName,
     clock: options.clock ?? { now: () => Date.now() },
     ...(options.totpKey !== undefined ? { totpKey: options.totpKey } : {}),
+    ...(options.fanoutMaxMembers !== undefined ? { fanoutMaxMembers: options.fanoutMaxMembers } : {}),
   };
   const repos = Object.assign(
     {},

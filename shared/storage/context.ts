@@ -11,4 +11,6 @@ export interface StoreContext {
   clock: Clock;
   /** Key material of TOTP secrets at rest (`LAIR_TOTP_SECRET_KEY`, docs/adr/021); absent = TOTP calls fail. */
   totpKey?: string;
+  /** `LAIR_UNREAD_FANOUT_MAX_MEMBERS`: rooms of at most this many members keep member head copies (docs/adr/028); default 25. */
+  fanoutMaxMembers?: number;
 }

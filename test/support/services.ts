@@ -65,7 +65,9 @@ export const TEST_TOTP_KEY = 'test-totp-secret-key-0123456789abcdef';
  * the run's DynamoDB Local (createTestTable). Events go to a {@link RecordingPublisher}.
  * @param opts.clock - shared by services, repositories and token checks (default: wall clock)
  */
-export async function createTestServices(opts: { clock?: Clock } = {}): Promise<TestServices> {
+export async function createTestServices(
+  opts: { clock?: Clock; fanoutMaxMembers?: number } = {},
+): Promise<TestServices> {
   const table = await createTestTable();
   const publisher = new RecordingPublisher();
   const { services, repos, deps } = composeServices({
@@ -75,6 +77,7 @@ export async function createTestServices(opts: { clock?: Clock } = {}): Promise<
     totpKey: TEST_TOTP_KEY,
     events: publisher,
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.fanoutMaxMembers === undefined ? {} : { fanoutMaxMembers: opts.fanoutMaxMembers }),
   });
   return {
     services,

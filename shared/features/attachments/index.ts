@@ -7,7 +7,7 @@ export * from './model.js';
 export * from './service.js';
 export { attachUpdates, DynamoAttachmentRepository } from './store.js';
 export { LocalBlobStore, LOCAL_BLOB_PATH, type VerifiedBlobRequest } from './blob-local.js';
-export { S3BlobStore } from './blob-s3.js';
+// S3BlobStore (./blob-s3.js) is not re-exported: createBlobStore imports it on first use (docs/adr/031).
 export { createBlobStore, type BlobStoreChoice } from './blobs.js';
 
 /** The attachments feature: its keys, entity tag, repository and service. */

@@ -242,7 +242,11 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     async register(input, protocol, origin) {
       const username = validateUsername(input.username);
       const email = validateEmail(input.email);
-      const password = checkPasswordPolicy(input.password, { username, email }, policy().passwordMinScore);
+      const password = await checkPasswordPolicy(
+        input.password,
+        { username, email },
+        policy().passwordMinScore,
+      );
       const now = toTimestamp(clock.now());
       const user: UserRecord = {
         id: ids.uuid(),
@@ -365,7 +369,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       if (!(await hasher.verify(user.password_hash, currentPassword))) {
         throw new DomainError('incorrect_password');
       }
-      checkPasswordPolicy(newPassword, user, policy().passwordMinScore);
+      await checkPasswordPolicy(newPassword, user, policy().passwordMinScore);
       await users.updatePasswordHash(userId, await hasher.hash(newPassword), toTimestamp(clock.now()));
       // Issue 17 finding 2: a password change ends every other session (docs/upstream-differences.md).
       return { revoked_sessions: await revokeAll(userId, keepSessionId) };

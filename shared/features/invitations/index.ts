@@ -27,8 +27,13 @@ export const invitationsFeature = {
   partitions: store.partitions,
   entities: { ...store.ENTITY, ...LINK_ENTITY },
   repositories: (ctx: StoreContext) => ({
-    invitations: new store.DynamoInvitationRepository(ctx.doc, ctx.tableName, ctx.clock),
-    inviteLinks: new DynamoInviteLinkRepository(ctx.doc, ctx.tableName),
+    invitations: new store.DynamoInvitationRepository(
+      ctx.doc,
+      ctx.tableName,
+      ctx.clock,
+      ctx.fanoutMaxMembers,
+    ),
+    inviteLinks: new DynamoInviteLinkRepository(ctx.doc, ctx.tableName, ctx.fanoutMaxMembers),
     invitationStats: new DynamoInvitationStatsRepository(ctx.doc, ctx.tableName),
   }),
   services: (deps: InvitationServiceDeps & InviteLinkServiceDeps) => ({

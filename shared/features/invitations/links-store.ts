@@ -12,8 +12,9 @@ import type { Uuid } from '../../kernel/types.js';
 import { ttlEpochSeconds, type Item } from '../../storage/items.js';
 import { queryAll } from '../../storage/operations.js';
 import { ATTR, GSI1 } from '../../storage/table.js';
-import { isConditionalCheckFailed, transactWrite } from '../../storage/transactions.js';
-import { roomKeys, type RoomMembership } from '../rooms/index.js';
+import { isConditionalCheckFailed, StaleReadError, transactWrite } from '../../storage/transactions.js';
+import { DEFAULT_FANOUT_MAX_MEMBERS } from '../../storage/head-copies.js';
+import { joinWithPlan, planFailed, roomKeys, type RoomMembership } from '../rooms/index.js';
 import type { InvitationRole, InvitationTemplate, InviteLink } from './model.js';
 import { joinItems } from './store.js';
 
@@ -73,6 +74,8 @@ export class DynamoInviteLinkRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** `LAIR_UNREAD_FANOUT_MAX_MEMBERS` (docs/adr/028). */
+    private readonly fanoutMax: number = DEFAULT_FANOUT_MAX_MEMBERS,
   ) {}
 
   /** Puts a new link (`attribute_not_exists`: codes are random, a clash is a bug). */
@@ -132,33 +135,37 @@ export class DynamoInviteLinkRepository {
    * @throws DomainError `invite_link_invalid` / `room_not_found`; ConflictError `already_member` / `room_full`
    */
   async joinByLink(link: InviteLink, membership: RoomMembership, nowMs: number): Promise<void> {
-    await transactWrite(
-      this.doc,
-      [
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: linkKeys.link(link.code),
-            UpdateExpression: 'ADD uses :one',
-            ConditionExpression:
-              'attribute_exists(PK) AND revoked = :f AND (attribute_type(max_uses, :null) OR uses < max_uses) AND (attribute_type(expires_at, :null) OR expires_ms > :now)',
-            ExpressionAttributeValues: { ':one': 1, ':f': false, ':null': 'NULL', ':now': nowMs },
+    await joinWithPlan(this.doc, this.tableName, membership, this.fanoutMax, (plan) =>
+      transactWrite(
+        this.doc,
+        [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: linkKeys.link(link.code),
+              UpdateExpression: 'ADD uses :one',
+              ConditionExpression:
+                'attribute_exists(PK) AND revoked = :f AND (attribute_type(max_uses, :null) OR uses < max_uses) AND (attribute_type(expires_at, :null) OR expires_ms > :now)',
+              ExpressionAttributeValues: { ':one': 1, ':f': false, ':null': 'NULL', ':now': nowMs },
+            },
           },
+          ...joinItems(this.tableName, membership, plan),
+          ...plan.items,
+        ],
+        async (c) => {
+          if (c.failed(0)) return new DomainError('invite_link_invalid');
+          if (c.failed(2)) {
+            const room = await this.doc.send(
+              new GetCommand({ TableName: this.tableName, Key: roomKeys.keys.room(membership.room_id) }),
+            );
+            if (room.Item === undefined) return new DomainError('room_not_found');
+          }
+          if (c.failed(1)) return new ConflictError('already_member');
+          if (c.failed(3)) return new DomainError('room_banned');
+          if (planFailed(c, 4)) return new StaleReadError();
+          return new ConflictError('room_full');
         },
-        ...joinItems(this.tableName, membership),
-      ],
-      async (c) => {
-        if (c.failed(0)) return new DomainError('invite_link_invalid');
-        if (c.failed(2)) {
-          const room = await this.doc.send(
-            new GetCommand({ TableName: this.tableName, Key: roomKeys.keys.room(membership.room_id) }),
-          );
-          if (room.Item === undefined) return new DomainError('room_not_found');
-        }
-        if (c.failed(1)) return new ConflictError('already_member');
-        if (c.failed(3)) return new DomainError('room_banned');
-        return new ConflictError('room_full');
-      },
+      ),
     );
   }
 

@@ -6,10 +6,23 @@ import { ConflictError, DomainError } from '../../kernel/errors.js';
 import { parseTimestamp } from '../../kernel/time.js';
 import type { Clock } from '../../kernel/ports.js';
 import { ttlEpochSeconds, type Item } from '../../storage/items.js';
-import { membershipItem, roomBanCheck, roomKeys, type RoomMembership } from '../rooms/index.js';
+import {
+  joinWithPlan,
+  membershipItem,
+  planFailed,
+  roomBanCheck,
+  roomKeys,
+  type RoomMembership,
+} from '../rooms/index.js';
+import { DEFAULT_FANOUT_MAX_MEMBERS, type JoinPlan } from '../../storage/head-copies.js';
 import { batchGet, queryAll, queryPages } from '../../storage/operations.js';
 import { ATTR, GSI1, GSI2 } from '../../storage/table.js';
-import { isConditionalCheckFailed, transactWrite, type TransactItem } from '../../storage/transactions.js';
+import {
+  isConditionalCheckFailed,
+  StaleReadError,
+  transactWrite,
+  type TransactItem,
+} from '../../storage/transactions.js';
 import { decodePageCursor, encodePageCursor } from './cursor.js';
 import { invitationFromItem, invitationRecordItem, recordFromItem, searchText } from './items.js';
 import {
@@ -137,12 +150,17 @@ export function slotItem(inv: Invitation): Item {
 }
 
 /** The Put + counter Update + room-ban check a join adds to a transaction (same conditions as rooms' membership-store `add`). */
-export function joinItems(tableName: string, membership: RoomMembership): TransactItem[] {
+export function joinItems(
+  tableName: string,
+  membership: RoomMembership,
+  /** The joiner's head copy (docs/adr/028); the caller appends `plan.items` last. */
+  plan: JoinPlan = { attrs: {}, items: [] },
+): TransactItem[] {
   return [
     {
       Put: {
         TableName: tableName,
-        Item: membershipItem(membership),
+        Item: { ...membershipItem(membership), ...plan.attrs },
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     },
@@ -192,6 +210,8 @@ export class DynamoInvitationRepository implements InvitationRepository {
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly clock: Clock,
+    /** `LAIR_UNREAD_FANOUT_MAX_MEMBERS` (docs/adr/028). */
+    private readonly fanoutMax: number = DEFAULT_FANOUT_MAX_MEMBERS,
   ) {}
 
   /**
@@ -489,44 +509,48 @@ export class DynamoInvitationRepository implements InvitationRepository {
       joined_at: at,
     };
     const TableName = this.tableName;
-    await transactWrite(
-      this.doc,
-      [
-        ...joinItems(TableName, membership),
-        {
-          Update: {
-            TableName,
-            Key: keys.invitationRecord(invitation.id),
-            UpdateExpression:
-              'SET #status = :accepted, responded_at = :at, history = list_append(history, :entry)',
-            ConditionExpression: '#status = :pending AND expires_ms > :atMs',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':accepted': 'accepted',
-              ':pending': 'pending',
-              ':at': at,
-              ':atMs': parseTimestamp(at),
-              ':entry': [{ status: 'accepted', at, by: invitation.invitee_id }],
+    await joinWithPlan(this.doc, TableName, membership, this.fanoutMax, (plan) =>
+      transactWrite(
+        this.doc,
+        [
+          ...joinItems(TableName, membership, plan),
+          {
+            Update: {
+              TableName,
+              Key: keys.invitationRecord(invitation.id),
+              UpdateExpression:
+                'SET #status = :accepted, responded_at = :at, history = list_append(history, :entry)',
+              ConditionExpression: '#status = :pending AND expires_ms > :atMs',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':accepted': 'accepted',
+                ':pending': 'pending',
+                ':at': at,
+                ':atMs': parseTimestamp(at),
+                ':entry': [{ status: 'accepted', at, by: invitation.invitee_id }],
+              },
             },
           },
-        },
-        {
-          Delete: {
-            TableName,
-            Key: keys.invitationSlot(invitation.room_id, invitation.invitee_id),
-            ConditionExpression: 'attribute_not_exists(PK) OR id = :id',
-            ExpressionAttributeValues: { ':id': invitation.id },
+          {
+            Delete: {
+              TableName,
+              Key: keys.invitationSlot(invitation.room_id, invitation.invitee_id),
+              ConditionExpression: 'attribute_not_exists(PK) OR id = :id',
+              ExpressionAttributeValues: { ':id': invitation.id },
+            },
           },
+          ...plan.items,
+        ],
+        async (c) => {
+          if (c.failed(1) && !(await this.roomExists(invitation.room_id)))
+            return new DomainError('room_not_found');
+          if (c.failed(0)) return new ConflictError('already_member');
+          if (c.failed(1)) return new ConflictError('room_full');
+          if (c.failed(2)) return new DomainError('room_banned');
+          if (planFailed(c, 5)) return new StaleReadError();
+          return new ConflictError('invitation_expired');
         },
-      ],
-      async (c) => {
-        if (c.failed(1) && !(await this.roomExists(invitation.room_id)))
-          return new DomainError('room_not_found');
-        if (c.failed(0)) return new ConflictError('already_member');
-        if (c.failed(1)) return new ConflictError('room_full');
-        if (c.failed(2)) return new DomainError('room_banned');
-        return new ConflictError('invitation_expired');
-      },
+      ),
     );
     const after = await this.getById(invitation.id);
     return after ?? { ...invitation, status: 'accepted', responded_at: at };

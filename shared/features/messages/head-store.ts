@@ -6,6 +6,7 @@ import type { Item } from '../../storage/items.js';
 import type { Key } from '../../storage/keys.js';
 import { backoff, MAX_ATTEMPTS, queryAll } from '../../storage/operations.js';
 import type { TransactItem } from '../../storage/transactions.js';
+import { COPY } from '../../storage/head-copies.js';
 import type { MessageRecord } from './model.js';
 
 /** Attribute-name prefix of the per-author message counters on a head item (`o:<user id>`). */
@@ -43,17 +44,29 @@ export interface DmPeer {
  * The head update of one new message: `ADD n 1, o:<author> 1`, last id/seq. Goes into the
  * message's own transaction (extensions.md §0.7: message and counter land together).
  */
-export function headUpdate(TableName: string, m: MessageRecord): TransactItem {
+export function headUpdate(TableName: string, m: MessageRecord, guard: HeadGuard = null): TransactItem {
   return {
     Update: {
       TableName,
       Key: headKeys.head(m.conversation),
-      UpdateExpression: 'ADD n :one, #own :one SET last_message_id = :id, last_seq = :seq, entity = :e',
+      // `hv`: head version, so a join's copy snapshot is conditioned on no change since (docs/adr/028).
+      UpdateExpression:
+        'ADD n :one, #own :one, hv :one SET last_message_id = :id, last_seq = :seq, entity = :e',
+      ...(guard === null ? {} : { ConditionExpression: guard.expression }),
       ExpressionAttributeNames: { '#own': OWN_PREFIX + m.author },
-      ExpressionAttributeValues: { ':one': 1, ':id': m.id, ':seq': m.seq, ':e': 'target_head' },
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':id': m.id,
+        ':seq': m.seq,
+        ':e': 'target_head',
+        ...(guard?.values ?? {}),
+      },
     },
   };
 }
+
+/** The membership-version condition of a room's head write (docs/adr/028), null for none. */
+export type HeadGuard = { expression: string; values: Record<string, unknown> } | null;
 
 /** The DM-peer items of both parties, so `GET /unread` and `sync` find DMs without a scan. */
 export function dmPeerUpdates(TableName: string, m: MessageRecord): TransactItem[] {
@@ -65,12 +78,27 @@ export function dmPeerUpdates(TableName: string, m: MessageRecord): TransactItem
       TableName,
       Key: headKeys.dmPeer(userId, m.conversation),
       // GSI1 `USER#<id>` / `DMPEER#<conversation>`: found by the user's one index Query (docs/adr/011).
-      UpdateExpression: 'SET peer = :peer, entity = :e, GSI1PK = :gpk, GSI1SK = :gsk',
+      // The member's copy of the head (docs/adr/028): `hc_on` becomes true only on an item this
+      // code created (a legacy item's `peer` exists, so it gets the peer id: not trusted).
+      UpdateExpression:
+        `SET peer = :peer, entity = :e, GSI1PK = :gpk, GSI1SK = :gsk, #on = if_not_exists(#on, if_not_exists(peer, :true)), #lid = :id, #lseq = :seq ADD #n :one` +
+        (userId === m.author ? ', #own :one' : ''),
+      ExpressionAttributeNames: {
+        '#on': COPY.on,
+        '#lid': COPY.lastId,
+        '#lseq': COPY.lastSeq,
+        '#n': COPY.n,
+        ...(userId === m.author ? { '#own': COPY.own } : {}),
+      },
       ExpressionAttributeValues: {
         ':peer': other,
         ':e': 'dm_peer',
         ':gpk': `USER#${userId}`,
         ':gsk': `DMPEER#${m.conversation}`,
+        ':true': true,
+        ':id': m.id,
+        ':seq': m.seq,
+        ':one': 1,
       },
     },
   });
@@ -78,15 +106,35 @@ export function dmPeerUpdates(TableName: string, m: MessageRecord): TransactItem
 }
 
 /** The head update of a tombstone: `ADD dl <seq>|<author>` (a String Set, so a retry is idempotent). */
-export function headTombstone(TableName: string, m: MessageRecord): TransactItem {
+export function headTombstone(TableName: string, m: MessageRecord, guard: HeadGuard = null): TransactItem {
   return {
     Update: {
       TableName,
       Key: headKeys.head(m.conversation),
-      UpdateExpression: 'ADD dl :d',
-      ExpressionAttributeValues: { ':d': new Set([`${m.seq}|${m.author}`]) },
+      UpdateExpression: 'ADD dl :d, hv :one',
+      ...(guard === null ? {} : { ConditionExpression: guard.expression }),
+      ExpressionAttributeValues: {
+        ':d': new Set([`${m.seq}|${m.author}`]),
+        ':one': 1,
+        ...(guard?.values ?? {}),
+      },
     },
   };
+}
+
+/** A DM tombstone on both parties' copies (DM-peer items, docs/adr/028); none for a self-DM. */
+export function dmPeerTombstones(TableName: string, m: MessageRecord): TransactItem[] {
+  if (m.target.type !== 'dm' || m.target.recipient === m.author) return [];
+  return [m.author, m.target.recipient].map((u) => ({
+    Update: {
+      TableName,
+      Key: headKeys.dmPeer(u, m.conversation),
+      // Unconditional: a delete never fails on a missing DM-peer item (a keyless stub is in no index).
+      UpdateExpression: 'ADD #dl :d',
+      ExpressionAttributeNames: { '#dl': COPY.dl },
+      ExpressionAttributeValues: { ':d': new Set([`${m.seq}|${m.author}`]) },
+    },
+  }));
 }
 
 function headFromItem(conversation: string, item: Item | undefined): TargetHead {

@@ -7,7 +7,8 @@ import { batchDelete, queryAll } from '../../storage/operations.js';
 import { isConditionalCheckFailed, transactWrite, type TransactItem } from '../../storage/transactions.js';
 import { LIMITS, type MessageRecord, type MessageVersion, type ReactionChange } from './model.js';
 import { mentionPuts } from './marks-store.js';
-import { dmPeerUpdates, headTombstone, headUpdate } from './head-store.js';
+import { dmPeerTombstones, dmPeerUpdates, headTombstone, headUpdate } from './head-store.js';
+import { fanoutFailed, StaleFanoutError, type FanoutPlan, type FanoutPlanner } from './head-fanout.js';
 import { ENTITY, keys, messageFromItem, messageItem, partitions, REACTION_ATTR } from './store.js';
 
 const NOT_DELETED = '(attribute_not_exists(deleted) OR deleted = :false)';
@@ -129,6 +130,8 @@ export async function tombstone(
   message: MessageRecord,
   at: string,
   root: MessageRecord | null,
+  /** Fan-out to room members' head copies (docs/adr/028); absent = head only. */
+  fanout?: FanoutPlanner,
 ): Promise<MessageRecord> {
   const names: Record<string, string> = { '#version': 'version' };
   const removals = message.reactions.flatMap((r, i) => {
@@ -169,17 +172,36 @@ export async function tombstone(
             },
           },
         ];
-  try {
-    await transactWrite(doc, [update, ...rootUpdate, headTombstone(TableName, message)], (c) =>
-      c.failed(0) ? new ConflictError('message_not_found') : new RootGoneError(),
+  // In a fan-out room the members' copies take the tombstone too, guarded by `mv` (docs/adr/028).
+  const write = (plan: FanoutPlan | null, withRoot: boolean) => {
+    const items = [update, ...(withRoot ? rootUpdate : [])];
+    const headIndex = items.length;
+    const copies = plan === null || fanout === undefined ? [] : fanout.tombstoneCopies(plan, message);
+    return transactWrite(
+      doc,
+      [
+        ...items,
+        headTombstone(TableName, message, plan?.guard ?? null),
+        ...dmPeerTombstones(TableName, message),
+        ...copies,
+      ],
+      (c) =>
+        c.failed(0)
+          ? new ConflictError('message_not_found')
+          : fanoutFailed((i) => c.failed(i), headIndex, c.reasons.length - copies.length, copies.length)
+            ? new StaleFanoutError()
+            : withRoot
+              ? new RootGoneError()
+              : new ConflictError('message_not_found'),
     );
+  };
+  const attempt = async (withRoot: boolean) =>
+    fanout === undefined ? write(null, withRoot) : fanout.run(message, (plan) => write(plan, withRoot));
+  try {
+    await attempt(rootUpdate.length > 0);
   } catch (e) {
     if (!(e instanceof RootGoneError)) throw e;
-    await transactWrite(
-      doc,
-      [update, headTombstone(TableName, message)],
-      () => new ConflictError('message_not_found'),
-    );
+    await attempt(false);
   }
   await purgeVersions(doc, TableName, message);
   return {
@@ -210,39 +232,51 @@ export async function putReply(
   reply: MessageRecord,
   root: MessageRecord,
   attach: TransactItem[] = [],
-  /** Conversation participant check (extensions.md §7.2), last in the transaction. */
+  /** Conversation participant check (extensions.md §7.2), after the head and DM-peer items. */
   guard: TransactItem[] = [],
+  /** Fan-out to room members' head copies (docs/adr/028); absent = head only. */
+  fanout?: FanoutPlanner,
 ): Promise<MessageRecord> {
   const rootKey = keys.message(root.conversation, root.seq);
   const rootIndex = 1 + reply.mentions.length;
-  await transactWrite(
-    doc,
-    [
-      { Put: { TableName, Item: messageItem(reply), ConditionExpression: 'attribute_not_exists(PK)' } },
-      ...mentionPuts(TableName, reply),
-      {
-        Update: {
-          TableName,
-          Key: rootKey,
-          UpdateExpression: 'ADD reply_count :one SET last_reply_at = :at, updated_at = :at',
-          ConditionExpression: `attribute_exists(PK) AND ${NOT_DELETED}`,
-          ExpressionAttributeValues: { ':one': 1, ':at': reply.created_at, ':false': false },
+  const write = (plan: FanoutPlan | null) => {
+    const headIndex = rootIndex + 1 + attach.length;
+    const peers = dmPeerUpdates(TableName, reply);
+    const guardIndex = headIndex + 1 + peers.length;
+    const copies = plan === null || fanout === undefined ? [] : fanout.sendCopies(plan, reply);
+    return transactWrite(
+      doc,
+      [
+        { Put: { TableName, Item: messageItem(reply), ConditionExpression: 'attribute_not_exists(PK)' } },
+        ...mentionPuts(TableName, reply),
+        {
+          Update: {
+            TableName,
+            Key: rootKey,
+            UpdateExpression: 'ADD reply_count :one SET last_reply_at = :at, updated_at = :at',
+            ConditionExpression: `attribute_exists(PK) AND ${NOT_DELETED}`,
+            ExpressionAttributeValues: { ':one': 1, ':at': reply.created_at, ':false': false },
+          },
         },
-      },
-      ...attach,
-      headUpdate(TableName, reply),
-      ...dmPeerUpdates(TableName, reply),
-      ...guard,
-    ],
-    (c) =>
-      guard.length > 0 && c.failed(c.reasons.length - 1)
-        ? new DomainError('conversation_not_found')
-        : c.failed(rootIndex)
-          ? new DomainError('invalid_reply')
-          : c.reasons.some((_, i) => i > rootIndex && c.failed(i))
-            ? new DomainError('attachment_invalid')
-            : new DomainError('internal_error'),
-  );
+        ...attach,
+        headUpdate(TableName, reply, plan?.guard ?? null),
+        ...peers,
+        ...guard,
+        ...copies,
+      ],
+      (c) =>
+        guard.length > 0 && c.failed(guardIndex)
+          ? new DomainError('conversation_not_found')
+          : c.failed(rootIndex)
+            ? new DomainError('invalid_reply')
+            : fanoutFailed((i) => c.failed(i), headIndex, guardIndex + guard.length, copies.length)
+              ? new StaleFanoutError()
+              : c.reasons.some((_, i) => i > rootIndex && c.failed(i))
+                ? new DomainError('attachment_invalid')
+                : new DomainError('internal_error'),
+    );
+  };
+  await (fanout === undefined ? write(null) : fanout.run(reply, write));
   const out = await doc.send(new GetCommand({ TableName, Key: rootKey, ConsistentRead: true }));
   return out.Item ? messageFromItem(out.Item) : root;
 }

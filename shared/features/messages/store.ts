@@ -23,6 +23,7 @@ import { GSI1, GSI2 } from '../../storage/table.js';
 import * as lifecycle from './lifecycle-store.js';
 import * as marks from './marks-store.js';
 import * as head from './head-store.js';
+import { FanoutPlanner, StaleFanoutError, fanoutFailed } from './head-fanout.js';
 import { DomainError } from '../../kernel/errors.js';
 import { attachUpdates } from '../attachments/index.js';
 import { conversationTouch } from '../conversations/index.js';
@@ -181,6 +182,8 @@ export class DynamoMessageRepository implements MessageRepository {
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly clock: Clock,
+    /** Fan-out of head changes to small rooms' member copies (docs/adr/028). */
+    private readonly fanout: FanoutPlanner = new FanoutPlanner(doc, tableName),
   ) {}
 
   /**
@@ -190,33 +193,44 @@ export class DynamoMessageRepository implements MessageRepository {
    * @throws DomainError `attachment_invalid` when an attachment was attached (or expired) meanwhile
    */
   async put(message: MessageRecord): Promise<void> {
-    // The message, its index items, its attachments and its head land together (extensions.md §0.7).
+    // The message, its index items, its attachments and its head land together (extensions.md §0.7);
+    // in a fan-out room also every member's copy of the head, guarded by `mv` (docs/adr/028).
     const first = 1 + message.mentions.length;
     const attach = attachUpdates(this.tableName, message, this.clock.now());
     const guard = conversationGuard(this.tableName, message);
-    await transactWrite(
-      this.doc,
-      [
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: messageItem(message),
-            ConditionExpression: 'attribute_not_exists(PK)',
+    await this.fanout.run(message, async (plan) => {
+      const headIndex = first + attach.length;
+      const peers = head.dmPeerUpdates(this.tableName, message);
+      const guardIndex = headIndex + 1 + peers.length;
+      const copies = this.fanout.sendCopies(plan, message);
+      const copiesFrom = guardIndex + guard.length;
+      await transactWrite(
+        this.doc,
+        [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: messageItem(message),
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
           },
-        },
-        ...marks.mentionPuts(this.tableName, message),
-        ...attach,
-        head.headUpdate(this.tableName, message),
-        ...head.dmPeerUpdates(this.tableName, message),
-        ...guard,
-      ],
-      (c) =>
-        guard.length > 0 && c.failed(c.reasons.length - 1)
-          ? new DomainError('conversation_not_found')
-          : c.reasons.some((_, i) => i >= first && i < first + attach.length && c.failed(i))
-            ? new DomainError('attachment_invalid')
-            : new DomainError('internal_error'),
-    );
+          ...marks.mentionPuts(this.tableName, message),
+          ...attach,
+          head.headUpdate(this.tableName, message, plan.guard),
+          ...peers,
+          ...guard,
+          ...copies,
+        ],
+        (c) =>
+          guard.length > 0 && c.failed(guardIndex)
+            ? new DomainError('conversation_not_found')
+            : fanoutFailed((i) => c.failed(i), headIndex, copiesFrom, copies.length)
+              ? new StaleFanoutError()
+              : c.reasons.some((_, i) => i >= first && i < first + attach.length && c.failed(i))
+                ? new DomainError('attachment_invalid')
+                : new DomainError('internal_error'),
+      );
+    });
   }
 
   /**
@@ -258,7 +272,7 @@ export class DynamoMessageRepository implements MessageRepository {
   }
 
   tombstone(message: MessageRecord, at: string, root: MessageRecord | null): Promise<MessageRecord> {
-    return lifecycle.tombstone(this.doc, this.tableName, message, at, root);
+    return lifecycle.tombstone(this.doc, this.tableName, message, at, root, this.fanout);
   }
 
   putReply(reply: MessageRecord, root: MessageRecord): Promise<MessageRecord> {
@@ -269,6 +283,7 @@ export class DynamoMessageRepository implements MessageRepository {
       root,
       attachUpdates(this.tableName, reply, this.clock.now()),
       conversationGuard(this.tableName, reply),
+      this.fanout,
     );
   }
 

@@ -121,11 +121,22 @@ export const eventExtensions = {
   delivery_receipt: 'lair.receipts',
 } as const;
 
+/** A member's copy of a target head, read from its own index row (docs/adr/028); `own` = the member's messages. */
+export interface HeadCopy {
+  n: number;
+  own: number;
+  deleted: readonly { seq: string; author: Uuid }[];
+  last_message_id: string | null;
+  last_seq: string | null;
+}
+
 /** One Query of a user's GSI1 index partition: joined rooms, markers and DM conversations (docs/adr/011). */
 export interface UserIndex {
-  rooms: { room_id: Uuid; joined_at: string }[];
+  /** `copy`: the member's copy of the head on the membership row (fan-out rooms, docs/adr/028), else null. */
+  rooms: { room_id: Uuid; joined_at: string; copy: HeadCopy | null }[];
   markers: ReadMarker[];
-  dmPeers: { conversation: string; peer: Uuid }[];
+  /** `copy`: the party's copy of the DM head on its DM-peer item (docs/adr/028), null on legacy items. */
+  dmPeers: { conversation: string; peer: Uuid; copy: HeadCopy | null }[];
   /** Group conversations the user takes part in (docs/protocol/extensions.md §7.2). */
   conversations: Uuid[];
 }

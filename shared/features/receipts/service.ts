@@ -25,6 +25,7 @@ import {
   unreadCount,
   type MessageReceipts,
   type Preferences,
+  type HeadCopy,
   type ReadMarker,
   type ReadReceipt,
   type ReadTarget,
@@ -153,13 +154,31 @@ export function createReceiptService(deps: ReceiptServiceDeps): ReceiptService {
     return members.map((m) => m.user_id).filter((u) => u !== actorId);
   }
 
-  /** Every target of the user with its marker and head: one index Query, then heads ‖ mentions. */
+  /**
+   * Every target of the user with its marker and head: one index Query (fan-out targets carry the
+   * member's copy of the head on their row, docs/adr/028), then the heads of the other targets ‖ mentions.
+   */
   async function targetsOf(actorId: Uuid) {
     const index = await receipts.userIndex(actorId);
     const byConversation = new Map(index.markers.map((m) => [m.conversation, m]));
     const targets = new Map<string, ReadTarget>();
-    for (const r of index.rooms) targets.set(r.room_id, { type: 'room', room_id: r.room_id });
-    for (const p of index.dmPeers) targets.set(p.conversation, { type: 'dm', recipient: p.peer });
+    const copies = new Map<string, TargetHead>();
+    const fromCopy = (conversation: string, c: HeadCopy): TargetHead => ({
+      conversation,
+      n: c.n,
+      byAuthor: new Map([[actorId, c.own]]),
+      deleted: c.deleted,
+      last_message_id: c.last_message_id,
+      last_seq: c.last_seq,
+    });
+    for (const r of index.rooms) {
+      targets.set(r.room_id, { type: 'room', room_id: r.room_id });
+      if (r.copy !== null) copies.set(r.room_id, fromCopy(r.room_id, r.copy));
+    }
+    for (const p of index.dmPeers) {
+      targets.set(p.conversation, { type: 'dm', recipient: p.peer });
+      if (p.copy !== null) copies.set(p.conversation, fromCopy(p.conversation, p.copy));
+    }
     for (const m of index.markers) if (m.target.type === 'dm') targets.set(m.conversation, m.target);
     for (const id of index.conversations)
       targets.set(conversationKey({ type: 'conversation', conversation_id: id }), {
@@ -170,10 +189,13 @@ export function createReceiptService(deps: ReceiptServiceDeps): ReceiptService {
       const seq = byConversation.get(c)?.up_to_seq ?? '';
       return low === null || seq < low ? seq : low;
     }, null);
-    const [headsBy, mentionMarks] = await Promise.all([
-      heads.many([...targets.keys()], actorId),
+    const headMode = [...targets.keys()].filter((c) => !copies.has(c));
+    const [read, mentionMarks] = await Promise.all([
+      // Head mode only (big, legacy and group-conversation targets): no round trip when every target fans out.
+      headMode.length === 0 ? Promise.resolve(new Map<string, TargetHead>()) : heads.many(headMode, actorId),
       oldest === null ? Promise.resolve([]) : heads.mentionsAfter(actorId, oldest, UNREAD_CAP * 2),
     ]);
+    const headsBy = new Map([...read, ...copies]);
     return { targets, byConversation, headsBy, mentionMarks };
   }
 

@@ -1,4 +1,5 @@
 // ReceiptRepository over DynamoDB: `READ#<user>` / `<conversation>` markers, `RCPT#<message>` / `D#<user>` deliveries, `PREFS#<user>` / `PREFS` preferences (docs/adr/011).
+import { COPY_ATTRIBUTES, copyFromItem } from '../../storage/head-copies.js';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Uuid } from '../../kernel/types.js';
 import type { Item } from '../../storage/items.js';
@@ -61,7 +62,9 @@ const USER_INDEX_ATTRIBUTES = [
   'own_at',
   'peer',
   'conversation_id',
-] as const;
+  // The member's copy of the head (fan-out targets, docs/adr/028).
+  ...COPY_ATTRIBUTES,
+];
 const USER_INDEX_NAMES = Object.fromEntries(USER_INDEX_ATTRIBUTES.map((a, i) => [`#a${i}`, a]));
 const USER_INDEX_PROJECTION = Object.keys(USER_INDEX_NAMES).join(', ');
 
@@ -120,10 +123,14 @@ export class DynamoReceiptRepository implements ReceiptRepository {
       const sk = String(item.GSI1SK);
       // Membership rows belong to the rooms feature: only their room id and join time are read here.
       if (sk.startsWith('ROOM#') && item.entity === 'membership')
-        out.rooms.push({ room_id: item.room_id as string, joined_at: item.joined_at as string });
+        out.rooms.push({
+          room_id: item.room_id as string,
+          joined_at: item.joined_at as string,
+          copy: copyFromItem(item),
+        });
       else if (sk.startsWith('READ#')) out.markers.push(markerFromItem({ ...item, SK: sk.slice(5) }));
       else if (sk.startsWith('DMPEER#'))
-        out.dmPeers.push({ conversation: sk.slice(7), peer: item.peer as string });
+        out.dmPeers.push({ conversation: sk.slice(7), peer: item.peer as string, copy: copyFromItem(item) });
       // Participant rows belong to the conversations feature (extensions.md §7.2): only the id is read.
       else if (sk.startsWith('CONV#') && item.entity === 'conversation_participant')
         out.conversations.push(item.conversation_id as string);

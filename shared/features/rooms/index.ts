@@ -16,6 +16,7 @@ export {
 } from './membership-store.js';
 export { DynamoRoomRepository, roomItem, roomRecordFromItem } from './room-store.js';
 export { roomKeys };
+export { joinWithPlan, planFailed } from './membership-fanout.js';
 
 /** The rooms feature: its keys, entity tags, repositories and services. */
 export const roomsFeature = {
@@ -23,8 +24,8 @@ export const roomsFeature = {
   partitions: roomKeys.partitions,
   entities: roomKeys.ENTITY,
   repositories: (ctx: StoreContext) => ({
-    rooms: new DynamoRoomRepository(ctx.doc, ctx.tableName),
-    memberships: new DynamoMembershipRepository(ctx.doc, ctx.tableName),
+    rooms: new DynamoRoomRepository(ctx.doc, ctx.tableName, ctx.fanoutMaxMembers),
+    memberships: new DynamoMembershipRepository(ctx.doc, ctx.tableName, ctx.fanoutMaxMembers),
   }),
   services: (deps: RoomServiceDeps) => ({ rooms: createRoomService(deps) }),
 };

@@ -7,6 +7,8 @@ import { parseTimestamp } from '../../kernel/time.js';
 import type { Item } from '../../storage/items.js';
 import { ENTITY, indexKeys, keys, partitions, prefixes } from './keys.js';
 import { queryAll } from '../../storage/operations.js';
+import { DEFAULT_FANOUT_MAX_MEMBERS, type JoinPlan } from '../../storage/head-copies.js';
+import { joinWithPlan, planFailed } from './membership-fanout.js';
 import { ATTR, GSI1 } from '../../storage/table.js';
 import {
   StaleReadError,
@@ -62,6 +64,8 @@ export class DynamoMembershipRepository implements MembershipRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** `LAIR_UNREAD_FANOUT_MAX_MEMBERS` (docs/adr/028). */
+    private readonly fanoutMax: number = DEFAULT_FANOUT_MAX_MEMBERS,
   ) {}
 
   async get(roomId: Uuid, userId: Uuid): Promise<RoomMembership | null> {
@@ -88,10 +92,25 @@ export class DynamoMembershipRepository implements MembershipRepository {
     membership: RoomMembership,
     opts?: { acceptInvitation?: { invitationId: Uuid; respondedAt: string } },
   ): Promise<void> {
+    // The joiner's copy of the head (fan-out rooms, docs/adr/028), conditioned on the head read.
+    await joinWithPlan(this.doc, this.tableName, membership, this.fanoutMax, (plan) =>
+      this.addOnce(membership, plan, opts),
+    );
+  }
+
+  private async addOnce(
+    membership: RoomMembership,
+    plan: JoinPlan,
+    opts?: { acceptInvitation?: { invitationId: Uuid; respondedAt: string } },
+  ): Promise<void> {
     const TableName = this.tableName;
     const items: TransactItem[] = [
       {
-        Put: { TableName, Item: membershipItem(membership), ConditionExpression: 'attribute_not_exists(PK)' },
+        Put: {
+          TableName,
+          Item: { ...membershipItem(membership), ...plan.attrs },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
       },
       {
         Update: {
@@ -126,12 +145,15 @@ export class DynamoMembershipRepository implements MembershipRepository {
         },
       });
     }
+    const planFrom = items.length;
+    items.push(...plan.items);
     await transactWrite(this.doc, items, async (c) => {
       if (c.failed(1) && !(await this.roomExists(membership.room_id)))
         return new DomainError('room_not_found');
       if (c.failed(0)) return new ConflictError('already_member');
       if (c.failed(1)) return new ConflictError('room_full');
       if (c.failed(2)) return new DomainError('room_banned');
+      if (planFailed(c, planFrom)) return new StaleReadError();
       return new ConflictError('invitation_expired');
     });
   }

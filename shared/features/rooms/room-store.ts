@@ -7,6 +7,7 @@ import type { Item } from '../../storage/items.js';
 import type { Key } from '../../storage/keys.js';
 import { ENTITY, indexKeys, keys, partitions } from './keys.js';
 import { membershipItem } from './membership-store.js';
+import { DEFAULT_FANOUT_MAX_MEMBERS, joinPlan } from '../../storage/head-copies.js';
 import {
   batchDelete,
   batchGet,
@@ -73,6 +74,8 @@ export class DynamoRoomRepository implements RoomRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** `LAIR_UNREAD_FANOUT_MAX_MEMBERS` (docs/adr/028). */
+    private readonly fanoutMax: number = DEFAULT_FANOUT_MAX_MEMBERS,
   ) {}
 
   /**
@@ -89,12 +92,21 @@ export class DynamoRoomRepository implements RoomRepository {
       version: 1,
     };
     const TableName = this.tableName;
+    // A new room starts in fan-out mode: the head (`fo`, `mv`) and the owner's zero copy (docs/adr/028).
+    const plan = joinPlan(TableName, room.id, undefined, owner.user_id, [], this.fanoutMax);
     await transactWrite(
       this.doc,
       [
         { Put: { TableName, Item: roomItem(record), ConditionExpression: notExists } },
         { Put: { TableName, Item: nameSentinel(room.name, room.id), ConditionExpression: notExists } },
-        { Put: { TableName, Item: membershipItem(owner), ConditionExpression: notExists } },
+        {
+          Put: {
+            TableName,
+            Item: { ...membershipItem(owner), ...plan.attrs },
+            ConditionExpression: notExists,
+          },
+        },
+        ...plan.items,
       ],
       (c) =>
         c.failed(1)
