@@ -60,7 +60,7 @@ export interface ComposeOptions {
    * docs/adr/021); default none: TOTP setup/login then fail with `internal_error`.
    */
   totpKey?: string | undefined;
-  /** `LAIR_UNREAD_FANOUT_MAX_MEMBERS` (docs/adr/028); default 25. */
+  /** `LAIR_UNREAD_FANOUT_MAX_MEMBERS` (docs/adr/028); default 10. */
   fanoutMaxMembers?: number;
   /** `LAIR_RETENTION_DEFAULT_DAYS` (0 or absent = forever), days. */
   retentionDefaultDays?: number;

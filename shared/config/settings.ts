@@ -65,7 +65,7 @@ export const settingsSchema = z.object({
   /** Server default message retention, days (docs/protocol/extensions.md §5); 0 = keep forever. */
   LAIR_RETENTION_DEFAULT_DAYS: lenientInt(0),
   /** Rooms of at most this many members keep member copies of the unread head (fan-out on write, docs/adr/028); 0 = never, at most 50. */
-  LAIR_UNREAD_FANOUT_MAX_MEMBERS: lenientInt(25, 50),
+  LAIR_UNREAD_FANOUT_MAX_MEMBERS: lenientInt(10, 50),
   /** AWS: name of the export worker Lambda (async invoke); unset = exports run in process (local). */
   LAIR_EXPORT_FUNCTION: z.string().min(1).optional(),
   /** Base URL clients reach the local HTTP server at, for local attachment URLs; default http(s)://127.0.0.1:<LAIR_HTTP_PORT>. */

@@ -5,7 +5,7 @@ import type { Key } from './keys.js';
 import type { TransactItem } from './transactions.js';
 
 /** Default `LAIR_UNREAD_FANOUT_MAX_MEMBERS`: targets of at most this many members keep member copies (docs/adr/028). */
-export const DEFAULT_FANOUT_MAX_MEMBERS = 25;
+export const DEFAULT_FANOUT_MAX_MEMBERS = 10;
 
 /**
  * Attribute names of a member's copy of the head, on the row the user's GSI1 Query already
